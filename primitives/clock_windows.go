@@ -1,0 +1,15 @@
+package primitives
+
+import (
+	"os"
+	"time"
+)
+
+var epoch = time.Now()
+
+// Monotonic is this process's monotonic clock on Windows, where the demos do
+// not run.
+func Monotonic() int64 { return int64(time.Since(epoch)) }
+
+func closeOnExec(fd int)   {}
+func growPipe(f *os.File) {}

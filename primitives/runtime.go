@@ -1,0 +1,236 @@
+package primitives
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Unit is how long one second of a lesson's Python listing lasts in a demo
+// at speed 1: `time.sleep(2)` in a listing sleeps 2×Unit/speed.
+const Unit = 200 * time.Millisecond
+
+// Runtime is one process's view of multiprocessing: who it is, where its
+// events go and which children it started. In a child process it is built
+// from the bootstrap before the target runs; in proctour, package sim makes
+// one per session for the script that plays MainProcess.
+type Runtime struct {
+	pid      int
+	name     string
+	identity string // Python's _identity: "" for MainProcess, "1", "1:2", …
+	daemon   bool
+	speed    float64
+	trace    *Trace          // nil: events off
+	stop     <-chan struct{} // closed when the session stops; nil in children
+	line     atomic.Int32
+
+	mu       sync.Mutex
+	children []*Process
+	started  int
+	segments []*segment
+}
+
+// MainOptions configures the Runtime of a session's main script.
+type MainOptions struct {
+	Trace *Trace          // where events go; nil turns events off
+	Speed float64         // sleep speed-up factor; 0 means 1
+	Stop  <-chan struct{} // closing it interrupts the script's blocking calls
+}
+
+// NewMain makes the Runtime for a script that runs in this process as
+// "MainProcess".
+func NewMain(o MainOptions) *Runtime {
+	if o.Speed <= 0 {
+		o.Speed = 1
+	}
+	return &Runtime{pid: os.Getpid(), name: "MainProcess", speed: o.Speed, trace: o.Trace, stop: o.Stop}
+}
+
+// Pid is the process's OS pid (os.getpid()).
+func (rt *Runtime) Pid() int { return rt.pid }
+
+// Name is the process's name (current_process().name).
+func (rt *Runtime) Name() string { return rt.name }
+
+// Daemon reports whether this process is a daemon.
+func (rt *Runtime) Daemon() bool { return rt.daemon }
+
+// Speed is the factor sleeps are divided by.
+func (rt *Runtime) Speed() float64 { return rt.speed }
+
+// Line sets the line of the lesson's listing that the following events
+// correspond to, until the next call.
+func (rt *Runtime) Line(n int) { rt.line.Store(int32(n)) }
+
+// Emit reports an event of this process. kind and obj follow DESIGN.md;
+// val is encoded as JSON.
+func (rt *Runtime) Emit(kind, obj string, val any) { rt.emitErr(kind, obj, val, "") }
+
+func (rt *Runtime) emitErr(kind, obj string, val any, errName string) {
+	if rt.trace == nil {
+		return
+	}
+	rt.trace.write(Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Err: errName}, val)
+}
+
+// emitFor reports an event that belongs to another process's lane (a child's
+// start and exit, seen from its parent).
+func (rt *Runtime) emitFor(e Record, val any) {
+	if rt.trace == nil {
+		return
+	}
+	e.Line = int(rt.line.Load())
+	rt.trace.write(e, val)
+}
+
+// Tracing reports whether events are on.
+func (rt *Runtime) Tracing() bool { return rt.trace != nil }
+
+// Print is Python's print(): the text becomes a stdout event of this process.
+func (rt *Runtime) Print(a ...any) {
+	s := fmt.Sprintln(a...)
+	rt.Emit(KindStdout, "", strings.TrimSuffix(s, "\n"))
+}
+
+// Printf prints formatted text, as print(f"...") does.
+func (rt *Runtime) Printf(format string, a ...any) {
+	rt.Emit(KindStdout, "", strings.TrimSuffix(fmt.Sprintf(format, a...), "\n"))
+}
+
+// Real converts listing seconds to the real duration at this speed.
+func (rt *Runtime) Real(seconds float64) time.Duration {
+	return time.Duration(seconds * float64(Unit) / rt.speed)
+}
+
+// Sleep is time.sleep(seconds) in listing seconds.
+func (rt *Runtime) Sleep(seconds float64) {
+	rt.Emit(KindSleep, "", seconds)
+	d := rt.Real(seconds)
+	if rt.stop == nil {
+		time.Sleep(d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-rt.stop:
+		panic(ErrStopped)
+	}
+}
+
+// ReadFile reads a file and reports its content as a file.read event.
+func (rt *Runtime) ReadFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		rt.emitErr(KindFileRead, filepath.Base(path), nil, "FileNotFoundError")
+		return nil, err
+	}
+	rt.Emit(KindFileRead, filepath.Base(path), string(b))
+	return b, nil
+}
+
+// WriteFile writes a file and reports the new content as a file.write event.
+func (rt *Runtime) WriteFile(path string, data []byte) error {
+	rt.Emit(KindFileWrite, filepath.Base(path), string(data))
+	return os.WriteFile(path, data, 0o644)
+}
+
+// AppendFile appends to a file, as open(path, 'a').write(s) does, and
+// reports the file's whole content after the write.
+func (rt *Runtime) AppendFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	all, _ := os.ReadFile(path)
+	rt.Emit(KindFileWrite, filepath.Base(path), string(all))
+	return nil
+}
+
+// ErrStopped is the panic value that unwinds a main script whose session was
+// stopped (by the user or the watchdog) while it waited. The session
+// recovers it; scripts never see it.
+var ErrStopped = fmt.Errorf("session stopped")
+
+// waitWord blocks while *addr == val, for at most d (d < 0: no limit). In a
+// main script it waits in slices so that a stopped session can interrupt it.
+func (rt *Runtime) waitWord(addr *uint32, val uint32, d time.Duration) bool {
+	if rt.stop == nil {
+		return futexWaitOn(addr, val, d)
+	}
+	const slice = 50 * time.Millisecond
+	deadline := time.Now().Add(d)
+	for {
+		select {
+		case <-rt.stop:
+			panic(ErrStopped)
+		default:
+		}
+		w := slice
+		if d >= 0 {
+			left := time.Until(deadline)
+			if left <= 0 {
+				return false
+			}
+			w = min(w, left)
+		}
+		if futexWaitOn(addr, val, w) {
+			return true
+		}
+		if d >= 0 && time.Until(deadline) <= 0 {
+			return false
+		}
+		// A slice ran out: check the word again before waiting more.
+		if readWord(addr) != val {
+			return true
+		}
+	}
+}
+
+// track remembers a segment so that Close releases it.
+func (rt *Runtime) track(s *segment) {
+	rt.mu.Lock()
+	rt.segments = append(rt.segments, s)
+	rt.mu.Unlock()
+}
+
+// Close releases the shared memory this runtime created or mapped. Call it
+// when the script and its children are done.
+func (rt *Runtime) Close() {
+	rt.mu.Lock()
+	segs := rt.segments
+	rt.segments = nil
+	rt.mu.Unlock()
+	for _, s := range segs {
+		s.close()
+	}
+}
+
+// realTimeout converts a timeout in listing seconds (negative: none) to a
+// real duration for waitWord.
+func (rt *Runtime) realTimeout(seconds float64) time.Duration {
+	if seconds < 0 {
+		return -1
+	}
+	return rt.Real(seconds)
+}
+
+// timeoutVal is a timeout as an event payload: null when there is none.
+func timeoutVal(seconds float64) any {
+	if seconds < 0 {
+		return nil
+	}
+	return seconds
+}

@@ -1,0 +1,5 @@
+package primitives
+
+import "syscall"
+
+func childAttr() *syscall.SysProcAttr { return nil }
