@@ -73,11 +73,14 @@ func (l *Lock) acquire(seconds float64) bool {
 	return true
 }
 
+// got records the new holder. The event is written before the holder's pid
+// is published, so whoever sees the pid (Holder) knows the trace has the
+// acquisition even if the holder is killed the next instant.
 func (l *Lock) got() {
-	atomic.StoreInt32(l.seg.i32(4), int32(l.rt.pid))
 	if l.rt.trace != nil {
 		l.rt.Emit(KindLockAcquire, l.name, true)
 	}
+	atomic.StoreInt32(l.seg.i32(4), int32(l.rt.pid))
 }
 
 // Release frees the lock; releasing a free lock is Python's ValueError.

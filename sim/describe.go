@@ -1,0 +1,165 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// Describe says what an event is in the Python terms the lessons use:
+// `lock.acquire()`, `time.sleep(0.1)`, `print('sold out')`.
+func Describe(r primitives.Record) string {
+	v := valText(r.Val)
+	var s string
+	switch r.Kind {
+	case primitives.KindProcStart:
+		s = fmt.Sprintf("start()  # %s, pid %d", targetText(r), r.Pid)
+		if r.Daemon != nil && *r.Daemon {
+			s += ", daemon"
+		}
+	case primitives.KindProcExit:
+		s = "exit, exitcode=" + v
+		if code, _ := strconv.Atoi(v); code < 0 {
+			s += "  # killed by " + signalName(-code)
+		}
+	case primitives.KindProcTerminate:
+		if v == `'SIGKILL'` {
+			s = r.Obj + ".kill()"
+		} else {
+			s = r.Obj + ".terminate()"
+		}
+	case primitives.KindProcJoin:
+		s = r.Obj + ".join(" + timeoutText(v) + ")"
+	case primitives.KindStdout:
+		if r.Obj == "stderr" {
+			s = strText(r.Val)
+		} else {
+			s = "print(" + v + ")"
+		}
+	case primitives.KindSleep:
+		s = "time.sleep(" + v + ")"
+	case primitives.KindLockWait:
+		s = r.Obj + ".acquire(" + timeoutText(v) + ")  # waiting"
+	case primitives.KindLockAcquire, primitives.KindSemAcquire:
+		s = r.Obj + ".acquire()"
+		if v == "false" {
+			s += " → False"
+		} else if r.Kind == primitives.KindSemAcquire {
+			s += semLeft(r.Val)
+		}
+	case primitives.KindLockRelease, primitives.KindSemRelease:
+		s = r.Obj + ".release()"
+		if r.Kind == primitives.KindSemRelease {
+			s += semLeft(r.Val)
+		}
+	case primitives.KindSemWait:
+		s = r.Obj + ".acquire()  # waiting for a free slot"
+	case primitives.KindEventWait:
+		s = r.Obj + ".wait(" + timeoutText(v) + ")  # waiting"
+	case primitives.KindEventWake:
+		s = r.Obj + ".wait() → " + pyBool(v)
+	case primitives.KindEventSet:
+		s = r.Obj + ".set()"
+	case primitives.KindEventClear:
+		s = r.Obj + ".clear()"
+	case primitives.KindFileRead:
+		s = "open('" + r.Obj + "').read() → " + v
+	case primitives.KindFileWrite:
+		s = "open('" + r.Obj + "', 'w').write(" + v + ")"
+	case primitives.KindWatchdog:
+		s = "watchdog: " + strText(r.Val)
+	default:
+		s = r.Kind + " " + r.Obj + " " + v
+	}
+	if r.Err != "" && r.Kind != primitives.KindStdout {
+		s += " → " + r.Err
+	}
+	return s
+}
+
+// valText renders a JSON payload as Python would print it.
+func valText(raw json.RawMessage) string {
+	var x any
+	if len(raw) == 0 || json.Unmarshal(raw, &x) != nil {
+		return string(raw)
+	}
+	return pyRepr(x)
+}
+
+func pyRepr(x any) string {
+	switch v := x.(type) {
+	case nil:
+		return "None"
+	case bool:
+		return pyBool(strconv.FormatBool(v))
+	case string:
+		return "'" + strings.ReplaceAll(v, "'", `\'`) + "'"
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = pyRepr(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	return fmt.Sprint(x)
+}
+
+func pyBool(v string) string {
+	switch v {
+	case "true":
+		return "True"
+	case "false":
+		return "False"
+	}
+	return v
+}
+
+func strText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+func timeoutText(v string) string {
+	if v == "None" || v == "" {
+		return ""
+	}
+	return "timeout=" + v
+}
+
+func targetText(r primitives.Record) string {
+	if t := strText(r.Val); t != "" && t != "null" {
+		return "target=" + t
+	}
+	return "main"
+}
+
+func semLeft(raw json.RawMessage) string {
+	var v primitives.SemValue
+	if json.Unmarshal(raw, &v) != nil || v.Initial == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  # value %d of %d", v.Value, v.Initial)
+}
+
+func signalName(n int) string {
+	switch n {
+	case 9:
+		return "SIGKILL"
+	case 15:
+		return "SIGTERM"
+	case 2:
+		return "SIGINT"
+	}
+	return "signal " + strconv.Itoa(n)
+}

@@ -1,0 +1,329 @@
+package sim
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// Script is a demo's main program: what a lesson's Python script does under
+// `if __name__ == '__main__':`, run as MainProcess.
+type Script func(rt *primitives.Runtime) error
+
+// Options are how a session runs its script.
+type Options struct {
+	Name    string        // the scenario id, for MainProcess's proc.start
+	Speed   float64       // divides every sleep; 0 means 1
+	Timeout time.Duration // the watchdog's budget in real time; 0: none
+	// Idle is how long every process must wait with no timeout and no
+	// event before the watchdog calls it a hang; 0 means 500 ms.
+	Idle time.Duration
+}
+
+// Session is one run of a script with its processes.
+type Session struct {
+	opts  Options
+	trace *primitives.Trace
+	rt    *primitives.Runtime
+	begin int64
+
+	stopOnce sync.Once
+	stop     chan struct{}
+	stopped  bool // set before stop is closed
+
+	mu       sync.Mutex
+	timeline []primitives.Record
+	state    State
+	lastAt   time.Time // real time of the latest event
+	changed  chan struct{}
+	closed   bool
+
+	out  chan primitives.Record
+	done chan struct{}
+	err  error
+}
+
+// Start runs script in a new session and returns at once; the timeline
+// arrives on Events.
+func Start(script Script, o Options) (*Session, error) {
+	if o.Speed <= 0 {
+		o.Speed = 1
+	}
+	if o.Idle <= 0 {
+		o.Idle = 500 * time.Millisecond
+	}
+	tr, err := primitives.NewTrace()
+	if err != nil {
+		return nil, fmt.Errorf("start session: %w", err)
+	}
+	s := &Session{
+		opts: o, trace: tr, begin: primitives.Monotonic(),
+		stop: make(chan struct{}), changed: make(chan struct{}, 1),
+		out: make(chan primitives.Record, 256), done: make(chan struct{}),
+		lastAt: time.Now(),
+	}
+	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop})
+	s.rt.Emit(primitives.KindProcStart, "", o.Name)
+
+	collected := make(chan struct{})
+	go s.collect(collected)
+	go s.publish()
+	scriptDone := make(chan struct{})
+	go s.watch(scriptDone)
+	go s.run(script, scriptDone, collected)
+	return s, nil
+}
+
+// Events delivers the timeline in order, and is closed after the final
+// event (MainProcess's proc.exit).
+func (s *Session) Events() <-chan primitives.Record { return s.out }
+
+// Done is closed when the session is over and every event published.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Wait waits for the end and returns the script's error, if any.
+func (s *Session) Wait() error {
+	<-s.done
+	return s.err
+}
+
+// Timeline is a copy of every event collected so far.
+func (s *Session) Timeline() []primitives.Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]primitives.Record(nil), s.timeline...)
+}
+
+// Stop ends the session early: MainProcess's waits are interrupted and every
+// process of the session is terminated (killed if it lingers). It returns
+// at once; Done tells when all is reaped.
+func (s *Session) Stop() {
+	s.stopOnce.Do(func() {
+		s.mu.Lock()
+		s.stopped = true
+		s.mu.Unlock()
+		close(s.stop)
+		go s.terminateAll()
+	})
+}
+
+// terminateAll sends SIGTERM to every process of the session, then SIGKILL
+// to any still there a second later.
+func (s *Session) terminateAll() {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+		s.rt.KillAll(sig)
+		for _, pid := range s.livePids() { // descendants started by children
+			if p, err := os.FindProcess(pid); err == nil {
+				p.Signal(sig)
+			}
+		}
+		select {
+		case <-s.done:
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (s *Session) livePids() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var pids []int
+	for _, p := range s.state.Live() {
+		if p.Pid != s.rt.Pid() {
+			pids = append(pids, p.Pid)
+		}
+	}
+	return pids
+}
+
+func (s *Session) run(script Script, scriptDone, collected chan struct{}) {
+	err := runScript(s.rt, script)
+	s.rt.Finish()
+	close(scriptDone)
+	for _, pid := range s.livePids() { // a child's children that outlived it
+		if p, err := os.FindProcess(pid); err == nil {
+			p.Signal(syscall.SIGKILL)
+		}
+	}
+	s.trace.CloseWriter()
+	select {
+	case <-collected:
+	case <-time.After(2 * time.Second): // a stray process keeps the pipe open
+		s.trace.Reader().Close()
+		<-collected
+	}
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
+	code := 0
+	switch {
+	case stopped:
+		code = -15
+	case err != nil:
+		code = 1
+	}
+	s.err = err
+	s.finalEvent(code)
+	s.rt.Close()
+	s.trace.Close()
+}
+
+// runScript runs the main script as Python runs a script: an error is
+// printed as a traceback would be, and a stopped session unwinds it.
+func runScript(rt *primitives.Runtime, script Script) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == primitives.ErrStopped {
+				err = nil
+				return
+			}
+			err = fmt.Errorf("panic: %v", r)
+			rt.Report(err)
+		}
+	}()
+	if err = script(rt); err != nil {
+		rt.Report(err)
+	}
+	return err
+}
+
+// collect reads the event pipe until every writer has closed it.
+func (s *Session) collect(collected chan<- struct{}) {
+	defer close(collected)
+	wires := make(chan primitives.Wire, 1024)
+	go func() {
+		defer close(wires)
+		sc := bufio.NewScanner(s.trace.Reader())
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			var w primitives.Wire
+			if json.Unmarshal(sc.Bytes(), &w) == nil {
+				wires <- w
+			}
+		}
+	}()
+	c := newCollector(s.begin, s.append)
+	const gapWait = 100 * time.Millisecond
+	tick := time.NewTicker(gapWait)
+	defer tick.Stop()
+	stale := false
+	for {
+		select {
+		case w, ok := <-wires:
+			if !ok {
+				c.flush()
+				return
+			}
+			c.add(w)
+			stale = false
+		case <-tick.C:
+			if stale && c.waiting() {
+				c.skipGap()
+			}
+			stale = c.waiting()
+		}
+	}
+}
+
+// append adds an event to the timeline and the session's own fold.
+func (s *Session) append(r primitives.Record) {
+	s.mu.Lock()
+	s.timeline = append(s.timeline, r)
+	s.state.Apply(r)
+	s.lastAt = time.Now()
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Session) finalEvent(code int) {
+	_, mono := s.trace.Stamp()
+	val, _ := json.Marshal(code)
+	s.mu.Lock()
+	r := primitives.Record{
+		Seq: 1, TNs: mono - s.begin,
+		Pid: s.rt.Pid(), Proc: s.rt.Name(), Kind: primitives.KindProcExit, Val: val,
+	}
+	if n := len(s.timeline); n > 0 {
+		r.Seq, r.TNs = s.timeline[n-1].Seq+1, max(r.TNs, s.timeline[n-1].TNs)
+	}
+	s.timeline = append(s.timeline, r)
+	s.state.Apply(r)
+	s.closed = true
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// publish forwards the timeline to Events without ever making the collector
+// wait for a slow reader.
+func (s *Session) publish() {
+	defer close(s.done)
+	defer close(s.out)
+	sent := 0
+	for {
+		s.mu.Lock()
+		batch := s.timeline[sent:]
+		closed := s.closed
+		s.mu.Unlock()
+		for _, r := range batch {
+			s.out <- r
+		}
+		sent += len(batch)
+		if closed && len(batch) == 0 {
+			return
+		}
+		if len(batch) == 0 {
+			<-s.changed
+		}
+	}
+}
+
+// watch is the watchdog: it stops a session past its budget, or one where
+// every process has waited forever for Idle with nothing happening.
+func (s *Session) watch(scriptDone <-chan struct{}) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	begin := time.Now()
+	for {
+		select {
+		case <-scriptDone:
+			return
+		case <-s.stop:
+			return
+		case <-tick.C:
+		}
+		s.mu.Lock()
+		stuck := s.state.Stuck() && time.Since(s.lastAt) >= s.opts.Idle
+		who := s.state.WhoWaits()
+		s.mu.Unlock()
+		switch {
+		case stuck:
+			s.bark("deadlock", "every process waits forever: "+who)
+			return
+		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout:
+			msg := fmt.Sprintf("still running after its budget of %v", s.opts.Timeout.Round(time.Millisecond))
+			if who != "" {
+				msg += ": " + who
+			}
+			s.bark("timeout", msg)
+			return
+		}
+	}
+}
+
+func (s *Session) bark(obj, msg string) {
+	s.rt.Emit(primitives.KindWatchdog, obj, msg)
+	s.Stop()
+}

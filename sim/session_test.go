@@ -1,0 +1,226 @@
+package sim
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+func TestMain(m *testing.M) {
+	primitives.MaybeRunChild()
+	os.Exit(m.Run())
+}
+
+type lockArgs struct {
+	Lock *primitives.Lock
+	N    int
+}
+
+var (
+	worker = primitives.Register("simtest.worker", func(rt *primitives.Runtime, a lockArgs) error {
+		for i := range a.N {
+			a.Lock.Acquire()
+			rt.Printf("item %d", i)
+			a.Lock.Release()
+		}
+		return nil
+	})
+	holder = primitives.Register("simtest.holder", func(rt *primitives.Runtime, a lockArgs) error {
+		a.Lock.Acquire()
+		rt.Sleep(1000)
+		return nil
+	})
+	sleeper = primitives.Register("simtest.sleeper", func(rt *primitives.Runtime, _ struct{}) error {
+		rt.Sleep(1000)
+		return nil
+	})
+)
+
+// run starts a session and returns its whole timeline.
+func run(t *testing.T, script Script, o Options) ([]primitives.Record, *Session) {
+	t.Helper()
+	s, err := Start(script, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []primitives.Record
+	for r := range s.Events() {
+		got = append(got, r)
+	}
+	return got, s
+}
+
+func noViolations(t *testing.T, events []primitives.Record) {
+	t.Helper()
+	for _, v := range Check(events) {
+		t.Error(v)
+	}
+}
+
+func TestSessionTimelineIsOrderedAndComplete(t *testing.T) {
+	events, s := run(t, func(rt *primitives.Runtime) error {
+		lock, err := rt.NewLock("lock")
+		if err != nil {
+			return err
+		}
+		for range 4 {
+			if err := primitives.NewProcess(rt, worker, lockArgs{lock, 25}).Start(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, Options{Name: "workers"})
+	if err := s.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	noViolations(t, events)
+	st := Fold(events)
+	if len(st.Procs) != 5 {
+		t.Fatalf("%d processes in the timeline, want MainProcess and 4 workers", len(st.Procs))
+	}
+	prints := 0
+	for _, e := range events {
+		if e.Kind == primitives.KindStdout {
+			prints++
+		}
+	}
+	if prints != 100 {
+		t.Errorf("%d prints, want 100", prints)
+	}
+	last := events[len(events)-1]
+	if last.Kind != primitives.KindProcExit || last.Proc != "MainProcess" || string(last.Val) != "0" {
+		t.Errorf("final event %+v, want MainProcess's exit 0", last)
+	}
+}
+
+func TestWatchdogNamesTheDeadHolder(t *testing.T) {
+	events, _ := run(t, func(rt *primitives.Runtime) error {
+		lock, err := rt.NewLock("lock")
+		if err != nil {
+			return err
+		}
+		h := primitives.NewProcess(rt, holder, lockArgs{Lock: lock})
+		if err := h.Start(); err != nil {
+			return err
+		}
+		for lock.Holder() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		h.Terminate()
+		h.Join()
+		w := primitives.NewProcess(rt, worker, lockArgs{lock, 1})
+		if err := w.Start(); err != nil {
+			return err
+		}
+		return w.Join()
+	}, Options{Name: "deadlock", Idle: 200 * time.Millisecond, Timeout: 20 * time.Second})
+	noViolations(t, events)
+	st := Fold(events)
+	if !strings.Contains(st.Watchdog, "Process-2 waits for lock, held by Process-1, which exited with -15") {
+		t.Errorf("watchdog said %q", st.Watchdog)
+	}
+	if p := st.Procs[len(st.Procs)-1]; p.Name != "Process-2" || p.ExitCode != -15 {
+		t.Errorf("the blocked worker ended as %+v, want terminated by the watchdog", p)
+	}
+}
+
+func TestBudgetStopsALongDemo(t *testing.T) {
+	begin := time.Now()
+	events, _ := run(t, func(rt *primitives.Runtime) error {
+		p := primitives.NewProcess(rt, sleeper, struct{}{})
+		if err := p.Start(); err != nil {
+			return err
+		}
+		rt.Sleep(1000)
+		return nil
+	}, Options{Name: "long", Timeout: 300 * time.Millisecond})
+	noViolations(t, events)
+	st := Fold(events)
+	if !strings.Contains(st.Watchdog, "budget") {
+		t.Errorf("watchdog said %q, want a budget report", st.Watchdog)
+	}
+	if el := time.Since(begin); el > 10*time.Second {
+		t.Errorf("a stopped session took %v to end", el)
+	}
+}
+
+func TestStopLeavesNoProcess(t *testing.T) {
+	s, err := Start(func(rt *primitives.Runtime) error {
+		for range 5 {
+			if err := primitives.NewProcess(rt, sleeper, struct{}{}).Start(); err != nil {
+				return err
+			}
+		}
+		rt.Sleep(1000)
+		return nil
+	}, Options{Name: "stop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for r := range s.Events() {
+		if r.Kind == primitives.KindProcStart && r.Proc != "MainProcess" {
+			pids = append(pids, r.Pid)
+			if len(pids) == 5 {
+				s.Stop()
+			}
+		}
+	}
+	noViolations(t, s.Timeline())
+	for _, pid := range pids {
+		// Reaped children are gone: signal 0 finds no process.
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("pid %d is still there after Stop", pid)
+		}
+	}
+	if last := s.Timeline()[len(s.Timeline())-1]; string(last.Val) != "-15" {
+		t.Errorf("a stopped session's MainProcess exit is %s, want -15", last.Val)
+	}
+}
+
+func TestScriptErrorIsReported(t *testing.T) {
+	events, s := run(t, func(rt *primitives.Runtime) error {
+		lock, _ := rt.NewLock("lock")
+		return lock.Release()
+	}, Options{Name: "err"})
+	if err := s.Wait(); err == nil || !strings.Contains(err.Error(), "ValueError") {
+		t.Errorf("Wait = %v, want the ValueError", err)
+	}
+	noViolations(t, events)
+	if last := events[len(events)-1]; string(last.Val) != "1" {
+		t.Errorf("MainProcess exit %s after an exception, want 1", last.Val)
+	}
+}
+
+func TestTraceRoundTripAndMalformed(t *testing.T) {
+	events, _ := run(t, func(rt *primitives.Runtime) error {
+		rt.Print("hello")
+		return nil
+	}, Options{Name: "hello"})
+	var buf bytes.Buffer
+	for _, e := range events {
+		if err := WriteRecord(&buf, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	back, err := ReadTrace(bytes.NewReader(buf.Bytes()))
+	if err != nil || len(back) != len(events) {
+		t.Fatalf("read back %d events, %v; want %d", len(back), err, len(events))
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	for _, tc := range []struct{ name, trace, want string }{
+		{"not json", "{nope\n", "line 1: not a JSON object"},
+		{"missing field", `{"seq":1,"t_ns":0,"pid":1,"proc":"a","kind":"stdout","val":null}` + "\n", `line 1: no "obj" field`},
+		{"seq gap", lines[0] + "\n" + strings.Replace(lines[1], `"seq":2`, `"seq":5`, 1) + "\n", "line 2: seq is 5, want 2"},
+		{"empty", "", "empty"},
+	} {
+		if _, err := ReadTrace(strings.NewReader(tc.trace)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,416 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// Status is what a process is doing, as the OS would say it.
+type Status int
+
+// The statuses a lane shows.
+const (
+	Running Status = iota
+	Sleeping
+	Blocked
+	Exited
+)
+
+func (s Status) String() string {
+	return [...]string{"running", "sleeping", "blocked", "exited"}[s]
+}
+
+// Proc is one process as the timeline shows it so far.
+type Proc struct {
+	Pid, PPid int
+	Name      string
+	Target    string
+	Daemon    bool
+	Status    Status
+	On        string // the resource it is blocked on ("lock", "join Process-2")
+	Forever   bool   // blocked with no timeout
+	ExitCode  int
+	Last      primitives.Record // its latest step
+	Started   int64             // t_ns of proc.start
+	Ended     int64             // t_ns of proc.exit
+}
+
+// LockState is a lock: who holds it and who waits, in order.
+type LockState struct {
+	Name    string
+	Holder  int // pid, 0 when free
+	Depth   int // RLock recursion
+	Waiters []int
+}
+
+// SemState is a semaphore: its value and who is inside.
+type SemState struct {
+	Name           string
+	Value, Initial int
+	Holders        []int
+	Waiters        []int
+	MaxInside      int
+}
+
+// FlagState is an Event: its flag and who waits for it.
+type FlagState struct {
+	Name    string
+	Set     bool
+	Waiters []int
+}
+
+// State is the world at one moment of a timeline: the fold of every event
+// up to it. Apply never does I/O; folding the same events always gives the
+// same State.
+type State struct {
+	Seq   int64 // the last event folded
+	TNs   int64
+	Procs []*Proc // in order of appearance
+	Locks []*LockState
+	Sems  []*SemState
+	Flags []*FlagState
+	Files []*FileState
+	// Watchdog is the watchdog's report, empty unless it stopped the demo.
+	Watchdog string
+	// Violations are broken invariants of DESIGN.md, found while folding.
+	Violations []string
+	// Ended is set by the final event (MainProcess's proc.exit).
+	Ended bool
+
+	mainPid int
+	procs   map[int]*Proc
+}
+
+// FileState is a file's content as last read or written.
+type FileState struct {
+	Name    string
+	Content string
+}
+
+// Fold folds a whole timeline (or a prefix of one) into a State.
+func Fold(events []primitives.Record) *State {
+	s := &State{}
+	for _, e := range events {
+		s.Apply(e)
+	}
+	return s
+}
+
+// Proc returns the process with the pid, or nil.
+func (s *State) Proc(pid int) *Proc { return s.procs[pid] }
+
+// Name is the name of the process with the pid, or the pid as text.
+func (s *State) Name(pid int) string {
+	if p := s.procs[pid]; p != nil {
+		return p.Name
+	}
+	return fmt.Sprint(pid)
+}
+
+func (s *State) violate(e primitives.Record, format string, a ...any) {
+	s.Violations = append(s.Violations, fmt.Sprintf("seq %d: ", e.Seq)+fmt.Sprintf(format, a...))
+}
+
+func (s *State) lock(name string) *LockState {
+	for _, l := range s.Locks {
+		if l.Name == name {
+			return l
+		}
+	}
+	l := &LockState{Name: name}
+	s.Locks = append(s.Locks, l)
+	return l
+}
+
+func (s *State) sem(name string) *SemState {
+	for _, x := range s.Sems {
+		if x.Name == name {
+			return x
+		}
+	}
+	x := &SemState{Name: name}
+	s.Sems = append(s.Sems, x)
+	return x
+}
+
+func (s *State) flag(name string) *FlagState {
+	for _, f := range s.Flags {
+		if f.Name == name {
+			return f
+		}
+	}
+	f := &FlagState{Name: name}
+	s.Flags = append(s.Flags, f)
+	return f
+}
+
+func (s *State) file(name string) *FileState {
+	for _, f := range s.Files {
+		if f.Name == name {
+			return f
+		}
+	}
+	f := &FileState{Name: name}
+	s.Files = append(s.Files, f)
+	return f
+}
+
+func remove(pids []int, pid int) []int {
+	if i := slices.Index(pids, pid); i >= 0 {
+		return slices.Delete(pids, i, i+1)
+	}
+	return pids
+}
+
+// Apply folds one more event into the state.
+func (s *State) Apply(e primitives.Record) {
+	if s.procs == nil {
+		s.procs = map[int]*Proc{}
+	}
+	if s.Ended {
+		s.violate(e, "%s after the session's final event", e.Kind)
+	}
+	if e.Seq <= s.Seq && s.Seq != 0 {
+		s.violate(e, "seq does not increase (after %d)", s.Seq)
+	}
+	if e.TNs < s.TNs {
+		s.violate(e, "t_ns goes back in time")
+	}
+	s.Seq, s.TNs = e.Seq, e.TNs
+
+	if e.Kind == primitives.KindProcStart {
+		s.start(e)
+		return
+	}
+	p := s.procs[e.Pid]
+	if p == nil {
+		s.violate(e, "%s from pid %d, which was never started", e.Kind, e.Pid)
+		return
+	}
+	if p.Status == Exited {
+		s.violate(e, "%s from %s after it exited", e.Kind, p.Name)
+		return
+	}
+	p.Last = e
+	p.Status, p.On, p.Forever = Running, "", false
+	switch e.Kind {
+	case primitives.KindProcExit:
+		s.exit(p, e)
+	case primitives.KindProcJoin:
+		if q := s.byName(e.Obj); q == nil || q.Status != Exited {
+			s.block(p, "join "+e.Obj, e.Val)
+		}
+	case primitives.KindSleep:
+		p.Status = Sleeping
+	case primitives.KindLockWait:
+		l := s.lock(e.Obj)
+		l.Waiters = append(l.Waiters, p.Pid)
+		s.block(p, e.Obj, e.Val)
+	case primitives.KindLockAcquire:
+		s.lockAcquire(p, e)
+	case primitives.KindLockRelease:
+		s.lockRelease(e)
+	case primitives.KindSemWait:
+		x := s.sem(e.Obj)
+		x.Waiters = append(x.Waiters, p.Pid)
+		s.semValue(x, e.Val)
+		s.block(p, e.Obj, nil)
+	case primitives.KindSemAcquire:
+		x := s.sem(e.Obj)
+		x.Waiters = remove(x.Waiters, p.Pid)
+		if string(e.Val) != "false" {
+			x.Holders = append(x.Holders, p.Pid)
+			s.semValue(x, e.Val)
+			x.MaxInside = max(x.MaxInside, len(x.Holders))
+			if x.Initial > 0 && len(x.Holders) > x.Initial {
+				s.violate(e, "%d processes inside semaphore %s of value %d", len(x.Holders), x.Name, x.Initial)
+			}
+		}
+	case primitives.KindSemRelease:
+		if e.Err == "" {
+			x := s.sem(e.Obj)
+			x.Holders = remove(x.Holders, p.Pid)
+			s.semValue(x, e.Val)
+		}
+	case primitives.KindEventWait:
+		f := s.flag(e.Obj)
+		f.Waiters = append(f.Waiters, p.Pid)
+		s.block(p, e.Obj, e.Val)
+	case primitives.KindEventWake:
+		f := s.flag(e.Obj)
+		f.Waiters = remove(f.Waiters, p.Pid)
+	case primitives.KindEventSet:
+		s.flag(e.Obj).Set = true
+	case primitives.KindEventClear:
+		s.flag(e.Obj).Set = false
+	case primitives.KindFileRead, primitives.KindFileWrite:
+		var content string
+		if json.Unmarshal(e.Val, &content) == nil {
+			s.file(e.Obj).Content = content
+		}
+	case primitives.KindWatchdog:
+		var msg string
+		json.Unmarshal(e.Val, &msg)
+		s.Watchdog = msg
+	}
+}
+
+func (s *State) start(e primitives.Record) {
+	if old := s.procs[e.Pid]; old != nil && old.Status != Exited {
+		s.violate(e, "pid %d started twice", e.Pid)
+	}
+	p := &Proc{Pid: e.Pid, PPid: e.PPid, Name: e.Proc, Last: e, Started: e.TNs}
+	json.Unmarshal(e.Val, &p.Target)
+	if e.Daemon != nil {
+		p.Daemon = *e.Daemon
+	}
+	if s.mainPid == 0 {
+		s.mainPid = e.Pid
+	}
+	s.procs[e.Pid] = p
+	s.Procs = append(s.Procs, p)
+}
+
+func (s *State) exit(p *Proc, e primitives.Record) {
+	p.Status, p.Ended = Exited, e.TNs
+	json.Unmarshal(e.Val, &p.ExitCode)
+	for _, l := range s.Locks {
+		l.Waiters = remove(l.Waiters, p.Pid)
+	}
+	for _, x := range s.Sems {
+		x.Waiters = remove(x.Waiters, p.Pid)
+	}
+	for _, f := range s.Flags {
+		f.Waiters = remove(f.Waiters, p.Pid)
+	}
+	for _, q := range s.Procs {
+		if q.Status == Blocked && q.On == "join "+p.Name {
+			q.Status, q.On, q.Forever = Running, "", false
+		}
+	}
+	if p.Pid == s.mainPid {
+		s.Ended = true
+		for _, q := range s.Procs {
+			if q.Status != Exited {
+				s.violate(e, "the session ended with %s still running", q.Name)
+			}
+		}
+	}
+}
+
+func (s *State) block(p *Proc, on string, timeout json.RawMessage) {
+	p.Status, p.On = Blocked, on
+	p.Forever = len(timeout) == 0 || string(timeout) == "null"
+}
+
+func (s *State) lockAcquire(p *Proc, e primitives.Record) {
+	l := s.lock(e.Obj)
+	l.Waiters = remove(l.Waiters, p.Pid)
+	switch string(e.Val) {
+	case "false":
+		return
+	case "true":
+		if l.Holder != 0 {
+			s.violate(e, "%s acquired lock %s held by %s", p.Name, l.Name, s.Name(l.Holder))
+		}
+		l.Holder, l.Depth = p.Pid, 1
+	default: // an RLock acquired again: the new depth
+		if l.Holder != p.Pid {
+			s.violate(e, "%s re-entered lock %s held by %s", p.Name, l.Name, s.Name(l.Holder))
+		}
+		json.Unmarshal(e.Val, &l.Depth)
+	}
+}
+
+func (s *State) lockRelease(e primitives.Record) {
+	if e.Err != "" {
+		return
+	}
+	l := s.lock(e.Obj)
+	if depth := 0; json.Unmarshal(e.Val, &depth) == nil && depth > 0 {
+		l.Depth = depth
+		return
+	}
+	l.Holder, l.Depth = 0, 0
+}
+
+func (s *State) semValue(x *SemState, val json.RawMessage) {
+	var v primitives.SemValue
+	if json.Unmarshal(val, &v) == nil && v.Initial > 0 {
+		x.Value, x.Initial = v.Value, v.Initial
+	}
+}
+
+func (s *State) byName(name string) *Proc {
+	for i := len(s.Procs) - 1; i >= 0; i-- {
+		if s.Procs[i].Name == name {
+			return s.Procs[i]
+		}
+	}
+	return nil
+}
+
+// Live lists the processes that have not exited.
+func (s *State) Live() []*Proc {
+	var live []*Proc
+	for _, p := range s.Procs {
+		if p.Status != Exited {
+			live = append(live, p)
+		}
+	}
+	return live
+}
+
+// Stuck reports whether every live process waits with no timeout, which
+// nothing inside the demo can ever end.
+func (s *State) Stuck() bool {
+	live := s.Live()
+	for _, p := range live {
+		if p.Status != Blocked || !p.Forever {
+			return false
+		}
+	}
+	return len(live) > 0
+}
+
+// WhoWaits says, in a sentence, who waits on what and who holds it.
+func (s *State) WhoWaits() string {
+	var out string
+	for _, p := range s.Live() {
+		if p.Status != Blocked {
+			continue
+		}
+		if out != "" {
+			out += "; "
+		}
+		out += p.Name + " waits for " + p.On
+		for _, l := range s.Locks {
+			if l.Name == p.On && l.Holder != 0 {
+				out += ", held by " + s.Name(l.Holder)
+				if h := s.procs[l.Holder]; h != nil && h.Status == Exited {
+					out += fmt.Sprintf(", which exited with %d and will never release it", h.ExitCode)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Check folds a complete timeline and returns every broken invariant of
+// DESIGN.md: the fold's own findings, plus what can only be seen at the end.
+func Check(events []primitives.Record) []string {
+	s := Fold(events)
+	v := slices.Clone(s.Violations)
+	if len(events) > 0 && events[0].Seq != 1 {
+		v = append(v, "the first seq is not 1")
+	}
+	if !s.Ended {
+		v = append(v, "the timeline has no final event (MainProcess's proc.exit)")
+	} else if last := events[len(events)-1]; last.Kind != primitives.KindProcExit || last.Pid != s.mainPid {
+		v = append(v, "the last event is not MainProcess's exit")
+	}
+	return v
+}
