@@ -1,0 +1,164 @@
+// Package lessons is the course: the lesson catalogue and every lesson's
+// scenarios — the demo programs (a main script and its child targets), their
+// variants, and the Python listing each one mirrors.
+package lessons
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// Scenario is one demo. Every scenario file declares one, with the same
+// parts: its listing, its variants, its budget, its main script and its
+// child targets.
+type Scenario struct {
+	ID      string
+	Lesson  int
+	Summary string // what it shows, one line
+	Listing *Listing
+	// Variants are the knobs a student can turn (--set key=value).
+	Variants []Variant
+	// Budget is the longest a run may take at speed 1 before the watchdog
+	// stops it.
+	Budget time.Duration
+	// Hangs says whether, with these values, the demo is a hang that the
+	// watchdog is meant to stop (the lesson is the hang). Nil: never.
+	Hangs func(v Vars) bool
+	Main  func(rt *primitives.Runtime, v Vars) error
+}
+
+// Variant is one knob: either one of Values, or an integer in Min..Max.
+type Variant struct {
+	Key      string
+	Default  string
+	Values   []string
+	Min, Max int
+	Help     string
+}
+
+// Accepts reports whether value is allowed, with a phrase naming what is.
+func (v Variant) Accepts(value string) (bool, string) {
+	if len(v.Values) > 0 {
+		return slices.Contains(v.Values, value), strings.Join(v.Values, ", ")
+	}
+	n, err := strconv.Atoi(value)
+	return err == nil && n >= v.Min && n <= v.Max, fmt.Sprintf("a whole number from %d to %d", v.Min, v.Max)
+}
+
+// Vars are a run's variant values, every key present.
+type Vars map[string]string
+
+// Int reads an integer knob (validated by Resolve).
+func (v Vars) Int(key string) int {
+	n, _ := strconv.Atoi(v[key])
+	return n
+}
+
+// On reads an on/off knob.
+func (v Vars) On(key string) bool { return v[key] == "on" }
+
+// String lists the values in key order, as `lock=on buyers=100`.
+func (v Vars) String() string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + v[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+// Resolve checks key=value settings against the variants and fills in the
+// defaults.
+func (s *Scenario) Resolve(sets []string) (Vars, error) {
+	v := Vars{}
+	for _, x := range s.Variants {
+		v[x.Key] = x.Default
+	}
+	for _, set := range sets {
+		key, value, ok := strings.Cut(set, "=")
+		if !ok {
+			return nil, fmt.Errorf("--set %q: want key=value", set)
+		}
+		i := slices.IndexFunc(s.Variants, func(x Variant) bool { return x.Key == key })
+		if i < 0 {
+			return nil, fmt.Errorf("scenario %s has no variant %q (it has: %s)", s.ID, key, s.variantKeys())
+		}
+		if ok, want := s.Variants[i].Accepts(value); !ok {
+			return nil, fmt.Errorf("%s=%s: %s takes %s", key, value, key, want)
+		}
+		v[key] = value
+	}
+	return v, nil
+}
+
+func (s *Scenario) variantKeys() string {
+	if len(s.Variants) == 0 {
+		return "none"
+	}
+	keys := make([]string, len(s.Variants))
+	for i, x := range s.Variants {
+		keys[i] = x.Key
+	}
+	return strings.Join(keys, ", ")
+}
+
+// Script binds the variant values into the session's main script.
+func (s *Scenario) Script(v Vars) sim.Script {
+	return func(rt *primitives.Runtime) error { return s.Main(rt, v) }
+}
+
+// Options are the session options for a run at speed, with the budget
+// scaled to it unless timeout overrides it.
+func (s *Scenario) Options(speed float64, timeout time.Duration) sim.Options {
+	if speed <= 0 {
+		speed = 1
+	}
+	if timeout == 0 {
+		timeout = time.Duration(float64(s.Budget) / speed)
+	}
+	return sim.Options{Name: s.ID, Speed: speed, Timeout: timeout}
+}
+
+var catalogue []*Scenario
+
+// register adds a scenario to the catalogue; scenario files call it from a
+// package-level declaration.
+func register(s *Scenario) *Scenario {
+	if _, err := Lookup(s.ID); err == nil {
+		panic("lessons: scenario registered twice: " + s.ID)
+	}
+	catalogue = append(catalogue, s)
+	return s
+}
+
+// Scenarios lists every scenario, in lesson order.
+func Scenarios() []*Scenario {
+	out := slices.Clone(catalogue)
+	slices.SortStableFunc(out, func(a, b *Scenario) int { return a.Lesson - b.Lesson })
+	return out
+}
+
+// Lookup finds a scenario by id; the error lists the ids there are.
+func Lookup(id string) (*Scenario, error) {
+	for _, s := range catalogue {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	ids := make([]string, 0, len(catalogue))
+	for _, s := range Scenarios() {
+		ids = append(ids, s.ID)
+	}
+	return nil, fmt.Errorf("unknown scenario %q (there are: %s)", id, strings.Join(ids, ", "))
+}

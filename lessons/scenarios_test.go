@@ -1,0 +1,165 @@
+package lessons
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+func TestMain(m *testing.M) {
+	primitives.MaybeRunChild()
+	os.Exit(m.Run())
+}
+
+// run runs a scenario headless with settings and returns its timeline and
+// final state, failing the test on any broken invariant.
+func run(t *testing.T, id string, sets ...string) ([]primitives.Record, *sim.State) {
+	t.Helper()
+	sc, err := Lookup(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := sc.Resolve(sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.Start(sc.Script(v), sc.Options(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []primitives.Record
+	for r := range s.Events() {
+		events = append(events, r)
+	}
+	for _, v := range sim.Check(events) {
+		t.Errorf("%s %v: %s", id, sets, v)
+	}
+	st := sim.Fold(events)
+	hangs := sc.Hangs != nil && sc.Hangs(v)
+	if st.Watchdog != "" && !hangs {
+		t.Errorf("%s %v: the watchdog stopped it: %s", id, sets, st.Watchdog)
+	}
+	if st.Watchdog == "" && hangs {
+		t.Errorf("%s %v: meant to hang, but ended by itself", id, sets)
+	}
+	for _, e := range events {
+		if e.Line > len(sc.Listing.Lines()) {
+			t.Errorf("%s: event %d points at line %d of a %d-line listing", id, e.Seq, e.Line, len(sc.Listing.Lines()))
+		}
+	}
+	return events, st
+}
+
+// prints returns what processes printed, in order, as "proc: text".
+func prints(events []primitives.Record) []string {
+	var out []string
+	for _, e := range events {
+		if e.Kind == primitives.KindStdout {
+			var s string
+			json.Unmarshal(e.Val, &s)
+			out = append(out, e.Proc+": "+s)
+		}
+	}
+	return out
+}
+
+func count(lines []string, sub string) int {
+	n := 0
+	for _, l := range lines {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestEveryScenarioRunsCleanWithDefaults(t *testing.T) {
+	for _, sc := range Scenarios() {
+		t.Run(sc.ID, func(t *testing.T) {
+			for range 2 {
+				run(t, sc.ID)
+			}
+		})
+	}
+}
+
+func TestResolveRejectsUnknownVariantsAndValues(t *testing.T) {
+	for _, tc := range []struct {
+		set, want string
+	}{
+		{"locks=on", `no variant "locks" (it has: lock, buyers, tickets)`},
+		{"lock=maybe", "lock takes off, on"},
+		{"buyers=0", "a whole number from 1 to 300"},
+		{"buyers", "want key=value"},
+	} {
+		if _, err := Tickets.Resolve([]string{tc.set}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--set %s: %v, want %q", tc.set, err, tc.want)
+		}
+	}
+	if _, err := Lookup("tickests"); err == nil || !strings.Contains(err.Error(), "tickets") {
+		t.Errorf("unknown scenario: %v, want the list of ids", err)
+	}
+}
+
+func TestTicketsOversellWithoutTheLock(t *testing.T) {
+	for range 3 {
+		events, st := run(t, "tickets", "lock=off")
+		sold := count(prints(events), "got a ticket")
+		if sold <= 1 {
+			t.Errorf("without the lock %d buyers got the single ticket; the race should oversell", sold)
+		}
+		if db := st.Files[0]; db.Name != "db.json" || db.Content != `{"count": 0}` {
+			t.Errorf("db.json ends as %q", db.Content)
+		}
+	}
+}
+
+func TestTicketsSellExactlyWithTheLock(t *testing.T) {
+	for _, sets := range [][]string{{"lock=on"}, {"lock=on", "tickets=3", "buyers=20"}} {
+		events, st := run(t, "tickets", sets...)
+		want := 1
+		if len(sets) > 1 {
+			want = 3
+		}
+		if sold := count(prints(events), "got a ticket"); sold != want {
+			t.Errorf("%v: %d sold, want exactly %d", sets, sold, want)
+		}
+		if got := st.Files[0].Content; got != `{"count": 0}` {
+			t.Errorf("%v: db.json ends as %q", sets, got)
+		}
+		if last := prints(events); last[len(last)-1] != "MainProcess: left: 0" {
+			t.Errorf("%v: main's last print %q", sets, last[len(last)-1])
+		}
+	}
+}
+
+func TestHelloShowsRealPidsAndStartReturnsFirst(t *testing.T) {
+	first := 0
+	for range 3 {
+		events, st := run(t, "hello")
+		main := st.Procs[0]
+		out := prints(events)
+		bob := st.Procs[1]
+		if want := "Process-1: hello bob: pid " + itoa(bob.Pid) + ", parent " + itoa(main.Pid); count(out, want) != 1 {
+			t.Errorf("no line %q in %q", want, out)
+		}
+		if count(out, "alice runs in pid "+itoa(st.Procs[2].Pid)) != 1 {
+			t.Errorf("the subclass did not run in its own process: %q", out)
+		}
+		if strings.HasPrefix(out[0], "MainProcess: main: start() returned") {
+			first++
+		}
+		if out[len(out)-1] != "MainProcess: main: exit codes 0 and 0" {
+			t.Errorf("last line %q", out[len(out)-1])
+		}
+	}
+	if first < 2 {
+		t.Errorf("the parent's line after start() came first in %d of 3 runs; it should nearly always", first)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -1,0 +1,175 @@
+package lessons
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var ticketsListing = NewListing(`
+import json, time
+from multiprocessing import Process, Lock
+
+def search(name):
+    with open('db.json') as f:
+        count = json.load(f)['count']                  #@search
+    print(f'{name} sees {count} ticket(s) left')
+
+def buy(name):
+    with open('db.json') as f:
+        count = json.load(f)['count']                  #@read
+    time.sleep(0.1)  # the network is slow             #@delay
+    if count > 0:
+        with open('db.json', 'w') as f:
+            json.dump({'count': count - 1}, f)         #@write
+        print(f'{name} got a ticket')                   #@got
+    else:
+        print(f'{name}: sold out')                      #@soldout
+
+def task(name, lock):
+    search(name)
+    if lock:
+        lock.acquire()                                 #@acquire
+        buy(name)
+        lock.release()                                 #@release
+    else:
+        buy(name)
+
+if __name__ == '__main__':
+    with open('db.json', 'w') as f:
+        json.dump({'count': TICKETS}, f)               #@init
+    lock = Lock() if USE_LOCK else None                #@lock
+    buyers = [Process(target=task, args=(f'buyer-{i}', lock))
+              for i in range(BUYERS)]
+    for p in buyers:
+        p.start()                                      #@start
+    for p in buyers:
+        p.join()                                       #@join
+    with open('db.json') as f:
+        print('left:', json.load(f)['count'])          #@final
+`)
+
+// Tickets is lesson 5's race: buyers read a ticket count from a real file,
+// wait for the "network", and write it back decremented. Without the lock
+// many buyers read the same count and the ticket is sold many times.
+var Tickets = register(&Scenario{
+	ID:      "tickets",
+	Lesson:  5,
+	Summary: "buyers race for tickets in db.json; lock=off oversells, lock=on sells exactly",
+	Listing: ticketsListing,
+	Variants: []Variant{
+		{Key: "lock", Default: "off", Values: []string{"off", "on"}, Help: "guard the read-modify-write with a Lock"},
+		{Key: "buyers", Default: "100", Min: 1, Max: 300, Help: "how many buyer processes"},
+		{Key: "tickets", Default: "1", Min: 0, Max: 100, Help: "tickets in db.json at the start"},
+	},
+	Budget: 20 * time.Second,
+	Main:   ticketsMain,
+})
+
+type ticketArgs struct {
+	Name string
+	DB   string
+	Lock *primitives.Lock // nil without the lock
+}
+
+type ticketDB struct {
+	Count int `json:"count"`
+}
+
+var ticketBuyer = primitives.Register("tickets.task", func(rt *primitives.Runtime, a ticketArgs) error {
+	at := ticketsListing.At
+	rt.Line(at("search"))
+	db, err := readDB(rt, a.DB)
+	if err != nil {
+		return err
+	}
+	rt.Printf("%s sees %d ticket(s) left", a.Name, db.Count)
+	if a.Lock != nil {
+		rt.Line(at("acquire"))
+		a.Lock.Acquire()
+	}
+	rt.Line(at("read"))
+	if db, err = readDB(rt, a.DB); err != nil {
+		return err
+	}
+	rt.Line(at("delay"))
+	rt.Sleep(0.1)
+	if db.Count > 0 {
+		rt.Line(at("write"))
+		if err := writeDB(rt, a.DB, db.Count-1); err != nil {
+			return err
+		}
+		rt.Line(at("got"))
+		rt.Printf("%s got a ticket", a.Name)
+	} else {
+		rt.Line(at("soldout"))
+		rt.Printf("%s: sold out", a.Name)
+	}
+	if a.Lock != nil {
+		rt.Line(at("release"))
+		return a.Lock.Release()
+	}
+	return nil
+})
+
+func ticketsMain(rt *primitives.Runtime, v Vars) error {
+	at := ticketsListing.At
+	dir, err := os.MkdirTemp("", "proctour-tickets-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	db := filepath.Join(dir, "db.json")
+	rt.Line(at("init"))
+	if err := writeDB(rt, db, v.Int("tickets")); err != nil {
+		return err
+	}
+	var lock *primitives.Lock
+	if v.On("lock") {
+		rt.Line(at("lock"))
+		if lock, err = rt.NewLock("lock"); err != nil {
+			return err
+		}
+	}
+	buyers := make([]*primitives.Process, v.Int("buyers"))
+	rt.Line(at("start"))
+	for i := range buyers {
+		name := fmt.Sprintf("buyer-%d", i)
+		buyers[i] = primitives.NewProcess(rt, ticketBuyer, ticketArgs{Name: name, DB: db, Lock: lock})
+		buyers[i].Name = name
+		if err := buyers[i].Start(); err != nil {
+			return err
+		}
+	}
+	rt.Line(at("join"))
+	for _, p := range buyers {
+		p.Join()
+	}
+	rt.Line(at("final"))
+	final, err := readDB(rt, db)
+	if err != nil {
+		return err
+	}
+	rt.Print("left:", final.Count)
+	return nil
+}
+
+func readDB(rt *primitives.Runtime, path string) (ticketDB, error) {
+	var db ticketDB
+	b, err := rt.ReadFile(path)
+	if err != nil {
+		return db, err
+	}
+	if err := json.Unmarshal(b, &db); err != nil {
+		return db, fmt.Errorf("json.decoder.JSONDecodeError: %s: %w", filepath.Base(path), err)
+	}
+	return db, nil
+}
+
+func writeDB(rt *primitives.Runtime, path string, count int) error {
+	return rt.WriteFile(path, fmt.Appendf(nil, `{"count": %d}`, count))
+}
