@@ -199,7 +199,7 @@ func (p *Process) Start() error {
 	rt.mu.Unlock()
 
 	daemon := p.Daemon
-	rt.emitFor(Record{Pid: p.pid, PPid: rt.pid, Proc: p.Name, Kind: KindProcStart, Daemon: &daemon}, p.target)
+	rt.emitFor(Record{Pid: p.pid, PPid: rt.pid, Proc: p.Name, Kind: KindProcStart, Daemon: &daemon, Line: int(rt.line.Load())}, p.target)
 	outDone := make(chan struct{})
 	go p.forwardOutput(outR, outDone)
 	go p.reap(outDone)

@@ -78,12 +78,11 @@ func (rt *Runtime) emitErr(kind, obj string, val any, errName string) {
 }
 
 // emitFor reports an event that belongs to another process's lane (a child's
-// start and exit, seen from its parent).
+// start and exit, seen from its parent); e.Line is left as given.
 func (rt *Runtime) emitFor(e Record, val any) {
 	if rt.trace == nil {
 		return
 	}
-	e.Line = int(rt.line.Load())
 	rt.trace.write(e, val)
 }
 

@@ -16,7 +16,10 @@ func Describe(r primitives.Record) string {
 	var s string
 	switch r.Kind {
 	case primitives.KindProcStart:
-		s = fmt.Sprintf("start()  # %s, pid %d", targetText(r), r.Pid)
+		s = fmt.Sprintf("Process(target=%s).start()  # pid %d", targetText(r), r.Pid)
+		if r.PPid == 0 {
+			s = fmt.Sprintf("python %s.py  # the main script, pid %d", targetText(r), r.Pid)
+		}
 		if r.Daemon != nil && *r.Daemon {
 			s += ", daemon"
 		}
@@ -137,11 +140,14 @@ func timeoutText(v string) string {
 	return "timeout=" + v
 }
 
+// targetText is the Python name of a registered target: "tickets.task"
+// is task, "hello.Greeter.run" is Greeter.run.
 func targetText(r primitives.Record) string {
-	if t := strText(r.Val); t != "" && t != "null" {
-		return "target=" + t
+	t := strText(r.Val)
+	if _, rest, ok := strings.Cut(t, "."); ok {
+		return rest
 	}
-	return "main"
+	return t
 }
 
 func semLeft(raw json.RawMessage) string {

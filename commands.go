@@ -1,0 +1,201 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/sim"
+)
+
+// version is set at release time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "proctour",
+		Short: "A terminal tutorial and simulator for multiprocessing, with real processes",
+		Long: `proctour teaches multiprocessing — processes, daemons, locks, semaphores,
+events, queues, pipes, managers and pools — the way Python's multiprocessing
+presents them. Every demo starts real child processes and shows what they do,
+event by event.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q (commands: list, run, version; see 'proctour --help')", args[0])
+			}
+			return nil
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			printList(stdout)
+			fmt.Fprintln(stdout, "\nRun a demo headless:  proctour run tickets --set lock=on")
+			fmt.Fprintln(stdout, "Every command:        proctour --help")
+			return nil
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%v (see 'proctour %s --help')", err, strings.TrimPrefix(c.CommandPath(), "proctour "))
+	})
+	root.AddCommand(newListCmd(stdout), newRunCmd(stdout), newVersionCmd(stdout))
+	for _, c := range root.Commands() {
+		c.SilenceErrors, c.SilenceUsage = true, true
+	}
+	root.SetHelpCommand(&cobra.Command{Hidden: true})
+	root.CompletionOptions.DisableDefaultCmd = true
+	return root
+}
+
+func newListCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the lessons and their demo scenarios",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			printList(stdout)
+			return nil
+		},
+	}
+}
+
+// printList prints the lessons and, under each, its scenarios with what
+// they show and their variants.
+func printList(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, l := range lessons.Lessons {
+		fmt.Fprintf(tw, "%2d. %s\t\n", l.N, l.Title)
+		avail := l.Available()
+		if len(avail) == 0 {
+			fmt.Fprintf(tw, "      (demos not built yet: %s)\t\n", strings.Join(l.Scenarios, ", "))
+		}
+		for _, s := range avail {
+			fmt.Fprintf(tw, "      %s\t%s%s\n", s.ID, s.Summary, variantsText(s))
+		}
+	}
+	tw.Flush()
+}
+
+func variantsText(s *lessons.Scenario) string {
+	if len(s.Variants) == 0 {
+		return ""
+	}
+	parts := make([]string, len(s.Variants))
+	for i, v := range s.Variants {
+		parts[i] = v.Key + "=" + v.Default
+	}
+	return "  [" + strings.Join(parts, " ") + "]"
+}
+
+func newVersionCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print proctour's version",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			v := version
+			if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+				v = bi.Main.Version
+			}
+			fmt.Fprintf(stdout, "proctour %s (%s %s/%s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return nil
+		},
+	}
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.Name(), args[0])
+	}
+	return nil
+}
+
+// runFlags are proctour run's options.
+type runFlags struct {
+	sets    []string
+	format  string
+	speed   float64
+	timeout time.Duration
+}
+
+func newRunCmd(stdout io.Writer) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run SCENARIO",
+		Short: "Run a demo headless and print its events",
+		Long: `Run a demo scenario without the terminal UI and print what every process did.
+
+--format text (the default) prints an aligned log for a terminal or a handout;
+--format json prints the trace: one JSON object per event, nothing else.`,
+		Example: `  proctour run tickets
+  proctour run tickets --set lock=on --set buyers=20
+  proctour run join --speed 0.5
+  proctour run terminate --format json > terminate.jsonl`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("run needs exactly one scenario id ('proctour list' shows them)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScenario(cmd, args[0], f, stdout)
+		},
+	}
+	cmd.Flags().StringArrayVar(&f.sets, "set", nil, "set a variant, key=value (repeatable)")
+	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
+	cmd.Flags().Float64Var(&f.speed, "speed", 1, "speed factor: 0.25 is four times slower, 2 twice as fast")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "stop the demo after this long (default: the scenario's budget)")
+	return cmd
+}
+
+func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) error {
+	sc, err := lessons.Lookup(id)
+	if err != nil {
+		return usageError{err}
+	}
+	vars, err := sc.Resolve(f.sets)
+	if err != nil {
+		return usageError{err}
+	}
+	if f.format != "text" && f.format != "json" {
+		return usagef("--format %q: want text or json", f.format)
+	}
+	if f.speed < 0.01 || f.speed > 100 {
+		return usagef("--speed %g: want a factor from 0.01 to 100", f.speed)
+	}
+	if f.timeout < 0 {
+		return usagef("--timeout %v: want a positive duration such as 30s", f.timeout)
+	}
+	s, err := sim.Start(sc.Script(vars), sc.Options(f.speed, f.timeout))
+	if err != nil {
+		return err
+	}
+	go func() {
+		select {
+		case <-cmd.Context().Done():
+			s.Stop()
+		case <-s.Done():
+		}
+	}()
+	var out eventWriter = &jsonWriter{w: stdout}
+	if f.format == "text" {
+		out = newTextLog(stdout, sc, vars)
+	}
+	for r := range s.Events() {
+		if err := out.Write(r); err != nil {
+			s.Stop()
+			for range s.Events() { // drain, so that the session can end
+			}
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	return out.Close(s.Timeline())
+}

@@ -1,0 +1,80 @@
+// Command proctour is a terminal tutorial and simulator for multiprocessing:
+// lessons in Python's terms, backed by demos that start real child processes.
+//
+// The same binary is every child process of a demo: main hands over to the
+// child entry point before anything else runs.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+func main() {
+	primitives.MaybeRunChild() // a demo's child process: never returns
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130 // Ctrl-C, as shells report SIGINT
+	exitTerminated  = 143 // SIGTERM
+)
+
+// run executes the command line and decides the exit code; errors are one
+// line on stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stopSignals := context.WithCancelCause(context.Background())
+	defer stopSignals(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case sig := <-sigs:
+			stopSignals(signalError{sig})
+		case <-ctx.Done():
+		}
+	}()
+
+	cmd := newRootCmd(stdout, stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	var sig signalError
+	switch {
+	case errors.As(context.Cause(ctx), &sig):
+		if sig.Signal == syscall.SIGTERM {
+			return exitTerminated
+		}
+		return exitInterrupted
+	case err == nil:
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "proctour:", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ error }
+
+func (u usageError) Unwrap() error { return u.error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+type signalError struct{ os.Signal }
+
+func (s signalError) Error() string { return "interrupted by " + s.Signal.String() }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+func TestMain(m *testing.M) {
+	primitives.MaybeRunChild()
+	os.Exit(m.Run())
+}
+
+func proctour(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestBadInputIsOneLineAndExit2(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "tickest"}, `unknown scenario "tickest" (there are: `},
+		{[]string{"run", "tickets", "--set", "lock=maybe"}, "lock=maybe: lock takes off, on"},
+		{[]string{"run", "tickets", "--set", "colour=red"}, `no variant "colour"`},
+		{[]string{"run", "tickets", "--format", "xml"}, `--format "xml": want text or json`},
+		{[]string{"run", "tickets", "--speed", "0"}, "--speed 0: want a factor"},
+		{[]string{"run", "tickets", "--bogus"}, "unknown flag: --bogus (see 'proctour run --help')"},
+		{[]string{"run", "tickets", "--timeout", "soon"}, "invalid argument \"soon\""},
+		{[]string{"run"}, "run needs exactly one scenario id"},
+		{[]string{"fly"}, `unknown command "fly"`},
+		{[]string{"list", "extra"}, "list takes no arguments"},
+	} {
+		code, out, errs := proctour(tc.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", tc.args, code)
+		}
+		if out != "" {
+			t.Errorf("%v: printed %q on stdout", tc.args, out)
+		}
+		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
+		}
+	}
+}
+
+func TestRunJSONIsAValidTrace(t *testing.T) {
+	code, out, errs := proctour("run", "tickets", "--set", "buyers=8", "--set", "lock=on", "--format", "json", "--speed", "4")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	events, err := sim.ReadTrace(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("stdout is not a trace: %v", err)
+	}
+	for _, v := range sim.Check(events) {
+		t.Error(v)
+	}
+	if st := sim.Fold(events); len(st.Procs) != 9 || st.Files[0].Content != `{"count": 0}` {
+		t.Errorf("%d processes, db.json %q; want 9 and {\"count\": 0}", len(st.Procs), st.Files[0].Content)
+	}
+}
+
+func TestRunTextIsReadable(t *testing.T) {
+	code, out, _ := proctour("run", "hello")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"MainProcess", "Process(target=greet).start()", "print('hello bob: pid ", "exit, exitcode=0", "12 events from 3 processes"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestListAndVersion(t *testing.T) {
+	_, out, _ := proctour("list")
+	for _, want := range []string{" 5. Locks: grabbing tickets", "tickets", "lock=off buyers=100 tickets=1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	if _, out, _ := proctour("version"); !strings.HasPrefix(out, "proctour ") {
+		t.Errorf("version printed %q", out)
+	}
+}
