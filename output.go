@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/proctour/proctour/lessons"
@@ -21,7 +20,7 @@ type eventWriter interface {
 // jsonWriter prints the trace: one JSON object a line, nothing else.
 type jsonWriter struct{ w io.Writer }
 
-func (j *jsonWriter) Write(r primitives.Record) error         { return sim.WriteRecord(j.w, r) }
+func (j *jsonWriter) Write(r primitives.Record) error          { return sim.WriteRecord(j.w, r) }
 func (j *jsonWriter) Close(timeline []primitives.Record) error { return nil }
 
 // textLog prints an aligned, readable log: time, process, listing line, and
@@ -64,7 +63,7 @@ func (t *textLog) Close(timeline []primitives.Record) error {
 		fmt.Fprintf(t.w, "The watchdog stopped the demo: %s\n", st.Watchdog)
 	}
 	for _, f := range st.Files {
-		fmt.Fprintf(t.w, "%s now holds %s\n", f.Name, strings.TrimSpace(f.Content))
+		fmt.Fprintf(t.w, "%s now holds %s\n", f.Name, sim.Repr(f.Content))
 	}
 	exits := map[int]int{}
 	for _, p := range st.Procs[1:] {

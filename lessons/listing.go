@@ -1,41 +1,61 @@
 package lessons
 
 import (
-	"regexp"
 	"strings"
+	"sync"
 )
 
 // Listing is a lesson's Python program, as shown to the student. Lines that
 // events point at carry a tag in the source (`lock.acquire()  #@acquire`);
 // the tag is stripped from what is shown, and At gives its line number, so
 // that editing a listing never silently shifts the markers.
+//
+// A listing is parsed on first use, not at package initialisation: every
+// child process initialises this package, and most never need a listing.
 type Listing struct {
+	src   string
+	once  sync.Once
 	lines []string
 	tags  map[string]int
 }
 
-var tagRE = regexp.MustCompile(`\s*#@([a-z0-9_-]+)\s*$`)
+// NewListing holds a listing's source; a leading newline is dropped.
+func NewListing(src string) *Listing { return &Listing{src: src} }
 
-// NewListing parses a listing; a leading newline is dropped.
-func NewListing(src string) *Listing {
-	l := &Listing{tags: map[string]int{}}
-	for i, line := range strings.Split(strings.TrimPrefix(strings.TrimRight(src, "\n "), "\n"), "\n") {
-		if m := tagRE.FindStringSubmatchIndex(line); m != nil {
-			tag := line[m[2]:m[3]]
-			if _, dup := l.tags[tag]; dup {
-				panic("lessons: listing tag used twice: " + tag)
+func (l *Listing) parse() {
+	l.once.Do(func() {
+		l.tags = map[string]int{}
+		for i, line := range strings.Split(strings.TrimPrefix(strings.TrimRight(l.src, "\n "), "\n"), "\n") {
+			if code, tag, ok := cutTag(line); ok {
+				if _, dup := l.tags[tag]; dup {
+					panic("lessons: listing tag used twice: " + tag)
+				}
+				l.tags[tag] = i + 1
+				line = code
 			}
-			l.tags[tag] = i + 1
-			line = line[:m[0]]
+			l.lines = append(l.lines, line)
 		}
-		l.lines = append(l.lines, line)
+	})
+}
+
+// cutTag splits `code  #@tag` into the code (trailing blanks removed) and
+// the tag, a word of [a-z0-9_-].
+func cutTag(line string) (code, tag string, ok bool) {
+	i := strings.LastIndex(line, "#@")
+	if i < 0 {
+		return line, "", false
 	}
-	return l
+	tag = strings.TrimRight(line[i+2:], " \t")
+	if tag == "" || strings.Trim(tag, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+		return line, "", false
+	}
+	return strings.TrimRight(line[:i], " \t"), tag, true
 }
 
 // At is the line number (from 1) of the tagged line; it panics on an unknown
 // tag, which the scenario tests catch.
 func (l *Listing) At(tag string) int {
+	l.parse()
 	n, ok := l.tags[tag]
 	if !ok {
 		panic("lessons: no listing line tagged " + tag)
@@ -44,7 +64,10 @@ func (l *Listing) At(tag string) int {
 }
 
 // Lines are the listing's lines, tags removed.
-func (l *Listing) Lines() []string { return l.lines }
+func (l *Listing) Lines() []string {
+	l.parse()
+	return l.lines
+}
 
 // Text is the listing as shown.
-func (l *Listing) Text() string { return strings.Join(l.lines, "\n") }
+func (l *Listing) Text() string { return strings.Join(l.Lines(), "\n") }

@@ -105,16 +105,25 @@ func TestResolveRejectsUnknownVariantsAndValues(t *testing.T) {
 	}
 }
 
+// Without the lock the ticket is oversold in nearly every run: a run where
+// the buyers happened not to overlap is possible (on a busy machine), so two
+// runs of three must show it.
 func TestTicketsOversellWithoutTheLock(t *testing.T) {
+	var sold []int
+	oversold := 0
 	for range 3 {
 		events, st := run(t, "tickets", "lock=off")
-		sold := count(prints(events), "got a ticket")
-		if sold <= 1 {
-			t.Errorf("without the lock %d buyers got the single ticket; the race should oversell", sold)
+		n := count(prints(events), "got a ticket")
+		sold = append(sold, n)
+		if n > 1 {
+			oversold++
 		}
 		if db := st.Files[0]; db.Name != "db.json" || db.Content != `{"count": 0}` {
 			t.Errorf("db.json ends as %q", db.Content)
 		}
+	}
+	if oversold < 2 {
+		t.Errorf("tickets sold in three runs without the lock: %v; the race should oversell in nearly every run", sold)
 	}
 }
 

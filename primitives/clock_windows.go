@@ -11,5 +11,5 @@ var epoch = time.Now()
 // not run.
 func Monotonic() int64 { return int64(time.Since(epoch)) }
 
-func closeOnExec(fd int)   {}
+func closeOnExec(fd int)  {}
 func growPipe(f *os.File) {}

@@ -51,6 +51,7 @@ const (
 	KindEventClear    = "event.clear"
 	KindFileRead      = "file.read"
 	KindFileWrite     = "file.write"
+	KindFileAppend    = "file.append"
 	KindError         = "error"
 	KindWatchdog      = "watchdog"
 )

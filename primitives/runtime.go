@@ -140,8 +140,9 @@ func (rt *Runtime) WriteFile(path string, data []byte) error {
 }
 
 // AppendFile appends to a file, as open(path, 'a').write(s) does, and
-// reports the file's whole content after the write.
+// reports what it appended as a file.append event.
 func (rt *Runtime) AppendFile(path string, data []byte) error {
+	rt.Emit(KindFileAppend, filepath.Base(path), string(data))
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
@@ -150,12 +151,7 @@ func (rt *Runtime) AppendFile(path string, data []byte) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return err
-	}
-	all, _ := os.ReadFile(path)
-	rt.Emit(KindFileWrite, filepath.Base(path), string(all))
-	return nil
+	return err
 }
 
 // ErrStopped is the panic value that unwinds a main script whose session was

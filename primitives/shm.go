@@ -68,4 +68,3 @@ func unmarshalHandle(data []byte, kind string) (handleJSON, *segment, error) {
 	seg, err := mapSegment(os.NewFile(uintptr(h.FD), h.Name))
 	return h, seg, err
 }
-

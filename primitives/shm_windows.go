@@ -9,5 +9,5 @@ import (
 var ErrUnsupported = errors.New("proctour's demos need Linux or macOS; on Windows, run proctour inside WSL")
 
 func newSegment(name string) (*segment, error) { return nil, ErrUnsupported }
-func mapSegment(f *os.File) (*segment, error) { return nil, ErrUnsupported }
+func mapSegment(f *os.File) (*segment, error)  { return nil, ErrUnsupported }
 func unmap(mem []byte) error                   { return nil }

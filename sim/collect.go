@@ -73,22 +73,30 @@ func (c *collector) flush() {
 	for len(c.pending) > 0 {
 		c.skipGap()
 	}
-	for pid, ws := range c.parked {
-		delete(c.parked, pid)
-		for _, w := range ws {
-			c.emit(w)
+	for len(c.parked) > 0 {
+		for pid, ws := range c.parked {
+			delete(c.parked, pid)
+			c.started[pid] = true // never announced: release what waits for it
+			for _, w := range ws {
+				c.release(w)
+			}
 		}
 	}
 }
 
 func (c *collector) release(w primitives.Wire) {
+	if w.Kind == primitives.KindProcStart && w.PPid != 0 && !c.started[w.PPid] {
+		// A grandchild reported by a child whose own start is not out yet.
+		c.parked[w.PPid] = append(c.parked[w.PPid], w)
+		return
+	}
 	if w.Kind == primitives.KindProcStart {
 		c.started[w.Pid] = true
 		c.emit(w)
 		ws := c.parked[w.Pid]
 		delete(c.parked, w.Pid)
 		for _, p := range ws {
-			c.emit(p)
+			c.release(p)
 		}
 		return
 	}

@@ -25,7 +25,9 @@ func Describe(r primitives.Record) string {
 		}
 	case primitives.KindProcExit:
 		s = "exit, exitcode=" + v
-		if code, _ := strconv.Atoi(v); code < 0 {
+		if r.Obj == "stopped" {
+			s += "  # the demo was stopped"
+		} else if code, _ := strconv.Atoi(v); code < 0 {
 			s += "  # killed by " + signalName(-code)
 		}
 	case primitives.KindProcTerminate:
@@ -72,6 +74,8 @@ func Describe(r primitives.Record) string {
 		s = "open('" + r.Obj + "').read() → " + v
 	case primitives.KindFileWrite:
 		s = "open('" + r.Obj + "', 'w').write(" + v + ")"
+	case primitives.KindFileAppend:
+		s = "open('" + r.Obj + "', 'a').write(" + v + ")"
 	case primitives.KindWatchdog:
 		s = "watchdog: " + strText(r.Val)
 	default:
@@ -99,7 +103,7 @@ func pyRepr(x any) string {
 	case bool:
 		return pyBool(strconv.FormatBool(v))
 	case string:
-		return "'" + strings.ReplaceAll(v, "'", `\'`) + "'"
+		return "'" + pyEscape.Replace(v) + "'"
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case []any:
@@ -114,6 +118,11 @@ func pyRepr(x any) string {
 	}
 	return fmt.Sprint(x)
 }
+
+// Repr is a string as Python's repr() shows it, quotes and escapes included.
+func Repr(s string) string { return pyRepr(s) }
+
+var pyEscape = strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
 
 func pyBool(v string) string {
 	switch v {

@@ -253,6 +253,9 @@ func (s *Session) finalEvent(code int) {
 		Seq: 1, TNs: mono - s.begin,
 		Pid: s.rt.Pid(), Proc: s.rt.Name(), Kind: primitives.KindProcExit, Val: val,
 	}
+	if code == -15 {
+		r.Obj = "stopped"
+	}
 	if n := len(s.timeline); n > 0 {
 		r.Seq, r.TNs = s.timeline[n-1].Seq+1, max(r.TNs, s.timeline[n-1].TNs)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/proctour/proctour/primitives"
 )
@@ -246,10 +247,14 @@ func (s *State) Apply(e primitives.Record) {
 		s.flag(e.Obj).Set = true
 	case primitives.KindEventClear:
 		s.flag(e.Obj).Set = false
-	case primitives.KindFileRead, primitives.KindFileWrite:
+	case primitives.KindFileRead, primitives.KindFileWrite, primitives.KindFileAppend:
 		var content string
 		if json.Unmarshal(e.Val, &content) == nil {
-			s.file(e.Obj).Content = content
+			f := s.file(e.Obj)
+			if e.Kind == primitives.KindFileAppend {
+				content = f.Content + content
+			}
+			f.Content = content
 		}
 	case primitives.KindWatchdog:
 		var msg string
@@ -376,27 +381,47 @@ func (s *State) Stuck() bool {
 	return len(live) > 0
 }
 
-// WhoWaits says, in a sentence, who waits on what and who holds it.
+// WhoWaits says, in a sentence, who waits on what and who holds it:
+// "worker-0 and worker-1 wait for lock, held by holder, which exited with
+// -15 and will never release it".
 func (s *State) WhoWaits() string {
-	var out string
+	var order []string
+	waiting := map[string][]string{}
 	for _, p := range s.Live() {
 		if p.Status != Blocked {
 			continue
 		}
-		if out != "" {
-			out += "; "
+		if _, seen := waiting[p.On]; !seen {
+			order = append(order, p.On)
 		}
-		out += p.Name + " waits for " + p.On
+		waiting[p.On] = append(waiting[p.On], p.Name)
+	}
+	parts := make([]string, 0, len(order))
+	for _, on := range order {
+		who := waiting[on]
+		verb := " waits for "
+		if len(who) > 1 {
+			verb = " wait for "
+		}
+		part := andList(who) + verb + on
 		for _, l := range s.Locks {
-			if l.Name == p.On && l.Holder != 0 {
-				out += ", held by " + s.Name(l.Holder)
+			if l.Name == on && l.Holder != 0 {
+				part += ", held by " + s.Name(l.Holder)
 				if h := s.procs[l.Holder]; h != nil && h.Status == Exited {
-					out += fmt.Sprintf(", which exited with %d and will never release it", h.ExitCode)
+					part += fmt.Sprintf(", which exited with %d and will never release it", h.ExitCode)
 				}
 			}
 		}
+		parts = append(parts, part)
 	}
-	return out
+	return strings.Join(parts, "; ")
+}
+
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // Check folds a complete timeline and returns every broken invariant of

@@ -1,0 +1,102 @@
+package lessons
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var isolationListing = NewListing(`
+import os, shutil, tempfile
+from multiprocessing import Process
+
+n = 100  # a global: every process has its own copy
+
+def child(path):
+    global n
+    n = 0                                              #@change
+    print(f'child: n = {n}')                           #@childsees
+    with open(path, 'a') as f:
+        f.write(f'child (pid {os.getpid()}) was here\n')   #@childwrite
+
+if __name__ == '__main__':
+    tmp = tempfile.mkdtemp()                           #@mkdtemp
+    path = os.path.join(tmp, 'shared.txt')
+    p = Process(target=child, args=(path,))
+    p.start()                                          #@start
+    p.join()                                           #@join
+    print(f'parent: n = {n}')  # still 100             #@parentsees
+    with open(path, 'a') as f:
+        f.write(f'parent (pid {os.getpid()}) was here\n')  #@parentwrite
+    with open(path) as f:
+        for line in f:                                 #@read
+            print('shared.txt:', line, end='')         #@show
+    shutil.rmtree(tmp)                                 #@rmtree
+`)
+
+// Isolation is lesson 3: a child that changes a global changes its own copy
+// only; the parent's is untouched. The file system is shared: what both
+// append to one file, both find there.
+var Isolation = register(&Scenario{
+	ID:      "isolation",
+	Lesson:  3,
+	Summary: "a global changed in the child is unchanged in the parent; a file both append to holds both lines",
+	Listing: isolationListing,
+	Budget:  10 * time.Second,
+	Main:    isolationMain,
+})
+
+// isolationN is the listing's global n. Each process has its own: the child
+// sets its copy to 0, the parent's stays 100.
+var isolationN = 100
+
+var isolationChild = primitives.Register("isolation.child", func(rt *primitives.Runtime, path string) error {
+	at := isolationListing.At
+	rt.Line(at("change"))
+	isolationN = 0
+	rt.Line(at("childsees"))
+	rt.Printf("child: n = %d", isolationN)
+	rt.Line(at("childwrite"))
+	return rt.AppendFile(path, fmt.Appendf(nil, "child (pid %d) was here\n", rt.Pid()))
+})
+
+func isolationMain(rt *primitives.Runtime, _ Vars) error {
+	at := isolationListing.At
+	rt.Line(at("mkdtemp"))
+	tmp, err := os.MkdirTemp("", "proctour-isolation-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, "shared.txt")
+	p := primitives.NewProcess(rt, isolationChild, path)
+	rt.Line(at("start"))
+	if err := p.Start(); err != nil {
+		return err
+	}
+	rt.Line(at("join"))
+	p.Join()
+	rt.Line(at("parentsees"))
+	rt.Printf("parent: n = %d", isolationN)
+	rt.Line(at("parentwrite"))
+	if err := rt.AppendFile(path, fmt.Appendf(nil, "parent (pid %d) was here\n", rt.Pid())); err != nil {
+		return err
+	}
+	rt.Line(at("read"))
+	b, err := rt.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	rt.Line(at("show"))
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		rt.Print("shared.txt:", sc.Text())
+	}
+	rt.Line(at("rmtree"))
+	return os.RemoveAll(tmp)
+}

@@ -1,0 +1,98 @@
+package lessons
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var joinListing = NewListing(`
+import time
+from multiprocessing import Process
+
+def work(seconds):
+    print(f'working for {seconds}s')                   #@begin
+    time.sleep(seconds)                                #@work
+    print(f'done after {seconds}s')                    #@done
+
+if __name__ == '__main__':
+    workers = [Process(target=work, args=(s,), name=f'worker-{s}')
+               for s in (2, 3, 5)]
+    t0 = time.perf_counter()                           #@t0
+    if SERIAL:
+        for p in workers:
+            p.start()                                  #@start1
+            p.join()  # wait for this one before the next starts   #@join1
+    else:
+        for p in workers:
+            p.start()                                  #@start
+        for p in workers:
+            p.join()  # blocks main, not the workers   #@join
+    print(f'took {time.perf_counter() - t0:.1f}s')     #@took
+`)
+
+// Join is lesson 2's "join doesn't make it serial": three workers that sleep
+// 2, 3 and 5 seconds, all started before any is joined, are done after about
+// 5 seconds, not 10. mode=serial joins each before starting the next, and
+// then it does take the sum.
+var Join = register(&Scenario{
+	ID:      "join",
+	Lesson:  2,
+	Summary: "three workers of 2/3/5 s started, then joined: ≈ the longest, not the sum; mode=serial takes the sum",
+	Listing: joinListing,
+	Variants: []Variant{
+		{Key: "mode", Default: "together", Values: []string{"together", "serial"}, Help: "start all then join all, or start and join one at a time"},
+	},
+	Budget: 10 * time.Second,
+	Main:   joinMain,
+})
+
+// joinSeconds are the workers' sleeps, in listing seconds.
+var joinSeconds = []float64{2, 3, 5}
+
+var joinWorker = primitives.Register("join.work", func(rt *primitives.Runtime, seconds float64) error {
+	at := joinListing.At
+	rt.Line(at("begin"))
+	rt.Printf("working for %gs", seconds)
+	rt.Line(at("work"))
+	rt.Sleep(seconds)
+	rt.Line(at("done"))
+	rt.Printf("done after %gs", seconds)
+	return nil
+})
+
+func joinMain(rt *primitives.Runtime, v Vars) error {
+	at := joinListing.At
+	workers := make([]*primitives.Process, len(joinSeconds))
+	for i, s := range joinSeconds {
+		workers[i] = primitives.NewProcess(rt, joinWorker, s)
+		workers[i].Name = fmt.Sprintf("worker-%g", s)
+	}
+	rt.Line(at("t0"))
+	t0 := time.Now()
+	if v["mode"] == "serial" {
+		for _, p := range workers {
+			rt.Line(at("start1"))
+			if err := p.Start(); err != nil {
+				return err
+			}
+			rt.Line(at("join1"))
+			p.Join()
+		}
+	} else {
+		rt.Line(at("start"))
+		for _, p := range workers {
+			if err := p.Start(); err != nil {
+				return err
+			}
+		}
+		rt.Line(at("join"))
+		for _, p := range workers {
+			p.Join()
+		}
+	}
+	rt.Line(at("took"))
+	rt.Printf("took %.1fs", float64(time.Since(t0))/float64(rt.Real(1)))
+	return nil
+}

@@ -1,0 +1,153 @@
+package lessons
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// joinUnits converts a span of t_ns to listing seconds at speed 1.
+func joinUnits(ns int64) float64 { return float64(ns) / float64(primitives.Unit) }
+
+// joinWorkers returns the three workers from the folded state, by name.
+func joinWorkers(t *testing.T, st *sim.State) []*sim.Proc {
+	t.Helper()
+	var ws []*sim.Proc
+	for _, name := range []string{"worker-2", "worker-3", "worker-5"} {
+		var w *sim.Proc
+		for _, p := range st.Procs {
+			if p.Name == name {
+				w = p
+			}
+		}
+		if w == nil {
+			t.Fatalf("no process %s in %d processes", name, len(st.Procs))
+		}
+		if w.Target != "join.work" || w.Status != sim.Exited || w.ExitCode != 0 {
+			t.Errorf("%s: target %q, %s, exit code %d", name, w.Target, w.Status, w.ExitCode)
+		}
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// joinTook reads the elapsed time MainProcess printed last, in listing seconds.
+func joinTook(t *testing.T, events []primitives.Record) float64 {
+	t.Helper()
+	out := prints(events)
+	last := out[len(out)-1]
+	var s float64
+	if _, err := fmt.Sscanf(last, "MainProcess: took %fs", &s); err != nil {
+		t.Fatalf("main's last print %q: %v", last, err)
+	}
+	return s
+}
+
+// joinMainJoins lists the objects of MainProcess's proc.join events, in order.
+func joinMainJoins(events []primitives.Record) []string {
+	var out []string
+	for _, e := range events {
+		if e.Kind == primitives.KindProcJoin && e.Proc == "MainProcess" {
+			out = append(out, e.Obj)
+		}
+	}
+	return out
+}
+
+func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
+	events, st := run(t, "join")
+	ws := joinWorkers(t, st)
+	first, last := ws[0].Started, ws[0].Ended
+	for _, w := range ws {
+		first, last = min(first, w.Started), max(last, w.Ended)
+	}
+	span := joinUnits(last - first)
+	// Each worker runs for at least its own sleep, so the span is at least
+	// the longest (5); with all three at once it is far from the sum (10).
+	if span < 5 || span >= 7.5 {
+		t.Errorf("first start to last exit: %.2f listing seconds, want ≈ 5 (≥ 5, well below the sum 10)", span)
+	}
+	// All three are running before any has finished.
+	firstExit := min(ws[0].Ended, ws[1].Ended, ws[2].Ended)
+	for _, w := range ws {
+		if w.Started >= firstExit {
+			t.Errorf("%s started at %.2f, after a worker had already exited at %.2f", w.Name, joinUnits(w.Started), joinUnits(firstExit))
+		}
+	}
+	if got := strings.Join(joinMainJoins(events), " "); got != "worker-2 worker-3 worker-5" {
+		t.Errorf("MainProcess joined %q, want worker-2 worker-3 worker-5", got)
+	}
+	// Every join comes after every start: start them all, then join them all.
+	lastStart, firstJoin := int64(0), int64(-1)
+	for _, e := range events {
+		if e.Kind == primitives.KindProcStart && strings.HasPrefix(e.Proc, "worker-") {
+			lastStart = e.Seq
+		}
+		if e.Kind == primitives.KindProcJoin && firstJoin < 0 {
+			firstJoin = e.Seq
+		}
+	}
+	if firstJoin < lastStart {
+		t.Errorf("a join (seq %d) came before the last start (seq %d)", firstJoin, lastStart)
+	}
+	// What main measured agrees with the trace, and is not the sum.
+	s := joinTook(t, events)
+	if s+0.05 < span || s >= 7.5 {
+		t.Errorf("main printed took %.1fs; the trace spans %.2f listing seconds", s, span)
+	}
+	// The workers print their own lines, and sleep once each.
+	out := prints(events)
+	for _, s := range []string{"2", "3", "5"} {
+		for _, want := range []string{"worker-" + s + ": working for " + s + "s", "worker-" + s + ": done after " + s + "s"} {
+			if count(out, want) != 1 {
+				t.Errorf("no line %q in %q", want, out)
+			}
+		}
+	}
+	var sleeps []string
+	for _, e := range events {
+		if e.Kind == primitives.KindSleep {
+			sleeps = append(sleeps, e.Proc+" "+string(e.Val))
+		}
+	}
+	slices.Sort(sleeps)
+	if got := strings.Join(sleeps, ", "); got != "worker-2 2, worker-3 3, worker-5 5" {
+		t.Errorf("sleeps %q, want one per worker, of its own length", got)
+	}
+}
+
+func TestJoinSerialTakesTheSum(t *testing.T) {
+	events, st := run(t, "join", "mode=serial")
+	ws := joinWorkers(t, st)
+	// One at a time: each worker starts only after the one before exited.
+	for i := 1; i < len(ws); i++ {
+		if ws[i].Started < ws[i-1].Ended {
+			t.Errorf("%s started at %.2f before %s exited at %.2f", ws[i].Name, joinUnits(ws[i].Started), ws[i-1].Name, joinUnits(ws[i-1].Ended))
+		}
+	}
+	span := joinUnits(ws[2].Ended - ws[0].Started)
+	if span < 10 {
+		t.Errorf("first start to last exit: %.2f listing seconds, want at least the sum 10", span)
+	}
+	// Start, join, start, join: each join right after its own start.
+	var order []string
+	for _, e := range events {
+		switch {
+		case e.Kind == primitives.KindProcStart && strings.HasPrefix(e.Proc, "worker-"):
+			order = append(order, "start "+e.Proc)
+		case e.Kind == primitives.KindProcJoin && e.Proc == "MainProcess":
+			order = append(order, "join "+e.Obj)
+		}
+	}
+	want := "start worker-2, join worker-2, start worker-3, join worker-3, start worker-5, join worker-5"
+	if got := strings.Join(order, ", "); got != want {
+		t.Errorf("main did %q, want %q", got, want)
+	}
+	if s := joinTook(t, events); s+0.05 < span {
+		t.Errorf("main printed took %.1fs; the trace spans %.2f listing seconds", s, span)
+	}
+}

@@ -1,0 +1,97 @@
+package lessons
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+func TestSemaphoreNeverLetsMoreThanItsValueIn(t *testing.T) {
+	for _, tc := range []struct {
+		sets          []string
+		people, slots int
+	}{
+		{nil, 13, 3},
+		{[]string{"people=6", "slots=2"}, 6, 2},
+		{[]string{"people=4", "slots=1"}, 4, 1},
+	} {
+		events, st := run(t, "semaphore", tc.sets...)
+		if len(st.Sems) != 1 || st.Sems[0].Name != "toilets" {
+			t.Fatalf("%v: semaphores in the state: %+v, want toilets", tc.sets, st.Sems)
+		}
+		toilets := st.Sems[0]
+		if len(st.Violations) > 0 {
+			t.Errorf("%v: the fold found %q", tc.sets, st.Violations)
+		}
+		if toilets.MaxInside > tc.slots {
+			t.Errorf("%v: %d inside at once with %d toilets", tc.sets, toilets.MaxInside, tc.slots)
+		}
+		if toilets.MaxInside != tc.slots {
+			t.Errorf("%v: at most %d inside at once; with %d people all %d toilets should fill up", tc.sets, toilets.MaxInside, tc.people, tc.slots)
+		}
+		if toilets.Value != tc.slots || len(toilets.Holders) != 0 || len(toilets.Waiters) != 0 {
+			t.Errorf("%v: toilets end as %+v, want all %d free and nobody waiting", tc.sets, toilets, tc.slots)
+		}
+
+		// Everyone got in exactly once, and left.
+		in, out := map[string]int{}, map[string]int{}
+		for _, e := range events {
+			switch {
+			case e.Kind == primitives.KindSemAcquire && string(e.Val) != "false":
+				in[e.Proc]++
+			case e.Kind == primitives.KindSemRelease && e.Err == "":
+				out[e.Proc]++
+			}
+		}
+		for i := range tc.people {
+			name := fmt.Sprintf("person-%d", i)
+			if in[name] != 1 || out[name] != 1 {
+				t.Errorf("%v: %s went in %d time(s) and out %d time(s), want once each", tc.sets, name, in[name], out[name])
+			}
+		}
+		if len(in) != tc.people {
+			t.Errorf("%v: %d processes acquired the semaphore, want %d", tc.sets, len(in), tc.people)
+		}
+		lines := prints(events)
+		if n := count(lines, " is in"); n != tc.people {
+			t.Errorf("%v: %d 'is in' lines, want %d", tc.sets, n, tc.people)
+		}
+		if last := lines[len(lines)-1]; last != "MainProcess: everyone has been" {
+			t.Errorf("%v: main's last print %q", tc.sets, last)
+		}
+	}
+}
+
+// TestSemaphoreQueueShowsWaiting checks what the student sees in the lanes:
+// with more people than toilets some must wait, and the value each acquire
+// and release reports stays within 0..3.
+func TestSemaphoreQueueShowsWaiting(t *testing.T) {
+	events, _ := run(t, "semaphore")
+	waited := 0
+	releases := 0
+	for _, e := range events {
+		switch e.Kind {
+		case primitives.KindSemWait:
+			waited++
+		case primitives.KindSemAcquire, primitives.KindSemRelease:
+			if e.Kind == primitives.KindSemRelease {
+				releases++
+			}
+			var v primitives.SemValue
+			if err := json.Unmarshal(e.Val, &v); err != nil {
+				t.Fatalf("%s payload %s: %v", e.Kind, e.Val, err)
+			}
+			if v.Value < 0 || v.Value > 3 || v.Initial != 3 {
+				t.Errorf("%s: %s reports %+v", e.Proc, e.Kind, v)
+			}
+		}
+	}
+	if waited == 0 {
+		t.Errorf("no person ever waited for a toilet; 13 people and 3 toilets should queue")
+	}
+	if releases != 13 {
+		t.Errorf("%d releases, want 13", releases)
+	}
+}

@@ -1,0 +1,112 @@
+package lessons
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+func TestTerminatedHolderNeverReleasesTheLock(t *testing.T) {
+	for range 3 {
+		events, st := run(t, "terminate")
+		byName := func(name string) *sim.Proc {
+			for _, p := range st.Procs {
+				if p.Name == name {
+					return p
+				}
+			}
+			return nil
+		}
+		holder := byName("holder")
+		if holder == nil {
+			t.Fatal("no holder process")
+		}
+		if holder.ExitCode != -15 {
+			t.Errorf("holder exited with %d, want -15 (SIGTERM)", holder.ExitCode)
+		}
+
+		// The holder really held the lock when it was terminated, and after
+		// its exit nobody ever gets the lock.
+		held, terminated, exited := false, false, false
+		for _, e := range events {
+			switch {
+			case e.Kind == primitives.KindLockAcquire && e.Proc == "holder" && string(e.Val) == "true":
+				held = true
+			case e.Kind == primitives.KindLockRelease && e.Proc == "holder":
+				t.Errorf("the holder released the lock: %+v", e)
+			case e.Kind == primitives.KindProcTerminate && e.Obj == "holder":
+				if !held {
+					t.Errorf("main terminated the holder before it held the lock")
+				}
+				terminated = true
+			case e.Kind == primitives.KindProcExit && e.Proc == "holder":
+				exited = true
+			case e.Kind == primitives.KindLockAcquire && exited && string(e.Val) == "true":
+				t.Errorf("%s acquired the lock after its holder was terminated", e.Proc)
+			}
+		}
+		if !held || !terminated || !exited {
+			t.Errorf("holder acquired %v, terminated %v, exited %v; want all three", held, terminated, exited)
+		}
+		if l := st.Locks[0]; l.Name != "lock" || l.Holder != holder.Pid {
+			t.Errorf("the lock ends as %+v, want still held by the dead holder (pid %d)", l, holder.Pid)
+		}
+
+		// The watchdog stopped the demo and says why.
+		for _, want := range []string{"worker-0, worker-1 and worker-2 wait for lock, held by holder, which exited with -15"} {
+			if !strings.Contains(st.Watchdog, want) {
+				t.Errorf("watchdog said %q, want it to mention %q", st.Watchdog, want)
+			}
+		}
+		for i := range 3 {
+			name := "worker-" + itoa(i)
+			w := byName(name)
+			if w == nil {
+				t.Errorf("no %s", name)
+				continue
+			}
+			if w.Status != sim.Exited || w.ExitCode != -15 {
+				t.Errorf("%s ended as %v with exit code %d, want terminated by the watchdog (-15)", name, w.Status, w.ExitCode)
+			}
+		}
+		out := prints(events)
+		if count(out, "MainProcess: holder exitcode: -15") != 1 {
+			t.Errorf("main should print the holder's exit code -15: %q", out)
+		}
+		if count(out, "got the lock") != 0 || count(out, "all workers done") != 0 {
+			t.Errorf("nobody may get the lock after the holder died: %q", out)
+		}
+	}
+}
+
+func TestTerminateOffEndsNormally(t *testing.T) {
+	events, st := run(t, "terminate", "kill=off", "workers=4")
+	if st.Watchdog != "" {
+		t.Errorf("watchdog: %s", st.Watchdog)
+	}
+	for _, p := range st.Procs[1:] {
+		if p.ExitCode != 0 {
+			t.Errorf("%s exited with %d, want 0", p.Name, p.ExitCode)
+		}
+	}
+	for _, e := range events {
+		if e.Kind == primitives.KindProcTerminate {
+			t.Errorf("kill=off, yet %s was terminated", e.Obj)
+		}
+	}
+	out := prints(events)
+	if count(out, "holder: done, releasing the lock") != 1 || count(out, "MainProcess: holder exitcode: 0") != 1 {
+		t.Errorf("the holder should finish its job and exit 0: %q", out)
+	}
+	if n := count(out, "got the lock"); n != 4 {
+		t.Errorf("%d workers got the lock, want all 4: %q", n, out)
+	}
+	if out[len(out)-1] != "MainProcess: all workers done" {
+		t.Errorf("main's last print %q", out[len(out)-1])
+	}
+	if l := st.Locks[0]; l.Holder != 0 || len(l.Waiters) != 0 {
+		t.Errorf("the lock ends as %+v, want free", l)
+	}
+}
