@@ -39,6 +39,13 @@ func run(t *testing.T, id string, sets ...string) ([]primitives.Record, *sim.Sta
 		t.Errorf("%s %v: %s", id, sets, v)
 	}
 	st := sim.Fold(events)
+	var pids []int
+	for _, p := range st.Procs[1:] {
+		pids = append(pids, p.Pid)
+	}
+	if left := leftovers(pids); len(left) > 0 {
+		t.Errorf("%s %v: children left after the session ended: %v", id, sets, left)
+	}
 	hangs := sc.Hangs != nil && sc.Hangs(v)
 	if st.Watchdog != "" && !hangs {
 		t.Errorf("%s %v: the watchdog stopped it: %s", id, sets, st.Watchdog)
