@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,7 +35,7 @@ event by event.`,
 		SilenceUsage:  true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			printList(stdout)
-			fmt.Fprintln(stdout, "\nRun a demo headless:  proctour run tickets --set lock=on")
+			fmt.Fprintln(stdout, "\nRun a demo headless:  proctour run tickets --set lock=on   (variants are set with --set key=value)")
 			fmt.Fprintln(stdout, "Every command:        proctour --help")
 			return nil
 		},
@@ -70,29 +69,31 @@ func newListCmd(stdout io.Writer) *cobra.Command {
 // printList prints the lessons and, under each, its scenarios with what
 // they show and their variants.
 func printList(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	width := 0
+	for _, s := range lessons.Scenarios() {
+		width = max(width, len(s.ID))
+	}
 	for _, l := range lessons.Lessons {
-		fmt.Fprintf(tw, "%2d. %s\t\n", l.N, l.Title)
+		fmt.Fprintf(w, "%2d. %s\n", l.N, l.Title)
 		avail := l.Available()
 		if len(avail) == 0 {
-			fmt.Fprintf(tw, "      (demos not built yet: %s)\t\n", strings.Join(l.Scenarios, ", "))
+			fmt.Fprintf(w, "    %-*s  (not built yet)\n", width, strings.Join(l.Scenarios, ", "))
 		}
 		for _, s := range avail {
-			fmt.Fprintf(tw, "      %s\t%s%s\n", s.ID, s.Summary, variantsText(s))
+			fmt.Fprintf(w, "    %-*s  %s\n", width, s.ID, s.Summary)
+			if knobs := variantsText(s); knobs != "" {
+				fmt.Fprintf(w, "    %-*s  variants: %s\n", width, "", knobs)
+			}
 		}
 	}
-	tw.Flush()
 }
 
 func variantsText(s *lessons.Scenario) string {
-	if len(s.Variants) == 0 {
-		return ""
-	}
 	parts := make([]string, len(s.Variants))
 	for i, v := range s.Variants {
 		parts[i] = v.Key + "=" + v.Default
 	}
-	return "  [" + strings.Join(parts, " ") + "]"
+	return strings.Join(parts, " ")
 }
 
 func newVersionCmd(stdout io.Writer) *cobra.Command {

@@ -81,7 +81,7 @@ func TestRunTextIsReadable(t *testing.T) {
 
 func TestListAndVersion(t *testing.T) {
 	_, out, _ := proctour("list")
-	for _, want := range []string{" 5. Locks: grabbing tickets", "tickets", "lock=off buyers=100 tickets=1"} {
+	for _, want := range []string{" 5. Locks: grabbing tickets", "tickets", "variants: lock=off buyers=100 tickets=1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list lacks %q:\n%s", want, out)
 		}

@@ -165,7 +165,13 @@ func readDB(rt *primitives.Runtime, path string) (ticketDB, error) {
 		return db, err
 	}
 	if err := json.Unmarshal(b, &db); err != nil {
-		return db, fmt.Errorf("json.decoder.JSONDecodeError: %s: %w", filepath.Base(path), err)
+		// Without the lock a buyer can read db.json between another's
+		// truncation and its write: Python's json.load fails the same way.
+		msg := "Expecting value: line 1 column 1 (char 0)"
+		if len(b) > 0 {
+			msg = err.Error()
+		}
+		return db, &primitives.Error{Type: "json.decoder.JSONDecodeError", Msg: msg}
 	}
 	return db, nil
 }
