@@ -125,6 +125,8 @@ type runFlags struct {
 	format  string
 	speed   float64
 	timeout time.Duration
+	mode    string
+	seed    uint64
 }
 
 func newRunCmd(stdout io.Writer) *cobra.Command {
@@ -139,6 +141,7 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 		Example: `  proctour run tickets
   proctour run tickets --set lock=on --set buyers=20
   proctour run join --speed 0.5
+  proctour run tickets --mode seeded --seed 7 --set buyers=10
   proctour run terminate --format json > terminate.jsonl`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -154,6 +157,8 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
 	cmd.Flags().Float64Var(&f.speed, "speed", 1, "speed factor: 0.25 is four times slower, 2 twice as fast")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "stop the demo after this long (default: the scenario's budget)")
+	cmd.Flags().StringVar(&f.mode, "mode", "live", "live (the OS schedules), step (one operation at a time, oldest first) or seeded")
+	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "the seeded scheduler's seed: the same seed gives the same interleaving")
 	return cmd
 }
 
@@ -175,7 +180,13 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	if f.timeout < 0 {
 		return usagef("--timeout %v: want a positive duration such as 30s", f.timeout)
 	}
-	s, err := sim.Start(sc.Script(vars), sc.Options(f.speed, f.timeout))
+	mode, err := sim.ParseMode(f.mode)
+	if err != nil {
+		return usagef("--%v", err)
+	}
+	opts := sc.Options(f.speed, f.timeout)
+	opts.Mode, opts.Seed, opts.Auto = mode, f.seed, true
+	s, err := sim.Start(sc.Script(vars), opts)
 	if err != nil {
 		return err
 	}

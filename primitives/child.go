@@ -19,7 +19,8 @@ const (
 	fdLifeline = 3 // read end of proctour's lifeline pipe: EOF means "exit now"
 	fdTrace    = 4 // write end of the session's event pipe
 	fdCounter  = 5 // the session's event counter
-	fdHandles  = 6
+	fdGate     = 6 // the session's gate (step mode)
+	fdHandles  = 7
 )
 
 // bootstrap is everything a child needs to become the process its parent
@@ -32,6 +33,7 @@ type bootstrap struct {
 	Daemon   bool            `json:"daemon"`
 	Speed    float64         `json:"speed"`
 	Trace    bool            `json:"trace"`
+	Slot     int             `json:"slot,omitempty"` // gate slot; 0: no gate
 	MaxFD    int             `json:"max_fd"`
 }
 
@@ -120,6 +122,14 @@ func runChild(spec string) int {
 			return 2
 		}
 		rt.trace = &Trace{w: os.NewFile(fdTrace, "trace"), counter: ctr}
+	}
+	if b.Slot > 0 {
+		seg, err := mapSegment(os.NewFile(fdGate, "gate"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "proctour child:", err)
+			return 2
+		}
+		rt.gate, rt.slot = &Gate{seg: seg}, b.Slot
 	}
 	self = rt
 

@@ -36,6 +36,7 @@ func (e *Event) IsSet() bool { return atomic.LoadUint32(e.flag()) == 1 }
 
 // Set makes the flag true and wakes every waiter.
 func (e *Event) Set() {
+	e.rt.awaitOp(KindEventSet, e.name)
 	e.rt.Emit(KindEventSet, e.name, nil)
 	atomic.StoreUint32(e.flag(), 1)
 	if atomic.LoadUint32(e.waiters()) > 0 {
@@ -45,6 +46,7 @@ func (e *Event) Set() {
 
 // Clear makes the flag false.
 func (e *Event) Clear() {
+	e.rt.awaitOp(KindEventClear, e.name)
 	e.rt.Emit(KindEventClear, e.name, nil)
 	atomic.StoreUint32(e.flag(), 0)
 }
@@ -55,6 +57,7 @@ func (e *Event) Wait() bool { return e.WaitTimeout(-1) }
 // WaitTimeout is wait(timeout=seconds): it returns the flag, false when the
 // time ran out first.
 func (e *Event) WaitTimeout(seconds float64) bool {
+	e.rt.await(KindEventWait, e.name, IntentVal{Timeout: seconds >= 0})
 	if e.IsSet() {
 		e.rt.Emit(KindEventWake, e.name, true)
 		return true

@@ -38,13 +38,17 @@ func (rt *Runtime) NewLock(name string) (*Lock, error) {
 func (l *Lock) Name() string { return l.name }
 
 // Acquire blocks until the lock is this process's.
-func (l *Lock) Acquire() { l.acquire(-1) }
+func (l *Lock) Acquire() { l.AcquireTimeout(-1) }
 
 // TryAcquire is acquire(block=False).
-func (l *Lock) TryAcquire() bool { return l.acquire(0) }
+func (l *Lock) TryAcquire() bool { return l.AcquireTimeout(0) }
 
-// AcquireTimeout is acquire(timeout=seconds), in listing seconds.
-func (l *Lock) AcquireTimeout(seconds float64) bool { return l.acquire(seconds) }
+// AcquireTimeout is acquire(timeout=seconds), in listing seconds; negative
+// seconds wait for ever.
+func (l *Lock) AcquireTimeout(seconds float64) bool {
+	l.rt.await(KindLockAcquire, l.name, IntentVal{Timeout: seconds >= 0})
+	return l.acquire(seconds)
+}
 
 func (l *Lock) acquire(seconds float64) bool {
 	state := l.seg.u32(0)
@@ -85,6 +89,11 @@ func (l *Lock) got() {
 
 // Release frees the lock; releasing a free lock is Python's ValueError.
 func (l *Lock) Release() error {
+	l.rt.awaitOp(KindLockRelease, l.name)
+	return l.release()
+}
+
+func (l *Lock) release() error {
 	state := l.seg.u32(0)
 	if atomic.LoadUint32(state) == unlocked {
 		err := errReleasedTooMany()
@@ -153,6 +162,7 @@ func (r *RLock) TryAcquire() bool { return r.AcquireTimeout(0) }
 
 // AcquireTimeout is acquire(timeout=seconds).
 func (r *RLock) AcquireTimeout(seconds float64) bool {
+	r.rt.await(KindLockAcquire, r.name, IntentVal{Timeout: seconds >= 0, Reentrant: true})
 	if r.mine() {
 		n := atomic.AddUint32(r.count(), 1)
 		r.rt.Emit(KindLockAcquire, r.name, n)
@@ -167,6 +177,7 @@ func (r *RLock) AcquireTimeout(seconds float64) bool {
 
 // Release drops one level; the lock is free when the count reaches zero.
 func (r *RLock) Release() error {
+	r.rt.awaitOp(KindLockRelease, r.name)
 	if !r.mine() {
 		err := errRLockNotOwned()
 		r.rt.emitErr(KindLockRelease, r.name, nil, err.Type)
@@ -176,7 +187,7 @@ func (r *RLock) Release() error {
 		r.rt.Emit(KindLockRelease, r.name, n)
 		return nil
 	}
-	return r.Lock.Release()
+	return r.Lock.release()
 }
 
 // MarshalJSON passes the lock to a child being started.

@@ -154,6 +154,7 @@ func (p *Process) Start() error {
 	if p.started {
 		return pyErr("AssertionError", "cannot start a process twice")
 	}
+	rt.awaitOp(KindProcStart, p.Name)
 	exe, err := executable()
 	if err != nil {
 		return fmt.Errorf("start %s: %w", p.Name, err)
@@ -166,9 +167,13 @@ func (p *Process) Start() error {
 	if err != nil {
 		return fmt.Errorf("start %s: %w", p.Name, err)
 	}
+	slot := 0
+	if rt.gate != nil {
+		slot = rt.gate.alloc()
+	}
 	boot, err := json.Marshal(bootstrap{
 		Target: p.target, Args: args, Name: p.Name, Identity: p.identity, Daemon: p.Daemon,
-		Speed: rt.speed, Trace: rt.trace != nil, MaxFD: fdHandles + len(files) - 1,
+		Speed: rt.speed, Trace: rt.trace != nil, Slot: slot, MaxFD: fdHandles + len(files) - 1,
 	})
 	if err != nil {
 		return fmt.Errorf("start %s: %w", p.Name, err)
@@ -181,9 +186,12 @@ func (p *Process) Start() error {
 	cmd.Args = []string{exe, "child", p.Name}
 	cmd.Env = append(withoutChildMarker(os.Environ()), envChild+"="+string(boot))
 	cmd.Stdout, cmd.Stderr = outW, outW
-	extra := []*os.File{life, nil, nil}
+	extra := []*os.File{life, nil, nil, nil}
 	if rt.trace != nil {
 		extra[1], extra[2] = rt.trace.w, rt.trace.counter.f
+	}
+	if slot > 0 {
+		extra[3] = rt.gate.seg.f
 	}
 	cmd.ExtraFiles = append(extra, files...)
 	cmd.SysProcAttr = childAttr()
@@ -252,6 +260,7 @@ func (p *Process) JoinTimeout(seconds float64) error {
 	if !p.started {
 		return pyErr("AssertionError", "can only join a started process")
 	}
+	p.rt.await(KindProcJoin, p.Name, IntentVal{Timeout: seconds >= 0})
 	p.rt.Emit(KindProcJoin, p.Name, timeoutVal(seconds))
 	var timeout <-chan time.Time
 	if seconds >= 0 {
@@ -279,6 +288,7 @@ func (p *Process) signal(sig syscall.Signal, name string) error {
 	if !p.started {
 		return pyErr("AssertionError", "can only terminate a started process")
 	}
+	p.rt.awaitOp(KindProcTerminate, p.Name)
 	if !p.IsAlive() {
 		return nil
 	}
@@ -315,6 +325,7 @@ func (rt *Runtime) Finish() {
 	}
 	for _, c := range kids {
 		if c.IsAlive() {
+			rt.awaitOp(KindProcJoin, c.Name)
 			rt.Emit(KindProcJoin, c.Name, nil)
 		}
 		<-c.done

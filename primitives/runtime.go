@@ -25,6 +25,8 @@ type Runtime struct {
 	daemon   bool
 	speed    float64
 	trace    *Trace          // nil: events off
+	gate     *Gate           // nil: operations run at once (live mode)
+	slot     int             // this process's slot in the gate
 	stop     <-chan struct{} // closed when the session stops; nil in children
 	line     atomic.Int32
 
@@ -39,6 +41,7 @@ type MainOptions struct {
 	Trace *Trace          // where events go; nil turns events off
 	Speed float64         // sleep speed-up factor; 0 means 1
 	Stop  <-chan struct{} // closing it interrupts the script's blocking calls
+	Gate  *Gate           // step mode: operations wait here to be released
 }
 
 // NewMain makes the Runtime for a script that runs in this process as
@@ -47,7 +50,11 @@ func NewMain(o MainOptions) *Runtime {
 	if o.Speed <= 0 {
 		o.Speed = 1
 	}
-	return &Runtime{pid: os.Getpid(), name: "MainProcess", speed: o.Speed, trace: o.Trace, stop: o.Stop}
+	rt := &Runtime{pid: os.Getpid(), name: "MainProcess", speed: o.Speed, trace: o.Trace, stop: o.Stop, gate: o.Gate}
+	if rt.gate != nil {
+		rt.slot = rt.gate.alloc()
+	}
+	return rt
 }
 
 // Pid is the process's OS pid (os.getpid()).
@@ -91,12 +98,14 @@ func (rt *Runtime) Tracing() bool { return rt.trace != nil }
 
 // Print is Python's print(): the text becomes a stdout event of this process.
 func (rt *Runtime) Print(a ...any) {
+	rt.awaitOp(KindStdout, "")
 	s := fmt.Sprintln(a...)
 	rt.Emit(KindStdout, "", strings.TrimSuffix(s, "\n"))
 }
 
 // Printf prints formatted text, as print(f"...") does.
 func (rt *Runtime) Printf(format string, a ...any) {
+	rt.awaitOp(KindStdout, "")
 	rt.Emit(KindStdout, "", strings.TrimSuffix(fmt.Sprintf(format, a...), "\n"))
 }
 
@@ -107,6 +116,7 @@ func (rt *Runtime) Real(seconds float64) time.Duration {
 
 // Sleep is time.sleep(seconds) in listing seconds.
 func (rt *Runtime) Sleep(seconds float64) {
+	rt.await(KindSleep, "", IntentVal{Timeout: true})
 	rt.Emit(KindSleep, "", seconds)
 	d := rt.Real(seconds)
 	if rt.stop == nil {
@@ -124,6 +134,7 @@ func (rt *Runtime) Sleep(seconds float64) {
 
 // ReadFile reads a file and reports its content as a file.read event.
 func (rt *Runtime) ReadFile(path string) ([]byte, error) {
+	rt.awaitOp(KindFileRead, filepath.Base(path))
 	b, err := os.ReadFile(path)
 	if err != nil {
 		rt.emitErr(KindFileRead, filepath.Base(path), nil, "FileNotFoundError")
@@ -135,6 +146,7 @@ func (rt *Runtime) ReadFile(path string) ([]byte, error) {
 
 // WriteFile writes a file and reports the new content as a file.write event.
 func (rt *Runtime) WriteFile(path string, data []byte) error {
+	rt.awaitOp(KindFileWrite, filepath.Base(path))
 	rt.Emit(KindFileWrite, filepath.Base(path), string(data))
 	return os.WriteFile(path, data, 0o644)
 }
@@ -142,6 +154,7 @@ func (rt *Runtime) WriteFile(path string, data []byte) error {
 // AppendFile appends to a file, as open(path, 'a').write(s) does, and
 // reports what it appended as a file.append event.
 func (rt *Runtime) AppendFile(path string, data []byte) error {
+	rt.awaitOp(KindFileAppend, filepath.Base(path))
 	rt.Emit(KindFileAppend, filepath.Base(path), string(data))
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {

@@ -62,13 +62,16 @@ func (s *Semaphore) Name() string { return s.name }
 func (s *Semaphore) Value() int { return int(atomic.LoadUint32(s.value())) }
 
 // Acquire waits for a free slot and takes it.
-func (s *Semaphore) Acquire() { s.acquire(-1) }
+func (s *Semaphore) Acquire() { s.AcquireTimeout(-1) }
 
 // TryAcquire is acquire(block=False).
-func (s *Semaphore) TryAcquire() bool { return s.acquire(0) }
+func (s *Semaphore) TryAcquire() bool { return s.AcquireTimeout(0) }
 
-// AcquireTimeout is acquire(timeout=seconds).
-func (s *Semaphore) AcquireTimeout(seconds float64) bool { return s.acquire(seconds) }
+// AcquireTimeout is acquire(timeout=seconds); negative seconds wait for ever.
+func (s *Semaphore) AcquireTimeout(seconds float64) bool {
+	s.rt.await(KindSemAcquire, s.name, IntentVal{Timeout: seconds >= 0, Initial: s.initial()})
+	return s.acquire(seconds)
+}
 
 func (s *Semaphore) take() (uint32, bool) {
 	v := s.value()
@@ -121,6 +124,7 @@ func (s *Semaphore) emit(kind string, value uint32) {
 
 // Release frees a slot and wakes one waiter.
 func (s *Semaphore) Release() error {
+	s.rt.awaitOp(KindSemRelease, s.name)
 	v := s.value()
 	n := atomic.LoadUint32(v)
 	if s.bounded() && int(n) >= s.initial() {

@@ -58,6 +58,18 @@ func (t *Trace) Stamp() (n uint64, mono int64) {
 	return atomic.AddUint64(t.counter.u64(0), 1), Monotonic()
 }
 
+// writeIntent sends an intent. It takes its number in the causal order like
+// an event, so that the session sees it after everything the process did
+// before, but it never becomes part of the timeline.
+func (t *Trace) writeIntent(e Record) {
+	w := Wire{Record: e}
+	w.N, w.Mono = t.Stamp()
+	b, err := json.Marshal(w)
+	if err == nil {
+		t.w.Write(append(b, '\n'))
+	}
+}
+
 // write sends one event. Errors are dropped: a process whose session has gone
 // has nobody to tell.
 func (t *Trace) write(e Record, val any) {

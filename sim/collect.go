@@ -17,11 +17,12 @@ type collector struct {
 	seq     int64
 	lastT   int64
 	out     func(primitives.Record)
+	intent  func(primitives.Wire) // operations announced at the gate
 }
 
-func newCollector(start int64, out func(primitives.Record)) *collector {
+func newCollector(start int64, out func(primitives.Record), intent func(primitives.Wire)) *collector {
 	return &collector{
-		start: start, next: 1, out: out,
+		start: start, next: 1, out: out, intent: intent,
 		pending: map[uint64]primitives.Wire{},
 		started: map[int]bool{},
 		parked:  map[int][]primitives.Wire{},
@@ -108,6 +109,10 @@ func (c *collector) release(w primitives.Wire) {
 }
 
 func (c *collector) emit(w primitives.Wire) {
+	if w.Kind == primitives.KindIntent {
+		c.intent(w)
+		return
+	}
 	c.seq++
 	r := w.Record
 	r.Seq = c.seq

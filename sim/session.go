@@ -24,6 +24,13 @@ type Options struct {
 	// Idle is how long every process must wait with no timeout and no
 	// event before the watchdog calls it a hang; 0 means 500 ms.
 	Idle time.Duration
+	// Mode is live, step or seeded; Seed drives the seeded scheduler.
+	Mode Mode
+	Seed uint64
+	// Auto, in step mode, releases the oldest operation that can proceed
+	// whenever all is quiet, as if someone kept pressing space: step mode
+	// without a person, for `proctour run --mode step` and tests.
+	Auto bool
 }
 
 // Session is one run of a script with its processes.
@@ -43,6 +50,8 @@ type Session struct {
 	lastAt   time.Time // real time of the latest event
 	changed  chan struct{}
 	closed   bool
+	gate     *gateCtl      // nil in live mode
+	bcast    chan struct{} // closed and replaced at every change, for Snapshot
 
 	out  chan primitives.Record
 	done chan struct{}
@@ -64,11 +73,19 @@ func Start(script Script, o Options) (*Session, error) {
 	}
 	s := &Session{
 		opts: o, trace: tr, begin: primitives.Monotonic(),
-		stop: make(chan struct{}), changed: make(chan struct{}, 1),
+		stop: make(chan struct{}), changed: make(chan struct{}, 1), bcast: make(chan struct{}),
 		out: make(chan primitives.Record, 256), done: make(chan struct{}),
 		lastAt: time.Now(),
 	}
-	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop})
+	var gate *primitives.Gate
+	if o.Mode != Live {
+		if gate, err = primitives.NewGate(); err != nil {
+			tr.Close()
+			return nil, fmt.Errorf("start session: %w", err)
+		}
+		s.gate = newGateCtl(o.Mode, o.Seed, o.Auto, gate)
+	}
+	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
 	s.rt.Emit(primitives.KindProcStart, "", o.Name)
 
 	collected := make(chan struct{})
@@ -145,7 +162,7 @@ func (s *Session) livePids() []int {
 
 func (s *Session) run(script Script, scriptDone, collected chan struct{}) {
 	err := runScript(s.rt, script)
-	s.rt.Finish()
+	finish(s.rt)
 	close(scriptDone)
 	for _, pid := range s.livePids() { // a child's children that outlived it
 		if p, err := os.FindProcess(pid); err == nil {
@@ -173,6 +190,25 @@ func (s *Session) run(script Script, scriptDone, collected chan struct{}) {
 	s.finalEvent(code)
 	s.rt.Close()
 	s.trace.Close()
+	if s.gate != nil {
+		s.gate.gate.Close()
+	}
+}
+
+// finish ends the main script as Python does (daemons terminated, children
+// joined). If the session is stopped while it waits at the gate, it does it
+// again without the gate, so that every child is still reaped.
+func finish(rt *primitives.Runtime) {
+	defer func() {
+		switch r := recover(); r {
+		case nil:
+		case primitives.ErrStopped:
+			rt.Finish()
+		default:
+			panic(r)
+		}
+	}()
+	rt.Finish()
 }
 
 // runScript runs the main script as Python runs a script: an error is
@@ -209,7 +245,7 @@ func (s *Session) collect(collected chan<- struct{}) {
 			}
 		}
 	}()
-	c := newCollector(s.begin, s.append)
+	c := newCollector(s.begin, s.append, s.arrive)
 	const gapWait = 100 * time.Millisecond
 	tick := time.NewTicker(gapWait)
 	defer tick.Stop()
@@ -232,17 +268,36 @@ func (s *Session) collect(collected chan<- struct{}) {
 	}
 }
 
-// append adds an event to the timeline and the session's own fold.
+// append adds an event to the timeline and the session's own fold, and
+// lets the scheduler act on it.
 func (s *Session) append(r primitives.Record) {
 	s.mu.Lock()
 	s.timeline = append(s.timeline, r)
 	s.state.Apply(r)
 	s.lastAt = time.Now()
+	if s.gate != nil {
+		s.gate.observe(r)
+		s.gate.schedule(&s.state)
+	}
+	s.broadcast()
 	s.mu.Unlock()
 	select {
 	case s.changed <- struct{}{}:
 	default:
 	}
+}
+
+// arrive takes an operation announced at the gate.
+func (s *Session) arrive(w primitives.Wire) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gate == nil {
+		return
+	}
+	s.gate.arrive(w)
+	s.gate.schedule(&s.state)
+	s.lastAt = time.Now()
+	s.broadcast()
 }
 
 func (s *Session) finalEvent(code int) {
@@ -262,6 +317,7 @@ func (s *Session) finalEvent(code int) {
 	s.timeline = append(s.timeline, r)
 	s.state.Apply(r)
 	s.closed = true
+	s.broadcast()
 	s.mu.Unlock()
 	select {
 	case s.changed <- struct{}{}:
@@ -308,14 +364,19 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 		case <-tick.C:
 		}
 		s.mu.Lock()
-		stuck := s.state.Stuck() && time.Since(s.lastAt) >= s.opts.Idle
+		idle := time.Since(s.lastAt) >= s.opts.Idle
+		stuck := s.state.Stuck() && idle
 		who := s.state.WhoWaits()
+		if s.gate != nil && s.gate.stuck(&s.state) && idle {
+			stuck, who = true, s.gate.whoWaits()
+		}
 		s.mu.Unlock()
 		switch {
 		case stuck:
 			s.bark("deadlock", "every process waits forever: "+who)
 			return
-		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout:
+		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout && !(s.opts.Mode == Step && !s.opts.Auto):
+			// (A person stepping through a demo takes the time they need.)
 			msg := fmt.Sprintf("still running after its budget of %v", s.opts.Timeout.Round(time.Millisecond))
 			if who != "" {
 				msg += ": " + who
@@ -329,4 +390,66 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 func (s *Session) bark(obj, msg string) {
 	s.rt.Emit(primitives.KindWatchdog, obj, msg)
 	s.Stop()
+}
+
+// Snapshot returns the timeline from index from on, the operations waiting
+// at the gate (step and seeded modes), whether the session is over, and a
+// channel that is closed at the next change. Any number of readers may use
+// it; nothing is consumed.
+func (s *Session) Snapshot(from int) (events []primitives.Record, pending []Intent, done bool, changed <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if from < len(s.timeline) {
+		events = append([]primitives.Record(nil), s.timeline[from:]...)
+	}
+	if s.gate != nil {
+		s.gate.judge(&s.state)
+		pending = s.gate.list()
+	}
+	return events, pending, s.closed, s.bcast
+}
+
+// Busy reports, in step and seeded modes, whether a released operation (or
+// a process starting or exiting) is still under way; when it is not, every
+// process waits at the gate and nothing changes until the next release.
+func (s *Session) Busy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gate != nil && !s.gate.quiet()
+}
+
+// broadcast wakes every Snapshot reader; call it with s.mu held.
+func (s *Session) broadcast() {
+	close(s.bcast)
+	s.bcast = make(chan struct{})
+}
+
+// Mode is the session's scheduling mode.
+func (s *Session) Mode() Mode { return s.opts.Mode }
+
+// Release lets the process with pid perform its pending operation (step
+// mode: the student picks who moves). It fails if the operation would block,
+// or while a released operation is still running.
+func (s *Session) Release(pid int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gate == nil || s.opts.Mode != Step {
+		return ErrNotStepping
+	}
+	err := s.gate.releasePid(pid, &s.state)
+	s.broadcast()
+	return err
+}
+
+// ReleaseNext releases the oldest pending operation that can proceed (the
+// space bar in step mode).
+func (s *Session) ReleaseNext() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gate == nil || s.opts.Mode != Step {
+		return ErrNotStepping
+	}
+	err := s.gate.releaseOldest(&s.state)
+	s.broadcast()
+	return err
 }

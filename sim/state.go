@@ -115,11 +115,36 @@ func (s *State) violate(e primitives.Record, format string, a ...any) {
 	s.Violations = append(s.Violations, fmt.Sprintf("seq %d: ", e.Seq)+fmt.Sprintf(format, a...))
 }
 
-func (s *State) lock(name string) *LockState {
+func (s *State) findLock(name string) *LockState {
 	for _, l := range s.Locks {
 		if l.Name == name {
 			return l
 		}
+	}
+	return nil
+}
+
+func (s *State) findSem(name string) *SemState {
+	for _, x := range s.Sems {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+func (s *State) findFlag(name string) *FlagState {
+	for _, f := range s.Flags {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+func (s *State) lock(name string) *LockState {
+	if l := s.findLock(name); l != nil {
+		return l
 	}
 	l := &LockState{Name: name}
 	s.Locks = append(s.Locks, l)
@@ -127,10 +152,8 @@ func (s *State) lock(name string) *LockState {
 }
 
 func (s *State) sem(name string) *SemState {
-	for _, x := range s.Sems {
-		if x.Name == name {
-			return x
-		}
+	if x := s.findSem(name); x != nil {
+		return x
 	}
 	x := &SemState{Name: name}
 	s.Sems = append(s.Sems, x)
@@ -138,10 +161,8 @@ func (s *State) sem(name string) *SemState {
 }
 
 func (s *State) flag(name string) *FlagState {
-	for _, f := range s.Flags {
-		if f.Name == name {
-			return f
-		}
+	if f := s.findFlag(name); f != nil {
+		return f
 	}
 	f := &FlagState{Name: name}
 	s.Flags = append(s.Flags, f)
@@ -398,23 +419,32 @@ func (s *State) WhoWaits() string {
 	}
 	parts := make([]string, 0, len(order))
 	for _, on := range order {
-		who := waiting[on]
-		verb := " waits for "
-		if len(who) > 1 {
-			verb = " wait for "
+		what := on
+		if l := s.findLock(on); l != nil && l.Holder != 0 {
+			what = s.heldBy(l)
 		}
-		part := andList(who) + verb + on
-		for _, l := range s.Locks {
-			if l.Name == on && l.Holder != 0 {
-				part += ", held by " + s.Name(l.Holder)
-				if h := s.procs[l.Holder]; h != nil && h.Status == Exited {
-					part += fmt.Sprintf(", which exited with %d and will never release it", h.ExitCode)
-				}
-			}
-		}
-		parts = append(parts, part)
+		parts = append(parts, waitPhrase(waiting[on], what))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// heldBy names a held lock and its holder, and says so when the holder is
+// dead: "lock, held by holder, which exited with -15 and will never release
+// it".
+func (s *State) heldBy(l *LockState) string {
+	out := l.Name + ", held by " + s.Name(l.Holder)
+	if h := s.procs[l.Holder]; h != nil && h.Status == Exited {
+		out += fmt.Sprintf(", which exited with %d and will never release it", h.ExitCode)
+	}
+	return out
+}
+
+// waitPhrase is "a waits for x" or "a, b and c wait for x".
+func waitPhrase(names []string, what string) string {
+	if len(names) == 1 {
+		return names[0] + " waits for " + what
+	}
+	return andList(names) + " wait for " + what
 }
 
 func andList(names []string) string {

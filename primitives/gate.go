@@ -1,0 +1,94 @@
+package primitives
+
+import (
+	"encoding/json"
+	"sync/atomic"
+)
+
+// KindIntent marks a wire record that is not an event but an operation
+// announced at the gate (step and seeded modes); the session routes it to
+// its scheduler, never to the timeline.
+const KindIntent = "gate"
+
+// maxSlots is how many processes one gate can hold: one word each, after
+// the allocation counter, in one segment.
+const maxSlots = segmentSize/4 - 1
+
+// Gate holds every process of a step-mode session at the start of each
+// instrumented operation until the session releases it. Each process has a
+// slot: a ticket word it waits on, which the session increments to release
+// it.
+//
+// Layout: word 0 the last slot handed out; word i the ticket of slot i.
+type Gate struct{ seg *segment }
+
+// NewGate creates a gate.
+func NewGate() (*Gate, error) {
+	seg, err := newSegment("gate")
+	if err != nil {
+		return nil, err
+	}
+	return &Gate{seg: seg}, nil
+}
+
+// alloc hands out a slot; 0 means the gate is full and the process will run
+// ungated.
+func (g *Gate) alloc() int {
+	n := int(atomic.AddUint32(g.seg.u32(0), 1))
+	if n > maxSlots {
+		return 0
+	}
+	return n
+}
+
+func (g *Gate) word(slot int) *uint32 { return g.seg.u32(4 * slot) }
+
+// Release lets the process waiting in slot with ticket run its operation.
+// A stale ticket (the process has moved on) does nothing.
+func (g *Gate) Release(slot int, ticket uint32) {
+	if slot < 1 || slot > maxSlots {
+		return
+	}
+	if atomic.CompareAndSwapUint32(g.word(slot), ticket, ticket+1) {
+		futexWakeOn(g.word(slot), 1)
+	}
+}
+
+// Close unmaps the gate in this process.
+func (g *Gate) Close() error { return g.seg.close() }
+
+// IntentVal is the payload of an intent: which operation, and what the
+// scheduler needs to judge whether it can proceed.
+type IntentVal struct {
+	Op        string `json:"op"`
+	Slot      int    `json:"slot"`
+	Ticket    uint32 `json:"ticket"`
+	Timeout   bool   `json:"timeout,omitempty"`   // it cannot block forever
+	Initial   int    `json:"initial,omitempty"`   // a semaphore's initial value
+	Reentrant bool   `json:"reentrant,omitempty"` // an RLock
+}
+
+// await announces the operation and waits at the gate until the session
+// releases it. Without a gate, or once the session is stopping, it returns
+// at once.
+func (rt *Runtime) await(op, obj string, v IntentVal) {
+	if rt.gate == nil || rt.slot == 0 || rt.trace == nil {
+		return
+	}
+	select {
+	case <-rt.stop:
+		return
+	default:
+	}
+	w := rt.gate.word(rt.slot)
+	t := atomic.LoadUint32(w)
+	v.Op, v.Slot, v.Ticket = op, rt.slot, t
+	raw, _ := json.Marshal(v)
+	rt.trace.writeIntent(Record{Pid: rt.pid, Proc: rt.name, Kind: KindIntent, Obj: obj, Line: int(rt.line.Load()), Val: raw})
+	for atomic.LoadUint32(w) == t {
+		rt.waitWord(w, t, -1)
+	}
+}
+
+// awaitOp is await for an operation with nothing more to say.
+func (rt *Runtime) awaitOp(op, obj string) { rt.await(op, obj, IntentVal{}) }

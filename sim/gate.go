@@ -1,0 +1,289 @@
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// Mode is how a session schedules its processes (DESIGN.md "Modes").
+type Mode int
+
+// The modes. In Step and Seeded every instrumented operation waits at a gate
+// until the session releases it.
+const (
+	Live   Mode = iota // the OS schedules
+	Step               // the user releases operations one at a time
+	Seeded             // a seeded scheduler releases them: same seed, same run
+)
+
+var modeNames = []string{"live", "step", "seeded"}
+
+func (m Mode) String() string { return modeNames[m] }
+
+// ParseMode reads live, step or seeded.
+func ParseMode(s string) (Mode, error) {
+	if i := slices.Index(modeNames, s); i >= 0 {
+		return Mode(i), nil
+	}
+	return Live, fmt.Errorf("mode %q: want live, step or seeded", s)
+}
+
+// Intent is an operation waiting at the gate: what a process is about to
+// do, and whether it can do it now.
+type Intent struct {
+	Pid     int
+	Proc    string
+	Op      string // an event kind: "lock.acquire", "sleep", "proc.start"
+	Obj     string
+	Line    int
+	Arrived int64 // order of arrival at the gate
+	// CanProceed is false when the operation would block now; Blocked
+	// then says on what ("lock, held by buyer-3").
+	CanProceed bool
+	Blocked    string
+
+	slot      int
+	ticket    uint32
+	timeout   bool // it has a timeout, so it cannot block forever
+	initial   int  // a semaphore's initial value, for one not yet seen
+	reentrant bool // an RLock: its holder may take it again
+}
+
+// Describe says the pending operation in Python terms.
+func (in Intent) Describe() string {
+	r := primitives.Record{Kind: in.Op, Obj: in.Obj}
+	switch in.Op {
+	case primitives.KindLockAcquire, primitives.KindSemAcquire:
+		return in.Obj + ".acquire()"
+	case primitives.KindEventWait:
+		return in.Obj + ".wait()"
+	case primitives.KindStdout:
+		return "print(...)"
+	case primitives.KindSleep:
+		return "time.sleep(...)"
+	case primitives.KindProcStart:
+		return in.Obj + ".start()"
+	case primitives.KindFileRead:
+		return "open('" + in.Obj + "').read()"
+	case primitives.KindFileWrite:
+		return "open('" + in.Obj + "', 'w').write(...)"
+	case primitives.KindFileAppend:
+		return "open('" + in.Obj + "', 'a').write(...)"
+	}
+	return strings.TrimSuffix(Describe(r), " None")
+}
+
+// ErrNotStepping is returned by Release in a session that is not in step mode.
+var ErrNotStepping = errors.New("not in step mode")
+
+// gateCtl is the session's scheduler for Step and Seeded modes. It releases
+// one operation at a time and waits until every process that runs has come
+// back to the gate (or exited): at that point the fold is exact, so whether
+// an operation can proceed is known for certain, and a seeded choice sees
+// the same candidates in every run.
+type gateCtl struct {
+	mode     Mode
+	auto     bool // release without being asked (seeded, or headless step)
+	rng      *rand.Rand
+	gate     *primitives.Gate
+	pending  map[int]*Intent
+	inflight map[int]bool
+	arrivals int64
+}
+
+func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl {
+	return &gateCtl{
+		mode: mode, auto: auto || mode == Seeded, gate: g,
+		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		pending:  map[int]*Intent{},
+		inflight: map[int]bool{},
+	}
+}
+
+// arrive records an operation announced at the gate.
+func (c *gateCtl) arrive(w primitives.Wire) {
+	var v primitives.IntentVal
+	json.Unmarshal(w.Val, &v)
+	c.arrivals++
+	c.pending[w.Pid] = &Intent{
+		Pid: w.Pid, Proc: w.Proc, Op: v.Op, Obj: w.Obj, Line: w.Line, Arrived: c.arrivals,
+		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant,
+	}
+	delete(c.inflight, w.Pid)
+}
+
+// observe follows the timeline: a new process runs until its first
+// operation reaches the gate; an exited one is gone.
+func (c *gateCtl) observe(r primitives.Record) {
+	switch r.Kind {
+	case primitives.KindProcStart:
+		c.inflight[r.Pid] = true
+	case primitives.KindProcExit:
+		delete(c.inflight, r.Pid)
+		delete(c.pending, r.Pid)
+	}
+}
+
+// quiet reports whether every process is at the gate or gone.
+func (c *gateCtl) quiet() bool { return len(c.inflight) == 0 }
+
+// judge decides, from the fold, whether each pending operation can proceed.
+func (c *gateCtl) judge(st *State) {
+	for _, in := range c.pending {
+		in.CanProceed, in.Blocked = true, ""
+		if in.timeout {
+			continue
+		}
+		switch in.Op {
+		case primitives.KindLockAcquire:
+			if l := st.findLock(in.Obj); l != nil && l.Holder != 0 && !(in.reentrant && l.Holder == in.Pid) {
+				in.CanProceed, in.Blocked = false, st.heldBy(l)
+			}
+		case primitives.KindSemAcquire:
+			value := in.initial
+			if x := st.findSem(in.Obj); x != nil && x.Initial > 0 {
+				value = x.Value
+			}
+			if value <= 0 {
+				in.CanProceed, in.Blocked = false, in.Obj+", no free slot"
+			}
+		case primitives.KindEventWait:
+			if f := st.findFlag(in.Obj); f == nil || !f.Set {
+				in.CanProceed, in.Blocked = false, in.Obj+", not set"
+			}
+		case primitives.KindProcJoin:
+			if p := st.byName(in.Obj); p != nil && p.Status != Exited {
+				in.CanProceed, in.Blocked = false, "join "+in.Obj+", still running"
+			}
+		}
+	}
+}
+
+// list is the pending operations, oldest first.
+func (c *gateCtl) list() []Intent {
+	out := make([]Intent, 0, len(c.pending))
+	for _, in := range c.pending {
+		out = append(out, *in)
+	}
+	slices.SortFunc(out, func(a, b Intent) int { return int(a.Arrived - b.Arrived) })
+	return out
+}
+
+func (c *gateCtl) release(in *Intent) {
+	delete(c.pending, in.Pid)
+	c.inflight[in.Pid] = true
+	c.gate.Release(in.slot, in.ticket)
+}
+
+// ErrBusy is returned while a released operation is still running.
+var ErrBusy = errors.New("a process is still carrying out its last step")
+
+func (c *gateCtl) releasePid(pid int, st *State) error {
+	if !c.quiet() {
+		return ErrBusy
+	}
+	in := c.pending[pid]
+	if in == nil {
+		return fmt.Errorf("pid %d is not waiting at the gate", pid)
+	}
+	c.judge(st)
+	if !in.CanProceed {
+		return fmt.Errorf("%s would block: %s", in.Proc, in.Blocked)
+	}
+	c.release(in)
+	return nil
+}
+
+func (c *gateCtl) releaseOldest(st *State) error {
+	if !c.quiet() {
+		return ErrBusy
+	}
+	c.judge(st)
+	if in := c.oldest(); in != nil {
+		c.release(in)
+		return nil
+	}
+	if len(c.pending) == 0 {
+		return errors.New("nothing is waiting")
+	}
+	return errors.New("every waiting operation would block")
+}
+
+func (c *gateCtl) oldest() *Intent {
+	var best *Intent
+	for _, in := range c.pending {
+		if in.CanProceed && (best == nil || in.Arrived < best.Arrived) {
+			best = in
+		}
+	}
+	return best
+}
+
+// schedule is called after every change: when all is quiet, the automatic
+// modes release the next operation. The seeded choice looks only at what
+// is the same in every run: the candidates' names, in order.
+func (c *gateCtl) schedule(st *State) {
+	if !c.quiet() || len(c.pending) == 0 {
+		return
+	}
+	c.judge(st)
+	if !c.auto {
+		return
+	}
+	if c.mode == Step {
+		if in := c.oldest(); in != nil {
+			c.release(in)
+		}
+		return
+	}
+	var cands []*Intent
+	for _, in := range c.pending {
+		if in.CanProceed {
+			cands = append(cands, in)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	slices.SortFunc(cands, func(a, b *Intent) int { return strings.Compare(a.Proc, b.Proc) })
+	c.release(cands[c.rng.IntN(len(cands))])
+}
+
+// stuck reports a deadlock at the gate: all quiet, something waiting, and
+// nothing that can proceed.
+func (c *gateCtl) stuck(st *State) bool {
+	if !c.quiet() || len(c.pending) == 0 {
+		return false
+	}
+	c.judge(st)
+	for _, in := range c.pending {
+		if in.CanProceed {
+			return false
+		}
+	}
+	return true
+}
+
+// whoWaits describes a deadlock at the gate, waiters grouped by what they
+// wait for.
+func (c *gateCtl) whoWaits() string {
+	var order []string
+	who := map[string][]string{}
+	for _, in := range c.list() {
+		if _, seen := who[in.Blocked]; !seen {
+			order = append(order, in.Blocked)
+		}
+		who[in.Blocked] = append(who[in.Blocked], in.Proc)
+	}
+	parts := make([]string, len(order))
+	for i, b := range order {
+		parts[i] = waitPhrase(who[b], b)
+	}
+	return strings.Join(parts, "; ")
+}
