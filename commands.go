@@ -12,6 +12,7 @@ import (
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/tui"
 )
 
 // version is set at release time with -ldflags "-X main.version=…".
@@ -27,17 +28,14 @@ presents them. Every demo starts real child processes and shows what they do,
 event by event.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown command %q (commands: list, run, version; see 'proctour --help')", args[0])
+				return usagef("unknown command %q (commands: list, run, replay, version; see 'proctour --help')", args[0])
 			}
 			return nil
 		},
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			printList(stdout)
-			fmt.Fprintln(stdout, "\nRun a demo headless:  proctour run tickets --set lock=on   (variants are set with --set key=value)")
-			fmt.Fprintln(stdout, "Every command:        proctour --help")
-			return nil
+			return openUI(cmd, tui.Options{})
 		},
 	}
 	root.SetOut(stdout)
@@ -45,7 +43,7 @@ event by event.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see 'proctour %s --help')", err, strings.TrimPrefix(c.CommandPath(), "proctour "))
 	})
-	root.AddCommand(newListCmd(stdout), newRunCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newListCmd(stdout), newRunCmd(stdout), newReplayCmd(), newVersionCmd(stdout))
 	for _, c := range root.Commands() {
 		c.SilenceErrors, c.SilenceUsage = true, true
 	}

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -47,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 
+	lessons.SweepScratch() // directories of demos whose proctour was killed
 	cmd := newRootCmd(stdout, stderr)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)

@@ -36,6 +36,9 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"run"}, "run needs exactly one scenario id"},
 		{[]string{"fly"}, `unknown command "fly"`},
 		{[]string{"list", "extra"}, "list takes no arguments"},
+		{[]string{"replay"}, "replay needs exactly one trace file"},
+		{[]string{"replay", "/nonexistent.jsonl"}, "replay: open /nonexistent.jsonl: no such file"},
+		{[]string{"replay", "testdata/malformed.jsonl"}, "replay testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
 	} {
 		code, out, errs := proctour(tc.args...)
 		if code != 2 {
@@ -88,5 +91,15 @@ func TestListAndVersion(t *testing.T) {
 	}
 	if _, out, _ := proctour("version"); !strings.HasPrefix(out, "proctour ") {
 		t.Errorf("version printed %q", out)
+	}
+}
+
+// Without a terminal, the tutorial says what to use instead.
+func TestNoTerminalIsOneLine(t *testing.T) {
+	for _, args := range [][]string{nil, {"replay", "sim/testdata/tickets-100.jsonl"}} {
+		code, out, errs := proctour(args...)
+		if code == 0 || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "needs an interactive terminal; for a headless run use 'proctour run SCENARIO'") {
+			t.Errorf("%v without a TTY: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
 	}
 }

@@ -68,7 +68,7 @@ var isolationChild = primitives.Register("isolation.child", func(rt *primitives.
 func isolationMain(rt *primitives.Runtime, _ Vars) error {
 	at := isolationListing.At
 	rt.Line(at("mkdtemp"))
-	tmp, err := os.MkdirTemp("", "proctour-isolation-")
+	tmp, err := scratchDir("isolation")
 	if err != nil {
 		return err
 	}

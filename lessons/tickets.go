@@ -118,7 +118,7 @@ var ticketBuyer = primitives.Register("tickets.task", func(rt *primitives.Runtim
 
 func ticketsMain(rt *primitives.Runtime, v Vars) error {
 	at := ticketsListing.At
-	dir, err := os.MkdirTemp("", "proctour-tickets-")
+	dir, err := scratchDir("tickets")
 	if err != nil {
 		return err
 	}

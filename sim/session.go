@@ -53,9 +53,10 @@ type Session struct {
 	gate     *gateCtl      // nil in live mode
 	bcast    chan struct{} // closed and replaced at every change, for Snapshot
 
-	out  chan primitives.Record
-	done chan struct{}
-	err  error
+	out         chan primitives.Record
+	publishOnce sync.Once
+	done        chan struct{}
+	err         error
 }
 
 // Start runs script in a new session and returns at once; the timeline
@@ -90,7 +91,6 @@ func Start(script Script, o Options) (*Session, error) {
 
 	collected := make(chan struct{})
 	go s.collect(collected)
-	go s.publish()
 	scriptDone := make(chan struct{})
 	go s.watch(scriptDone)
 	go s.run(script, scriptDone, collected)
@@ -98,10 +98,16 @@ func Start(script Script, o Options) (*Session, error) {
 }
 
 // Events delivers the timeline in order, and is closed after the final
-// event (MainProcess's proc.exit).
-func (s *Session) Events() <-chan primitives.Record { return s.out }
+// event (MainProcess's proc.exit). Nothing is sent until the first call, and
+// a session ends whether or not anyone reads it (Snapshot is the other way
+// to follow a session).
+func (s *Session) Events() <-chan primitives.Record {
+	s.publishOnce.Do(func() { go s.publish() })
+	return s.out
+}
 
-// Done is closed when the session is over and every event published.
+// Done is closed when the session is over: every process reaped and the
+// final event in the timeline.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
 // Wait waits for the end and returns the script's error, if any.
@@ -193,6 +199,7 @@ func (s *Session) run(script Script, scriptDone, collected chan struct{}) {
 	if s.gate != nil {
 		s.gate.gate.Close()
 	}
+	close(s.done)
 }
 
 // finish ends the main script as Python does (daemons terminated, children
@@ -328,7 +335,6 @@ func (s *Session) finalEvent(code int) {
 // publish forwards the timeline to Events without ever making the collector
 // wait for a slow reader.
 func (s *Session) publish() {
-	defer close(s.done)
 	defer close(s.out)
 	sent := 0
 	for {

@@ -224,3 +224,24 @@ func TestTraceRoundTripAndMalformed(t *testing.T) {
 		}
 	}
 }
+
+// A session followed only through Snapshot (as the UI does) still ends.
+func TestSessionEndsWithoutAnEventsReader(t *testing.T) {
+	s, err := Start(func(rt *primitives.Runtime) error {
+		for i := range 600 { // more than any channel buffer
+			rt.Printf("line %d", i)
+		}
+		return nil
+	}, Options{Name: "quiet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("Done never closed with nobody reading Events")
+	}
+	if events, _, done, _ := s.Snapshot(0); !done || len(events) != 602 {
+		t.Errorf("snapshot after the end: %d events, done %v; want 602 (start, 600 prints, exit), true", len(events), done)
+	}
+}

@@ -1,0 +1,35 @@
+// Package content is the course's text: each lesson's Markdown, in English
+// and Chinese, embedded in the binary. It holds text only, no logic beyond
+// finding it.
+package content
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+)
+
+//go:embed en/*.md zh/*.md
+var files embed.FS
+
+// Langs are the languages the text is written in.
+var Langs = []string{"en", "zh"}
+
+// Lesson is lesson n's Markdown in lang ("en" or "zh"). The error wraps
+// fs.ErrNotExist when the lesson has no text in that language yet.
+func Lesson(lang string, n int) (string, error) {
+	b, err := files.ReadFile(fmt.Sprintf("%s/%02d.md", lang, n))
+	if err != nil {
+		return "", fmt.Errorf("lesson %d (%s): %w", n, lang, fs.ErrNotExist)
+	}
+	return string(b), nil
+}
+
+// Fallback is the page shown for a lesson whose text is not written yet.
+func Fallback(lang string, n int, title string) string {
+	body := "The full text of this lesson is coming. Its demos, where they are built, already run: open the demo panel."
+	if lang == "zh" {
+		body = "本课的完整内容即将推出。已经做好的演示现在就可以运行：打开演示面板。"
+	}
+	return fmt.Sprintf("# %d. %s\n\n%s\n", n, title, body)
+}

@@ -1,0 +1,44 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+func TestLessonsWithText(t *testing.T) {
+	for n := 2; n <= 6; n++ {
+		for _, lang := range Langs {
+			md, err := Lesson(lang, n)
+			if err != nil {
+				t.Errorf("lesson %d (%s): %v", n, lang, err)
+				continue
+			}
+			if want := fmt.Sprintf("# %d. ", n); !strings.HasPrefix(md, want) {
+				t.Errorf("lesson %d (%s) does not start with %q", n, lang, want)
+			}
+			if !strings.Contains(md, "```python") {
+				t.Errorf("lesson %d (%s) has no Python listing", n, lang)
+			}
+		}
+	}
+}
+
+func TestLessonWithoutText(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+	}{{"en", 14}, {"zh", 1}, {"fr", 2}} {
+		if _, err := Lesson(c.lang, c.n); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Lesson(%q, %d): %v, want fs.ErrNotExist", c.lang, c.n, err)
+		}
+	}
+	if got := Fallback("en", 7, "Queues"); !strings.HasPrefix(got, "# 7. Queues") || !strings.Contains(got, "is coming") {
+		t.Errorf("English fallback: %q", got)
+	}
+	if got := Fallback("zh", 7, "Queues"); !strings.Contains(got, "即将推出") {
+		t.Errorf("Chinese fallback: %q", got)
+	}
+}

@@ -1,0 +1,41 @@
+package sim
+
+import (
+	"os"
+	"testing"
+)
+
+// BenchmarkFoldTickets folds a recorded 100-buyer tickets trace (made with
+// `proctour run tickets --format json`); the figure that matters is
+// events/s, as scrubbing re-folds from the start.
+func BenchmarkFoldTickets(b *testing.B) {
+	f, err := os.Open("testdata/tickets-100.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	events, err := ReadTrace(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Fold(events)
+	}
+	b.ReportMetric(float64(len(events)*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func TestRecordedTraceIsValid(t *testing.T) {
+	f, err := os.Open("testdata/tickets-100.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	events, err := ReadTrace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noViolations(t, events)
+	if st := Fold(events); len(st.Procs) != 101 {
+		t.Errorf("%d processes in the recorded trace, want 101", len(st.Procs))
+	}
+}

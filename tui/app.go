@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/proctour/proctour/lessons"
+)
+
+// The smallest terminal the UI draws in.
+const (
+	minWidth  = 80
+	minHeight = 24
+)
+
+type screen int
+
+const (
+	screenHome   screen = iota
+	screenLesson        // a lesson: its text and its demo
+	screenDemo          // a demo opened directly: a replay or --scenario
+)
+
+// app is the root model, the only tea.Model: it routes messages to the
+// screen on show and draws it with the help line below.
+type app struct {
+	runs     *runner
+	cache    *renderCache
+	set      demoSettings
+	lang     string
+	noColor  bool
+	dark     bool
+	styles   styles
+	screen   screen
+	home     home
+	lesson   lesson
+	demo     demo
+	keys     globalKeys
+	help     help.Model
+	showHelp bool
+	width    int
+	height   int
+	err      error // why the program quit, if it failed
+}
+
+// newApp builds the root model for the options.
+func newApp(o Options, runs *runner, noColor bool) (app, error) {
+	a := app{
+		runs: runs, cache: newRenderCache(), lang: o.Lang, noColor: noColor, dark: true,
+		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed},
+		home: newHome(), keys: newGlobalKeys(), help: help.New(),
+	}
+	if a.lang == "" {
+		a.lang = "en"
+	}
+	if a.lang != "en" && a.lang != "zh" {
+		return a, fmt.Errorf("language %q: want en or zh", a.lang)
+	}
+	a = a.restyle(true)
+	switch {
+	case o.Replay != nil:
+		a.screen, a.demo = screenDemo, newReplay(o.ReplayName, o.Replay, o.Speed)
+	case o.Scenario != "":
+		sc, err := lessons.Lookup(o.Scenario)
+		if err != nil {
+			return a, err
+		}
+		a.screen, a.demo = screenDemo, newDemo(sc, a.set, runs)
+		a.home.sel = max(sc.Lesson-1, 0)
+	}
+	return a, nil
+}
+
+func (a app) restyle(dark bool) app {
+	a.dark = dark
+	a.styles = newStyles(dark, a.noColor)
+	a.help.Styles = a.styles.Help
+	return a
+}
+
+func (a app) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		return a.resize()
+	case tea.BackgroundColorMsg:
+		a = a.restyle(msg.IsDark())
+		return a.resize()
+	case panicMsg:
+		a.err = msg.err
+		return a, tea.Quit
+	case tea.InterruptMsg:
+		return a, tea.Quit
+	case renderedMsg:
+		if msg.err == nil {
+			a.cache.m[msg.key] = msg.text
+		}
+	case runStartedMsg:
+		a, cmd := a.route(msg)
+		if d, ok := a.activeDemo(); msg.sess != nil && (!ok || !d.owns(msg.run)) {
+			return a, tea.Batch(cmd, stopRun(msg.sess)) // nobody wants it any more
+		}
+		return a, cmd
+	case tea.KeyPressMsg:
+		return a.handleKey(msg)
+	}
+	return a.route(msg)
+}
+
+func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, a.keys.Quit):
+		return a, tea.Quit
+	case key.Matches(msg, a.keys.Help):
+		a.showHelp = !a.showHelp
+		return a.resize()
+	case key.Matches(msg, a.keys.Back):
+		return a.back()
+	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
+		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs)
+		a.screen = screenLesson
+		return a.resize()
+	}
+	return a.route(msg)
+}
+
+// back leaves a lesson or a demo for the lesson list, stopping its run.
+func (a app) back() (tea.Model, tea.Cmd) {
+	var stop tea.Cmd
+	switch a.screen {
+	case screenLesson:
+		stop = a.lesson.close()
+	case screenDemo:
+		stop = a.demo.close()
+	default:
+		return a, nil
+	}
+	a.screen = screenHome
+	a.lesson, a.demo = lesson{}, demo{}
+	m, cmd := a.resize()
+	return m, tea.Batch(stop, cmd)
+}
+
+// route hands a message to the screen on show.
+func (a app) route(msg tea.Msg) (app, tea.Cmd) {
+	var cmd tea.Cmd
+	switch a.screen {
+	case screenHome:
+		a.home, cmd = a.home.update(msg)
+	case screenLesson:
+		a.lesson, cmd = a.lesson.update(msg)
+	case screenDemo:
+		a.demo, cmd = a.demo.update(msg)
+	}
+	return a, cmd
+}
+
+// activeDemo is the demo on show, if any.
+func (a app) activeDemo() (demo, bool) {
+	switch a.screen {
+	case screenLesson:
+		return a.lesson.demo, true
+	case screenDemo:
+		return a.demo, true
+	}
+	return demo{}, false
+}
+
+// keyMap is the help line's keys for the screen on show.
+func (a app) keyMap() help.KeyMap {
+	switch {
+	case a.screen == screenLesson && a.lesson.showsDemo():
+		return a.lesson.demo.keys
+	case a.screen == screenLesson:
+		return a.lesson.keys
+	case a.screen == screenDemo:
+		return a.demo.keys
+	}
+	return a.home.keys
+}
+
+func (a app) helpView() string {
+	a.help.SetWidth(a.width)
+	a.help.ShowAll = a.showHelp
+	return a.help.View(a.keyMap())
+}
+
+// resize lays every screen out in the space above the help.
+func (a app) resize() (app, tea.Cmd) {
+	if a.width < minWidth || a.height < minHeight {
+		return a, nil
+	}
+	h := a.height - lipgloss.Height(a.helpView())
+	var cmd tea.Cmd
+	a.home = a.home.setSize(a.width, h)
+	switch a.screen {
+	case screenLesson:
+		a.lesson, cmd = a.lesson.setSize(a.width, h, a.styles.readerStyle())
+	case screenDemo:
+		a.demo = a.demo.setSize(a.width, h)
+	}
+	return a, cmd
+}
+
+func (a app) View() tea.View {
+	v := tea.NewView(a.content())
+	v.AltScreen = true
+	v.WindowTitle = "proctour"
+	return v
+}
+
+func (a app) content() string {
+	if a.width == 0 {
+		return ""
+	}
+	if a.width < minWidth || a.height < minHeight {
+		msg := fmt.Sprintf("proctour needs at least %d×%d; this terminal is %d×%d", minWidth, minHeight, a.width, a.height)
+		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, cut(msg, a.width))
+	}
+	var body string
+	switch a.screen {
+	case screenHome:
+		body = a.home.view(a.styles)
+	case screenLesson:
+		body = a.lesson.view(a.styles)
+	case screenDemo:
+		body = a.demo.view(a.styles)
+	}
+	return body + "\n" + a.helpView()
+}

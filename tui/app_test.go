@@ -1,0 +1,85 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/proctour/proctour/sim"
+)
+
+// TestLessonDemoSession drives the whole program as a user would: open
+// lesson 2 from the list, switch to its demo, run it, step back and
+// forward, and quit; no child process may be left.
+func TestLessonDemoSession(t *testing.T) {
+	runs := newRunner()
+	a, err := newApp(Options{Lang: "en", Speed: 1}, runs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, a,
+		teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithEnvironment([]string{"TERM=xterm-256color"})))
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	waitFor("Starting processes")
+	tm.Type("j")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("Text")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	waitFor("Press r to run")
+	tm.Type("r")
+	waitFor("ended")
+	tm.Type("bb")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	tm.Type("q")
+
+	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(app)
+	if !ok {
+		t.Fatal("the final model is not the app")
+	}
+	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if final.screen != screenLesson || final.lesson.l.N != 2 || final.lesson.tab != tabDemo {
+		t.Fatalf("screen %d, lesson %d, tab %d: want lesson 2's demo", final.screen, final.lesson.l.N, final.lesson.tab)
+	}
+	d := final.lesson.demo
+	if d.sc == nil || d.sc.ID != "hello" || d.running {
+		t.Fatalf("want hello's run ended, got %+v", d.sc)
+	}
+	if d.pb.Len == 0 || d.pb.Len != len(d.timeline) {
+		t.Fatalf("playback length %d for %d events", d.pb.Len, len(d.timeline))
+	}
+	if want := d.pb.Len - 1; d.pb.Cursor != want || d.pb.Following {
+		t.Errorf("after two steps back and one forward: cursor %d (following %v), want %d of %d", d.pb.Cursor, d.pb.Following, want, d.pb.Len)
+	}
+	if d.stAt != d.pb.Cursor || d.st.Seq != d.timeline[d.pb.Cursor-1].Seq {
+		t.Errorf("the drawn state is at event %d, the cursor at %d", d.st.Seq, d.pb.Cursor)
+	}
+	full := sim.Fold(d.timeline)
+	if !full.Ended {
+		t.Error("the timeline has no final event")
+	}
+	for _, p := range full.Procs {
+		if err := syscall.Kill(p.Pid, 0); err == nil && p.Pid != syscall.Getpid() {
+			t.Errorf("%s (pid %d) is still there after quitting", p.Name, p.Pid)
+		}
+	}
+	screen := screenText(final)
+	for _, want := range []string{"hello.py", "MainProcess", fmt.Sprintf("event %d of %d", d.pb.Cursor, d.pb.Len)} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the final screen has no %q:\n%s", want, screen)
+		}
+	}
+}

@@ -1,0 +1,231 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/sim"
+)
+
+// speeds are the speed factors +/- step through.
+var speeds = []float64{0.1, 0.25, 0.5, 1, 2, 4, 10}
+
+// update handles the demo's keys and the messages of its run.
+func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return d.handleKey(msg)
+	case runStartedMsg:
+		if !d.owns(msg.run) {
+			return d, nil
+		}
+		if msg.err != nil {
+			d.running = false
+			return d.say(true, "could not start: %v", msg.err), nil
+		}
+		d.sess = msg.sess
+		return d, waitBatch(d.sess, d.run, 0, nil)
+	case batchMsg:
+		if !d.owns(msg.run) || d.sess == nil {
+			return d, nil
+		}
+		d.timeline = append(d.timeline, msg.events...)
+		d.pending = msg.pending
+		d = d.navigate(Arrived, len(msg.events))
+		if msg.done {
+			d.running, d.pending = false, nil
+			return d, nil
+		}
+		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
+	case releasedMsg:
+		if d.owns(msg.run) && msg.err != nil && !errors.Is(msg.err, sim.ErrBusy) {
+			return d.say(true, "%v", msg.err), nil
+		}
+		return d, nil
+	case savedMsg:
+		if msg.err != nil {
+			return d.say(true, "%v", msg.err), nil
+		}
+		return d.say(false, "saved %s", msg.path), nil
+	case playTickMsg:
+		return d.playStep(msg)
+	}
+	return d, nil
+}
+
+func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
+	k := d.keys
+	if d.missing != "" {
+		return d, nil
+	}
+	d.note = ""
+	switch {
+	case key.Matches(msg, k.Run):
+		if d.replay {
+			return d.play(0)
+		}
+		return d.restart()
+	case key.Matches(msg, k.Pause):
+		if d.replay {
+			if d.playing {
+				d.playing = false
+				return d, nil
+			}
+			return d.play(d.pb.Cursor)
+		}
+		d = d.navigate(TogglePause, 0)
+		if d.pb.Paused {
+			return d.say(false, "paused; events are still collected"), nil
+		}
+		return d, nil
+	case key.Matches(msg, k.Step):
+		if d.mode == sim.Step && d.running && d.sess != nil && d.pb.AtEnd() {
+			return d, release(d.sess, d.run, 0)
+		}
+		d.playing = false
+		return d.navigate(Forward, 0), nil
+	case key.Matches(msg, k.Forward):
+		d.playing = false
+		return d.navigate(Forward, 0), nil
+	case key.Matches(msg, k.Back1):
+		d.playing = false
+		return d.navigate(Back, 0), nil
+	case key.Matches(msg, k.Start):
+		d.playing = false
+		return d.navigate(ToStart, 0), nil
+	case key.Matches(msg, k.End):
+		d.playing = false
+		return d.navigate(ToEnd, 0), nil
+	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
+		return d.changeSpeed(key.Matches(msg, k.Faster)), nil
+	case key.Matches(msg, k.Mode):
+		if d.replay {
+			return d.say(true, "a replay has no mode: it is a recording"), nil
+		}
+		d.mode = (d.mode + 1) % 3
+		return d.say(false, "mode %s from the next run (r)", d.mode), nil
+	case key.Matches(msg, k.Variant):
+		return d.nextVariant()
+	case key.Matches(msg, k.Release):
+		return d.releaseLane(msg.String())
+	case key.Matches(msg, k.Save):
+		if len(d.timeline) == 0 {
+			return d.say(true, "nothing to save yet: r runs the demo"), nil
+		}
+		return d.say(false, "saving…"), saveTrace(d.id(), d.timeline, time.Now())
+	}
+	return d, nil
+}
+
+// say puts a note in the header.
+func (d demo) say(bad bool, format string, a ...any) demo {
+	d.note, d.noteBad = fmt.Sprintf(format, a...), bad
+	return d
+}
+
+// restart starts a new run with the current settings, stopping the last.
+func (d demo) restart() (demo, tea.Cmd) {
+	if d.sc == nil || d.runs == nil {
+		return d, nil
+	}
+	stop := stopRun(d.sess)
+	d.run, d.sess, d.running = nextRun(), nil, true
+	d.timeline, d.pending = nil, nil
+	d = d.navigate(Restart, 0)
+	o := d.sc.Options(d.speed, 0)
+	o.Mode, o.Seed = d.mode, d.seed
+	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, o))
+}
+
+// close stops the demo's run, if any: the demo is leaving the screen.
+func (d demo) close() tea.Cmd { return stopRun(d.sess) }
+
+func (d demo) changeSpeed(faster bool) demo {
+	i := slices.Index(speeds, d.speed)
+	if i < 0 {
+		i = slices.IndexFunc(speeds, func(s float64) bool { return s >= d.speed })
+		if i < 0 {
+			i = len(speeds) - 1
+		}
+	}
+	if faster {
+		i = min(i+1, len(speeds)-1)
+	} else {
+		i = max(i-1, 0)
+	}
+	d.speed = speeds[i]
+	if d.replay {
+		return d.say(false, "speed %s", speedText(d.speed))
+	}
+	return d.say(false, "speed %s from the next run (r)", speedText(d.speed))
+}
+
+// nextVariant switches the first variant with named values (lock off/on)
+// to its next value and runs again.
+func (d demo) nextVariant() (demo, tea.Cmd) {
+	v, ok := d.flipVariant()
+	if !ok || d.replay {
+		return d.say(true, "this demo has no variant to switch"), nil
+	}
+	i := slices.Index(v.Values, d.vars[v.Key])
+	d.vars[v.Key] = v.Values[(i+1)%len(v.Values)]
+	d, cmd := d.restart()
+	return d.say(false, "%s=%s", v.Key, d.vars[v.Key]), cmd
+}
+
+// releaseLane lets the process of a numbered lane move, in step mode.
+func (d demo) releaseLane(digit string) (demo, tea.Cmd) {
+	if d.mode != sim.Step || !d.running || d.sess == nil {
+		return d.say(true, "1–9 choose who moves in step mode (m, then r)"), nil
+	}
+	if !d.pb.AtEnd() {
+		d = d.navigate(ToEnd, 0)
+	}
+	for _, l := range d.layout(styles{}).lanes {
+		if l.Key == digit {
+			if l.Intent == nil {
+				return d.say(true, "%s is not waiting at the gate", l.Proc.Name), nil
+			}
+			return d, release(d.sess, d.run, l.Proc.Pid)
+		}
+	}
+	return d.say(true, "no lane %s", digit), nil
+}
+
+// play plays a replay in time from event from.
+func (d demo) play(from int) (demo, tea.Cmd) {
+	if from >= len(d.timeline) {
+		from = 0
+	}
+	d = d.navigate(Seek, from)
+	d.playNs = 0
+	if from > 0 {
+		d.playNs = d.timeline[from-1].TNs
+	}
+	d.playing = true
+	d.run = nextRun()
+	return d, playTick(d.run)
+}
+
+// playStep advances a replay's clock by one tick, at the chosen speed.
+func (d demo) playStep(msg playTickMsg) (demo, tea.Cmd) {
+	if !d.playing || !d.owns(msg.run) {
+		return d, nil
+	}
+	d.playNs += int64(float64(30*time.Millisecond) * d.speed)
+	n := d.pb.Cursor
+	for n < len(d.timeline) && d.timeline[n].TNs <= d.playNs {
+		n++
+	}
+	d = d.navigate(Seek, n)
+	if n == len(d.timeline) {
+		d.playing = false
+		return d, nil
+	}
+	return d, playTick(d.run)
+}

@@ -1,0 +1,315 @@
+package tui
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// demo is the demo view: a scenario's timeline drawn as lanes, resources,
+// the Python listing and an event log, at the playback cursor. It runs the
+// scenario through a sim.Session, or replays a recorded trace.
+type demo struct {
+	sc      *lessons.Scenario // nil: a replay of a scenario not in this build
+	vars    lessons.Vars
+	title   string // the replayed file's name, or the scenario id
+	replay  bool
+	missing string // why there is no demo to run, when there is none
+
+	mode  sim.Mode
+	seed  uint64
+	speed float64
+
+	timeline []primitives.Record
+	pending  []sim.Intent // the operations waiting at the gate, now
+	pb       Playback
+	st       *sim.State // the fold of timeline[:stAt]; stAt == pb.Cursor
+	stAt     int
+
+	run     int64        // the current run's id; 0 before the first
+	sess    *sim.Session // the current run's session, once started
+	running bool         // the current run has not ended
+	playing bool         // a replay playing in time
+	playNs  int64        // a replay's clock
+
+	note    string // one line for the status bar: saved, errors, hints
+	noteBad bool
+	keys    demoKeys
+	runs    *runner
+	width   int
+	height  int
+}
+
+// demoSettings are the run settings a demo starts with.
+type demoSettings struct {
+	mode  sim.Mode
+	seed  uint64
+	speed float64
+}
+
+func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
+	vars, _ := sc.Resolve(nil)
+	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed,
+		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}}
+	if d.speed <= 0 {
+		d.speed = 1
+	}
+	d.refold()
+	return d
+}
+
+// newMissingDemo is the demo panel of a lesson whose scenarios are not
+// built yet.
+func newMissingDemo(l lessons.Lesson) demo {
+	d := demo{title: "demo", speed: 1, keys: newDemoKeys().forNothing(),
+		missing: "This lesson's demos are not built yet: " + strings.Join(l.Scenarios, ", ") + "."}
+	d.refold()
+	return d
+}
+
+// newReplay is the demo view of a recorded trace.
+func newReplay(title string, timeline []primitives.Record, speed float64) demo {
+	d := demo{title: title, replay: true, timeline: timeline, speed: speed, keys: newDemoKeys().forReplay(),
+		pb: Playback{Len: len(timeline)}}
+	if d.speed <= 0 {
+		d.speed = 1
+	}
+	if len(timeline) > 0 && timeline[0].Kind == primitives.KindProcStart {
+		var id string
+		json.Unmarshal(timeline[0].Val, &id)
+		if sc, err := lessons.Lookup(id); err == nil {
+			d.sc = sc
+		}
+	}
+	d.refold()
+	return d
+}
+
+func (d demo) setSize(w, h int) demo {
+	d.width, d.height = w, h
+	return d
+}
+
+// refold brings the State to the cursor: forward by applying the new
+// events, backward by folding again from the start.
+func (d *demo) refold() {
+	c := min(d.pb.Cursor, len(d.timeline))
+	if d.st == nil || c < d.stAt {
+		d.st, d.stAt = sim.Fold(d.timeline[:c]), c
+		return
+	}
+	for _, e := range d.timeline[d.stAt:c] {
+		d.st.Apply(e)
+	}
+	d.stAt = c
+}
+
+// navigate moves the cursor and refolds.
+func (d demo) navigate(kind ActionKind, n int) demo {
+	d.pb = Navigate(d.pb, Action{Kind: kind, N: n})
+	d.refold()
+	return d
+}
+
+// id is the scenario id, for the status bar and a saved trace's name.
+func (d demo) id() string {
+	if d.sc != nil {
+		return d.sc.ID
+	}
+	return d.title
+}
+
+// owns reports whether a run id is this demo's current run.
+func (d demo) owns(run int64) bool { return run != 0 && run == d.run }
+
+// visiblePending is the gate's pending operations when the cursor shows
+// the present; scrubbed back, the lanes show the past only.
+func (d demo) visiblePending() []sim.Intent {
+	if !d.pb.AtEnd() {
+		return nil
+	}
+	return d.pending
+}
+
+// demoLayout is how the demo view's rows and columns are shared out.
+type demoLayout struct {
+	top, res, log  int // rows: lanes and listing, resources, event log
+	lanesW, listW  int
+	resLines       []string
+	lanes          []lane
+	hidden         []*sim.Proc
+	marks          map[int][]string
+	currentLineNum int
+}
+
+func (d demo) layout(s styles) demoLayout {
+	w, body := d.width, d.height-2
+	var lo demoLayout
+	lo.listW = min(max(w*2/5, 30), 64)
+	lo.lanesW = w - lo.listW - 1
+	lo.resLines = d.resources(s, w)
+	if n := len(lo.resLines); n > 0 {
+		lo.res = min(n, max(2, body/4)) + 1
+	}
+	rest := body - lo.res
+	lo.log = max(3, rest*2/5)
+	lo.top = rest - lo.log
+	pending := d.visiblePending()
+	n := lo.top - 1
+	if len(d.st.Procs) > n {
+		n--
+	}
+	lo.lanes, lo.hidden = pickLanes(d.st, pending, n)
+	lo.marks = listingMarks(d.st, lo.lanes, pending)
+	if c := d.pb.Cursor; c > 0 && c <= len(d.timeline) {
+		lo.currentLineNum = d.timeline[c-1].Line
+	}
+	for _, in := range pending { // step mode: where space would move
+		if in.CanProceed && in.Line > 0 {
+			lo.currentLineNum = in.Line
+			break
+		}
+	}
+	return lo
+}
+
+// resources are the widgets' lines, then the watchdog's report and any
+// broken invariant.
+func (d demo) resources(s styles, w int) []string {
+	lines := resourceLines(d.st, s, w)
+	if d.st.Watchdog != "" {
+		lines = append(lines, s.Warn.Render(cut("⚠ watchdog: "+d.st.Watchdog, w)))
+	}
+	if n := len(d.st.Violations); n > 0 {
+		lines = append(lines, s.Error.Render(cut(fmt.Sprintf("⚠ %d broken invariant(s): %s", n, d.st.Violations[0]), w)))
+	}
+	return lines
+}
+
+// view draws the demo in its width×height: header, lanes beside the
+// listing, resources, event log, status bar.
+func (d demo) view(s styles) string {
+	w, h := d.width, d.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	out := make([]string, 0, h)
+	out = append(out, d.header(s, w))
+	if d.missing != "" {
+		body := []string{"", "  " + s.Dim.Render(d.missing)}
+		out = append(out, block(body, w, h-1)...)
+		return strings.Join(out, "\n")
+	}
+	lo := d.layout(s)
+	listTitle := "listing"
+	if d.sc != nil {
+		listTitle = d.sc.ID + ".py"
+	}
+	out = append(out, rule(s, "processes", lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
+	var left []string
+	if d.pb.Len == 0 && !d.running {
+		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
+	} else {
+		left = drawLanes(lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1)
+	}
+	var code []string
+	if d.sc != nil {
+		code = d.sc.Listing.Lines()
+	}
+	right := drawListing(code, lo.marks, lo.currentLineNum, s, lo.listW, lo.top-1)
+	out = append(out, beside(left, right, s.Rule.Render("│"))...)
+	if lo.res > 0 {
+		out = append(out, rule(s, "resources", w))
+		out = append(out, block(lo.resLines, w, lo.res-1)...)
+	}
+	out = append(out, rule(s, "events", w))
+	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1)...)
+	out = append(out, drawStatus(d.statusInfo(), s, w))
+	return strings.Join(out, "\n")
+}
+
+// header is the demo's title line.
+func (d demo) header(s styles, w int) string {
+	title := s.Title.Render(d.title)
+	if d.sc != nil && !d.replay {
+		title += s.Subtitle.Render(" — " + d.sc.Summary)
+	} else if d.replay {
+		title = s.Title.Render("replay " + d.title)
+	}
+	return fit(title, w)
+}
+
+// intro is what the lanes say before the first run.
+func (d demo) intro(s styles, w int) []string {
+	lines := []string{
+		"",
+		s.Title.Render("Press r to run this demo."),
+		"",
+		s.Dim.Render("mode ") + d.mode.String() + s.Dim.Render("  (m: live → step → seeded)"),
+		s.Dim.Render("speed ") + speedText(d.speed) + s.Dim.Render("  (+/-)"),
+	}
+	if d.vars != nil && len(d.vars) > 0 {
+		lines = append(lines, s.Dim.Render("variants ")+d.vars.String())
+		if v, ok := d.flipVariant(); ok {
+			lines = append(lines, s.Dim.Render("  v switches "+v.Key+": "+strings.Join(v.Values, "/")))
+		}
+	}
+	if d.mode == sim.Step {
+		lines = append(lines, "", s.Dim.Render("step mode: space releases the next operation,"), s.Dim.Render("1–9 release the process of that lane"))
+	}
+	return lines
+}
+
+// statusInfo gathers what the status bar says.
+func (d demo) statusInfo() statusInfo {
+	in := statusInfo{
+		Scenario: d.id(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
+		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad,
+	}
+	if d.vars != nil {
+		in.Vars = d.vars.String()
+	}
+	if c := d.pb.Cursor; c > 0 && c <= len(d.timeline) {
+		in.Elapsed = d.timeline[c-1].TNs
+	}
+	switch {
+	case d.replay:
+		in.Mode = "replay"
+		in.Phase = "r to play"
+		if d.playing {
+			in.Phase = "playing"
+		}
+	case d.missing != "":
+		in.Phase = "nothing to run"
+	case d.run == 0:
+		in.Phase = "r to run"
+	case d.pb.Paused:
+		in.Phase = "paused, still collecting"
+	case !d.running:
+		in.Phase = "ended"
+	case d.mode == sim.Step && len(d.pending) > 0 && d.pb.AtEnd():
+		in.Phase = "your move"
+	case !d.pb.Following:
+		in.Phase = "running, scrubbing"
+	default:
+		in.Phase = "running"
+	}
+	return in
+}
+
+// flipVariant is the variant v switches: the first with named values.
+func (d demo) flipVariant() (lessons.Variant, bool) {
+	if d.sc == nil {
+		return lessons.Variant{}, false
+	}
+	for _, v := range d.sc.Variants {
+		if len(v.Values) > 1 {
+			return v, true
+		}
+	}
+	return lessons.Variant{}, false
+}

@@ -1,0 +1,294 @@
+package tui
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// press is a key press as bubbletea reports it.
+func press(k string) tea.KeyPressMsg {
+	switch k {
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+func testDemo(t *testing.T, id string) demo {
+	t.Helper()
+	sc, err := lessons.Lookup(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newDemo(sc, demoSettings{speed: 1}, newRunner()).setSize(120, 39)
+}
+
+func TestDemoSettingsKeys(t *testing.T) {
+	d := testDemo(t, "tickets")
+	d, _ = d.update(press("m"))
+	if d.mode != sim.Step {
+		t.Errorf("m: mode %v, want step", d.mode)
+	}
+	d, _ = d.update(press("m"))
+	d, _ = d.update(press("m"))
+	if d.mode != sim.Live {
+		t.Errorf("m three times: mode %v, want live again", d.mode)
+	}
+	d, _ = d.update(press("+"))
+	if d.speed != 2 {
+		t.Errorf("+: speed %v, want 2", d.speed)
+	}
+	for range 10 {
+		d, _ = d.update(press("-"))
+	}
+	if d.speed != speeds[0] {
+		t.Errorf("- many times: speed %v, want %v", d.speed, speeds[0])
+	}
+	d, _ = d.update(press("3"))
+	if !d.noteBad || !strings.Contains(d.note, "step mode") {
+		t.Errorf("a digit in live mode: note %q", d.note)
+	}
+}
+
+// TestVariantRestarts switches tickets' lock and checks that a run starts
+// with it, then stops everything.
+func TestVariantRestarts(t *testing.T) {
+	d := testDemo(t, "tickets")
+	d.vars["buyers"] = "3"
+	d, cmd := d.update(press("v"))
+	if d.vars["lock"] != "on" || !d.running || d.run == 0 {
+		t.Fatalf("v: lock=%s running=%v run=%d", d.vars["lock"], d.running, d.run)
+	}
+	started := findMsg[runStartedMsg](t, cmd)
+	if started.err != nil {
+		t.Fatal(started.err)
+	}
+	d, cmd = d.update(started)
+	for d.running {
+		d, cmd = d.update(cmd())
+	}
+	if err := d.runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st := sim.Fold(d.timeline)
+	if len(st.Locks) != 1 || !st.Ended || len(st.Procs) != 4 {
+		t.Errorf("want a run with a lock and 3 buyers to its end; got %d locks, %d processes, ended %v", len(st.Locks), len(st.Procs), st.Ended)
+	}
+	if d.pb.Cursor != len(d.timeline) || d.st.Seq != st.Seq {
+		t.Errorf("following: cursor %d of %d", d.pb.Cursor, len(d.timeline))
+	}
+}
+
+// findMsg runs cmd (a batch or a single command) and returns the first
+// message of type M.
+func findMsg[M any](t *testing.T, cmd tea.Cmd) M {
+	t.Helper()
+	var zero M
+	if cmd == nil {
+		t.Fatalf("no command, want a %T", zero)
+	}
+	switch msg := cmd().(type) {
+	case M:
+		return msg
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if c == nil {
+				continue
+			}
+			if m, ok := c().(M); ok {
+				return m
+			}
+		}
+	}
+	t.Fatalf("no %T from the command", zero)
+	return zero
+}
+
+func TestBatchesWhilePaused(t *testing.T) {
+	d := testDemo(t, "tickets")
+	d.run, d.running, d.sess = 42, true, &sim.Session{}
+	ev := func(seq int64, kind string) primitives.Record {
+		return primitives.Record{Seq: seq, Pid: 7, Proc: "MainProcess", Kind: kind, Val: []byte(`"tickets"`)}
+	}
+	d, _ = d.update(batchMsg{run: 42, events: []primitives.Record{ev(1, primitives.KindProcStart)}})
+	d, _ = d.update(press("p"))
+	d, _ = d.update(batchMsg{run: 42, events: []primitives.Record{ev(2, primitives.KindStdout), ev(3, primitives.KindStdout)}})
+	if d.pb.Cursor != 1 || d.pb.Len != 3 {
+		t.Errorf("paused: cursor %d of %d, want 1 of 3", d.pb.Cursor, d.pb.Len)
+	}
+	d, _ = d.update(batchMsg{run: 41, events: []primitives.Record{ev(9, primitives.KindStdout)}})
+	if d.pb.Len != 3 {
+		t.Errorf("a batch of an old run was taken: %d events", d.pb.Len)
+	}
+	d, _ = d.update(press("p"))
+	if d.pb.Cursor != 3 || d.st.Seq != 3 {
+		t.Errorf("resumed: cursor %d, state at %d, want 3", d.pb.Cursor, d.st.Seq)
+	}
+	d, _ = d.update(press("left"))
+	d, _ = d.update(press("g"))
+	if d.pb.Cursor != 0 || len(d.st.Procs) != 0 {
+		t.Errorf("g: cursor %d with %d processes drawn", d.pb.Cursor, len(d.st.Procs))
+	}
+	d, _ = d.update(press("G"))
+	if d.pb.Cursor != 3 || !d.pb.Following {
+		t.Errorf("G: cursor %d following %v", d.pb.Cursor, d.pb.Following)
+	}
+}
+
+func TestSaveAndReplay(t *testing.T) {
+	t.Chdir(t.TempDir())
+	timeline := normalise(record(t, "hello", sim.Live, 0))
+	d := testDemo(t, "hello")
+	d.timeline, d.pb = timeline, Playback{Cursor: len(timeline), Len: len(timeline), Following: true}
+	d.refold()
+	d, cmd := d.update(press("s"))
+	saved := cmd().(savedMsg)
+	if saved.err != nil {
+		t.Fatal(saved.err)
+	}
+	d, _ = d.update(saved)
+	if !strings.Contains(d.statusInfo().Note, "proctour-hello-") {
+		t.Errorf("the status bar does not say where the trace went: %q", d.statusInfo().Note)
+	}
+	second := cmd().(savedMsg) // a second save in the same second
+	if second.err != nil || second.path == saved.path {
+		t.Errorf("second save: %v, %s", second.err, second.path)
+	}
+	f, err := os.Open(saved.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	back, err := sim.ReadTrace(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newReplay("saved.jsonl", back, 1).setSize(80, 23)
+	if r.sc == nil || r.sc.ID != "hello" || r.pb.Cursor != 0 || r.pb.Len != len(timeline) {
+		t.Fatalf("replay: scenario %v, cursor %d of %d", r.sc, r.pb.Cursor, r.pb.Len)
+	}
+	r, cmd = r.update(press("r"))
+	for r.playing {
+		r, _ = r.update(playTickMsg{run: r.run})
+	}
+	if r.pb.Cursor != len(timeline) {
+		t.Errorf("played to event %d of %d", r.pb.Cursor, len(timeline))
+	}
+	if cmd == nil {
+		t.Error("r in a replay gave no tick")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	a, err := newApp(Options{}, newRunner(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := a.Update(tea.WindowSizeMsg{Width: 70, Height: 20})
+	got := screenText(m.(app))
+	if !strings.Contains(got, "proctour needs at least 80×24; this terminal is 70×20") {
+		t.Errorf("too small:\n%s", got)
+	}
+	checkSize(t, got, 70, 20)
+}
+
+func TestEveryLessonOpens(t *testing.T) {
+	for i := range lessons.Lessons {
+		a, _ := newApp(Options{}, newRunner(), true)
+		m, _ := a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		for range i {
+			m, _ = m.Update(press("j"))
+		}
+		m, cmd := m.Update(press("enter"))
+		if cmd != nil {
+			m, _ = m.Update(cmd())
+		}
+		m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+		got := screenText(m.(app))
+		checkSize(t, got, 80, 24)
+		if !strings.Contains(got, lessons.Lessons[i].Title) {
+			t.Errorf("lesson %d: no title on screen:\n%s", i+1, got)
+		}
+		m, _ = m.Update(press("esc"))
+		if m.(app).screen != screenHome {
+			t.Errorf("esc from lesson %d: not home", i+1)
+		}
+	}
+}
+
+// TestStepMode plays the scheduler: a tickets run in step mode moves only
+// when space or a lane's digit releases an operation, and the lanes show
+// what each process waits to do.
+func TestStepMode(t *testing.T) {
+	d := testDemo(t, "tickets")
+	d.mode = sim.Step
+	d.vars["buyers"], d.vars["lock"] = "2", "on"
+	d, cmd := d.update(press("r"))
+	started := findMsg[runStartedMsg](t, cmd)
+	d, wait := d.update(started)
+	defer d.runs.shutdown(5 * time.Second)
+	next := func() { // the next batch
+		t.Helper()
+		d, wait = d.update(wait())
+	}
+	for len(d.pending) == 0 {
+		next()
+	}
+	if d.pending[0].Proc != "MainProcess" || d.statusInfo().Phase != "your move" {
+		t.Fatalf("want MainProcess waiting for a move, got %+v (%s)", d.pending, d.statusInfo().Phase)
+	}
+	lanes := d.layout(styles{}).lanes
+	if len(lanes) != 1 || lanes[0].Intent == nil || !strings.Contains(screenOf(d), "→ ") {
+		t.Fatalf("the lane does not show the pending operation:\n%s", screenOf(d))
+	}
+	released := map[string]bool{}
+	for step := 0; d.running; step++ {
+		if step > 500 {
+			t.Fatal("the run does not end")
+		}
+		key := "space"
+		for _, l := range d.layout(styles{}).lanes { // let buyer-1 move by its digit when it can
+			if l.Proc.Name == "buyer-1" && l.Intent != nil && l.Intent.CanProceed {
+				key = l.Key
+			}
+		}
+		var rel tea.Cmd
+		d, rel = d.update(press(key))
+		if rel != nil {
+			msg := rel()
+			if r, ok := msg.(releasedMsg); ok && r.err == nil {
+				released[key] = true
+			}
+			d, _ = d.update(msg)
+		}
+		next()
+	}
+	st := sim.Fold(d.timeline)
+	if !st.Ended || len(st.Procs) != 3 || len(st.Violations) > 0 {
+		t.Errorf("ended %v with %d processes, violations %v", st.Ended, len(st.Procs), st.Violations)
+	}
+	if !released["space"] || len(released) < 2 {
+		t.Errorf("releases by key: %v, want space and a digit", released)
+	}
+}
+
+func screenOf(d demo) string {
+	return ansi.Strip(d.view(newStyles(true, true)))
+}

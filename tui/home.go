@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/lessons"
+)
+
+// Progress marks on the home screen.
+const (
+	markNotStarted = "·"
+	markStarted    = "◐"
+	markDone       = "✓"
+)
+
+// home is the lesson list.
+type home struct {
+	lessons []lessons.Lesson
+	// progress is each lesson's mark by number; a lesson without one is
+	// not started. Remembering progress between runs is a later issue.
+	progress map[int]string
+	sel      int
+	keys     homeKeys
+	width    int
+	height   int
+}
+
+func newHome() home {
+	return home{lessons: lessons.Lessons, progress: map[int]string{}, keys: newHomeKeys()}
+}
+
+func (h home) setSize(w, ht int) home {
+	h.width, h.height = w, ht
+	return h
+}
+
+// selected is the lesson under the cursor.
+func (h home) selected() lessons.Lesson { return h.lessons[h.sel] }
+
+// update moves the selection; opening a lesson is the app's business.
+func (h home) update(msg tea.Msg) (home, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(msg, h.keys.Up):
+			h.sel = max(h.sel-1, 0)
+		case key.Matches(msg, h.keys.Down):
+			h.sel = min(h.sel+1, len(h.lessons)-1)
+		}
+	}
+	return h, nil
+}
+
+func (h home) mark(n int) string {
+	if m, ok := h.progress[n]; ok {
+		return m
+	}
+	return markNotStarted
+}
+
+func (h home) view(s styles) string {
+	w := h.width
+	lines := []string{
+		s.Title.Render("proctour") + s.Subtitle.Render(" — multiprocessing as Python teaches it, on real processes"),
+		"",
+	}
+	titleW := 0
+	for _, l := range h.lessons {
+		titleW = max(titleW, len(fmt.Sprintf("%2d. %s", l.N, l.Title)))
+	}
+	titleW = min(titleW, w/2+8)
+	for i, l := range h.lessons {
+		title := fit(fmt.Sprintf("%2d. %s", l.N, l.Title), titleW)
+		row := fmt.Sprintf("  %s %s  ", h.mark(l.N), title)
+		demos := h.demoList(l, s)
+		if i == h.sel {
+			lines = append(lines, cut(s.Selected.Render("›"+row[1:])+" "+demos, w))
+		} else {
+			lines = append(lines, cut(row+" "+demos, w))
+		}
+	}
+	lines = append(lines, "", s.Dim.Render(cut("  "+markNotStarted+" not started   "+markStarted+" started   "+markDone+" done", w)))
+	return joinLines(block(lines, w, h.height))
+}
+
+// demoList names a lesson's demos, dimming those not built yet.
+func (h home) demoList(l lessons.Lesson, s styles) string {
+	built := map[string]bool{}
+	for _, sc := range l.Available() {
+		built[sc.ID] = true
+	}
+	parts := make([]string, len(l.Scenarios))
+	for i, id := range l.Scenarios {
+		if built[id] {
+			parts[i] = s.Text.Render(id)
+		} else {
+			parts[i] = s.Dim.Render(id)
+		}
+	}
+	list := strings.Join(parts, s.Dim.Render(", "))
+	if len(built) == 0 {
+		return s.Dim.Render("coming: ") + list
+	}
+	return list
+}

@@ -1,0 +1,161 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+)
+
+// globalKeys work on every screen.
+type globalKeys struct {
+	Quit key.Binding
+	Help key.Binding
+	Back key.Binding
+}
+
+func newGlobalKeys() globalKeys {
+	return globalKeys{
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+// homeKeys are the lesson list's keys.
+type homeKeys struct {
+	Up, Down, Open key.Binding
+	globalKeys
+}
+
+func newHomeKeys() homeKeys {
+	return homeKeys{
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open lesson")),
+		globalKeys: newGlobalKeys(),
+	}
+}
+
+func (k homeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Open, k.Quit} }
+func (k homeKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Open}, {k.Help, k.Quit}}
+}
+
+// readerKeys scroll the lesson text. They are the viewport's only keys:
+// its defaults (space, f, b, d, u…) are playback keys here.
+type readerKeys struct {
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newReaderKeys() readerKeys {
+	return readerKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+	}
+}
+
+// viewportKeys is the viewport's keymap made of the reader's keys.
+func (k readerKeys) viewportKeys() viewport.KeyMap {
+	off := key.NewBinding(key.WithDisabled())
+	return viewport.KeyMap{
+		Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+		HalfPageUp: off, HalfPageDown: off, Left: off, Right: off,
+	}
+}
+
+// lessonKeys are the lesson screen's own keys.
+type lessonKeys struct {
+	Tab, NextDemo key.Binding
+	readerKeys
+	globalKeys
+}
+
+func newLessonKeys() lessonKeys {
+	return lessonKeys{
+		Tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/demo")),
+		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
+		readerKeys: newReaderKeys(),
+		globalKeys: newGlobalKeys(),
+	}
+}
+
+func (k lessonKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Tab, k.Down, k.Up, k.Back, k.Help, k.Quit}
+}
+func (k lessonKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.NextDemo, k.Back, k.Help, k.Quit}}
+}
+
+// demoKeys are the demo view's playback keys.
+type demoKeys struct {
+	Run, Pause, Step, Back1, Forward, Start, End key.Binding
+	Faster, Slower, Mode, Variant, Release, Save key.Binding
+	NextDemo                                     key.Binding
+	globalKeys
+	lesson bool // inside a lesson: d switches demos, tab the text
+	tab    key.Binding
+	scroll []key.Binding // the text's keys, when it is on screen too
+}
+
+func newDemoKeys() demoKeys {
+	return demoKeys{
+		Run:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
+		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+		Step:       key.NewBinding(key.WithKeys("space", "n"), key.WithHelp("space", "step")),
+		Back1:      key.NewBinding(key.WithKeys("b", "left"), key.WithHelp("b/←", "back")),
+		Forward:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "forward")),
+		Start:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "start")),
+		End:        key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "end")),
+		Faster:     key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
+		Slower:     key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
+		Mode:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mode")),
+		Variant:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "variant")),
+		Release:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "release lane")),
+		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save trace")),
+		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
+		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/demo")),
+		globalKeys: newGlobalKeys(),
+	}
+}
+
+// forReplay adapts the keys to a recorded timeline: r plays it, and there
+// is no mode, variant or process to release.
+func (k demoKeys) forReplay() demoKeys {
+	k.Run.SetHelp("r", "play")
+	k.Pause.SetHelp("p", "play/pause")
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release} {
+		b.SetEnabled(false)
+	}
+	return k
+}
+
+// forNothing leaves only the screen's keys: there is no demo to run.
+func (k demoKeys) forNothing() demoKeys {
+	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save} {
+		b.SetEnabled(false)
+	}
+	return k
+}
+
+func (k demoKeys) ShortHelp() []key.Binding {
+	b := []key.Binding{k.Run, k.Step, k.Back1, k.Pause, k.Mode, k.Variant}
+	if k.lesson {
+		b = append(b, k.tab)
+	}
+	return append(b, k.Help, k.Quit)
+}
+
+func (k demoKeys) FullHelp() [][]key.Binding {
+	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save}
+	screen := []key.Binding{k.Help, k.Back, k.Quit}
+	if k.lesson {
+		screen = append([]key.Binding{k.tab, k.NextDemo}, screen...)
+	}
+	if len(k.scroll) > 0 {
+		return [][]key.Binding{nav, run, k.scroll, screen}
+	}
+	return [][]key.Binding{nav, run, screen}
+}

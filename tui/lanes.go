@@ -1,0 +1,148 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/proctour/proctour/sim"
+)
+
+// lane is one process drawn as a row of the demo view; Key is the digit
+// that releases it in step mode ("" beyond 9).
+type lane struct {
+	Proc   *sim.Proc
+	Key    string
+	Intent *sim.Intent // its operation waiting at the gate, if any
+}
+
+// pickLanes chooses which processes get a lane when there are more than n:
+// MainProcess, then those waiting at the gate, then the live ones that
+// moved last, then the exited ones that moved last. Lanes are listed in
+// order of appearance and numbered 1–9; hidden are the others.
+func pickLanes(st *sim.State, pending []sim.Intent, n int) (lanes []lane, hidden []*sim.Proc) {
+	if st == nil || n <= 0 {
+		return nil, nil
+	}
+	intents := map[int]*sim.Intent{}
+	for i := range pending {
+		intents[pending[i].Pid] = &pending[i]
+	}
+	chosen := st.Procs
+	if len(st.Procs) > n {
+		rank := func(p *sim.Proc) int {
+			switch {
+			case p == st.Procs[0]:
+				return 0
+			case intents[p.Pid] != nil:
+				return 1
+			case p.Status != sim.Exited:
+				return 2
+			}
+			return 3
+		}
+		byPriority := slices.Clone(st.Procs)
+		slices.SortStableFunc(byPriority, func(a, b *sim.Proc) int {
+			if ra, rb := rank(a), rank(b); ra != rb {
+				return ra - rb
+			}
+			return int(b.Last.Seq - a.Last.Seq)
+		})
+		keep := map[*sim.Proc]bool{}
+		for _, p := range byPriority[:n] {
+			keep[p] = true
+		}
+		chosen = nil
+		for _, p := range st.Procs {
+			if keep[p] {
+				chosen = append(chosen, p)
+			} else {
+				hidden = append(hidden, p)
+			}
+		}
+	}
+	for i, p := range chosen {
+		l := lane{Proc: p, Intent: intents[p.Pid]}
+		if i < 9 {
+			l.Key = strconv.Itoa(i + 1)
+		}
+		lanes = append(lanes, l)
+	}
+	return lanes, hidden
+}
+
+// laneState is a process's state as a symbol, a word and a style: the
+// symbol alone tells the states apart when there is no colour.
+func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
+	p := l.Proc
+	switch {
+	case p.Status == sim.Exited && p.ExitCode == 0:
+		return "✓", "exited 0", s.Exited
+	case p.Status == sim.Exited:
+		return "✗", "exited " + strconv.Itoa(p.ExitCode), s.Failed
+	case l.Intent != nil && !l.Intent.CanProceed:
+		return "■", "would block", s.Blocked
+	case l.Intent != nil:
+		return "⏵", "ready", s.Pending
+	case p.Status == sim.Blocked:
+		return "■", "blocked: " + p.On, s.Blocked
+	case p.Status == sim.Sleeping:
+		return "◌", "sleeping", s.Sleeping
+	}
+	return "▶", "running", s.Running
+}
+
+// laneStep is what a lane says the process did last, or, at the gate,
+// what it is about to do.
+func laneStep(l lane, s styles) string {
+	if in := l.Intent; in != nil {
+		if !in.CanProceed {
+			return s.PendingBlocked.Render("→ " + in.Describe() + " · blocked: " + in.Blocked)
+		}
+		return s.Pending.Render("→ " + in.Describe())
+	}
+	return s.Text.Render(sim.Describe(l.Proc.Last))
+}
+
+// drawLanes draws the lanes in a w×h rectangle: a row per lane, then a row
+// counting the hidden processes by state.
+func drawLanes(lanes []lane, hidden []*sim.Proc, s styles, w, h int) []string {
+	nameW, pidW, stateW := 4, 3, 7
+	for _, l := range lanes {
+		_, state, _ := laneState(l, s)
+		nameW = max(nameW, lipgloss.Width(l.Proc.Name))
+		pidW = max(pidW, len(strconv.Itoa(l.Proc.Pid)))
+		stateW = max(stateW, lipgloss.Width(state))
+	}
+	nameW, stateW = min(nameW, 12), min(stateW, 18)
+	lines := make([]string, 0, h)
+	for _, l := range lanes {
+		sym, state, style := laneState(l, s)
+		head := fmt.Sprintf("%1s %s %s %*d %s ",
+			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(state, stateW)))
+		lines = append(lines, cut(head+laneStep(l, s), w))
+	}
+	if len(hidden) > 0 {
+		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden), w)))
+	}
+	return block(lines, w, h)
+}
+
+// hiddenSummary counts the processes without a lane by state:
+// "+87 more: 12 running, 40 sleeping, 35 exited".
+func hiddenSummary(hidden []*sim.Proc) string {
+	var n [4]int
+	for _, p := range hidden {
+		n[p.Status]++
+	}
+	var parts []string
+	for st, c := range n {
+		if c > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c, sim.Status(st)))
+		}
+	}
+	return fmt.Sprintf("  +%d more: %s", len(hidden), strings.Join(parts, ", "))
+}

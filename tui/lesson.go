@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/lessons"
+)
+
+// wideWidth is the width from which a lesson shows its text and its demo
+// side by side; below it they are two tabs.
+const wideWidth = 140
+
+// The lesson screen's tabs on a narrow terminal.
+const (
+	tabText = iota
+	tabDemo
+)
+
+// lesson is the lesson screen: the lesson's text and its demo panel.
+type lesson struct {
+	l         lessons.Lesson
+	reader    reader
+	scenarios []*lessons.Scenario
+	cur       int // which scenario the demo panel shows
+	demo      demo
+	tab       int
+	keys      lessonKeys
+	set       demoSettings
+	runs      *runner
+	style     string
+	width     int
+	height    int
+}
+
+func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner) lesson {
+	m := lesson{l: l, reader: newReader(l, lang, cache), scenarios: l.Available(),
+		keys: newLessonKeys(), set: set, runs: runs}
+	m.demo = m.newDemo()
+	return m
+}
+
+func (m lesson) newDemo() demo {
+	d := newMissingDemo(m.l)
+	if len(m.scenarios) > 0 {
+		d = newDemo(m.scenarios[m.cur], m.set, m.runs)
+	}
+	d.keys.lesson = true
+	d.keys.NextDemo.SetEnabled(len(m.scenarios) > 1)
+	return d
+}
+
+func (m lesson) wide() bool { return m.width >= wideWidth }
+
+// readerWidth is the text's share of a wide screen.
+func (m lesson) readerWidth() int { return min(max(m.width*2/5, 56), 80) }
+
+// setSize lays the screen out in w×h and renders the text for that width
+// and the reader style, unless it is cached.
+func (m lesson) setSize(w, h int, style string) (lesson, tea.Cmd) {
+	m.width, m.height, m.style = w, h, style
+	m.demo.keys.tab.SetEnabled(!m.wide())
+	m.demo.keys.scroll = nil
+	if m.wide() {
+		r := m.keys.readerKeys
+		m.demo.keys.scroll = []key.Binding{r.Up, r.Down, r.PageUp, r.PageDown}
+	}
+	var cmd tea.Cmd
+	if m.wide() {
+		rw := m.readerWidth()
+		m.reader, cmd = m.reader.setSize(rw, h-1, style)
+		m.demo = m.demo.setSize(w-rw-1, h)
+	} else {
+		m.reader, cmd = m.reader.setSize(w, h-1, style)
+		m.demo = m.demo.setSize(w, h-1)
+	}
+	return m, cmd
+}
+
+// showsDemo reports whether the demo panel is on screen and takes its keys.
+func (m lesson) showsDemo() bool { return m.wide() || m.tab == tabDemo }
+
+func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.keys.Tab):
+			if !m.wide() {
+				m.tab = 1 - m.tab
+			}
+			return m, nil
+		case key.Matches(msg, m.keys.NextDemo) && len(m.scenarios) > 1:
+			return m.nextDemo()
+		case !m.showsDemo() || isReaderKey(msg, m.keys.readerKeys):
+			m.reader, cmd = m.reader.update(msg)
+			return m, cmd
+		}
+		m.demo, cmd = m.demo.update(msg)
+		return m, cmd
+	case renderedMsg, tea.MouseWheelMsg:
+		m.reader, cmd = m.reader.update(msg)
+		return m, cmd
+	}
+	m.demo, cmd = m.demo.update(msg)
+	return m, cmd
+}
+
+func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown)
+}
+
+// nextDemo switches the demo panel to the lesson's next scenario, stopping
+// the run of the one it leaves.
+func (m lesson) nextDemo() (lesson, tea.Cmd) {
+	stop := m.demo.close()
+	m.cur = (m.cur + 1) % len(m.scenarios)
+	m.demo = m.newDemo()
+	var cmd tea.Cmd
+	m, cmd = m.setSize(m.width, m.height, m.style)
+	m.demo = m.demo.say(false, "demo %d of %d: %s", m.cur+1, len(m.scenarios), m.scenarios[m.cur].ID)
+	return m, tea.Batch(stop, cmd)
+}
+
+// close stops the demo's run: the lesson is leaving the screen.
+func (m lesson) close() tea.Cmd { return m.demo.close() }
+
+func (m lesson) title() string { return fmt.Sprintf("%d. %s", m.l.N, m.l.Title) }
+
+func (m lesson) view(s styles) string {
+	if m.wide() {
+		rw := m.readerWidth()
+		left := append([]string{fit(s.Title.Render(m.title()), rw)}, block(splitLines(m.reader.view(s)), rw, m.height-1)...)
+		right := splitLines(m.demo.view(s))
+		return joinLines(beside(left, block(right, m.width-rw-1, m.height), s.Rule.Render("│")))
+	}
+	tabs := s.Title.Render(m.title()) + "   "
+	for i, name := range []string{"Text", "Demo"} {
+		label := " " + name + " "
+		if i == m.tab {
+			tabs += s.ActiveTab.Render(label)
+		} else {
+			tabs += s.Tab.Render(label)
+		}
+		tabs += " "
+	}
+	tabs += s.Dim.Render("(tab)")
+	var body string
+	if m.tab == tabDemo {
+		body = m.demo.view(s)
+	} else {
+		body = joinLines(block(splitLines(m.reader.view(s)), m.width, m.height-1))
+	}
+	return fit(tabs, m.width) + "\n" + body
+}

@@ -1,0 +1,81 @@
+// Package tui is proctour's terminal UI: the lesson list, the lesson reader
+// and the demo view, which draws a scenario's timeline as it runs — lanes of
+// processes, resources, the Python listing and an event log — in live, step,
+// seeded or replay mode. It talks to processes only through sim.
+package tui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// Options say how the UI starts.
+type Options struct {
+	Lang string // "en" (default) or "zh"
+	// Replay, when not nil, opens straight into the demo view of this
+	// recorded timeline; ReplayName (the file's name) titles it.
+	Replay     []primitives.Record
+	ReplayName string
+	// Mode, Seed and Speed are the demos' run settings to start with.
+	Mode  sim.Mode
+	Seed  uint64
+	Speed float64
+	// Scenario, when set, opens this scenario's demo directly.
+	Scenario string
+	// Input and Output replace the terminal (tests); nil means stdin and
+	// stdout.
+	Input  io.Reader
+	Output io.Writer
+	// NoColor draws without colour; NO_COLOR in the environment does too.
+	NoColor bool
+	// Context, when cancelled (SIGTERM), ends the UI as q does.
+	Context context.Context
+}
+
+// shutdownWait is how long Run waits, after quitting, for every demo
+// process to be reaped.
+const shutdownWait = 10 * time.Second
+
+// Run runs the UI until the user quits or o.Context is cancelled (SIGTERM).
+// Every session it started is stopped, and every child process reaped,
+// before it returns.
+func Run(o Options) (err error) {
+	ctx := o.Context
+	runs := newRunner()
+	defer func() {
+		if v := recover(); v != nil {
+			err = errors.Join(err, panicError{value: v})
+		}
+		err = errors.Join(err, runs.shutdown(shutdownWait))
+	}()
+	m, err := newApp(o, runs, o.NoColor || os.Getenv("NO_COLOR") != "")
+	if err != nil {
+		return err
+	}
+	var opts []tea.ProgramOption
+	if o.Input != nil {
+		opts = append(opts, tea.WithInput(o.Input))
+	}
+	if o.Output != nil {
+		opts = append(opts, tea.WithOutput(o.Output))
+	}
+	if ctx != nil {
+		opts = append(opts, tea.WithContext(ctx))
+	}
+	final, err := tea.NewProgram(m, opts...).Run()
+	if a, ok := final.(app); ok && a.err != nil {
+		return a.err
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx != nil && ctx.Err() != nil {
+		return nil // stopped from outside (SIGTERM): main decides the exit code
+	}
+	return err
+}

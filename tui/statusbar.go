@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+)
+
+// statusInfo is what the status bar tells.
+type statusInfo struct {
+	Scenario string
+	Vars     string // variant values, "lock=off buyers=100"
+	Mode     string // live, step, seeded or replay
+	Seed     uint64 // shown in seeded mode
+	Speed    float64
+	Elapsed  int64 // t_ns of the event under the cursor
+	Cursor   int
+	Len      int
+	Phase    string // "not started", "running", "paused", "ended"…
+	Note     string // the latest message: a saved trace, an error
+	NoteBad  bool
+}
+
+// drawStatus draws the status bar, one line w columns wide. A note takes
+// the place of the phase; when space is short the variant values go first,
+// then the phase, then the note is cut.
+func drawStatus(in statusInfo, s styles, w int) string {
+	mode := in.Mode
+	if in.Mode == "seeded" {
+		mode += " seed " + strconv.FormatUint(in.Seed, 10)
+	}
+	parts := []string{
+		mode + " " + speedText(in.Speed),
+		seconds(in.Elapsed),
+		fmt.Sprintf("event %d of %d", in.Cursor, in.Len),
+	}
+	key := s.StatusKey.Render(" " + in.Scenario + " ")
+	note := ""
+	if in.Note != "" {
+		style := s.StatusBar.Inherit(s.OK)
+		if in.NoteBad {
+			style = s.StatusBar.Inherit(s.Error)
+		}
+		note = s.StatusBar.Render("│ ") + style.Render(in.Note+" ")
+		in.Phase = ""
+	}
+	bar := func(extra ...string) string {
+		all := append(append([]string{}, parts...), extra...)
+		return key + s.StatusBar.Render(" "+strings.Join(all, " │ ")+" ") + note
+	}
+	var line string
+	for _, extra := range [][]string{{in.Vars, in.Phase}, {in.Vars}, {in.Phase}, {}} {
+		extra = slices.DeleteFunc(extra, func(s string) bool { return s == "" })
+		if line = bar(extra...); lipgloss.Width(line) <= w {
+			break
+		}
+	}
+	if pad := w - lipgloss.Width(line); pad > 0 {
+		line += s.StatusBar.Render(strings.Repeat(" ", pad))
+	}
+	return cut(line, w)
+}
+
+// speedText is a speed factor as the status bar shows it: "×0.25".
+func speedText(speed float64) string {
+	return "×" + strconv.FormatFloat(speed, 'g', -1, 64)
+}

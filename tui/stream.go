@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// Messages from the commands that drive a session. Each carries the id of
+// the run it belongs to, so that a demo drops those of a run it replaced.
+type (
+	// runStartedMsg says a session started (or could not).
+	runStartedMsg struct {
+		run  int64
+		sess *sim.Session
+		err  error
+	}
+	// batchMsg is everything new since the last batch: events, the
+	// operations waiting at the gate, and whether the session is over.
+	batchMsg struct {
+		run     int64
+		events  []primitives.Record
+		pending []sim.Intent
+		done    bool
+	}
+	// releasedMsg is the answer to a release in step mode.
+	releasedMsg struct {
+		run int64
+		err error
+	}
+	// savedMsg says where a trace was saved.
+	savedMsg struct {
+		path string
+		err  error
+	}
+	// playTickMsg advances a replay played in time.
+	playTickMsg struct{ run int64 }
+)
+
+var runIDs atomic.Int64
+
+// nextRun is a new run id, unique in the process.
+func nextRun() int64 { return runIDs.Add(1) }
+
+// safe wraps a command so that a panic in it quits the program cleanly.
+func safe(cmd func() tea.Msg) tea.Cmd {
+	return func() tea.Msg { return recovered(func() any { return cmd() }) }
+}
+
+// startRun starts a session for a run.
+func startRun(r *runner, run int64, sc *lessons.Scenario, vars lessons.Vars, o sim.Options) tea.Cmd {
+	return safe(func() tea.Msg {
+		s, err := r.start(sc, vars, o)
+		return runStartedMsg{run: run, sess: s, err: err}
+	})
+}
+
+// frame is how long a batch gathers events after the first change, so that
+// a burst of events is one message and one frame.
+const frame = 15 * time.Millisecond
+
+// waitBatch waits until the session has something new after from events
+// (or pending differs from prev) and returns all of it as one batchMsg.
+// The demo re-arms it after each batch (bubbletea's realtime pattern).
+func waitBatch(s *sim.Session, run int64, from int, prev []sim.Intent) tea.Cmd {
+	return safe(func() tea.Msg {
+		for {
+			events, pending, done, changed := s.Snapshot(from)
+			if len(events) > 0 || done || !sameIntents(pending, prev) {
+				return batchMsg{run: run, events: events, pending: pending, done: done}
+			}
+			select {
+			case <-changed:
+				time.Sleep(frame)
+			case <-s.Done():
+			case <-time.After(250 * time.Millisecond):
+			}
+		}
+	})
+}
+
+func sameIntents(a, b []sim.Intent) bool {
+	return slices.EqualFunc(a, b, func(x, y sim.Intent) bool {
+		return x.Pid == y.Pid && x.Arrived == y.Arrived && x.CanProceed == y.CanProceed && x.Blocked == y.Blocked
+	})
+}
+
+// release lets a process move in step mode: the oldest operation that can
+// proceed when pid is 0.
+func release(s *sim.Session, run int64, pid int) tea.Cmd {
+	return safe(func() tea.Msg {
+		var err error
+		if pid == 0 {
+			err = s.ReleaseNext()
+		} else {
+			err = s.Release(pid)
+		}
+		return releasedMsg{run: run, err: err}
+	})
+}
+
+// stopRun stops a session; the runner sees it end.
+func stopRun(s *sim.Session) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return safe(func() tea.Msg {
+		s.Stop()
+		return nil
+	})
+}
+
+// saveTrace writes a timeline to proctour-<scenario>-<time>.jsonl in the
+// current directory.
+func saveTrace(id string, timeline []primitives.Record, now time.Time) tea.Cmd {
+	return safe(func() tea.Msg {
+		base := fmt.Sprintf("proctour-%s-%s", id, now.Format("20060102-150405"))
+		name := base + ".jsonl"
+		err := writeTrace(name, timeline)
+		for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ { // two saves in a second
+			name = fmt.Sprintf("%s-%d.jsonl", base, i)
+			err = writeTrace(name, timeline)
+		}
+		return savedMsg{path: "./" + name, err: err}
+	})
+}
+
+// writeTrace writes a timeline as a trace file; it never overwrites one.
+func writeTrace(path string, timeline []primitives.Record) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("save trace: %w", err)
+	}
+	for _, r := range timeline {
+		if err := sim.WriteRecord(f, r); err != nil {
+			f.Close()
+			return fmt.Errorf("save trace: %w", err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save trace: %w", err)
+	}
+	return nil
+}
+
+// playTick schedules the next step of a replay played in time.
+func playTick(run int64) tea.Cmd {
+	return tea.Tick(30*time.Millisecond, func(time.Time) tea.Msg { return playTickMsg{run} })
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/tui"
+)
+
+// Smallest terminal the tutorial lays out in.
+const minWidth, minHeight = 80, 24
+
+// openUI starts the terminal UI, after checking that there is a terminal to
+// draw on and that it is big enough.
+func openUI(cmd *cobra.Command, opts tui.Options) error {
+	in, out := os.Stdin, os.Stdout
+	if !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
+		return fmt.Errorf("the tutorial needs an interactive terminal; for a headless run use 'proctour run SCENARIO' ('proctour list' shows them)")
+	}
+	if w, h, err := term.GetSize(out.Fd()); err == nil && (w < minWidth || h < minHeight) {
+		return fmt.Errorf("the terminal is %d×%d; proctour needs at least %d×%d", w, h, minWidth, minHeight)
+	}
+	opts.Input, opts.Output = in, out
+	opts.Context = cmd.Context()
+	return tui.Run(opts)
+}
+
+func newReplayCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "replay FILE",
+		Short: "Open a recorded trace in the demo view, to step through and scrub",
+		Long: `Open a trace — saved with 's' in the demo view, or written by
+'proctour run SCENARIO --format json' — in the demo view, with the same
+controls as a live demo.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("replay needs exactly one trace file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			events, err := readTraceFile(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			return openUI(cmd, tui.Options{Replay: events, ReplayName: filepath.Base(args[0])})
+		},
+	}
+}
+
+func readTraceFile(path string) ([]primitives.Record, error) {
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("replay: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	events, err := sim.ReadTrace(r)
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", path, err)
+	}
+	return events, nil
+}
