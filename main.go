@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
@@ -44,6 +45,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		select {
 		case sig := <-sigs:
 			stopSignals(signalError{sig})
+			// Stopping writes to the terminal (restoring it) and waits for
+			// the demo's processes. If the terminal no longer reads (a
+			// stalled connection), that never ends: exit anyway. The
+			// children die with this process (Pdeathsig, lifeline).
+			time.AfterFunc(stopGrace, func() { os.Exit(exitCodeFor(sig)) })
 		case <-ctx.Done():
 		}
 	}()
@@ -55,10 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var sig signalError
 	switch {
 	case errors.As(context.Cause(ctx), &sig):
-		if sig.Signal == syscall.SIGTERM {
-			return exitTerminated
-		}
-		return exitInterrupted
+		return exitCodeFor(sig.Signal)
 	case err == nil:
 		return exitOK
 	}
@@ -68,6 +71,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// stopGrace is how long proctour may take to stop after SIGTERM or SIGINT
+// before it exits regardless.
+const stopGrace = 5 * time.Second
+
+func exitCodeFor(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitTerminated
+	}
+	return exitInterrupted
 }
 
 // usageError is a mistake in the command line: exit code 2.
