@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -18,7 +19,14 @@ import (
 // version is set at release time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// uiFlags are the tutorial's options.
+type uiFlags struct {
+	lang, mode string
+	seed       uint64
+}
+
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	var ui uiFlags
 	root := &cobra.Command{
 		Use:   "proctour",
 		Short: "A terminal tutorial and simulator for multiprocessing, with real processes",
@@ -35,9 +43,20 @@ event by event.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return openUI(cmd, tui.Options{})
+			lang, err := resolveLang(ui.lang)
+			if err != nil {
+				return usageError{err}
+			}
+			mode, err := sim.ParseMode(ui.mode)
+			if err != nil {
+				return usagef("--%v", err)
+			}
+			return openUI(cmd, tui.Options{Lang: lang, Mode: mode, Seed: ui.seed})
 		},
 	}
+	root.Flags().StringVar(&ui.lang, "lang", "", "language of the lessons: en or zh (default: from LC_ALL or LANG)")
+	root.Flags().StringVar(&ui.mode, "mode", "live", "how demos start: live, step or seeded")
+	root.Flags().Uint64Var(&ui.seed, "seed", 1, "the seeded scheduler's seed")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -208,4 +227,24 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 		}
 	}
 	return out.Close(s.Timeline())
+}
+
+// resolveLang picks the lessons' language: the flag, else the locale.
+func resolveLang(flag string) (string, error) {
+	switch flag {
+	case "en", "zh":
+		return flag, nil
+	case "":
+	default:
+		return "", fmt.Errorf("--lang %q: want en or zh", flag)
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if loc := os.Getenv(v); loc != "" {
+			if strings.HasPrefix(loc, "zh") {
+				return "zh", nil
+			}
+			return "en", nil
+		}
+	}
+	return "en", nil
 }

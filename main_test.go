@@ -37,6 +37,8 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"fly"}, `unknown command "fly"`},
 		{[]string{"list", "extra"}, "list takes no arguments"},
 		{[]string{"replay"}, "replay needs exactly one trace file"},
+		{[]string{"--lang", "fr"}, `--lang "fr": want en or zh`},
+		{[]string{"--mode", "fast"}, `--mode "fast": want live, step or seeded`},
 		{[]string{"replay", "/nonexistent.jsonl"}, "replay: open /nonexistent.jsonl: no such file"},
 		{[]string{"replay", "testdata/malformed.jsonl"}, "replay testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
 	} {
@@ -100,6 +102,22 @@ func TestNoTerminalIsOneLine(t *testing.T) {
 		code, out, errs := proctour(args...)
 		if code == 0 || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "needs an interactive terminal; for a headless run use 'proctour run SCENARIO'") {
 			t.Errorf("%v without a TTY: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+}
+
+func TestLangFollowsTheLocale(t *testing.T) {
+	for _, tc := range []struct{ flag, lcAll, lang, want string }{
+		{"zh", "", "en_US.UTF-8", "zh"},
+		{"", "", "zh_CN.UTF-8", "zh"},
+		{"", "en_GB.UTF-8", "zh_CN.UTF-8", "en"},
+		{"", "", "", "en"},
+	} {
+		t.Setenv("LC_ALL", tc.lcAll)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", tc.lang)
+		if got, err := resolveLang(tc.flag); err != nil || got != tc.want {
+			t.Errorf("flag %q, LC_ALL %q, LANG %q: %q, %v; want %q", tc.flag, tc.lcAll, tc.lang, got, err, tc.want)
 		}
 	}
 }
