@@ -177,8 +177,10 @@ func (rt *Runtime) Report(err error) {
 }
 
 // watchLifeline ends this process when proctour, which holds the only write
-// end of the lifeline, is gone.
+// end of the lifeline, is gone: with SIGKILL, as Pdeathsig would, so that a
+// child that died with proctour looks the same whichever came first.
 func watchLifeline(f *os.File) {
 	io.Copy(io.Discard, f)
+	killSelf()
 	os.Exit(137)
 }

@@ -13,3 +13,4 @@ func Monotonic() int64 { return int64(time.Since(epoch)) }
 
 func closeOnExec(fd int)  {}
 func growPipe(f *os.File) {}
+func killSelf()           {}
