@@ -1,0 +1,123 @@
+package sim
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// foldOf builds a State from a few hand-written events.
+func foldOf(t *testing.T, events ...primitives.Record) *State {
+	t.Helper()
+	st := &State{}
+	for i, e := range events {
+		e.Seq = int64(i + 1)
+		st.Apply(e)
+	}
+	return st
+}
+
+func ev(pid int, proc, kind, obj string, val any) primitives.Record {
+	raw, _ := json.Marshal(val)
+	return primitives.Record{Pid: pid, Proc: proc, Kind: kind, Obj: obj, Val: raw}
+}
+
+func TestJudge(t *testing.T) {
+	world := foldOf(t,
+		ev(1, "MainProcess", primitives.KindProcStart, "", "x"),
+		ev(2, "a", primitives.KindProcStart, "", "t"),
+		ev(3, "b", primitives.KindProcStart, "", "t"),
+		ev(4, "c", primitives.KindProcStart, "", "t"),
+		ev(2, "a", primitives.KindLockAcquire, "lock", true),
+		ev(2, "a", primitives.KindSemAcquire, "full", primitives.SemValue{Value: 0, Initial: 1}),
+		ev(3, "b", primitives.KindSemAcquire, "roomy", primitives.SemValue{Value: 1, Initial: 2}),
+		ev(1, "MainProcess", primitives.KindEventSet, "green", nil),
+		ev(4, "c", primitives.KindProcExit, "", 0),
+	)
+	for _, tc := range []struct {
+		name    string
+		in      Intent
+		can     bool
+		blocked string
+	}{
+		{"free lock", Intent{Pid: 3, Op: primitives.KindLockAcquire, Obj: "other"}, true, ""},
+		{"held lock", Intent{Pid: 3, Op: primitives.KindLockAcquire, Obj: "lock"}, false, "lock, held by a"},
+		{"held lock, with a timeout", Intent{Pid: 3, Op: primitives.KindLockAcquire, Obj: "lock", timeout: true}, true, ""},
+		{"RLock again by its holder", Intent{Pid: 2, Op: primitives.KindLockAcquire, Obj: "lock", reentrant: true}, true, ""},
+		{"Lock again by its holder: a self-deadlock", Intent{Pid: 2, Op: primitives.KindLockAcquire, Obj: "lock"}, false, "lock, held by a"},
+		{"semaphore with no slot", Intent{Pid: 3, Op: primitives.KindSemAcquire, Obj: "full"}, false, "full, no free slot"},
+		{"semaphore with a slot", Intent{Pid: 4, Op: primitives.KindSemAcquire, Obj: "roomy"}, true, ""},
+		{"new semaphore: its initial value", Intent{Pid: 3, Op: primitives.KindSemAcquire, Obj: "new", initial: 2}, true, ""},
+		{"new semaphore of value 0", Intent{Pid: 3, Op: primitives.KindSemAcquire, Obj: "new0"}, false, "new0, no free slot"},
+		{"event set", Intent{Pid: 3, Op: primitives.KindEventWait, Obj: "green"}, true, ""},
+		{"event never set", Intent{Pid: 3, Op: primitives.KindEventWait, Obj: "red"}, false, "red, not set"},
+		{"join a running process", Intent{Pid: 1, Op: primitives.KindProcJoin, Obj: "a"}, false, "join a, still running"},
+		{"join an exited one", Intent{Pid: 1, Op: primitives.KindProcJoin, Obj: "c"}, true, ""},
+		{"a release never blocks", Intent{Pid: 2, Op: primitives.KindLockRelease, Obj: "lock"}, true, ""},
+	} {
+		c := &gateCtl{pending: map[int]*Intent{tc.in.Pid: &tc.in}}
+		c.judge(world)
+		if tc.in.CanProceed != tc.can || tc.in.Blocked != tc.blocked {
+			t.Errorf("%s: can proceed %v (%q), want %v (%q)", tc.name, tc.in.CanProceed, tc.in.Blocked, tc.can, tc.blocked)
+		}
+	}
+}
+
+// The seeded choice depends on the seed and the candidates' names only, not
+// on their pids or the order in which they reached the gate.
+func TestSeededChoiceIgnoresArrivalOrder(t *testing.T) {
+	g, err := primitives.NewGate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	st := foldOf(t, ev(1, "MainProcess", primitives.KindProcStart, "", "x"))
+	pick := func(seed uint64, arrivals []string) (chosen []string) {
+		c := newGateCtl(Seeded, seed, true, g)
+		for i, name := range arrivals {
+			c.pending[10+i] = &Intent{Pid: 10 + i, Proc: name, Op: primitives.KindSleep, Arrived: int64(i)}
+		}
+		for range 3 {
+			c.schedule(st)
+			for pid := range c.inflight {
+				chosen = append(chosen, arrivals[pid-10])
+				delete(c.inflight, pid)
+			}
+		}
+		return chosen
+	}
+	a := pick(3, []string{"p1", "p2", "p3", "p4"})
+	b := pick(3, []string{"p4", "p2", "p1", "p3"})
+	if len(a) != 3 || strings.Join(a, " ") != strings.Join(b, " ") {
+		t.Errorf("seed 3 chose %v, and %v with the arrivals reordered", a, b)
+	}
+}
+
+func TestStepReleasesTheOldestThatCanProceed(t *testing.T) {
+	g, err := primitives.NewGate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	st := foldOf(t,
+		ev(1, "MainProcess", primitives.KindProcStart, "", "x"),
+		ev(2, "a", primitives.KindProcStart, "", "t"),
+		ev(2, "a", primitives.KindLockAcquire, "lock", true),
+	)
+	c := newGateCtl(Step, 0, false, g)
+	c.pending[3] = &Intent{Pid: 3, Proc: "b", Op: primitives.KindLockAcquire, Obj: "lock", Arrived: 1}
+	c.pending[4] = &Intent{Pid: 4, Proc: "c", Op: primitives.KindSleep, Arrived: 2}
+	c.pending[2] = &Intent{Pid: 2, Proc: "a", Op: primitives.KindLockRelease, Obj: "lock", Arrived: 3}
+	if err := c.releaseOldest(st); err != nil || !c.inflight[4] {
+		t.Fatalf("released %v (%v); want c's sleep, the oldest that can proceed", c.inflight, err)
+	}
+	if err := c.releaseOldest(st); err != ErrBusy {
+		t.Errorf("a second release while c runs: %v, want ErrBusy", err)
+	}
+	delete(c.inflight, 4)
+	if err := c.releasePid(3, st); err == nil {
+		t.Error("b's acquire of a held lock was released")
+	}
+}
