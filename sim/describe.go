@@ -1,12 +1,21 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/proctour/proctour/primitives"
+)
+
+// The pipe kinds of DESIGN.md.
+const (
+	kindPipeSend  = "pipe.send"
+	kindPipeRecv  = "pipe.recv"
+	kindPipeClose = "pipe.close"
+	kindPipeEOF   = "pipe.eof"
 )
 
 // Describe says what an event is in the Python terms the lessons use:
@@ -78,6 +87,28 @@ func Describe(r primitives.Record) string {
 		s = "open('" + r.Obj + "', 'a').write(" + v + ")"
 	case primitives.KindWatchdog:
 		s = "watchdog: " + strText(r.Val)
+	case kindQueuePut:
+		s = r.Obj + ".put(" + v + ")"
+	case kindQueueGet:
+		s = r.Obj + ".get() → " + v
+	case kindQueueBlock:
+		if v == "'put'" {
+			s = r.Obj + ".put(...)  # full: waiting for a free slot"
+		} else {
+			s = r.Obj + ".get()  # empty: waiting for an item"
+		}
+	case kindQueueTaskDone:
+		s = r.Obj + ".task_done()  # " + v + " not done yet"
+	case kindQueueJoin:
+		s = r.Obj + ".join()  # until every item is done"
+	case kindPipeSend:
+		s = r.Obj + ".send(" + v + ")"
+	case kindPipeRecv:
+		s = r.Obj + ".recv() → " + v
+	case kindPipeClose:
+		s = r.Obj + ".close()"
+	case kindPipeEOF:
+		s = r.Obj + ".recv() → EOFError: every copy of the other end is closed"
 	default:
 		s = r.Kind + " " + r.Obj + " " + v
 	}
@@ -87,13 +118,50 @@ func Describe(r primitives.Record) string {
 	return s
 }
 
-// valText renders a JSON payload as Python would print it.
+// valText renders a JSON payload as Python would print it, objects as
+// dicts with their keys in order.
 func valText(raw json.RawMessage) string {
 	var x any
 	if len(raw) == 0 || json.Unmarshal(raw, &x) != nil {
 		return string(raw)
 	}
+	switch x.(type) {
+	case map[string]any:
+		if s, ok := dictRepr(raw); ok {
+			return s
+		}
+	case []any:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) == nil {
+			parts := make([]string, len(items))
+			for i, it := range items {
+				parts[i] = valText(it)
+			}
+			return "[" + strings.Join(parts, ", ") + "]"
+		}
+	}
 	return pyRepr(x)
+}
+
+// dictRepr renders a JSON object as a Python dict, keeping key order.
+func dictRepr(raw json.RawMessage) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	var parts []string
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return "", false
+		}
+		parts = append(parts, pyRepr(key)+": "+valText(v))
+	}
+	return "{" + strings.Join(parts, ", ") + "}", true
 }
 
 func pyRepr(x any) string {

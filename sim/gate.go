@@ -75,6 +75,14 @@ func (in Intent) Describe() string {
 		return "open('" + in.Obj + "', 'w').write(...)"
 	case primitives.KindFileAppend:
 		return "open('" + in.Obj + "', 'a').write(...)"
+	case kindQueuePut:
+		return in.Obj + ".put(...)"
+	case kindQueueGet:
+		return in.Obj + ".get()"
+	case kindPipeSend:
+		return in.Obj + ".send(...)"
+	case kindPipeRecv:
+		return in.Obj + ".recv()"
 	}
 	return strings.TrimSuffix(Describe(r), " None")
 }
@@ -156,6 +164,18 @@ func (c *gateCtl) judge(st *State) {
 		case primitives.KindEventWait:
 			if f := st.findFlag(in.Obj); f == nil || !f.Set {
 				in.CanProceed, in.Blocked = false, in.Obj+", not set"
+			}
+		case kindQueueGet:
+			if q := st.findQueue(in.Obj); q == nil || len(q.Items) == 0 {
+				in.CanProceed, in.Blocked = false, in.Obj+", empty"
+			}
+		case kindQueuePut:
+			if q := st.findQueue(in.Obj); q != nil && in.initial > 0 && len(q.Items) >= in.initial {
+				in.CanProceed, in.Blocked = false, in.Obj+", full"
+			}
+		case kindQueueJoin:
+			if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
+				in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
 			}
 		case primitives.KindProcJoin:
 			if p := st.byName(in.Obj); p != nil && p.Status != Exited {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,5 +120,78 @@ func TestStepReleasesTheOldestThatCanProceed(t *testing.T) {
 	delete(c.inflight, 4)
 	if err := c.releasePid(3, st); err == nil {
 		t.Error("b's acquire of a held lock was released")
+	}
+}
+
+func TestQueueFoldAndJudge(t *testing.T) {
+	world := foldOf(t,
+		ev(1, "MainProcess", primitives.KindProcStart, "", "x"),
+		ev(2, "p", primitives.KindProcStart, "", "t"),
+		ev(3, "c", primitives.KindProcStart, "", "t"),
+		ev(2, "p", kindQueuePut, "q", "bun-1"),
+		ev(2, "p", kindQueuePut, "q", "bun-2"),
+		ev(3, "c", kindQueueGet, "q", "bun-1"),
+		ev(3, "c", kindQueueTaskDone, "q", 1),
+		ev(3, "c", kindQueueBlock, "empty", "get"),
+	)
+	if len(world.Violations) > 0 {
+		t.Fatal(world.Violations)
+	}
+	q := world.findQueue("q")
+	if len(q.Items) != 1 || string(q.Items[0]) != `"bun-2"` || q.Unfinished != 1 || q.MaxItems != 2 {
+		t.Errorf("queue q: %+v", q)
+	}
+	if c := world.Proc(3); c.Status != Blocked || c.On != "empty" || !slices.Equal(world.findQueue("empty").Getters, []int{3}) {
+		t.Errorf("the consumer is %v on %q, getters %v", c.Status, c.On, world.findQueue("empty").Getters)
+	}
+	for _, tc := range []struct {
+		in      Intent
+		can     bool
+		blocked string
+	}{
+		{Intent{Pid: 3, Op: kindQueueGet, Obj: "q"}, true, ""},
+		{Intent{Pid: 3, Op: kindQueueGet, Obj: "empty"}, false, "empty, empty"},
+		{Intent{Pid: 3, Op: kindQueueGet, Obj: "never-used"}, false, "never-used, empty"},
+		{Intent{Pid: 2, Op: kindQueuePut, Obj: "q", initial: 1}, false, "q, full"},
+		{Intent{Pid: 2, Op: kindQueuePut, Obj: "q", initial: 3}, true, ""},
+		{Intent{Pid: 2, Op: kindQueuePut, Obj: "q"}, true, ""},
+		{Intent{Pid: 1, Op: kindQueueJoin, Obj: "q"}, false, "join q, items not done"},
+	} {
+		c := &gateCtl{pending: map[int]*Intent{tc.in.Pid: &tc.in}}
+		c.judge(world)
+		if tc.in.CanProceed != tc.can || tc.in.Blocked != tc.blocked {
+			t.Errorf("%s %s: can proceed %v (%q), want %v (%q)", tc.in.Op, tc.in.Obj, tc.in.CanProceed, tc.in.Blocked, tc.can, tc.blocked)
+		}
+	}
+	// A get of something never put breaks the trace's invariant.
+	bad := foldOf(t,
+		ev(1, "MainProcess", primitives.KindProcStart, "", "x"),
+		ev(1, "MainProcess", kindQueuePut, "q", 1),
+		ev(1, "MainProcess", kindQueueGet, "q", 1),
+		ev(1, "MainProcess", kindQueueGet, "q", 1),
+	)
+	if len(bad.Violations) != 1 {
+		t.Errorf("a second get of one put: violations %v", bad.Violations)
+	}
+}
+
+func TestDescribeQueuesAndPipes(t *testing.T) {
+	for _, tc := range []struct {
+		r    primitives.Record
+		want string
+	}{
+		{ev(1, "p", kindQueuePut, "q", "bun-3"), "q.put('bun-3')"},
+		{ev(1, "c", kindQueueGet, "q", "bun-3"), "q.get() → 'bun-3'"},
+		{ev(1, "c", kindQueueBlock, "q", "get"), "q.get()  # empty: waiting for an item"},
+		{ev(1, "p", kindQueueBlock, "q", "put"), "q.put(...)  # full: waiting for a free slot"},
+		{ev(1, "c", kindQueueTaskDone, "q", 2), "q.task_done()  # 2 not done yet"},
+		{ev(1, "p", kindPipeSend, "parent_conn", []int{1, 2}), "parent_conn.send([1, 2])"},
+		{ev(1, "c", kindPipeRecv, "child_conn", map[string]int{"x": 1}), `child_conn.recv() → {'x': 1}`},
+		{ev(1, "c", kindPipeRecv, "child_conn", json.RawMessage(`{"b": [1, {"a": null}], "a": true}`)), "child_conn.recv() → {'b': [1, {'a': None}], 'a': True}"},
+		{ev(1, "c", kindPipeEOF, "child_conn", nil), "child_conn.recv() → EOFError: every copy of the other end is closed"},
+	} {
+		if got := Describe(tc.r); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.r.Kind, got, tc.want)
+		}
 	}
 }

@@ -74,6 +74,9 @@ type State struct {
 	Sems  []*SemState
 	Flags []*FlagState
 	Files []*FileState
+	// Queues are multiprocessing queues: their items in order, and who
+	// waits to put or get.
+	Queues []*QueueState
 	// Watchdog is the watchdog's report, empty unless it stopped the demo.
 	Watchdog string
 	// Violations are broken invariants of DESIGN.md, found while folding.
@@ -281,6 +284,8 @@ func (s *State) Apply(e primitives.Record) {
 		var msg string
 		json.Unmarshal(e.Val, &msg)
 		s.Watchdog = msg
+	case kindQueuePut, kindQueueGet, kindQueueBlock, kindQueueTaskDone, kindQueueJoin:
+		s.applyQueue(p, e)
 	}
 }
 
@@ -311,6 +316,10 @@ func (s *State) exit(p *Proc, e primitives.Record) {
 	}
 	for _, f := range s.Flags {
 		f.Waiters = remove(f.Waiters, p.Pid)
+	}
+	for _, q := range s.Queues {
+		q.Putters = remove(q.Putters, p.Pid)
+		q.Getters = remove(q.Getters, p.Pid)
 	}
 	for _, q := range s.Procs {
 		if q.Status == Blocked && q.On == "join "+p.Name {

@@ -1,0 +1,93 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// The queue kinds of DESIGN.md. (They are named here too so that the fold
+// does not depend on which file of primitives defines them.)
+const (
+	kindQueuePut      = "queue.put"
+	kindQueueGet      = "queue.get"
+	kindQueueBlock    = "queue.block"
+	kindQueueTaskDone = "queue.task_done"
+	kindQueueJoin     = "queue.join"
+)
+
+// QueueState is a queue as the timeline shows it: the items put and not yet
+// got, oldest first; who waits to put (full) or to get (empty); and, for a
+// JoinableQueue, how many items are not yet marked done.
+type QueueState struct {
+	Name       string
+	Items      []json.RawMessage
+	Putters    []int
+	Getters    []int
+	Unfinished int
+	Joinable   bool // task_done or join has been seen
+	MaxItems   int  // the most items it held at once
+}
+
+func (s *State) findQueue(name string) *QueueState {
+	for _, q := range s.Queues {
+		if q.Name == name {
+			return q
+		}
+	}
+	return nil
+}
+
+func (s *State) queue(name string) *QueueState {
+	if q := s.findQueue(name); q != nil {
+		return q
+	}
+	q := &QueueState{Name: name}
+	s.Queues = append(s.Queues, q)
+	return q
+}
+
+// applyQueue folds a queue event of process p.
+func (s *State) applyQueue(p *Proc, e primitives.Record) {
+	if e.Err != "" { // queue.Full, queue.Empty, ValueError: nothing moved
+		return
+	}
+	q := s.queue(e.Obj)
+	switch e.Kind {
+	case kindQueuePut:
+		q.Putters = remove(q.Putters, p.Pid)
+		q.Items = append(q.Items, e.Val)
+		q.Unfinished++
+		q.MaxItems = max(q.MaxItems, len(q.Items))
+	case kindQueueGet:
+		q.Getters = remove(q.Getters, p.Pid)
+		// Items from different producers may reach the pipe in another
+		// order than their put events: take the oldest equal item.
+		i := slices.IndexFunc(q.Items, func(it json.RawMessage) bool { return bytes.Equal(it, e.Val) })
+		if i < 0 {
+			s.violate(e, "%s got %s from %s, which was never put (or was already got)", p.Name, e.Val, q.Name)
+			return
+		}
+		q.Items = slices.Delete(q.Items, i, i+1)
+	case kindQueueBlock:
+		if string(e.Val) == `"put"` {
+			q.Putters = append(q.Putters, p.Pid)
+		} else {
+			q.Getters = append(q.Getters, p.Pid)
+		}
+		s.block(p, e.Obj, nil)
+	case kindQueueTaskDone:
+		q.Joinable = true
+		var n int
+		if json.Unmarshal(e.Val, &n) == nil {
+			q.Unfinished = n
+		}
+	case kindQueueJoin:
+		q.Joinable = true
+		if q.Unfinished > 0 {
+			s.block(p, "join "+q.Name, nil)
+		}
+	}
+}
