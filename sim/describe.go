@@ -87,6 +87,8 @@ func Describe(r primitives.Record) string {
 		s = "open('" + r.Obj + "', 'a').write(" + v + ")"
 	case primitives.KindWatchdog:
 		s = "watchdog: " + strText(r.Val)
+	case kindQueueNew:
+		s = queueCtor(r)
 	case kindQueuePut:
 		s = r.Obj + ".put(" + v + ")"
 	case kindQueueGet:
@@ -117,6 +119,9 @@ func Describe(r primitives.Record) string {
 	}
 	return s
 }
+
+// PyValue renders an event's payload as Python would print it.
+func PyValue(raw json.RawMessage) string { return valText(raw) }
 
 // valText renders a JSON payload as Python would print it, objects as
 // dicts with their keys in order.
@@ -245,4 +250,19 @@ func signalName(n int) string {
 		return "SIGINT"
 	}
 	return "signal " + strconv.Itoa(n)
+}
+
+// queueCtor is a queue's creation as the listing writes it.
+func queueCtor(r primitives.Record) string {
+	var v queueNew
+	json.Unmarshal(r.Val, &v)
+	ctor := "Queue"
+	if v.Joinable {
+		ctor = "JoinableQueue"
+	}
+	args := ""
+	if v.MaxSize > 0 {
+		args = strconv.Itoa(v.MaxSize)
+	}
+	return r.Obj + " = " + ctor + "(" + args + ")"
 }

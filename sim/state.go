@@ -284,7 +284,7 @@ func (s *State) Apply(e primitives.Record) {
 		var msg string
 		json.Unmarshal(e.Val, &msg)
 		s.Watchdog = msg
-	case kindQueuePut, kindQueueGet, kindQueueBlock, kindQueueTaskDone, kindQueueJoin:
+	case kindQueueNew, kindQueuePut, kindQueueGet, kindQueueBlock, kindQueueTaskDone, kindQueueJoin:
 		s.applyQueue(p, e)
 	}
 }

@@ -11,6 +11,7 @@ import (
 // The queue kinds of DESIGN.md. (They are named here too so that the fold
 // does not depend on which file of primitives defines them.)
 const (
+	kindQueueNew      = "queue.new" // Queue(maxsize) created: val {"maxsize": n, "joinable": b}
 	kindQueuePut      = "queue.put"
 	kindQueueGet      = "queue.get"
 	kindQueueBlock    = "queue.block"
@@ -27,8 +28,15 @@ type QueueState struct {
 	Putters    []int
 	Getters    []int
 	Unfinished int
-	Joinable   bool // task_done or join has been seen
+	Joinable   bool // a JoinableQueue (or task_done/join was seen)
+	Capacity   int  // maxsize; 0: unbounded, or not known
 	MaxItems   int  // the most items it held at once
+}
+
+// queueNew is the payload of queue.new.
+type queueNew struct {
+	MaxSize  int  `json:"maxsize"`
+	Joinable bool `json:"joinable"`
 }
 
 func (s *State) findQueue(name string) *QueueState {
@@ -56,11 +64,18 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 	}
 	q := s.queue(e.Obj)
 	switch e.Kind {
+	case kindQueueNew:
+		var v queueNew
+		json.Unmarshal(e.Val, &v)
+		q.Capacity, q.Joinable = v.MaxSize, v.Joinable
 	case kindQueuePut:
 		q.Putters = remove(q.Putters, p.Pid)
 		q.Items = append(q.Items, e.Val)
 		q.Unfinished++
 		q.MaxItems = max(q.MaxItems, len(q.Items))
+		if q.Capacity > 0 && len(q.Items) > q.Capacity {
+			s.violate(e, "%s holds %d items, more than its maxsize %d", q.Name, len(q.Items), q.Capacity)
+		}
 	case kindQueueGet:
 		q.Getters = remove(q.Getters, p.Pid)
 		// Items from different producers may reach the pipe in another
