@@ -146,6 +146,7 @@ func runChild(spec string) int {
 		code = 1
 	}
 	rt.Finish()
+	rt.closeConns(true) // ends left open close as the process exits
 	return code
 }
 

@@ -314,8 +314,11 @@ func (rt *Runtime) ActiveChildren() []*Process {
 }
 
 // Finish does what Python does when a process's main code has ended:
-// terminate daemonic children, then join every child.
+// terminate daemonic children, join every child, then wait until every
+// queue this process put to has flushed its items to the pipe (unless
+// cancel_join_thread was called).
 func (rt *Runtime) Finish() {
+	defer rt.joinFeeders()
 	rt.Line(0)
 	kids := rt.ActiveChildren()
 	for _, c := range kids {

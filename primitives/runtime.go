@@ -217,6 +217,7 @@ func (rt *Runtime) track(s *segment) {
 // Close releases the shared memory this runtime created or mapped. Call it
 // when the script and its children are done.
 func (rt *Runtime) Close() {
+	rt.closeConns(false)
 	rt.mu.Lock()
 	segs := rt.segments
 	rt.segments = nil

@@ -1,0 +1,1161 @@
+package primitives
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// Queue event kinds. queue.put is reported before the item can reach a
+// getter and queue.get after it was read, so a get never precedes its put.
+const (
+	KindQueuePut      = "queue.put"       // val: the item
+	KindQueueGet      = "queue.get"       // val: the item
+	KindQueueBlock    = "queue.block"     // val: "put" (full) or "get" (empty): the call waits
+	KindQueueTaskDone = "queue.task_done" // val: the unfinished count after it
+	KindQueueJoin     = "queue.join"      // val: the unfinished count; the return is the next event
+	KindQueueClose    = "queue.close"     // this process will put and get no more
+)
+
+// Queue is multiprocessing.Queue, built as CPython builds it: items are
+// encoded (JSON here, pickle there) as frames on one OS pipe that every
+// process holding the queue shares, with a reader lock so that one getter
+// at a time reads, a writer lock so that one writer at a time writes, and,
+// for Queue(maxsize), a semaphore of free slots.
+//
+// A put never waits for the pipe: the item joins a buffer in the putting
+// process, which the put itself writes out when a getter is waiting or puts
+// are rare, and a feeder goroutine (CPython's feeder thread) otherwise, as
+// getters make room. So, as in CPython, an item can take a moment to become
+// visible after its put (empty() may still be true). And like CPython, a
+// process waits for its feeders when its main code ends (see JoinThread): a
+// child that put more than the pipe holds does not exit until enough has
+// been got — joining it before getting is the classic deadlock.
+// CancelJoinThread lets it exit and lose what is still buffered.
+//
+// Qsize, Empty and Full are snapshots, stale as soon as they are read. A
+// process killed while it reads or writes the pipe can leave the queue
+// broken for everyone, as CPython warns.
+type Queue struct {
+	rt       *Runtime
+	name     string
+	maxsize  int
+	joinable bool
+	p        *queueEnds
+}
+
+// Layout of a queue's shared memory: control words, then the read-ahead
+// buffer, where the getter holding the reader lock keeps what it read from
+// the pipe beyond its own frame. The buffer belongs to the queue, not to a
+// process, so no item waits in a process that has stopped getting.
+//
+// A getter claims a frame (decrements qAvail) before it reads, so it waits
+// on a counter, never on the pipe. Frames are written in pieces of at most
+// PIPE_BUF bytes, which the kernel writes whole or not at all, and published
+// after: the frame a claim stands for is whole in the stream. A frame larger
+// than that is published before it is written, under the writer lock, so
+// that a getter drains it as it is written even if the pipe cannot hold it.
+const (
+	qReadLock    = 0  // reader lock (a futex mutex, as Lock's word)
+	qWriteLock   = 4  // writer lock
+	qAvail       = 8  // frames published and not yet claimed
+	qGetWaiters  = 12 // getters asleep on qAvail
+	qSlots       = 16 // bounded queue: free slots
+	qPutWaiters  = 20 // putters asleep on qSlots
+	qSize        = 24 // items put and not yet got: qsize()
+	qUnfinished  = 28 // JoinableQueue: items put and not yet task_done
+	qDoneGen     = 32 // JoinableQueue: bumped whenever qUnfinished reaches 0
+	qJoinWaiters = 36 // joiners asleep on qDoneGen
+	qTaskLock    = 40 // JoinableQueue with events on: orders counts as their events
+	qRPos        = 44 // read-ahead: first unread byte
+	qWPos        = 48 // read-ahead: end of what was read
+	qWant        = 52 // 1: a getter found nothing and waits; the next put writes at once
+	qBuffer      = 4096
+	qMemSize     = qBuffer + 64<<10
+)
+
+const (
+	// queueLockGrace is how long a timed or non-blocking get that has claimed
+	// an item waits for the reader lock before giving up: the lock is held
+	// only while a frame is read, unless its holder died.
+	queueLockGrace = 100 * time.Millisecond
+	// queueStopCheck is how often waits in a main script look at the session's
+	// stop channel.
+	queueStopCheck = 50 * time.Millisecond
+	// queueSpinFor is how long a getter keeps looking, yielding the CPU between
+	// looks, before it sleeps. An item from another process usually takes
+	// microseconds; sleeping and being woken costs as much again, and a
+	// wait in a system call past 20 µs makes Go hand the thread's P to
+	// another thread. On one CPU the yield runs the putter straight away.
+	queueSpinFor = 20 * time.Microsecond
+	// queueQuietFor is how long since this process last wrote to the pipe a
+	// put writes its item at once even though no getter waits; quicker
+	// puts leave their items to be written together.
+	queueQuietFor = 50 * time.Microsecond
+)
+
+// queueEnds is one process's hold on a queue: the shared memory, its pipe
+// ends and its buffer of frames not yet written. Copies of a Queue in one
+// process share it. I/O uses the descriptors, outside Go's poller; only the
+// feeder waits for room in it, on a duplicate of its own. The files hold
+// the descriptors open, to pass to a child (in a child they are made only
+// if it passes the queue on).
+type queueEnds struct {
+	name     string
+	mem      *segment
+	rfd, wfd int
+	atomicN  int // PIPE_BUF: writes up to this size are never torn
+
+	closed atomic.Bool
+
+	mu        sync.Mutex
+	r, w      *os.File
+	writer    *queuePollFile // the feeder's duplicate of the write end
+	cancelled bool
+	running   bool          // a feeder goroutine is at work
+	idle      chan struct{} // closed when it has written everything
+	writing   bool          // the feeder writes a large frame outside mu
+	buf       []byte        // frames not yet written, from off
+	off       int
+	frames    int
+	lastWrite time.Time
+	err       error // why the feeder gave up, if it did
+}
+
+// queuePollFile is a duplicate of a pipe end in Go's poller.
+type queuePollFile struct {
+	f  *os.File
+	rc syscall.RawConn
+}
+
+func (p *queueEnds) word(off int) *uint32 { return p.mem.u32(off) }
+
+func newQueueEnds(name string, mem *segment, rfd, wfd int) *queueEnds {
+	return &queueEnds{name: name, mem: mem, rfd: rfd, wfd: wfd, atomicN: queuePipeAtomic()}
+}
+
+// files returns the files of the pipe ends, making them if need be.
+func (p *queueEnds) files() (r, w *os.File) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.r == nil {
+		p.r, p.w = queueFileFor(p.rfd, p.name+"-r"), queueFileFor(p.wfd, p.name+"-w")
+	}
+	return p.r, p.w
+}
+
+// NewQueue creates Queue(maxsize); maxsize <= 0 makes it unbounded. The
+// name labels its events.
+func (rt *Runtime) NewQueue(name string, maxsize int) (*Queue, error) {
+	return rt.newQueue(name, maxsize, false)
+}
+
+func (rt *Runtime) newQueue(name string, maxsize int, joinable bool) (*Queue, error) {
+	mem, err := newQueueMemory(name, qMemSize)
+	if err != nil {
+		return nil, err
+	}
+	r, w, err := newQueuePipe()
+	if err != nil {
+		mem.close()
+		return nil, err
+	}
+	p := newQueueEnds(name, mem, int(r.Fd()), int(w.Fd()))
+	p.r, p.w = r, w
+	// Not rt.track(mem): a feeder may still write after the Runtime is
+	// closed (a stopped session does not wait for it). The memory goes
+	// when neither a Queue nor a feeder holds it; the pipe's files close
+	// themselves then too.
+	runtime.AddCleanup(p, func(m *segment) { m.close() }, mem)
+	q := &Queue{rt: rt, name: name, maxsize: max(maxsize, 0), joinable: joinable, p: p}
+	atomic.StoreUint32(p.word(qSlots), uint32(q.maxsize))
+	return q, nil
+}
+
+// Name is the queue's name in events.
+func (q *Queue) Name() string { return q.name }
+
+// Put is put(item): it waits while a bounded queue is full.
+func (q *Queue) Put(v any) error { return q.PutTimeout(v, -1) }
+
+// PutNowait is put_nowait(item): a full queue is queue.Full at once.
+func (q *Queue) PutNowait(v any) error { return q.PutTimeout(v, 0) }
+
+// PutTimeout is put(item, timeout=seconds) in listing seconds (negative:
+// no limit); still full after that is queue.Full.
+func (q *Queue) PutTimeout(v any, seconds float64) error {
+	defer runtime.KeepAlive(q.p) // its memory, while words of it are in use
+	q.rt.await(KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0})
+	if q.p.closed.Load() {
+		return q.closedErr(KindQueuePut)
+	}
+	item, err := queueEncode(v)
+	if err != nil {
+		return fmt.Errorf("put on %s: %w", q.name, err)
+	}
+	if len(item) > maxFrame {
+		return fmt.Errorf("put on %s: %d bytes: %w", q.name, len(item), errFrameTooLong)
+	}
+	if q.maxsize > 0 && !q.takeSlot(item, seconds) {
+		return errQueueFull()
+	}
+	q.announce(item)
+	q.send(item)
+	return nil
+}
+
+// queueEncode is json.Marshal, quicker for the commonest items: ints and
+// strings of printable ASCII (which JSON writes as they are).
+func queueEncode(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case int:
+		return strconv.AppendInt(nil, int64(x), 10), nil
+	case string:
+		if plainJSON(x, true) {
+			b := make([]byte, 0, len(x)+2)
+			b = append(b, '"')
+			b = append(b, x...)
+			return append(b, '"'), nil
+		}
+	}
+	return json.Marshal(v)
+}
+
+// queueDecode is json.Unmarshal, quicker for what queueEncode speeds up.
+// A string decoded so shares item's memory: item must not change after.
+func queueDecode(item []byte, v any) error {
+	switch p := v.(type) {
+	case *int:
+		if queueIsInt(item) {
+			if n, err := strconv.Atoi(string(item)); err == nil {
+				*p = n
+				return nil
+			}
+		}
+	case *string:
+		if s, ok := plainJSONString(item); ok {
+			*p = s
+			return nil
+		}
+	case *any:
+		if s, ok := plainJSONString(item); ok && *p == nil {
+			*p = s
+			return nil
+		}
+	}
+	return json.Unmarshal(item, v)
+}
+
+// queueIsInt reports whether b is an integer as JSON writes one.
+func queueIsInt(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainJSONString returns the string a JSON string literal stands for when
+// it has no escapes and only printable ASCII, sharing b's memory.
+func plainJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' || !plainJSON(b[1:len(b)-1], false) {
+		return "", false
+	}
+	return unsafe.String(unsafe.SliceData(b[1:]), len(b)-2), true
+}
+
+// plainJSON reports whether s is printable ASCII that needs no escape in a
+// JSON string; json.Marshal also escapes <, > and & (html).
+func plainJSON[T string | []byte](s T, html bool) bool {
+	bad := uint8(jsonEscaped)
+	if html {
+		bad |= jsonHTML
+	}
+	for i := 0; i < len(s); i++ {
+		if jsonBytes[s[i]]&bad != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonBytes classes bytes for plainJSON.
+var jsonBytes = func() (t [256]uint8) {
+	for c := range t {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			t[c] |= jsonEscaped
+		}
+		if c == '<' || c == '>' || c == '&' {
+			t[c] |= jsonHTML
+		}
+	}
+	return t
+}()
+
+const (
+	jsonEscaped = 1 << iota // escaped in any JSON string, or not ASCII
+	jsonHTML                // escaped by json.Marshal
+)
+
+func (q *Queue) takeSlot(item []byte, seconds float64) bool {
+	slots := q.p.word(qSlots)
+	if takeOne(slots) {
+		return true
+	}
+	if seconds != 0 {
+		q.rt.Emit(KindQueueBlock, q.name, "put")
+		if q.waitTake(slots, qPutWaiters, q.rt.realTimeout(seconds), nil) {
+			return true
+		}
+	}
+	q.rt.emitErr(KindQueuePut, q.name, json.RawMessage(item), "queue.Full")
+	return false
+}
+
+// waitTake waits until it takes one from the counter ctr, for at most d:
+// first spinning, then asleep on the counter's futex (waitersOff counts the
+// sleepers, for whoever adds to the counter). missed, if set, runs each
+// time the counter is found at zero.
+func (q *Queue) waitTake(ctr *uint32, waitersOff int, d time.Duration, missed func()) bool {
+	start := time.Now()
+	try := func() bool {
+		if takeOne(ctr) {
+			return true
+		}
+		if missed != nil {
+			missed()
+		}
+		return false
+	}
+	if queueSpin(try) {
+		return true
+	}
+	yieldToFeeders()
+	waiters := q.p.word(waitersOff)
+	atomic.AddUint32(waiters, 1)
+	defer atomic.AddUint32(waiters, ^uint32(0))
+	for !try() {
+		left := time.Duration(-1)
+		if d >= 0 {
+			if left = d - time.Since(start); left <= 0 {
+				return false
+			}
+		}
+		q.rt.waitWord(ctr, 0, left)
+	}
+	return true
+}
+
+// queueSpin calls cond until it is true, yielding the CPU in between, for
+// at most queueSpinFor.
+func queueSpin(cond func() bool) bool {
+	start := time.Now()
+	for {
+		if cond() {
+			return true
+		}
+		if time.Since(start) > queueSpinFor {
+			return false
+		}
+		yieldToFeeders()
+		queueYieldCPU()
+	}
+}
+
+// announce reports the put and counts the item, before anyone can get it.
+func (q *Queue) announce(item []byte) {
+	p := q.p
+	switch {
+	case q.joinable && q.rt.trace != nil:
+		// Under the task lock, so that task_done's counts follow the events.
+		lk := p.word(qTaskLock)
+		q.rt.queueLock(lk, -1)
+		q.rt.Emit(KindQueuePut, q.name, json.RawMessage(item))
+		atomic.AddUint32(p.word(qUnfinished), 1)
+		queueUnlock(lk)
+	case q.joinable:
+		atomic.AddUint32(p.word(qUnfinished), 1)
+	case q.rt.trace != nil:
+		q.rt.Emit(KindQueuePut, q.name, json.RawMessage(item))
+	}
+	atomic.AddUint32(p.word(qSize), 1)
+}
+
+// send buffers the item's frame and writes the buffer at once if a getter
+// waits or this process has not written for a while; otherwise, and for
+// whatever the pipe has no room for, the feeder takes over.
+func (q *Queue) send(item []byte) {
+	p := q.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf = appendFrame(p.buf, item)
+	p.frames++
+	if !p.writing && (q.wanted() || p.frames == 1 && time.Since(p.lastWrite) > queueQuietFor) {
+		if q.drain() == drainDone {
+			return
+		}
+	}
+	if !p.running {
+		p.running, p.idle = true, make(chan struct{})
+		feeders.add(p, q.rt)
+		go q.feed()
+	}
+}
+
+// wanted takes the flag of a waiting getter, if one is up.
+func (q *Queue) wanted() bool {
+	w := q.p.word(qWant)
+	return atomic.LoadUint32(w) == 1 && atomic.CompareAndSwapUint32(w, 1, 0)
+}
+
+// want raises the flag that asks putters to write at once.
+func (q *Queue) want() {
+	if w := q.p.word(qWant); atomic.LoadUint32(w) == 0 {
+		atomic.StoreUint32(w, 1)
+	}
+}
+
+// publish makes n more frames claimable.
+func (q *Queue) publish(n int) { atomic.AddUint32(q.p.word(qAvail), uint32(n)) }
+
+// wake wakes up to n sleeping getters, after the frames are written: woken
+// earlier, on one CPU a getter would run only to wait for the write.
+func (q *Queue) wake(n int) {
+	if n > 0 && atomic.LoadUint32(q.p.word(qGetWaiters)) > 0 {
+		futexWakeOn(q.p.word(qAvail), n)
+	}
+}
+
+type queueDrain int
+
+const (
+	drainDone   queueDrain = iota // the buffer is empty
+	drainFull                     // the pipe has no room for the next piece
+	drainBusy                     // another writer holds the writer lock
+	drainLarge                    // the next frame is too large to write without waiting
+	drainFailed                   // the write failed (p.err says why)
+)
+
+// drain writes the buffer without waiting, whole frames at a time in
+// writes of at most PIPE_BUF bytes, which the kernel never tears. It stops
+// when the pipe is full, at a frame larger than that or when another
+// process is writing. The caller holds p.mu and no large frame is in
+// flight.
+func (q *Queue) drain() queueDrain {
+	p := q.p
+	if p.frames == 0 {
+		return drainDone
+	}
+	lk := p.word(qWriteLock)
+	if !queueTryLock(lk) {
+		return drainBusy
+	}
+	res, written := drainDone, 0
+	for p.frames > 0 {
+		start, end, k := p.off, p.off, 0
+		for end < len(p.buf) {
+			n := frameHeader + int(binary.BigEndian.Uint32(p.buf[end:]))
+			if end+n-start > p.atomicN {
+				break
+			}
+			end += n
+			k++
+		}
+		if k == 0 {
+			res = drainLarge
+			break
+		}
+		_, full, err := queueWriteSome(p.wfd, p.buf[start:end])
+		if full || err != nil {
+			res = drainFull
+			if err != nil {
+				p.err, res = fmt.Errorf("queue %s: %w", q.name, err), drainFailed
+			}
+			break
+		}
+		q.publish(k)
+		p.off, p.frames = end, p.frames-k
+		written += k
+	}
+	queueUnlock(lk)
+	runtime.KeepAlive(p)
+	if written > 0 {
+		p.lastWrite = time.Now()
+		q.wake(written)
+	}
+	if p.frames == 0 {
+		p.buf, p.off = p.buf[:0], 0
+	}
+	return res
+}
+
+// feed is the feeder: it writes the buffer out, waiting for room or for the
+// writer lock as need be, and ends when the buffer is empty.
+func (q *Queue) feed() {
+	p := q.p
+	for {
+		p.mu.Lock()
+		res := q.drain()
+		switch res {
+		case drainDone, drainFailed:
+			if res == drainFailed { // the rest is lost, as when CPython's feeder thread dies
+				p.buf, p.off, p.frames = p.buf[:0], 0, 0
+			}
+			if cap(p.buf) > 1<<20 {
+				p.buf = nil
+			}
+			p.running = false
+			close(p.idle)
+			feeders.remove(p)
+			p.mu.Unlock()
+			return
+		case drainLarge:
+			n := frameHeader + int(binary.BigEndian.Uint32(p.buf[p.off:]))
+			b := p.buf[p.off : p.off+n]
+			p.off, p.frames = p.off+n, p.frames-1
+			p.writing = true
+			p.mu.Unlock()
+			err := q.writeLarge(b)
+			p.mu.Lock()
+			p.writing = false
+			if err == nil {
+				p.lastWrite = time.Now()
+			} else {
+				p.err = fmt.Errorf("queue %s: %w", q.name, err)
+				p.buf, p.off, p.frames = p.buf[:0], 0, 0
+			}
+			p.mu.Unlock()
+		case drainFull:
+			p.mu.Unlock()
+			if err := q.waitRoom(); err != nil {
+				p.mu.Lock()
+				p.err = err
+				p.buf, p.off, p.frames = p.buf[:0], 0, 0
+				p.mu.Unlock()
+			}
+		case drainBusy:
+			p.mu.Unlock()
+			lk := p.word(qWriteLock)
+			if queueLockQuiet(lk, q.rt.stop) {
+				queueUnlock(lk)
+			} else { // the session stopped: drop what is left
+				p.mu.Lock()
+				p.buf, p.off, p.frames = p.buf[:0], 0, 0
+				p.mu.Unlock()
+			}
+		}
+	}
+}
+
+// writeLarge writes one frame larger than PIPE_BUF under the writer lock,
+// waiting for room as long as it takes: published first, it is drainDone by
+// a getter as it is written, so it may be larger than the pipe.
+func (q *Queue) writeLarge(b []byte) error {
+	lk := q.p.word(qWriteLock)
+	if !queueLockQuiet(lk, q.rt.stop) {
+		return ErrStopped
+	}
+	q.publish(1)
+	q.wake(1) // now: its getter must drain it while it is written
+	err := q.writeAll(b)
+	queueUnlock(lk)
+	return err
+}
+
+// writeAll writes b, waiting for room in Go's poller when the pipe is
+// full (in a main script, until the session stops).
+func (q *Queue) writeAll(b []byte) error {
+	p := q.p
+	defer runtime.KeepAlive(p)
+	for len(b) > 0 {
+		n, full, err := queueWriteSome(p.wfd, b)
+		if err != nil {
+			return err
+		}
+		b = b[n:]
+		if full {
+			if err := q.waitRoom(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// waitRoom waits, parked in Go's poller, until the pipe has room (in a
+// main script, in slices, giving up when the session stops). Only the
+// feeder waits so.
+func (q *Queue) waitRoom() error {
+	p := q.p
+	if p.writer == nil {
+		f, err := queueDupPollable(p.wfd, p.name+"-feed")
+		if err != nil {
+			return err
+		}
+		rc, err := f.SyscallConn()
+		if err != nil {
+			f.Close()
+			return err
+		}
+		p.writer = &queuePollFile{f: f, rc: rc}
+	}
+	for {
+		var until time.Time
+		if q.rt.stop != nil {
+			until = time.Now().Add(queueStopCheck)
+		}
+		p.writer.f.SetWriteDeadline(until)
+		err := p.writer.rc.Write(func(fd uintptr) bool { return queueWritable(int(fd)) })
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, os.ErrDeadlineExceeded):
+			return err
+		case queueStopped(q.rt.stop):
+			return ErrStopped
+		}
+	}
+}
+
+// Get is get(): it waits while the queue is empty, then decodes the item
+// into v (as json.Unmarshal; v may be nil to drop it).
+func (q *Queue) Get(v any) error { return q.GetTimeout(v, -1) }
+
+// GetNowait is get_nowait(): an empty queue is queue.Empty at once.
+func (q *Queue) GetNowait(v any) error { return q.GetTimeout(v, 0) }
+
+// GetTimeout is get(timeout=seconds) in listing seconds (negative: no
+// limit); still empty after that is queue.Empty.
+func (q *Queue) GetTimeout(v any, seconds float64) error {
+	defer runtime.KeepAlive(q.p)
+	q.rt.await(KindQueueGet, q.name, IntentVal{Timeout: seconds >= 0})
+	if q.p.closed.Load() {
+		return q.closedErr(KindQueueGet)
+	}
+	d := q.rt.realTimeout(seconds)
+	deadline := time.Now().Add(d)
+	if !q.claim(seconds, d) {
+		q.rt.emitErr(KindQueueGet, q.name, nil, "queue.Empty")
+		return errQueueEmpty()
+	}
+	lockFor := time.Duration(-1)
+	if d >= 0 {
+		lockFor = max(time.Until(deadline), queueLockGrace)
+	}
+	item, locked, err := q.receive(lockFor)
+	if !locked {
+		q.publish(1) // give the claim back: the item stays for someone else
+		q.wake(1)
+		q.rt.emitErr(KindQueueGet, q.name, nil, "queue.Empty")
+		return errQueueEmpty()
+	}
+	if err != nil {
+		return fmt.Errorf("get from %s: %w", q.name, err)
+	}
+	q.got(item)
+	if v == nil {
+		return nil
+	}
+	if err := queueDecode(item, v); err != nil {
+		return fmt.Errorf("get from %s: %w", q.name, err)
+	}
+	return nil
+}
+
+// got reports the item and frees its place.
+func (q *Queue) got(item []byte) {
+	p := q.p
+	if q.rt.trace != nil {
+		q.rt.Emit(KindQueueGet, q.name, json.RawMessage(item))
+	}
+	atomic.AddUint32(p.word(qSize), ^uint32(0))
+	if q.maxsize > 0 { // after the event: the freed slot must not be seen first
+		slots := p.word(qSlots)
+		atomic.AddUint32(slots, 1)
+		if atomic.LoadUint32(p.word(qPutWaiters)) > 0 {
+			futexWakeOn(slots, 1)
+		}
+	}
+}
+
+// claim takes one published frame, waiting for one unless seconds is 0.
+func (q *Queue) claim(seconds float64, d time.Duration) bool {
+	avail := q.p.word(qAvail)
+	if takeOne(avail) {
+		return true
+	}
+	if seconds == 0 {
+		return false
+	}
+	q.rt.Emit(KindQueueBlock, q.name, "get")
+	return q.waitTake(avail, qGetWaiters, d, q.want)
+}
+
+// takeOne decrements a counter that is above zero.
+func takeOne(ctr *uint32) bool {
+	for {
+		n := atomic.LoadUint32(ctr)
+		if n == 0 {
+			return false
+		}
+		if atomic.CompareAndSwapUint32(ctr, n, n-1) {
+			return true
+		}
+	}
+}
+
+// receive reads the next frame under the reader lock; locked is false when
+// the lock was not had within lockFor.
+func (q *Queue) receive(lockFor time.Duration) (item []byte, locked bool, err error) {
+	lk := q.p.word(qReadLock)
+	if !q.rt.queueLock(lk, lockFor) {
+		return nil, false, nil
+	}
+	defer queueUnlock(lk)
+	item, err = q.readFrame()
+	runtime.KeepAlive(q.p)
+	return item, true, err
+}
+
+// readFrame takes the next frame from the read-ahead buffer, reading the
+// pipe into it as needed; a frame larger than the buffer is read straight
+// into the item. The caller holds the reader lock and a claim.
+func (q *Queue) readFrame() ([]byte, error) {
+	p := q.p
+	buf := p.mem.mem[qBuffer:qMemSize]
+	rpos, wpos := p.word(qRPos), p.word(qWPos)
+	rp, wp := int(atomic.LoadUint32(rpos)), int(atomic.LoadUint32(wpos))
+	save := func(r, w int) {
+		atomic.StoreUint32(rpos, uint32(r))
+		atomic.StoreUint32(wpos, uint32(w))
+	}
+	for {
+		if wp-rp >= frameHeader {
+			n := int(binary.BigEndian.Uint32(buf[rp:]))
+			if n > maxFrame {
+				save(rp, wp)
+				return nil, errFrameTooLong
+			}
+			if end := rp + frameHeader + n; end <= wp {
+				item := bytes.Clone(buf[rp+frameHeader : end])
+				if end == wp {
+					end, wp = 0, 0
+				}
+				save(end, wp)
+				return item, nil
+			}
+			if frameHeader+n > len(buf) {
+				item := make([]byte, n)
+				got := copy(item, buf[rp+frameHeader:wp])
+				save(0, 0)
+				return item, q.readFull(item[got:])
+			}
+		}
+		if rp > 0 {
+			wp, rp = copy(buf, buf[rp:wp]), 0
+		}
+		n, err := q.readPipe(buf[wp:])
+		wp += n
+		if err != nil {
+			save(rp, wp)
+			return nil, err
+		}
+	}
+}
+
+func (q *Queue) readFull(b []byte) error {
+	for len(b) > 0 {
+		n, err := q.readPipe(b)
+		if err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+// readPipe reads at least one byte from the pipe, waiting for it if the
+// claimed frame is a large one still being written.
+func (q *Queue) readPipe(b []byte) (int, error) {
+	fd := q.p.rfd
+	n, empty, err := queueReadSome(fd, b)
+	if empty && !queueSpin(func() bool { n, empty, err = queueReadSome(fd, b); return !empty }) {
+		for empty {
+			if q.rt.stop == nil {
+				queueWaitReadable(fd, -1)
+			} else if queueStopped(q.rt.stop) {
+				panic(ErrStopped)
+			} else {
+				queueWaitReadable(fd, queueStopCheck)
+			}
+			n, empty, err = queueReadSome(fd, b)
+		}
+	}
+	if err == nil && n == 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// Qsize is qsize(): items put and not yet got, including those still in a
+// feeder. A snapshot.
+func (q *Queue) Qsize() int { return int(q.load(qSize)) }
+
+// Empty is empty(): whether a get_nowait now would find nothing. A
+// snapshot.
+func (q *Queue) Empty() bool { return q.load(qAvail) == 0 }
+
+// Full is full(): whether a bounded queue has no free slot. A snapshot.
+func (q *Queue) Full() bool { return q.maxsize > 0 && q.load(qSlots) == 0 }
+
+func (q *Queue) load(off int) uint32 {
+	v := atomic.LoadUint32(q.p.word(off))
+	runtime.KeepAlive(q.p)
+	return v
+}
+
+// Close is close(): this process will put and get no more (both become
+// ValueError). What its feeder holds is still written out.
+func (q *Queue) Close() error {
+	q.rt.awaitOp(KindQueueClose, q.name)
+	if !q.p.closed.Swap(true) {
+		q.rt.Emit(KindQueueClose, q.name, nil)
+	}
+	return nil
+}
+
+// JoinThread is join_thread(): it waits until this process's feeder has
+// written everything it holds to the pipe — which waits for getters to make
+// room when the pipe is full. CPython asserts that close() came first; here
+// it simply waits for what is buffered now.
+func (q *Queue) JoinThread() {
+	p := q.p
+	p.mu.Lock()
+	idle := p.idle
+	p.mu.Unlock()
+	if idle == nil {
+		return
+	}
+	select {
+	case <-idle:
+	case <-q.rt.stop:
+		panic(ErrStopped)
+	}
+}
+
+// CancelJoinThread is cancel_join_thread(): this process will not wait for
+// its feeder when its main code ends, and what the feeder still holds then
+// is lost.
+func (q *Queue) CancelJoinThread() {
+	q.p.mu.Lock()
+	q.p.cancelled = true
+	q.p.mu.Unlock()
+}
+
+func (q *Queue) closedErr(kind string) error {
+	q.rt.emitErr(kind, q.name, nil, "ValueError")
+	return pyErr("ValueError", "Queue %s is closed", q.name)
+}
+
+func errQueueFull() *Error  { return &Error{Type: "queue.Full"} }
+func errQueueEmpty() *Error { return &Error{Type: "queue.Empty"} }
+
+// queueJSON is how a queue travels in a child's arguments: the descriptors
+// of its memory and its pipe ends, which the child finds at those numbers.
+type queueJSON struct {
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	MaxSize int    `json:"maxsize,omitempty"`
+	Mem     int    `json:"mem"`
+	R       int    `json:"r"`
+	W       int    `json:"w"`
+}
+
+// MarshalJSON passes the queue to a child being started.
+func (q *Queue) MarshalJSON() ([]byte, error) { return q.marshal("queue") }
+
+// UnmarshalJSON opens, in a child, a queue its parent passed.
+func (q *Queue) UnmarshalJSON(b []byte) error { return q.unmarshal(b, "queue") }
+
+func (q *Queue) marshal(kind string) ([]byte, error) {
+	j := queueJSON{Kind: kind, Name: q.name, MaxSize: q.maxsize}
+	r, w := q.p.files()
+	var err error
+	for _, h := range []struct {
+		fd *int
+		f  *os.File
+	}{{&j.Mem, q.p.mem.f}, {&j.R, r}, {&j.W, w}} {
+		if *h.fd, err = passFile(h.f); err != nil {
+			return nil, fmt.Errorf("%s %q: %w", kind, q.name, err)
+		}
+	}
+	return json.Marshal(j)
+}
+
+func (q *Queue) unmarshal(b []byte, kind string) error {
+	var j queueJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if j.Kind != kind {
+		return fmt.Errorf("argument is a %s, not a %s", j.Kind, kind)
+	}
+	if self == nil {
+		return fmt.Errorf("%s %q: only a child process can receive a queue", kind, j.Name)
+	}
+	p, err := inheritQueue(j)
+	if err != nil {
+		return err
+	}
+	*q = Queue{rt: self, name: j.Name, maxsize: j.MaxSize, joinable: kind == "joinablequeue", p: p}
+	return nil
+}
+
+// inheritedQueues holds the queues a child received, by memory descriptor, so
+// that a queue passed twice is opened once.
+var inheritedQueues struct {
+	sync.Mutex
+	ends map[int]*queueEnds
+}
+
+func inheritQueue(j queueJSON) (*queueEnds, error) {
+	inheritedQueues.Lock()
+	defer inheritedQueues.Unlock()
+	if p := inheritedQueues.ends[j.Mem]; p != nil {
+		return p, nil
+	}
+	mem, err := mapQueueMemory(os.NewFile(uintptr(j.Mem), j.Name), qMemSize)
+	if err != nil {
+		return nil, err
+	}
+	p := newQueueEnds(j.Name, mem, j.R, j.W)
+	if inheritedQueues.ends == nil {
+		inheritedQueues.ends = map[int]*queueEnds{}
+	}
+	inheritedQueues.ends[j.Mem] = p
+	return p, nil
+}
+
+// JoinableQueue is multiprocessing.JoinableQueue: a Queue that also counts
+// unfinished items — each put adds one, each TaskDone removes one — so that
+// Join can wait until every item put has been processed. The count lives in
+// the queue's shared memory.
+type JoinableQueue struct{ Queue }
+
+// NewJoinableQueue creates JoinableQueue(maxsize); maxsize <= 0: unbounded.
+func (rt *Runtime) NewJoinableQueue(name string, maxsize int) (*JoinableQueue, error) {
+	q, err := rt.newQueue(name, maxsize, true)
+	if err != nil {
+		return nil, err
+	}
+	return &JoinableQueue{*q}, nil
+}
+
+// TaskDone is task_done(): one item got earlier is processed. More calls
+// than items put is Python's ValueError.
+func (q *JoinableQueue) TaskDone() error {
+	q.rt.awaitOp(KindQueueTaskDone, q.name)
+	p := q.p
+	defer runtime.KeepAlive(p)
+	un := p.word(qUnfinished)
+	var left uint32
+	if q.rt.trace != nil {
+		lk := p.word(qTaskLock)
+		q.rt.queueLock(lk, -1)
+		n := atomic.LoadUint32(un)
+		if n == 0 {
+			queueUnlock(lk)
+			return q.tooManyTaskDone()
+		}
+		q.rt.Emit(KindQueueTaskDone, q.name, n-1)
+		left = atomic.AddUint32(un, ^uint32(0))
+		queueUnlock(lk)
+	} else {
+		for {
+			n := atomic.LoadUint32(un)
+			if n == 0 {
+				return q.tooManyTaskDone()
+			}
+			if atomic.CompareAndSwapUint32(un, n, n-1) {
+				left = n - 1
+				break
+			}
+		}
+	}
+	if left == 0 {
+		gen := p.word(qDoneGen)
+		atomic.AddUint32(gen, 1)
+		if atomic.LoadUint32(p.word(qJoinWaiters)) > 0 {
+			futexWakeOn(gen, 1<<30)
+		}
+	}
+	return nil
+}
+
+func (q *JoinableQueue) tooManyTaskDone() error {
+	q.rt.emitErr(KindQueueTaskDone, q.name, nil, "ValueError")
+	return pyErr("ValueError", "task_done() called too many times")
+}
+
+// Join is join(): it waits until every item put has been marked done. Like
+// CPython's, it returns once the count has reached zero, even if a put
+// raised it again before the waiter woke.
+func (q *JoinableQueue) Join() {
+	q.rt.awaitOp(KindQueueJoin, q.name)
+	p := q.p
+	defer runtime.KeepAlive(p)
+	un, gen := p.word(qUnfinished), p.word(qDoneGen)
+	q.rt.Emit(KindQueueJoin, q.name, atomic.LoadUint32(un))
+	waiters := p.word(qJoinWaiters)
+	atomic.AddUint32(waiters, 1)
+	defer atomic.AddUint32(waiters, ^uint32(0))
+	g := atomic.LoadUint32(gen)
+	if atomic.LoadUint32(un) == 0 {
+		return
+	}
+	yieldToFeeders()
+	for atomic.LoadUint32(gen) == g {
+		q.rt.waitWord(gen, g, -1)
+	}
+}
+
+// MarshalJSON passes the queue to a child being started.
+func (q *JoinableQueue) MarshalJSON() ([]byte, error) { return q.marshal("joinablequeue") }
+
+// UnmarshalJSON opens, in a child, a queue its parent passed.
+func (q *JoinableQueue) UnmarshalJSON(b []byte) error { return q.unmarshal(b, "joinablequeue") }
+
+// feederSet is the feeder goroutines of this process that have items still
+// to write, and the Runtime each belongs to.
+type feederSet struct {
+	sync.Mutex
+	running map[*queueEnds]*Runtime
+	n       atomic.Int32 // len(running), read without the lock
+}
+
+var feeders = feederSet{running: map[*queueEnds]*Runtime{}}
+
+func (f *feederSet) add(p *queueEnds, rt *Runtime) {
+	f.Lock()
+	f.running[p] = rt
+	f.n.Store(int32(len(f.running)))
+	f.Unlock()
+}
+
+func (f *feederSet) remove(p *queueEnds) {
+	f.Lock()
+	delete(f.running, p)
+	f.n.Store(int32(len(f.running)))
+	f.Unlock()
+}
+
+// yieldToFeeders lets this process's feeders run before the caller blocks
+// in a futex wait: with one CPU for Go (GOMAXPROCS=1) a runnable feeder
+// would otherwise wait for the scheduler to take the P from the blocked
+// call.
+func yieldToFeeders() {
+	if feeders.n.Load() > 0 {
+		runtime.Gosched()
+	}
+}
+
+// joinFeeders is what CPython does for queues when a process's main code
+// has ended (after terminating daemonic children and joining the others):
+// it waits until every feeder of this process has written all it holds,
+// except those of queues whose join thread was cancelled. Runtime.Finish
+// must call it last. In a main script a stopped session ends the wait.
+func (rt *Runtime) joinFeeders() {
+	feeders.Lock()
+	var ps []*queueEnds
+	for p, owner := range feeders.running {
+		if owner == rt {
+			ps = append(ps, p)
+		}
+	}
+	feeders.Unlock()
+	for _, p := range ps {
+		p.mu.Lock()
+		idle, skip := p.idle, p.cancelled || !p.running
+		p.mu.Unlock()
+		if skip {
+			continue
+		}
+		select {
+		case <-idle:
+		case <-rt.stop:
+			return
+		}
+	}
+}
+
+// Silent futex mutexes for the queue's internal locks: the same algorithm
+// as Lock, without events (CPython's queue locks do not show either).
+
+func queueTryLock(w *uint32) bool { return atomic.CompareAndSwapUint32(w, unlocked, locked) }
+
+func queueUnlock(w *uint32) {
+	if atomic.SwapUint32(w, unlocked) == contended {
+		futexWakeOn(w, 1)
+	}
+}
+
+// queueLock takes the lock at w, waiting at most d (d < 0: no limit);
+// a stopped session interrupts the wait in a main script.
+func (rt *Runtime) queueLock(w *uint32, d time.Duration) bool {
+	if queueTryLock(w) {
+		return true
+	}
+	deadline := time.Now().Add(d)
+	for atomic.SwapUint32(w, contended) != unlocked {
+		left := time.Duration(-1)
+		if d >= 0 {
+			if left = time.Until(deadline); left <= 0 {
+				return false
+			}
+		}
+		rt.waitWord(w, contended, left)
+	}
+	return true
+}
+
+// queueLockQuiet is queueLock for a feeder goroutine, which must not panic:
+// it gives up when stop is closed.
+func queueLockQuiet(w *uint32, stop <-chan struct{}) bool {
+	if queueTryLock(w) {
+		return true
+	}
+	for atomic.SwapUint32(w, contended) != unlocked {
+		if queueStopped(stop) {
+			return false
+		}
+		futexWaitOn(w, contended, queueStopCheck)
+	}
+	return true
+}
+
+func queueStopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
