@@ -180,7 +180,18 @@ func (rt *Runtime) newQueue(name string, maxsize int, joinable bool) (*Queue, er
 	runtime.AddCleanup(p, func(m *segment) { m.close() }, mem)
 	q := &Queue{rt: rt, name: name, maxsize: max(maxsize, 0), joinable: joinable, p: p}
 	atomic.StoreUint32(p.word(qSlots), uint32(q.maxsize))
+	// queue.new says what the listing says, Queue(3): the UI shows the
+	// slots, and the fold checks no more items are ever in it.
+	rt.Emit(KindQueueNew, name, queueNewVal{MaxSize: q.maxsize, Joinable: joinable})
 	return q, nil
+}
+
+// KindQueueNew is a queue's creation; val {"maxsize": n, "joinable": b}.
+const KindQueueNew = "queue.new"
+
+type queueNewVal struct {
+	MaxSize  int  `json:"maxsize"`
+	Joinable bool `json:"joinable"`
 }
 
 // Name is the queue's name in events.
@@ -196,7 +207,7 @@ func (q *Queue) PutNowait(v any) error { return q.PutTimeout(v, 0) }
 // no limit); still full after that is queue.Full.
 func (q *Queue) PutTimeout(v any, seconds float64) error {
 	defer runtime.KeepAlive(q.p) // its memory, while words of it are in use
-	q.rt.await(KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0})
+	q.rt.await(KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0, Initial: q.maxsize})
 	if q.p.closed.Load() {
 		return q.closedErr(KindQueuePut)
 	}

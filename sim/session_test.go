@@ -245,3 +245,48 @@ func TestSessionEndsWithoutAnEventsReader(t *testing.T) {
 		t.Errorf("snapshot after the end: %d events, done %v; want 602 (start, 600 prints, exit), true", len(events), done)
 	}
 }
+
+type queueArgs struct {
+	Q *primitives.Queue
+	N int
+}
+
+var producer = primitives.Register("simtest.producer", func(rt *primitives.Runtime, a queueArgs) error {
+	for i := range a.N {
+		if err := a.Q.Put(i); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+// A real queue's trace folds cleanly: every get after its put, never more
+// items than maxsize, and the queue empty at the end.
+func TestQueueTraceFolds(t *testing.T) {
+	events, _ := run(t, func(rt *primitives.Runtime) error {
+		q, err := rt.NewQueue("q", 2)
+		if err != nil {
+			return err
+		}
+		for range 2 {
+			if err := primitives.NewProcess(rt, producer, queueArgs{q, 20}).Start(); err != nil {
+				return err
+			}
+		}
+		for range 40 {
+			var v int
+			if err := q.Get(&v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, Options{Name: "queue"})
+	noViolations(t, events)
+	st := Fold(events)
+	if len(st.Queues) != 1 {
+		t.Fatalf("%d queues in the fold", len(st.Queues))
+	}
+	if q := st.Queues[0]; q.Capacity != 2 || len(q.Items) != 0 || q.MaxItems == 0 || q.MaxItems > 2 {
+		t.Errorf("queue at the end: %+v", q)
+	}
+}
