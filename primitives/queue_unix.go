@@ -78,26 +78,19 @@ func mapQueueMemory(f *os.File, size int) (*segment, error) {
 // queueWriteSome makes one non-blocking write: wouldBlock when the pipe
 // had no room for any of b (for len(b) <= PIPE_BUF: for all of it).
 func queueWriteSome(fd int, b []byte) (n int, wouldBlock bool, err error) {
-	for {
-		n, err = rawIO(unix.SYS_WRITE, fd, b)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err == unix.EAGAIN {
-		return 0, true, nil
-	}
-	if n < 0 {
-		n = 0
-	}
-	return n, false, err
+	return queueIOSome(unix.SYS_WRITE, fd, b)
 }
 
 // queueReadSome makes one non-blocking read: n == 0 with a nil error is
 // the end of the stream, wouldBlock that nothing is there yet.
 func queueReadSome(fd int, b []byte) (n int, wouldBlock bool, err error) {
+	return queueIOSome(unix.SYS_READ, fd, b)
+}
+
+// queueIOSome is one non-blocking read or write (trap), retried on EINTR.
+func queueIOSome(trap uintptr, fd int, b []byte) (n int, wouldBlock bool, err error) {
 	for {
-		n, err = rawIO(unix.SYS_READ, fd, b)
+		n, err = rawIO(trap, fd, b)
 		if err != unix.EINTR {
 			break
 		}
@@ -105,10 +98,7 @@ func queueReadSome(fd int, b []byte) (n int, wouldBlock bool, err error) {
 	if err == unix.EAGAIN {
 		return 0, true, nil
 	}
-	if n < 0 {
-		n = 0
-	}
-	return n, false, err
+	return max(n, 0), false, err
 }
 
 // queueWritable reports whether the pipe has room, without waiting.
