@@ -24,6 +24,7 @@ const (
 	KindPipePoll    = "pipe.poll"    // val {"timeout": t or null, "ready": b}
 	KindPipeClose   = "pipe.close"   // this process's copy of the end is closed
 	KindPipeEOF     = "pipe.eof"     // recv found every copy of the other end closed; err EOFError
+	KindPipeBlock   = "pipe.block"   // val "recv": nothing has arrived, the call waits
 )
 
 // Python's messages for the errors of a connection.
@@ -436,9 +437,19 @@ func (c *Conn) read(limit int) ([]byte, error) {
 	if err := c.checkReadable(); err != nil {
 		return nil, err
 	}
-	if c.rt.stop != nil && c.r.Buffered() == 0 {
-		if _, err := c.wait(false, -1); err != nil {
-			return nil, c.recvFailed(err)
+	if c.r.Buffered() == 0 && (c.rt.trace != nil || c.rt.stop != nil) {
+		ready := false
+		if c.rt.trace != nil {
+			// Say so before waiting, so that the timeline shows a reader
+			// blocked on an end (and the watchdog sees it).
+			if ready, _ = waitFD(c.f, false, 0); !ready {
+				c.rt.Emit(KindPipeBlock, c.name, "recv")
+			}
+		}
+		if c.rt.stop != nil && !ready {
+			if _, err := c.wait(false, -1); err != nil {
+				return nil, c.recvFailed(err)
+			}
 		}
 	}
 	if _, err := io.ReadFull(c.r, c.hdr[:]); err != nil {

@@ -657,4 +657,21 @@ func TestPipeEvents(t *testing.T) {
 	if closeW := one(KindPipeClose, "MainProcess", "w"); eofR.N < closeW.N {
 		t.Error("EOF on r before w was closed")
 	}
+
+	// The first recv waits for a child that is still starting: the timeline
+	// says the reader waits, and then what its recv returned.
+	block := one(KindPipeBlock, "MainProcess", "parent_conn")
+	if string(block.Val) != `"recv"` {
+		t.Errorf("pipe.block val %s", block.Val)
+	}
+	slices.SortFunc(all, func(a, b Wire) int { return int(a.N) - int(b.N) })
+	for i, b := range all {
+		if b.Kind != KindPipeBlock {
+			continue
+		}
+		next := slices.IndexFunc(all[i+1:], func(e Wire) bool { return e.Pid == b.Pid && e.Kind != KindIntent })
+		if next < 0 || !slices.Contains([]string{KindPipeRecv, KindPipeEOF}, all[i+1+next].Kind) || all[i+1+next].Obj != b.Obj {
+			t.Errorf("%s's pipe.block on %s is not followed by its recv", b.Proc, b.Obj)
+		}
+	}
 }

@@ -104,17 +104,33 @@ func Describe(r primitives.Record) string {
 	case kindQueueJoin:
 		s = r.Obj + ".join()  # until every item is done"
 	case kindPipeSend:
+		if r.Err != "" { // the failed send's value is not in the event
+			v = "..."
+		}
 		s = r.Obj + ".send(" + v + ")"
 	case kindPipeRecv:
 		s = r.Obj + ".recv() → " + v
+		if r.Err != "" {
+			s = r.Obj + ".recv()"
+		}
 	case kindPipeClose:
 		s = r.Obj + ".close()"
 	case kindPipeEOF:
 		s = r.Obj + ".recv() → EOFError: every copy of the other end is closed"
+	case kindPipeNew:
+		s = pipeCtor(r)
+	case kindPipeInherit:
+		s = r.Obj + "  # a copy of this end, passed in the arguments"
+	case kindPipeBlock:
+		s = r.Obj + ".recv()  # nothing has arrived: waiting"
+	case kindPipePoll:
+		s = pollText(r)
+	case kindQueueClose:
+		s = r.Obj + ".close()  # no more puts from this process"
 	default:
 		s = r.Kind + " " + r.Obj + " " + v
 	}
-	if r.Err != "" && r.Kind != primitives.KindStdout {
+	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF {
 		s += " → " + r.Err
 	}
 	return s
@@ -265,4 +281,29 @@ func queueCtor(r primitives.Record) string {
 		args = strconv.Itoa(v.MaxSize)
 	}
 	return r.Obj + " = " + ctor + "(" + args + ")"
+}
+
+// pipeCtor is a pipe's creation as the listing writes it:
+// "parent_conn, child_conn = Pipe()".
+func pipeCtor(r primitives.Record) string {
+	var v pipeNew
+	json.Unmarshal(r.Val, &v)
+	if v.Duplex {
+		return r.Obj + " = Pipe()"
+	}
+	return r.Obj + " = Pipe(duplex=False)"
+}
+
+// pollText is poll(timeout) and what it found.
+func pollText(r primitives.Record) string {
+	var v struct {
+		Timeout *float64 `json:"timeout"`
+		Ready   bool     `json:"ready"`
+	}
+	json.Unmarshal(r.Val, &v)
+	arg := "None"
+	if v.Timeout != nil {
+		arg = strconv.FormatFloat(*v.Timeout, 'g', -1, 64)
+	}
+	return r.Obj + ".poll(" + arg + ") → " + pyBool(strconv.FormatBool(v.Ready))
 }

@@ -177,6 +177,10 @@ func (c *gateCtl) judge(st *State) {
 			if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
 				in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
 			}
+		case kindPipeRecv:
+			if why := st.recvBlocked(in.Obj); why != "" {
+				in.CanProceed, in.Blocked = false, why
+			}
 		case primitives.KindProcJoin:
 			if p := st.byName(in.Obj); p != nil && p.Status != Exited {
 				in.CanProceed, in.Blocked = false, "join "+in.Obj+", still running"

@@ -188,10 +188,23 @@ func TestDescribeQueuesAndPipes(t *testing.T) {
 		{ev(1, "p", kindPipeSend, "parent_conn", []int{1, 2}), "parent_conn.send([1, 2])"},
 		{ev(1, "c", kindPipeRecv, "child_conn", map[string]int{"x": 1}), `child_conn.recv() → {'x': 1}`},
 		{ev(1, "c", kindPipeRecv, "child_conn", json.RawMessage(`{"b": [1, {"a": null}], "a": true}`)), "child_conn.recv() → {'b': [1, {'a': None}], 'a': True}"},
-		{ev(1, "c", kindPipeEOF, "child_conn", nil), "child_conn.recv() → EOFError: every copy of the other end is closed"},
+		{withErr(ev(1, "c", kindPipeEOF, "child_conn", nil), "EOFError"), "child_conn.recv() → EOFError: every copy of the other end is closed"},
+		{ev(1, "m", kindPipeNew, "parent_conn, child_conn", pipeNew{Ends: []string{"parent_conn", "child_conn"}, Duplex: true}), "parent_conn, child_conn = Pipe()"},
+		{ev(1, "m", kindPipeNew, "r, w", pipeNew{Ends: []string{"r", "w"}}), "r, w = Pipe(duplex=False)"},
+		{ev(1, "c", kindPipeBlock, "child_conn", "recv"), "child_conn.recv()  # nothing has arrived: waiting"},
+		{ev(1, "c", kindPipePoll, "child_conn", map[string]any{"timeout": 0.5, "ready": false}), "child_conn.poll(0.5) → False"},
+		{ev(1, "c", kindPipePoll, "child_conn", map[string]any{"timeout": nil, "ready": true}), "child_conn.poll(None) → True"},
+		{withErr(ev(1, "c", kindPipeSend, "child_conn", nil), "OSError"), "child_conn.send(...) → OSError"},
+		{withErr(ev(1, "c", kindPipeRecv, "child_conn", nil), "OSError"), "child_conn.recv() → OSError"},
+		{ev(1, "p", kindQueueClose, "q", nil), "q.close()  # no more puts from this process"},
 	} {
 		if got := Describe(tc.r); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.r.Kind, got, tc.want)
 		}
 	}
+}
+
+func withErr(r primitives.Record, err string) primitives.Record {
+	r.Err = err
+	return r
 }

@@ -35,6 +35,7 @@ type Proc struct {
 	Forever   bool   // blocked with no timeout
 	ExitCode  int
 	Last      primitives.Record // its latest step
+	From      int               // when Last received a message: its sender's pid
 	Started   int64             // t_ns of proc.start
 	Ended     int64             // t_ns of proc.exit
 }
@@ -77,6 +78,11 @@ type State struct {
 	// Queues are multiprocessing queues: their items in order, and who
 	// waits to put or get.
 	Queues []*QueueState
+	// Pipes are multiprocessing pipes: who holds each end, and the
+	// messages on their way.
+	Pipes []*PipeState
+	// Delivered is the latest message received, from a queue or a pipe.
+	Delivered *Delivery
 	// Watchdog is the watchdog's report, empty unless it stopped the demo.
 	Watchdog string
 	// Violations are broken invariants of DESIGN.md, found while folding.
@@ -219,7 +225,7 @@ func (s *State) Apply(e primitives.Record) {
 		s.violate(e, "%s from %s after it exited", e.Kind, p.Name)
 		return
 	}
-	p.Last = e
+	p.Last, p.From = e, 0
 	p.Status, p.On, p.Forever = Running, "", false
 	switch e.Kind {
 	case primitives.KindProcExit:
@@ -286,6 +292,8 @@ func (s *State) Apply(e primitives.Record) {
 		s.Watchdog = msg
 	case kindQueueNew, kindQueuePut, kindQueueGet, kindQueueBlock, kindQueueTaskDone, kindQueueJoin:
 		s.applyQueue(p, e)
+	case kindPipeNew, kindPipeInherit, kindPipeSend, kindPipeRecv, kindPipeBlock, kindPipeClose, kindPipeEOF:
+		s.applyPipe(p, e)
 	}
 }
 
@@ -321,6 +329,7 @@ func (s *State) exit(p *Proc, e primitives.Record) {
 		q.Putters = remove(q.Putters, p.Pid)
 		q.Getters = remove(q.Getters, p.Pid)
 	}
+	s.pipeExit(p.Pid)
 	for _, q := range s.Procs {
 		if q.Status == Blocked && q.On == "join "+p.Name {
 			q.Status, q.On, q.Forever = Running, "", false
@@ -431,6 +440,8 @@ func (s *State) WhoWaits() string {
 		what := on
 		if l := s.findLock(on); l != nil && l.Holder != 0 {
 			what = s.heldBy(l)
+		} else if end, ok := strings.CutPrefix(on, "recv "); ok {
+			what = s.recvWaitsFor(end)
 		}
 		parts = append(parts, waitPhrase(waiting[on], what))
 	}

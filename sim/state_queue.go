@@ -17,6 +17,7 @@ const (
 	kindQueueBlock    = "queue.block"
 	kindQueueTaskDone = "queue.task_done"
 	kindQueueJoin     = "queue.join"
+	kindQueueClose    = "queue.close"
 )
 
 // QueueState is a queue as the timeline shows it: the items put and not yet
@@ -31,6 +32,8 @@ type QueueState struct {
 	Joinable   bool // a JoinableQueue (or task_done/join was seen)
 	Capacity   int  // maxsize; 0: unbounded, or not known
 	MaxItems   int  // the most items it held at once
+
+	from []int // who put each of Items
 }
 
 // queueNew is the payload of queue.new.
@@ -71,6 +74,7 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 	case kindQueuePut:
 		q.Putters = remove(q.Putters, p.Pid)
 		q.Items = append(q.Items, e.Val)
+		q.from = append(q.from, p.Pid)
 		q.Unfinished++
 		q.MaxItems = max(q.MaxItems, len(q.Items))
 		if q.Capacity > 0 && len(q.Items) > q.Capacity {
@@ -86,6 +90,8 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 			return
 		}
 		q.Items = slices.Delete(q.Items, i, i+1)
+		s.deliver(p, e, q.from[i])
+		q.from = slices.Delete(q.from, i, i+1)
 	case kindQueueBlock:
 		if string(e.Val) == `"put"` {
 			q.Putters = append(q.Putters, p.Pid)
