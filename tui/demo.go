@@ -214,7 +214,7 @@ func (d demo) view(s styles) string {
 	if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
-		left = drawLanes(lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1)
+		left = drawLanes(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1)
 	}
 	var code []string
 	if d.sc != nil {

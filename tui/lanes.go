@@ -96,20 +96,67 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 }
 
 // laneStep is what a lane says the process did last, or, at the gate,
-// what it is about to do.
-func laneStep(l lane, s styles) string {
+// what it is about to do. A message received says from whom.
+func laneStep(st *sim.State, l lane, s styles) string {
 	if in := l.Intent; in != nil {
 		if !in.CanProceed {
 			return s.PendingBlocked.Render("→ " + in.Describe() + " · blocked: " + in.Blocked)
 		}
 		return s.Pending.Render("→ " + in.Describe())
 	}
-	return s.Text.Render(sim.Describe(l.Proc.Last))
+	out := s.Text.Render(sim.Describe(l.Proc.Last))
+	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
+		out += s.Marker.Render("  ← from " + st.Name(from))
+	}
+	return out
+}
+
+// arrowGutter is the column left of the lanes that links the lane of the
+// latest message's sender to its receiver's, while the receiver's last step
+// is that message: ╭ at the sender, │ between, ▼ (or ▲) at the receiver.
+// It is there only in a demo with queues or pipes, and blank otherwise.
+func arrowGutter(st *sim.State, lanes []lane) []string {
+	if len(st.Queues) == 0 && len(st.Pipes) == 0 {
+		return nil
+	}
+	g := make([]string, len(lanes))
+	for i := range g {
+		g[i] = " "
+	}
+	d := st.Delivered
+	if d == nil || d.From == d.To {
+		return g
+	}
+	from, to := -1, -1
+	for i, l := range lanes {
+		switch l.Proc.Pid {
+		case d.From:
+			from = i
+		case d.To:
+			if l.Proc.Last.Seq == d.Seq {
+				to = i
+			}
+		}
+	}
+	if from < 0 || to < 0 {
+		return g
+	}
+	lo, hi := min(from, to), max(from, to)
+	for i := lo + 1; i < hi; i++ {
+		g[i] = "│"
+	}
+	if from < to {
+		g[from], g[to] = "╭", "▼"
+	} else {
+		g[from], g[to] = "╰", "▲"
+	}
+	return g
 }
 
 // drawLanes draws the lanes in a w×h rectangle: a row per lane, then a row
 // counting the hidden processes by state.
-func drawLanes(lanes []lane, hidden []*sim.Proc, s styles, w, h int) []string {
+func drawLanes(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h int) []string {
+	gutter := arrowGutter(st, lanes)
 	nameW, pidW, stateW := 4, 3, 7
 	for _, l := range lanes {
 		_, state, _ := laneState(l, s)
@@ -119,11 +166,14 @@ func drawLanes(lanes []lane, hidden []*sim.Proc, s styles, w, h int) []string {
 	}
 	nameW, stateW = min(nameW, 12), min(stateW, 18)
 	lines := make([]string, 0, h)
-	for _, l := range lanes {
+	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
 		head := fmt.Sprintf("%1s %s %s %*d %s ",
 			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(state, stateW)))
-		lines = append(lines, cut(head+laneStep(l, s), w))
+		if gutter != nil {
+			head = s.Marker.Render(gutter[i]) + " " + head
+		}
+		lines = append(lines, cut(head+laneStep(st, l, s), w))
 	}
 	if len(hidden) > 0 {
 		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden), w)))
