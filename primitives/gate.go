@@ -66,6 +66,7 @@ type IntentVal struct {
 	Timeout   bool   `json:"timeout,omitempty"`   // it cannot block forever
 	Initial   int    `json:"initial,omitempty"`   // a semaphore's initial value
 	Reentrant bool   `json:"reentrant,omitempty"` // an RLock
+	Method    string `json:"method,omitempty"`    // a proxy call's method
 }
 
 // await announces the operation and waits at the gate until the session

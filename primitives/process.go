@@ -313,13 +313,14 @@ func (rt *Runtime) ActiveChildren() []*Process {
 	return alive
 }
 
-// Finish does what Python does when a process's main code has ended:
-// terminate daemonic children, join every child, then wait until every
+// Finish does what Python does when a process's main code has ended: shut
+// down its managers (their finalizers), terminate daemonic children, join every child, then wait until every
 // queue this process put to has flushed its items to the pipe (unless
 // cancel_join_thread was called).
 func (rt *Runtime) Finish() {
 	defer rt.joinFeeders()
 	rt.Line(0)
+	rt.shutdownManagers()
 	kids := rt.ActiveChildren()
 	for _, c := range kids {
 		if c.Daemon {

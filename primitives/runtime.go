@@ -34,6 +34,7 @@ type Runtime struct {
 	children []*Process
 	started  int
 	segments []*segment
+	managers []*Manager
 }
 
 // MainOptions configures the Runtime of a session's main script.
