@@ -191,10 +191,14 @@ func (m *Manager) create(typ, name string, args ...any) (*Proxy, error) {
 
 // Dict is manager.dict(initial): initial may be nil or any value that
 // encodes as a JSON object.
-func (m *Manager) Dict(name string, initial any) (*Proxy, error) { return m.create(MDict, name, initial) }
+func (m *Manager) Dict(name string, initial any) (*Proxy, error) {
+	return m.create(MDict, name, initial)
+}
 
 // List is manager.list(initial): initial may be nil or a slice.
-func (m *Manager) List(name string, initial any) (*Proxy, error) { return m.create(MList, name, initial) }
+func (m *Manager) List(name string, initial any) (*Proxy, error) {
+	return m.create(MList, name, initial)
+}
 
 // Namespace is manager.Namespace().
 func (m *Manager) Namespace(name string) (*Proxy, error) { return m.create(MNamespace, name) }
