@@ -41,7 +41,7 @@ func (p *Proxy) call(method string, out any, nb bool, timeout float64, args ...a
 		b, err := json.Marshal(a)
 		if err != nil {
 			e := pyErr("TypeError", "cannot send %T to the manager: %v", a, err)
-			rt.emitErr(KindManagerCall, p.name, callVal{Method: method}, e.Type)
+			rt.emitErr(KindManagerCall, p.name, callVal{Type: p.Type, Method: method}, e.Type)
 			return e
 		}
 		raw[i] = b
@@ -54,7 +54,7 @@ func (p *Proxy) call(method string, out any, nb bool, timeout float64, args ...a
 	var result json.RawMessage
 	err := p.roundTrip(req, &result)
 	if rt.trace != nil {
-		v := callVal{Method: method, Args: raw, Result: result}
+		v := callVal{Type: p.Type, Method: method, Args: raw, Result: result}
 		var pe *Error
 		if errors.As(err, &pe) {
 			rt.emitErr(KindManagerCall, p.name, v, pe.Type)
@@ -69,6 +69,7 @@ func (p *Proxy) call(method string, out any, nb bool, timeout float64, args ...a
 }
 
 type callVal struct {
+	Type   string            `json:"type"`
 	Method string            `json:"method"`
 	Args   []json.RawMessage `json:"args"`
 	Result json.RawMessage   `json:"result,omitempty"`

@@ -77,12 +77,13 @@ func reply(v json.RawMessage, e *Error) mgrReply {
 }
 
 type serveVal struct {
-	Method string            `json:"method,omitempty"`
-	Args   []json.RawMessage `json:"args,omitempty"`
-	Type   string            `json:"type,omitempty"`
-	Caller string            `json:"caller"`
-	Pid    int               `json:"pid"`
-	Value  json.RawMessage   `json:"value,omitempty"`
+	Method  string            `json:"method,omitempty"`
+	Args    []json.RawMessage `json:"args,omitempty"`
+	Type    string            `json:"type,omitempty"`
+	Caller  string            `json:"caller"`
+	Pid     int               `json:"pid"`
+	Value   json.RawMessage   `json:"value,omitempty"`
+	Timeout bool              `json:"timeout,omitempty"` // manager.block: the call has a timeout
 }
 
 func (s *mgrServer) handle(req mgrRequest) mgrReply {
@@ -121,7 +122,7 @@ func (s *mgrServer) handle(req mgrRequest) mgrReply {
 			return reply(v, e)
 		}
 		if !reported && s.rt.trace != nil {
-			s.rt.Emit(KindManagerBlock, o.name, serveVal{Method: req.Method, Caller: req.Proc, Pid: req.Pid})
+			s.rt.Emit(KindManagerBlock, o.name, serveVal{Method: req.Method, Type: o.typ, Caller: req.Proc, Pid: req.Pid, Timeout: req.Timeout > 0})
 			reported = true
 		}
 		s.mu.Unlock()
@@ -142,7 +143,7 @@ func (s *mgrServer) handle(req mgrRequest) mgrReply {
 // the events follow the calls' order.
 func (s *mgrServer) served(o *mobj, req mgrRequest, e *Error) {
 	if s.rt.trace != nil {
-		v := serveVal{Method: req.Method, Args: req.Args, Caller: req.Proc, Pid: req.Pid, Value: o.snapshot()}
+		v := serveVal{Method: req.Method, Type: o.typ, Args: req.Args, Caller: req.Proc, Pid: req.Pid, Value: o.snapshot()}
 		if e != nil {
 			s.rt.emitErr(KindManagerServe, o.name, v, e.Type)
 		} else {

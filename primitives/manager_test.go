@@ -277,9 +277,9 @@ func TestManagerEvents(t *testing.T) {
 		t.Fatalf("%d manager.call and %d manager.serve events, want 3 and 3", len(calls), len(serves))
 	}
 	for i, want := range []string{
-		`{"method":"__getitem__","args":["count"],"result":3}`,
-		`{"method":"__setitem__","args":["count",2],"result":null}`,
-		`{"method":"__getitem__","args":["missing"]}`,
+		`{"type":"dict","method":"__getitem__","args":["count"],"result":3}`,
+		`{"type":"dict","method":"__setitem__","args":["count",2],"result":null}`,
+		`{"type":"dict","method":"__getitem__","args":["missing"]}`,
 	} {
 		if got := string(calls[i].Val); got != want || calls[i].Pid != rt.Pid() || calls[i].Obj != "d" {
 			t.Errorf("call %d: %s by pid %d on %q, want %s by the caller on d", i, got, calls[i].Pid, calls[i].Obj, want)

@@ -125,6 +125,8 @@ func Describe(r primitives.Record) string {
 		s = r.Obj + ".recv()  # nothing has arrived: waiting"
 	case kindPipePoll:
 		s = pollText(r)
+	case kindManagerCall, kindManagerNew, kindManagerServe, kindManagerBlock:
+		s = describeManager(r)
 	case kindQueueClose:
 		s = r.Obj + ".close()  # no more puts from this process"
 	default:

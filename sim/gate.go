@@ -50,9 +50,10 @@ type Intent struct {
 
 	slot      int
 	ticket    uint32
-	timeout   bool // it has a timeout, so it cannot block forever
-	initial   int  // a semaphore's initial value, for one not yet seen
-	reentrant bool // an RLock: its holder may take it again
+	timeout   bool   // it has a timeout, so it cannot block forever
+	initial   int    // a semaphore's initial value, for one not yet seen
+	reentrant bool   // an RLock: its holder may take it again
+	method    string // a proxy call's method
 }
 
 // Describe says the pending operation in Python terms.
@@ -83,6 +84,8 @@ func (in Intent) Describe() string {
 		return in.Obj + ".send(...)"
 	case kindPipeRecv:
 		return in.Obj + ".recv()"
+	case kindManagerCall:
+		return in.Obj + "." + in.method + "(...)"
 	}
 	return strings.TrimSuffix(Describe(r), " None")
 }
@@ -121,7 +124,7 @@ func (c *gateCtl) arrive(w primitives.Wire) {
 	c.arrivals++
 	c.pending[w.Pid] = &Intent{
 		Pid: w.Pid, Proc: w.Proc, Op: v.Op, Obj: w.Obj, Line: w.Line, Arrived: c.arrivals,
-		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant,
+		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant, method: v.Method,
 	}
 	delete(c.inflight, w.Pid)
 }
@@ -131,7 +134,11 @@ func (c *gateCtl) arrive(w primitives.Wire) {
 func (c *gateCtl) observe(r primitives.Record) {
 	switch r.Kind {
 	case primitives.KindProcStart:
-		c.inflight[r.Pid] = true
+		// A manager's server is never at the gate: it serves the calls the
+		// gate releases.
+		if strText(r.Val) != managerTarget {
+			c.inflight[r.Pid] = true
+		}
 	case primitives.KindProcExit:
 		delete(c.inflight, r.Pid)
 		delete(c.pending, r.Pid)
@@ -176,6 +183,10 @@ func (c *gateCtl) judge(st *State) {
 		case kindQueueJoin:
 			if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
 				in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
+			}
+		case kindManagerCall:
+			if why := st.managedBlocked(in.Obj, in.method, in.Pid); why != "" {
+				in.CanProceed, in.Blocked = false, why
 			}
 		case kindPipeRecv:
 			if why := st.recvBlocked(in.Obj); why != "" {

@@ -30,6 +30,7 @@ type Proc struct {
 	Name      string
 	Target    string
 	Daemon    bool
+	Server    bool // a manager's server process: it serves others' calls
 	Status    Status
 	On        string // the resource it is blocked on ("lock", "join Process-2")
 	Forever   bool   // blocked with no timeout
@@ -81,6 +82,8 @@ type State struct {
 	// Pipes are multiprocessing pipes: who holds each end, and the
 	// messages on their way.
 	Pipes []*PipeState
+	// Managers are manager server processes and the objects they hold.
+	Managers []*ManagerState
 	// Delivered is the latest message received, from a queue or a pipe.
 	Delivered *Delivery
 	// Watchdog is the watchdog's report, empty unless it stopped the demo.
@@ -294,6 +297,8 @@ func (s *State) Apply(e primitives.Record) {
 		s.applyQueue(p, e)
 	case kindPipeNew, kindPipeInherit, kindPipeSend, kindPipeRecv, kindPipeBlock, kindPipeClose, kindPipeEOF:
 		s.applyPipe(p, e)
+	case kindManagerNew, kindManagerServe, kindManagerBlock:
+		s.applyManager(p, e)
 	}
 }
 
@@ -303,6 +308,7 @@ func (s *State) start(e primitives.Record) {
 	}
 	p := &Proc{Pid: e.Pid, PPid: e.PPid, Name: e.Proc, Last: e, Started: e.TNs}
 	json.Unmarshal(e.Val, &p.Target)
+	p.Server = p.Target == managerTarget
 	if e.Daemon != nil {
 		p.Daemon = *e.Daemon
 	}
@@ -411,13 +417,17 @@ func (s *State) Live() []*Proc {
 // Stuck reports whether every live process waits with no timeout, which
 // nothing inside the demo can ever end.
 func (s *State) Stuck() bool {
-	live := s.Live()
-	for _, p := range live {
+	n := 0
+	for _, p := range s.Live() {
+		if p.Server { // it waits for calls as long as anyone may make one
+			continue
+		}
 		if p.Status != Blocked || !p.Forever {
 			return false
 		}
+		n++
 	}
-	return len(live) > 0
+	return n > 0
 }
 
 // WhoWaits says, in a sentence, who waits on what and who holds it:
@@ -440,6 +450,8 @@ func (s *State) WhoWaits() string {
 		what := on
 		if l := s.findLock(on); l != nil && l.Holder != 0 {
 			what = s.heldBy(l)
+		} else if why := s.managedBlocked(on, "acquire", 0); why != "" {
+			what = why
 		} else if end, ok := strings.CutPrefix(on, "recv "); ok {
 			what = s.recvWaitsFor(end)
 		}
