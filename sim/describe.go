@@ -309,3 +309,26 @@ func pollText(r primitives.Record) string {
 	}
 	return r.Obj + ".poll(" + arg + ") → " + pyBool(strconv.FormatBool(v.Ready))
 }
+
+// OrderedKeys lists a JSON object's keys in their order.
+func OrderedKeys(raw json.RawMessage) []string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return keys
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return keys
+		}
+		if s, ok := k.(string); ok {
+			keys = append(keys, s)
+		}
+	}
+	return keys
+}

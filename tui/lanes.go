@@ -89,6 +89,8 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 		return "⏵", "ready", s.Pending
 	case p.Status == sim.Blocked:
 		return "■", "blocked: " + p.On, s.Blocked
+	case p.Server:
+		return "◆", "serving", s.Sleeping
 	case p.Status == sim.Sleeping:
 		return "◌", "sleeping", s.Sleeping
 	}

@@ -91,3 +91,11 @@ func splitLines(s string) []string {
 
 // joinLines joins lines into one string.
 func joinLines(lines []string) string { return strings.Join(lines, "\n") }
+
+// plural is one or many, by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
