@@ -29,6 +29,9 @@ func Describe(r primitives.Record) string {
 		if r.PPid == 0 {
 			s = fmt.Sprintf("python %s.py  # the main script, pid %d", targetText(r), r.Pid)
 		}
+		if strText(r.Val) == managerTarget {
+			s = fmt.Sprintf("Manager()  # its server process starts, pid %d", r.Pid)
+		}
 		if r.Daemon != nil && *r.Daemon {
 			s += ", daemon"
 		}
