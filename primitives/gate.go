@@ -67,6 +67,7 @@ type IntentVal struct {
 	Initial   int    `json:"initial,omitempty"`   // a semaphore's initial value
 	Reentrant bool   `json:"reentrant,omitempty"` // an RLock
 	Method    string `json:"method,omitempty"`    // a proxy call's method
+	Job       int    `json:"job,omitempty"`       // a pool job's number (get)
 }
 
 // await announces the operation and waits at the gate until the session

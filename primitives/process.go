@@ -24,6 +24,7 @@ type Process struct {
 	Daemon bool
 
 	rt       *Runtime
+	ungated  bool // Start does not wait at the gate (a pool replacing a worker)
 	target   string
 	args     any
 	identity string
@@ -154,7 +155,9 @@ func (p *Process) Start() error {
 	if p.started {
 		return pyErr("AssertionError", "cannot start a process twice")
 	}
-	rt.awaitOp(KindProcStart, p.Name)
+	if !p.ungated {
+		rt.awaitOp(KindProcStart, p.Name)
+	}
 	exe, err := executable()
 	if err != nil {
 		return fmt.Errorf("start %s: %w", p.Name, err)
@@ -321,6 +324,7 @@ func (rt *Runtime) Finish() {
 	defer rt.joinFeeders()
 	rt.Line(0)
 	rt.shutdownManagers()
+	rt.terminatePools()
 	kids := rt.ActiveChildren()
 	for _, c := range kids {
 		if c.Daemon {

@@ -559,6 +559,7 @@ type queueJSON struct {
 	Mem     int    `json:"mem"`
 	R       int    `json:"r"`
 	W       int    `json:"w"`
+	Quiet   bool   `json:"quiet,omitempty"` // machinery: no events, no gate
 }
 
 // MarshalJSON passes the queue to a child being started.
@@ -568,7 +569,7 @@ func (q *Queue) MarshalJSON() ([]byte, error) { return q.marshal("queue") }
 func (q *Queue) UnmarshalJSON(b []byte) error { return q.unmarshal(b, "queue") }
 
 func (q *Queue) marshal(kind string) ([]byte, error) {
-	j := queueJSON{Kind: kind, Name: q.name, MaxSize: q.maxsize}
+	j := queueJSON{Kind: kind, Name: q.name, MaxSize: q.maxsize, Quiet: q.rt.isQuiet}
 	r, w := q.p.files()
 	var err error
 	for _, h := range []struct {
@@ -597,7 +598,11 @@ func (q *Queue) unmarshal(b []byte, kind string) error {
 	if err != nil {
 		return err
 	}
-	*q = Queue{rt: self, name: j.Name, maxsize: j.MaxSize, joinable: kind == "joinablequeue", p: p}
+	rt := self
+	if j.Quiet {
+		rt = self.quiet()
+	}
+	*q = Queue{rt: rt, name: j.Name, maxsize: j.MaxSize, joinable: kind == "joinablequeue", p: p}
 	return nil
 }
 

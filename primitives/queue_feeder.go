@@ -27,7 +27,7 @@ func (q *Queue) send(item []byte) {
 	}
 	if !p.running {
 		p.running, p.idle = true, make(chan struct{})
-		feeders.add(p, q.rt)
+		feeders.add(p, q.rt.owner())
 		go q.feed()
 	}
 }

@@ -35,6 +35,54 @@ type Runtime struct {
 	started  int
 	segments []*segment
 	managers []*Manager
+	pools    []*Pool
+
+	base        *Runtime // the runtime this one is a view of (quiet, ungated)
+	isQuiet     bool     // a view without events
+	quietView   *Runtime
+	ungatedView *Runtime
+}
+
+// owner is the runtime a view belongs to, or rt itself.
+func (rt *Runtime) owner() *Runtime {
+	if rt.base != nil {
+		return rt.base
+	}
+	return rt
+}
+
+// view makes a view of rt: the same process, with or without events, never
+// at the gate.
+func (rt *Runtime) view(events bool) *Runtime {
+	v := &Runtime{pid: rt.pid, name: rt.name, identity: rt.identity, daemon: rt.daemon, speed: rt.speed, stop: rt.stop, base: rt.owner()}
+	if events {
+		v.trace = rt.trace
+	}
+	v.isQuiet = !events
+	return v
+}
+
+// quiet is this process without events or gate: for the machinery that
+// Python does not show either, such as a pool's own queues.
+func (rt *Runtime) quiet() *Runtime {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.quietView == nil {
+		rt.quietView = rt.view(false)
+	}
+	return rt.quietView
+}
+
+// ungated is this process with its events but no gate: for what runs on a
+// goroutine of its own beside the main code, such as a pool's callbacks,
+// which must not take the main code's place at the gate.
+func (rt *Runtime) ungated() *Runtime {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.ungatedView == nil {
+		rt.ungatedView = rt.view(true)
+	}
+	return rt.ungatedView
 }
 
 // MainOptions configures the Runtime of a session's main script.

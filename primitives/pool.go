@@ -1,0 +1,774 @@
+package primitives
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Event kinds of pools.
+const (
+	KindPoolNew       = "pool.new"        // val {"processes": n, "maxtasksperchild": m}
+	KindPoolWorker    = "pool.worker"     // a worker process joined the pool (obj)
+	KindPoolSubmit    = "pool.submit"     // val {"job", "func", "args", "items", "chunks", "how"}
+	KindPoolTaskStart = "pool.task_start" // a worker runs an item: val {"job", "i", "func", "args", "take"}
+	KindPoolTaskDone  = "pool.task_done"  // val {"job", "i", "result"}; err if it raised
+	KindPoolCallback  = "pool.callback"   // in the parent: val {"job", "callback", "value"}; the callback runs next
+	KindPoolGet       = "pool.get"        // get() returned: val {"job", "value"}; err if the task raised
+	KindPoolClose     = "pool.close"
+	KindPoolJoin      = "pool.join"
+	KindPoolTerminate = "pool.terminate"
+)
+
+// taskFunc runs a registered task on encoded arguments.
+type taskFunc func(rt *Runtime, args json.RawMessage) (json.RawMessage, error)
+
+var (
+	tasksMu sync.RWMutex
+	tasks   = map[string]taskFunc{}
+)
+
+// Task is a function a pool's workers can run, registered by name as a
+// child target is: a worker is another process, so the function travels as
+// its name and its arguments and result as encoded values.
+type Task[A, R any] struct{ name string }
+
+// Name is the task's registered name.
+func (t Task[A, R]) Name() string { return t.name }
+
+// RegisterTask registers fn as a task; call it from a package-level
+// declaration so that every process has it.
+func RegisterTask[A, R any](name string, fn func(rt *Runtime, a A) (R, error)) Task[A, R] {
+	tasksMu.Lock()
+	defer tasksMu.Unlock()
+	if _, dup := tasks[name]; dup {
+		panic("primitives: task registered twice: " + name)
+	}
+	tasks[name] = func(rt *Runtime, raw json.RawMessage) (json.RawMessage, error) {
+		var a A
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, &a); err != nil {
+				return nil, pyErr("TypeError", "arguments of %s: %v", name, err)
+			}
+		}
+		r, err := fn(rt, a)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(r)
+	}
+	return Task[A, R]{name: name}
+}
+
+// runTask runs a task by name, turning a panic into Python's exception.
+func runTask(rt *Runtime, name string, args json.RawMessage) (out json.RawMessage, err error) {
+	tasksMu.RLock()
+	fn := tasks[name]
+	tasksMu.RUnlock()
+	if fn == nil {
+		return nil, pyErr("AttributeError", "no task named %q in this binary", name)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if r == ErrStopped {
+				panic(r)
+			}
+			err = pyErr("Exception", "%v", r)
+		}
+	}()
+	return fn(rt, args)
+}
+
+// PoolOptions are Pool's arguments.
+type PoolOptions struct {
+	// Processes is the number of workers; 0 means the number of CPUs.
+	Processes int
+	// Initializer, if set, runs in each worker as it starts, with
+	// InitArgs.
+	Initializer      interface{ Name() string }
+	InitArgs         any
+	MaxTasksPerChild int // 0: a worker lives as long as the pool
+}
+
+// The pool's states, as Python's.
+const (
+	poolRun = iota
+	poolClose
+	poolTerminate
+)
+
+// Pool is multiprocessing.Pool: worker processes (daemons) that take tasks
+// from a task queue and put results on a result queue, and, in this
+// process, a result handler that hands each result to its AsyncResult and
+// runs its callback — one at a time, in this process. Both queues are the
+// pool's machinery and, as in Python, do not show.
+type Pool struct {
+	rt      *Runtime
+	name    string
+	n       int
+	opts    PoolOptions
+	init    json.RawMessage
+	tasks   *Queue
+	results *Queue
+
+	mu      sync.Mutex
+	state   int
+	workers []*Process
+	jobs    map[int]*job
+	nextJob int
+	gone    chan struct{} // closed when the pool is closed or terminated
+	handled chan struct{} // closed when the result handler has ended
+	once    sync.Once
+}
+
+// poolTask is a chunk of a job on the task queue: items I, I+1, … of job
+// Job. A task with no Func tells a worker to exit.
+type poolTask struct {
+	Job  int               `json:"j"`
+	I    int               `json:"i"`
+	Func string            `json:"f,omitempty"`
+	Args []json.RawMessage `json:"a,omitempty"`
+}
+
+// poolResult is a chunk's results, or its first error.
+type poolResult struct {
+	Job  int               `json:"j"`
+	I    int               `json:"i"`
+	Vals []json.RawMessage `json:"v,omitempty"`
+	Err  *Error            `json:"e,omitempty"`
+}
+
+type workerArgs struct {
+	Pool           string
+	Tasks, Results *Queue
+	Init           string
+	InitArgs       json.RawMessage
+	MaxTasks       int
+}
+
+// poolWorker is a worker's target: take a chunk, run its items, put the
+// results, until told to exit or MaxTasks chunks are done.
+var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
+	rt.Emit(KindPoolWorker, a.Pool, nil)
+	if a.Init != "" {
+		if _, err := runTask(rt, a.Init, a.InitArgs); err != nil {
+			return err
+		}
+	}
+	for done := 0; a.MaxTasks == 0 || done < a.MaxTasks; done++ {
+		rt.await(KindPoolTaskStart, a.Pool, IntentVal{})
+		var t poolTask
+		if err := a.Tasks.Get(&t); err != nil {
+			return err
+		}
+		if t.Func == "" {
+			return nil
+		}
+		res := poolResult{Job: t.Job, I: t.I}
+		for k, arg := range t.Args {
+			i := t.I + k
+			rt.Emit(KindPoolTaskStart, a.Pool, taskVal{Job: t.Job, I: i, Func: t.Func, Args: arg, Take: k == 0})
+			v, err := runTask(rt, t.Func, arg)
+			if err != nil {
+				res.Err = asPyErr(err)
+				rt.emitErr(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Msg: res.Err.Msg}, res.Err.Type)
+				break
+			}
+			rt.Emit(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Result: v})
+			res.Vals = append(res.Vals, v)
+		}
+		if err := a.Results.Put(res); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+type taskVal struct {
+	Job    int             `json:"job"`
+	I      int             `json:"i"`
+	Func   string          `json:"func,omitempty"`
+	Args   json.RawMessage `json:"args,omitempty"`
+	Take   bool            `json:"take,omitempty"` // the first item of a chunk: the worker took it from the queue
+	Result json.RawMessage `json:"result,omitempty"`
+	Msg    string          `json:"msg,omitempty"`
+}
+
+func asPyErr(err error) *Error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return &Error{Type: "Exception", Msg: err.Error()}
+}
+
+// NewPool is Pool(processes, initializer, initargs, maxtasksperchild): it
+// starts the workers and the result handler. name labels its events.
+func (rt *Runtime) NewPool(name string, o PoolOptions) (*Pool, error) {
+	if o.Processes < 0 {
+		return nil, pyErr("ValueError", "Number of processes must be at least 1")
+	}
+	if o.Processes == 0 {
+		o.Processes = runtime.NumCPU()
+	}
+	if o.MaxTasksPerChild < 0 {
+		return nil, pyErr("ValueError", "maxtasksperchild must be a positive int or None")
+	}
+	p := &Pool{rt: rt, name: name, n: o.Processes, opts: o, jobs: map[int]*job{},
+		gone: make(chan struct{}), handled: make(chan struct{})}
+	if o.InitArgs != nil {
+		b, err := json.Marshal(o.InitArgs)
+		if err != nil {
+			return nil, pyErr("TypeError", "initargs: %v", err)
+		}
+		p.init = b
+	}
+	q := rt.quiet()
+	var err error
+	if p.tasks, err = q.NewQueue(name+".tasks", 0); err != nil {
+		return nil, err
+	}
+	if p.results, err = q.NewQueue(name+".results", 0); err != nil {
+		return nil, err
+	}
+	rt.Emit(KindPoolNew, name, map[string]int{"processes": p.n, "maxtasksperchild": o.MaxTasksPerChild})
+	for range p.n {
+		if err := p.startWorker(false); err != nil {
+			p.Terminate()
+			return nil, err
+		}
+	}
+	go p.handleResults()
+	if o.MaxTasksPerChild > 0 {
+		go p.maintain()
+	}
+	rt.mu.Lock()
+	rt.pools = append(rt.pools, p)
+	rt.mu.Unlock()
+	return p, nil
+}
+
+// Processes is the number of workers.
+func (p *Pool) Processes() int { return p.n }
+
+// Workers lists the worker processes started so far.
+func (p *Pool) Workers() []*Process {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*Process(nil), p.workers...)
+}
+
+func (p *Pool) startWorker(replacement bool) error {
+	init := ""
+	if p.opts.Initializer != nil {
+		init = p.opts.Initializer.Name()
+	}
+	w := NewProcess(p.rt, poolWorker, workerArgs{Pool: p.name, Tasks: p.tasks, Results: p.results,
+		Init: init, InitArgs: p.init, MaxTasks: p.opts.MaxTasksPerChild})
+	w.Name = "SpawnPoolWorker-" + w.identity
+	w.Daemon = true
+	w.ungated = replacement
+	// Under mu, so that close() counts every worker that will take a task.
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if replacement && p.state != poolRun {
+		return errors.New("pool closed")
+	}
+	if err := w.Start(); err != nil {
+		return err
+	}
+	p.workers = append(p.workers, w)
+	return nil
+}
+
+// maintain replaces workers that exit after maxtasksperchild tasks, as
+// long as the pool runs.
+func (p *Pool) maintain() {
+	defer recoverStopped()
+	for {
+		p.mu.Lock()
+		var alive []*Process
+		for _, w := range p.workers {
+			if w.IsAlive() {
+				alive = append(alive, w)
+			}
+		}
+		missing := p.n - len(alive)
+		running := p.state == poolRun
+		p.mu.Unlock()
+		if !running {
+			return
+		}
+		if missing > 0 {
+			for range missing {
+				if p.startWorker(true) != nil {
+					return
+				}
+			}
+			continue // wait for the new ones too
+		}
+		cases := make([]<-chan struct{}, 0, len(alive)+1)
+		for _, w := range alive {
+			cases = append(cases, w.done)
+		}
+		waitAny(cases, p.gone)
+	}
+}
+
+// waitAny waits until one of chs, or stop, is closed.
+func waitAny(chs []<-chan struct{}, stop <-chan struct{}) {
+	done := make(chan struct{})
+	var once sync.Once
+	for _, c := range chs {
+		go func() {
+			select {
+			case <-c:
+				once.Do(func() { close(done) })
+			case <-done:
+			}
+		}()
+	}
+	select {
+	case <-done:
+	case <-stop:
+		once.Do(func() { close(done) })
+	}
+}
+
+// recoverStopped ends a pool goroutine quietly when its session stops.
+func recoverStopped() {
+	if r := recover(); r != nil && r != ErrStopped {
+		panic(r)
+	}
+}
+
+// handleResults is the result handler: it runs in this process, takes each
+// chunk's results and completes its job, callbacks included.
+func (p *Pool) handleResults() {
+	defer close(p.handled)
+	defer recoverStopped()
+	for {
+		var res poolResult
+		if err := p.results.Get(&res); err != nil {
+			return
+		}
+		if res.Job < 0 {
+			return
+		}
+		p.mu.Lock()
+		j := p.jobs[res.Job]
+		p.mu.Unlock()
+		if j != nil {
+			j.deliver(res)
+		}
+	}
+}
+
+// job is one submission: its items' results, its callbacks, and a channel
+// closed once it is complete (callbacks run).
+type job struct {
+	pool    *Pool
+	id      int
+	items   int
+	single  bool // apply_async: the value is the one item's result
+	vals    []json.RawMessage
+	missing int
+	err     *Error
+	cb      func(rt *Runtime, v json.RawMessage)
+	errCb   func(rt *Runtime, err *Error)
+	cbName  string
+	errName string
+	done    chan struct{}
+}
+
+func (j *job) deliver(res poolResult) {
+	if j.isDone() {
+		return // a failed map ignores its later chunks
+	}
+	if res.Err != nil {
+		j.err = res.Err
+		j.finish()
+		return
+	}
+	copy(j.vals[res.I:], res.Vals)
+	j.missing -= len(res.Vals)
+	if j.missing <= 0 {
+		j.finish()
+	}
+}
+
+func (j *job) isDone() bool {
+	select {
+	case <-j.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// finish runs the callback (or the error callback) in this process, as
+// Python's result handler thread does, then marks the job ready.
+func (j *job) finish() {
+	defer close(j.done)
+	rt := j.pool.rt.ungated()
+	defer func() {
+		if r := recover(); r != nil {
+			if r == ErrStopped {
+				panic(r)
+			}
+			rt.Report(fmt.Errorf("exception in callback: %v", r))
+		}
+	}()
+	switch {
+	case j.err != nil && j.errCb != nil:
+		rt.Emit(KindPoolCallback, j.pool.name, cbVal{Job: j.id, Callback: j.errName, Value: errText(j.err)})
+		j.errCb(rt, j.err)
+	case j.err == nil && j.cb != nil:
+		v := j.value()
+		rt.Emit(KindPoolCallback, j.pool.name, cbVal{Job: j.id, Callback: j.cbName, Value: v})
+		j.cb(rt, v)
+	}
+}
+
+type cbVal struct {
+	Job      int    `json:"job"`
+	Callback string `json:"callback"`
+	Value    any    `json:"value"`
+}
+
+func errText(e *Error) string {
+	if e.Msg == "" {
+		return e.Type
+	}
+	return e.Type + ": " + e.Msg
+}
+
+// value is the job's result: one item's, or the list of all.
+func (j *job) value() json.RawMessage {
+	if j.single {
+		return j.vals[0]
+	}
+	b, _ := json.Marshal(j.vals)
+	return b
+}
+
+// Callbacks are apply_async's and map_async's callback and error_callback,
+// with the names the events show them by.
+type Callbacks[R any] struct {
+	Callback          func(rt *Runtime, v R)
+	CallbackName      string
+	ErrorCallback     func(rt *Runtime, err error)
+	ErrorCallbackName string
+}
+
+// submit queues a job of items (encoded arguments) in chunks.
+func submit[R any](p *Pool, fn string, items []json.RawMessage, chunksize int, single bool, cbs Callbacks[R], how string) (*AsyncResult[R], error) {
+	rt := p.rt
+	rt.awaitOp(KindPoolSubmit, p.name)
+	p.mu.Lock()
+	if p.state != poolRun {
+		p.mu.Unlock()
+		e := pyErr("ValueError", "Pool not running")
+		rt.emitErr(KindPoolSubmit, p.name, nil, e.Type)
+		return nil, e
+	}
+	p.nextJob++
+	j := &job{pool: p, id: p.nextJob, items: len(items), single: single, vals: make([]json.RawMessage, len(items)),
+		missing: len(items), done: make(chan struct{}), cbName: cbs.CallbackName, errName: cbs.ErrorCallbackName}
+	if cbs.Callback != nil {
+		j.cb = func(rt *Runtime, raw json.RawMessage) {
+			var v R
+			json.Unmarshal(raw, &v)
+			cbs.Callback(rt, v)
+		}
+	}
+	if cbs.ErrorCallback != nil {
+		j.errCb = func(rt *Runtime, e *Error) { cbs.ErrorCallback(rt, e) }
+	}
+	p.jobs[j.id] = j
+	p.mu.Unlock()
+	chunks := (len(items) + chunksize - 1) / chunksize
+	v := submitVal{Job: j.id, Func: fn, Items: len(items), Chunks: chunks, How: how}
+	if single {
+		v.Args = items[0]
+	}
+	rt.Emit(KindPoolSubmit, p.name, v)
+	if len(items) == 0 {
+		j.finish()
+	}
+	for i := 0; i < len(items); i += chunksize {
+		t := poolTask{Job: j.id, I: i, Func: fn, Args: items[i:min(i+chunksize, len(items))]}
+		if err := p.tasks.Put(t); err != nil {
+			return nil, err
+		}
+	}
+	return &AsyncResult[R]{j: j}, nil
+}
+
+type submitVal struct {
+	Job    int             `json:"job"`
+	Func   string          `json:"func"`
+	Args   json.RawMessage `json:"args,omitempty"`
+	Items  int             `json:"items"`
+	Chunks int             `json:"chunks"`
+	How    string          `json:"how"` // apply_async, map_async, …
+}
+
+// ApplyAsync is pool.apply_async(func, (args,), callback=…,
+// error_callback=…).
+func ApplyAsync[A, R any](p *Pool, t Task[A, R], args A, cbs Callbacks[R]) (*AsyncResult[R], error) {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return nil, pyErr("TypeError", "cannot send %T to a worker: %v", args, err)
+	}
+	return submit(p, t.name, []json.RawMessage{b}, 1, true, cbs, "apply_async")
+}
+
+// Apply is pool.apply(func, (args,)): apply_async, then get().
+func Apply[A, R any](p *Pool, t Task[A, R], args A) (R, error) {
+	r, err := ApplyAsync(p, t, args, Callbacks[R]{})
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	return r.Get()
+}
+
+// MapAsync is pool.map_async(func, items, chunksize); chunksize 0 is
+// Python's default, len(items) / (4 × processes), rounded up.
+func MapAsync[A, R any](p *Pool, t Task[A, R], items []A, chunksize int, cbs Callbacks[[]R]) (*AsyncResult[[]R], error) {
+	raw := make([]json.RawMessage, len(items))
+	for i, it := range items {
+		b, err := json.Marshal(it)
+		if err != nil {
+			return nil, pyErr("TypeError", "cannot send %T to a worker: %v", it, err)
+		}
+		raw[i] = b
+	}
+	if chunksize <= 0 {
+		chunksize = DefaultChunksize(len(items), p.n)
+	}
+	return submit(p, t.name, raw, chunksize, false, cbs, "map_async")
+}
+
+// Map is pool.map(func, items, chunksize): the results in the items' order.
+func Map[A, R any](p *Pool, t Task[A, R], items []A, chunksize int) ([]R, error) {
+	r, err := MapAsync(p, t, items, chunksize, Callbacks[[]R]{})
+	if err != nil {
+		return nil, err
+	}
+	return r.Get()
+}
+
+// DefaultChunksize is Python's: divmod(len(items), 4 × processes), plus one
+// if there is a remainder.
+func DefaultChunksize(items, processes int) int {
+	c, extra := items/(4*processes), items%(4*processes)
+	if extra > 0 {
+		c++
+	}
+	return max(c, 1)
+}
+
+// AsyncResult is apply_async's and map_async's result.
+type AsyncResult[R any] struct{ j *job }
+
+// Job is the result's job number in events.
+func (r *AsyncResult[R]) Job() int { return r.j.id }
+
+// Ready is ready(): whether the job is complete.
+func (r *AsyncResult[R]) Ready() bool { return r.j.isDone() }
+
+// Successful is successful(): whether the job completed without raising;
+// Python's ValueError if it is not ready yet.
+func (r *AsyncResult[R]) Successful() (bool, error) {
+	if !r.Ready() {
+		return false, pyErr("ValueError", "%d not ready", r.j.id)
+	}
+	return r.j.err == nil, nil
+}
+
+// Wait is wait(timeout) in listing seconds (negative: no limit).
+func (r *AsyncResult[R]) Wait(seconds float64) {
+	r.wait(seconds)
+}
+
+// Get is get(): it waits for the job and returns its value, or the
+// exception its task raised.
+func (r *AsyncResult[R]) Get() (R, error) { return r.GetTimeout(-1) }
+
+// GetTimeout is get(timeout) in listing seconds; a job not ready by then is
+// Python's multiprocessing.TimeoutError.
+func (r *AsyncResult[R]) GetTimeout(seconds float64) (R, error) {
+	var v R
+	p := r.j.pool
+	p.rt.await(KindPoolGet, p.name, IntentVal{Timeout: seconds >= 0, Job: r.j.id})
+	if !r.wait(seconds) {
+		e := pyErr("multiprocessing.TimeoutError", "")
+		p.rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id}, e.Type)
+		return v, e
+	}
+	if r.j.err != nil {
+		p.rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id, Value: errText(r.j.err)}, r.j.err.Type)
+		return v, r.j.err
+	}
+	raw := r.j.value()
+	p.rt.Emit(KindPoolGet, p.name, getVal{Job: r.j.id, Value: raw})
+	return v, json.Unmarshal(raw, &v)
+}
+
+type getVal struct {
+	Job   int `json:"job"`
+	Value any `json:"value,omitempty"`
+}
+
+// wait waits for the job, in a main script unwinding when the session
+// stops; it reports whether the job is done.
+func (r *AsyncResult[R]) wait(seconds float64) bool {
+	var timeout <-chan time.Time
+	if seconds >= 0 {
+		t := time.NewTimer(r.j.pool.rt.Real(seconds))
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-r.j.done:
+		return true
+	case <-timeout:
+		return false
+	case <-r.j.pool.rt.stop:
+		panic(ErrStopped)
+	}
+}
+
+// Close is close(): no more tasks; the workers exit once the queued ones
+// are done.
+func (p *Pool) Close() {
+	p.rt.awaitOp(KindPoolClose, p.name)
+	p.mu.Lock()
+	if p.state != poolRun {
+		p.mu.Unlock()
+		return
+	}
+	p.state = poolClose
+	n := 0
+	for _, w := range p.workers {
+		if w.IsAlive() {
+			n++
+		}
+	}
+	p.mu.Unlock()
+	p.once.Do(func() { close(p.gone) })
+	p.rt.Emit(KindPoolClose, p.name, nil)
+	for range n {
+		p.tasks.Put(poolTask{}) // one "exit" per worker, after every task
+	}
+}
+
+// Terminate is terminate(): the workers are stopped at once (SIGTERM);
+// jobs not done never complete.
+func (p *Pool) Terminate() {
+	p.rt.awaitOp(KindPoolTerminate, p.name)
+	p.terminate(true)
+}
+
+func (p *Pool) terminate(events bool) {
+	p.mu.Lock()
+	if p.state == poolTerminate {
+		p.mu.Unlock()
+		return
+	}
+	p.state = poolTerminate
+	workers := append([]*Process(nil), p.workers...)
+	p.mu.Unlock()
+	p.once.Do(func() { close(p.gone) })
+	if events {
+		p.rt.Emit(KindPoolTerminate, p.name, nil)
+	}
+	for _, w := range workers {
+		if w.IsAlive() {
+			w.Terminate()
+		}
+	}
+	for _, w := range workers {
+		<-w.done
+	}
+	p.stopHandlerOnce()
+}
+
+// Join is join(): it waits for the workers to exit. The pool must be
+// closed or terminated first, or it is Python's ValueError.
+func (p *Pool) Join() error {
+	p.mu.Lock()
+	state := p.state
+	p.mu.Unlock()
+	if state == poolRun {
+		e := pyErr("ValueError", "Pool is still running")
+		p.rt.emitErr(KindPoolJoin, p.name, nil, e.Type)
+		return e
+	}
+	p.rt.awaitOp(KindPoolJoin, p.name)
+	p.rt.Emit(KindPoolJoin, p.name, nil)
+	for {
+		p.mu.Lock()
+		workers := append([]*Process(nil), p.workers...)
+		p.mu.Unlock()
+		for _, w := range workers {
+			select {
+			case <-w.done:
+			case <-p.rt.stop:
+				panic(ErrStopped)
+			}
+		}
+		p.mu.Lock()
+		more := len(p.workers) > len(workers)
+		p.mu.Unlock()
+		if !more {
+			break
+		}
+	}
+	p.stopHandlerOnce()
+	return nil
+}
+
+// stopHandlerOnce ends the result handler once no worker is left to send.
+func (p *Pool) stopHandlerOnce() {
+	select {
+	case <-p.handled:
+	default:
+		p.results.Put(poolResult{Job: -1})
+		<-p.handled
+	}
+}
+
+// terminatePools is what the end of the main code does to pools left
+// running, as Python's finalizers do: terminate them.
+func (rt *Runtime) terminatePools() {
+	rt.mu.Lock()
+	ps := rt.pools
+	rt.pools = nil
+	rt.mu.Unlock()
+	for _, p := range ps {
+		p.mu.Lock()
+		running := p.state != poolTerminate
+		p.mu.Unlock()
+		select {
+		case <-p.handled:
+			continue // joined
+		default:
+		}
+		if running {
+			p.terminate(false)
+		}
+	}
+}
+
+// String names the pool as Python's repr does.
+func (p *Pool) String() string {
+	state := [...]string{"RUN", "CLOSE", "TERMINATE"}[p.state]
+	return "<multiprocessing.pool.Pool state=" + state + " pool_size=" + strconv.Itoa(p.n) + ">"
+}
