@@ -170,6 +170,9 @@ func (rt *Runtime) Report(err error) {
 		typ = pe.Type
 	}
 	msg := fmt.Sprintf("Process %s: %v", rt.name, err)
+	if rt.identity == "" { // the main script: Python prints a bare traceback
+		msg = fmt.Sprintf("Traceback (most recent call last): %v", err)
+	}
 	if rt.trace != nil {
 		rt.emitErr(KindStdout, "stderr", msg, typ)
 	} else {

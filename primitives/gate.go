@@ -74,13 +74,20 @@ type IntentVal struct {
 // releases it. Without a gate, or once the session is stopping, it returns
 // at once.
 func (rt *Runtime) await(op, obj string, v IntentVal) {
+	if rt.stop != nil {
+		// A stopped main script takes no further step, whatever woke it;
+		// only the end of the main code (Finish) still runs, to reap.
+		select {
+		case <-rt.stop:
+			if !rt.finishing.Load() {
+				panic(ErrStopped)
+			}
+			return
+		default:
+		}
+	}
 	if rt.gate == nil || rt.slot == 0 || rt.trace == nil {
 		return
-	}
-	select {
-	case <-rt.stop:
-		return
-	default:
 	}
 	w := rt.gate.word(rt.slot)
 	t := atomic.LoadUint32(w)

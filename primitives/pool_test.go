@@ -114,8 +114,13 @@ func TestPoolErrorsReachGetAndErrorCallback(t *testing.T) {
 	var errs []string
 	var cbPid int
 	r, err := ApplyAsync(p, poolFail, 3, Callbacks[int]{
-		Callback:      func(rt *Runtime, v int) { t.Error("callback called for a task that raised") },
-		ErrorCallback: func(rt *Runtime, err error) { mu.Lock(); errs = append(errs, err.Error()); cbPid = rt.Pid(); mu.Unlock() },
+		Callback: func(rt *Runtime, v int) { t.Error("callback called for a task that raised") },
+		ErrorCallback: func(rt *Runtime, err error) {
+			mu.Lock()
+			errs = append(errs, err.Error())
+			cbPid = rt.Pid()
+			mu.Unlock()
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -321,6 +321,7 @@ func (rt *Runtime) ActiveChildren() []*Process {
 // queue this process put to has flushed its items to the pipe (unless
 // cancel_join_thread was called).
 func (rt *Runtime) Finish() {
+	rt.finishing.Store(true)
 	defer rt.joinFeeders()
 	rt.Line(0)
 	rt.shutdownManagers()

@@ -29,6 +29,8 @@ type Runtime struct {
 	slot     int             // this process's slot in the gate
 	stop     <-chan struct{} // closed when the session stops; nil in children
 	line     atomic.Int32
+	// finishing is set once the main code has ended and Finish reaps.
+	finishing atomic.Bool
 
 	mu       sync.Mutex
 	children []*Process

@@ -106,6 +106,10 @@ type gateCtl struct {
 	pending  map[int]*Intent
 	inflight map[int]bool
 	arrivals int64
+	// halted is set when the session stops: from then on nothing is
+	// released, so that no process takes a step after the watchdog's
+	// report or the user's stop.
+	halted bool
 }
 
 func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl {
@@ -211,6 +215,9 @@ func (c *gateCtl) list() []Intent {
 }
 
 func (c *gateCtl) release(in *Intent) {
+	if c.halted {
+		return
+	}
 	delete(c.pending, in.Pid)
 	c.inflight[in.Pid] = true
 	c.gate.Release(in.slot, in.ticket)
@@ -219,7 +226,13 @@ func (c *gateCtl) release(in *Intent) {
 // ErrBusy is returned while a released operation is still running.
 var ErrBusy = errors.New("a process is still carrying out its last step")
 
+// errHalted is returned by a release once the session has stopped.
+var errHalted = errors.New("the demo has stopped")
+
 func (c *gateCtl) releasePid(pid int, st *State) error {
+	if c.halted {
+		return errHalted
+	}
 	if !c.quiet() {
 		return ErrBusy
 	}
@@ -236,6 +249,9 @@ func (c *gateCtl) releasePid(pid int, st *State) error {
 }
 
 func (c *gateCtl) releaseOldest(st *State) error {
+	if c.halted {
+		return errHalted
+	}
 	if !c.quiet() {
 		return ErrBusy
 	}

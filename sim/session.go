@@ -130,6 +130,9 @@ func (s *Session) Stop() {
 	s.stopOnce.Do(func() {
 		s.mu.Lock()
 		s.stopped = true
+		if s.gate != nil {
+			s.gate.halted = true
+		}
 		s.mu.Unlock()
 		close(s.stop)
 		go s.terminateAll()

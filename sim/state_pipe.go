@@ -183,13 +183,13 @@ func (s *State) holders(end *PipeEnd) string {
 func (s *State) recvBlocked(name string) string {
 	pp, i := s.FindEnd(name)
 	if pp == nil {
-		return name + ", nothing sent yet"
+		return name + ", nothing has arrived"
 	}
 	other := pp.Ends[1-i]
 	if len(other.Sent) > 0 || len(other.Holders) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s, nothing sent; %s is still open in %s", name, other.Name, s.holders(other))
+	return fmt.Sprintf("%s, nothing has arrived; %s is still open in %s", name, other.Name, s.holders(other))
 }
 
 // recvWaitsFor says what a process blocked in recv on end waits for, and

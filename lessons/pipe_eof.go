@@ -1,0 +1,165 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var pipeEOFListing = NewListing(`
+import time
+from multiprocessing import Process, Pipe, set_start_method
+
+def writer(conn):
+    for i in range(MESSAGES):
+        conn.send(f'message {i}')                       #@send
+        time.sleep(0.5)                                 #@pause
+    conn.close()       # the writer's copy of the write end   #@wclose
+    print('writer: closed my end')                      #@wclosed
+
+def reader(conn):
+    while True:
+        try:
+            msg = conn.recv()                           #@recv
+        except EOFError:
+            print('EOF: every writer closed')           #@eof
+            break
+        print('reader got', msg)                        #@got
+
+if __name__ == '__main__':
+    # With spawn, a child gets only the ends passed in its args: the
+    # reader has no copy of writer_conn. (With fork, the default on
+    # Linux before Python 3.14, it would inherit main's copy, and
+    # would never see EOF unless it closed that copy too.)
+    set_start_method('spawn')
+    reader_conn, writer_conn = Pipe(duplex=False)       #@pipe
+    w = Process(target=writer, args=(writer_conn,), name='writer')
+    r = Process(target=reader, args=(reader_conn,), name='reader')
+    w.start()                                           #@wstart
+    r.start()                                           #@rstart
+    # main still holds a copy of each end: close what main does not use.
+    reader_conn.close()                                 #@rclose
+    if not FORGET_CLOSE:
+        # recv() raises EOFError only once every copy of the write end,
+        # in every process, is closed: main's copy too.
+        writer_conn.close()                             #@close
+    w.join()                                            #@wjoin
+    r.join()                                            #@rjoin
+    print('reader and writer are done')                 #@done
+`)
+
+// PipeEOF is lesson 9's classic pipe hang: recv() raises EOFError only once
+// every copy of the other end, in every process, is closed. The writer
+// closes its end after its messages and the main script closes its own
+// copies, so the reader sees EOF and ends. With forget_close=on main keeps
+// its copy of writer_conn open: the reader waits in recv() for ever, main
+// waits in join(), and the watchdog stops the demo.
+var PipeEOF = register(&Scenario{
+	ID:      "pipe-eof",
+	Lesson:  9,
+	Summary: "recv() raises EOFError only after every copy of the write end is closed; forget_close=on hangs",
+	Listing: pipeEOFListing,
+	Variants: []Variant{
+		{Key: "forget_close", Default: "off", Values: []string{"off", "on"}, Help: "main forgets to close its copy of writer_conn: the reader never sees EOF"},
+		{Key: "messages", Default: "3", Min: 1, Max: 20, Help: "how many messages the writer sends before it closes its end"},
+	},
+	Budget: 8 * time.Second,
+	Hangs:  func(v Vars) bool { return v.On("forget_close") },
+	Main:   pipeEOFMain,
+})
+
+type pipeWriterArgs struct {
+	Messages int
+	Conn     *primitives.Conn
+}
+
+type pipeReaderArgs struct {
+	Conn *primitives.Conn
+}
+
+// pipeEOFPause is the writer's pause after each message, in listing seconds.
+const pipeEOFPause = 0.5
+
+var (
+	pipeEOFWriter = primitives.Register("pipe-eof.writer", func(rt *primitives.Runtime, a pipeWriterArgs) error {
+		at := pipeEOFListing.At
+		for i := range a.Messages {
+			rt.Line(at("send"))
+			if err := a.Conn.Send(fmt.Sprintf("message %d", i)); err != nil {
+				return err
+			}
+			rt.Line(at("pause"))
+			rt.Sleep(pipeEOFPause)
+		}
+		rt.Line(at("wclose"))
+		if err := a.Conn.Close(); err != nil {
+			return err
+		}
+		rt.Line(at("wclosed"))
+		rt.Print("writer: closed my end")
+		return nil
+	})
+	pipeEOFReader = primitives.Register("pipe-eof.reader", func(rt *primitives.Runtime, a pipeReaderArgs) error {
+		at := pipeEOFListing.At
+		for {
+			var msg string
+			rt.Line(at("recv"))
+			if err := a.Conn.Recv(&msg); isEOFError(err) {
+				rt.Line(at("eof"))
+				rt.Print("EOF: every writer closed")
+				return nil
+			} else if err != nil {
+				return err
+			}
+			rt.Line(at("got"))
+			rt.Print("reader got", msg)
+		}
+	})
+)
+
+// isEOFError reports whether err is Python's EOFError, what recv raises
+// once every copy of the other end is closed.
+func isEOFError(err error) bool {
+	var pe *primitives.Error
+	return errors.As(err, &pe) && pe.Type == "EOFError"
+}
+
+func pipeEOFMain(rt *primitives.Runtime, v Vars) error {
+	at := pipeEOFListing.At
+	rt.Line(at("pipe"))
+	readerConn, writerConn, err := rt.NewPipe("reader_conn, writer_conn", false)
+	if err != nil {
+		return err
+	}
+	w := primitives.NewProcess(rt, pipeEOFWriter, pipeWriterArgs{Messages: v.Int("messages"), Conn: writerConn})
+	w.Name = "writer"
+	r := primitives.NewProcess(rt, pipeEOFReader, pipeReaderArgs{Conn: readerConn})
+	r.Name = "reader"
+	rt.Line(at("wstart"))
+	if err := w.Start(); err != nil {
+		return err
+	}
+	rt.Line(at("rstart"))
+	if err := r.Start(); err != nil {
+		return err
+	}
+	rt.Line(at("rclose"))
+	if err := readerConn.Close(); err != nil {
+		return err
+	}
+	if !v.On("forget_close") {
+		rt.Line(at("close"))
+		if err := writerConn.Close(); err != nil {
+			return err
+		}
+	}
+	rt.Line(at("wjoin"))
+	w.Join()
+	rt.Line(at("rjoin"))
+	r.Join()
+	rt.Line(at("done"))
+	rt.Print("reader and writer are done")
+	return nil
+}
