@@ -175,10 +175,10 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 			v, err := runTask(rt, t.Func, arg)
 			if err != nil {
 				res.Err = asPyErr(err)
-				rt.emitErr(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Msg: res.Err.Msg}, res.Err.Type)
+				rt.emitErr(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Func: t.Func, Msg: res.Err.Msg}, res.Err.Type)
 				break
 			}
-			rt.Emit(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Result: v})
+			rt.Emit(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Func: t.Func, Result: v})
 			res.Vals = append(res.Vals, v)
 		}
 		if err := a.Results.Put(res); err != nil {

@@ -130,12 +130,15 @@ func Describe(r primitives.Record) string {
 		s = pollText(r)
 	case kindManagerCall, kindManagerNew, kindManagerServe, kindManagerBlock:
 		s = describeManager(r)
+	case kindPoolNew, kindPoolWorker, kindPoolSubmit, kindPoolTaskStart, kindPoolTaskDone,
+		kindPoolCallback, kindPoolGet, kindPoolClose, kindPoolJoin, kindPoolTerminate:
+		s = describePool(r)
 	case kindQueueClose:
 		s = r.Obj + ".close()  # no more puts from this process"
 	default:
 		s = r.Kind + " " + r.Obj + " " + v
 	}
-	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF {
+	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF && !strings.HasPrefix(r.Kind, "pool.") {
 		s += " → " + r.Err
 	}
 	return s

@@ -54,6 +54,7 @@ type Intent struct {
 	initial   int    // a semaphore's initial value, for one not yet seen
 	reentrant bool   // an RLock: its holder may take it again
 	method    string // a proxy call's method
+	job       int    // a pool job (get)
 }
 
 // Describe says the pending operation in Python terms.
@@ -86,6 +87,12 @@ func (in Intent) Describe() string {
 		return in.Obj + ".recv()"
 	case kindManagerCall:
 		return in.Obj + "." + in.method + "(...)"
+	case kindPoolTaskStart:
+		return "take a task from " + in.Obj
+	case kindPoolSubmit:
+		return in.Obj + ": submit work"
+	case kindPoolGet:
+		return fmt.Sprintf("result.get()  # job %d", in.job)
 	}
 	return strings.TrimSuffix(Describe(r), " None")
 }
@@ -128,7 +135,7 @@ func (c *gateCtl) arrive(w primitives.Wire) {
 	c.arrivals++
 	c.pending[w.Pid] = &Intent{
 		Pid: w.Pid, Proc: w.Proc, Op: v.Op, Obj: w.Obj, Line: w.Line, Arrived: c.arrivals,
-		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant, method: v.Method,
+		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant, method: v.Method, job: v.Job,
 	}
 	delete(c.inflight, w.Pid)
 }
@@ -187,6 +194,10 @@ func (c *gateCtl) judge(st *State) {
 		case kindQueueJoin:
 			if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
 				in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
+			}
+		case kindPoolTaskStart, kindPoolGet, kindPoolJoin:
+			if why := st.poolBlocked(in.Op, in.Obj, in.job); why != "" {
+				in.CanProceed, in.Blocked = false, why
 			}
 		case kindManagerCall:
 			if why := st.managedBlocked(in.Obj, in.method, in.Pid); why != "" {

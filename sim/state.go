@@ -84,6 +84,8 @@ type State struct {
 	Pipes []*PipeState
 	// Managers are manager server processes and the objects they hold.
 	Managers []*ManagerState
+	// Pools are process pools: workers, queued work and jobs.
+	Pools []*PoolState
 	// Delivered is the latest message received, from a queue or a pipe.
 	Delivered *Delivery
 	// Watchdog is the watchdog's report, empty unless it stopped the demo.
@@ -299,6 +301,9 @@ func (s *State) Apply(e primitives.Record) {
 		s.applyPipe(p, e)
 	case kindManagerNew, kindManagerServe, kindManagerBlock:
 		s.applyManager(p, e)
+	case kindPoolNew, kindPoolWorker, kindPoolSubmit, kindPoolTaskStart, kindPoolTaskDone,
+		kindPoolCallback, kindPoolGet, kindPoolClose, kindPoolJoin, kindPoolTerminate:
+		s.applyPool(p, e)
 	}
 }
 
@@ -336,6 +341,7 @@ func (s *State) exit(p *Proc, e primitives.Record) {
 		q.Getters = remove(q.Getters, p.Pid)
 	}
 	s.pipeExit(p.Pid)
+	s.poolExit(p.Pid)
 	for _, q := range s.Procs {
 		if q.Status == Blocked && q.On == "join "+p.Name {
 			q.Status, q.On, q.Forever = Running, "", false
