@@ -140,6 +140,9 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 			j.Failed = e.Err
 		} else {
 			j.Done++
+			if j.Items == 1 {
+				j.Value = v.Result
+			}
 		}
 	case kindPoolCallback:
 		if j := p.job(v.Job); j != nil {

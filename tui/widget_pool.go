@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/proctour/proctour/sim"
+)
+
+var _ = registerWidget(70, poolWidget)
+
+// poolWidget draws each pool in three lines: its size, the chunks of work
+// queued and its state; each worker, idle or running an item; the jobs,
+// done or not, and their results.
+//
+//	pool       Pool(3) · 2 chunks queued
+//	           SpawnPoolWorker-1 ▶ square(3) · SpawnPoolWorker-2 idle
+//	           jobs #1 ✓ 9 · #2 4/10 · #3 ✗ ZeroDivisionError
+func poolWidget(st *sim.State, s styles, width int) []string {
+	var out []string
+	for _, p := range st.Pools {
+		head := fmt.Sprintf("Pool(%d)", p.Processes)
+		if p.MaxTasks > 0 {
+			head = fmt.Sprintf("Pool(%d, maxtasksperchild=%d)", p.Processes, p.MaxTasks)
+		}
+		line := resourceName(s, p.Name) + s.Text.Render(head)
+		line += s.Dim.Render(fmt.Sprintf(" · %d %s queued", p.Queued, plural(p.Queued, "chunk", "chunks")))
+		switch {
+		case p.Terminated:
+			line += s.Failed.Render(" · terminated")
+		case p.Closed:
+			line += s.Dim.Render(" · closed")
+		}
+		out = append(out, cut(line, width))
+
+		pad := resourceName(s, "")
+		var ws []string
+		for _, pid := range p.Workers {
+			w := st.Proc(pid)
+			name := st.Name(pid)
+			switch it := p.Running[pid]; {
+			case w != nil && w.Status == sim.Exited:
+				ws = append(ws, s.Exited.Render(name+" ✓ exited"))
+			case it != nil:
+				ws = append(ws, s.Running.Render(name+" ▶ ")+s.Held.Render(taskText(it)))
+			default:
+				ws = append(ws, s.Dim.Render(name+" idle"))
+			}
+		}
+		if len(ws) == 0 {
+			ws = append(ws, s.Dim.Render("workers starting"))
+		}
+		out = append(out, cut(pad+joinFit(ws, " · ", width-lipgloss.Width(pad)), width))
+
+		var js []string
+		for _, j := range p.Jobs {
+			id := "#" + strconv.Itoa(j.ID) + " "
+			switch {
+			case j.Failed != "":
+				js = append(js, s.Failed.Render(id+"✗ "+j.Failed))
+			case j.Ready() && j.Items == 1:
+				js = append(js, s.OK.Render(id+"✓ ")+cut(sim.PyValue(j.Value), 16))
+			case j.Ready():
+				js = append(js, s.OK.Render(id+fmt.Sprintf("✓ %d items", j.Items)))
+			default:
+				js = append(js, s.Pending.Render(id+fmt.Sprintf("%d/%d", j.Done, j.Items)))
+			}
+		}
+		if len(js) > 0 {
+			out = append(out, cut(pad+s.Dim.Render("jobs ")+joinFit(js, " · ", width-lipgloss.Width(pad)-5), width))
+		}
+	}
+	return out
+}
+
+// taskText is an item as the listing calls it: square(3).
+func taskText(it *sim.PoolItem) string {
+	name := it.Func
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		name = name[i+1:]
+	}
+	return cut(name+"("+sim.PyValue(it.Args)+")", 24)
+}
+
+// joinFit joins parts with sep as far as they fit in width, then says how
+// many are left: "a · b … +3".
+func joinFit(parts []string, sep string, width int) string {
+	var b strings.Builder
+	for i, p := range parts {
+		more := ""
+		if rest := len(parts) - i - 1; rest > 0 {
+			more = " … +" + strconv.Itoa(rest)
+		}
+		add := p
+		if i > 0 {
+			add = sep + p
+		}
+		if i > 0 && lipgloss.Width(b.String()+add+more) > width {
+			b.WriteString(" … +" + strconv.Itoa(len(parts)-i))
+			break
+		}
+		b.WriteString(add)
+	}
+	return b.String()
+}

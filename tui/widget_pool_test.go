@@ -1,0 +1,36 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/proctour/proctour/sim"
+)
+
+func TestPoolWidget(t *testing.T) {
+	st := sim.Fold(timeline(
+		[5]string{"1", "MainProcess", "proc.start", "", `"pool"`},
+		[5]string{"1", "MainProcess", "pool.new", "pool", `{"processes": 2, "maxtasksperchild": 0}`},
+		[5]string{"2", "SpawnPoolWorker-1", "proc.start", "", `"pool.worker"`},
+		[5]string{"3", "SpawnPoolWorker-2", "proc.start", "", `"pool.worker"`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.worker", "pool", `null`},
+		[5]string{"3", "SpawnPoolWorker-2", "pool.worker", "pool", `null`},
+		[5]string{"1", "MainProcess", "pool.submit", "pool", `{"job": 1, "func": "pool.square", "args": 3, "items": 1, "chunks": 1, "how": "apply_async"}`},
+		[5]string{"1", "MainProcess", "pool.submit", "pool", `{"job": 2, "func": "pool.square", "items": 10, "chunks": 3, "how": "map_async"}`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.task_start", "pool", `{"job": 1, "i": 0, "func": "pool.square", "args": 3, "take": true}`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.task_done", "pool", `{"job": 1, "i": 0, "func": "pool.square", "result": 9}`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.task_start", "pool", `{"job": 2, "i": 0, "func": "pool.square", "args": 0, "take": true}`},
+	))
+	if len(st.Violations) > 0 {
+		t.Fatal(st.Violations)
+	}
+	got := ansi.Strip(strings.Join(poolWidget(st, newStyles(true, true), 100), "\n"))
+	want := "pool       Pool(2) · 2 chunks queued\n" +
+		"           SpawnPoolWorker-1 ▶ square(0) · SpawnPoolWorker-2 idle\n" +
+		"           jobs #1 ✓ 9 · #2 0/10"
+	if got != want {
+		t.Errorf("pool widget:\n%s\nwant\n%s", got, want)
+	}
+}
