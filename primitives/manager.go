@@ -53,7 +53,7 @@ type Manager struct {
 }
 
 type managerArgs struct {
-	Listener passedFile
+	Listener File
 	Key      string
 }
 
@@ -63,8 +63,8 @@ var managerServer = Register("manager.server", func(rt *Runtime, a managerArgs) 
 	if err != nil {
 		return err
 	}
-	l, err := net.FileListener(a.Listener.f)
-	a.Listener.f.Close()
+	l, err := net.FileListener(a.Listener.File)
+	a.Listener.Close()
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (rt *Runtime) NewManager() (*Manager, error) {
 	defer f.Close()
 	m.authkey = make([]byte, 32)
 	rand.Read(m.authkey)
-	m.proc = NewProcess(rt, managerServer, managerArgs{Listener: passedFile{f}, Key: hex.EncodeToString(m.authkey)})
+	m.proc = NewProcess(rt, managerServer, managerArgs{Listener: File{f}, Key: hex.EncodeToString(m.authkey)})
 	m.proc.Name = "SyncManager-" + m.proc.identity
 	if err := m.proc.Start(); err != nil {
 		return fail(err)
@@ -214,26 +214,6 @@ func (m *Manager) Lock(name string) (*Proxy, error) { return m.create(MLock, nam
 // Queue is manager.Queue(maxsize).
 func (m *Manager) Queue(name string, maxsize int) (*Proxy, error) {
 	return m.create(MQueue, name, maxsize)
-}
-
-// passedFile is a descriptor passed to a child in its arguments.
-type passedFile struct{ f *os.File }
-
-func (p passedFile) MarshalJSON() ([]byte, error) {
-	fd, err := passFile(p.f)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(fd)
-}
-
-func (p *passedFile) UnmarshalJSON(b []byte) error {
-	var fd int
-	if err := json.Unmarshal(b, &fd); err != nil {
-		return err
-	}
-	p.f = os.NewFile(uintptr(fd), "passed")
-	return nil
 }
 
 // mgrRequest is one call on the wire. Obj "" is the manager itself

@@ -111,7 +111,6 @@ type Pool struct {
 	name    string
 	n       int
 	opts    PoolOptions
-	init    json.RawMessage
 	tasks   *Queue
 	results *Queue
 
@@ -146,8 +145,27 @@ type workerArgs struct {
 	Pool           string
 	Tasks, Results *Queue
 	Init           string
-	InitArgs       json.RawMessage
+	InitArgs       initArgs
 	MaxTasks       int
+}
+
+// initArgs are the initializer's arguments: encoded as each worker starts,
+// so that they may hold descriptors (a File) for the worker to inherit.
+type initArgs struct {
+	v   any
+	raw json.RawMessage
+}
+
+func (a initArgs) MarshalJSON() ([]byte, error) {
+	if a.raw != nil {
+		return a.raw, nil
+	}
+	return json.Marshal(a.v)
+}
+
+func (a *initArgs) UnmarshalJSON(b []byte) error {
+	a.raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // poolWorker is a worker's target: take a chunk, run its items, put the
@@ -155,7 +173,7 @@ type workerArgs struct {
 var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 	rt.Emit(KindPoolWorker, a.Pool, nil)
 	if a.Init != "" {
-		if _, err := runTask(rt, a.Init, a.InitArgs); err != nil {
+		if _, err := runTask(rt, a.Init, a.InitArgs.raw); err != nil {
 			return err
 		}
 	}
@@ -209,6 +227,12 @@ func asPyErr(err error) *Error {
 // NewPool is Pool(processes, initializer, initargs, maxtasksperchild): it
 // starts the workers and the result handler. name labels its events.
 func (rt *Runtime) NewPool(name string, o PoolOptions) (*Pool, error) {
+	return rt.newPool(name, o, "Pool")
+}
+
+// newPool makes a Pool, or the pool of a ProcessPoolExecutor (ctor says
+// which, for the events).
+func (rt *Runtime) newPool(name string, o PoolOptions, ctor string) (*Pool, error) {
 	if o.Processes < 0 {
 		return nil, pyErr("ValueError", "Number of processes must be at least 1")
 	}
@@ -220,13 +244,6 @@ func (rt *Runtime) NewPool(name string, o PoolOptions) (*Pool, error) {
 	}
 	p := &Pool{rt: rt, name: name, n: o.Processes, opts: o, jobs: map[int]*job{},
 		gone: make(chan struct{}), handled: make(chan struct{})}
-	if o.InitArgs != nil {
-		b, err := json.Marshal(o.InitArgs)
-		if err != nil {
-			return nil, pyErr("TypeError", "initargs: %v", err)
-		}
-		p.init = b
-	}
 	q := rt.quiet()
 	var err error
 	if p.tasks, err = q.NewQueue(name+".tasks", 0); err != nil {
@@ -235,7 +252,7 @@ func (rt *Runtime) NewPool(name string, o PoolOptions) (*Pool, error) {
 	if p.results, err = q.NewQueue(name+".results", 0); err != nil {
 		return nil, err
 	}
-	rt.Emit(KindPoolNew, name, map[string]int{"processes": p.n, "maxtasksperchild": o.MaxTasksPerChild})
+	rt.Emit(KindPoolNew, name, map[string]any{"processes": p.n, "maxtasksperchild": o.MaxTasksPerChild, "ctor": ctor})
 	for range p.n {
 		if err := p.startWorker(false); err != nil {
 			p.Terminate()
@@ -268,7 +285,7 @@ func (p *Pool) startWorker(replacement bool) error {
 		init = p.opts.Initializer.Name()
 	}
 	w := NewProcess(p.rt, poolWorker, workerArgs{Pool: p.name, Tasks: p.tasks, Results: p.results,
-		Init: init, InitArgs: p.init, MaxTasks: p.opts.MaxTasksPerChild})
+		Init: init, InitArgs: initArgs{v: p.opts.InitArgs}, MaxTasks: p.opts.MaxTasksPerChild})
 	w.Name = "SpawnPoolWorker-" + w.identity
 	w.Daemon = true
 	w.ungated = replacement
@@ -383,6 +400,8 @@ type job struct {
 	cbName  string
 	errName string
 	done    chan struct{}
+	hookMu  sync.Mutex
+	hooks   []doneHook
 }
 
 func (j *job) deliver(res poolResult) {
@@ -413,8 +432,17 @@ func (j *job) isDone() bool {
 // finish runs the callback (or the error callback) in this process, as
 // Python's result handler thread does, then marks the job ready.
 func (j *job) finish() {
-	defer close(j.done)
 	rt := j.pool.rt.ungated()
+	defer func() {
+		j.hookMu.Lock()
+		hooks := j.hooks
+		j.hooks = nil
+		close(j.done)
+		j.hookMu.Unlock()
+		for _, h := range hooks { // a future's done callbacks: after it is done
+			j.runHook(rt, h)
+		}
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			if r == ErrStopped {
@@ -434,10 +462,48 @@ func (j *job) finish() {
 	}
 }
 
+// doneHook is a callback run once the job is done (a future's
+// add_done_callback).
+type doneHook struct {
+	name string
+	fn   func(rt *Runtime)
+}
+
+// onDone runs h once the job is done: at once, in the caller, if it is
+// already; otherwise in the result handler, after the job is marked done.
+func (j *job) onDone(rt *Runtime, h doneHook) {
+	j.hookMu.Lock()
+	if !j.isDone() {
+		j.hooks = append(j.hooks, h)
+		j.hookMu.Unlock()
+		return
+	}
+	j.hookMu.Unlock()
+	j.runHook(rt, h)
+}
+
+func (j *job) runHook(rt *Runtime, h doneHook) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == ErrStopped {
+				panic(r)
+			}
+			rt.Report(fmt.Errorf("exception calling callback for future: %v", r))
+		}
+	}()
+	var v any = j.value()
+	if j.err != nil {
+		v = errText(j.err)
+	}
+	rt.Emit(KindPoolCallback, j.pool.name, cbVal{Job: j.id, Callback: h.name, Value: v, How: "future"})
+	h.fn(rt)
+}
+
 type cbVal struct {
 	Job      int    `json:"job"`
 	Callback string `json:"callback"`
 	Value    any    `json:"value"`
+	How      string `json:"how,omitempty"` // "future": a done callback, given the future
 }
 
 func errText(e *Error) string {

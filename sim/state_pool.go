@@ -65,6 +65,7 @@ func (j *PoolJob) Ready() bool { return j.Done >= j.Items || j.Failed != "" }
 
 type poolVal struct {
 	Processes int             `json:"processes"`
+	Ctor      string          `json:"ctor"`
 	MaxTasks  int             `json:"maxtasksperchild"`
 	Job       int             `json:"job"`
 	I         int             `json:"i"`
@@ -203,6 +204,9 @@ func describePool(r primitives.Record) string {
 	}
 	switch r.Kind {
 	case kindPoolNew:
+		if v.Ctor == "ProcessPoolExecutor" {
+			return fmt.Sprintf("%s = ProcessPoolExecutor(max_workers=%d)", r.Obj, v.Processes)
+		}
 		args := strconv.Itoa(v.Processes)
 		if v.MaxTasks > 0 {
 			args = "processes=" + args + ", maxtasksperchild=" + strconv.Itoa(v.MaxTasks)
@@ -214,6 +218,8 @@ func describePool(r primitives.Record) string {
 		switch v.How {
 		case "apply_async":
 			return fmt.Sprintf("%s.apply_async(%s, (%s,))  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
+		case "submit":
+			return fmt.Sprintf("%s.submit(%s, %s)  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
 		default:
 			return fmt.Sprintf("%s.%s(%s, <%d items>)  # job %d, %d %s", r.Obj, v.How, v.Func, v.Items, v.Job, v.Chunks, plural(v.Chunks, "chunk", "chunks"))
 		}
@@ -225,6 +231,9 @@ func describePool(r primitives.Record) string {
 		}
 		return fmt.Sprintf("%s → %s  # job %d, item %d", v.Func, valText(v.Result), v.Job, v.I)
 	case kindPoolCallback:
+		if v.How == "future" {
+			return fmt.Sprintf("%s(future)  # done callback of job %d → %s, in the main process", v.Callback, v.Job, valText(v.Value))
+		}
 		return fmt.Sprintf("%s(%s)  # callback of job %d, in the main process", v.Callback, valText(v.Value), v.Job)
 	case kindPoolGet:
 		if r.Err != "" {

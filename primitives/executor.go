@@ -1,0 +1,110 @@
+package primitives
+
+import (
+	"encoding/json"
+)
+
+// Executor is concurrent.futures.ProcessPoolExecutor, built on a Pool:
+// Submit returns a Future, Map keeps the items' order, Shutdown ends it.
+// Its events are the pool's, with the executor's name.
+type Executor struct {
+	pool *Pool
+}
+
+// NewExecutor is ProcessPoolExecutor(max_workers); 0 means the number of
+// CPUs.
+func (rt *Runtime) NewExecutor(name string, maxWorkers int) (*Executor, error) {
+	p, err := rt.newPool(name, PoolOptions{Processes: maxWorkers}, "ProcessPoolExecutor")
+	if err != nil {
+		return nil, err
+	}
+	return &Executor{pool: p}, nil
+}
+
+// Pool is the pool underneath.
+func (e *Executor) Pool() *Pool { return e.pool }
+
+// Future is a submitted call's future.
+type Future[R any] struct {
+	r *AsyncResult[R]
+}
+
+// Submit is executor.submit(fn, arg).
+func Submit[A, R any](e *Executor, t Task[A, R], arg A) (*Future[R], error) {
+	b, err := json.Marshal(arg)
+	if err != nil {
+		return nil, pyErr("TypeError", "cannot send %T to a worker: %v", arg, err)
+	}
+	r, err := submit(e.pool, t.name, []json.RawMessage{b}, 1, true, Callbacks[R]{}, "submit")
+	if pe, ok := err.(*Error); ok && pe.Msg == "Pool not running" {
+		return nil, pyErr("RuntimeError", "cannot schedule new futures after shutdown")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Future[R]{r: r}, nil
+}
+
+// Job is the future's job number in events.
+func (f *Future[R]) Job() int { return f.r.j.id }
+
+// Done is done(): whether the call has finished (or failed).
+func (f *Future[R]) Done() bool { return f.r.Ready() }
+
+// Result is result(): it waits and returns the value or the exception.
+func (f *Future[R]) Result() (R, error) { return f.r.GetTimeout(-1) }
+
+// ResultTimeout is result(timeout) in listing seconds; not done by then is
+// Python's TimeoutError.
+func (f *Future[R]) ResultTimeout(seconds float64) (R, error) {
+	v, err := f.r.GetTimeout(seconds)
+	if pe, ok := err.(*Error); ok && pe.Type == "multiprocessing.TimeoutError" {
+		pe.Type = "TimeoutError"
+	}
+	return v, err
+}
+
+// Exception is exception(): it waits and returns the call's exception, or
+// nil.
+func (f *Future[R]) Exception() error {
+	f.r.wait(-1)
+	if f.r.j.err != nil {
+		return f.r.j.err
+	}
+	return nil
+}
+
+// AddDoneCallback is add_done_callback(fn): fn runs once the future is done
+// — at once, here, if it already is; otherwise in this process's result
+// handler. name is what the events call it.
+func (f *Future[R]) AddDoneCallback(name string, fn func(rt *Runtime, f *Future[R])) {
+	j := f.r.j
+	j.onDone(j.pool.rt, doneHook{name: name, fn: func(rt *Runtime) { fn(rt, f) }})
+}
+
+// ExecutorMap is executor.map(fn, items): the results in the items' order.
+func ExecutorMap[A, R any](e *Executor, t Task[A, R], items []A) ([]R, error) {
+	raw := make([]json.RawMessage, len(items))
+	for i, it := range items {
+		b, err := json.Marshal(it)
+		if err != nil {
+			return nil, pyErr("TypeError", "cannot send %T to a worker: %v", it, err)
+		}
+		raw[i] = b
+	}
+	r, err := submit(e.pool, t.name, raw, 1, false, Callbacks[[]R]{}, "map")
+	if err != nil {
+		return nil, err
+	}
+	return r.Get()
+}
+
+// Shutdown is shutdown(wait): no more submissions; with wait, it returns
+// once every pending call is done and the workers have exited.
+func (e *Executor) Shutdown(wait bool) error {
+	e.pool.Close()
+	if !wait {
+		return nil
+	}
+	return e.pool.Join()
+}
