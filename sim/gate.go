@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/proctour/proctour/primitives"
 )
@@ -111,7 +112,7 @@ type gateCtl struct {
 	rng      *rand.Rand
 	gate     *primitives.Gate
 	pending  map[int]*Intent
-	inflight map[int]bool
+	inflight map[int]flight
 	arrivals int64
 	// halted is set when the session stops: from then on nothing is
 	// released, so that no process takes a step after the watchdog's
@@ -124,9 +125,24 @@ func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl 
 		mode: mode, auto: auto || mode == Seeded, gate: g,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		pending:  map[int]*Intent{},
-		inflight: map[int]bool{},
+		inflight: map[int]flight{},
 	}
 }
+
+// flight is a process that is not at the gate: released, or starting.
+type flight struct {
+	since time.Time
+	// sure: it will be back however long it takes (starting, sleeping),
+	// so the others wait for it.
+	sure bool
+}
+
+// awayAfter is how long a process released for any other operation may
+// take to come back to the gate before it is taken to be waiting outside
+// it — on a socket, on a file, in a computation — and the others may move
+// meanwhile. (Only operations the gate knows can block; the rest of a
+// program is not instrumented.)
+const awayAfter = 250 * time.Millisecond
 
 // arrive records an operation announced at the gate.
 func (c *gateCtl) arrive(w primitives.Wire) {
@@ -148,7 +164,7 @@ func (c *gateCtl) observe(r primitives.Record) {
 		// A manager's server is never at the gate: it serves the calls the
 		// gate releases.
 		if strText(r.Val) != managerTarget {
-			c.inflight[r.Pid] = true
+			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
 		}
 	case primitives.KindProcExit:
 		delete(c.inflight, r.Pid)
@@ -156,8 +172,17 @@ func (c *gateCtl) observe(r primitives.Record) {
 	}
 }
 
-// quiet reports whether every process is at the gate or gone.
-func (c *gateCtl) quiet() bool { return len(c.inflight) == 0 }
+// quiet reports whether every process is at the gate, gone, or away (see
+// awayAfter): the moment to release the next operation.
+func (c *gateCtl) quiet() bool {
+	now := time.Now()
+	for _, f := range c.inflight {
+		if f.sure || now.Sub(f.since) < awayAfter {
+			return false
+		}
+	}
+	return true
+}
 
 // judge decides, from the fold, whether each pending operation can proceed.
 func (c *gateCtl) judge(st *State) {
@@ -230,7 +255,7 @@ func (c *gateCtl) release(in *Intent) {
 		return
 	}
 	delete(c.pending, in.Pid)
-	c.inflight[in.Pid] = true
+	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == primitives.KindSleep}
 	c.gate.Release(in.slot, in.ticket)
 }
 
@@ -290,19 +315,20 @@ func (c *gateCtl) oldest() *Intent {
 // schedule is called after every change: when all is quiet, the automatic
 // modes release the next operation. The seeded choice looks only at what
 // is the same in every run: the candidates' names, in order.
-func (c *gateCtl) schedule(st *State) {
+func (c *gateCtl) schedule(st *State) bool {
 	if !c.quiet() || len(c.pending) == 0 {
-		return
+		return false
 	}
 	c.judge(st)
 	if !c.auto {
-		return
+		return false
 	}
 	if c.mode == Step {
 		if in := c.oldest(); in != nil {
 			c.release(in)
+			return true
 		}
-		return
+		return false
 	}
 	var cands []*Intent
 	for _, in := range c.pending {
@@ -311,16 +337,17 @@ func (c *gateCtl) schedule(st *State) {
 		}
 	}
 	if len(cands) == 0 {
-		return
+		return false
 	}
 	slices.SortFunc(cands, func(a, b *Intent) int { return strings.Compare(a.Proc, b.Proc) })
 	c.release(cands[c.rng.IntN(len(cands))])
+	return true
 }
 
 // stuck reports a deadlock at the gate: all quiet, something waiting, and
 // nothing that can proceed.
 func (c *gateCtl) stuck(st *State) bool {
-	if !c.quiet() || len(c.pending) == 0 {
+	if len(c.inflight) > 0 || len(c.pending) == 0 {
 		return false
 	}
 	c.judge(st)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/proctour/proctour/primitives"
 )
@@ -111,7 +112,8 @@ func TestStepReleasesTheOldestThatCanProceed(t *testing.T) {
 	c.pending[3] = &Intent{Pid: 3, Proc: "b", Op: primitives.KindLockAcquire, Obj: "lock", Arrived: 1}
 	c.pending[4] = &Intent{Pid: 4, Proc: "c", Op: primitives.KindSleep, Arrived: 2}
 	c.pending[2] = &Intent{Pid: 2, Proc: "a", Op: primitives.KindLockRelease, Obj: "lock", Arrived: 3}
-	if err := c.releaseOldest(st); err != nil || !c.inflight[4] {
+	err = c.releaseOldest(st)
+	if _, released := c.inflight[4]; err != nil || !released {
 		t.Fatalf("released %v (%v); want c's sleep, the oldest that can proceed", c.inflight, err)
 	}
 	if err := c.releaseOldest(st); err != ErrBusy {
@@ -207,4 +209,29 @@ func TestDescribeQueuesAndPipes(t *testing.T) {
 func withErr(r primitives.Record, err string) primitives.Record {
 	r.Err = err
 	return r
+}
+
+// A process released for an operation that has not come back to the gate
+// for awayAfter waits outside it (a socket, a file): the others may move.
+// One that starts or sleeps is waited for however long it takes.
+func TestGateWaitsForSleepersNotForTheAway(t *testing.T) {
+	c := newGateCtl(Step, 0, true, nil)
+	long := time.Now().Add(-2 * awayAfter)
+	c.inflight[1] = flight{since: time.Now()}
+	if c.quiet() {
+		t.Error("quiet while a process released a moment ago runs")
+	}
+	c.inflight[1] = flight{since: long}
+	if !c.quiet() {
+		t.Error("not quiet though the only process running has been away for long")
+	}
+	c.inflight[2] = flight{since: long, sure: true}
+	if c.quiet() {
+		t.Error("quiet while a process sleeps or starts")
+	}
+	delete(c.inflight, 2)
+	c.pending[3] = &Intent{Pid: 3, Proc: "c", Op: primitives.KindEventWait, Obj: "never"}
+	if c.stuck(&State{}) {
+		t.Error("a deadlock reported while a process is away: it may yet come back")
+	}
 }

@@ -373,6 +373,9 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 		case <-tick.C:
 		}
 		s.mu.Lock()
+		if s.gate != nil && s.gate.schedule(&s.state) { // a process has gone away (see awayAfter)
+			s.broadcast()
+		}
 		idle := time.Since(s.lastAt) >= s.opts.Idle
 		stuck := s.state.Stuck() && idle
 		who := s.state.WhoWaits()
