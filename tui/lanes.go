@@ -35,8 +35,8 @@ func pickLanes(st *sim.State, pending []sim.Intent, n int) (lanes []lane, hidden
 	if len(st.Procs) > n {
 		rank := func(p *sim.Proc) int {
 			switch {
-			case p == st.Procs[0]:
-				return 0
+			case p == st.Procs[0], p.Server && p.Status != sim.Exited:
+				return 0 // the main process, and a manager's server while it serves
 			case intents[p.Pid] != nil:
 				return 1
 			case p.Status != sim.Exited:
