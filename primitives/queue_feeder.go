@@ -74,6 +74,9 @@ const (
 func (q *Queue) drain() queueDrain {
 	p := q.p
 	if p.frames == 0 {
+		// A large frame written by the feeder may have been the last:
+		// start the buffer afresh, or off would point past its end.
+		p.buf, p.off = p.buf[:0], 0
 		return drainDone
 	}
 	lk := p.word(qWriteLock)
@@ -132,7 +135,7 @@ func (q *Queue) feed() {
 				p.buf, p.off, p.frames = p.buf[:0], 0, 0
 			}
 			if cap(p.buf) > 1<<20 {
-				p.buf = nil
+				p.buf, p.off = nil, 0
 			}
 			p.running = false
 			close(p.idle)

@@ -690,3 +690,28 @@ func reflectNew(a any) any {
 	}
 	return new(any)
 }
+
+// After a large item, written by the feeder as the buffer's last frame, the
+// next item starts a fresh buffer (a regression: the buffer's read offset
+// was left past its end, and the feeder panicked).
+func TestQueueSmallItemAfterALargeOne(t *testing.T) {
+	rt := quietMain(t)
+	in, _ := rt.NewQueue("in", 0)
+	out, _ := rt.NewQueue("out", 0)
+	sizes := []int{2 << 20, 10, 3 << 20, 20}
+	p := start(t, NewProcess(rt, qEcho, struct {
+		In, Out *Queue
+		N       int
+	}{in, out, len(sizes)}))
+	for _, n := range sizes {
+		if err := in.Put(strings.Repeat("z", n)); err != nil {
+			t.Fatal(err)
+		}
+		var l int
+		if err := out.GetTimeout(&l, 50); err != nil || l != n {
+			t.Fatalf("the child got %d bytes, %v; want %d", l, err, n)
+		}
+		in.JoinThread() // the feeder has written everything and ended
+	}
+	joinQueueProc(t, p, 10*time.Second)
+}
