@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -134,7 +133,7 @@ func (m *Manager) Process() *Process { return m.proc }
 // second call does nothing.
 func (m *Manager) Shutdown() {
 	m.once.Do(func() {
-		if c, err := dialManager(m.addr, m.authkey); err == nil {
+		if c, err := dialManager(nil, m.addr, m.authkey); err == nil {
 			// Not c.call: this runs after a stopped session too.
 			c.c.SetDeadline(time.Now().Add(time.Second))
 			b, _ := json.Marshal(mgrRequest{Method: "shutdown", Pid: m.rt.pid, Proc: m.rt.name})
@@ -143,6 +142,7 @@ func (m *Manager) Shutdown() {
 			}
 			c.close()
 		}
+		dropManagerConn(m.addr)
 		select {
 		case <-m.proc.done:
 		case <-time.After(2 * time.Second):
@@ -177,7 +177,7 @@ func (m *Manager) create(typ, name string, args ...any) (*Proxy, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, err := dialManager(m.addr, m.authkey)
+	c, err := dialManager(m.rt, m.addr, m.authkey)
 	if err != nil {
 		return nil, err
 	}
@@ -288,12 +288,20 @@ func answerChallenge(c net.Conn, key []byte) error {
 	return nil
 }
 
-// mgrConn is a client's authenticated connection to a manager.
+// mgrConn is a client's authenticated connection to a manager. After the
+// handshake its calls go through a Conn, as a pipe's messages do: the same
+// frames, the same raw socket I/O that keeps a round trip out of Go's
+// network poller, and the same waits that a stopped session interrupts.
 type mgrConn struct {
-	c net.Conn
+	mu   sync.Mutex // one call at a time
+	c    net.Conn   // until handed to conn
+	conn *Conn
 }
 
-func dialManager(addr string, key []byte) (*mgrConn, error) {
+// dialManager connects and authenticates. With rt, the connection is
+// handed to a Conn of rt's quiet view (no events, no gate) for calls;
+// without, it stays a net.Conn (shutdown uses it with deadlines).
+func dialManager(rt *Runtime, addr string, key []byte) (*mgrConn, error) {
 	c, err := net.DialTimeout("unix", addr, 5*time.Second)
 	if err != nil {
 		return nil, osError(err)
@@ -308,16 +316,44 @@ func dialManager(addr string, key []byte) (*mgrConn, error) {
 		return nil, err
 	}
 	c.SetDeadline(time.Time{})
-	return &mgrConn{c: c}, nil
+	if rt == nil {
+		return &mgrConn{c: c}, nil
+	}
+	conn, err := connOf(rt.quiet(), c, "manager")
+	if err != nil {
+		return nil, err
+	}
+	return &mgrConn{conn: conn}, nil
 }
 
-func (c *mgrConn) close() { c.c.Close() }
+// connOf turns an authenticated socket into a Conn (and closes c).
+func connOf(rt *Runtime, c net.Conn, name string) (*Conn, error) {
+	f, err := c.(*net.UnixConn).File()
+	c.Close()
+	if err != nil {
+		return nil, osError(err)
+	}
+	setBlocking(int(f.Fd()))
+	return newConn(rt, f, name, name, true, true), nil
+}
+
+func (c *mgrConn) close() {
+	if c.conn != nil {
+		c.conn.closeQuietly()
+	} else {
+		c.c.Close()
+	}
+}
 
 // call sends a request and waits for its reply, decoding the result into
-// out (nil: dropped). In a main script it waits in slices and unwinds with
-// ErrStopped once the session stops.
+// out (nil: dropped). In a main script the wait unwinds with ErrStopped
+// once the session stops.
 func (c *mgrConn) call(rt *Runtime, req mgrRequest, out any) error {
-	raw, err := c.roundTrip(rt, req)
+	b, _ := json.Marshal(req)
+	if err := c.conn.SendBytes(b); err != nil {
+		return c.lost(err)
+	}
+	raw, err := c.conn.RecvBytes(0)
 	if err != nil {
 		return c.lost(err)
 	}
@@ -332,29 +368,6 @@ func (c *mgrConn) call(rt *Runtime, req mgrRequest, out any) error {
 		return json.Unmarshal(rep.Val, out)
 	}
 	return nil
-}
-
-func (c *mgrConn) roundTrip(rt *Runtime, req mgrRequest) (json.RawMessage, error) {
-	b, _ := json.Marshal(req)
-	if err := writeFrame(c.c, b); err != nil {
-		return nil, err
-	}
-	for {
-		if rt.stop != nil {
-			c.c.SetReadDeadline(time.Now().Add(pollSlice))
-		}
-		raw, err := readFrame(c.c, 0)
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			select {
-			case <-rt.stop:
-				panic(ErrStopped)
-			default:
-				continue
-			}
-		}
-		return raw, err
-	}
 }
 
 // lost is the error of a connection to a server that went away.

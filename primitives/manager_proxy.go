@@ -25,9 +25,6 @@ type Proxy struct {
 	id   string
 	addr string
 	key  []byte
-
-	mu   sync.Mutex
-	conn *mgrConn
 }
 
 // Name is the proxy's name in events: the listing's variable.
@@ -76,25 +73,51 @@ type callVal struct {
 }
 
 func (p *Proxy) roundTrip(req mgrRequest, out *json.RawMessage) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.conn == nil {
-		c, err := dialManager(p.addr, p.key)
-		if err != nil {
-			return err
-		}
-		p.conn = c
+	c, err := managerConn(p.rt, p.addr, p.key)
+	if err != nil {
+		return err
 	}
-	return p.conn.call(p.rt, req, out)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn == nil {
+		return c.lost(errors.New("connection closed"))
+	}
+	return c.call(p.rt, req, out)
 }
 
-// Close drops this process's connection for the proxy.
-func (p *Proxy) Close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.conn != nil {
-		p.conn.close()
-		p.conn = nil
+// A process has one connection to each manager, which all its proxies of
+// that manager share, one call at a time, as Python's proxies share their
+// thread's connection.
+var (
+	mgrConnsMu sync.Mutex
+	mgrConns   = map[string]*mgrConn{}
+)
+
+func managerConn(rt *Runtime, addr string, key []byte) (*mgrConn, error) {
+	mgrConnsMu.Lock()
+	defer mgrConnsMu.Unlock()
+	if c := mgrConns[addr]; c != nil {
+		return c, nil
+	}
+	c, err := dialManager(rt, addr, key)
+	if err != nil {
+		return nil, err
+	}
+	mgrConns[addr] = c
+	return c, nil
+}
+
+// dropManagerConn closes this process's connection to a manager.
+func dropManagerConn(addr string) {
+	mgrConnsMu.Lock()
+	c := mgrConns[addr]
+	delete(mgrConns, addr)
+	mgrConnsMu.Unlock()
+	if c != nil {
+		c.mu.Lock()
+		c.close()
+		c.conn = nil
+		c.mu.Unlock()
 	}
 }
 

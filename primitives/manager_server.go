@@ -46,8 +46,13 @@ func (s *mgrServer) serveConn(c net.Conn) {
 		return
 	}
 	c.SetDeadline(time.Time{})
+	conn, err := connOf(s.rt.quiet(), c, "manager")
+	if err != nil {
+		return
+	}
+	defer conn.closeQuietly()
 	for {
-		b, err := readFrame(c, 0)
+		b, err := conn.RecvBytes(0)
 		if err != nil {
 			return
 		}
@@ -59,7 +64,7 @@ func (s *mgrServer) serveConn(c net.Conn) {
 			rep = s.handle(req)
 		}
 		out, _ := json.Marshal(rep)
-		if writeFrame(c, out) != nil {
+		if conn.SendBytes(out) != nil {
 			return
 		}
 		if req.Method == "shutdown" && req.Obj == "" {

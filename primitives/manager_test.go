@@ -205,7 +205,7 @@ func TestManagerLockWaitsInTheServer(t *testing.T) {
 func TestManagerRefusesAWrongAuthkey(t *testing.T) {
 	rt := quietMain(t)
 	m := newManager(t, rt)
-	if _, err := dialManager(m.Address(), []byte("not the key")); err == nil {
+	if _, err := dialManager(rt, m.Address(), []byte("not the key")); err == nil {
 		t.Fatal("a client with the wrong authkey was let in")
 	} else {
 		wantPyErr(t, "wrong authkey", err, "AuthenticationError", "digest sent was rejected")
