@@ -1,9 +1,5 @@
 package primitives
 
-import (
-	"encoding/json"
-)
-
 // Executor is concurrent.futures.ProcessPoolExecutor, built on a Pool:
 // Submit returns a Future, Map keeps the items' order, Shutdown ends it.
 // Its events are the pool's, with the executor's name.
@@ -31,11 +27,11 @@ type Future[R any] struct {
 
 // Submit is executor.submit(fn, arg).
 func Submit[A, R any](e *Executor, t Task[A, R], arg A) (*Future[R], error) {
-	b, err := json.Marshal(arg)
+	chunks, raw, err := oneItem(arg)
 	if err != nil {
-		return nil, pyErr("TypeError", "cannot send %T to a worker: %v", arg, err)
+		return nil, err
 	}
-	r, err := submit(e.pool, t.name, []json.RawMessage{b}, 1, true, Callbacks[R]{}, "submit")
+	r, err := submit(e.pool, t.name, chunks, true, raw, Callbacks[R]{}, "submit")
 	if pe, ok := err.(*Error); ok && pe.Msg == "Pool not running" {
 		return nil, pyErr("RuntimeError", "cannot schedule new futures after shutdown")
 	}
@@ -84,15 +80,11 @@ func (f *Future[R]) AddDoneCallback(name string, fn func(rt *Runtime, f *Future[
 
 // ExecutorMap is executor.map(fn, items): the results in the items' order.
 func ExecutorMap[A, R any](e *Executor, t Task[A, R], items []A) ([]R, error) {
-	raw := make([]json.RawMessage, len(items))
-	for i, it := range items {
-		b, err := json.Marshal(it)
-		if err != nil {
-			return nil, pyErr("TypeError", "cannot send %T to a worker: %v", it, err)
-		}
-		raw[i] = b
+	chunks, err := chunksOf(items, 1) // executor.map's chunksize is 1
+	if err != nil {
+		return nil, err
 	}
-	r, err := submit(e.pool, t.name, raw, 1, false, Callbacks[[]R]{}, "map")
+	r, err := submit(e.pool, t.name, chunks, false, nil, Callbacks[[]R]{}, "map")
 	if err != nil {
 		return nil, err
 	}

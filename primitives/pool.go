@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -24,8 +26,17 @@ const (
 	KindPoolTerminate = "pool.terminate"
 )
 
-// taskFunc runs a registered task on encoded arguments.
-type taskFunc func(rt *Runtime, args json.RawMessage) (json.RawMessage, error)
+// taskFunc runs a registered task on a chunk of items: args is a JSON
+// array of arguments; it returns the JSON array of results, or the error of
+// the first item that raised (with the results before it). each, if set,
+// is told of every item's start and end, for the events.
+type taskFunc func(rt *Runtime, args json.RawMessage, each *itemEvents) (json.RawMessage, error)
+
+// itemEvents reports a chunk's items as they run.
+type itemEvents struct {
+	start func(k int, arg json.RawMessage)
+	done  func(k int, result json.RawMessage, err *Error)
+}
 
 var (
 	tasksMu sync.RWMutex
@@ -41,46 +52,72 @@ type Task[A, R any] struct{ name string }
 func (t Task[A, R]) Name() string { return t.name }
 
 // RegisterTask registers fn as a task; call it from a package-level
-// declaration so that every process has it.
+// declaration so that every process has it. A chunk of items is decoded
+// and its results encoded in one go each, as Python pickles a chunk.
 func RegisterTask[A, R any](name string, fn func(rt *Runtime, a A) (R, error)) Task[A, R] {
 	tasksMu.Lock()
 	defer tasksMu.Unlock()
 	if _, dup := tasks[name]; dup {
 		panic("primitives: task registered twice: " + name)
 	}
-	tasks[name] = func(rt *Runtime, raw json.RawMessage) (json.RawMessage, error) {
-		var a A
-		if len(raw) > 0 {
-			if err := json.Unmarshal(raw, &a); err != nil {
-				return nil, pyErr("TypeError", "arguments of %s: %v", name, err)
+	tasks[name] = func(rt *Runtime, raw json.RawMessage, each *itemEvents) (json.RawMessage, error) {
+		var args []A
+		if err := json.Unmarshal(raw, &args); err != nil {
+			return nil, pyErr("TypeError", "arguments of %s: %v", name, err)
+		}
+		results := make([]R, 0, len(args))
+		var failed error
+		for k, a := range args {
+			if each != nil {
+				b, _ := json.Marshal(a)
+				each.start(k, b)
 			}
+			r, err := callTask(rt, fn, a)
+			if err != nil {
+				if each != nil {
+					each.done(k, nil, asPyErr(err))
+				}
+				failed = err
+				break
+			}
+			if each != nil {
+				b, _ := json.Marshal(r)
+				each.done(k, b, nil)
+			}
+			results = append(results, r)
 		}
-		r, err := fn(rt, a)
-		if err != nil {
-			return nil, err
+		out, err := json.Marshal(results)
+		if err != nil && failed == nil {
+			failed = pyErr("TypeError", "results of %s: %v", name, err)
 		}
-		return json.Marshal(r)
+		return out, failed
 	}
 	return Task[A, R]{name: name}
 }
 
-// runTask runs a task by name, turning a panic into Python's exception.
-func runTask(rt *Runtime, name string, args json.RawMessage) (out json.RawMessage, err error) {
+// callTask calls a task's function, turning a panic into Python's
+// exception.
+func callTask[A, R any](rt *Runtime, fn func(rt *Runtime, a A) (R, error), a A) (r R, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			if x == ErrStopped {
+				panic(x)
+			}
+			err = pyErr("Exception", "%v", x)
+		}
+	}()
+	return fn(rt, a)
+}
+
+// runTask runs a registered task on a chunk of arguments.
+func runTask(rt *Runtime, name string, args json.RawMessage, each *itemEvents) (json.RawMessage, error) {
 	tasksMu.RLock()
 	fn := tasks[name]
 	tasksMu.RUnlock()
 	if fn == nil {
 		return nil, pyErr("AttributeError", "no task named %q in this binary", name)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			if r == ErrStopped {
-				panic(r)
-			}
-			err = pyErr("Exception", "%v", r)
-		}
-	}()
-	return fn(rt, args)
+	return fn(rt, args, each)
 }
 
 // PoolOptions are Pool's arguments.
@@ -127,18 +164,60 @@ type Pool struct {
 // poolTask is a chunk of a job on the task queue: items I, I+1, … of job
 // Job. A task with no Func tells a worker to exit.
 type poolTask struct {
-	Job  int               `json:"j"`
-	I    int               `json:"i"`
-	Func string            `json:"f,omitempty"`
-	Args []json.RawMessage `json:"a,omitempty"`
+	Job  int             `json:"j"`
+	I    int             `json:"i"`
+	N    int             `json:"n"`
+	Func string          `json:"f,omitempty"`
+	Args json.RawMessage `json:"a,omitempty"` // a JSON array of N arguments
 }
 
 // poolResult is a chunk's results, or its first error.
 type poolResult struct {
-	Job  int               `json:"j"`
-	I    int               `json:"i"`
-	Vals []json.RawMessage `json:"v,omitempty"`
-	Err  *Error            `json:"e,omitempty"`
+	Job  int             `json:"j"`
+	I    int             `json:"i"`
+	N    int             `json:"n"`           // results in Vals
+	Vals json.RawMessage `json:"v,omitempty"` // a JSON array
+	Err  *Error          `json:"e,omitempty"`
+}
+
+// encode writes the task by hand: Args is already JSON, and json.Marshal
+// would scan it again.
+func (t poolTask) encode() rawItem {
+	b := make([]byte, 0, len(t.Args)+len(t.Func)+48)
+	b = append(b, `{"j":`...)
+	b = strconv.AppendInt(b, int64(t.Job), 10)
+	b = append(b, `,"i":`...)
+	b = strconv.AppendInt(b, int64(t.I), 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(t.N), 10)
+	if t.Func != "" {
+		b = append(b, `,"f":`...)
+		b = strconv.AppendQuote(b, t.Func)
+		b = append(b, `,"a":`...)
+		b = append(b, t.Args...)
+	}
+	return append(b, '}')
+}
+
+// encode writes the result by hand, as poolTask.encode.
+func (r poolResult) encode() rawItem {
+	b := make([]byte, 0, len(r.Vals)+48)
+	b = append(b, `{"j":`...)
+	b = strconv.AppendInt(b, int64(r.Job), 10)
+	b = append(b, `,"i":`...)
+	b = strconv.AppendInt(b, int64(r.I), 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(r.N), 10)
+	if len(r.Vals) > 0 {
+		b = append(b, `,"v":`...)
+		b = append(b, r.Vals...)
+	}
+	if r.Err != nil {
+		e, _ := json.Marshal(r.Err)
+		b = append(b, `,"e":`...)
+		b = append(b, e...)
+	}
+	return append(b, '}')
 }
 
 type workerArgs struct {
@@ -173,33 +252,50 @@ func (a *initArgs) UnmarshalJSON(b []byte) error {
 var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 	rt.Emit(KindPoolWorker, a.Pool, nil)
 	if a.Init != "" {
-		if _, err := runTask(rt, a.Init, a.InitArgs.raw); err != nil {
+		arg := a.InitArgs.raw
+		if len(arg) == 0 {
+			arg = json.RawMessage("null")
+		}
+		if _, err := runTask(rt, a.Init, append(append(json.RawMessage("["), arg...), ']'), nil); err != nil {
 			return err
 		}
 	}
 	for done := 0; a.MaxTasks == 0 || done < a.MaxTasks; done++ {
 		rt.await(KindPoolTaskStart, a.Pool, IntentVal{})
-		var t poolTask
-		if err := a.Tasks.Get(&t); err != nil {
+		var raw rawItem
+		if err := a.Tasks.Get(&raw); err != nil {
+			return err
+		}
+		t, err := parsePoolMsg(raw)
+		if err != nil {
 			return err
 		}
 		if t.Func == "" {
 			return nil
 		}
 		res := poolResult{Job: t.Job, I: t.I}
-		for k, arg := range t.Args {
-			i := t.I + k
-			rt.Emit(KindPoolTaskStart, a.Pool, taskVal{Job: t.Job, I: i, Func: t.Func, Args: arg, Take: k == 0})
-			v, err := runTask(rt, t.Func, arg)
-			if err != nil {
-				res.Err = asPyErr(err)
-				rt.emitErr(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Func: t.Func, Msg: res.Err.Msg}, res.Err.Type)
-				break
+		var each *itemEvents
+		if rt.trace != nil {
+			each = &itemEvents{
+				start: func(k int, arg json.RawMessage) {
+					rt.Emit(KindPoolTaskStart, a.Pool, taskVal{Job: t.Job, I: t.I + k, Func: t.Func, Args: arg, Take: k == 0})
+				},
+				done: func(k int, result json.RawMessage, e *Error) {
+					if e != nil {
+						rt.emitErr(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: t.I + k, Func: t.Func, Msg: e.Msg}, e.Type)
+						return
+					}
+					rt.Emit(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: t.I + k, Func: t.Func, Result: result})
+				},
 			}
-			rt.Emit(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: i, Func: t.Func, Result: v})
-			res.Vals = append(res.Vals, v)
 		}
-		if err := a.Results.Put(res); err != nil {
+		vals, err := runTask(rt, t.Func, t.Args, each)
+		if err != nil {
+			res.Err = asPyErr(err)
+		} else {
+			res.Vals, res.N = vals, t.N
+		}
+		if err := a.Results.Put(res.encode()); err != nil {
 			return err
 		}
 	}
@@ -369,10 +465,16 @@ func (p *Pool) handleResults() {
 	defer close(p.handled)
 	defer recoverStopped()
 	for {
-		var res poolResult
-		if err := p.results.Get(&res); err != nil {
+		var raw rawItem
+		if err := p.results.Get(&raw); err != nil {
 			return
 		}
+		m, err := parsePoolMsg(raw)
+		if err != nil {
+			p.rt.Report(err)
+			return
+		}
+		res := poolResult{Job: m.Job, I: m.I, N: m.N, Vals: m.Args, Err: m.err}
 		if res.Job < 0 {
 			return
 		}
@@ -391,8 +493,8 @@ type job struct {
 	pool    *Pool
 	id      int
 	items   int
-	single  bool // apply_async: the value is the one item's result
-	vals    []json.RawMessage
+	single  bool                    // apply_async: the value is the one item's result
+	chunks  map[int]json.RawMessage // results by first item: JSON arrays
 	missing int
 	err     *Error
 	cb      func(rt *Runtime, v json.RawMessage)
@@ -413,8 +515,8 @@ func (j *job) deliver(res poolResult) {
 		j.finish()
 		return
 	}
-	copy(j.vals[res.I:], res.Vals)
-	j.missing -= len(res.Vals)
+	j.chunks[res.I] = res.Vals
+	j.missing -= res.N
 	if j.missing <= 0 {
 		j.finish()
 	}
@@ -513,13 +615,30 @@ func errText(e *Error) string {
 	return e.Type + ": " + e.Msg
 }
 
-// value is the job's result: one item's, or the list of all.
+// value is the job's result: one item's, or the list of all, spliced
+// from the chunks' arrays in order without decoding them.
 func (j *job) value() json.RawMessage {
 	if j.single {
-		return j.vals[0]
+		c := j.chunks[0]
+		return c[1 : len(c)-1]
 	}
-	b, _ := json.Marshal(j.vals)
-	return b
+	starts := make([]int, 0, len(j.chunks))
+	size := 2
+	for i, c := range j.chunks {
+		starts = append(starts, i)
+		size += len(c)
+	}
+	slices.Sort(starts)
+	b := make([]byte, 0, size)
+	b = append(b, '[')
+	for k, i := range starts {
+		c := j.chunks[i]
+		if k > 0 && len(c) > 2 {
+			b = append(b, ',')
+		}
+		b = append(b, c[1:len(c)-1]...)
+	}
+	return append(b, ']')
 }
 
 // Callbacks are apply_async's and map_async's callback and error_callback,
@@ -531,10 +650,21 @@ type Callbacks[R any] struct {
 	ErrorCallbackName string
 }
 
-// submit queues a job of items (encoded arguments) in chunks.
-func submit[R any](p *Pool, fn string, items []json.RawMessage, chunksize int, single bool, cbs Callbacks[R], how string) (*AsyncResult[R], error) {
+// chunk is a run of a job's items: their arguments as a JSON array.
+type chunk struct {
+	args json.RawMessage
+	n    int
+}
+
+// submit queues a job of items in chunks. arg is a single item's argument,
+// for the event.
+func submit[R any](p *Pool, fn string, chunks []chunk, single bool, arg json.RawMessage, cbs Callbacks[R], how string) (*AsyncResult[R], error) {
 	rt := p.rt
 	rt.awaitOp(KindPoolSubmit, p.name)
+	items := 0
+	for _, c := range chunks {
+		items += c.n
+	}
 	p.mu.Lock()
 	if p.state != poolRun {
 		p.mu.Unlock()
@@ -543,8 +673,8 @@ func submit[R any](p *Pool, fn string, items []json.RawMessage, chunksize int, s
 		return nil, e
 	}
 	p.nextJob++
-	j := &job{pool: p, id: p.nextJob, items: len(items), single: single, vals: make([]json.RawMessage, len(items)),
-		missing: len(items), done: make(chan struct{}), cbName: cbs.CallbackName, errName: cbs.ErrorCallbackName}
+	j := &job{pool: p, id: p.nextJob, items: items, single: single, chunks: map[int]json.RawMessage{},
+		missing: items, done: make(chan struct{}), cbName: cbs.CallbackName, errName: cbs.ErrorCallbackName}
 	if cbs.Callback != nil {
 		j.cb = func(rt *Runtime, raw json.RawMessage) {
 			var v R
@@ -557,22 +687,44 @@ func submit[R any](p *Pool, fn string, items []json.RawMessage, chunksize int, s
 	}
 	p.jobs[j.id] = j
 	p.mu.Unlock()
-	chunks := (len(items) + chunksize - 1) / chunksize
-	v := submitVal{Job: j.id, Func: fn, Items: len(items), Chunks: chunks, How: how}
-	if single {
-		v.Args = items[0]
+	if rt.trace != nil {
+		rt.Emit(KindPoolSubmit, p.name, submitVal{Job: j.id, Func: fn, Items: items, Chunks: len(chunks), How: how, Args: arg})
 	}
-	rt.Emit(KindPoolSubmit, p.name, v)
-	if len(items) == 0 {
+	if items == 0 {
 		j.finish()
 	}
-	for i := 0; i < len(items); i += chunksize {
-		t := poolTask{Job: j.id, I: i, Func: fn, Args: items[i:min(i+chunksize, len(items))]}
-		if err := p.tasks.Put(t); err != nil {
+	i := 0
+	for _, c := range chunks {
+		t := poolTask{Job: j.id, I: i, N: c.n, Func: fn, Args: c.args}
+		if err := p.tasks.Put(t.encode()); err != nil {
 			return nil, err
 		}
+		i += c.n
 	}
 	return &AsyncResult[R]{j: j}, nil
+}
+
+// chunksOf encodes items in chunks of chunksize, each in one go.
+func chunksOf[A any](items []A, chunksize int) ([]chunk, error) {
+	var out []chunk
+	for i := 0; i < len(items); i += chunksize {
+		part := items[i:min(i+chunksize, len(items))]
+		b, err := json.Marshal(part)
+		if err != nil {
+			return nil, pyErr("TypeError", "cannot send to a worker: %v", err)
+		}
+		out = append(out, chunk{args: b, n: len(part)})
+	}
+	return out, nil
+}
+
+// oneItem is a chunk of one argument, and the argument.
+func oneItem(arg any) ([]chunk, json.RawMessage, error) {
+	b, err := json.Marshal(arg)
+	if err != nil {
+		return nil, nil, pyErr("TypeError", "cannot send %T to a worker: %v", arg, err)
+	}
+	return []chunk{{args: append(append(json.RawMessage("["), b...), ']'), n: 1}}, b, nil
 }
 
 type submitVal struct {
@@ -587,11 +739,11 @@ type submitVal struct {
 // ApplyAsync is pool.apply_async(func, (args,), callback=…,
 // error_callback=…).
 func ApplyAsync[A, R any](p *Pool, t Task[A, R], args A, cbs Callbacks[R]) (*AsyncResult[R], error) {
-	b, err := json.Marshal(args)
+	chunks, arg, err := oneItem(args)
 	if err != nil {
-		return nil, pyErr("TypeError", "cannot send %T to a worker: %v", args, err)
+		return nil, err
 	}
-	return submit(p, t.name, []json.RawMessage{b}, 1, true, cbs, "apply_async")
+	return submit(p, t.name, chunks, true, arg, cbs, "apply_async")
 }
 
 // Apply is pool.apply(func, (args,)): apply_async, then get().
@@ -607,18 +759,14 @@ func Apply[A, R any](p *Pool, t Task[A, R], args A) (R, error) {
 // MapAsync is pool.map_async(func, items, chunksize); chunksize 0 is
 // Python's default, len(items) / (4 × processes), rounded up.
 func MapAsync[A, R any](p *Pool, t Task[A, R], items []A, chunksize int, cbs Callbacks[[]R]) (*AsyncResult[[]R], error) {
-	raw := make([]json.RawMessage, len(items))
-	for i, it := range items {
-		b, err := json.Marshal(it)
-		if err != nil {
-			return nil, pyErr("TypeError", "cannot send %T to a worker: %v", it, err)
-		}
-		raw[i] = b
-	}
 	if chunksize <= 0 {
 		chunksize = DefaultChunksize(len(items), p.n)
 	}
-	return submit(p, t.name, raw, chunksize, false, cbs, "map_async")
+	chunks, err := chunksOf(items, chunksize)
+	if err != nil {
+		return nil, err
+	}
+	return submit(p, t.name, chunks, false, nil, cbs, "map_async")
 }
 
 // Map is pool.map(func, items, chunksize): the results in the items' order.
@@ -731,7 +879,7 @@ func (p *Pool) Close() {
 	p.once.Do(func() { close(p.gone) })
 	p.rt.Emit(KindPoolClose, p.name, nil)
 	for range n {
-		p.tasks.Put(poolTask{}) // one "exit" per worker, after every task
+		p.tasks.Put(poolTask{}.encode()) // one "exit" per worker, after every task
 	}
 }
 
@@ -806,7 +954,7 @@ func (p *Pool) stopHandlerOnce() {
 	select {
 	case <-p.handled:
 	default:
-		p.results.Put(poolResult{Job: -1})
+		p.results.Put(poolResult{Job: -1}.encode())
 		<-p.handled
 	}
 }
@@ -837,4 +985,66 @@ func (rt *Runtime) terminatePools() {
 func (p *Pool) String() string {
 	state := [...]string{"RUN", "CLOSE", "TERMINATE"}[p.state]
 	return "<multiprocessing.pool.Pool state=" + state + " pool_size=" + strconv.Itoa(p.n) + ">"
+}
+
+// poolMsg is a task or a result as parsePoolMsg reads it: a task's
+// arguments and a result's values are both in Args.
+type poolMsg struct {
+	Job, I, N int
+	Func      string
+	Args      json.RawMessage
+	err       *Error
+}
+
+// parsePoolMsg reads what poolTask.encode and poolResult.encode write,
+// without scanning the JSON arrays inside: they were made by json.Marshal
+// and are decoded (and so checked) where they are used.
+func parsePoolMsg(b []byte) (poolMsg, error) {
+	var m poolMsg
+	bad := func() (poolMsg, error) { return m, fmt.Errorf("pool: bad message %.60q", b) }
+	s := string(b)
+	num := func(prefix string) (int, bool) {
+		rest, ok := strings.CutPrefix(s, prefix)
+		if !ok {
+			return 0, false
+		}
+		end := strings.IndexAny(rest, ",}")
+		if end < 0 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(rest[:end])
+		s = rest[end:]
+		return n, err == nil
+	}
+	var ok1, ok2, ok3 bool
+	m.Job, ok1 = num(`{"j":`)
+	m.I, ok2 = num(`,"i":`)
+	m.N, ok3 = num(`,"n":`)
+	if !ok1 || !ok2 || !ok3 || !strings.HasSuffix(s, "}") {
+		return bad()
+	}
+	switch {
+	case s == "}":
+	case strings.HasPrefix(s, `,"f":`):
+		q, err := strconv.QuotedPrefix(s[5:])
+		if err != nil {
+			return bad()
+		}
+		m.Func, _ = strconv.Unquote(q)
+		rest, ok := strings.CutPrefix(s[5+len(q):], `,"a":`)
+		if !ok {
+			return bad()
+		}
+		m.Args = json.RawMessage(rest[:len(rest)-1])
+	case strings.HasPrefix(s, `,"v":`):
+		m.Args = json.RawMessage(s[5 : len(s)-1])
+	case strings.HasPrefix(s, `,"e":`):
+		m.err = new(Error)
+		if json.Unmarshal([]byte(s[5:len(s)-1]), m.err) != nil {
+			return bad()
+		}
+	default:
+		return bad()
+	}
+	return m, nil
 }

@@ -1,6 +1,7 @@
 package primitives
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -269,5 +270,34 @@ func TestPoolTerminateWithTasksPending(t *testing.T) {
 	}
 	if err := p.Join(); err != nil {
 		t.Errorf("join() after terminate(): %v", err)
+	}
+}
+
+// Tasks and results are written and read by hand (no second scan of their
+// arguments): what encode writes, parsePoolMsg reads back.
+func TestPoolMessagesRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		raw  rawItem
+		want poolMsg
+	}{
+		{poolTask{Job: 3, I: 10, N: 2, Func: `lessons.sq"uare`, Args: json.RawMessage(`[1,{"a":"}"}]`)}.encode(),
+			poolMsg{Job: 3, I: 10, N: 2, Func: `lessons.sq"uare`, Args: json.RawMessage(`[1,{"a":"}"}]`)}},
+		{poolTask{}.encode(), poolMsg{}},
+		{poolResult{Job: 7, I: 4, N: 2, Vals: json.RawMessage(`[16,"}"]`)}.encode(), poolMsg{Job: 7, I: 4, N: 2, Args: json.RawMessage(`[16,"}"]`)}},
+		{poolResult{Job: -1}.encode(), poolMsg{Job: -1}},
+	} {
+		got, err := parsePoolMsg(tc.raw)
+		if err != nil || got.Job != tc.want.Job || got.I != tc.want.I || got.N != tc.want.N || got.Func != tc.want.Func || string(got.Args) != string(tc.want.Args) {
+			t.Errorf("%s: parsed %+v, %v; want %+v", tc.raw, got, err, tc.want)
+		}
+	}
+	failed, err := parsePoolMsg(poolResult{Job: 2, Err: &Error{Type: "ZeroDivisionError", Msg: "division by zero"}}.encode())
+	if err != nil || failed.err == nil || failed.err.Type != "ZeroDivisionError" || failed.err.Msg != "division by zero" {
+		t.Errorf("a failed result: %+v, %v", failed, err)
+	}
+	for _, bad := range []string{``, `{}`, `{"j":1,"i":2}`, `{"j":x,"i":2,"n":1}`, `{"j":1,"i":2,"n":1,"q":3}`} {
+		if _, err := parsePoolMsg([]byte(bad)); err == nil {
+			t.Errorf("%q parsed without an error", bad)
+		}
 	}
 }

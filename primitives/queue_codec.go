@@ -10,6 +10,8 @@ import (
 // strings of printable ASCII (which JSON writes as they are).
 func queueEncode(v any) ([]byte, error) {
 	switch x := v.(type) {
+	case rawItem:
+		return x, nil
 	case int:
 		return strconv.AppendInt(nil, int64(x), 10), nil
 	case string:
@@ -27,6 +29,9 @@ func queueEncode(v any) ([]byte, error) {
 // A string decoded so shares item's memory: item must not change after.
 func queueDecode(item []byte, v any) error {
 	switch p := v.(type) {
+	case *rawItem:
+		*p = append((*p)[:0], item...)
+		return nil
 	case *int:
 		if queueIsInt(item) {
 			if n, err := strconv.Atoi(string(item)); err == nil {
@@ -105,3 +110,7 @@ const (
 	jsonEscaped = 1 << iota // escaped in any JSON string, or not ASCII
 	jsonHTML                // escaped by json.Marshal
 )
+
+// rawItem is an item already encoded as JSON: put as it is. The pool's
+// machinery uses it for its tasks and results, built by hand.
+type rawItem []byte
