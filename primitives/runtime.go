@@ -294,3 +294,15 @@ func timeoutVal(seconds float64) any {
 	}
 	return seconds
 }
+
+// KindTiming is a measured wall time the lesson compares: obj is what was
+// timed ("Pool(5).map"), val the seconds. The UI draws the timings of a run
+// side by side.
+const KindTiming = "timing"
+
+// Timing reports a measured wall time, as a listing's print of
+// time.perf_counter() differences would.
+func (rt *Runtime) Timing(label string, d time.Duration) {
+	rt.awaitOp(KindTiming, label)
+	rt.Emit(KindTiming, label, d.Seconds())
+}

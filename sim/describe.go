@@ -90,6 +90,8 @@ func Describe(r primitives.Record) string {
 		s = "open('" + r.Obj + "', 'a').write(" + v + ")"
 	case primitives.KindWatchdog:
 		s = "watchdog: " + strText(r.Val)
+	case primitives.KindTiming:
+		s = "timed " + r.Obj + ": " + v + " s"
 	case kindQueueNew:
 		s = queueCtor(r)
 	case kindQueuePut:

@@ -86,6 +86,8 @@ type State struct {
 	Managers []*ManagerState
 	// Pools are process pools: workers, queued work and jobs.
 	Pools []*PoolState
+	// Timings are the wall times a lesson measured, in order.
+	Timings []Timing
 	// Delivered is the latest message received, from a queue or a pipe.
 	Delivered *Delivery
 	// Watchdog is the watchdog's report, empty unless it stopped the demo.
@@ -97,6 +99,12 @@ type State struct {
 
 	mainPid int
 	procs   map[int]*Proc
+}
+
+// Timing is a measured wall time: what, and how many seconds.
+type Timing struct {
+	Label   string
+	Seconds float64
 }
 
 // FileState is a file's content as last read or written.
@@ -291,6 +299,10 @@ func (s *State) Apply(e primitives.Record) {
 			}
 			f.Content = content
 		}
+	case primitives.KindTiming:
+		var sec float64
+		json.Unmarshal(e.Val, &sec)
+		s.Timings = append(s.Timings, Timing{Label: e.Obj, Seconds: sec})
 	case primitives.KindWatchdog:
 		var msg string
 		json.Unmarshal(e.Val, &msg)

@@ -29,6 +29,7 @@ const (
 // of work queued, and its jobs.
 type PoolState struct {
 	Name       string
+	Executor   bool // a ProcessPoolExecutor's pool: its jobs are futures
 	Processes  int
 	MaxTasks   int
 	Workers    []int             // pids, in order of joining
@@ -53,9 +54,11 @@ type PoolJob struct {
 	How       string
 	Args      json.RawMessage // apply_async's argument
 	Items     int
+	Started   int
 	Done      int
 	Failed    string // the exception, once an item raised
 	Callbacks int
+	Callback  string // the last callback's name
 	Got       bool
 	Value     json.RawMessage // the value get() returned
 }
@@ -105,7 +108,7 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 	var v poolVal
 	json.Unmarshal(e.Val, &v)
 	if e.Kind == kindPoolNew {
-		s.Pools = append(s.Pools, &PoolState{Name: e.Obj, Processes: v.Processes, MaxTasks: v.MaxTasks, Running: map[int]*PoolItem{}})
+		s.Pools = append(s.Pools, &PoolState{Name: e.Obj, Executor: v.Ctor == "ProcessPoolExecutor", Processes: v.Processes, MaxTasks: v.MaxTasks, Running: map[int]*PoolItem{}})
 		return
 	}
 	p := s.FindPool(e.Obj)
@@ -130,6 +133,9 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 			}
 		}
 		p.Running[pr.Pid] = &PoolItem{Job: v.Job, I: v.I, Func: v.Func, Args: v.Args}
+		if j := p.job(v.Job); j != nil {
+			j.Started++
+		}
 	case kindPoolTaskDone:
 		delete(p.Running, pr.Pid)
 		j := p.job(v.Job)
@@ -148,6 +154,7 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 	case kindPoolCallback:
 		if j := p.job(v.Job); j != nil {
 			j.Callbacks++
+			j.Callback = v.Callback
 		}
 	case kindPoolGet:
 		if j := p.job(v.Job); j != nil && e.Err != "multiprocessing.TimeoutError" {

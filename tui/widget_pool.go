@@ -23,7 +23,9 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 	var out []string
 	for _, p := range st.Pools {
 		head := fmt.Sprintf("Pool(%d)", p.Processes)
-		if p.MaxTasks > 0 {
+		if p.Executor {
+			head = fmt.Sprintf("ProcessPoolExecutor(max_workers=%d)", p.Processes)
+		} else if p.MaxTasks > 0 {
 			head = fmt.Sprintf("Pool(%d, maxtasksperchild=%d)", p.Processes, p.MaxTasks)
 		}
 		line := resourceName(s, p.Name) + s.Text.Render(head)
@@ -55,6 +57,10 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 		}
 		out = append(out, cut(pad+joinFit(ws, " · ", width-lipgloss.Width(pad)), width))
 
+		if p.Executor {
+			out = append(out, futuresTable(p, s, width)...)
+			continue
+		}
 		var js []string
 		for _, j := range p.Jobs {
 			id := "#" + strconv.Itoa(j.ID) + " "
@@ -78,11 +84,7 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 
 // taskText is an item as the listing calls it: square(3).
 func taskText(it *sim.PoolItem) string {
-	name := it.Func
-	if i := strings.LastIndex(name, "."); i >= 0 {
-		name = name[i+1:]
-	}
-	return cut(name+"("+sim.PyValue(it.Args)+")", 24)
+	return cut(shortName(it.Func)+"("+sim.PyValue(it.Args)+")", 24)
 }
 
 // joinFit joins parts with sep as far as they fit in width, then says how
@@ -105,4 +107,69 @@ func joinFit(parts []string, sep string, width int) string {
 		b.WriteString(add)
 	}
 	return b.String()
+}
+
+// maxFutureRows is how many futures the table lists before it counts the
+// rest.
+const maxFutureRows = 6
+
+// futuresTable draws an executor's futures, a row each, newest last:
+// their call, their state (pending, running, finished, raised) and result,
+// and the done callback that ran.
+//
+//	           future  call        state     result  callback
+//	           #1      slow(3)     finished  9       report
+func futuresTable(p *sim.PoolState, s styles, width int) []string {
+	pad := resourceName(s, "")
+	row := func(cells ...string) string {
+		widths := []int{7, 14, 10, 12}
+		var b strings.Builder
+		for i, c := range cells {
+			if i < len(widths) {
+				c = fit(c, widths[i]) + " "
+			}
+			b.WriteString(c)
+		}
+		return strings.TrimRight(b.String(), " ")
+	}
+	out := []string{cut(pad+s.Dim.Render(row("future", "call", "state", "result", "callback")), width)}
+	jobs := p.Jobs
+	if len(jobs) > maxFutureRows {
+		out = append(out, cut(pad+s.Dim.Render(fmt.Sprintf("… %d earlier", len(jobs)-maxFutureRows)), width))
+		jobs = jobs[len(jobs)-maxFutureRows:]
+	}
+	for _, j := range jobs {
+		call := shortName(j.Func) + "(" + sim.PyValue(j.Args) + ")"
+		if j.Items != 1 {
+			call = fmt.Sprintf("map %d items", j.Items)
+		}
+		state, result, style := "pending", "", s.Dim
+		switch {
+		case j.Failed != "":
+			state, result, style = "raised", j.Failed, s.Failed
+		case j.Ready():
+			state, style = "finished", s.OK
+			if j.Items == 1 {
+				result = sim.PyValue(j.Value)
+			} else {
+				result = fmt.Sprintf("%d results", j.Items)
+			}
+		case j.Started > 0:
+			state, style = "running", s.Running
+			if j.Items != 1 {
+				result = fmt.Sprintf("%d/%d", j.Done, j.Items)
+			}
+		}
+		line := row("#"+strconv.Itoa(j.ID), call, style.Render(fit(state, 10)), result, j.Callback)
+		out = append(out, cut(pad+line, width))
+	}
+	return out
+}
+
+// shortName is a task's Python name: the part after the last dot.
+func shortName(name string) string {
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }

@@ -34,3 +34,32 @@ func TestPoolWidget(t *testing.T) {
 		t.Errorf("pool widget:\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestExecutorFuturesTable(t *testing.T) {
+	st := sim.Fold(timeline(
+		[5]string{"1", "MainProcess", "proc.start", "", `"executor"`},
+		[5]string{"1", "MainProcess", "pool.new", "executor", `{"processes": 2, "ctor": "ProcessPoolExecutor"}`},
+		[5]string{"2", "SpawnPoolWorker-1", "proc.start", "", `"pool.worker"`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.worker", "executor", `null`},
+		[5]string{"1", "MainProcess", "pool.submit", "executor", `{"job": 1, "func": "executor.slow", "args": 3, "items": 1, "chunks": 1, "how": "submit"}`},
+		[5]string{"1", "MainProcess", "pool.submit", "executor", `{"job": 2, "func": "executor.slow", "args": 1, "items": 1, "chunks": 1, "how": "submit"}`},
+		[5]string{"1", "MainProcess", "pool.submit", "executor", `{"job": 3, "func": "executor.slow", "args": 0, "items": 1, "chunks": 1, "how": "submit"}`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.task_start", "executor", `{"job": 1, "i": 0, "func": "executor.slow", "args": 3, "take": true}`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.task_done", "executor", `{"job": 1, "i": 0, "func": "executor.slow", "result": 9}`},
+		[5]string{"1", "MainProcess", "pool.callback", "executor", `{"job": 1, "callback": "report", "value": 9, "how": "future"}`},
+		[5]string{"2", "SpawnPoolWorker-1", "pool.task_start", "executor", `{"job": 2, "i": 0, "func": "executor.slow", "args": 1, "take": true}`},
+	))
+	if len(st.Violations) > 0 {
+		t.Fatal(st.Violations)
+	}
+	got := ansi.Strip(strings.Join(poolWidget(st, newStyles(true, true), 100), "\n"))
+	want := "executor   ProcessPoolExecutor(max_workers=2) · 1 chunk queued\n" +
+		"           SpawnPoolWorker-1 ▶ slow(1)\n" +
+		"           future  call           state      result       callback\n" +
+		"           #1      slow(3)        finished   9            report\n" +
+		"           #2      slow(1)        running\n" +
+		"           #3      slow(0)        pending"
+	if got != want {
+		t.Errorf("futures table:\n%s\nwant\n%s", got, want)
+	}
+}
