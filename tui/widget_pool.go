@@ -117,8 +117,8 @@ const maxFutureRows = 6
 // their call, their state (pending, running, finished, raised) and result,
 // and the done callback that ran.
 //
-//	           future  call        state     result  callback
-//	           #1      slow(3)     finished  9       report
+//	future  call        state     result  callback
+//	#1      slow(3)     finished  9       report
 func futuresTable(p *sim.PoolState, s styles, width int) []string {
 	pad := resourceName(s, "")
 	row := func(cells ...string) string {
