@@ -19,7 +19,7 @@ import (
 const (
 	KindQueuePut      = "queue.put"       // val: the item
 	KindQueueGet      = "queue.get"       // val: the item
-	KindQueueBlock    = "queue.block"     // val: "put" (full) or "get" (empty): the call waits
+	KindQueueBlock    = "queue.block"     // the call waits: val {"op": "put" (full) or "get" (empty), "timeout": t or null}
 	KindQueueTaskDone = "queue.task_done" // val: the unfinished count after it
 	KindQueueJoin     = "queue.join"      // val: the unfinished count; the return is the next event
 	KindQueueClose    = "queue.close"     // this process will put and get no more
@@ -229,7 +229,7 @@ func (q *Queue) takeSlot(item []byte, seconds float64) bool {
 		return true
 	}
 	if seconds != 0 {
-		q.rt.Emit(KindQueueBlock, q.name, "put")
+		q.rt.Emit(KindQueueBlock, q.name, BlockVal{Op: "put", Timeout: timeoutVal(seconds)})
 		if q.waitTake(slots, qPutWaiters, q.rt.realTimeout(seconds), nil) {
 			return true
 		}
@@ -377,7 +377,7 @@ func (q *Queue) claim(seconds float64, d time.Duration) bool {
 	if seconds == 0 {
 		return false
 	}
-	q.rt.Emit(KindQueueBlock, q.name, "get")
+	q.rt.Emit(KindQueueBlock, q.name, BlockVal{Op: "get", Timeout: timeoutVal(seconds)})
 	return q.waitTake(avail, qGetWaiters, d, q.want)
 }
 
@@ -545,6 +545,13 @@ func (q *Queue) CancelJoinThread() {
 func (q *Queue) closedErr(kind string) error {
 	q.rt.emitErr(kind, q.name, nil, "ValueError")
 	return pyErr("ValueError", "Queue %s is closed", q.name)
+}
+
+// BlockVal is queue.block's payload: which call waits, and for how long at
+// most (nil: for as long as it takes).
+type BlockVal struct {
+	Op      string `json:"op"`
+	Timeout any    `json:"timeout"`
 }
 
 func errQueueFull() *Error  { return &Error{Type: "queue.Full"} }

@@ -629,7 +629,8 @@ func TestQueueEvents(t *testing.T) {
 				t.Fatalf("event %d: task_done reports %s unfinished, the events say %d", i, val, unfinished)
 			}
 		case KindQueueBlock:
-			if val != `"put"` && val != `"get"` {
+			var b BlockVal
+			if json.Unmarshal(w.Val, &b) != nil || (b.Op != "put" && b.Op != "get") {
 				t.Errorf("event %d: queue.block %s", i, val)
 			}
 			blocks++

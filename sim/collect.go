@@ -14,6 +14,12 @@ type collector struct {
 	pending map[uint64]primitives.Wire
 	started map[int]bool
 	parked  map[int][]primitives.Wire
+	// held are events that came after a parked one: while any event is
+	// parked, the others wait behind it, so that parking never reorders
+	// events of different processes (a child's put must not come after
+	// the get it fed).
+	held    []primitives.Wire
+	nparked int
 	seq     int64
 	lastT   int64
 	out     func(primitives.Record)
@@ -77,18 +83,35 @@ func (c *collector) flush() {
 	for len(c.parked) > 0 {
 		for pid, ws := range c.parked {
 			delete(c.parked, pid)
+			c.nparked -= len(ws)
 			c.started[pid] = true // never announced: release what waits for it
 			for _, w := range ws {
 				c.release(w)
 			}
 		}
 	}
+	c.unhold()
+}
+
+// park holds w until its process's start is out.
+func (c *collector) park(pid int, w primitives.Wire) {
+	c.parked[pid] = append(c.parked[pid], w)
+	c.nparked++
+}
+
+// unhold releases the events held behind parked ones, once none is parked.
+func (c *collector) unhold() {
+	for c.nparked == 0 && len(c.held) > 0 {
+		w := c.held[0]
+		c.held = c.held[1:]
+		c.release(w)
+	}
 }
 
 func (c *collector) release(w primitives.Wire) {
 	if w.Kind == primitives.KindProcStart && w.PPid != 0 && !c.started[w.PPid] {
 		// A grandchild reported by a child whose own start is not out yet.
-		c.parked[w.PPid] = append(c.parked[w.PPid], w)
+		c.park(w.PPid, w)
 		return
 	}
 	if w.Kind == primitives.KindProcStart {
@@ -96,13 +119,19 @@ func (c *collector) release(w primitives.Wire) {
 		c.emit(w)
 		ws := c.parked[w.Pid]
 		delete(c.parked, w.Pid)
+		c.nparked -= len(ws)
 		for _, p := range ws {
 			c.release(p)
 		}
+		c.unhold()
 		return
 	}
 	if !c.started[w.Pid] {
-		c.parked[w.Pid] = append(c.parked[w.Pid], w)
+		c.park(w.Pid, w)
+		return
+	}
+	if c.nparked > 0 {
+		c.held = append(c.held, w)
 		return
 	}
 	c.emit(w)

@@ -27,10 +27,13 @@ func Describe(r primitives.Record) string {
 	case primitives.KindProcStart:
 		s = fmt.Sprintf("Process(target=%s).start()  # pid %d", targetText(r), r.Pid)
 		if r.PPid == 0 {
-			s = fmt.Sprintf("python %s.py  # the main script, pid %d", targetText(r), r.Pid)
+			s = fmt.Sprintf("python %s  # the main script, pid %d", ScriptName(targetText(r)), r.Pid)
 		}
-		if strText(r.Val) == managerTarget {
+		switch strText(r.Val) {
+		case managerTarget:
 			s = fmt.Sprintf("Manager()  # its server process starts, pid %d", r.Pid)
+		case poolWorkerTarget:
+			s = fmt.Sprintf("a pool's worker process starts  # pid %d", r.Pid)
 		}
 		if r.Daemon != nil && *r.Daemon {
 			s += ", daemon"
@@ -98,11 +101,20 @@ func Describe(r primitives.Record) string {
 		s = r.Obj + ".put(" + v + ")"
 	case kindQueueGet:
 		s = r.Obj + ".get() → " + v
+		if r.Err != "" { // nothing was got: the error says so below
+			s = r.Obj + ".get()"
+		}
 	case kindQueueBlock:
-		if v == "'put'" {
-			s = r.Obj + ".put(...)  # full: waiting for a free slot"
+		var b blockVal
+		json.Unmarshal(r.Val, &b)
+		limit := ""
+		if t := valText(b.Timeout); t != "None" && t != "" {
+			limit = ", at most " + t + " s"
+		}
+		if b.Op == "put" {
+			s = r.Obj + ".put(...)  # full: waiting for a free slot" + limit
 		} else {
-			s = r.Obj + ".get()  # empty: waiting for an item"
+			s = r.Obj + ".get()  # empty: waiting for an item" + limit
 		}
 	case kindQueueTaskDone:
 		s = r.Obj + ".task_done()  # " + v + " not done yet"
@@ -339,4 +351,15 @@ func OrderedKeys(raw json.RawMessage) []string {
 		}
 	}
 	return keys
+}
+
+// ScriptName is the file name a scenario's listing is shown under: its id
+// with .py, except where that would shadow a module the listing imports
+// (a queue.py beside `import queue` imports itself).
+func ScriptName(id string) string {
+	switch id {
+	case "queue":
+		return "queue_demo.py"
+	}
+	return id + ".py"
 }

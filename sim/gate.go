@@ -114,6 +114,7 @@ type gateCtl struct {
 	pending  map[int]*Intent
 	inflight map[int]flight
 	arrivals int64
+	speed    float64 // the session's, to know how long a sleep lasts
 	// halted is set when the session stops: from then on nothing is
 	// released, so that no process takes a step after the watchdog's
 	// report or the user's stop.
@@ -169,6 +170,19 @@ func (c *gateCtl) observe(r primitives.Record) {
 	case primitives.KindProcExit:
 		delete(c.inflight, r.Pid)
 		delete(c.pending, r.Pid)
+	case primitives.KindSleep:
+		// Sure only while it sleeps: what follows the sleep may wait on a
+		// socket before the next operation comes to the gate, and the
+		// away clock starts when the sleep ends.
+		if f, ok := c.inflight[r.Pid]; ok && f.sure {
+			var sec float64
+			json.Unmarshal(r.Val, &sec)
+			speed := c.speed
+			if speed <= 0 {
+				speed = 1
+			}
+			c.inflight[r.Pid] = flight{since: time.Now().Add(time.Duration(sec * float64(primitives.Unit) / speed))}
+		}
 	}
 }
 

@@ -134,7 +134,7 @@ func TestQueueFoldAndJudge(t *testing.T) {
 		ev(2, "p", kindQueuePut, "q", "bun-2"),
 		ev(3, "c", kindQueueGet, "q", "bun-1"),
 		ev(3, "c", kindQueueTaskDone, "q", 1),
-		ev(3, "c", kindQueueBlock, "empty", "get"),
+		ev(3, "c", kindQueueBlock, "empty", map[string]any{"op": "get", "timeout": nil}),
 	)
 	if len(world.Violations) > 0 {
 		t.Fatal(world.Violations)
@@ -184,8 +184,9 @@ func TestDescribeQueuesAndPipes(t *testing.T) {
 	}{
 		{ev(1, "p", kindQueuePut, "q", "bun-3"), "q.put('bun-3')"},
 		{ev(1, "c", kindQueueGet, "q", "bun-3"), "q.get() → 'bun-3'"},
-		{ev(1, "c", kindQueueBlock, "q", "get"), "q.get()  # empty: waiting for an item"},
-		{ev(1, "p", kindQueueBlock, "q", "put"), "q.put(...)  # full: waiting for a free slot"},
+		{ev(1, "c", kindQueueBlock, "q", map[string]any{"op": "get", "timeout": nil}), "q.get()  # empty: waiting for an item"},
+		{ev(1, "p", kindQueueBlock, "q", map[string]any{"op": "put", "timeout": nil}), "q.put(...)  # full: waiting for a free slot"},
+		{ev(1, "p", kindQueueBlock, "q", map[string]any{"op": "get", "timeout": 1.5}), "q.get()  # empty: waiting for an item, at most 1.5 s"},
 		{ev(1, "c", kindQueueTaskDone, "q", 2), "q.task_done()  # 2 not done yet"},
 		{ev(1, "p", kindPipeSend, "parent_conn", []int{1, 2}), "parent_conn.send([1, 2])"},
 		{ev(1, "c", kindPipeRecv, "child_conn", map[string]int{"x": 1}), `child_conn.recv() → {'x': 1}`},

@@ -85,6 +85,7 @@ func Start(script Script, o Options) (*Session, error) {
 			return nil, fmt.Errorf("start session: %w", err)
 		}
 		s.gate = newGateCtl(o.Mode, o.Seed, o.Auto, gate)
+		s.gate.speed = o.Speed
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
 	s.rt.Emit(primitives.KindProcStart, "", o.Name)

@@ -81,6 +81,7 @@ type poolVal struct {
 	Result    json.RawMessage `json:"result"`
 	Msg       string          `json:"msg"`
 	Callback  string          `json:"callback"`
+	Wait      bool            `json:"wait"`
 	Value     json.RawMessage `json:"value"`
 }
 
@@ -225,6 +226,8 @@ func describePool(r primitives.Record) string {
 		switch v.How {
 		case "apply_async":
 			return fmt.Sprintf("%s.apply_async(%s, (%s,))  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
+		case "apply":
+			return fmt.Sprintf("%s.apply(%s, (%s,))  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
 		case "submit":
 			return fmt.Sprintf("%s.submit(%s, %s)  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
 		default:
@@ -243,11 +246,26 @@ func describePool(r primitives.Record) string {
 		}
 		return fmt.Sprintf("%s(%s)  # callback of job %d, in the main process", v.Callback, valText(v.Value), v.Job)
 	case kindPoolGet:
-		if r.Err != "" {
-			return fmt.Sprintf("result.get()  # job %d → %s", v.Job, r.Err)
+		call := "result.get()"
+		switch v.How {
+		case "result":
+			call = "future.result()"
+		case "apply":
+			call = r.Obj + ".apply(...) returns"
 		}
-		return fmt.Sprintf("result.get() → %s  # job %d", valText(v.Value), v.Job)
-	case kindPoolClose, kindPoolJoin, kindPoolTerminate:
+		if r.Err != "" {
+			return fmt.Sprintf("%s  # job %d → %s", call, v.Job, r.Err)
+		}
+		if v.How == "apply" {
+			return fmt.Sprintf("%s %s  # job %d", call, valText(v.Value), v.Job)
+		}
+		return fmt.Sprintf("%s → %s  # job %d", call, valText(v.Value), v.Job)
+	case kindPoolClose:
+		if v.How == "shutdown" {
+			return fmt.Sprintf("%s.shutdown(wait=%s)", r.Obj, pyBool(strconv.FormatBool(v.Wait)))
+		}
+		return r.Obj + ".close()"
+	case kindPoolJoin, kindPoolTerminate:
 		return r.Obj + "." + strings.TrimPrefix(r.Kind, "pool.") + "()"
 	}
 	return r.Kind

@@ -93,12 +93,14 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 		s.deliver(p, e, q.from[i])
 		q.from = slices.Delete(q.from, i, i+1)
 	case kindQueueBlock:
-		if string(e.Val) == `"put"` {
+		var v blockVal
+		json.Unmarshal(e.Val, &v)
+		if v.Op == "put" {
 			q.Putters = append(q.Putters, p.Pid)
 		} else {
 			q.Getters = append(q.Getters, p.Pid)
 		}
-		s.block(p, e.Obj, nil)
+		s.block(p, e.Obj, v.Timeout) // a timed wait is not a deadlock
 	case kindQueueTaskDone:
 		q.Joinable = true
 		var n int
@@ -111,4 +113,10 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 			s.block(p, "join "+q.Name, nil)
 		}
 	}
+}
+
+// blockVal is queue.block's payload.
+type blockVal struct {
+	Op      string          `json:"op"`
+	Timeout json.RawMessage `json:"timeout"`
 }

@@ -207,7 +207,7 @@ func (d demo) view(s styles) string {
 	lo := d.layout(s)
 	listTitle := "listing"
 	if d.sc != nil {
-		listTitle = d.sc.ID + ".py"
+		listTitle = sim.ScriptName(d.sc.ID)
 	}
 	out = append(out, rule(s, "processes", lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
 	var left []string

@@ -30,9 +30,9 @@ func TestQueueWidget(t *testing.T) {
 		[5]string{"1", "MainProcess", "queue.put", "q", `"bun-1"`},
 		[5]string{"1", "MainProcess", "queue.put", "q", `"bun-2"`},
 		[5]string{"1", "MainProcess", "queue.put", "q", `"bun-3"`},
-		[5]string{"1", "MainProcess", "queue.block", "q", `"put"`},
+		[5]string{"1", "MainProcess", "queue.block", "q", `{"op": "put", "timeout": null}`},
 		[5]string{"2", "cons-1", "queue.new", "jq", `{"maxsize": 0, "joinable": true}`},
-		[5]string{"2", "cons-1", "queue.block", "jq", `"get"`},
+		[5]string{"2", "cons-1", "queue.block", "jq", `{"op": "get", "timeout": null}`},
 	))
 	if len(st.Violations) > 0 {
 		t.Fatal(st.Violations)
