@@ -244,3 +244,10 @@ func TestHelloShowsRealPidsAndStartReturnsFirst(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// blockOp is which call a queue.block event says waits: "put" or "get".
+func blockOp(e primitives.Record) string {
+	var v primitives.BlockVal
+	json.Unmarshal(e.Val, &v)
+	return v.Op
+}

@@ -1,0 +1,201 @@
+package lessons
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// prodconsItem splits "p2-item-7" into producer 2, index 7.
+func prodconsItem(s string) (producer, index int, ok bool) {
+	_, err := fmt.Sscanf(s, "p%d-item-%d", &producer, &index)
+	return producer, index, err == nil
+}
+
+// prodconsCheck checks what a student checks on a run: every item made is
+// consumed exactly once; each consumer sees each producer's items in the
+// order they were made; main puts one None per consumer, after every
+// producer has ended; each consumer stops at its None; everyone exits 0.
+func prodconsCheck(t *testing.T, events []primitives.Record, st *sim.State, producers, consumers, items int) {
+	t.Helper()
+	put := map[string][]string{}    // producer -> items it put, in order
+	got := map[string][]string{}    // consumer -> items it got, None included
+	consumed := map[string]string{} // item -> the consumer that got it
+	var nones []int64               // seqs of main's q.put(None)
+	lastProducerExit := int64(0)
+	for _, e := range events {
+		switch {
+		case e.Kind == primitives.KindQueuePut && e.Proc == "MainProcess":
+			if string(e.Val) != "null" {
+				t.Errorf("main put %s; it should put only None", e.Val)
+			}
+			nones = append(nones, e.Seq)
+		case e.Kind == primitives.KindQueuePut:
+			put[e.Proc] = append(put[e.Proc], queueText(e.Val))
+		case e.Kind == primitives.KindQueueGet && e.Err == "":
+			item := queueText(e.Val)
+			if item != "None" && len(got[e.Proc]) > 0 && got[e.Proc][len(got[e.Proc])-1] == "None" {
+				t.Errorf("%s got %s after its sentinel", e.Proc, item)
+			}
+			got[e.Proc] = append(got[e.Proc], item)
+			if item == "None" {
+				continue
+			}
+			if other, twice := consumed[item]; twice {
+				t.Errorf("%s got %s, which %s had already got", e.Proc, item, other)
+			}
+			consumed[item] = e.Proc
+		case e.Kind == primitives.KindProcExit && strings.HasPrefix(e.Proc, "producer-"):
+			lastProducerExit = max(lastProducerExit, e.Seq)
+		}
+	}
+	// Made: producer-i put p{i}-item-0 … p{i}-item-{items-1}, in order.
+	for i := 1; i <= producers; i++ {
+		var want []string
+		for k := range items {
+			want = append(want, fmt.Sprintf("p%d-item-%d", i, k))
+		}
+		name := fmt.Sprintf("producer-%d", i)
+		if !slices.Equal(put[name], want) {
+			t.Errorf("%s put %q, want %q", name, put[name], want)
+		}
+		for _, it := range want {
+			if consumed[it] == "" {
+				t.Errorf("%s was never consumed", it)
+			}
+		}
+	}
+	if len(put) != producers {
+		t.Errorf("items were put by %d processes besides main, want %d producers", len(put), producers)
+	}
+	if n := len(consumed); n != producers*items {
+		t.Errorf("%d items consumed, want %d × %d", n, producers, items)
+	}
+	// Sentinels: one per consumer, all after the producers have ended.
+	if len(nones) != consumers {
+		t.Errorf("main put %d None, want one per consumer (%d)", len(nones), consumers)
+	}
+	if len(nones) > 0 && nones[0] < lastProducerExit {
+		t.Errorf("main put the first None (seq %d) before every producer had ended (seq %d)", nones[0], lastProducerExit)
+	}
+	out := prints(events)
+	for j := 1; j <= consumers; j++ {
+		name := fmt.Sprintf("consumer-%d", j)
+		g := got[name]
+		if len(g) == 0 || g[len(g)-1] != "None" || slices.Index(g, "None") != len(g)-1 {
+			t.Errorf("%s got %q; want its items, then exactly one None, last", name, g)
+		}
+		last := map[int]int{}
+		for _, it := range g {
+			p, k, ok := prodconsItem(it)
+			if !ok {
+				continue
+			}
+			if prev, seen := last[p]; seen && k <= prev {
+				t.Errorf("%s got p%d-item-%d after p%d-item-%d: a producer's items out of order", name, p, k, p, prev)
+			}
+			last[p] = k
+		}
+		if count(out, name+": "+name+" stops") != 1 {
+			t.Errorf("%s did not say it stops: %q", name, out)
+		}
+		if n := count(out, name+": "+name+" got "); n != len(g)-1 {
+			t.Errorf("%s printed %d items, got %d", name, n, len(g)-1)
+		}
+	}
+	if len(out) == 0 || out[len(out)-1] != "MainProcess: main: every item consumed" {
+		t.Errorf("main's last print: %q", out[max(len(out)-1, 0):])
+	}
+	if len(st.Procs) != 1+producers+consumers {
+		t.Errorf("%d processes, want main, %d producers and %d consumers", len(st.Procs), producers, consumers)
+	}
+	for _, p := range st.Procs[1:] {
+		if p.ExitCode != 0 {
+			t.Errorf("%s exited %d", p.Name, p.ExitCode)
+		}
+	}
+	if q := st.Queues[0]; len(q.Items) != 0 {
+		t.Errorf("%d items left in the buffer: %q", len(q.Items), q.Items)
+	}
+}
+
+func TestProdconsOtherSizes(t *testing.T) {
+	for _, c := range []struct{ producers, consumers, items int }{
+		{4, 3, 10},
+		{1, 3, 1}, // more consumers than items: two get only their None
+		{3, 1, 4},
+	} {
+		events, st := run(t, "prodcons", fmt.Sprintf("producers=%d", c.producers), fmt.Sprintf("consumers=%d", c.consumers), fmt.Sprintf("items=%d", c.items))
+		prodconsCheck(t, events, st, c.producers, c.consumers, c.items)
+	}
+}
+
+func TestProdconsInStepAndSeededModes(t *testing.T) {
+	for _, mode := range []sim.Options{{Mode: sim.Step}, {Mode: sim.Seeded, Seed: 3}, {Mode: sim.Seeded, Seed: 11}} {
+		events, st := runIn(t, mode, "prodcons", "producers=3", "consumers=2", "items=3")
+		prodconsCheck(t, events, st, 3, 2, 3)
+	}
+}
+
+// prodconsWaits counts the puts of producers that waited on a full buffer
+// and the gets that waited on an empty one (before the first put, too).
+func prodconsWaits(events []primitives.Record) (puts, gets, getsBeforeFirstPut int) {
+	firstPut := false
+	for _, e := range events {
+		switch {
+		case e.Kind == primitives.KindQueuePut:
+			firstPut = true
+		case e.Kind == primitives.KindQueueBlock && blockOp(e) == "put" && strings.HasPrefix(e.Proc, "producer-"):
+			puts++
+		case e.Kind == primitives.KindQueueBlock && blockOp(e) == "get":
+			gets++
+			if !firstPut {
+				getsBeforeFirstPut++
+			}
+		}
+	}
+	return puts, gets, getsBeforeFirstPut
+}
+
+// With the defaults, every item is consumed once, and the buffer does what
+// the demo is for: two producers make 5 items a second, two consumers use
+// 3.3, so it fills and the producers wait for room, far more often than
+// consumers wait for items; at the start the consumers find it empty.
+func TestProdconsEveryItemConsumedOnceThroughAFullBuffer(t *testing.T) {
+	emptyAtStart := 0
+	for range 3 {
+		events, st := run(t, "prodcons")
+		prodconsCheck(t, events, st, 2, 2, 10)
+		if q := st.Queues[0]; q.MaxItems != 3 {
+			t.Errorf("the buffer held at most %d items; the quick producers should fill Queue(3)", q.MaxItems)
+		}
+		puts, gets, early := prodconsWaits(events)
+		if puts == 0 || puts <= gets {
+			t.Errorf("%d puts waited for room and %d gets for an item; the producers are the quicker side", puts, gets)
+		}
+		if early > 0 {
+			emptyAtStart++
+		}
+	}
+	// The consumers start right after the producers, which take 0.4 s to
+	// make their first items: a consumer usually waits for one (on a busy
+	// machine the consumers may start too late to).
+	if emptyAtStart == 0 {
+		t.Errorf("no consumer found the buffer empty at the start in 3 runs")
+	}
+}
+
+// Four consumers use 6.7 items a second, more than two producers make: now
+// the consumers wait on an empty buffer, and the producers hardly ever
+// wait.
+func TestProdconsQuickerConsumersWaitForItems(t *testing.T) {
+	events, st := run(t, "prodcons", "consumers=4")
+	prodconsCheck(t, events, st, 2, 4, 10)
+	if puts, gets, _ := prodconsWaits(events); gets == 0 || gets <= puts {
+		t.Errorf("%d gets waited for an item and %d puts for room; the consumers are the quicker side", gets, puts)
+	}
+}

@@ -1,0 +1,196 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var queueListing = NewListing(`
+import queue
+import time
+from multiprocessing import Process, Queue
+
+def worker(q, n):
+    time.sleep(1.5)  # the first result takes a while   #@work
+    for i in range(n):
+        q.put(f'result-{i}')  # waits while q is full    #@wput
+        print(f'worker: put result-{i}')                #@wputdone
+    print('worker: all results put')                    #@wdone
+
+if __name__ == '__main__':
+    q = Queue(3)                                        #@new
+    for fruit in ['apple', 'banana', 'cherry']:
+        q.put(fruit)                                    #@put
+    print('full:', q.full())                            #@full
+    try:
+        if TIMEOUT:
+            q.put('date', timeout=TIMEOUT)  # waits, then gives up   #@puttimeout
+        else:
+            q.put_nowait('date')  # the same as put('date', block=False)   #@putnowait
+    except queue.Full:
+        print('queue.Full: no room for date')          #@isfull
+    for _ in range(3):
+        print('got', q.get())                           #@get
+    print('empty:', q.empty())                          #@empty
+    try:
+        if TIMEOUT:
+            print('got', q.get(timeout=TIMEOUT))        #@gettimeout
+        else:
+            print('got', q.get_nowait())                #@getnowait
+    except queue.Empty:
+        print('queue.Empty: nothing to get')            #@isempty
+
+    p = Process(target=worker, args=(q, ITEMS), name='worker')
+    p.start()                                           #@start
+    for _ in range(ITEMS):
+        print('main: got', q.get())  # waits while q is empty   #@mget
+        time.sleep(1)  # main is the slow side          #@slow
+    p.join()                                            #@join
+    print('main: done')                                 #@done
+`)
+
+// Queue is lesson 7's tour of a bounded Queue: main fills Queue(3), finds
+// it full, is refused a fourth item (queue.Full), empties it, is refused a
+// get (queue.Empty); then a worker process sends ITEMS results back through
+// it. Main's first get waits on the empty queue, and main takes its time
+// with each result, so the worker's puts fill the queue and wait for room.
+var Queue = register(&Scenario{
+	ID:      "queue",
+	Lesson:  7,
+	Summary: "Queue(3) full and empty: put_nowait → queue.Full, get_nowait → queue.Empty; a worker's put() waits for room",
+	Listing: queueListing,
+	Variants: []Variant{
+		{Key: "items", Default: "5", Min: 1, Max: 10, Help: "results the worker puts into Queue(3) while main takes a second over each; with more than 3, its put() soon waits for room"},
+		{Key: "timeout", Default: "0", Min: 0, Max: 5, Help: "seconds the refused put() and get() wait before raising; 0 uses put_nowait() and get_nowait(), which raise at once"},
+	},
+	// The default takes about 7 listing seconds (1.3 s); the longest,
+	// items=10 timeout=2, about 16 (3.2 s), in step mode too.
+	Budget: 8 * time.Second,
+	Main:   queueMain,
+})
+
+// queueFruits are what main puts first, exactly maxsize of them.
+var queueFruits = []string{"apple", "banana", "cherry"}
+
+const (
+	queueMaxsize   = 3
+	queueFirstWork = 1.5 // listing seconds before the worker's first put
+	queueMainPause = 1   // listing seconds main spends on each result
+)
+
+type queueWorkerArgs struct {
+	Q *primitives.Queue
+	N int
+}
+
+var queueWorker = primitives.Register("queue.worker", func(rt *primitives.Runtime, a queueWorkerArgs) error {
+	at := queueListing.At
+	rt.Line(at("work"))
+	rt.Sleep(queueFirstWork)
+	for i := range a.N {
+		item := fmt.Sprintf("result-%d", i)
+		rt.Line(at("wput"))
+		if err := a.Q.Put(item); err != nil {
+			return err
+		}
+		rt.Line(at("wputdone"))
+		rt.Printf("worker: put %s", item)
+	}
+	rt.Line(at("wdone"))
+	rt.Print("worker: all results put")
+	return nil
+})
+
+// queueRaised reports whether err is the Python exception typ (queue.Full,
+// queue.Empty), which the listing catches.
+func queueRaised(err error, typ string) bool {
+	var pe *primitives.Error
+	return errors.As(err, &pe) && pe.Type == typ
+}
+
+func queueMain(rt *primitives.Runtime, v Vars) error {
+	at := queueListing.At
+	timeout := float64(v.Int("timeout"))
+	rt.Line(at("new"))
+	q, err := rt.NewQueue("q", queueMaxsize)
+	if err != nil {
+		return err
+	}
+	for _, fruit := range queueFruits {
+		rt.Line(at("put"))
+		if err := q.Put(fruit); err != nil {
+			return err
+		}
+	}
+	rt.Line(at("full"))
+	rt.Printf("full: %s", daemonBool(q.Full()))
+	if timeout > 0 {
+		rt.Line(at("puttimeout"))
+		err = q.PutTimeout("date", timeout)
+	} else {
+		rt.Line(at("putnowait"))
+		err = q.PutNowait("date")
+	}
+	switch {
+	case queueRaised(err, "queue.Full"):
+		rt.Line(at("isfull"))
+		rt.Print("queue.Full: no room for date")
+	case err != nil:
+		return err
+	}
+	for range queueFruits {
+		rt.Line(at("get"))
+		var s string
+		if err := q.Get(&s); err != nil {
+			return err
+		}
+		rt.Printf("got %s", s)
+	}
+	rt.Line(at("empty"))
+	rt.Printf("empty: %s", daemonBool(q.Empty()))
+	var s string
+	if timeout > 0 {
+		rt.Line(at("gettimeout"))
+		err = q.GetTimeout(&s, timeout)
+	} else {
+		rt.Line(at("getnowait"))
+		err = q.GetNowait(&s)
+	}
+	switch {
+	case queueRaised(err, "queue.Empty"):
+		rt.Line(at("isempty"))
+		rt.Print("queue.Empty: nothing to get")
+	case err != nil:
+		return err
+	default:
+		rt.Printf("got %s", s)
+	}
+
+	n := v.Int("items")
+	p := primitives.NewProcess(rt, queueWorker, queueWorkerArgs{Q: q, N: n})
+	p.Name = "worker"
+	rt.Line(at("start"))
+	if err := p.Start(); err != nil {
+		return err
+	}
+	for range n {
+		rt.Line(at("mget"))
+		var item string
+		if err := q.Get(&item); err != nil {
+			return err
+		}
+		rt.Printf("main: got %s", item)
+		rt.Line(at("slow"))
+		rt.Sleep(queueMainPause)
+	}
+	rt.Line(at("join"))
+	if err := p.Join(); err != nil {
+		return err
+	}
+	rt.Line(at("done"))
+	rt.Print("main: done")
+	return nil
+}
