@@ -32,7 +32,9 @@ type textLog struct {
 }
 
 func newTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars) *textLog {
-	t := &textLog{w: bufio.NewWriter(w), sc: sc, width: len("MainProcess")}
+	// Wide enough for the names the primitives give (SpawnPoolWorker-12),
+	// so that the columns rarely have to move.
+	t := &textLog{w: bufio.NewWriter(w), sc: sc, width: len("SpawnPoolWorker-12")}
 	title := "proctour run " + sc.ID
 	if s := v.String(); s != "" {
 		title += "  (" + s + ")"

@@ -125,7 +125,9 @@ func (s *Scenario) Options(speed float64, timeout time.Duration) sim.Options {
 		speed = 1
 	}
 	if timeout == 0 {
-		timeout = time.Duration(float64(s.Budget) / speed)
+		// Sleeps shrink with the speed; starting processes does not, so
+		// a fast run keeps a floor of min(budget, 3 s).
+		timeout = max(time.Duration(float64(s.Budget)/speed), min(s.Budget, 3*time.Second))
 	}
 	return sim.Options{Name: s.ID, Speed: speed, Timeout: timeout}
 }

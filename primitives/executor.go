@@ -32,6 +32,9 @@ func Submit[A, R any](e *Executor, t Task[A, R], arg A) (*Future[R], error) {
 		return nil, err
 	}
 	r, err := submit(e.pool, t.name, chunks, true, raw, Callbacks[R]{}, "submit")
+	if r != nil {
+		r.how = "result"
+	}
 	if pe, ok := err.(*Error); ok && pe.Msg == "Pool not running" {
 		return nil, pyErr("RuntimeError", "cannot schedule new futures after shutdown")
 	}
@@ -75,7 +78,11 @@ func (f *Future[R]) Exception() error {
 // handler. name is what the events call it.
 func (f *Future[R]) AddDoneCallback(name string, fn func(rt *Runtime, f *Future[R])) {
 	j := f.r.j
-	j.onDone(j.pool.rt, doneHook{name: name, fn: func(rt *Runtime) { fn(rt, f) }})
+	j.onDone(j.pool.rt, doneHook{name: name, fn: func(rt *Runtime) {
+		// The callback's own view of the future: its result() waits (it
+		// does not: the future is done) in the callback's runtime.
+		fn(rt, &Future[R]{r: &AsyncResult[R]{j: j, rt: rt, how: "result"}})
+	}})
 }
 
 // ExecutorMap is executor.map(fn, items): the results in the items' order.
@@ -94,9 +101,9 @@ func ExecutorMap[A, R any](e *Executor, t Task[A, R], items []A) ([]R, error) {
 // Shutdown is shutdown(wait): no more submissions; with wait, it returns
 // once every pending call is done and the workers have exited.
 func (e *Executor) Shutdown(wait bool) error {
-	e.pool.Close()
+	e.pool.close(closeVal{How: "shutdown", Wait: wait})
 	if !wait {
 		return nil
 	}
-	return e.pool.Join()
+	return e.pool.join(false)
 }

@@ -146,6 +146,7 @@ const (
 type Pool struct {
 	rt      *Runtime
 	name    string
+	ctor    string // "Pool" or "ProcessPoolExecutor"
 	n       int
 	opts    PoolOptions
 	tasks   *Queue
@@ -274,6 +275,7 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 			return nil
 		}
 		res := poolResult{Job: t.Job, I: t.I}
+		rt.Line(0) // the task sets its own lines; its start has none
 		var each *itemEvents
 		if rt.trace != nil {
 			each = &itemEvents{
@@ -338,7 +340,7 @@ func (rt *Runtime) newPool(name string, o PoolOptions, ctor string) (*Pool, erro
 	if o.MaxTasksPerChild < 0 {
 		return nil, pyErr("ValueError", "maxtasksperchild must be a positive int or None")
 	}
-	p := &Pool{rt: rt, name: name, n: o.Processes, opts: o, jobs: map[int]*job{},
+	p := &Pool{rt: rt, name: name, ctor: ctor, n: o.Processes, opts: o, jobs: map[int]*job{},
 		gone: make(chan struct{}), handled: make(chan struct{})}
 	q := rt.quiet()
 	var err error
@@ -383,6 +385,9 @@ func (p *Pool) startWorker(replacement bool) error {
 	w := NewProcess(p.rt, poolWorker, workerArgs{Pool: p.name, Tasks: p.tasks, Results: p.results,
 		Init: init, InitArgs: initArgs{v: p.opts.InitArgs}, MaxTasks: p.opts.MaxTasksPerChild})
 	w.Name = "SpawnPoolWorker-" + w.identity
+	if p.ctor == "ProcessPoolExecutor" {
+		w.Name = "SpawnProcess-" + w.identity // as Python names an executor's workers
+	}
 	w.Daemon = true
 	w.ungated = replacement
 	// Under mu, so that close() counts every worker that will take a task.
@@ -739,20 +744,26 @@ type submitVal struct {
 // ApplyAsync is pool.apply_async(func, (args,), callback=…,
 // error_callback=…).
 func ApplyAsync[A, R any](p *Pool, t Task[A, R], args A, cbs Callbacks[R]) (*AsyncResult[R], error) {
+	return applyAsync(p, t, args, cbs, "apply_async")
+}
+
+func applyAsync[A, R any](p *Pool, t Task[A, R], args A, cbs Callbacks[R], how string) (*AsyncResult[R], error) {
 	chunks, arg, err := oneItem(args)
 	if err != nil {
 		return nil, err
 	}
-	return submit(p, t.name, chunks, true, arg, cbs, "apply_async")
+	return submit(p, t.name, chunks, true, arg, cbs, how)
 }
 
-// Apply is pool.apply(func, (args,)): apply_async, then get().
+// Apply is pool.apply(func, (args,)): it waits for the result, as
+// apply_async(...).get() does.
 func Apply[A, R any](p *Pool, t Task[A, R], args A) (R, error) {
-	r, err := ApplyAsync(p, t, args, Callbacks[R]{})
+	r, err := applyAsync(p, t, args, Callbacks[R]{}, "apply")
 	if err != nil {
 		var zero R
 		return zero, err
 	}
+	r.how = "apply"
 	return r.Get()
 }
 
@@ -789,7 +800,19 @@ func DefaultChunksize(items, processes int) int {
 }
 
 // AsyncResult is apply_async's and map_async's result.
-type AsyncResult[R any] struct{ j *job }
+type AsyncResult[R any] struct {
+	j   *job
+	rt  *Runtime // who waits on it: the pool's process, or a callback's view of it
+	how string   // what get() is called in the listing: "get" or "result"
+}
+
+// runtime is who waits: the pool's runtime unless a callback's.
+func (r *AsyncResult[R]) runtime() *Runtime {
+	if r.rt != nil {
+		return r.rt
+	}
+	return r.j.pool.rt
+}
 
 // Job is the result's job number in events.
 func (r *AsyncResult[R]) Job() int { return r.j.id }
@@ -819,25 +842,26 @@ func (r *AsyncResult[R]) Get() (R, error) { return r.GetTimeout(-1) }
 // Python's multiprocessing.TimeoutError.
 func (r *AsyncResult[R]) GetTimeout(seconds float64) (R, error) {
 	var v R
-	p := r.j.pool
-	p.rt.await(KindPoolGet, p.name, IntentVal{Timeout: seconds >= 0, Job: r.j.id})
+	p, rt := r.j.pool, r.runtime()
+	rt.await(KindPoolGet, p.name, IntentVal{Timeout: seconds >= 0, Job: r.j.id})
 	if !r.wait(seconds) {
 		e := pyErr("multiprocessing.TimeoutError", "")
-		p.rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id}, e.Type)
+		rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id, How: r.how}, e.Type)
 		return v, e
 	}
 	if r.j.err != nil {
-		p.rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id, Value: errText(r.j.err)}, r.j.err.Type)
+		rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id, Value: errText(r.j.err), How: r.how}, r.j.err.Type)
 		return v, r.j.err
 	}
 	raw := r.j.value()
-	p.rt.Emit(KindPoolGet, p.name, getVal{Job: r.j.id, Value: raw})
+	rt.Emit(KindPoolGet, p.name, getVal{Job: r.j.id, Value: raw, How: r.how})
 	return v, json.Unmarshal(raw, &v)
 }
 
 type getVal struct {
-	Job   int `json:"job"`
-	Value any `json:"value,omitempty"`
+	Job   int    `json:"job"`
+	Value any    `json:"value,omitempty"`
+	How   string `json:"how,omitempty"` // "result": a future's result()
 }
 
 // wait waits for the job, in a main script unwinding when the session
@@ -854,14 +878,22 @@ func (r *AsyncResult[R]) wait(seconds float64) bool {
 		return true
 	case <-timeout:
 		return false
-	case <-r.j.pool.rt.stop:
+	case <-r.runtime().stop:
 		panic(ErrStopped)
 	}
 }
 
 // Close is close(): no more tasks; the workers exit once the queued ones
 // are done.
-func (p *Pool) Close() {
+func (p *Pool) Close() { p.close(closeVal{}) }
+
+// closeVal is pool.close's payload: how an executor's shutdown says it.
+type closeVal struct {
+	How  string `json:"how,omitempty"` // "shutdown"
+	Wait bool   `json:"wait,omitempty"`
+}
+
+func (p *Pool) close(v closeVal) {
 	p.rt.awaitOp(KindPoolClose, p.name)
 	p.mu.Lock()
 	if p.state != poolRun {
@@ -877,7 +909,11 @@ func (p *Pool) Close() {
 	}
 	p.mu.Unlock()
 	p.once.Do(func() { close(p.gone) })
-	p.rt.Emit(KindPoolClose, p.name, nil)
+	if v.How != "" {
+		p.rt.Emit(KindPoolClose, p.name, v)
+	} else {
+		p.rt.Emit(KindPoolClose, p.name, nil)
+	}
 	for range n {
 		p.tasks.Put(poolTask{}.encode()) // one "exit" per worker, after every task
 	}
@@ -916,7 +952,11 @@ func (p *Pool) terminate(events bool) {
 
 // Join is join(): it waits for the workers to exit. The pool must be
 // closed or terminated first, or it is Python's ValueError.
-func (p *Pool) Join() error {
+func (p *Pool) Join() error { return p.join(true) }
+
+// join waits for the workers; event says whether it is the listing's own
+// join() (an executor's shutdown joins silently).
+func (p *Pool) join(event bool) error {
 	p.mu.Lock()
 	state := p.state
 	p.mu.Unlock()
@@ -926,7 +966,9 @@ func (p *Pool) Join() error {
 		return e
 	}
 	p.rt.awaitOp(KindPoolJoin, p.name)
-	p.rt.Emit(KindPoolJoin, p.name, nil)
+	if event {
+		p.rt.Emit(KindPoolJoin, p.name, nil)
+	}
 	for {
 		p.mu.Lock()
 		workers := append([]*Process(nil), p.workers...)

@@ -1,0 +1,134 @@
+package lessons
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var poolListing = NewListing(`
+import os
+import time
+from multiprocessing import Pool
+
+def square(x):
+    time.sleep(0.5)  # a little work, to see who runs at once   #@work
+    return x * x, os.getpid()  # the result, and which worker   #@return
+
+if __name__ == '__main__':
+    pool = Pool(PROCESSES)  # starts PROCESSES workers, now      #@pool
+    if SYNC:
+        pairs = []
+        for i in range(10):
+            # apply() waits for the result: one task at a time
+            pairs.append(pool.apply(square, (i,)))              #@apply
+    else:
+        # apply_async() returns an AsyncResult at once: all ten queued
+        results = [pool.apply_async(square, (i,)) for i in range(10)]   #@apply_async
+        pairs = [r.get() for r in results]  # waits for each in turn    #@get
+    pool.close()  # no more tasks                               #@close
+    pool.join()   # wait for the workers to exit                #@join
+    pids = sorted({pid for _, pid in pairs})
+    print('results:', [sq for sq, _ in pairs])                  #@results
+    print(f'{len(pairs)} tasks ran in {len(pids)} workers: {pids}')   #@pids
+`)
+
+// Pool is lesson 11's first pool: ten squares computed by a Pool of
+// PROCESSES workers. mode=sync uses apply(), which waits for each result
+// before the next task is sent, so the tasks run one after another;
+// mode=async queues all ten with apply_async() and then gets each result,
+// so PROCESSES run at once. Either way only PROCESSES worker processes are
+// started, and their pids come back again and again.
+var Pool = register(&Scenario{
+	ID:      "pool",
+	Lesson:  11,
+	Summary: "ten squares in a Pool: apply() runs them one at a time, apply_async() one per worker at once; the same few worker pids every time",
+	Listing: poolListing,
+	Variants: []Variant{
+		{Key: "mode", Default: "async", Values: []string{"sync", "async"}, Help: "sync: apply(), waiting for each result; async: apply_async() for all ten, then get()"},
+		{Key: "processes", Default: "3", Min: 1, Max: 8, Help: "worker processes in the pool; each task sleeps 0.5 s"},
+	},
+	// The slowest, mode=sync or processes=1, takes about 5 listing seconds
+	// (1 s), in live and in step mode alike.
+	Budget: 4 * time.Second,
+	Main:   poolMain,
+})
+
+const (
+	poolTasks = 10
+	poolWork  = 0.5 // listing seconds each square() sleeps
+)
+
+// poolSquare returns x*x and the pid of the worker that computed it, as the
+// listing's (x * x, os.getpid()).
+var poolSquare = primitives.RegisterTask("pool.square", func(rt *primitives.Runtime, x int) ([2]int, error) {
+	at := poolListing.At
+	rt.Line(at("work"))
+	rt.Sleep(poolWork)
+	rt.Line(at("return"))
+	return [2]int{x * x, rt.Pid()}, nil
+})
+
+func poolMain(rt *primitives.Runtime, v Vars) error {
+	at := poolListing.At
+	rt.Line(at("pool"))
+	pool, err := rt.NewPool("pool", primitives.PoolOptions{Processes: v.Int("processes")})
+	if err != nil {
+		return err
+	}
+	pairs := make([][2]int, poolTasks)
+	if v["mode"] == "sync" {
+		for i := range pairs {
+			rt.Line(at("apply"))
+			if pairs[i], err = primitives.Apply(pool, poolSquare, i); err != nil {
+				return err
+			}
+		}
+	} else {
+		results := make([]*primitives.AsyncResult[[2]int], poolTasks)
+		rt.Line(at("apply_async"))
+		for i := range results {
+			if results[i], err = primitives.ApplyAsync(pool, poolSquare, i, primitives.Callbacks[[2]int]{}); err != nil {
+				return err
+			}
+		}
+		rt.Line(at("get"))
+		for i, r := range results {
+			if pairs[i], err = r.Get(); err != nil {
+				return err
+			}
+		}
+	}
+	rt.Line(at("close"))
+	pool.Close()
+	rt.Line(at("join"))
+	if err := pool.Join(); err != nil {
+		return err
+	}
+	squares := make([]int, len(pairs))
+	var pids []int
+	for i, p := range pairs {
+		squares[i] = p[0]
+		if !slices.Contains(pids, p[1]) {
+			pids = append(pids, p[1])
+		}
+	}
+	slices.Sort(pids)
+	rt.Line(at("results"))
+	rt.Print("results:", poolInts(squares))
+	rt.Line(at("pids"))
+	rt.Printf("%d tasks ran in %d workers: %s", len(pairs), len(pids), poolInts(pids))
+	return nil
+}
+
+// poolInts is a list of ints as Python prints it: [0, 1, 4].
+func poolInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
