@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -151,8 +152,10 @@ func poolVsProcessMain(rt *primitives.Runtime, v Vars) error {
 	rt.Line(at("same"))
 	rt.Print("same results:", poolBool(slices.Equal(byPool, byProcess)))
 	rt.Line(at("pooltime"))
+	rt.Timing("Pool(5).map", poolTime)
 	rt.Printf("pool: %.3f s", poolTime.Seconds())
 	rt.Line(at("proctime"))
+	rt.Timing(fmt.Sprintf("%d Process()es", n), processTime)
 	rt.Printf("processes: %.3f s", processTime.Seconds())
 	rt.Line(at("count"))
 	rt.Printf("%d tasks: %d processes started with the pool, %d without", n, len(pool.Workers()), len(procs))

@@ -94,7 +94,9 @@ func Describe(r primitives.Record) string {
 	case primitives.KindWatchdog:
 		s = "watchdog: " + strText(r.Val)
 	case primitives.KindTiming:
-		s = "timed " + r.Obj + ": " + v + " s"
+		var sec float64
+		json.Unmarshal(r.Val, &sec)
+		s = fmt.Sprintf("timed %s: %.3f s", r.Obj, sec)
 	case kindQueueNew:
 		s = queueCtor(r)
 	case kindQueuePut:
