@@ -166,7 +166,7 @@ func drawLanes(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h i
 		pidW = max(pidW, len(strconv.Itoa(l.Proc.Pid)))
 		stateW = max(stateW, lipgloss.Width(state))
 	}
-	nameW, stateW = min(nameW, 12), min(stateW, 18)
+	nameW, stateW = min(nameW, 17), min(stateW, 18)
 	lines := make([]string, 0, h)
 	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
