@@ -62,7 +62,7 @@ func RegisterTask[A, R any](name string, fn func(rt *Runtime, a A) (R, error)) T
 	}
 	tasks[name] = func(rt *Runtime, raw json.RawMessage, each *itemEvents) (json.RawMessage, error) {
 		var args []A
-		if err := json.Unmarshal(raw, &args); err != nil {
+		if err := decodeInto(raw, &args); err != nil {
 			return nil, pyErr("TypeError", "arguments of %s: %v", name, err)
 		}
 		results := make([]R, 0, len(args))
@@ -86,7 +86,7 @@ func RegisterTask[A, R any](name string, fn func(rt *Runtime, a A) (R, error)) T
 			}
 			results = append(results, r)
 		}
-		out, err := json.Marshal(results)
+		out, err := encodeList(results)
 		if err != nil && failed == nil {
 			failed = pyErr("TypeError", "results of %s: %v", name, err)
 		}
@@ -714,7 +714,7 @@ func chunksOf[A any](items []A, chunksize int) ([]chunk, error) {
 	var out []chunk
 	for i := 0; i < len(items); i += chunksize {
 		part := items[i:min(i+chunksize, len(items))]
-		b, err := json.Marshal(part)
+		b, err := encodeList(part)
 		if err != nil {
 			return nil, pyErr("TypeError", "cannot send to a worker: %v", err)
 		}
@@ -855,7 +855,7 @@ func (r *AsyncResult[R]) GetTimeout(seconds float64) (R, error) {
 	}
 	raw := r.j.value()
 	rt.Emit(KindPoolGet, p.name, getVal{Job: r.j.id, Value: raw, How: r.how})
-	return v, json.Unmarshal(raw, &v)
+	return v, decodeInto(raw, &v)
 }
 
 type getVal struct {

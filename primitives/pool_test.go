@@ -301,3 +301,25 @@ func TestPoolMessagesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolIntListCodec(t *testing.T) {
+	for _, in := range [][]int{{}, {0}, {1, -2, 300000000000}, {-9223372036854775807}} {
+		b, _ := encodeList(in)
+		want, _ := json.Marshal(in)
+		if string(b) != string(want) {
+			t.Errorf("encodeList(%v) = %s, json.Marshal says %s", in, b, want)
+		}
+		var got []int
+		if err := decodeInto(b, &got); err != nil || len(got) != len(in) {
+			t.Errorf("decodeInto(%s) = %v, %v", b, got, err)
+		}
+	}
+	for _, s := range []string{`[1, 2]`, `[1.5]`, `[01]`, `[1,]`, `["a"]`, `[]`, `[-]`} {
+		var fast, slow []int
+		ferr := decodeInto([]byte(s), &fast)
+		serr := json.Unmarshal([]byte(s), &slow)
+		if (ferr == nil) != (serr == nil) || len(fast) != len(slow) {
+			t.Errorf("%s: decodeInto %v, %v; json.Unmarshal %v, %v", s, fast, ferr, slow, serr)
+		}
+	}
+}
