@@ -144,6 +144,7 @@ type runFlags struct {
 	timeout time.Duration
 	mode    string
 	seed    uint64
+	repeat  int
 }
 
 func newRunCmd(stdout io.Writer) *cobra.Command {
@@ -159,6 +160,8 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
   proctour run tickets --set lock=on --set buyers=20
   proctour run join --speed 0.5
   proctour run tickets --mode seeded --seed 7 --set buyers=10
+  proctour run tickets --repeat 20              # how many tickets are sold, over 20 runs
+  proctour run manager --repeat 20 --set lock=on
   proctour run terminate --format json > terminate.jsonl`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -176,6 +179,7 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "stop the demo after this long (default: the scenario's budget)")
 	cmd.Flags().StringVar(&f.mode, "mode", "live", "live (the OS schedules), step (one operation at a time, oldest first) or seeded")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "the seeded scheduler's seed: the same seed gives the same interleaving")
+	cmd.Flags().IntVar(&f.repeat, "repeat", 1, "run it this many times and chart the outcomes (tickets, manager)")
 	return cmd
 }
 
@@ -203,6 +207,17 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	}
 	opts := sc.Options(f.speed, f.timeout)
 	opts.Mode, opts.Seed, opts.Auto = mode, f.seed, true
+	if f.repeat != 1 {
+		switch {
+		case f.repeat < 1 || f.repeat > 500:
+			return usagef("--repeat %d: want a number of runs from 1 to 500", f.repeat)
+		case sc.Outcome == nil:
+			return usagef("--repeat: %s has no outcome that varies from run to run (try tickets or manager)", sc.ID)
+		case f.format != "text":
+			return usagef("--repeat prints a chart of the outcomes: it takes --format text")
+		}
+		return repeatScenario(cmd, sc, vars, opts, f.repeat, stdout)
+	}
 	s, err := sim.Start(sc.Script(vars), opts)
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"run", "tickets", "--bogus"}, "unknown flag: --bogus (see 'proctour run --help')"},
 		{[]string{"run", "tickets", "--timeout", "soon"}, "invalid argument \"soon\""},
 		{[]string{"run"}, "run needs exactly one scenario id"},
+		{[]string{"run", "hello", "--repeat", "3"}, "hello has no outcome that varies"},
+		{[]string{"run", "tickets", "--repeat", "0"}, "--repeat 0: want a number of runs"},
+		{[]string{"run", "tickets", "--repeat", "3", "--format", "json"}, "--repeat prints a chart"},
 		{[]string{"fly"}, `unknown command "fly"`},
 		{[]string{"list", "extra"}, "list takes no arguments"},
 		{[]string{"replay"}, "replay needs exactly one trace file"},
@@ -118,6 +121,20 @@ func TestLangFollowsTheLocale(t *testing.T) {
 		t.Setenv("LANG", tc.lang)
 		if got, err := resolveLang(tc.flag); err != nil || got != tc.want {
 			t.Errorf("flag %q, LC_ALL %q, LANG %q: %q, %v; want %q", tc.flag, tc.lcAll, tc.lang, got, err, tc.want)
+		}
+	}
+}
+
+// --repeat runs a scenario K times and charts the outcome: the lock makes
+// every run sell exactly one ticket.
+func TestRunRepeatChartsTheOutcome(t *testing.T) {
+	code, out, errs := proctour("run", "tickets", "--repeat", "4", "--set", "buyers=6", "--set", "lock=on")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{"tickets sold, run by run: 1 1 1 1\n", "           1      4  ████", "4 runs; tickets sold from 1 to 1, mean 1.0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -1,10 +1,12 @@
 package lessons
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
 )
 
 var managerListing = NewListing(`
@@ -53,7 +55,19 @@ var Manager = register(&Scenario{
 		{Key: "procs", Default: "100", Min: 1, Max: 200, Help: "how many processes take one from the count"},
 	},
 	Budget: 30 * time.Second,
-	Main:   managerMain,
+	Outcome: &Outcome{Label: "final count", Measure: func(events []primitives.Record) (int, bool) {
+		_, d := sim.Fold(events).FindManaged("d")
+		if d == nil {
+			return 0, false
+		}
+		var v map[string]int
+		if json.Unmarshal(d.Value, &v) != nil {
+			return 0, false
+		}
+		n, ok := v["count"]
+		return n, ok
+	}},
+	Main: managerMain,
 })
 
 type takeOneArgs struct {

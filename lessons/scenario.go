@@ -31,7 +31,16 @@ type Scenario struct {
 	// Hangs says whether, with these values, the demo is a hang that the
 	// watchdog is meant to stop (the lesson is the hang). Nil: never.
 	Hangs func(v Vars) bool
-	Main  func(rt *primitives.Runtime, v Vars) error
+	// Outcome, if set, is the one number a run ends with that varies from
+	// run to run (tickets sold, the final count): what --repeat counts.
+	Outcome *Outcome
+	Main    func(rt *primitives.Runtime, v Vars) error
+}
+
+// Outcome is a run's result as one number, read from its timeline.
+type Outcome struct {
+	Label   string // "tickets sold"
+	Measure func(events []primitives.Record) (int, bool)
 }
 
 // Variant is one knob: either one of Values, or an integer in Min..Max.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -67,7 +68,17 @@ var Tickets = register(&Scenario{
 		{Key: "tickets", Default: "1", Min: 0, Max: 100, Help: "tickets in db.json at the start"},
 	},
 	Budget: 20 * time.Second,
-	Main:   ticketsMain,
+	Outcome: &Outcome{Label: "tickets sold", Measure: func(events []primitives.Record) (int, bool) {
+		n := 0
+		for _, e := range events {
+			var text string
+			if e.Kind == primitives.KindStdout && json.Unmarshal(e.Val, &text) == nil && strings.HasSuffix(text, " got a ticket") {
+				n++
+			}
+		}
+		return n, true
+	}},
+	Main: ticketsMain,
 })
 
 type ticketArgs struct {
