@@ -1,0 +1,134 @@
+package lessons
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Question is a checkpoint question at the end of a lesson: one right
+// choice among several, and why.
+type Question struct {
+	ID      string // "5.2": lesson 5, question 2
+	Line    int    // where it starts in the lesson file
+	Text    string
+	Choices []string
+	Answer  int // index of the right choice
+	Why     string
+}
+
+// Problem is something wrong in a lesson file, at a line.
+type Problem struct {
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Msg) }
+
+// checkHeadings start a lesson's checkpoint section.
+var checkHeadings = []string{"## Check yourself", "## 自我检测"}
+
+// SplitCheckpoints cuts lesson n's Markdown at its checkpoint section: the
+// text before it, and the section's questions. The section is written
+//
+//	## Check yourself
+//
+//	1. Question text?
+//	   - [ ] a wrong choice
+//	   - [x] the right choice
+//
+//	   *Why:* the explanation.
+//
+// A question that breaks that shape is left out and reported as a Problem
+// with its line; the others still count.
+func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []Problem) {
+	lines := strings.Split(md, "\n")
+	start := -1
+	for i, l := range lines {
+		for _, h := range checkHeadings {
+			if strings.TrimSpace(l) == h {
+				start = i
+			}
+		}
+	}
+	if start < 0 {
+		return md, nil, nil
+	}
+	body = strings.TrimRight(strings.Join(lines[:start], "\n"), "\n ") + "\n"
+	var q *Question
+	var inWhy bool
+	finish := func() {
+		if q == nil {
+			return
+		}
+		right := 0
+		for _, c := range q.Choices {
+			if strings.HasPrefix(c, "\x00") {
+				right++
+			}
+		}
+		switch {
+		case len(q.Choices) < 2:
+			problems = append(problems, Problem{q.Line, "a question needs at least two choices (\"   - [ ] …\")"})
+		case right != 1:
+			problems = append(problems, Problem{q.Line, fmt.Sprintf("a question needs exactly one right choice marked [x], not %d", right)})
+		case q.Why == "":
+			problems = append(problems, Problem{q.Line, "a question needs its explanation (\"   *Why:* …\")"})
+		default:
+			for i, c := range q.Choices {
+				if strings.HasPrefix(c, "\x00") {
+					q.Answer, q.Choices[i] = i, c[1:]
+				}
+			}
+			q.ID = fmt.Sprintf("%d.%d", n, len(qs)+1)
+			qs = append(qs, *q)
+		}
+		q, inWhy = nil, false
+	}
+	for i := start + 1; i < len(lines); i++ {
+		raw := lines[i]
+		l := strings.TrimSpace(raw)
+		num, rest, isItem := cutNumber(raw)
+		switch {
+		case l == "":
+			continue
+		case isItem:
+			finish()
+			q = &Question{Line: i + 1, Text: rest}
+			_ = num
+		case q == nil:
+			problems = append(problems, Problem{i + 1, "text in the checkpoint section outside a numbered question"})
+		case strings.HasPrefix(l, "- [ ] "), strings.HasPrefix(l, "- [x] "), strings.HasPrefix(l, "- [X] "):
+			c := strings.TrimSpace(l[6:])
+			if l[3] != ' ' {
+				c = "\x00" + c
+			}
+			q.Choices = append(q.Choices, c)
+			inWhy = false
+		case strings.HasPrefix(l, "*Why:*"), strings.HasPrefix(l, "*解析：*"), strings.HasPrefix(l, "*解析:*"):
+			q.Why = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])
+			inWhy = true
+		case inWhy:
+			q.Why += " " + l
+		case len(q.Choices) > 0:
+			q.Choices[len(q.Choices)-1] += " " + l
+		default:
+			q.Text += " " + l
+		}
+	}
+	finish()
+	return body, qs, problems
+}
+
+// cutNumber reads "12. text" at the start of a line.
+func cutNumber(line string) (int, string, bool) {
+	dot := strings.Index(line, ". ")
+	if dot <= 0 || dot > 3 {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(line[:dot])
+	if err != nil {
+		return 0, "", false
+	}
+	return n, strings.TrimSpace(line[dot+2:]), true
+}

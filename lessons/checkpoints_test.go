@@ -1,0 +1,88 @@
+package lessons
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/content"
+)
+
+func TestSplitCheckpoints(t *testing.T) {
+	md := `# 5. Locks
+
+Some text.
+
+## Check yourself
+
+1. Why does the ticket sell
+   more than once?
+   - [ ] the file is slow
+   - [x] buyers read before anyone writes
+   - [ ] the lock is broken
+
+   *Why:* every buyer reads 1
+   before the first write.
+
+2. Two right answers?
+   - [x] a
+   - [x] b
+
+   *Why:* none.
+
+3. No explanation?
+   - [ ] a
+   - [x] b
+`
+	body, qs, problems := SplitCheckpoints(5, md)
+	if strings.Contains(body, "Check yourself") || !strings.HasSuffix(body, "Some text.\n") {
+		t.Errorf("body %q", body)
+	}
+	if len(qs) != 1 {
+		t.Fatalf("%d questions, want 1: %+v", len(qs), qs)
+	}
+	q := qs[0]
+	if q.ID != "5.1" || q.Line != 7 || q.Text != "Why does the ticket sell more than once?" || len(q.Choices) != 3 ||
+		q.Answer != 1 || q.Choices[1] != "buyers read before anyone writes" || q.Why != "every buyer reads 1 before the first write." {
+		t.Errorf("question %+v", q)
+	}
+	if len(problems) != 2 || problems[0].Line != 16 || !strings.Contains(problems[0].Msg, "exactly one right choice") ||
+		problems[1].Line != 22 || !strings.Contains(problems[1].Msg, "explanation") {
+		t.Errorf("problems %v", problems)
+	}
+}
+
+// Every lesson of the course, in every language, has well-formed
+// checkpoint questions, as many in Chinese as in English, with the same
+// right answers.
+func TestEveryLessonHasCheckpoints(t *testing.T) {
+	for _, l := range Lessons {
+		var counts [2]int
+		var answers [2][]int
+		for i, lang := range content.Langs {
+			md, err := content.Lesson(lang, l.N)
+			if err != nil {
+				t.Errorf("lesson %d (%s): %v", l.N, lang, err)
+				continue
+			}
+			_, qs, problems := SplitCheckpoints(l.N, md)
+			for _, p := range problems {
+				t.Errorf("content/%s/%02d.md:%s", lang, l.N, p)
+			}
+			if len(qs) < 2 {
+				t.Errorf("lesson %d (%s): %d checkpoint questions, want at least 2", l.N, lang, len(qs))
+			}
+			counts[i] = len(qs)
+			for _, q := range qs {
+				answers[i] = append(answers[i], q.Answer)
+			}
+		}
+		if counts[0] != counts[1] {
+			t.Errorf("lesson %d: %d questions in English, %d in Chinese", l.N, counts[0], counts[1])
+		}
+		for k := range min(len(answers[0]), len(answers[1])) {
+			if answers[0][k] != answers[1][k] {
+				t.Errorf("lesson %d question %d: the right choice is %d in English, %d in Chinese", l.N, k+1, answers[0][k]+1, answers[1][k]+1)
+			}
+		}
+	}
+}
