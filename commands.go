@@ -36,7 +36,7 @@ presents them. Every demo starts real child processes and shows what they do,
 event by event.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown command %q (commands: list, run, replay, version; see 'proctour --help')", args[0])
+				return usagef("unknown command %q (commands: list, run, replay, progress, version; see 'proctour --help')", args[0])
 			}
 			return nil
 		},
@@ -51,7 +51,11 @@ event by event.`,
 			if err != nil {
 				return usagef("--%v", err)
 			}
-			return openUI(cmd, tui.Options{Lang: lang, Mode: mode, Seed: ui.seed})
+			progress, warn := loadProgress()
+			if warn != nil {
+				fmt.Fprintf(stderr, "proctour: %v\n", warn)
+			}
+			return openUI(cmd, tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress})
 		},
 	}
 	root.Flags().StringVar(&ui.lang, "lang", "", "language of the lessons: en or zh (default: from LC_ALL or LANG)")
@@ -62,7 +66,7 @@ event by event.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see 'proctour %s --help')", err, strings.TrimPrefix(c.CommandPath(), "proctour "))
 	})
-	root.AddCommand(newListCmd(stdout), newRunCmd(stdout), newReplayCmd(), newVersionCmd(stdout))
+	root.AddCommand(newListCmd(stdout), newRunCmd(stdout), newReplayCmd(), newProgressCmd(stdout, stderr), newVersionCmd(stdout))
 	for _, c := range root.Commands() {
 		c.SilenceErrors, c.SilenceUsage = true, true
 	}

@@ -3,16 +3,28 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
 )
 
 func TestMain(m *testing.M) {
 	primitives.MaybeRunChild()
-	os.Exit(m.Run())
+	// The tests' progress goes to a directory of their own, never the
+	// user's.
+	dir, err := os.MkdirTemp("", "proctour-test-state-")
+	if err == nil {
+		os.Setenv("PROCTOUR_STATE_DIR", dir)
+	}
+	code := m.Run()
+	if err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 func proctour(args ...string) (code int, stdout, stderr string) {
@@ -136,5 +148,36 @@ func TestRunRepeatChartsTheOutcome(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// proctour progress lists the lessons with what was done; --reset forgets
+// it; a corrupt progress file is set aside with one line on stderr.
+func TestProgressCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PROCTOUR_STATE_DIR", dir)
+	p, _ := lessons.LoadProgress(dir)
+	p.MarkRead(2)
+	p.MarkDemo(2, "hello")
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := proctour("progress")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "◐  2. Starting processes") || !strings.Contains(out, "demos 1/2") || !strings.Contains(out, "0 of 14 lessons done") {
+		t.Errorf("progress output:\n%s", out)
+	}
+	if code, out, _ := proctour("progress", "--reset"); code != 0 || !strings.Contains(out, "progress reset") {
+		t.Errorf("--reset: exit %d, %q", code, out)
+	}
+	if _, out, _ := proctour("progress"); strings.Contains(out, "◐") {
+		t.Errorf("after --reset:\n%s", out)
+	}
+	os.WriteFile(filepath.Join(dir, "progress.json"), []byte("{not json"), 0o600)
+	code, out, errs = proctour("progress")
+	if code != 0 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "set aside") || !strings.Contains(out, "0 of 14 lessons done") {
+		t.Errorf("corrupt file: exit %d, stderr %q, stdout %q", code, errs, out)
 	}
 }

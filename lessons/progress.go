@@ -100,15 +100,25 @@ func LoadProgress(dir string) (*Progress, error) {
 // directory, synced, then renamed over the old one, so that a crash
 // leaves either the old progress or the new, never half of one.
 func (p *Progress) Save() error {
-	if p.path == "" {
-		return nil
-	}
-	dir := filepath.Dir(p.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	b, err := p.Encode()
+	if err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
+	return WriteProgress(p.path, b)
+}
+
+// Encode is the progress as its file holds it: a UI encodes in its update
+// and writes (WriteProgress) in a command.
+func (p *Progress) Encode() ([]byte, error) { return json.MarshalIndent(p, "", "  ") }
+
+// WriteProgress writes encoded progress to path atomically; "" writes
+// nothing.
+func WriteProgress(path string, b []byte) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(dir, "progress-*.tmp")
@@ -123,7 +133,7 @@ func (p *Progress) Save() error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := os.Rename(tmp, p.path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -211,4 +221,10 @@ func (p *Progress) Of(l Lesson, checkpoints int) Status {
 		return Started
 	}
 	return Done
+}
+
+// NewProgress is empty progress not saved anywhere (tests, or no state
+// directory).
+func NewProgress() *Progress {
+	return &Progress{Version: progressVersion, Lessons: map[int]*LessonRecord{}}
 }

@@ -45,6 +45,8 @@ type app struct {
 	width    int
 	height   int
 	err      error // why the program quit, if it failed
+	progress *lessons.Progress
+	note     string // a problem to mention on the home screen (progress not saved)
 }
 
 // newApp builds the root model for the options.
@@ -60,6 +62,11 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	if a.lang != "en" && a.lang != "zh" {
 		return a, fmt.Errorf("language %q: want en or zh", a.lang)
 	}
+	a.progress = o.Progress
+	if a.progress == nil {
+		a.progress = lessons.NewProgress()
+	}
+	a.home = a.home.withProgress(a.progress, a.lang)
 	a = a.restyle(true)
 	switch {
 	case o.Replay != nil:
@@ -109,6 +116,19 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case tea.KeyPressMsg:
 		return a.handleKey(msg)
+	case answeredMsg:
+		return a.noteProgress(func(p *lessons.Progress) { p.MarkCheckpoint(msg.lesson, msg.id, msg.right) })
+	case demoEndedMsg:
+		if sc, err := lessons.Lookup(msg.id); err == nil {
+			return a.noteProgress(func(p *lessons.Progress) { p.MarkDemo(sc.Lesson, sc.ID) })
+		}
+		return a, nil
+	case progressSavedMsg:
+		a.home.note = ""
+		if msg.err != nil {
+			a.home.note = "progress not saved: " + msg.err.Error()
+		}
+		return a, nil
 	}
 	return a.route(msg)
 }
@@ -125,7 +145,10 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
 		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs)
 		a.screen = screenLesson
-		return a.resize()
+		n := a.home.selected().N
+		a, save := a.noteProgress(func(p *lessons.Progress) { p.MarkRead(n) })
+		m, cmd := a.resize()
+		return m, tea.Batch(save, cmd)
 	}
 	return a.route(msg)
 }
@@ -233,4 +256,26 @@ func (a app) content() string {
 		body = a.demo.view(a.styles)
 	}
 	return body + "\n" + a.helpView()
+}
+
+// progressSavedMsg says whether the progress was saved.
+type progressSavedMsg struct{ err error }
+
+// demoEndedMsg says a demo of the scenario ran to its end.
+type demoEndedMsg struct{ id string }
+
+// noteProgress records something the student did, refreshes the home
+// screen's marks and saves the progress in a command (encoded here, so
+// that the command shares nothing with later updates).
+func (a app) noteProgress(mark func(p *lessons.Progress)) (app, tea.Cmd) {
+	mark(a.progress)
+	a.home = a.home.withProgress(a.progress, a.lang)
+	b, err := a.progress.Encode()
+	path := a.progress.Path()
+	return a, func() tea.Msg {
+		if err != nil {
+			return progressSavedMsg{err}
+		}
+		return progressSavedMsg{lessons.WriteProgress(path, b)}
+	}
 }

@@ -39,6 +39,10 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		d = d.navigate(Arrived, len(msg.events))
 		if msg.done {
 			d.running, d.pending = false, nil
+			if d.sc != nil && !d.replay {
+				id := d.sc.ID
+				return d, func() tea.Msg { return demoEndedMsg{id: id} }
+			}
 			return d, nil
 		}
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)

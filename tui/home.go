@@ -24,6 +24,7 @@ type home struct {
 	// not started. Remembering progress between runs is a later issue.
 	progress map[int]string
 	sel      int
+	note     string // a problem to mention, such as progress not saved
 	keys     homeKeys
 	width    int
 	height   int
@@ -54,6 +55,21 @@ func (h home) update(msg tea.Msg) (home, tea.Cmd) {
 	return h, nil
 }
 
+// withProgress sets each lesson's mark from the student's progress: done
+// once its demos have run and its checkpoint questions are answered right.
+func (h home) withProgress(p *lessons.Progress, lang string) home {
+	h.progress = map[int]string{}
+	for _, l := range h.lessons {
+		switch p.Of(l, len(lessonQuestions(lang, l.N))) {
+		case lessons.Started:
+			h.progress[l.N] = markStarted
+		case lessons.Done:
+			h.progress[l.N] = markDone
+		}
+	}
+	return h
+}
+
 func (h home) mark(n int) string {
 	if m, ok := h.progress[n]; ok {
 		return m
@@ -82,7 +98,17 @@ func (h home) view(s styles) string {
 			lines = append(lines, cut(row+" "+demos, w))
 		}
 	}
-	lines = append(lines, "", s.Dim.Render(cut("  "+markNotStarted+" not started   "+markStarted+" started   "+markDone+" done", w)))
+	done := 0
+	for _, m := range h.progress {
+		if m == markDone {
+			done++
+		}
+	}
+	legend := fmt.Sprintf("  %s not started   %s started   %s done  ·  %d of %d lessons done", markNotStarted, markStarted, markDone, done, len(h.lessons))
+	lines = append(lines, "", s.Dim.Render(cut(legend, w)))
+	if h.note != "" {
+		lines = append(lines, s.Warn.Render(cut("  "+h.note, w)))
+	}
 	return joinLines(block(lines, w, h.height))
 }
 

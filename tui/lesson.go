@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
 )
 
@@ -27,6 +28,9 @@ type lesson struct {
 	cur       int // which scenario the demo panel shows
 	demo      demo
 	tab       int
+	quiz      quiz
+	checking  bool // the text panel shows the checkpoint questions
+	lang      string
 	keys      lessonKeys
 	set       demoSettings
 	runs      *runner
@@ -37,7 +41,7 @@ type lesson struct {
 
 func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner) lesson {
 	m := lesson{l: l, reader: newReader(l, lang, cache), scenarios: l.Available(),
-		keys: newLessonKeys(), set: set, runs: runs}
+		keys: newLessonKeys(), set: set, runs: runs, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N))}
 	m.demo = m.newDemo()
 	return m
 }
@@ -71,9 +75,11 @@ func (m lesson) setSize(w, h int, style string) (lesson, tea.Cmd) {
 	if m.wide() {
 		rw := m.readerWidth()
 		m.reader, cmd = m.reader.setSize(rw, h-1, style)
+		m.quiz = m.quiz.setSize(rw, h-1)
 		m.demo = m.demo.setSize(w-rw-1, h)
 	} else {
 		m.reader, cmd = m.reader.setSize(w, h-1, style)
+		m.quiz = m.quiz.setSize(w, h-1)
 		m.demo = m.demo.setSize(w, h-1)
 	}
 	return m, cmd
@@ -94,6 +100,12 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.NextDemo) && len(m.scenarios) > 1:
 			return m.nextDemo()
+		case key.Matches(msg, m.keys.Check) && (m.wide() || m.tab == tabText):
+			m.checking = !m.checking
+			return m, nil
+		case m.checking && !m.showsDemoOnly() && isQuizKey(msg, m.quiz.keys):
+			m.quiz, cmd = m.quiz.update(msg)
+			return m, cmd
 		case !m.showsDemo() || isReaderKey(msg, m.keys.readerKeys):
 			m.reader, cmd = m.reader.update(msg)
 			return m, cmd
@@ -106,6 +118,24 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 	}
 	m.demo, cmd = m.demo.update(msg)
 	return m, cmd
+}
+
+// showsDemoOnly reports whether the demo tab hides the text panel.
+func (m lesson) showsDemoOnly() bool { return !m.wide() && m.tab == tabDemo }
+
+func isQuizKey(msg tea.KeyPressMsg, k quizKeys) bool {
+	return key.Matches(msg, k.Up, k.Down, k.Answer, k.Next, k.Prev)
+}
+
+// lessonQuestions are lesson n's checkpoint questions in lang (the text is
+// embedded in the binary: no I/O).
+func lessonQuestions(lang string, n int) []lessons.Question {
+	md, err := content.Lesson(lang, n)
+	if err != nil {
+		return nil
+	}
+	_, qs, _ := lessons.SplitCheckpoints(n, md)
+	return qs
 }
 
 func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {
@@ -132,7 +162,7 @@ func (m lesson) title() string { return fmt.Sprintf("%d. %s", m.l.N, m.l.Title) 
 func (m lesson) view(s styles) string {
 	if m.wide() {
 		rw := m.readerWidth()
-		left := append([]string{fit(s.Title.Render(m.title()), rw)}, block(splitLines(m.reader.view(s)), rw, m.height-1)...)
+		left := append([]string{fit(s.Title.Render(m.title()), rw)}, block(splitLines(m.textPanel(s)), rw, m.height-1)...)
 		right := splitLines(m.demo.view(s))
 		return joinLines(beside(left, block(right, m.width-rw-1, m.height), s.Rule.Render("│")))
 	}
@@ -151,7 +181,15 @@ func (m lesson) view(s styles) string {
 	if m.tab == tabDemo {
 		body = m.demo.view(s)
 	} else {
-		body = joinLines(block(splitLines(m.reader.view(s)), m.width, m.height-1))
+		body = joinLines(block(splitLines(m.textPanel(s)), m.width, m.height-1))
 	}
 	return fit(tabs, m.width) + "\n" + body
+}
+
+// textPanel is the lesson's text, or its checkpoint questions.
+func (m lesson) textPanel(s styles) string {
+	if m.checking {
+		return m.quiz.view(s, m.lang)
+	}
+	return m.reader.view(s)
 }

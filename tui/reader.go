@@ -48,6 +48,7 @@ func renderLesson(key renderKey, l lessons.Lesson) tea.Cmd {
 		if err != nil {
 			return renderedMsg{key: key, err: err}
 		}
+		md, _, _ = lessons.SplitCheckpoints(l.N, md) // the questions are asked, not shown
 		const margin = "  "
 		th := markdown.NewTheme(key.style != "light", key.style == "notty")
 		out := markdown.Render(md, key.width-len(margin), th)

@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
 )
@@ -30,6 +31,9 @@ type Options struct {
 	Speed float64
 	// Scenario, when set, opens this scenario's demo directly.
 	Scenario string
+	// Progress is the student's progress, updated and saved as they read,
+	// run demos and answer checkpoints; nil keeps it in memory only.
+	Progress *lessons.Progress
 	// Input and Output replace the terminal (tests); nil means stdin and
 	// stdout.
 	Input  io.Reader

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/proctour/proctour/content"
+	"github.com/proctour/proctour/lessons"
+)
+
+// loadProgress reads the student's progress from the state directory. A
+// corrupt file was set aside: warn is the line to print, and the progress
+// starts afresh. With no state directory at all, progress is kept in
+// memory and warn says so.
+func loadProgress() (p *lessons.Progress, warn error) {
+	dir, err := lessons.StateDir()
+	if err != nil {
+		return lessons.NewProgress(), fmt.Errorf("progress will not be saved: %w", err)
+	}
+	p, err = lessons.LoadProgress(dir)
+	if err != nil && !errors.Is(err, lessons.ErrCorruptProgress) {
+		return lessons.NewProgress(), err
+	}
+	return p, err
+}
+
+func newProgressCmd(stdout, stderr io.Writer) *cobra.Command {
+	var reset bool
+	cmd := &cobra.Command{
+		Use:   "progress",
+		Short: "Show how far you are in the course",
+		Long: `Show, lesson by lesson, what you have read, which demos you have run and
+how many checkpoint questions you have answered right. --reset starts over.
+The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, warn := loadProgress()
+			if warn != nil {
+				fmt.Fprintf(stderr, "proctour: %v\n", warn)
+			}
+			if reset {
+				if err := p.Reset(); err != nil {
+					return fmt.Errorf("reset: %w", err)
+				}
+				fmt.Fprintf(stdout, "progress reset (%s)\n", p.Path())
+				return nil
+			}
+			printProgress(stdout, p)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&reset, "reset", false, "forget all progress and start over")
+	return cmd
+}
+
+// printProgress lists every lesson with its mark, its demos run and its
+// checkpoints, then the total.
+func printProgress(w io.Writer, p *lessons.Progress) {
+	done := 0
+	for _, l := range lessons.Lessons {
+		md, _ := content.Lesson("en", l.N)
+		_, qs, _ := lessons.SplitCheckpoints(l.N, md)
+		status := p.Of(l, len(qs))
+		mark := [...]string{"·", "◐", "✓"}[status]
+		if status == lessons.Done {
+			done++
+		}
+		r := p.Lessons[l.N]
+		demos, right := 0, 0
+		if r != nil {
+			demos = len(r.Demos)
+			for _, ok := range r.Checkpoints {
+				if ok {
+					right++
+				}
+			}
+		}
+		fmt.Fprintf(w, "%s %2d. %-52s demos %d/%d  checkpoints %d/%d\n", mark, l.N, l.Title, demos, len(l.Available()), right, len(qs))
+	}
+	fmt.Fprintf(w, "\n%d of %d lessons done", done, len(lessons.Lessons))
+	if p.Path() != "" {
+		fmt.Fprintf(w, " (saved in %s)", p.Path())
+	}
+	fmt.Fprintln(w)
+}

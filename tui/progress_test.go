@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/proctour/proctour/lessons"
+)
+
+// A student works through lesson 3 alone: opens it, runs its demo, answers
+// its checkpoint questions (one wrong first), and quits; the progress is
+// saved, and reopening proctour shows the lesson done.
+func TestLessonWalkSavesProgress(t *testing.T) {
+	dir := t.TempDir()
+	p, err := lessons.LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := newRunner()
+	a, err := newApp(Options{Lang: "en", Speed: 1, Progress: p}, runs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, a,
+		teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithEnvironment([]string{"TERM=xterm-256color"})))
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	waitFor("Isolation")
+	tm.Type("jj")
+	tm.Send(enter)
+	waitFor("Text")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	waitFor("Press r to run")
+	tm.Type("r")
+	waitFor("ended")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Type("c")
+	waitFor("Check yourself")
+	qs := lessonQuestions("en", 3)
+	if len(qs) < 2 {
+		t.Fatalf("lesson 3 has %d questions", len(qs))
+	}
+	// The first question: a wrong answer, then (asked again later) the
+	// right one does not undo it; the others right at once.
+	wrong := (qs[0].Answer + 1) % len(qs[0].Choices)
+	tm.Type(strings.Repeat("j", wrong))
+	tm.Send(enter)
+	waitFor("Not quite.")
+	for _, q := range qs[1:] {
+		tm.Type("n")
+		tm.Type(strings.Repeat("j", q.Answer))
+		tm.Send(enter)
+		waitFor("Right.")
+	}
+	tm.Type("q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+
+	saved, err := lessons.LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := saved.Lessons[3]
+	if r == nil || !r.Read || len(r.Demos) != 1 || r.Demos[0] != "isolation" {
+		t.Fatalf("saved lesson 3: %+v", r)
+	}
+	if r.Checkpoints[qs[0].ID] || !r.Checkpoints[qs[1].ID] {
+		t.Errorf("checkpoints saved %v: want %s wrong, %s right", r.Checkpoints, qs[0].ID, qs[1].ID)
+	}
+	l3 := lessons.Lessons[2]
+	if got := saved.Of(l3, len(qs)); got != lessons.Started {
+		t.Errorf("lesson 3 with one question wrong: %v, want started", got)
+	}
+	saved.MarkCheckpoint(3, qs[0].ID, true)
+	if got := saved.Of(l3, len(qs)); got != lessons.Done {
+		t.Errorf("lesson 3 with every question right: %v, want done", got)
+	}
+
+	// Reopened, the home screen shows the lesson done.
+	b, err := newApp(Options{Lang: "en", Progress: saved}, newRunner(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.width, b.height = 100, 30
+	b, _ = b.resize()
+	home := b.home.view(b.styles)
+	if !strings.Contains(home, "✓  3. Isolation") || !strings.Contains(home, "1 of 14 lessons done") {
+		t.Errorf("the home screen after lesson 3:\n%s", home)
+	}
+}

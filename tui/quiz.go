@@ -1,0 +1,149 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/tui/markdown"
+)
+
+// quiz is a lesson's checkpoint: its questions one at a time, a choice
+// picked with the arrows and answered with enter, then the explanation.
+type quiz struct {
+	lesson int
+	qs     []lessons.Question
+	cur    int
+	sel    int
+	chosen map[int]int // question → the choice answered
+	keys   quizKeys
+	width  int
+	height int
+}
+
+type quizKeys struct {
+	Up, Down, Answer, Next, Prev key.Binding
+}
+
+func newQuizKeys() quizKeys {
+	return quizKeys{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "choice up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "choice down")),
+		Answer: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
+		Next:   key.NewBinding(key.WithKeys("n", "right", "l"), key.WithHelp("n/→", "next question")),
+		Prev:   key.NewBinding(key.WithKeys("p", "left", "h"), key.WithHelp("p/←", "previous")),
+	}
+}
+
+// answeredMsg says a checkpoint question was answered, right or not.
+type answeredMsg struct {
+	lesson int
+	id     string
+	right  bool
+}
+
+func newQuiz(n int, qs []lessons.Question) quiz {
+	return quiz{lesson: n, qs: qs, chosen: map[int]int{}, keys: newQuizKeys()}
+}
+
+func (q quiz) setSize(w, h int) quiz {
+	q.width, q.height = w, h
+	return q
+}
+
+func (q quiz) update(msg tea.KeyPressMsg) (quiz, tea.Cmd) {
+	if len(q.qs) == 0 {
+		return q, nil
+	}
+	_, answered := q.chosen[q.cur]
+	switch {
+	case key.Matches(msg, q.keys.Up) && !answered:
+		q.sel = max(q.sel-1, 0)
+	case key.Matches(msg, q.keys.Down) && !answered:
+		q.sel = min(q.sel+1, len(q.qs[q.cur].Choices)-1)
+	case key.Matches(msg, q.keys.Answer) && !answered:
+		q.chosen[q.cur] = q.sel
+		qq := q.qs[q.cur]
+		ans := answeredMsg{lesson: q.lesson, id: qq.ID, right: q.sel == qq.Answer}
+		return q, func() tea.Msg { return ans }
+	case key.Matches(msg, q.keys.Next, q.keys.Answer):
+		q.cur, q.sel = min(q.cur+1, len(q.qs)-1), 0
+	case key.Matches(msg, q.keys.Prev):
+		q.cur, q.sel = max(q.cur-1, 0), 0
+	}
+	return q, nil
+}
+
+// score is how many questions were answered right, of how many.
+func (q quiz) score() (right, answered int) {
+	for i, c := range q.chosen {
+		answered++
+		if c == q.qs[i].Answer {
+			right++
+		}
+	}
+	return right, answered
+}
+
+func (q quiz) view(s styles, lang string) string {
+	w := q.width
+	heading, next, none := "Check yourself", "enter or n: next question", "This lesson has no checkpoint questions."
+	if lang == "zh" {
+		heading, next, none = "自我检测", "回车或 n：下一题", "本课没有检测题。"
+	}
+	if len(q.qs) == 0 {
+		return "  " + s.Dim.Render(none)
+	}
+	qq := q.qs[q.cur]
+	right, answered := q.score()
+	lines := []string{"", "  " + s.Title.Render(heading) + s.Dim.Render(fmt.Sprintf("  %d / %d · %d right of %d answered", q.cur+1, len(q.qs), right, answered)), ""}
+	wrap := func(text string, indent string, style func(...string) string) {
+		for _, l := range strings.Split(markdown.Render(text, max(w-len(indent)-2, 20), markdown.NewTheme(!s.noColor && s.dark, s.noColor)), "\n") {
+			lines = append(lines, indent+style(l))
+		}
+	}
+	wrap(qq.Text, "  ", s.Text.Render)
+	lines = append(lines, "")
+	chosen, isAnswered := q.chosen[q.cur]
+	for i, c := range qq.Choices {
+		mark, style := "  ", s.Text
+		switch {
+		case isAnswered && i == qq.Answer:
+			mark, style = "✓ ", s.OK
+		case isAnswered && i == chosen:
+			mark, style = "✗ ", s.Failed
+		case !isAnswered && i == q.sel:
+			mark, style = "› ", s.Selected
+		}
+		text := markdown.Render(c, max(w-8, 20), markdown.NewTheme(!s.noColor && s.dark, s.noColor))
+		for k, l := range strings.Split(text, "\n") {
+			prefix := "    "
+			if k == 0 {
+				prefix = "  " + mark
+			}
+			lines = append(lines, prefix+style.Render(l))
+		}
+	}
+	if isAnswered {
+		lines = append(lines, "")
+		verdict := s.OK.Render("Right.")
+		if chosen != qq.Answer {
+			verdict = s.Failed.Render("Not quite.")
+		}
+		if lang == "zh" {
+			verdict = s.OK.Render("答对了。")
+			if chosen != qq.Answer {
+				verdict = s.Failed.Render("不太对。")
+			}
+		}
+		lines = append(lines, "  "+verdict)
+		wrap(qq.Why, "  ", s.Text.Render)
+		if q.cur < len(q.qs)-1 {
+			lines = append(lines, "", "  "+s.Dim.Render(next))
+		}
+	}
+	return joinLines(block(lines, w, q.height))
+}
