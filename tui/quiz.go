@@ -99,7 +99,11 @@ func (q quiz) view(s styles, lang string) string {
 	}
 	qq := q.qs[q.cur]
 	right, answered := q.score()
-	lines := []string{"", "  " + s.Title.Render(heading) + s.Dim.Render(fmt.Sprintf("  %d / %d · %d right of %d answered", q.cur+1, len(q.qs), right, answered)), ""}
+	tally := fmt.Sprintf("  %d / %d · %d right of %d answered", q.cur+1, len(q.qs), right, answered)
+	if lang == "zh" {
+		tally = fmt.Sprintf("  %d / %d · 已答 %d 题，答对 %d 题", q.cur+1, len(q.qs), answered, right)
+	}
+	lines := []string{"", "  " + s.Title.Render(heading) + s.Dim.Render(tally), ""}
 	wrap := func(text string, indent string, style func(...string) string) {
 		for _, l := range strings.Split(markdown.Render(text, max(w-len(indent)-2, 20), markdown.NewTheme(!s.noColor && s.dark, s.noColor)), "\n") {
 			lines = append(lines, indent+style(l))
