@@ -101,7 +101,25 @@ var Callback = register(&Scenario{
 	// The default takes about 2.7 listing seconds (0.6 s; 1.1 s in step
 	// mode); processes=1, one download after another, about 6.4 (1.3 s).
 	Budget: 4 * time.Second,
-	Main:   callbackMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// callbacks run anywhere but in the main process (0: all in main)
+		"callbacks_outside_main": func(events []primitives.Record) (int, bool) {
+			if len(events) == 0 {
+				return 0, false
+			}
+			main, n, seen := events[0].Pid, 0, false
+			for _, e := range events {
+				if e.Kind == primitives.KindPoolCallback {
+					seen = true
+					if e.Pid != main {
+						n++
+					}
+				}
+			}
+			return n, seen
+		},
+	},
+	Main: callbackMain,
 })
 
 // callbackPage is one of the listing's PAGES.

@@ -34,7 +34,10 @@ type Scenario struct {
 	// Outcome, if set, is the one number a run ends with that varies from
 	// run to run (tickets sold, the final count): what --repeat counts.
 	Outcome *Outcome
-	Main    func(rt *primitives.Runtime, v Vars) error
+	// Measures are other numbers read from a run, by name, that lesson
+	// predictions can ask about.
+	Measures map[string]func(events []primitives.Record) (int, bool)
+	Main     func(rt *primitives.Runtime, v Vars) error
 }
 
 // Outcome is a run's result as one number, read from its timeline.

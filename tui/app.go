@@ -116,6 +116,8 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case tea.KeyPressMsg:
 		return a.handleKey(msg)
+	case predictedMsg:
+		return a.noteProgress(func(p *lessons.Progress) { p.MarkPrediction(msg.lesson, msg.id, msg.right) })
 	case answeredMsg:
 		return a.noteProgress(func(p *lessons.Progress) { p.MarkCheckpoint(msg.lesson, msg.id, msg.right) })
 	case demoEndedMsg:

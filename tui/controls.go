@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
 )
 
@@ -41,7 +42,14 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 			d.running, d.pending = false, nil
 			if d.sc != nil && !d.replay {
 				id := d.sc.ID
-				return d, func() tea.Msg { return demoEndedMsg{id: id} }
+				cmds := []tea.Cmd{func() tea.Msg { return demoEndedMsg{id: id} }}
+				if g := d.guessed; g != nil {
+					var right bool
+					d, right = d.reveal()
+					pred := predictedMsg{lesson: d.sc.Lesson, id: g.ID, right: right}
+					cmds = append(cmds, func() tea.Msg { return pred })
+				}
+				return d, tea.Batch(cmds...)
 			}
 			return d, nil
 		}
@@ -68,10 +76,18 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d, nil
 	}
 	d.note = ""
+	if d.predicting != nil {
+		return d.predictKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Run):
 		if d.replay {
 			return d.play(0)
+		}
+		d.revealed = nil
+		if p := d.prediction(); p != nil {
+			d.predicting, d.predSel = p, 0
+			return d, nil
 		}
 		return d.restart()
 	case key.Matches(msg, k.Pause):
@@ -232,4 +248,75 @@ func (d demo) playStep(msg playTickMsg) (demo, tea.Cmd) {
 		return d, nil
 	}
 	return d, playTick(d.run)
+}
+
+// predictedMsg says a prediction was checked against its run.
+type predictedMsg struct {
+	lesson int
+	id     string
+	right  bool
+}
+
+// prediction is the lesson's prediction about a run with the current
+// values, if there is one.
+func (d demo) prediction() *lessons.Prediction {
+	if d.sc == nil || d.mode != sim.Live {
+		return nil // step and seeded runs are the student's or the seed's doing
+	}
+	for i := range d.preds {
+		if d.preds[i].Applies(d.sc.ID, d.vars) {
+			return &d.preds[i]
+		}
+	}
+	return nil
+}
+
+// predictKey takes the student's guess, then starts the run.
+func (d demo) predictKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
+	p := d.predicting
+	switch msg.String() {
+	case "up", "k":
+		d.predSel = max(d.predSel-1, 0)
+	case "down", "j":
+		d.predSel = min(d.predSel+1, len(p.Choices)-1)
+	case "enter", "r":
+		d.predicting, d.guessed, d.guess, d.revealed = nil, p, d.predSel, nil
+		return d.restart()
+	case "s":
+		d.predicting = nil // run without guessing
+		return d.restart()
+	}
+	return d, nil
+}
+
+// reveal checks the guess against what this run showed, and explains.
+func (d demo) reveal() (demo, bool) {
+	p := d.guessed
+	got, v := p.Reveal(d.sc, d.timeline)
+	zh := d.lang == "zh"
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	lines := []string{say("Your prediction: ", "你的预测：") + p.Choices[d.guess].Text}
+	right := got == d.guess
+	switch {
+	case got < 0:
+		lines = append(lines, say("This run cannot tell (it was stopped before the end).", "这次运行无法判断（它在结束前被停止了）。"))
+	default:
+		lines = append(lines, fmt.Sprintf(say("This run: %s (%d).", "这次运行：%s（%d）。"), p.Choices[got].Text, v))
+		if right {
+			lines = append(lines, say("✓ Right.", "✓ 猜对了。"))
+		} else {
+			lines = append(lines, say("✗ Not this time.", "✗ 这次没猜中。"))
+		}
+	}
+	lines = append(lines, p.Why)
+	if got >= 0 && got != p.Expect && p.Otherwise != "" {
+		lines = append(lines, p.Otherwise)
+	}
+	d.revealed, d.guessed = lines, nil
+	return d, right
 }

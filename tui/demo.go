@@ -8,6 +8,7 @@ import (
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/tui/markdown"
 )
 
 // demo is the demo view: a scenario's timeline drawn as lanes, resources,
@@ -35,6 +36,17 @@ type demo struct {
 	running bool         // the current run has not ended
 	playing bool         // a replay playing in time
 	playNs  int64        // a replay's clock
+
+	// preds are the lesson's predictions about this demo; predicting is
+	// the one being asked before a run, guess the choice made for the
+	// current run (-1: none), and revealed what the run showed.
+	preds      []lessons.Prediction
+	predicting *lessons.Prediction
+	predSel    int
+	guess      int
+	guessed    *lessons.Prediction
+	revealed   []string
+	lang       string
 
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
@@ -180,7 +192,17 @@ func (d demo) layout(s styles) demoLayout {
 // resources are the widgets' lines, then the watchdog's report and any
 // broken invariant.
 func (d demo) resources(s styles, w int) []string {
-	lines := resourceLines(d.st, s, w)
+	var lines []string
+	for i, r := range d.revealed {
+		style := s.Text
+		if i < 3 {
+			style = s.Warn
+		}
+		for _, l := range strings.Split(markdown.Render(r, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
+			lines = append(lines, style.Render(cut(l, w)))
+		}
+	}
+	lines = append(lines, resourceLines(d.st, s, w)...)
 	if d.st.Watchdog != "" {
 		lines = append(lines, s.Warn.Render(cut("⚠ watchdog: "+d.st.Watchdog, w)))
 	}
@@ -211,7 +233,9 @@ func (d demo) view(s styles) string {
 	}
 	out = append(out, rule(s, "processes", lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
 	var left []string
-	if d.pb.Len == 0 && !d.running {
+	if d.predicting != nil {
+		left = block(d.predictView(s, lo.lanesW), lo.lanesW, lo.top-1)
+	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
 		left = drawLanes(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1)
@@ -312,4 +336,26 @@ func (d demo) flipVariant() (lessons.Variant, bool) {
 		}
 	}
 	return lessons.Variant{}, false
+}
+
+// predictView asks the lesson's question before the run.
+func (d demo) predictView(s styles, w int) []string {
+	p := d.predicting
+	title, hint := "Predict before you run", "↑/↓ choose · enter run · s run without guessing"
+	if d.lang == "zh" {
+		title, hint = "运行之前先猜一猜", "↑/↓ 选择 · 回车 运行 · s 不猜直接运行"
+	}
+	lines := []string{"", s.Title.Render(title), ""}
+	for _, l := range strings.Split(markdown.Render(p.Ask, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
+		lines = append(lines, s.Text.Render(l))
+	}
+	lines = append(lines, "")
+	for i, c := range p.Choices {
+		if i == d.predSel {
+			lines = append(lines, s.Selected.Render("› "+c.Text))
+		} else {
+			lines = append(lines, "  "+c.Text)
+		}
+	}
+	return append(lines, "", s.Dim.Render(hint))
 }

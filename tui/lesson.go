@@ -53,6 +53,7 @@ func (m lesson) newDemo() demo {
 	}
 	d.keys.lesson = true
 	d.keys.NextDemo.SetEnabled(len(m.scenarios) > 1)
+	d.lang, d.preds = m.lang, lessonPredictions(m.lang, m.l.N)
 	return d
 }
 
@@ -103,6 +104,9 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		case key.Matches(msg, m.keys.Check) && (m.wide() || m.tab == tabText):
 			m.checking = !m.checking
 			return m, nil
+		case m.showsDemo() && m.demo.predicting != nil: // the demo asks first
+			m.demo, cmd = m.demo.update(msg)
+			return m, cmd
 		case m.checking && !m.showsDemoOnly() && isQuizKey(msg, m.quiz.keys):
 			m.quiz, cmd = m.quiz.update(msg)
 			return m, cmd
@@ -136,6 +140,16 @@ func lessonQuestions(lang string, n int) []lessons.Question {
 	}
 	_, qs, _ := lessons.SplitCheckpoints(n, md)
 	return qs
+}
+
+// lessonPredictions are lesson n's predictions in lang.
+func lessonPredictions(lang string, n int) []lessons.Prediction {
+	md, err := content.Lesson(lang, n)
+	if err != nil {
+		return nil
+	}
+	_, ps, _ := lessons.SplitPredictions(n, md, lessons.CheckPrediction)
+	return ps
 }
 
 func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {

@@ -101,3 +101,57 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 		t.Errorf("the home screen after lesson 3:\n%s", home)
 	}
 }
+
+// Before the tickets demo runs, the lesson asks how many tickets it will
+// sell; after the run, this run's trace answers, and the prediction is
+// saved.
+func TestPredictThenReveal(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := lessons.LoadProgress(dir)
+	runs := newRunner()
+	a, err := newApp(Options{Lang: "en", Speed: 1, Progress: p}, runs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, a,
+		teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithEnvironment([]string{"TERM=xterm-256color"})))
+	waitFor := func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	waitFor("Locks")
+	tm.Type("jjjj")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("Text")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	waitFor("Press r to run")
+	tm.Type("r")
+	waitFor("before you run") // (the screen kept the "Pre" of "Press r")
+	tm.Type("j") // more than one
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("ended")
+	tm.Type("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(app)
+	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	d := final.lesson.demo
+	sold, _ := lessons.Tickets.Outcome.Measure(d.timeline)
+	if len(d.revealed) < 3 || !strings.Contains(d.revealed[1], "This run: ") {
+		t.Fatalf("revealed %q", d.revealed)
+	}
+	wantWord := "more than one"
+	if sold == 1 {
+		wantWord = "exactly one"
+	}
+	if !strings.Contains(d.revealed[1], wantWord) {
+		t.Errorf("the run sold %d, the reveal says %q", sold, d.revealed[1])
+	}
+	saved, _ := lessons.LoadProgress(dir)
+	r := saved.Lessons[5]
+	if r == nil || len(r.Predictions) != 1 || r.Predictions["5.p1"] != (sold > 1) {
+		t.Errorf("saved predictions %+v for a run that sold %d", r, sold)
+	}
+}

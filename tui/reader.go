@@ -49,6 +49,7 @@ func renderLesson(key renderKey, l lessons.Lesson) tea.Cmd {
 			return renderedMsg{key: key, err: err}
 		}
 		md, _, _ = lessons.SplitCheckpoints(l.N, md) // the questions are asked, not shown
+		md, _, _ = lessons.SplitPredictions(l.N, md, nil)
 		const margin = "  "
 		th := markdown.NewTheme(key.style != "light", key.style == "notty")
 		out := markdown.Render(md, key.width-len(margin), th)

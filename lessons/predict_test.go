@@ -1,0 +1,108 @@
+package lessons
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/proctour/proctour/content"
+	"github.com/proctour/proctour/primitives"
+)
+
+func TestSplitPredictions(t *testing.T) {
+	md := `# 5. Locks
+
+Text.
+
+## Predict
+
+- demo: tickets
+  when: lock=off
+  ask: How many sold?
+  - one | outcome == 1
+  - more | outcome > 1
+  expect: 2
+  why: reads before writes.
+  otherwise: run it again.
+- demo: tickets
+  ask: broken
+  - one | outcome = 1
+  - more | sold > 1
+  expect: 3
+  why: x
+
+## Check yourself
+`
+	body, ps, problems := SplitPredictions(5, md, CheckPrediction)
+	if strings.Contains(body, "Predict") || !strings.Contains(body, "## Check yourself") {
+		t.Errorf("body %q", body)
+	}
+	if len(ps) != 1 {
+		t.Fatalf("%d predictions: %+v", len(ps), ps)
+	}
+	p := ps[0]
+	if p.ID != "5.p1" || p.Demo != "tickets" || p.When["lock"] != "off" || p.Expect != 1 || len(p.Choices) != 2 ||
+		p.Choices[1] != (Choice{Text: "more", Measure: "outcome", Op: ">", Value: 1}) || p.Otherwise != "run it again." {
+		t.Errorf("prediction %+v", p)
+	}
+	if !p.Applies("tickets", Vars{"lock": "off", "buyers": "100"}) || p.Applies("tickets", Vars{"lock": "on"}) || p.Applies("manager", Vars{"lock": "off"}) {
+		t.Error("Applies does not follow when:")
+	}
+	text := ""
+	for _, pr := range problems {
+		text += pr.String() + "\n"
+	}
+	for _, want := range []string{"line 17: condition \"outcome = 1\": \"=\" is not one of", "line 15: a prediction needs at least two choices"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("problems lack %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestPredictionRevealReadsTheRun(t *testing.T) {
+	_, ps, _ := SplitPredictions(5, "## Predict\n\n- demo: tickets\n  ask: ?\n  - one | outcome == 1\n  - more | outcome > 1\n  expect: 2\n  why: w\n", CheckPrediction)
+	sold := func(n int) []primitives.Record {
+		var out []primitives.Record
+		for range n {
+			v, _ := json.Marshal("buyer-1 got a ticket")
+			out = append(out, primitives.Record{Kind: primitives.KindStdout, Val: v})
+		}
+		return out
+	}
+	for n, want := range map[int]int{1: 0, 7: 1, 0: -1} {
+		if got, v := ps[0].Reveal(Tickets, sold(n)); got != want || (got >= 0 && v != n) {
+			t.Errorf("%d sold: choice %d (%d), want %d", n, got, v, want)
+		}
+	}
+}
+
+// The course's predictions are well formed, name demos and measures that
+// exist, and are alike in both languages.
+func TestEveryPredictionIsWellFormed(t *testing.T) {
+	total := 0
+	for _, l := range Lessons {
+		var got [2][]Prediction
+		for i, lang := range content.Langs {
+			md, _ := content.Lesson(lang, l.N)
+			_, ps, problems := SplitPredictions(l.N, md, CheckPrediction)
+			for _, p := range problems {
+				t.Errorf("content/%s/%02d.md:%s", lang, l.N, p)
+			}
+			got[i] = ps
+		}
+		if len(got[0]) != len(got[1]) {
+			t.Errorf("lesson %d: %d predictions in English, %d in Chinese", l.N, len(got[0]), len(got[1]))
+			continue
+		}
+		for k := range got[0] {
+			a, b := got[0][k], got[1][k]
+			if a.Demo != b.Demo || a.Expect != b.Expect || len(a.Choices) != len(b.Choices) {
+				t.Errorf("lesson %d prediction %d differs between the languages", l.N, k+1)
+			}
+		}
+		total += len(got[0])
+	}
+	if total < 5 {
+		t.Errorf("%d predictions in the course", total)
+	}
+}
