@@ -129,7 +129,7 @@ func TestPredictThenReveal(t *testing.T) {
 	waitFor("Press r to run")
 	tm.Type("r")
 	waitFor("before you run") // (the screen kept the "Pre" of "Press r")
-	tm.Type("j") // more than one
+	tm.Type("j")              // more than one
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor("ended")
 	tm.Type("q")
