@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"strings"
 )
 
 //go:embed en/*.md zh/*.md
@@ -32,4 +33,19 @@ func Fallback(lang string, n int, title string) string {
 		body = "本课的完整内容即将推出。已经做好的演示现在就可以运行：打开演示面板。"
 	}
 	return fmt.Sprintf("# %d. %s\n\n%s\n", n, title, body)
+}
+
+// Title is lesson n's title in lang, from its heading ("# 5. Locks: …"),
+// or fallback when the lesson has no text in that language.
+func Title(lang string, n int, fallback string) string {
+	md, err := Lesson(lang, n)
+	if err != nil {
+		return fallback
+	}
+	first, _, _ := strings.Cut(md, "\n")
+	prefix := fmt.Sprintf("# %d. ", n)
+	if !strings.HasPrefix(first, prefix) {
+		return fallback
+	}
+	return strings.TrimSpace(first[len(prefix):])
 }

@@ -42,3 +42,15 @@ func TestLessonWithoutText(t *testing.T) {
 		t.Errorf("Chinese fallback: %q", got)
 	}
 }
+
+func TestTitles(t *testing.T) {
+	if got := Title("en", 5, "x"); got != "Locks: grabbing tickets" {
+		t.Errorf("English title of lesson 5: %q", got)
+	}
+	if got := Title("zh", 5, "x"); got == "x" || got == "Locks: grabbing tickets" {
+		t.Errorf("Chinese title of lesson 5: %q", got)
+	}
+	if got := Title("fr", 5, "fallback"); got != "fallback" {
+		t.Errorf("a language without the lesson: %q", got)
+	}
+}

@@ -144,6 +144,10 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a.resize()
 	case key.Matches(msg, a.keys.Back):
 		return a.back()
+	case a.screen == screenHome && key.Matches(msg, a.home.keys.Lang):
+		a.lang = map[string]string{"en": "zh", "zh": "en"}[a.lang]
+		a.home = a.home.withProgress(a.progress, a.lang)
+		return a, nil
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
 		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs)
 		a.screen = screenLesson

@@ -6,7 +6,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
+	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
 )
 
@@ -24,6 +26,7 @@ type home struct {
 	// not started. Remembering progress between runs is a later issue.
 	progress map[int]string
 	sel      int
+	lang     string
 	note     string // a problem to mention, such as progress not saved
 	keys     homeKeys
 	width    int
@@ -58,6 +61,7 @@ func (h home) update(msg tea.Msg) (home, tea.Cmd) {
 // withProgress sets each lesson's mark from the student's progress: done
 // once its demos have run and its checkpoint questions are answered right.
 func (h home) withProgress(p *lessons.Progress, lang string) home {
+	h.lang = lang
 	h.progress = map[int]string{}
 	for _, l := range h.lessons {
 		switch p.Of(l, len(lessonQuestions(lang, l.N))) {
@@ -79,17 +83,18 @@ func (h home) mark(n int) string {
 
 func (h home) view(s styles) string {
 	w := h.width
-	lines := []string{
-		s.Title.Render("proctour") + s.Subtitle.Render(" — multiprocessing as Python teaches it, on real processes"),
-		"",
+	sub := " — multiprocessing as Python teaches it, on real processes"
+	if h.lang == "zh" {
+		sub = " — 按 Python 的讲法学多进程，用真实的进程演示"
 	}
+	lines := []string{s.Title.Render("proctour") + s.Subtitle.Render(sub), ""}
 	titleW := 0
 	for _, l := range h.lessons {
-		titleW = max(titleW, len(fmt.Sprintf("%2d. %s", l.N, l.Title)))
+		titleW = max(titleW, lipgloss.Width(fmt.Sprintf("%2d. %s", l.N, content.Title(h.lang, l.N, l.Title))))
 	}
 	titleW = min(titleW, w/2+8)
 	for i, l := range h.lessons {
-		title := fit(fmt.Sprintf("%2d. %s", l.N, l.Title), titleW)
+		title := fit(fmt.Sprintf("%2d. %s", l.N, content.Title(h.lang, l.N, l.Title)), titleW)
 		row := fmt.Sprintf("  %s %s  ", h.mark(l.N), title)
 		demos := h.demoList(l, s)
 		if i == h.sel {
@@ -105,6 +110,9 @@ func (h home) view(s styles) string {
 		}
 	}
 	legend := fmt.Sprintf("  %s not started   %s started   %s done  ·  %d of %d lessons done", markNotStarted, markStarted, markDone, done, len(h.lessons))
+	if h.lang == "zh" {
+		legend = fmt.Sprintf("  %s 未开始   %s 进行中   %s 已完成  ·  已完成 %d / %d 课", markNotStarted, markStarted, markDone, done, len(h.lessons))
+	}
 	lines = append(lines, "", s.Dim.Render(cut(legend, w)))
 	if h.note != "" {
 		lines = append(lines, s.Warn.Render(cut("  "+h.note, w)))

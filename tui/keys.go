@@ -22,7 +22,7 @@ func newGlobalKeys() globalKeys {
 
 // homeKeys are the lesson list's keys.
 type homeKeys struct {
-	Up, Down, Open key.Binding
+	Up, Down, Open, Lang key.Binding
 	globalKeys
 }
 
@@ -31,13 +31,14 @@ func newHomeKeys() homeKeys {
 		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open lesson")),
+		Lang:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "English/中文")),
 		globalKeys: newGlobalKeys(),
 	}
 }
 
-func (k homeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Open, k.Quit} }
+func (k homeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Open, k.Lang, k.Quit} }
 func (k homeKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Open}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Lang}, {k.Help, k.Quit}}
 }
 
 // readerKeys scroll the lesson text. They are the viewport's only keys:

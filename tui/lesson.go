@@ -171,7 +171,9 @@ func (m lesson) nextDemo() (lesson, tea.Cmd) {
 // close stops the demo's run: the lesson is leaving the screen.
 func (m lesson) close() tea.Cmd { return m.demo.close() }
 
-func (m lesson) title() string { return fmt.Sprintf("%d. %s", m.l.N, m.l.Title) }
+func (m lesson) title() string {
+	return fmt.Sprintf("%d. %s", m.l.N, content.Title(m.lang, m.l.N, m.l.Title))
+}
 
 func (m lesson) view(s styles) string {
 	if m.wide() {
