@@ -36,7 +36,9 @@ func newHomeKeys() homeKeys {
 	}
 }
 
-func (k homeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Open, k.Lang, k.Quit} }
+func (k homeKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Open, k.Lang, k.Quit}
+}
 func (k homeKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Lang}, {k.Help, k.Quit}}
 }
