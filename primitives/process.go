@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -22,6 +23,11 @@ type Process struct {
 	// Daemon children are terminated when the parent's main code ends, and
 	// may not start children of their own.
 	Daemon bool
+	// KeepZombie leaves the child a zombie once it exits, as Python's
+	// children are until join() (or is_alive(), or active_children())
+	// waits for them; by default proctour reaps a child as it exits. Linux
+	// only; elsewhere it is reaped as usual.
+	KeepZombie bool
 
 	rt       *Runtime
 	ungated  bool // Start does not wait at the gate (a pool replacing a worker)
@@ -30,6 +36,9 @@ type Process struct {
 	identity string
 
 	cmd     *exec.Cmd
+	zombie  atomic.Bool   // exited, not yet reaped (KeepZombie)
+	reapNow chan struct{} // closed to reap a kept zombie
+	reapOne sync.Once
 	pid     int
 	started bool
 	done    chan struct{}
@@ -56,6 +65,10 @@ func (p *Process) Pid() int { return p.pid }
 // IsAlive reports whether the child has started and not yet exited.
 func (p *Process) IsAlive() bool {
 	if !p.started {
+		return false
+	}
+	if p.zombie.Load() { // as Python's is_alive(), it reaps an exited child
+		p.reapZombie()
 		return false
 	}
 	select {
@@ -205,6 +218,7 @@ func (p *Process) Start() error {
 		return fmt.Errorf("start %s: %w", p.Name, err)
 	}
 	p.cmd, p.pid, p.started, p.done = cmd, cmd.Process.Pid, true, make(chan struct{})
+	p.reapNow = make(chan struct{})
 	rt.mu.Lock()
 	rt.children = append(rt.children, p)
 	rt.mu.Unlock()
@@ -243,6 +257,11 @@ func (p *Process) forwardOutput(r *os.File, done chan<- struct{}) {
 // reap waits for the child, so that no zombie is left, and reports its exit
 // after everything it printed.
 func (p *Process) reap(outDone <-chan struct{}) {
+	if p.KeepZombie && waitExited(p.pid) == nil {
+		p.zombie.Store(true)
+		p.rt.emitFor(Record{Pid: p.pid, Proc: p.Name, Kind: KindProcZombie}, nil)
+		<-p.reapNow
+	}
 	err := p.cmd.Wait()
 	code := exitCode(p.cmd.ProcessState, err)
 	select {
@@ -252,6 +271,16 @@ func (p *Process) reap(outDone <-chan struct{}) {
 	p.exit = code
 	p.rt.emitFor(Record{Pid: p.pid, Proc: p.Name, Kind: KindProcExit}, code)
 	close(p.done)
+}
+
+// KindProcZombie is a child that has exited and that its parent has not yet
+// waited for (KeepZombie): its proc.exit follows when it is reaped.
+const KindProcZombie = "proc.zombie"
+
+// reapZombie lets a kept zombie be reaped, and waits until it is.
+func (p *Process) reapZombie() {
+	p.reapOne.Do(func() { close(p.reapNow) })
+	<-p.done
 }
 
 // Join waits until the child exits (p.join()).
@@ -270,6 +299,9 @@ func (p *Process) JoinTimeout(seconds float64) error {
 		t := time.NewTimer(p.rt.Real(seconds))
 		defer t.Stop()
 		timeout = t.C
+	}
+	if p.KeepZombie { // join() is the wait that reaps it
+		p.reapOne.Do(func() { close(p.reapNow) })
 	}
 	select {
 	case <-p.done:

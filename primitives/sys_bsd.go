@@ -2,6 +2,19 @@
 
 package primitives
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
 func growPipeOS(f *os.File) {}
+
+// errNoProcState: waiting without reaping and reading a process's state
+// use Linux's waitid and /proc.
+var errNoProcState = errors.New("a process's state from the OS needs Linux (/proc)")
+
+// waitExited is not available here: the child is reaped as it exits.
+func waitExited(pid int) error { return errNoProcState }
+
+// ProcState needs /proc (Linux).
+func ProcState(pid int) (string, error) { return "", errNoProcState }

@@ -1,7 +1,10 @@
 package primitives
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -9,3 +12,35 @@ import (
 // growPipeOS enlarges the event pipe so that bursts from many children do not
 // make them wait for the collector. Failure only costs speed.
 func growPipeOS(f *os.File) { unix.FcntlInt(f.Fd(), unix.F_SETPIPE_SZ, 1<<20) }
+
+// waitExited blocks until the child has exited and leaves it unreaped: a
+// zombie, still in the process table with its exit status, until a wait
+// reaps it.
+func waitExited(pid int) error {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+// ProcState is a process's state as the OS reports it: "R" running, "S"
+// sleeping, "Z" zombie, …, or "" when there is no such process (it was
+// reaped, or never was).
+func ProcState(pid int) (string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		if os.IsNotExist(err) {
+			return "", nil
+		}
+		return "", err
+	}
+	// pid (comm) state ...: comm may hold spaces and parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return "", errors.New("unreadable /proc stat")
+	}
+	return string(b[i+2]), nil
+}

@@ -14,3 +14,8 @@ func Monotonic() int64 { return int64(time.Since(epoch)) }
 func closeOnExec(fd int)  {}
 func growPipe(f *os.File) {}
 func killSelf()           {}
+
+func waitExited(pid int) error { return ErrUnsupported }
+
+// ProcState needs /proc (Linux); elsewhere it reports ErrUnsupported.
+func ProcState(pid int) (string, error) { return "", ErrUnsupported }

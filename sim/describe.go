@@ -45,6 +45,8 @@ func Describe(r primitives.Record) string {
 		} else if code, _ := strconv.Atoi(v); code < 0 {
 			s += "  # killed by " + signalName(-code)
 		}
+	case primitives.KindProcZombie:
+		s = "exited  # a zombie until its parent waits for it"
 	case primitives.KindProcTerminate:
 		if v == `'SIGKILL'` {
 			s = r.Obj + ".kill()"

@@ -167,7 +167,7 @@ func (c *gateCtl) observe(r primitives.Record) {
 		if strText(r.Val) != managerTarget {
 			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
 		}
-	case primitives.KindProcExit:
+	case primitives.KindProcExit, primitives.KindProcZombie:
 		delete(c.inflight, r.Pid)
 		delete(c.pending, r.Pid)
 	case primitives.KindSleep:
@@ -247,7 +247,7 @@ func (c *gateCtl) judge(st *State) {
 				in.CanProceed, in.Blocked = false, why
 			}
 		case primitives.KindProcJoin:
-			if p := st.byName(in.Obj); p != nil && p.Status != Exited {
+			if p := st.byName(in.Obj); p != nil && p.Status != Exited && !p.Zombie {
 				in.CanProceed, in.Blocked = false, "join "+in.Obj+", still running"
 			}
 		}

@@ -31,6 +31,7 @@ type Proc struct {
 	Target    string
 	Daemon    bool
 	Server    bool // a manager's server process: it serves others' calls
+	Zombie    bool // exited, not yet waited for by its parent
 	Status    Status
 	On        string // the resource it is blocked on ("lock", "join Process-2")
 	Forever   bool   // blocked with no timeout
@@ -242,9 +243,13 @@ func (s *State) Apply(e primitives.Record) {
 	p.Status, p.On, p.Forever = Running, "", false
 	switch e.Kind {
 	case primitives.KindProcExit:
+		p.Zombie = false
 		s.exit(p, e)
+	case primitives.KindProcZombie:
+		p.Zombie = true
+		s.pipeExit(p.Pid) // its descriptors closed as it exited
 	case primitives.KindProcJoin:
-		if q := s.byName(e.Obj); q == nil || q.Status != Exited {
+		if q := s.byName(e.Obj); q == nil || (q.Status != Exited && !q.Zombie) {
 			s.block(p, "join "+e.Obj, e.Val)
 		}
 	case primitives.KindSleep:

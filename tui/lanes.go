@@ -83,6 +83,8 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 		return "✓", "exited 0", s.Exited
 	case p.Status == sim.Exited:
 		return "✗", "exited " + strconv.Itoa(p.ExitCode), s.Failed
+	case p.Zombie:
+		return "Z", "zombie", s.Failed
 	case l.Intent != nil && !l.Intent.CanProceed:
 		return "■", "would block", s.Blocked
 	case l.Intent != nil:

@@ -1,0 +1,94 @@
+package lessons
+
+import (
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var zombieListing = NewListing(`
+import time
+from multiprocessing import Process
+
+def state(pid):
+    # What the OS says of the process (Linux): R running, S sleeping,
+    # Z zombie; once it is gone there is no /proc/PID at all.
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except FileNotFoundError:
+        return 'gone'
+
+def child():
+    print('child: my work is done, exiting')                  #@work
+
+if __name__ == '__main__':
+    p = Process(target=child, name='child')
+    p.start()                                                  #@start
+    print('child is', state(p.pid))   # still starting or working   #@first
+    time.sleep(1)     # the child exits meanwhile; nobody waits for it  #@sleep
+    print('child is', state(p.pid))   # Z: a zombie             #@zombie
+    time.sleep(WAIT)  # a zombie for as long as its parent does not wait  #@wait
+    print('child is', state(p.pid))                            #@still
+    p.join()          # the parent waits: the OS can forget the child  #@join
+    print('child is', state(p.pid), '- exit code', p.exitcode)  #@gone
+`)
+
+// Zombie is lesson 1's zombie: a child that has exited stays in the process
+// table, a zombie holding its exit status, until its parent waits for it;
+// join() is that wait. The states are read from the OS (/proc).
+var Zombie = register(&Scenario{
+	ID:      "zombie",
+	Lesson:  1,
+	Summary: "a child that has exited is a zombie until its parent waits for it (join)",
+	Listing: zombieListing,
+	Variants: []Variant{
+		{Key: "wait", Default: "1", Min: 0, Max: 5, Help: "seconds the parent lets its exited child stay a zombie before join()"},
+	},
+	Budget: 8 * time.Second,
+	Main:   zombieMain,
+})
+
+var zombieChild = primitives.Register("zombie.child", func(rt *primitives.Runtime, _ struct{}) error {
+	rt.Line(zombieListing.At("work"))
+	rt.Print("child: my work is done, exiting")
+	return nil
+})
+
+// procState says a process's state as the listing's state() does.
+func procState(pid int) string {
+	st, err := primitives.ProcState(pid)
+	switch {
+	case err != nil:
+		return "unknown (" + err.Error() + ")"
+	case st == "":
+		return "gone"
+	}
+	return st
+}
+
+func zombieMain(rt *primitives.Runtime, v Vars) error {
+	at := zombieListing.At
+	p := primitives.NewProcess(rt, zombieChild, struct{}{})
+	p.Name, p.KeepZombie = "child", true
+	rt.Line(at("start"))
+	if err := p.Start(); err != nil {
+		return err
+	}
+	rt.Line(at("first"))
+	rt.Print("child is", procState(p.Pid()))
+	rt.Line(at("sleep"))
+	rt.Sleep(1)
+	rt.Line(at("zombie"))
+	rt.Print("child is", procState(p.Pid()))
+	rt.Line(at("wait"))
+	rt.Sleep(float64(v.Int("wait")))
+	rt.Line(at("still"))
+	rt.Print("child is", procState(p.Pid()))
+	rt.Line(at("join"))
+	p.Join()
+	code, _ := p.ExitCode()
+	rt.Line(at("gone"))
+	rt.Printf("child is %s - exit code %d", procState(p.Pid()), code)
+	return nil
+}

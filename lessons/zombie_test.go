@@ -1,0 +1,46 @@
+package lessons
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// The child exits at once; the OS shows it as a zombie (Z) until main's
+// join() waits for it, and then it is gone.
+func TestZombieUntilJoined(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("process states are read from /proc")
+	}
+	for _, opts := range []sim.Options{{Mode: sim.Live}, {Mode: sim.Step}} {
+		events, st := runIn(t, opts, "zombie")
+		out := prints(events)
+		want := []string{"child: my work is done, exiting", "MainProcess: child is Z", "MainProcess: child is Z", "MainProcess: child is gone - exit code 0"}
+		var got []string
+		for _, l := range out {
+			if l != "MainProcess: child is R" && l != "MainProcess: child is S" { // the first look may catch it starting
+				got = append(got, l)
+			}
+		}
+		if len(got) != 4 || got[0] != "child: "+want[0] || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
+			t.Errorf("%v: prints %q, want %q", opts.Mode, out, want)
+		}
+		// The fold: a zombie from the child's exit until the join reaped it.
+		fold := &sim.State{}
+		sawZombie := false
+		for _, e := range events {
+			fold.Apply(e)
+			if e.Kind == primitives.KindProcZombie {
+				if c := fold.Procs[1]; !c.Zombie {
+					t.Errorf("%v: after proc.zombie the child is not shown as a zombie", opts.Mode)
+				}
+				sawZombie = true
+			}
+		}
+		if !sawZombie || st.Procs[1].Zombie || st.Procs[1].ExitCode != 0 {
+			t.Errorf("%v: zombie seen %v; at the end zombie %v, exit %d", opts.Mode, sawZombie, st.Procs[1].Zombie, st.Procs[1].ExitCode)
+		}
+	}
+}
