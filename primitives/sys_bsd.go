@@ -18,3 +18,13 @@ func waitExited(pid int) error { return errNoProcState }
 
 // ProcState needs /proc (Linux).
 func ProcState(pid int) (string, error) { return "", errNoProcState }
+
+// PinToCPU needs Linux's sched_setaffinity.
+func PinToCPU(cpu int) error {
+	return errors.New("pinning a process to a CPU needs Linux (sched_setaffinity)")
+}
+
+// AllowedCPUs needs Linux's sched_getaffinity.
+func AllowedCPUs() ([]int, error) {
+	return nil, errors.New("a process's CPUs need Linux (sched_getaffinity)")
+}

@@ -44,3 +44,29 @@ func ProcState(pid int) (string, error) {
 	}
 	return string(b[i+2]), nil
 }
+
+// PinToCPU restricts the calling thread, and the threads it starts, to one
+// CPU (sched_setaffinity), as Python's os.sched_setaffinity(0, {cpu}) does
+// for its one-threaded process. Call it with the goroutine locked to its
+// thread (runtime.LockOSThread) that then does the work.
+func PinToCPU(cpu int) error {
+	var set unix.CPUSet
+	set.Set(cpu)
+	return unix.SchedSetaffinity(0, &set)
+}
+
+// AllowedCPUs lists the CPUs the calling thread may run on
+// (os.sched_getaffinity(0)).
+func AllowedCPUs() ([]int, error) {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return nil, err
+	}
+	var cpus []int
+	for i := range 1024 {
+		if set.IsSet(i) {
+			cpus = append(cpus, i)
+		}
+	}
+	return cpus, nil
+}

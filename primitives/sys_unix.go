@@ -4,6 +4,7 @@ package primitives
 
 import (
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,3 +24,13 @@ func closeOnExec(fd int) { unix.CloseOnExec(fd) }
 func growPipe(f *os.File) { growPipeOS(f) }
 
 func killSelf() { unix.Kill(os.Getpid(), unix.SIGKILL) }
+
+// CPUTime is the CPU time this process has used, user and system
+// (Python's time.process_time()).
+func CPUTime() time.Duration {
+	var ru unix.Rusage
+	if unix.Getrusage(unix.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -19,3 +19,9 @@ func waitExited(pid int) error { return ErrUnsupported }
 
 // ProcState needs /proc (Linux); elsewhere it reports ErrUnsupported.
 func ProcState(pid int) (string, error) { return "", ErrUnsupported }
+
+func PinToCPU(cpu int) error      { return ErrUnsupported }
+func AllowedCPUs() ([]int, error) { return nil, ErrUnsupported }
+
+// CPUTime is not measured on Windows.
+func CPUTime() time.Duration { return 0 }
