@@ -28,6 +28,10 @@ type Process struct {
 	// waits for them; by default proctour reaps a child as it exits. Linux
 	// only; elsewhere it is reaped as usual.
 	KeepZombie bool
+	// Orphanable lets the child outlive its parent, as an orphan: it is
+	// started without the parent-death signal. It still dies with
+	// proctour, through the lifeline.
+	Orphanable bool
 
 	rt       *Runtime
 	ungated  bool // Start does not wait at the gate (a pool replacing a worker)
@@ -211,6 +215,9 @@ func (p *Process) Start() error {
 	}
 	cmd.ExtraFiles = append(extra, files...)
 	cmd.SysProcAttr = childAttr()
+	if p.Orphanable {
+		cmd.SysProcAttr = orphanAttr()
+	}
 	err = cmd.Start()
 	outW.Close()
 	if err != nil {
@@ -379,4 +386,19 @@ func (rt *Runtime) KillAll(sig syscall.Signal) {
 	for _, c := range rt.ActiveChildren() {
 		c.cmd.Process.Signal(sig)
 	}
+}
+
+// ExitNow ends this child process at once, as Python's os._exit(code): no
+// clean-up, and its own children are not joined but left behind, orphans.
+func (rt *Runtime) ExitNow(code int) {
+	if rt != self {
+		panic("ExitNow: only a child process can exit at once")
+	}
+	os.Exit(code)
+}
+
+// ReportExit records the exit of a process that is not one of this
+// runtime's children: an orphan that a subreaper (proctour) reaped.
+func (rt *Runtime) ReportExit(pid int, name string, code int) {
+	rt.emitFor(Record{Pid: pid, Proc: name, Kind: KindProcExit}, code)
 }

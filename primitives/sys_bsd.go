@@ -28,3 +28,9 @@ func PinToCPU(cpu int) error {
 func AllowedCPUs() ([]int, error) {
 	return nil, errors.New("a process's CPUs need Linux (sched_getaffinity)")
 }
+
+// BecomeSubreaper needs Linux; elsewhere orphans go to init.
+func BecomeSubreaper() error { return errNoProcState }
+
+// ReapOrphan reaps nothing here: orphans are init's.
+func ReapOrphan(pid int, block bool) (int, bool) { return 0, false }

@@ -70,3 +70,33 @@ func AllowedCPUs() ([]int, error) {
 	}
 	return cpus, nil
 }
+
+// BecomeSubreaper makes this process the one that adopts its descendants'
+// orphans (PR_SET_CHILD_SUBREAPER) instead of init: an orphan stays in the
+// session's tree, visible, and is reaped by ReapOrphan.
+func BecomeSubreaper() error { return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) }
+
+// ReapOrphan reaps pid if it is an adopted child of this process that has
+// exited (block: wait for it to exit), and returns its exit code as
+// Python's exitcode. ok is false if it is not (yet) this process's child or
+// has not exited.
+func ReapOrphan(pid int, block bool) (code int, ok bool) {
+	var ws unix.WaitStatus
+	opts := unix.WNOHANG
+	if block {
+		opts = 0
+	}
+	for {
+		got, err := unix.Wait4(pid, &ws, opts, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || got != pid {
+			return 0, false
+		}
+		if ws.Signaled() {
+			return -int(ws.Signal()), true
+		}
+		return ws.ExitStatus(), true
+	}
+}

@@ -25,3 +25,6 @@ func AllowedCPUs() ([]int, error) { return nil, ErrUnsupported }
 
 // CPUTime is not measured on Windows.
 func CPUTime() time.Duration { return 0 }
+
+func BecomeSubreaper() error                     { return ErrUnsupported }
+func ReapOrphan(pid int, block bool) (int, bool) { return 0, false }

@@ -9,3 +9,7 @@ import "syscall"
 func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 }
+
+// orphanAttr is childAttr without the parent-death signal: the child may
+// outlive its parent (the lifeline still ends it with proctour).
+func orphanAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: true} }

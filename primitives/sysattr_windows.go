@@ -3,3 +3,5 @@ package primitives
 import "syscall"
 
 func childAttr() *syscall.SysProcAttr { return nil }
+
+func orphanAttr() *syscall.SysProcAttr { return childAttr() }

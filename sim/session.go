@@ -62,6 +62,7 @@ type Session struct {
 // Start runs script in a new session and returns at once; the timeline
 // arrives on Events.
 func Start(script Script, o Options) (*Session, error) {
+	subreaper.Do(func() { primitives.BecomeSubreaper() })
 	if o.Speed <= 0 {
 		o.Speed = 1
 	}
@@ -179,6 +180,7 @@ func (s *Session) run(script Script, scriptDone, collected chan struct{}) {
 			p.Signal(syscall.SIGKILL)
 		}
 	}
+	s.reapOrphans(true)
 	s.trace.CloseWriter()
 	select {
 	case <-collected:
@@ -373,6 +375,7 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 			return
 		case <-tick.C:
 		}
+		s.reapOrphans(false)
 		s.mu.Lock()
 		if s.gate != nil && s.gate.schedule(&s.state) { // a process has gone away (see awayAfter)
 			s.broadcast()
@@ -465,4 +468,31 @@ func (s *Session) ReleaseNext() error {
 	err := s.gate.releaseOldest(&s.state)
 	s.broadcast()
 	return err
+}
+
+// subreaper: proctour adopts the orphans of its demos' processes (Linux),
+// so that an orphan stays in the session, is seen to exit, and is reaped.
+var subreaper sync.Once
+
+// reapOrphans reaps the session's orphans that have exited (block: waits
+// for each, as at the end when they have been killed) and reports their
+// exits, which their dead parents cannot.
+func (s *Session) reapOrphans(block bool) {
+	type orphan struct {
+		pid  int
+		name string
+	}
+	var orphans []orphan
+	s.mu.Lock()
+	for _, p := range s.state.Live() {
+		if parent := s.state.Proc(p.PPid); p.Pid != s.rt.Pid() && parent != nil && parent.Status == Exited {
+			orphans = append(orphans, orphan{p.Pid, p.Name})
+		}
+	}
+	s.mu.Unlock()
+	for _, o := range orphans {
+		if code, ok := primitives.ReapOrphan(o.pid, block); ok {
+			s.rt.ReportExit(o.pid, o.name, code)
+		}
+	}
 }

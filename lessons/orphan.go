@@ -1,0 +1,96 @@
+package lessons
+
+import (
+	"os"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+var orphanListing = NewListing(`
+import os, time
+from multiprocessing import Process
+
+def orphan():
+    print('orphan: my parent is', os.getppid())                 #@before
+    time.sleep(1)              # meanwhile its parent exits        #@sleep
+    # Its new parent: init (1), or the nearest "subreaper". proctour is
+    # one, so that the orphan stays in view: its pid is main's here.
+    print('orphan: now my parent is', os.getppid())             #@after
+
+def parent():
+    p = Process(target=orphan, name='orphan')
+    p.start()                                                    #@start
+    time.sleep(0.5)            # the child is running by now       #@psleep
+    print('parent: exiting without waiting for my child')        #@leave
+    os._exit(0)                # no clean-up, no join: the child is left  #@exit
+
+if __name__ == '__main__':
+    print('main: my pid is', os.getpid())                        #@main
+    p = Process(target=parent, name='parent')
+    p.start()                                                    #@pstart
+    p.join()                   # the parent is gone; its child is not  #@join
+    time.sleep(2)              # the orphan lives on, then exits    #@wait
+    print('main: done')                                          #@done
+`)
+
+// Orphan is lesson 1's orphan: a parent exits (os._exit, so without joining)
+// while its child runs on. The child's parent pid changes to the process
+// that adopts it: proctour makes itself the subreaper (Linux), so that is
+// MainProcess here, which then reaps it.
+var Orphan = register(&Scenario{
+	ID:      "orphan",
+	Lesson:  1,
+	Summary: "a parent exits first: its child, an orphan, is adopted and its parent pid changes",
+	Listing: orphanListing,
+	Budget:  8 * time.Second,
+	Main:    orphanMain,
+})
+
+var (
+	orphanChild = primitives.Register("orphan.orphan", func(rt *primitives.Runtime, _ struct{}) error {
+		at := orphanListing.At
+		rt.Line(at("before"))
+		rt.Print("orphan: my parent is", os.Getppid())
+		rt.Line(at("sleep"))
+		rt.Sleep(1)
+		rt.Line(at("after"))
+		rt.Print("orphan: now my parent is", os.Getppid())
+		return nil
+	})
+	orphanParent = primitives.Register("orphan.parent", func(rt *primitives.Runtime, _ struct{}) error {
+		at := orphanListing.At
+		p := primitives.NewProcess(rt, orphanChild, struct{}{})
+		p.Name, p.Orphanable = "orphan", true
+		rt.Line(at("start"))
+		if err := p.Start(); err != nil {
+			return err
+		}
+		rt.Line(at("psleep"))
+		rt.Sleep(0.5)
+		rt.Line(at("leave"))
+		rt.Print("parent: exiting without waiting for my child")
+		rt.Line(at("exit"))
+		rt.ExitNow(0)
+		return nil
+	})
+)
+
+func orphanMain(rt *primitives.Runtime, _ Vars) error {
+	at := orphanListing.At
+	rt.Line(at("main"))
+	rt.Print("main: my pid is", rt.Pid())
+	p := primitives.NewProcess(rt, orphanParent, struct{}{})
+	p.Name = "parent"
+	rt.Line(at("pstart"))
+	if err := p.Start(); err != nil {
+		return err
+	}
+	rt.Line(at("join"))
+	p.Join()
+	rt.Line(at("wait"))
+	rt.Sleep(2)
+	rt.Line(at("done"))
+	rt.Print("main: done")
+	return nil
+}
