@@ -100,3 +100,40 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
+
+// lessonAt is the app with lesson n open in lang at a size, its text
+// rendered.
+func lessonAt(tb testing.TB, lang string, n, w, h int) app {
+	tb.Helper()
+	a, err := newApp(Options{Lang: lang}, newRunner(), true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, _ := a.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	a = m.(app)
+	a.home.sel = n - 1
+	m, _ = a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	a = m.(app)
+	m, _ = a.Update(renderLesson(a.lesson.reader.key, a.lesson.l)())
+	return m.(app)
+}
+
+// Two lessons in each language, at the smallest size and a large one: the
+// text beside the demo (or in its tab), wrapped to fit, Chinese included.
+func TestLessonGolden(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		for _, n := range []int{5, 9} {
+			for _, size := range [][2]int{{80, 24}, {160, 48}} {
+				name := fmt.Sprintf("lesson-%02d-%s-%dx%d", n, lang, size[0], size[1])
+				t.Run(name, func(t *testing.T) {
+					got := screenText(lessonAt(t, lang, n, size[0], size[1]))
+					checkSize(t, got, size[0], size[1])
+					if !strings.Contains(got, fmt.Sprintf("%d. ", n)) {
+						t.Errorf("no lesson title on the screen:\n%s", got)
+					}
+					golden(t, name, got)
+				})
+			}
+		}
+	}
+}
