@@ -183,7 +183,11 @@ func (m lesson) view(s styles) string {
 		return joinLines(beside(left, block(right, m.width-rw-1, m.height), s.Rule.Render("│")))
 	}
 	tabs := s.Title.Render(m.title()) + "   "
-	for i, name := range []string{"Text", "Demo"} {
+	names := []string{"Text", "Demo"}
+	if m.lang == "zh" {
+		names = []string{"正文", "演示"}
+	}
+	for i, name := range names {
 		label := " " + name + " "
 		if i == m.tab {
 			tabs += s.ActiveTab.Render(label)
