@@ -226,13 +226,7 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	go func() {
-		select {
-		case <-cmd.Context().Done():
-			s.Stop()
-		case <-s.Done():
-		}
-	}()
+	stopOnCancel(cmd, s)
 	var out eventWriter = &jsonWriter{w: stdout}
 	if f.format == "text" {
 		out = newTextLog(stdout, sc, vars)
@@ -266,4 +260,16 @@ func resolveLang(flag string) (string, error) {
 		}
 	}
 	return "en", nil
+}
+
+// stopOnCancel stops the session when the command is cancelled (Ctrl-C,
+// SIGTERM), so that its processes end with it.
+func stopOnCancel(cmd *cobra.Command, s *sim.Session) {
+	go func() {
+		select {
+		case <-cmd.Context().Done():
+			s.Stop()
+		case <-s.Done():
+		}
+	}()
 }

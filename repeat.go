@@ -24,13 +24,7 @@ func repeatScenario(cmd *cobra.Command, sc *lessons.Scenario, vars lessons.Vars,
 		if err != nil {
 			return err
 		}
-		go func() {
-			select {
-			case <-cmd.Context().Done():
-				s.Stop()
-			case <-s.Done():
-			}
-		}()
+		stopOnCancel(cmd, s)
 		for range s.Events() {
 		}
 		if cmd.Context().Err() != nil {

@@ -24,14 +24,7 @@ func TestLessonDemoSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := teatest.NewTestModel(t, a,
-		teatest.WithInitialTermSize(120, 40),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithEnvironment([]string{"TERM=xterm-256color"})))
-	waitFor := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-	}
+	tm, waitFor := testProgram(t, a, 10*time.Second)
 	waitFor("Starting processes")
 	tm.Type("j")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -81,5 +74,20 @@ func TestLessonDemoSession(t *testing.T) {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the final screen has no %q:\n%s", want, screen)
 		}
+	}
+}
+
+// testProgram runs the app as a program in a 120×40 terminal without
+// colour, and waitFor waits (at most patience) until the screen's output
+// shows a text. (The output is what changed on the screen: wait for a text
+// that is drawn whole, not one that shares a prefix with what was there.)
+func testProgram(t *testing.T, a app, patience time.Duration) (*teatest.TestModel, func(string)) {
+	tm := teatest.NewTestModel(t, a,
+		teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithEnvironment([]string{"TERM=xterm-256color"})))
+	return tm, func(what string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
+			teatest.WithDuration(patience), teatest.WithCheckInterval(20*time.Millisecond))
 	}
 }
