@@ -29,7 +29,8 @@ type lesson struct {
 	demo      demo
 	tab       int
 	quiz      quiz
-	checking  bool // the text panel shows the checkpoint questions
+	problems  []lessons.Problem // in the lesson file, said at the top
+	checking  bool              // the text panel shows the checkpoint questions
 	lang      string
 	keys      lessonKeys
 	set       demoSettings
@@ -41,7 +42,8 @@ type lesson struct {
 
 func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner) lesson {
 	m := lesson{l: l, reader: newReader(l, lang, cache), scenarios: l.Available(),
-		keys: newLessonKeys(), set: set, runs: runs, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N))}
+		keys: newLessonKeys(), set: set, runs: runs, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N)),
+		problems: lessonProblems(lang, l.N)}
 	m.demo = m.newDemo()
 	return m
 }
@@ -208,8 +210,28 @@ func (m lesson) view(s styles) string {
 
 // textPanel is the lesson's text, or its checkpoint questions.
 func (m lesson) textPanel(s styles) string {
+	text := m.reader.view(s)
 	if m.checking {
-		return m.quiz.view(s, m.lang)
+		text = m.quiz.view(s, m.lang)
 	}
-	return m.reader.view(s)
+	if len(m.problems) > 0 { // the lesson still opens; what is wrong is said
+		warn := s.Warn.Render(cut(fmt.Sprintf("  ⚠ content/%s/%02d.md:%s", m.lang, m.l.N, m.problems[0]), m.width))
+		if n := len(m.problems); n > 1 {
+			warn += s.Dim.Render(fmt.Sprintf(" (+%d more)", n-1))
+		}
+		return warn + "\n" + text
+	}
+	return text
+}
+
+// lessonProblems are what is wrong in lesson n's checkpoints and
+// predictions in lang: the lesson opens anyway, without the broken parts.
+func lessonProblems(lang string, n int) []lessons.Problem {
+	md, err := content.Lesson(lang, n)
+	if err != nil {
+		return nil
+	}
+	_, _, p1 := lessons.SplitCheckpoints(n, md)
+	_, _, p2 := lessons.SplitPredictions(n, md, lessons.CheckPrediction)
+	return append(p1, p2...)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/proctour/proctour/lessons"
@@ -137,5 +138,22 @@ func TestPredictThenReveal(t *testing.T) {
 	r := saved.Lessons[5]
 	if r == nil || len(r.Predictions) != 1 || r.Predictions["5.p1"] != (sold > 1) {
 		t.Errorf("saved predictions %+v for a run that sold %d", r, sold)
+	}
+}
+
+// A lesson file with a malformed question still opens, and says where.
+func TestLessonSaysWhatIsWrongInItsFile(t *testing.T) {
+	a := lessonAt(t, "en", 5, 120, 40)
+	m := a.lesson
+	m.problems = []lessons.Problem{{Line: 112, Msg: "a question needs its explanation"}, {Line: 130, Msg: "x"}}
+	got := ansi.Strip(m.textPanel(a.styles))
+	if !strings.Contains(got, "⚠ content/en/05.md:line 112: a question needs its explanation (+1 more)") {
+		t.Errorf("the text panel does not say what is wrong:\n%s", got)
+	}
+	if !strings.Contains(got, "One ticket, a hundred buyers") {
+		t.Error("the lesson's text is gone")
+	}
+	if len(lessonProblems("en", 5)) != 0 {
+		t.Errorf("lesson 5 as shipped has problems: %v", lessonProblems("en", 5))
 	}
 }
