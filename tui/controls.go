@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -66,6 +67,15 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		return d.say(false, "saved %s", msg.path), nil
 	case playTickMsg:
 		return d.playStep(msg)
+	case repeatedMsg:
+		if msg.run != d.repeatRun {
+			return d, nil
+		}
+		d.repeating, d.outcomes = false, &msg
+		if msg.err != nil {
+			return d.say(true, "%v", msg.err), nil
+		}
+		return d.say(false, "%d runs", msg.runs), nil
 	}
 	return d, nil
 }
@@ -133,6 +143,15 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.nextVariant()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
+	case key.Matches(msg, k.Repeat):
+		if d.sc == nil || d.sc.Outcome == nil {
+			return d.say(true, "this demo has no outcome to count over many runs (tickets and manager have)"), nil
+		}
+		if d.repeating {
+			return d, nil
+		}
+		d.repeating, d.repeatRun = true, nextRun()
+		return d.say(false, "running it %d times…", repeatRuns), repeatScenario(d.runs, d.repeatRun, d.sc, d.vars, d.sc.Options(d.speed, 0))
 	case key.Matches(msg, k.Save):
 		if len(d.timeline) == 0 {
 			return d.say(true, "nothing to save yet: r runs the demo"), nil
@@ -319,4 +338,56 @@ func (d demo) reveal() (demo, bool) {
 	}
 	d.revealed, d.guessed = lines, nil
 	return d, right
+}
+
+// repeatRuns is how many times k runs a demo.
+const repeatRuns = 20
+
+// repeatedMsg is the outcome of every run of a repeat.
+type repeatedMsg struct {
+	run    int64
+	label  string
+	counts map[int]int
+	runs   int
+	err    error
+}
+
+// repeatScenario runs the demo repeatRuns times, headless and one after
+// another, and counts its outcomes.
+func repeatScenario(r *runner, run int64, sc *lessons.Scenario, vars lessons.Vars, o sim.Options) tea.Cmd {
+	return safe(func() tea.Msg {
+		msg := repeatedMsg{run: run, label: sc.Outcome.Label, counts: map[int]int{}}
+		o.Mode = sim.Live
+		for range repeatRuns {
+			s, err := r.start(sc, vars, o)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			<-s.Done()
+			if v, ok := sc.Outcome.Measure(s.Timeline()); ok {
+				msg.counts[v]++
+				msg.runs++
+			}
+		}
+		return msg
+	})
+}
+
+// outcomeLines draw a repeat's outcomes, a bar per value.
+func outcomeLines(m *repeatedMsg, s styles, w int) []string {
+	values := make([]int, 0, len(m.counts))
+	most := 0
+	for v, c := range m.counts {
+		values = append(values, v)
+		most = max(most, c)
+	}
+	slices.Sort(values)
+	lines := []string{s.Title.Render(fmt.Sprintf("%s over %d runs", m.label, m.runs))}
+	barW := max(4, min(40, w-24))
+	for _, v := range values {
+		n := max(1, m.counts[v]*barW/max(most, 1))
+		lines = append(lines, cut(fmt.Sprintf("%8d  %3d  ", v, m.counts[v])+s.Held.Render(strings.Repeat("█", n)), w))
+	}
+	return lines
 }

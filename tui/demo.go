@@ -47,6 +47,10 @@ type demo struct {
 	guessed    *lessons.Prediction
 	revealed   []string
 	lang       string
+	// repeating is a k repeat under way; outcomes its result.
+	repeating bool
+	repeatRun int64
+	outcomes  *repeatedMsg
 
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
@@ -201,6 +205,9 @@ func (d demo) resources(s styles, w int) []string {
 		for _, l := range strings.Split(markdown.Render(r, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
 			lines = append(lines, style.Render(cut(l, w)))
 		}
+	}
+	if d.outcomes != nil && d.sc != nil && d.sc.Outcome != nil && d.outcomes.label == d.sc.Outcome.Label {
+		lines = append(lines, outcomeLines(d.outcomes, s, w)...)
 	}
 	lines = append(lines, resourceLines(d.st, s, w)...)
 	if d.st.Watchdog != "" {

@@ -95,7 +95,7 @@ func (k lessonKeys) FullHelp() [][]key.Binding {
 type demoKeys struct {
 	Run, Pause, Step, Back1, Forward, Start, End key.Binding
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
-	NextDemo                                     key.Binding
+	NextDemo, Repeat                             key.Binding
 	globalKeys
 	lesson bool // inside a lesson: d switches demos, tab the text
 	tab    key.Binding
@@ -118,6 +118,7 @@ func newDemoKeys() demoKeys {
 		Release:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "release lane")),
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save trace")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
+		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/demo")),
 		globalKeys: newGlobalKeys(),
 	}
@@ -128,7 +129,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat} {
 		b.SetEnabled(false)
 	}
 	return k

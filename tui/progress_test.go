@@ -157,3 +157,22 @@ func TestLessonSaysWhatIsWrongInItsFile(t *testing.T) {
 		t.Errorf("lesson 5 as shipped has problems: %v", lessonProblems("en", 5))
 	}
 }
+
+// k runs the demo many times and draws how its outcome is distributed:
+// with the lock, every run sells exactly one ticket.
+func TestRepeatCountsOutcomes(t *testing.T) {
+	sc := lessons.Tickets
+	vars, _ := sc.Resolve([]string{"lock=on", "buyers=5"})
+	runs := newRunner()
+	msg := repeatScenario(runs, 7, sc, vars, sc.Options(4, 0))().(repeatedMsg)
+	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if msg.err != nil || msg.runs != repeatRuns || msg.counts[1] != repeatRuns || msg.label != "tickets sold" {
+		t.Fatalf("repeat: %+v", msg)
+	}
+	lines := outcomeLines(&msg, newStyles(true, true), 60)
+	if got := ansi.Strip(strings.Join(lines, "\n")); !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "       1   20  ████") {
+		t.Errorf("outcome chart:\n%s", got)
+	}
+}
