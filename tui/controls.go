@@ -384,10 +384,41 @@ func outcomeLines(m *repeatedMsg, s styles, w int) []string {
 	}
 	slices.Sort(values)
 	lines := []string{s.Title.Render(fmt.Sprintf("%s over %d runs", m.label, m.runs))}
+	if len(values) == 0 {
+		return lines
+	}
+	// At most maxBars bars: many values share a bar by range ("64–67").
+	const maxBars = 6
+	lo, hi := values[0], values[len(values)-1]
+	width := max(1, (hi-lo+maxBars)/maxBars)
+	type bar struct {
+		label string
+		n     int
+	}
+	var bars []bar
+	for start := lo; start <= hi; start += width {
+		end := min(start+width-1, hi)
+		n := 0
+		for v := start; v <= end; v++ {
+			n += m.counts[v]
+		}
+		if n == 0 && width > 1 {
+			continue
+		}
+		label := fmt.Sprint(start)
+		if end > start {
+			label = fmt.Sprintf("%d–%d", start, end)
+		}
+		bars = append(bars, bar{label, n})
+	}
+	most = 0
+	for _, b := range bars {
+		most = max(most, b.n)
+	}
 	barW := max(4, min(40, w-24))
-	for _, v := range values {
-		n := max(1, m.counts[v]*barW/max(most, 1))
-		lines = append(lines, cut(fmt.Sprintf("%8d  %3d  ", v, m.counts[v])+s.Held.Render(strings.Repeat("█", n)), w))
+	for _, b := range bars {
+		n := max(1, b.n*barW/max(most, 1))
+		lines = append(lines, cut(fmt.Sprintf("%9s  %3d  ", b.label, b.n)+s.Held.Render(strings.Repeat("█", n)), w))
 	}
 	return lines
 }

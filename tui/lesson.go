@@ -106,7 +106,9 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		case key.Matches(msg, m.keys.Check) && (m.wide() || m.tab == tabText):
 			m.checking = !m.checking
 			return m, nil
-		case m.showsDemo() && m.demo.predicting != nil: // the demo asks first
+		case m.showsDemo() && (m.demo.predicting != nil || key.Matches(msg, m.demo.keys.Repeat)):
+			// the demo asks first; and k is the demo's (run it K times),
+			// not the text's (↑ still scrolls it)
 			m.demo, cmd = m.demo.update(msg)
 			return m, cmd
 		case m.checking && !m.showsDemoOnly() && isQuizKey(msg, m.quiz.keys):

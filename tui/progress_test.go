@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -172,7 +173,29 @@ func TestRepeatCountsOutcomes(t *testing.T) {
 		t.Fatalf("repeat: %+v", msg)
 	}
 	lines := outcomeLines(&msg, newStyles(true, true), 60)
-	if got := ansi.Strip(strings.Join(lines, "\n")); !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "       1   20  ████") {
+	if got := ansi.Strip(strings.Join(lines, "\n")); !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "        1   20  ████") {
 		t.Errorf("outcome chart:\n%s", got)
+	}
+}
+
+// Many different outcomes share bars by range, so that the chart fits.
+func TestOutcomeChartBinsWideRanges(t *testing.T) {
+	m := &repeatedMsg{label: "final count", runs: 20, counts: map[int]int{}}
+	for i := range 20 {
+		m.counts[60+i*2]++
+	}
+	lines := outcomeLines(m, newStyles(true, true), 60)
+	if len(lines) > 7 {
+		t.Errorf("%d lines for 20 different values:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	total := 0
+	for _, l := range lines[1:] {
+		var a, b, n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(ansi.Strip(l)), "%d–%d %d", &a, &b, &n); err == nil {
+			total += n
+		}
+	}
+	if total != 20 {
+		t.Errorf("the bars count %d runs, want 20:\n%s", total, ansi.Strip(strings.Join(lines, "\n")))
 	}
 }
