@@ -13,7 +13,8 @@ type Question struct {
 	Line    int    // where it starts in the lesson file
 	Text    string
 	Choices []string
-	Answer  int // index of the right choice
+	Answer  int    // index of the right choice
+	Hint    string // a nudge, shown on request before answering; may be ""
 	Why     string
 }
 
@@ -56,7 +57,7 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 	}
 	body = strings.TrimRight(strings.Join(lines[:start], "\n"), "\n ") + "\n"
 	var q *Question
-	var inWhy bool
+	var inWhy, inHint bool
 	finish := func() {
 		if q == nil {
 			return
@@ -83,7 +84,7 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 			q.ID = fmt.Sprintf("%d.%d", n, len(qs)+1)
 			qs = append(qs, *q)
 		}
-		q, inWhy = nil, false
+		q, inWhy, inHint = nil, false, false
 	}
 	for i := start + 1; i < len(lines); i++ {
 		raw := lines[i]
@@ -104,12 +105,17 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 				c = "\x00" + c
 			}
 			q.Choices = append(q.Choices, c)
-			inWhy = false
+			inWhy, inHint = false, false
+		case strings.HasPrefix(l, "*Hint:*"), strings.HasPrefix(l, "*提示：*"):
+			q.Hint = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])
+			inWhy, inHint = false, true
 		case strings.HasPrefix(l, "*Why:*"), strings.HasPrefix(l, "*解析：*"), strings.HasPrefix(l, "*解析:*"):
 			q.Why = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])
-			inWhy = true
+			inWhy, inHint = true, false
 		case inWhy:
 			q.Why += " " + l
+		case inHint:
+			q.Hint += " " + l
 		case len(q.Choices) > 0:
 			q.Choices[len(q.Choices)-1] += " " + l
 		default:

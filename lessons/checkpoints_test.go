@@ -20,6 +20,9 @@ Some text.
    - [x] buyers read before anyone writes
    - [ ] the lock is broken
 
+   *Hint:* look at what happens
+   between the read and the write.
+
    *Why:* every buyer reads 1
    before the first write.
 
@@ -42,11 +45,12 @@ Some text.
 	}
 	q := qs[0]
 	if q.ID != "5.1" || q.Line != 7 || q.Text != "Why does the ticket sell more than once?" || len(q.Choices) != 3 ||
-		q.Answer != 1 || q.Choices[1] != "buyers read before anyone writes" || q.Why != "every buyer reads 1 before the first write." {
+		q.Answer != 1 || q.Choices[1] != "buyers read before anyone writes" || q.Why != "every buyer reads 1 before the first write." ||
+		q.Hint != "look at what happens between the read and the write." {
 		t.Errorf("question %+v", q)
 	}
-	if len(problems) != 2 || problems[0].Line != 16 || !strings.Contains(problems[0].Msg, "exactly one right choice") ||
-		problems[1].Line != 22 || !strings.Contains(problems[1].Msg, "explanation") {
+	if len(problems) != 2 || problems[0].Line != 19 || !strings.Contains(problems[0].Msg, "exactly one right choice") ||
+		problems[1].Line != 25 || !strings.Contains(problems[1].Msg, "explanation") {
 		t.Errorf("problems %v", problems)
 	}
 }

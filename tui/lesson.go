@@ -132,7 +132,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 func (m lesson) showsDemoOnly() bool { return !m.wide() && m.tab == tabDemo }
 
 func isQuizKey(msg tea.KeyPressMsg, k quizKeys) bool {
-	return key.Matches(msg, k.Up, k.Down, k.Answer, k.Next, k.Prev)
+	return key.Matches(msg, k.Up, k.Down, k.Answer, k.Next, k.Prev, k.Hint)
 }
 
 // lessonQuestions are lesson n's checkpoint questions in lang (the text is

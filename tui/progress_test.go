@@ -199,3 +199,25 @@ func TestOutcomeChartBinsWideRanges(t *testing.T) {
 		t.Errorf("the bars count %d runs, want 20:\n%s", total, ansi.Strip(strings.Join(lines, "\n")))
 	}
 }
+
+// h shows a question's hint before it is answered; the answer then shows
+// why.
+func TestQuizHint(t *testing.T) {
+	q := newQuiz(5, []lessons.Question{{ID: "5.1", Text: "Why oversold?", Choices: []string{"a", "b"}, Answer: 1,
+		Hint: "look between the read and the write", Why: "both read 1"}}).setSize(60, 20)
+	s := newStyles(true, true)
+	if v := ansi.Strip(q.view(s, "en")); !strings.Contains(v, "h: a hint") || strings.Contains(v, "look between") {
+		t.Errorf("before h:\n%s", v)
+	}
+	q, _ = q.update(tea.KeyPressMsg{Code: 'h', Text: "h"})
+	if v := ansi.Strip(q.view(s, "en")); !strings.Contains(v, "Hint: look between the read and the write") {
+		t.Errorf("after h:\n%s", v)
+	}
+	q, cmd := q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if msg, ok := cmd().(answeredMsg); !ok || msg.right || msg.id != "5.1" {
+		t.Errorf("answering a: %+v", msg)
+	}
+	if v := ansi.Strip(q.view(s, "en")); strings.Contains(v, "Hint:") || !strings.Contains(v, "both read 1") || !strings.Contains(v, "Not quite.") {
+		t.Errorf("after answering:\n%s", v)
+	}
+}

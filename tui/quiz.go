@@ -18,14 +18,15 @@ type quiz struct {
 	qs     []lessons.Question
 	cur    int
 	sel    int
-	chosen map[int]int // question → the choice answered
+	chosen map[int]int  // question → the choice answered
+	hinted map[int]bool // questions whose hint is shown
 	keys   quizKeys
 	width  int
 	height int
 }
 
 type quizKeys struct {
-	Up, Down, Answer, Next, Prev key.Binding
+	Up, Down, Answer, Next, Prev, Hint key.Binding
 }
 
 func newQuizKeys() quizKeys {
@@ -34,7 +35,8 @@ func newQuizKeys() quizKeys {
 		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "choice down")),
 		Answer: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer")),
 		Next:   key.NewBinding(key.WithKeys("n", "right", "l"), key.WithHelp("n/→", "next question")),
-		Prev:   key.NewBinding(key.WithKeys("p", "left", "h"), key.WithHelp("p/←", "previous")),
+		Prev:   key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "previous")),
+		Hint:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 	}
 }
 
@@ -46,7 +48,7 @@ type answeredMsg struct {
 }
 
 func newQuiz(n int, qs []lessons.Question) quiz {
-	return quiz{lesson: n, qs: qs, chosen: map[int]int{}, keys: newQuizKeys()}
+	return quiz{lesson: n, qs: qs, chosen: map[int]int{}, hinted: map[int]bool{}, keys: newQuizKeys()}
 }
 
 func (q quiz) setSize(w, h int) quiz {
@@ -69,6 +71,8 @@ func (q quiz) update(msg tea.KeyPressMsg) (quiz, tea.Cmd) {
 		qq := q.qs[q.cur]
 		ans := answeredMsg{lesson: q.lesson, id: qq.ID, right: q.sel == qq.Answer}
 		return q, func() tea.Msg { return ans }
+	case key.Matches(msg, q.keys.Hint) && !answered:
+		q.hinted[q.cur] = true
 	case key.Matches(msg, q.keys.Next, q.keys.Answer):
 		q.cur, q.sel = min(q.cur+1, len(q.qs)-1), 0
 	case key.Matches(msg, q.keys.Prev):
@@ -129,6 +133,23 @@ func (q quiz) view(s styles, lang string) string {
 				prefix = "  " + mark
 			}
 			lines = append(lines, prefix+style.Render(l))
+		}
+	}
+	if !isAnswered {
+		switch {
+		case q.hinted[q.cur] && qq.Hint != "":
+			label := "Hint: "
+			if lang == "zh" {
+				label = "提示："
+			}
+			lines = append(lines, "")
+			wrap(label+qq.Hint, "  ", s.Dim.Render)
+		case qq.Hint != "":
+			more := "h: a hint"
+			if lang == "zh" {
+				more = "h：提示"
+			}
+			lines = append(lines, "", "  "+s.Dim.Render(more))
 		}
 	}
 	if isAnswered {
