@@ -69,7 +69,7 @@ func (k readerKeys) viewportKeys() viewport.KeyMap {
 
 // lessonKeys are the lesson screen's own keys.
 type lessonKeys struct {
-	Tab, NextDemo, Check key.Binding
+	Tab, NextDemo, Check, Model key.Binding
 	readerKeys
 	globalKeys
 }
@@ -79,16 +79,17 @@ func newLessonKeys() lessonKeys {
 		Tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/demo")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Check:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check yourself")),
+		Model:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "CPU model (lesson 1)")),
 		readerKeys: newReaderKeys(),
 		globalKeys: newGlobalKeys(),
 	}
 }
 
 func (k lessonKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Tab, k.Check, k.Down, k.Up, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Tab, k.Check, k.Model, k.Down, k.Up, k.Back, k.Help, k.Quit}
 }
 func (k lessonKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.NextDemo, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Back, k.Help, k.Quit}}
 }
 
 // demoKeys are the demo view's playback keys.

@@ -31,6 +31,7 @@ type lesson struct {
 	quiz      quiz
 	problems  []lessons.Problem // in the lesson file, said at the top
 	checking  bool              // the text panel shows the checkpoint questions
+	model     *cpuModel         // lesson 1: the CPU model, shown in the text panel on M
 	lang      string
 	keys      lessonKeys
 	set       demoSettings
@@ -44,6 +45,7 @@ func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettin
 	m := lesson{l: l, reader: newReader(l, lang, cache), scenarios: l.Available(),
 		keys: newLessonKeys(), set: set, runs: runs, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N)),
 		problems: lessonProblems(lang, l.N)}
+	m.keys.Model.SetEnabled(l.N == 1) // the CPU model belongs to lesson 1
 	m.demo = m.newDemo()
 	return m
 }
@@ -104,7 +106,19 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		case key.Matches(msg, m.keys.NextDemo) && len(m.scenarios) > 1:
 			return m.nextDemo()
 		case key.Matches(msg, m.keys.Check) && (m.wide() || m.tab == tabText):
-			m.checking = !m.checking
+			m.checking, m.model = !m.checking, nil
+			return m, nil
+		case key.Matches(msg, m.keys.Model) && m.l.N == 1 && (m.wide() || m.tab == tabText):
+			if m.model != nil {
+				m.model = nil
+			} else {
+				cm := newCPUModel().setSize(m.quiz.width, m.quiz.height)
+				m.model, m.checking = &cm, false
+			}
+			return m, nil
+		case m.model != nil && !m.showsDemoOnly() && isModelKey(msg, m.model.keys):
+			cm := m.model.update(msg)
+			m.model = &cm
 			return m, nil
 		case m.showsDemo() && (m.demo.predicting != nil || key.Matches(msg, m.demo.keys.Repeat)):
 			// the demo asks first; and k is the demo's (run it K times),
@@ -213,7 +227,10 @@ func (m lesson) view(s styles) string {
 // textPanel is the lesson's text, or its checkpoint questions.
 func (m lesson) textPanel(s styles) string {
 	text := m.reader.view(s)
-	if m.checking {
+	switch {
+	case m.model != nil:
+		text = m.model.setSize(m.quiz.width, m.quiz.height).view(s, m.lang)
+	case m.checking:
 		text = m.quiz.view(s, m.lang)
 	}
 	if len(m.problems) > 0 { // the lesson still opens; what is wrong is said

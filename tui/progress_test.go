@@ -221,3 +221,39 @@ func TestQuizHint(t *testing.T) {
 		t.Errorf("after answering:\n%s", v)
 	}
 }
+
+// M in lesson 1 shows the CPU model, labelled as a model; stepping draws
+// the timeline tick by tick, and t switches to two CPUs, which finish
+// sooner.
+func TestCPUModelView(t *testing.T) {
+	a := lessonAt(t, "en", 1, 120, 40)
+	press := func(k tea.KeyPressMsg) {
+		m, _ := a.Update(k)
+		a = m.(app)
+	}
+	press(tea.KeyPressMsg{Code: 'M', Text: "M"})
+	if a.lesson.model == nil {
+		t.Fatal("M did not open the model")
+	}
+	for range 3 {
+		press(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+	}
+	screen := ansi.Strip(screenText(a))
+	for _, want := range []string{"THE CPU MODEL — a model, not real processes", "1 CPU · time slice 2 ticks · tick 3 of", "A      █ █ · ", "CPU 0  A A B", "At tick 2: "} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the model view lacks %q:\n%s", want, screen)
+		}
+	}
+	one := len(a.lesson.model.ticks)
+	press(tea.KeyPressMsg{Code: 't', Text: "t"})
+	if two := len(a.lesson.model.ticks); a.lesson.model.cpus != 2 || two >= one {
+		t.Errorf("two CPUs take %d ticks, one CPU %d", two, one)
+	}
+	press(tea.KeyPressMsg{Code: 'M', Text: "M"})
+	if a.lesson.model != nil {
+		t.Error("M did not close the model")
+	}
+	if b := lessonAt(t, "en", 2, 120, 40); b.lesson.keys.Model.Enabled() {
+		t.Error("the model key is on in lesson 2")
+	}
+}
