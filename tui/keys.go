@@ -79,7 +79,7 @@ func newLessonKeys() lessonKeys {
 		Tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/demo")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Check:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check yourself")),
-		Model:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "CPU model (lesson 1)")),
+		Model:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "CPU model")),
 		readerKeys: newReaderKeys(),
 		globalKeys: newGlobalKeys(),
 	}
