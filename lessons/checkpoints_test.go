@@ -78,6 +78,9 @@ func TestEveryLessonHasCheckpoints(t *testing.T) {
 			counts[i] = len(qs)
 			for _, q := range qs {
 				answers[i] = append(answers[i], q.Answer)
+				if q.Hint == "" {
+					t.Errorf("content/%s/%02d.md:%d: question %s has no hint", lang, l.N, q.Line, q.ID)
+				}
 			}
 		}
 		if counts[0] != counts[1] {
