@@ -137,3 +137,23 @@ func TestLessonGolden(t *testing.T) {
 		}
 	}
 }
+
+// Every lesson opens in both languages at the smallest size and a large
+// one, its text fitting the screen, and its checkpoint questions too.
+func TestEveryLessonOpensAtBothSizes(t *testing.T) {
+	for _, l := range lessons.Lessons {
+		for _, lang := range []string{"en", "zh"} {
+			for _, size := range [][2]int{{80, 24}, {160, 48}} {
+				a := lessonAt(t, lang, l.N, size[0], size[1])
+				got := screenText(a)
+				name := fmt.Sprintf("lesson %d (%s) at %dx%d", l.N, lang, size[0], size[1])
+				if !strings.Contains(got, fmt.Sprintf("%d. ", l.N)) || strings.Contains(got, "rendering…") {
+					t.Errorf("%s: no text:\n%s", name, got)
+				}
+				t.Run(name, func(t *testing.T) { checkSize(t, got, size[0], size[1]) })
+				m, _ := a.Update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+				t.Run(name+" check", func(t *testing.T) { checkSize(t, screenText(m.(app)), size[0], size[1]) })
+			}
+		}
+	}
+}

@@ -86,7 +86,9 @@ func newLessonKeys() lessonKeys {
 }
 
 func (k lessonKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Tab, k.Check, k.Model, k.Down, k.Up, k.Back, k.Help, k.Quit}
+	// Short enough for 80 columns: bubbles' help adds an item that does not
+	// fit when its ellipsis would not fit either. ↑/↓ are in the full help.
+	return []key.Binding{k.Tab, k.Check, k.Model, k.Back, k.Help, k.Quit}
 }
 func (k lessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Back, k.Help, k.Quit}}
