@@ -257,3 +257,68 @@ func TestCPUModelView(t *testing.T) {
 		t.Error("the model key is on in lesson 2")
 	}
 }
+
+// A student takes lesson 5 from start to end alone: predicts, runs both
+// demos, answers the checkpoints, quits; reopened, proctour shows the
+// lesson done.
+func TestWholeLessonWalk(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := lessons.LoadProgress(dir)
+	runs := newRunner()
+	a, err := newApp(Options{Lang: "en", Speed: 2, Progress: p}, runs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, waitFor := testProgram(t, a, 20*time.Second)
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	waitFor("Locks")
+	tm.Type("jjjj")
+	tm.Send(enter)
+	waitFor("Text")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	waitFor("Press r to run")
+	tm.Type("r")
+	waitFor("before you run")
+	tm.Type("j")
+	tm.Send(enter)
+	waitFor("ended")
+	tm.Type("d") // the lesson's other demo: terminate
+	waitFor("demo 2 of 2")
+	tm.Type("r")
+	waitFor("the demo was stopped") // main's exit, the timeline's last event
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Type("c")
+	waitFor("Check yourself")
+	qs := lessonQuestions("en", 5)
+	for i, q := range qs {
+		if i > 0 {
+			tm.Type("n")
+		}
+		tm.Type(strings.Repeat("j", q.Answer))
+		tm.Send(enter)
+		why := strings.ReplaceAll(q.Why, "`", "")
+		waitFor(why[:16]) // new text, drawn whole (a changed count is drawn digit by digit)
+	}
+	tm.Type("q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := lessons.LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := saved.Lessons[5]
+	if r == nil || !r.Read || len(r.Demos) != 2 || len(r.Predictions) != 1 || len(r.Checkpoints) != len(qs) {
+		t.Fatalf("saved lesson 5: %+v", r)
+	}
+	b, err := newApp(Options{Lang: "en", Progress: saved}, newRunner(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.width, b.height = 100, 30
+	b, _ = b.resize()
+	if home := b.home.view(b.styles); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 14 lessons done") {
+		t.Errorf("the home screen after lesson 5:\n%s", home)
+	}
+}
