@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -62,7 +64,27 @@ var Daemon = register(&Scenario{
 		{Key: "child", Default: "off", Values: []string{"off", "on"}, Help: "the child first starts a child of its own"},
 	},
 	Budget: 10 * time.Second,
-	Main:   daemonMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// lines the child printed after the main code's last line ("main:
+		// main code ends"); told once the child has exited
+		"child_prints_after_end": func(events []primitives.Record) (int, bool) {
+			ended, exited, n := false, false, 0
+			for _, e := range events {
+				var text string
+				switch {
+				case e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil &&
+					strings.HasPrefix(text, "main: main code ends"):
+					ended = true
+				case e.Kind == primitives.KindStdout && e.Proc == "Process-1" && ended:
+					n++
+				case e.Kind == primitives.KindProcExit && e.Proc == "Process-1":
+					exited = true
+				}
+			}
+			return n, ended && exited
+		},
+	},
+	Main: daemonMain,
 })
 
 var (

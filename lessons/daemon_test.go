@@ -191,3 +191,44 @@ func TestNonDaemonMayStartChildren(t *testing.T) {
 		t.Errorf("Process-1 exited %d", child.ExitCode)
 	}
 }
+
+// child_prints_after_end, the measure lesson 4's prediction reads, counts
+// the child's lines after the main code's last one: the daemon is
+// terminated there, the countdown carries on to the end.
+func TestDaemonChildPrintsAfterEndMeasure(t *testing.T) {
+	m := Daemon.Measure("child_prints_after_end")
+	after := func(events []primitives.Record) int {
+		out := prints(events)
+		n := 0
+		for i, l := range out {
+			if strings.HasPrefix(l, "MainProcess: main: main code ends") {
+				n = 0
+				for _, l := range out[i+1:] {
+					if strings.HasPrefix(l, "Process-1: ") {
+						n++
+					}
+				}
+			}
+		}
+		return n
+	}
+	events, _ := run(t, "daemon")
+	// (A heartbeat due 0.3 s after the main code ends could, on a very
+	// busy machine, slip out before the terminate: at most one.)
+	if v, ok := m(events); !ok || v != after(events) || v > 1 {
+		t.Errorf("daemon=on: child_prints_after_end %d, %v; want 0 (prints %q)", v, ok, prints(events))
+	}
+	exit := 0
+	for i, e := range events {
+		if e.Kind == primitives.KindProcExit && e.Proc == "Process-1" {
+			exit = i
+		}
+	}
+	if v, ok := m(events[:exit]); ok {
+		t.Errorf("before the daemon exited: child_prints_after_end %d, told", v)
+	}
+	events, _ = run(t, "daemon", "daemon=off")
+	if v, ok := m(events); !ok || v != after(events) || v < 2 {
+		t.Errorf("daemon=off: child_prints_after_end %d, %v; want the rest of the countdown (prints %q)", v, ok, prints(events))
+	}
+}

@@ -3,6 +3,7 @@ package lessons
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,7 +49,22 @@ var Isolation = register(&Scenario{
 	Summary: "a global changed in the child is unchanged in the parent; a file both append to holds both lines",
 	Listing: isolationListing,
 	Budget:  10 * time.Second,
-	Main:    isolationMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// the n the parent prints after joining the child, "parent: n = 100"
+		"parent_n": func(events []primitives.Record) (int, bool) {
+			for _, e := range events {
+				var text string
+				var n int
+				if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil {
+					if _, err := fmt.Sscanf(text, "parent: n = %d", &n); err == nil {
+						return n, true
+					}
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: isolationMain,
 })
 
 // isolationN is the listing's global n. Each process has its own: the child

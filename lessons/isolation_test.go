@@ -58,3 +58,22 @@ func TestIsolationGlobalsAreNotSharedButFilesAre(t *testing.T) {
 		t.Errorf("main's last prints: %q", out)
 	}
 }
+
+// parent_n, the measure lesson 3's prediction reads, is the n the parent
+// prints after the child set its own to 0.
+func TestIsolationParentNMeasure(t *testing.T) {
+	m := Isolation.Measure("parent_n")
+	events, _ := run(t, "isolation")
+	if v, ok := m(events); !ok || v != 100 {
+		t.Errorf("parent_n %d, %v; want 100, told", v, ok)
+	}
+	last := 0
+	for i, e := range events {
+		if e.Kind == primitives.KindProcExit && e.Proc == "Process-1" {
+			last = i
+		}
+	}
+	if v, ok := m(events[:last+1]); ok {
+		t.Errorf("up to the child's exit: parent_n %d, told", v)
+	}
+}

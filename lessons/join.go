@@ -1,7 +1,9 @@
 package lessons
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -45,7 +47,23 @@ var Join = register(&Scenario{
 		{Key: "mode", Default: "together", Values: []string{"together", "serial"}, Help: "start all then join all, or start and join one at a time"},
 	},
 	Budget: 10 * time.Second,
-	Main:   joinMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// what main printed it took, "took 5.0s", to the nearest listing
+		// second (main measures it itself, so it does not depend on speed)
+		"took_seconds": func(events []primitives.Record) (int, bool) {
+			for _, e := range events {
+				var text string
+				var s float64
+				if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil {
+					if _, err := fmt.Sscanf(text, "took %fs", &s); err == nil {
+						return int(math.Round(s)), true
+					}
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: joinMain,
 })
 
 // joinSeconds are the workers' sleeps, in listing seconds.

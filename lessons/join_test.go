@@ -151,3 +151,22 @@ func TestJoinSerialTakesTheSum(t *testing.T) {
 		t.Errorf("main printed took %.1fs; the trace spans %.2f listing seconds", s, span)
 	}
 }
+
+// took_seconds, the measure lesson 2's prediction reads, is what main
+// printed it took, to the nearest second: about the longest worker when
+// they run together, at least the sum one at a time, and nothing to tell
+// before main prints it.
+func TestJoinTookSecondsMeasure(t *testing.T) {
+	m := Join.Measure("took_seconds")
+	events, _ := run(t, "join")
+	if v, ok := m(events); !ok || v != int(joinTook(t, events)+0.5) || v < 5 || v > 7 {
+		t.Errorf("together: took_seconds %d, %v; main printed took %.1fs", v, ok, joinTook(t, events))
+	}
+	if v, ok := m(events[:len(events)/2]); ok {
+		t.Errorf("half a run: took_seconds %d, told", v)
+	}
+	events, _ = run(t, "join", "mode=serial")
+	if v, ok := m(events); !ok || v < 10 {
+		t.Errorf("serial: took_seconds %d, %v; want at least the sum 10", v, ok)
+	}
+}

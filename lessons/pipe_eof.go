@@ -67,7 +67,25 @@ var PipeEOF = register(&Scenario{
 	},
 	Budget: 8 * time.Second,
 	Hangs:  func(v Vars) bool { return v.On("forget_close") },
-	Main:   pipeEOFMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// EOFErrors the reader got; none is told only once the writer has
+		// closed its end and the watchdog has stopped the wait
+		"eofs": func(events []primitives.Record) (int, bool) {
+			n, wclosed, watchdog := 0, false, false
+			for _, e := range events {
+				switch {
+				case e.Kind == primitives.KindPipeEOF:
+					n++
+				case e.Kind == primitives.KindPipeClose && e.Proc == "writer" && e.Obj == "writer_conn":
+					wclosed = true
+				case e.Kind == primitives.KindWatchdog && wclosed:
+					watchdog = true
+				}
+			}
+			return n, n > 0 || watchdog
+		},
+	},
+	Main: pipeEOFMain,
 })
 
 type pipeWriterArgs struct {

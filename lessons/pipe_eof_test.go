@@ -149,3 +149,22 @@ func TestPipeEOFForgottenCloseHangsTheReader(t *testing.T) {
 		}
 	}
 }
+
+// eofs, the measure lesson 9's prediction reads, counts the reader's
+// EOFErrors: one when every write end is closed, none (told once the
+// watchdog stops the wait) when main keeps its copy.
+func TestPipeEOFEofsMeasure(t *testing.T) {
+	m := PipeEOF.Measure("eofs")
+	events, _ := run(t, "pipe-eof")
+	if v, ok := m(events); !ok || v != 1 {
+		t.Errorf("forget_close=off: eofs %d, %v; want 1, told", v, ok)
+	}
+	events, _ = run(t, "pipe-eof", "forget_close=on")
+	if v, ok := m(events); !ok || v != 0 {
+		t.Errorf("forget_close=on: eofs %d, %v; want 0, told", v, ok)
+	}
+	w := slices.IndexFunc(events, func(e primitives.Record) bool { return e.Kind == primitives.KindWatchdog })
+	if v, ok := m(events[:w]); w < 0 || ok {
+		t.Errorf("forget_close=on, before the watchdog: eofs %d, told %v", v, ok)
+	}
+}

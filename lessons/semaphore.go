@@ -1,10 +1,12 @@
 package lessons
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
 )
 
 var semaphoreListing = NewListing(`
@@ -43,7 +45,26 @@ var Semaphore = register(&Scenario{
 		{Key: "slots", Default: "3", Min: 1, Max: 10, Help: "the semaphore's value: toilets free at the start"},
 	},
 	Budget: 20 * time.Second,
-	Main:   semaphoreMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// the most people inside the toilets at once; told once everyone
+		// has been
+		"max_inside": func(events []primitives.Record) (int, bool) {
+			done := false
+			for _, e := range events {
+				var text string
+				if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil && text == "everyone has been" {
+					done = true
+				}
+			}
+			for _, s := range sim.Fold(events).Sems {
+				if s.Name == "toilets" {
+					return s.MaxInside, done
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: semaphoreMain,
 })
 
 type toiletArgs struct {

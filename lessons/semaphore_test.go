@@ -95,3 +95,24 @@ func TestSemaphoreQueueShowsWaiting(t *testing.T) {
 		t.Errorf("%d releases, want 13", releases)
 	}
 }
+
+// max_inside, the measure lesson 6's prediction reads, is the most people
+// inside at once: the semaphore's value, once everyone has been.
+func TestSemaphoreMaxInsideMeasure(t *testing.T) {
+	m := Semaphore.Measure("max_inside")
+	for _, tc := range []struct {
+		sets []string
+		want int
+	}{
+		{nil, 3},
+		{[]string{"slots=5"}, 5},
+	} {
+		events, _ := run(t, "semaphore", tc.sets...)
+		if v, ok := m(events); !ok || v != tc.want {
+			t.Errorf("%v: max_inside %d, %v; want %d, told", tc.sets, v, ok, tc.want)
+		}
+		if v, ok := m(events[:len(events)/2]); ok {
+			t.Errorf("%v: half a run: max_inside %d, told", tc.sets, v)
+		}
+	}
+}
