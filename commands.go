@@ -94,7 +94,7 @@ func printList(w io.Writer) {
 	for _, s := range lessons.Scenarios() {
 		width = max(width, len(s.ID))
 	}
-	for _, l := range lessons.Lessons {
+	for _, l := range lessons.Course() {
 		fmt.Fprintf(w, "%2d. %s\n", l.N, l.Title)
 		avail := l.Available()
 		if len(avail) == 0 {

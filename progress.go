@@ -60,7 +60,7 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 // checkpoints, then the total.
 func printProgress(w io.Writer, p *lessons.Progress) {
 	done := 0
-	for _, l := range lessons.Lessons {
+	for _, l := range lessons.Course() {
 		md, _ := content.Lesson("en", l.N)
 		_, qs, _ := lessons.SplitCheckpoints(l.N, md)
 		status := p.Of(l, len(qs))
@@ -80,7 +80,7 @@ func printProgress(w io.Writer, p *lessons.Progress) {
 		}
 		fmt.Fprintf(w, "%s %2d. %-52s demos %d/%d  checkpoints %d/%d\n", mark, l.N, l.Title, demos, len(l.Available()), right, len(qs))
 	}
-	fmt.Fprintf(w, "\n%d of %d lessons done", done, len(lessons.Lessons))
+	fmt.Fprintf(w, "\n%d of %d lessons done", done, len(lessons.Course()))
 	if p.Path() != "" {
 		fmt.Fprintf(w, " (saved in %s)", p.Path())
 	}

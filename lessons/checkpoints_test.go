@@ -59,7 +59,7 @@ Some text.
 // checkpoint questions, as many in Chinese as in English, with the same
 // right answers.
 func TestEveryLessonHasCheckpoints(t *testing.T) {
-	for _, l := range Lessons {
+	for _, l := range Course() {
 		var counts [2]int
 		var answers [2][]int
 		for i, lang := range content.Langs {

@@ -80,7 +80,7 @@ func TestPredictionRevealReadsTheRun(t *testing.T) {
 // exist, and are alike in both languages.
 func TestEveryPredictionIsWellFormed(t *testing.T) {
 	total := 0
-	for _, l := range Lessons {
+	for _, l := range Course() {
 		var got [2][]Prediction
 		for i, lang := range content.Langs {
 			md, _ := content.Lesson(lang, l.N)

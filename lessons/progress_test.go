@@ -14,7 +14,7 @@ func TestProgressSavesAndLoads(t *testing.T) {
 	if err != nil || len(p.Lessons) != 0 {
 		t.Fatalf("fresh progress: %+v, %v", p, err)
 	}
-	l5 := Lessons[4]
+	l5 := Course()[4]
 	if p.Of(l5, 2) != NotStarted {
 		t.Errorf("lesson 5 before anything: %v", p.Of(l5, 2))
 	}

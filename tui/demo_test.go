@@ -210,7 +210,7 @@ func TestTooSmall(t *testing.T) {
 }
 
 func TestEveryLessonOpens(t *testing.T) {
-	for i := range lessons.Lessons {
+	for i := range lessons.Course() {
 		a, _ := newApp(Options{}, newRunner(), true)
 		m, _ := a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 		for range i {
@@ -223,7 +223,7 @@ func TestEveryLessonOpens(t *testing.T) {
 		m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
 		got := screenText(m.(app))
 		checkSize(t, got, 80, 24)
-		if !strings.Contains(got, lessons.Lessons[i].Title) {
+		if !strings.Contains(got, lessons.Course()[i].Title) {
 			t.Errorf("lesson %d: no title on screen:\n%s", i+1, got)
 		}
 		m, _ = m.Update(press("esc"))

@@ -141,7 +141,7 @@ func TestLessonGolden(t *testing.T) {
 // Every lesson opens in both languages at the smallest size and a large
 // one, its text fitting the screen, and its checkpoint questions too.
 func TestEveryLessonOpensAtBothSizes(t *testing.T) {
-	for _, l := range lessons.Lessons {
+	for _, l := range lessons.Course() {
 		for _, lang := range []string{"en", "zh"} {
 			for _, size := range [][2]int{{80, 24}, {160, 48}} {
 				a := lessonAt(t, lang, l.N, size[0], size[1])

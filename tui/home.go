@@ -34,7 +34,7 @@ type home struct {
 }
 
 func newHome() home {
-	return home{lessons: lessons.Lessons, progress: map[int]string{}, keys: newHomeKeys()}
+	return home{lessons: lessons.Course(), progress: map[int]string{}, keys: newHomeKeys()}
 }
 
 func (h home) setSize(w, ht int) home {

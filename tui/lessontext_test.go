@@ -16,7 +16,7 @@ import (
 // renders at a narrow and a wide reader width with no line too wide and no
 // list bullet left alone on its line.
 func TestEveryLessonTextLintsAndRenders(t *testing.T) {
-	for _, l := range lessons.Lessons {
+	for _, l := range lessons.Course() {
 		for _, lang := range content.Langs {
 			md, err := content.Lesson(lang, l.N)
 			if err != nil {

@@ -76,7 +76,7 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 	if r.Checkpoints[qs[0].ID] || !r.Checkpoints[qs[1].ID] {
 		t.Errorf("checkpoints saved %v: want %s wrong, %s right", r.Checkpoints, qs[0].ID, qs[1].ID)
 	}
-	l3 := lessons.Lessons[2]
+	l3 := lessons.Course()[2]
 	if got := saved.Of(l3, len(qs)); got != lessons.Started {
 		t.Errorf("lesson 3 with one question wrong: %v, want started", got)
 	}

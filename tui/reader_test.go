@@ -13,7 +13,7 @@ import (
 // reader's narrowest widths: no line may be wider than asked, and none may
 // be a list bullet left alone.
 func TestRenderedLessonsWrap(t *testing.T) {
-	for _, l := range lessons.Lessons {
+	for _, l := range lessons.Course() {
 		for _, lang := range []string{"en", "zh"} {
 			for _, width := range []int{54, 78} {
 				key := renderKey{lesson: l.N, lang: lang, width: width, style: "notty"}
