@@ -16,13 +16,19 @@ func TestMain(m *testing.M) {
 	primitives.MaybeRunChild()
 	// The tests' progress goes to a directory of their own, never the
 	// user's.
-	dir, err := os.MkdirTemp("", "proctour-test-state-")
-	if err == nil {
-		os.Setenv("PROCTOUR_STATE_DIR", dir)
+	// (A helper process, this binary run again by a test, inherits the
+	// directory and leaves it to the test that made it.)
+	made := ""
+	if os.Getenv("PROCTOUR_TEST_STATE") == "" {
+		if dir, err := os.MkdirTemp("", "proctour-test-state-"); err == nil {
+			os.Setenv("PROCTOUR_STATE_DIR", dir)
+			os.Setenv("PROCTOUR_TEST_STATE", "1")
+			made = dir
+		}
 	}
 	code := m.Run()
-	if err == nil {
-		os.RemoveAll(dir)
+	if made != "" {
+		os.RemoveAll(made)
 	}
 	os.Exit(code)
 }
