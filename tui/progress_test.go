@@ -59,16 +59,9 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 		tm.Send(enter)
 		waitFor("Right.")
 	}
-	tm.Type("q")
-	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	if err := runs.shutdown(5 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	quit(t, tm, runs)
 
-	saved, err := lessons.LoadProgress(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	saved := savedProgress(t, dir)
 	r := saved.Lessons[3]
 	if r == nil || !r.Read || len(r.Demos) != 1 || r.Demos[0] != "isolation" {
 		t.Fatalf("saved lesson 3: %+v", r)
@@ -302,15 +295,8 @@ func TestWholeLessonWalk(t *testing.T) {
 		why := strings.ReplaceAll(q.Why, "`", "")
 		waitFor(why[:16]) // new text, drawn whole (a changed count is drawn digit by digit)
 	}
-	tm.Type("q")
-	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-	if err := runs.shutdown(5 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	saved, err := lessons.LoadProgress(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	quit(t, tm, runs)
+	saved := savedProgress(t, dir)
 	r := saved.Lessons[5]
 	if r == nil || !r.Read || len(r.Demos) != 2 || len(r.Predictions) != 1 || len(r.Checkpoints) != len(qs) {
 		t.Fatalf("saved lesson 5: %+v", r)
@@ -324,4 +310,24 @@ func TestWholeLessonWalk(t *testing.T) {
 	if home := b.home.view(b.styles); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 14 lessons done") {
 		t.Errorf("the home screen after lesson 5:\n%s", home)
 	}
+}
+
+// quit presses q, waits for the program to end and for every run to stop.
+func quit(t *testing.T, tm *teatest.TestModel, runs *runner) {
+	t.Helper()
+	tm.Type("q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// savedProgress reads back the progress file the program wrote.
+func savedProgress(t *testing.T, dir string) *lessons.Progress {
+	t.Helper()
+	p, err := lessons.LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
