@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
 )
 
@@ -61,8 +60,8 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 func printProgress(w io.Writer, p *lessons.Progress) {
 	done := 0
 	for _, l := range lessons.Course() {
-		md, _ := content.Lesson("en", l.N)
-		_, qs, _ := lessons.SplitCheckpoints(l.N, md)
+		f, _ := lessons.ReadLesson("en", l.N)
+		qs := f.Questions
 		status := p.Of(l, len(qs))
 		mark := [...]string{"·", "◐", "✓"}[status]
 		if status == lessons.Done {

@@ -47,7 +47,6 @@ type Manager struct {
 	addr    string
 	authkey []byte
 	once    sync.Once
-	ids     int
 	mu      sync.Mutex
 }
 

@@ -239,7 +239,7 @@ func (c *gateCtl) judge(st *State) {
 				in.CanProceed, in.Blocked = false, why
 			}
 		case kindManagerCall:
-			if why := st.managedBlocked(in.Obj, in.method, in.Pid); why != "" {
+			if why := st.managedBlocked(in.Obj, in.method); why != "" {
 				in.CanProceed, in.Blocked = false, why
 			}
 		case kindPipeRecv:

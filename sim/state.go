@@ -473,7 +473,7 @@ func (s *State) WhoWaits() string {
 		what := on
 		if l := s.findLock(on); l != nil && l.Holder != 0 {
 			what = s.heldBy(l)
-		} else if why := s.managedBlocked(on, "acquire", 0); why != "" {
+		} else if why := s.managedBlocked(on, "acquire"); why != "" {
 			what = why
 		} else if end, ok := strings.CutPrefix(on, "recv "); ok {
 			what = s.recvWaitsFor(end)

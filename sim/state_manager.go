@@ -103,7 +103,7 @@ func (s *State) applyManager(p *Proc, e primitives.Record) {
 // managedBlocked says why a proxy call would wait in the server now, or ""
 // when it would not: acquire of a lock another process holds, get from an
 // empty queue.
-func (s *State) managedBlocked(obj, method string, pid int) string {
+func (s *State) managedBlocked(obj, method string) string {
 	_, o := s.FindManaged(obj)
 	if o == nil {
 		return ""

@@ -149,25 +149,21 @@ func isQuizKey(msg tea.KeyPressMsg, k quizKeys) bool {
 	return key.Matches(msg, k.Up, k.Down, k.Answer, k.Next, k.Prev, k.Hint)
 }
 
-// lessonQuestions are lesson n's checkpoint questions in lang (the text is
-// embedded in the binary: no I/O).
+// lessonQuestions, lessonPredictions and lessonProblems read lesson n's
+// file in lang (read once, and cached, by lessons.ReadLesson).
 func lessonQuestions(lang string, n int) []lessons.Question {
-	md, err := content.Lesson(lang, n)
-	if err != nil {
-		return nil
-	}
-	_, qs, _ := lessons.SplitCheckpoints(n, md)
-	return qs
+	f, _ := lessons.ReadLesson(lang, n)
+	return f.Questions
 }
 
-// lessonPredictions are lesson n's predictions in lang.
 func lessonPredictions(lang string, n int) []lessons.Prediction {
-	md, err := content.Lesson(lang, n)
-	if err != nil {
-		return nil
-	}
-	_, ps, _ := lessons.SplitPredictions(n, md, lessons.CheckPrediction)
-	return ps
+	f, _ := lessons.ReadLesson(lang, n)
+	return f.Predictions
+}
+
+func lessonProblems(lang string, n int) []lessons.Problem {
+	f, _ := lessons.ReadLesson(lang, n)
+	return f.Problems
 }
 
 func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {
@@ -241,16 +237,4 @@ func (m lesson) textPanel(s styles) string {
 		return warn + "\n" + text
 	}
 	return text
-}
-
-// lessonProblems are what is wrong in lesson n's checkpoints and
-// predictions in lang: the lesson opens anyway, without the broken parts.
-func lessonProblems(lang string, n int) []lessons.Problem {
-	md, err := content.Lesson(lang, n)
-	if err != nil {
-		return nil
-	}
-	_, _, p1 := lessons.SplitCheckpoints(n, md)
-	_, _, p2 := lessons.SplitPredictions(n, md, lessons.CheckPrediction)
-	return append(p1, p2...)
 }

@@ -41,15 +41,14 @@ func newRenderCache() *renderCache { return &renderCache{m: map[renderKey]string
 // more per child, measured.)
 func renderLesson(key renderKey, l lessons.Lesson) tea.Cmd {
 	return safe(func() tea.Msg {
-		md, err := content.Lesson(key.lang, l.N)
+		f, err := lessons.ReadLesson(key.lang, l.N) // questions and predictions are asked, not shown
+		md := f.Body
 		if errors.Is(err, fs.ErrNotExist) {
 			md, err = content.Fallback(key.lang, l.N, l.Title), nil
 		}
 		if err != nil {
 			return renderedMsg{key: key, err: err}
 		}
-		md, _, _ = lessons.SplitCheckpoints(l.N, md) // the questions are asked, not shown
-		md, _, _ = lessons.SplitPredictions(l.N, md, nil)
 		const margin = "  "
 		th := markdown.NewTheme(key.style != "light", key.style == "notty")
 		out := markdown.Render(md, key.width-len(margin), th)
