@@ -55,7 +55,18 @@ var CPU = register(&Scenario{
 		{Key: "procs", Default: "2", Min: 1, Max: 8, Help: "how many CPU-bound workers"},
 	},
 	Budget: 30 * time.Second,
-	Main:   cpuMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// the pinned run's wall time as a percentage of the spread run's,
+		// from the two timings main reports
+		"pinned_vs_spread_pct": func(events []primitives.Record) (int, bool) {
+			secs := timings(events)
+			if len(secs) < 2 || secs[1] <= 0 {
+				return 0, false
+			}
+			return int(100*secs[0]/secs[1] + 0.5), true
+		},
+	},
+	Main: cpuMain,
 })
 
 // cpuWork is the loop's length: about a quarter of a second of one CPU

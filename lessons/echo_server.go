@@ -113,7 +113,28 @@ var EchoServer = register(&Scenario{
 	// outside (a quarter of a second each time), so the default takes about
 	// 8 s and clients=10 about 19 s.
 	Budget: 24 * time.Second,
-	Main:   echoMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// the longest any client waited for its first echo, in tenths of
+		// a second; told once every client has had one
+		"slowest_first_echo_ds": func(events []primitives.Record) (int, bool) {
+			clients, firsts, slowest := 0, 0, 0.0
+			for _, e := range events {
+				if e.Kind == primitives.KindProcStart && strings.HasPrefix(e.Proc, "client") {
+					clients++
+				}
+				text, _ := printed(e)
+				if _, rest, ok := strings.Cut(text, ": first echo after "); ok {
+					var s float64
+					if _, err := fmt.Sscanf(rest, "%f s", &s); err == nil {
+						firsts++
+						slowest = max(slowest, s)
+					}
+				}
+			}
+			return int(slowest*10 + 0.5), clients > 0 && firsts == clients
+		},
+	},
+	Main: echoMain,
 })
 
 var echoWords = []string{"spam", "eggs", "ham"}

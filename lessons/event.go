@@ -77,7 +77,21 @@ var Event = register(&Scenario{
 		{Key: "police_wait", Default: "1", Min: 1, Max: 5, Help: "seconds the police car waits for green before going anyway"},
 	},
 	Budget: 10 * time.Second,
-	Main:   eventMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether the police car's wait(timeout) ran out on red
+		"police_on_red": func(events []primitives.Record) (int, bool) {
+			for _, text := range printedBy(events, "police") {
+				switch text {
+				case "police: still red, goes anyway":
+					return 1, true
+				case "police: green, passes":
+					return 0, true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: eventMain,
 })
 
 type lightArgs struct {

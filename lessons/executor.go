@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -53,7 +54,26 @@ var Executor = register(&Scenario{
 	// The default takes about 3 listing seconds (0.6 s) live; workers=1,
 	// or step mode, where one sleep runs at a time, about 7.5 (1.5 s).
 	Budget: 5 * time.Second,
-	Main:   executorMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether every done callback ran in the main process; told once
+		// the executor is shut down
+		"callbacks_in_main": func(events []primitives.Record) (int, bool) {
+			main, all := "", true
+			for _, text := range printedBy(events, "MainProcess") {
+				if v, ok := strings.CutPrefix(text, "main pid: "); ok {
+					main = v
+				}
+				if _, pid, ok := strings.Cut(text, ", reported by pid "); ok && strings.HasPrefix(text, "done: ") {
+					all = all && pid == main
+				}
+				if text == "executor shut down" {
+					return boolInt(all && main != ""), true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: executorMain,
 })
 
 // executorNumbers are what the listing submits and maps, in this order.

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -42,7 +43,25 @@ var Hello = register(&Scenario{
 	Summary: "start a Process with args, and a Process subclass; real pid and ppid",
 	Listing: helloListing,
 	Budget:  10 * time.Second,
-	Main:    helloMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether the child printed before main's line after start();
+		// told once main has printed it
+		"child_first": func(events []primitives.Record) (int, bool) {
+			child := false
+			for _, e := range events {
+				text, ok := printed(e)
+				switch {
+				case !ok:
+				case e.Proc != "MainProcess":
+					child = true
+				case strings.HasPrefix(text, "main: start() returned"):
+					return boolInt(child), true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: helloMain,
 })
 
 var (

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -59,7 +60,26 @@ var Joinable = register(&Scenario{
 	// jobs for one consumer, about 13 (2.6 s) live; in step mode, where one
 	// sleep runs at a time, up to 23 (4.5 s).
 	Budget: 10 * time.Second,
-	Main:   joinableMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// jobs taken but not yet finished when the producer's q.join()
+		// returned
+		"unfinished_at_join": func(events []primitives.Record) (int, bool) {
+			n := 0
+			for _, e := range events {
+				text, _ := printed(e)
+				switch {
+				case strings.Contains(text, " works on "):
+					n++
+				case strings.Contains(text, " finished "):
+					n--
+				case text == "producer: every job is done":
+					return n, true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: joinableMain,
 })
 
 // joinableWork is how long consumer-i works on a job, in listing seconds.

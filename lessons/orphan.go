@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -44,7 +45,25 @@ var Orphan = register(&Scenario{
 	Summary: "a parent exits first: its child, an orphan, is adopted and its parent pid changes",
 	Listing: orphanListing,
 	Budget:  8 * time.Second,
-	Main:    orphanMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether the orphan's parent pid changed after its parent exited
+		"ppid_changed": func(events []primitives.Record) (int, bool) {
+			var before, after string
+			for _, text := range printedBy(events, "orphan") {
+				if v, ok := strings.CutPrefix(text, "orphan: my parent is "); ok {
+					before = v
+				}
+				if v, ok := strings.CutPrefix(text, "orphan: now my parent is "); ok {
+					after = v
+				}
+			}
+			if before == "" || after == "" {
+				return 0, false
+			}
+			return boolInt(before != after), true
+		},
+	},
+	Main: orphanMain,
 })
 
 var (

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,7 +55,19 @@ var Pool = register(&Scenario{
 	// The slowest, mode=sync or processes=1, takes about 5 listing seconds
 	// (1 s), in live and in step mode alike.
 	Budget: 4 * time.Second,
-	Main:   poolMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// how many different pids ran the tasks, as main prints it
+		"distinct_pids": func(events []primitives.Record) (int, bool) {
+			for _, text := range printedBy(events, "MainProcess") {
+				var tasks, pids int
+				if n, _ := fmt.Sscanf(text, "%d tasks ran in %d workers", &tasks, &pids); n == 2 {
+					return pids, true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: poolMain,
 })
 
 const (

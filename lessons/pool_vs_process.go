@@ -69,7 +69,17 @@ var PoolVsProcess = register(&Scenario{
 	// about 0.4 s for the default live and 1 s in step mode; 300 tasks take
 	// about 1 s live and 3 s in step mode.
 	Budget: 10 * time.Second,
-	Main:   poolVsProcessMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether the pool was faster than a process per task
+		"pool_faster": func(events []primitives.Record) (int, bool) {
+			secs := timings(events)
+			if len(secs) < 2 {
+				return 0, false
+			}
+			return boolInt(secs[0] < secs[1]), true
+		},
+	},
+	Main: poolVsProcessMain,
 })
 
 const poolVsProcessWorkers = 5

@@ -68,12 +68,20 @@ func (p Prediction) Applies(id string, v Vars) bool {
 // Reveal measures the run and says which choice it bore out (-1: none
 // could be told, e.g. the run was stopped before the measure).
 func (p Prediction) Reveal(sc *Scenario, events []primitives.Record) (choice, value int) {
-	for i, c := range p.Choices {
-		m := sc.Measure(c.Measure)
+	return p.RevealWith(func(name string) (int, bool) {
+		m := sc.Measure(name)
 		if m == nil {
-			continue
+			return 0, false
 		}
-		v, ok := m(events)
+		return m(events)
+	})
+}
+
+// RevealWith says which choice the measures bear out (-1: none could be
+// told); measure reads one by name, and says whether it could.
+func (p Prediction) RevealWith(measure func(name string) (int, bool)) (choice, value int) {
+	for i, c := range p.Choices {
+		v, ok := measure(c.Measure)
 		if ok && c.Holds(v) {
 			return i, v
 		}
@@ -233,6 +241,9 @@ func parseChoice(s string) (Choice, string) {
 // CheckPrediction says what is wrong with a prediction's demo and
 // measures in this build, or "".
 func CheckPrediction(p Prediction) string {
+	if p.Demo == ModelDemo {
+		return checkModelPrediction(p)
+	}
 	sc, err := Lookup(p.Demo)
 	if err != nil {
 		return err.Error()

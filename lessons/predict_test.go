@@ -2,6 +2,9 @@ package lessons
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,5 +107,74 @@ func TestEveryPredictionIsWellFormed(t *testing.T) {
 	}
 	if total < 5 {
 		t.Errorf("%d predictions in the course", total)
+	}
+}
+
+// coursePredictions is every prediction of the course, in English.
+func coursePredictions(t *testing.T) []Prediction {
+	var out []Prediction
+	for _, l := range Course() {
+		f, err := ReadLesson("en", l.N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, f.Predictions...)
+	}
+	return out
+}
+
+// checkPredictions checks the course's predictions about a run of sc with
+// values v against it: each is answered (its measures are told at the
+// end of a run), and one without an otherwise: line, which the lesson
+// says every run bears out, came true.
+func checkPredictions(t *testing.T, sc *Scenario, v Vars, events []primitives.Record) {
+	t.Helper()
+	for _, p := range coursePredictions(t) {
+		if !p.Applies(sc.ID, v) {
+			continue
+		}
+		got, val := p.Reveal(sc, events)
+		switch {
+		case got < 0:
+			t.Errorf("%s (%s %v): the run does not answer %q", p.ID, sc.ID, v, p.Ask)
+		case p.Otherwise == "" && got != p.Expect:
+			t.Errorf("%s (%s %v): the run shows %q (%d), the lesson expects %q", p.ID, sc.ID, v, p.Choices[got].Text, val, p.Choices[p.Expect].Text)
+		}
+	}
+}
+
+// Predictions about settings other than the defaults (those are checked
+// by TestEveryScenarioRunsCleanWithDefaults) and about the CPU model come
+// true as checkPredictions says.
+func TestPredictionsComeTrue(t *testing.T) {
+	for _, p := range coursePredictions(t) {
+		if p.Demo == ModelDemo {
+			cpus, _ := strconv.Atoi(p.When["cpus"])
+			got, v := p.RevealWith(ModelMeasure(RunModel(max(cpus, 1))))
+			if got != p.Expect {
+				t.Errorf("%s: the model shows choice %d (%d), the lesson expects %d", p.ID, got+1, v, p.Expect+1)
+			}
+			continue
+		}
+		sc, err := Lookup(p.Demo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sets []string
+		for k, v := range p.When {
+			sets = append(sets, k+"="+v)
+		}
+		slices.Sort(sets)
+		v, err := sc.Resolve(sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if defaults, _ := sc.Resolve(nil); maps.Equal(v, defaults) {
+			continue
+		}
+		t.Run(p.ID, func(t *testing.T) {
+			events, _ := run(t, p.Demo, sets...)
+			checkPredictions(t, sc, v, events)
+		})
 	}
 }

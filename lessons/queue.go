@@ -3,6 +3,7 @@ package lessons
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -69,7 +70,23 @@ var Queue = register(&Scenario{
 	// The default takes about 7 listing seconds (1.3 s); the longest,
 	// items=10 timeout=2, about 16 (3.2 s), in step mode too.
 	Budget: 8 * time.Second,
-	Main:   queueMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether the put on the full queue raised queue.Full; told once
+		// main has looked at the queue empty
+		"full_raised": func(events []primitives.Record) (int, bool) {
+			raised := false
+			for _, text := range printedBy(events, "MainProcess") {
+				if strings.HasPrefix(text, "queue.Full") {
+					raised = true
+				}
+				if strings.HasPrefix(text, "empty: ") {
+					return boolInt(raised), true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: queueMain,
 })
 
 // queueFruits are what main puts first, exactly maxsize of them.

@@ -96,8 +96,10 @@ func count(lines []string, sub string) int {
 func TestEveryScenarioRunsCleanWithDefaults(t *testing.T) {
 	for _, sc := range Scenarios() {
 		t.Run(sc.ID, func(t *testing.T) {
+			defaults, _ := sc.Resolve(nil)
 			for range 2 {
-				run(t, sc.ID)
+				events, _ := run(t, sc.ID)
+				checkPredictions(t, sc, defaults, events)
 			}
 			runIn(t, sim.Options{Mode: sim.Step}, sc.ID)
 			runIn(t, sim.Options{Mode: sim.Seeded, Seed: 42}, sc.ID)

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -57,7 +58,26 @@ var Terminate = register(&Scenario{
 	},
 	Budget: 10 * time.Second,
 	Hangs:  func(v Vars) bool { return v.On("kill") },
-	Main:   terminateMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// how many workers got the lock after the holder ended; told when
+		// they are all done, or the watchdog stopped them waiting
+		"workers_got_lock": func(events []primitives.Record) (int, bool) {
+			holderGone, n := false, 0
+			for _, e := range events {
+				text, _ := printed(e)
+				switch {
+				case strings.HasPrefix(text, "holder exitcode"):
+					holderGone = true
+				case holderGone && strings.HasSuffix(text, " got the lock"):
+					n++
+				case holderGone && (text == "all workers done" || e.Kind == primitives.KindWatchdog):
+					return n, true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: terminateMain,
 })
 
 type holdArgs struct {

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"strings"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -46,7 +47,23 @@ var Zombie = register(&Scenario{
 		{Key: "wait", Default: "1", Min: 0, Max: 5, Help: "seconds the parent lets its exited child stay a zombie before join()"},
 	},
 	Budget: 8 * time.Second,
-	Main:   zombieMain,
+	Measures: map[string]func([]primitives.Record) (int, bool){
+		// whether main saw its exited child as a zombie before join();
+		// told once the child is gone
+		"zombie_seen": func(events []primitives.Record) (int, bool) {
+			seen := false
+			for _, text := range printedBy(events, "MainProcess") {
+				if strings.HasPrefix(text, "child is Z") {
+					seen = true
+				}
+				if strings.HasPrefix(text, "child is gone") {
+					return boolInt(seen), true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: zombieMain,
 })
 
 var zombieChild = primitives.Register("zombie.child", func(rt *primitives.Runtime, _ struct{}) error {

@@ -112,14 +112,14 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 			if m.model != nil {
 				m.model = nil
 			} else {
-				cm := newCPUModel().setSize(m.quiz.width, m.quiz.height)
+				cm := newCPUModel(lessonPredictions(m.lang, 1)).setSize(m.quiz.width, m.quiz.height)
 				m.model, m.checking = &cm, false
 			}
 			return m, nil
-		case m.model != nil && !m.showsDemoOnly() && isModelKey(msg, m.model.keys):
-			cm := m.model.update(msg)
+		case m.model != nil && !m.showsDemoOnly() && m.model.takes(msg):
+			cm, cmd := m.model.update(msg)
 			m.model = &cm
-			return m, nil
+			return m, cmd
 		case m.showsDemo() && (m.demo.predicting != nil || key.Matches(msg, m.demo.keys.Repeat)):
 			// the demo asks first; and k is the demo's (run it K times),
 			// not the text's (↑ still scrolls it)

@@ -2,40 +2,42 @@ package tui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/tui/markdown"
 )
-
-// modelWorkload is the CPU model's processes: two that compute and wait
-// for I/O, one that only computes.
-var modelWorkload = []sim.ModelProc{
-	{Name: "A", Bursts: []sim.Burst{{Ticks: 3}, {IO: true, Ticks: 2}, {Ticks: 1}}},
-	{Name: "B", Bursts: []sim.Burst{{Ticks: 4}}},
-	{Name: "C", Bursts: []sim.Burst{{Ticks: 1}, {IO: true, Ticks: 3}, {Ticks: 2}}},
-}
-
-// modelSlice is the model's time slice, in ticks.
-const modelSlice = 2
 
 // cpuModel is lesson 1's model of process states: the workload scheduled
 // round-robin on one or two CPUs, drawn as a timeline that the student
 // steps through tick by tick. It is labelled as a model wherever it shows.
+// Like a demo, it first asks the lesson's prediction for the number of
+// CPUs, and reveals the answer once the timeline is drawn to its end.
 type cpuModel struct {
 	cpus  int
 	ticks []sim.ModelTick
 	at    int // ticks shown
 	keys  modelKeys
 	w, h  int
+
+	preds   []lessons.Prediction
+	asking  *lessons.Prediction // the question on screen, before stepping
+	sel     int                 // the choice under the cursor
+	guesses map[string]int      // prediction id → the student's choice
+	told    map[string]bool     // predictions already revealed
 }
 
 type modelKeys struct{ Next, Back, CPUs key.Binding }
 
-func newCPUModel() cpuModel {
-	m := cpuModel{cpus: 1, keys: modelKeys{
+func newCPUModel(preds []lessons.Prediction) cpuModel {
+	m := cpuModel{cpus: 1, preds: preds, guesses: map[string]int{}, told: map[string]bool{}, keys: modelKeys{
 		Next: key.NewBinding(key.WithKeys("space", "right", "n"), key.WithHelp("space/→", "next tick")),
 		Back: key.NewBinding(key.WithKeys("left", "b"), key.WithHelp("←", "tick back")),
 		CPUs: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "1 or 2 CPUs")),
@@ -43,10 +45,27 @@ func newCPUModel() cpuModel {
 	return m.run()
 }
 
+// run schedules the workload on m.cpus CPUs from its first tick, and asks
+// the prediction about that many CPUs, if the student has not answered it.
 func (m cpuModel) run() cpuModel {
-	m.ticks = sim.RunModel(modelWorkload, m.cpus, modelSlice, 60)
-	m.at = min(m.at, len(m.ticks))
+	m.ticks, m.at, m.asking, m.sel = lessons.RunModel(m.cpus), 0, nil, 0
+	if p := m.prediction(); p != nil {
+		if _, done := m.guesses[p.ID]; !done {
+			m.asking = p
+		}
+	}
 	return m
+}
+
+// prediction is the lesson's prediction about the model on m.cpus CPUs.
+func (m cpuModel) prediction() *lessons.Prediction {
+	v := lessons.Vars{"cpus": strconv.Itoa(m.cpus)}
+	for i := range m.preds {
+		if m.preds[i].Applies(lessons.ModelDemo, v) {
+			return &m.preds[i]
+		}
+	}
+	return nil
 }
 
 func (m cpuModel) setSize(w, h int) cpuModel {
@@ -54,11 +73,36 @@ func (m cpuModel) setSize(w, h int) cpuModel {
 	return m
 }
 
-func isModelKey(msg tea.KeyPressMsg, k modelKeys) bool {
-	return key.Matches(msg, k.Next, k.Back, k.CPUs)
+// takes reports whether the key is the model's: its stepping keys, and
+// while it asks, the keys that choose an answer.
+func (m cpuModel) takes(msg tea.KeyPressMsg) bool {
+	if m.asking != nil && slices.Contains([]string{"up", "k", "down", "j", "enter", "s"}, msg.String()) {
+		return true
+	}
+	return key.Matches(msg, m.keys.Next, m.keys.Back, m.keys.CPUs)
 }
 
-func (m cpuModel) update(msg tea.KeyPressMsg) cpuModel {
+func (m cpuModel) update(msg tea.KeyPressMsg) (cpuModel, tea.Cmd) {
+	if p := m.asking; p != nil {
+		switch msg.String() {
+		case "up", "k":
+			m.sel = max(m.sel-1, 0)
+			return m, nil
+		case "down", "j":
+			m.sel = min(m.sel+1, len(p.Choices)-1)
+			return m, nil
+		case "enter":
+			m.guesses = maps.Clone(m.guesses)
+			m.guesses[p.ID], m.asking = m.sel, nil
+			return m, nil
+		case "s":
+			m.asking = nil // step without guessing
+			return m, nil
+		}
+		if !key.Matches(msg, m.keys.CPUs) {
+			return m, nil // the question first
+		}
+	}
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		m.at = min(m.at+1, len(m.ticks))
@@ -66,9 +110,19 @@ func (m cpuModel) update(msg tea.KeyPressMsg) cpuModel {
 		m.at = max(m.at-1, 0)
 	case key.Matches(msg, m.keys.CPUs):
 		m.cpus = 3 - m.cpus
-		m = m.run()
+		return m.run(), nil
 	}
-	return m
+	// drawn to the end: the guess is checked against the timeline, once
+	if p := m.prediction(); p != nil && m.at == len(m.ticks) && !m.told[p.ID] {
+		if guess, ok := m.guesses[p.ID]; ok {
+			m.told = maps.Clone(m.told)
+			m.told[p.ID] = true
+			got, _ := p.RevealWith(lessons.ModelMeasure(m.ticks))
+			msg := predictedMsg{lesson: 1, id: p.ID, right: got == guess}
+			return m, func() tea.Msg { return msg }
+		}
+	}
+	return m, nil
 }
 
 func (m cpuModel) view(s styles, lang string) string {
@@ -83,15 +137,32 @@ func (m cpuModel) view(s styles, lang string) string {
 	lines := []string{
 		"",
 		"  " + s.Warn.Render(say("THE CPU MODEL — a model, not real processes", "CPU 模型 —— 这是模型，不是真实的进程")),
-		"  " + s.Dim.Render(fmt.Sprintf(say("%s · time slice %d ticks · tick %d of %d", "%s · 时间片 %d 拍 · 第 %d 拍，共 %d 拍"), cpuWord, modelSlice, m.at, len(m.ticks))),
+		"  " + s.Dim.Render(fmt.Sprintf(say("%s · time slice %d ticks · tick %d of %d", "%s · 时间片 %d 拍 · 第 %d 拍，共 %d 拍"), cpuWord, lessons.ModelSlice, m.at, len(m.ticks))),
 		"",
+	}
+	if p := m.asking; p != nil {
+		lines = append(lines, "  "+s.Title.Render(say("Predict before you step", "先猜一猜，再一拍一拍地看")), "")
+		for _, l := range strings.Split(markdown.Render(p.Ask, max(m.w-4, 20), markdown.NewTheme(s.dark, true)), "\n") {
+			lines = append(lines, "  "+s.Text.Render(l))
+		}
+		lines = append(lines, "")
+		for i, c := range p.Choices {
+			if i == m.sel {
+				lines = append(lines, "  "+s.Selected.Render("› "+c.Text))
+			} else {
+				lines = append(lines, "    "+c.Text)
+			}
+		}
+		lines = append(lines, "", "  "+s.Dim.Render(say("↑/↓ choose · enter answer · s step without guessing · t one or two CPUs · M back to the text",
+			"↑/↓ 选择 · 回车 作答 · s 不猜直接看 · t 切换 1 或 2 个 CPU · M 回到正文")))
+		return joinLines(block(lines, m.w, m.h))
 	}
 	header := "  " + fit(say("tick", "拍"), 7)
 	for i := range m.at {
 		header += fmt.Sprintf("%-2d", i%100)
 	}
 	lines = append(lines, s.Dim.Render(header))
-	for p, proc := range modelWorkload {
+	for p, proc := range lessons.ModelWorkload {
 		row := "  " + fit(proc.Name, 7)
 		for i := range m.at {
 			switch m.ticks[i].States[p] {
@@ -111,7 +182,7 @@ func (m cpuModel) view(s styles, lang string) string {
 		row := "  " + fit(fmt.Sprintf("CPU %d", c), 7)
 		for i := range m.at {
 			if p := m.ticks[i].CPUs[c]; p >= 0 {
-				row += modelWorkload[p].Name + " "
+				row += lessons.ModelWorkload[p].Name + " "
 			} else {
 				row += "- "
 			}
@@ -123,7 +194,7 @@ func (m cpuModel) view(s styles, lang string) string {
 	if m.at > 0 {
 		t := m.ticks[m.at-1]
 		var parts []string
-		for p, proc := range modelWorkload {
+		for p, proc := range lessons.ModelWorkload {
 			st := t.States[p].String()
 			if zh {
 				st = [...]string{"就绪", "运行", "阻塞", "结束", ""}[t.States[p]]
@@ -133,11 +204,46 @@ func (m cpuModel) view(s styles, lang string) string {
 		lines = append(lines, "  "+fmt.Sprintf(say("At tick %d: ", "第 %d 拍："), m.at-1)+strings.Join(parts, say(", ", "，")))
 	}
 	if m.at == len(m.ticks) {
-		lines = append(lines, "  "+s.OK.Render(fmt.Sprintf(say("All done after %d ticks on %s. t switches to %d CPU(s).", "在 %s 上共用 %d 拍全部完成。按 t 换成 %d 个 CPU。"), len(m.ticks), cpuWord, 3-m.cpus)))
+		done := fmt.Sprintf("All done after %d ticks on %s. t switches to %d CPU(s).", len(m.ticks), cpuWord, 3-m.cpus)
 		if zh {
-			lines[len(lines)-1] = "  " + s.OK.Render(fmt.Sprintf("在%s上共用 %d 拍全部完成。按 t 换成 %d 个 CPU。", cpuWord, len(m.ticks), 3-m.cpus))
+			done = fmt.Sprintf("在 %s 上共用 %d 拍全部完成。按 t 换成 %d 个 CPU。", cpuWord, len(m.ticks), 3-m.cpus)
 		}
+		lines = append(lines, "  "+s.OK.Render(done))
 	}
+	lines = append(lines, m.revealView(s, zh)...)
 	lines = append(lines, "", "  "+s.Dim.Render(say("space/→ next tick · ← back · t one or two CPUs · M back to the text", "空格/→ 下一拍 · ← 后退 · t 切换 1 或 2 个 CPU · M 回到正文")))
 	return joinLines(block(lines, m.w, m.h))
+}
+
+// revealView checks the student's guess against the timeline drawn to
+// its end, and explains.
+func (m cpuModel) revealView(s styles, zh bool) []string {
+	p := m.prediction()
+	if p == nil || m.at < len(m.ticks) {
+		return nil
+	}
+	guess, ok := m.guesses[p.ID]
+	if !ok {
+		return nil
+	}
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	got, v := p.RevealWith(lessons.ModelMeasure(m.ticks))
+	lines := []string{"", "  " + say("Your prediction: ", "你的预测：") + p.Choices[guess].Text}
+	if got >= 0 {
+		lines = append(lines, "  "+fmt.Sprintf(say("The model: %s (%d).", "模型的结果：%s（%d）。"), p.Choices[got].Text, v))
+	}
+	if got == guess {
+		lines = append(lines, "  "+s.OK.Render(say("✓ Right.", "✓ 猜对了。")))
+	} else {
+		lines = append(lines, "  "+s.Warn.Render(say("✗ Not this time.", "✗ 这次没猜中。")))
+	}
+	for _, l := range strings.Split(markdown.Render(p.Why, max(m.w-4, 20), markdown.NewTheme(s.dark, true)), "\n") {
+		lines = append(lines, "  "+s.Text.Render(l))
+	}
+	return lines
 }

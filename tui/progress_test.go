@@ -218,32 +218,75 @@ func TestQuizHint(t *testing.T) {
 	}
 }
 
-// M in lesson 1 shows the CPU model, labelled as a model; stepping draws
-// the timeline tick by tick, and t switches to two CPUs, which finish
-// sooner.
+// M in lesson 1 shows the CPU model, labelled as a model. It first asks
+// the lesson's prediction for one CPU; stepping then draws the timeline
+// tick by tick, and at its end the guess is checked against it. t
+// switches to two CPUs, which finish sooner, and asks again.
 func TestCPUModelView(t *testing.T) {
 	a := lessonAt(t, "en", 1, 120, 40)
+	var cmd tea.Cmd
 	press := func(k tea.KeyPressMsg) {
-		m, _ := a.Update(k)
+		var m tea.Model
+		m, cmd = a.Update(k)
 		a = m.(app)
 	}
+	space := tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	press(tea.KeyPressMsg{Code: 'M', Text: "M"})
 	if a.lesson.model == nil {
 		t.Fatal("M did not open the model")
 	}
-	for range 3 {
-		press(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
-	}
 	screen := ansi.Strip(screenText(a))
-	for _, want := range []string{"THE CPU MODEL — a model, not real processes", "1 CPU · time slice 2 ticks · tick 3 of", "A      █ █ · ", "CPU 0  A A B", "At tick 2: "} {
+	for _, want := range []string{"THE CPU MODEL — a model, not real processes", "Predict before you step", "While A waits, what does the CPU do?", "› it waits for A"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the model's question lacks %q:\n%s", want, screen)
+		}
+	}
+	press(space)
+	if a.lesson.model.at != 0 {
+		t.Error("space stepped the model before the question was answered")
+	}
+	press(tea.KeyPressMsg{Code: tea.KeyDown})
+	press(tea.KeyPressMsg{Code: tea.KeyEnter})
+	for range 3 {
+		press(space)
+	}
+	screen = ansi.Strip(screenText(a))
+	for _, want := range []string{"1 CPU · time slice 2 ticks · tick 3 of", "A      █ █ · ", "CPU 0  A A B", "At tick 2: "} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the model view lacks %q:\n%s", want, screen)
 		}
 	}
 	one := len(a.lesson.model.ticks)
+	for a.lesson.model.at < one {
+		press(space)
+	}
+	screen = ansi.Strip(screenText(a))
+	for _, want := range []string{"All done after 11 ticks on 1 CPU", "Your prediction: it runs B or C, which are ready", "The model: it runs B or C, which are ready (0).", "✓ Right.", "A blocked process does not need the CPU"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the model's end lacks %q:\n%s", want, screen)
+		}
+	}
+	if cmd == nil {
+		t.Fatal("the reveal reports nothing to the progress")
+	}
+	if msg, ok := cmd().(predictedMsg); !ok || msg.lesson != 1 || msg.id != "1.p1" || !msg.right {
+		t.Errorf("the reveal reports %#v", cmd())
+	}
+	if press(space); cmd != nil {
+		t.Error("a step past the end reports the prediction again")
+	}
+
 	press(tea.KeyPressMsg{Code: 't', Text: "t"})
 	if two := len(a.lesson.model.ticks); a.lesson.model.cpus != 2 || two >= one {
 		t.Errorf("two CPUs take %d ticks, one CPU %d", two, one)
+	}
+	if screen = ansi.Strip(screenText(a)); !strings.Contains(screen, "With two CPUs, how many ticks") {
+		t.Errorf("t does not ask about two CPUs:\n%s", screen)
+	}
+	press(tea.KeyPressMsg{Code: 's', Text: "s"}) // step without guessing
+	press(space)
+	if a.lesson.model.at != 1 {
+		t.Errorf("after s and a step the model is at tick %d", a.lesson.model.at)
 	}
 	press(tea.KeyPressMsg{Code: 'M', Text: "M"})
 	if a.lesson.model != nil {
