@@ -32,6 +32,8 @@ func TestLessonDemoSession(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 	waitFor("Press r to run")
 	tm.Type("r")
+	waitFor("Which line comes first?") // the lesson's prediction
+	tm.Type("s")                       // run without guessing
 	waitFor("ended")
 	tm.Type("bb")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
