@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -218,6 +220,10 @@ func pyRepr(x any) string {
 	case bool:
 		return pyBool(strconv.FormatBool(v))
 	case string:
+		// Python quotes with ' unless the text has a ' and no "
+		if strings.Contains(v, "'") && !strings.Contains(v, `"`) {
+			return `"` + pyEscapeDouble.Replace(v) + `"`
+		}
 		return "'" + pyEscape.Replace(v) + "'"
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
@@ -228,8 +234,11 @@ func pyRepr(x any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		b, _ := json.Marshal(v)
-		return string(b)
+		parts := make([]string, 0, len(v))
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			parts = append(parts, pyRepr(k)+": "+pyRepr(v[k]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(x)
 }
@@ -237,7 +246,10 @@ func pyRepr(x any) string {
 // Repr is a string as Python's repr() shows it, quotes and escapes included.
 func Repr(s string) string { return pyRepr(s) }
 
-var pyEscape = strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+var (
+	pyEscape       = strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+	pyEscapeDouble = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+)
 
 func pyBool(v string) string {
 	switch v {
