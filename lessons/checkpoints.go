@@ -16,6 +16,15 @@ type Question struct {
 	Answer  int    // index of the right choice
 	Hint    string // a nudge, shown on request before answering; may be ""
 	Why     string
+	Try     *Try // the demo run that answers it, if any
+}
+
+// Try is a demo, and the values to run it with, that answer a question:
+// written "*Try:* daemon daemon=off" under the question. The demo may be
+// ModelDemo, the CPU model.
+type Try struct {
+	Demo string
+	Set  Vars
 }
 
 // Problem is something wrong in a lesson file, at a line.
@@ -109,6 +118,13 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 		case strings.HasPrefix(l, "*Hint:*"), strings.HasPrefix(l, "*提示：*"):
 			q.Hint = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])
 			inWhy, inHint = false, true
+		case strings.HasPrefix(l, "*Try:*"), strings.HasPrefix(l, "*试一试：*"):
+			try, why := parseTry(strings.TrimSpace(l[strings.Index(l[1:], "*")+2:]))
+			if why != "" {
+				problems = append(problems, Problem{i + 1, why})
+			}
+			q.Try = try
+			inWhy, inHint = false, false
 		case strings.HasPrefix(l, "*Why:*"), strings.HasPrefix(l, "*解析：*"), strings.HasPrefix(l, "*解析:*"):
 			q.Why = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])
 			inWhy, inHint = true, false
@@ -124,6 +140,27 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 	}
 	finish()
 	return body, qs, problems
+}
+
+// parseTry reads "daemon daemon=off": a demo and its values, checked
+// against the demos of this build.
+func parseTry(s string) (*Try, string) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return nil, "*Try:* wants a demo and its values: \"*Try:* daemon daemon=off\""
+	}
+	t := &Try{Demo: f[0], Set: Vars{}}
+	for _, kv := range f[1:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Sprintf("*Try:* %q is not key=value", kv)
+		}
+		t.Set[k] = v
+	}
+	if why := checkDemoVars(t.Demo, t.Set); why != "" {
+		return nil, "*Try:* " + why
+	}
+	return t, ""
 }
 
 // cutNumber reads "12. text" at the start of a line.

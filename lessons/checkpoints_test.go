@@ -23,6 +23,8 @@ Some text.
    *Hint:* look at what happens
    between the read and the write.
 
+   *Try:* tickets lock=off buyers=8
+
    *Why:* every buyer reads 1
    before the first write.
 
@@ -35,22 +37,33 @@ Some text.
 3. No explanation?
    - [ ] a
    - [x] b
+
+4. A variant that does not exist?
+   - [ ] a
+   - [x] b
+
+   *Try:* tickets lock=maybe
+
+   *Why:* no such value.
 `
 	body, qs, problems := SplitCheckpoints(5, md)
 	if strings.Contains(body, "Check yourself") || !strings.HasSuffix(body, "Some text.\n") {
 		t.Errorf("body %q", body)
 	}
-	if len(qs) != 1 {
-		t.Fatalf("%d questions, want 1: %+v", len(qs), qs)
+	if len(qs) != 2 || qs[1].Try != nil {
+		// a question with a bad *Try:* is still asked, without it
+		t.Fatalf("%d questions, want 2: %+v", len(qs), qs)
 	}
 	q := qs[0]
 	if q.ID != "5.1" || q.Line != 7 || q.Text != "Why does the ticket sell more than once?" || len(q.Choices) != 3 ||
 		q.Answer != 1 || q.Choices[1] != "buyers read before anyone writes" || q.Why != "every buyer reads 1 before the first write." ||
-		q.Hint != "look at what happens between the read and the write." {
-		t.Errorf("question %+v", q)
+		q.Hint != "look at what happens between the read and the write." ||
+		q.Try == nil || q.Try.Demo != "tickets" || q.Try.Set.String() != "buyers=8 lock=off" {
+		t.Errorf("question %+v (try %+v)", q, q.Try)
 	}
-	if len(problems) != 2 || problems[0].Line != 19 || !strings.Contains(problems[0].Msg, "exactly one right choice") ||
-		problems[1].Line != 25 || !strings.Contains(problems[1].Msg, "explanation") {
+	if len(problems) != 3 || problems[0].Line != 21 || !strings.Contains(problems[0].Msg, "exactly one right choice") ||
+		problems[1].Line != 27 || !strings.Contains(problems[1].Msg, "explanation") ||
+		problems[2].Line != 35 || !strings.Contains(problems[2].Msg, "*Try:* lock=maybe: lock takes") {
 		t.Errorf("problems %v", problems)
 	}
 }
@@ -59,9 +72,11 @@ Some text.
 // checkpoint questions, as many in Chinese as in English, with the same
 // right answers.
 func TestEveryLessonHasCheckpoints(t *testing.T) {
+	totalTries := 0
 	for _, l := range Course() {
 		var counts [2]int
 		var answers [2][]int
+		var tries [2][]string
 		for i, lang := range content.Langs {
 			md, err := content.Lesson(lang, l.N)
 			if err != nil {
@@ -78,11 +93,18 @@ func TestEveryLessonHasCheckpoints(t *testing.T) {
 			counts[i] = len(qs)
 			for _, q := range qs {
 				answers[i] = append(answers[i], q.Answer)
+				if q.Try != nil {
+					tries[i] = append(tries[i], q.ID+" "+q.Try.Demo+" "+q.Try.Set.String())
+				}
 				if q.Hint == "" {
 					t.Errorf("content/%s/%02d.md:%d: question %s has no hint", lang, l.N, q.Line, q.ID)
 				}
 			}
 		}
+		if a, b := strings.Join(tries[0], ", "), strings.Join(tries[1], ", "); a != b {
+			t.Errorf("lesson %d: questions to try are %q in English, %q in Chinese", l.N, a, b)
+		}
+		totalTries += len(tries[0])
 		if counts[0] != counts[1] {
 			t.Errorf("lesson %d: %d questions in English, %d in Chinese", l.N, counts[0], counts[1])
 		}
@@ -91,5 +113,8 @@ func TestEveryLessonHasCheckpoints(t *testing.T) {
 				t.Errorf("lesson %d question %d: the right choice is %d in English, %d in Chinese", l.N, k+1, answers[0][k]+1, answers[1][k]+1)
 			}
 		}
+	}
+	if totalTries < 8 {
+		t.Errorf("%d checkpoint questions are answered by running a demo; want some in most lessons", totalTries)
 	}
 }

@@ -75,17 +75,22 @@ func ModelMeasure(ticks []sim.ModelTick) func(name string) (int, bool) {
 	}
 }
 
-// checkModelPrediction says what is wrong with a prediction about the
-// model, or "".
-func checkModelPrediction(p Prediction) string {
-	for k, v := range p.When {
+// checkModelVars says what is wrong with values for the model, or "".
+func checkModelVars(vars map[string]string) string {
+	for k, v := range vars {
 		if k != "cpus" {
-			return fmt.Sprintf("when: the CPU model has no setting %q (only cpus)", k)
+			return fmt.Sprintf("the CPU model has no setting %q (only cpus)", k)
 		}
 		if !slices.Contains(modelCPUs, v) {
-			return fmt.Sprintf("when: cpus=%s: the model runs on 1 or 2 CPUs", v)
+			return fmt.Sprintf("cpus=%s: the model runs on 1 or 2 CPUs", v)
 		}
 	}
+	return ""
+}
+
+// checkModelMeasures says what is wrong with a prediction's measures of
+// the model, or "".
+func checkModelMeasures(p Prediction) string {
 	for _, c := range p.Choices {
 		if modelMeasures[c.Measure] == nil {
 			return fmt.Sprintf("the CPU model has no measure %q", c.Measure)

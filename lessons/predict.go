@@ -241,30 +241,37 @@ func parseChoice(s string) (Choice, string) {
 // CheckPrediction says what is wrong with a prediction's demo and
 // measures in this build, or "".
 func CheckPrediction(p Prediction) string {
+	if why := checkDemoVars(p.Demo, p.When); why != "" {
+		return why
+	}
 	if p.Demo == ModelDemo {
-		return checkModelPrediction(p)
+		return checkModelMeasures(p)
 	}
-	sc, err := Lookup(p.Demo)
-	if err != nil {
-		return err.Error()
-	}
-	for k, v := range p.When {
-		i := -1
-		for j, x := range sc.Variants {
-			if x.Key == k {
-				i = j
-			}
-		}
-		if i < 0 {
-			return fmt.Sprintf("when: %s has no variant %q", sc.ID, k)
-		}
-		if ok, want := sc.Variants[i].Accepts(v); !ok {
-			return fmt.Sprintf("when: %s=%s: %s takes %s", k, v, k, want)
-		}
-	}
+	sc, _ := Lookup(p.Demo)
 	for _, c := range p.Choices {
 		if sc.Measure(c.Measure) == nil {
 			return fmt.Sprintf("%s has no measure %q", sc.ID, c.Measure)
+		}
+	}
+	return ""
+}
+
+// checkDemoVars says what is wrong with a demo's name and values, or "".
+func checkDemoVars(demo string, vars map[string]string) string {
+	if demo == ModelDemo {
+		return checkModelVars(vars)
+	}
+	sc, err := Lookup(demo)
+	if err != nil {
+		return err.Error()
+	}
+	for k, v := range vars {
+		i := slices.IndexFunc(sc.Variants, func(x Variant) bool { return x.Key == k })
+		if i < 0 {
+			return fmt.Sprintf("%s has no variant %q", sc.ID, k)
+		}
+		if ok, want := sc.Variants[i].Accepts(v); !ok {
+			return fmt.Sprintf("%s=%s: %s takes %s", k, v, k, want)
 		}
 	}
 	return ""
