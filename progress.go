@@ -55,33 +55,35 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 	return cmd
 }
 
-// printProgress lists every lesson with its mark, its demos run and its
-// checkpoints, then the total.
+// printProgress lists every lesson with its mark, its demos run, its
+// predictions made and its checkpoints answered right, then the total.
 func printProgress(w io.Writer, p *lessons.Progress) {
+	const row = "%s %2d. %-47s %5s  %9s  %6s\n"
+	fmt.Fprintf(w, "%-53s %5s  %9s  %6s\n", "     lesson", "demos", "predicted", "checks")
 	done := 0
 	for _, l := range lessons.Course() {
 		f, _ := lessons.ReadLesson("en", l.N)
-		qs := f.Questions
-		status := p.Of(l, len(qs))
-		mark := [...]string{"·", "◐", "✓"}[status]
+		status := p.Of(l, len(f.Questions))
 		if status == lessons.Done {
 			done++
 		}
-		r := p.Lessons[l.N]
-		demos, right := 0, 0
-		if r != nil {
-			demos = len(r.Demos)
+		var demos, predicted, right int
+		if r := p.Lessons[l.N]; r != nil {
+			demos, predicted = len(r.Demos), len(r.Predictions)
 			for _, ok := range r.Checkpoints {
 				if ok {
 					right++
 				}
 			}
 		}
-		fmt.Fprintf(w, "%s %2d. %-52s demos %d/%d  checkpoints %d/%d\n", mark, l.N, l.Title, demos, len(l.Available()), right, len(qs))
+		fmt.Fprintf(w, row, [...]string{"·", "◐", "✓"}[status], l.N, l.Title,
+			fmt.Sprintf("%d/%d", demos, len(l.Available())),
+			fmt.Sprintf("%d/%d", predicted, len(f.Predictions)),
+			fmt.Sprintf("%d/%d", right, len(f.Questions)))
 	}
-	fmt.Fprintf(w, "\n%d of %d lessons done", done, len(lessons.Course()))
+	fmt.Fprintf(w, "\n%d of %d lessons done (✓: every demo run and every checkpoint answered right)", done, len(lessons.Course()))
 	if p.Path() != "" {
-		fmt.Fprintf(w, " (saved in %s)", p.Path())
+		fmt.Fprintf(w, "\nsaved in %s", p.Path())
 	}
 	fmt.Fprintln(w)
 }
