@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -79,12 +80,14 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 		a.screen, a.demo = screenDemo, newDemo(sc, a.set, runs)
 		a.home.sel = max(sc.Lesson-1, 0)
 	}
+	a.demo.lang = a.lang
 	return a, nil
 }
 
 func (a app) restyle(dark bool) app {
 	a.dark = dark
 	a.styles = newStyles(dark, a.noColor)
+	a.styles.lang = a.lang
 	a.help.Styles = a.styles.Help
 	return a
 }
@@ -128,7 +131,7 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case progressSavedMsg:
 		a.home.note = ""
 		if msg.err != nil {
-			a.home.note = "progress not saved: " + msg.err.Error()
+			a.home.note = fmt.Sprintf(tr(a.lang, "progress not saved: %v"), msg.err)
 		}
 		return a, nil
 	}
@@ -146,6 +149,7 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a.back()
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Lang):
 		a.lang = map[string]string{"en": "zh", "zh": "en"}[a.lang]
+		a.styles.lang = a.lang
 		a.home = a.home.withProgress(a.progress, a.lang)
 		return a, nil
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
@@ -201,8 +205,14 @@ func (a app) activeDemo() (demo, bool) {
 	return demo{}, false
 }
 
-// keyMap is the help line's keys for the screen on show.
+// keyMap is the help line's keys for the screen on show, described in the
+// UI's language.
 func (a app) keyMap() help.KeyMap {
+	return localKeys{a.screenKeys(), a.lang}
+}
+
+// screenKeys is the keys of the screen on show.
+func (a app) screenKeys() help.KeyMap {
 	switch {
 	case a.screen == screenLesson && a.lesson.showsDemo():
 		return a.lesson.demo.keys
@@ -214,10 +224,17 @@ func (a app) keyMap() help.KeyMap {
 	return a.home.keys
 }
 
+// helpView is the help line, or the full help, in the screen's width.
+// (Bubbles' help adds an item that does not fit when its ellipsis would
+// not fit either: what overflows is cut.)
 func (a app) helpView() string {
 	a.help.SetWidth(a.width)
 	a.help.ShowAll = a.showHelp
-	return a.help.View(a.keyMap())
+	lines := strings.Split(a.help.View(a.keyMap()), "\n")
+	for i, l := range lines {
+		lines[i] = cut(l, a.width)
+	}
+	return joinLines(lines)
 }
 
 // resize lays every screen out in the space above the help.
@@ -249,7 +266,7 @@ func (a app) content() string {
 		return ""
 	}
 	if a.width < minWidth || a.height < minHeight {
-		msg := fmt.Sprintf("proctour needs at least %d×%d; this terminal is %d×%d", minWidth, minHeight, a.width, a.height)
+		msg := fmt.Sprintf(tr(a.lang, "proctour needs at least %d×%d; this terminal is %d×%d"), minWidth, minHeight, a.width, a.height)
 		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, cut(msg, a.width))
 	}
 	var body string

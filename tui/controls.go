@@ -82,7 +82,7 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 
 func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	k := d.keys
-	if d.missing != "" {
+	if d.nothing {
 		return d, nil
 	}
 	d.note = ""
@@ -138,7 +138,7 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 			return d.say(true, "a replay has no mode: it is a recording"), nil
 		}
 		d.mode = (d.mode + 1) % 3
-		return d.say(false, "mode %s from the next run (r)", d.mode), nil
+		return d.say(false, "mode %s from the next run (r)", tr(d.lang, d.mode.String())), nil
 	case key.Matches(msg, k.Variant):
 		return d.nextVariant()
 	case key.Matches(msg, k.Release):
@@ -161,9 +161,9 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	return d, nil
 }
 
-// say puts a note in the header.
+// say puts a note in the status bar, its format in the demo's language.
 func (d demo) say(bad bool, format string, a ...any) demo {
-	d.note, d.noteBad = fmt.Sprintf(format, a...), bad
+	d.note, d.noteBad = fmt.Sprintf(tr(d.lang, format), a...), bad
 	return d
 }
 
@@ -323,7 +323,7 @@ func (d demo) reveal() (demo, bool) {
 	right := got == d.guess
 	switch {
 	case got < 0:
-		lines = append(lines, say("This run cannot tell (it was stopped before the end).", "这次运行无法判断（它在结束前被停止了）。"))
+		lines = append(lines, say("This run cannot tell: it was stopped early, or this machine cannot show it.", "这次运行无法判断：它被提前停止了，或者这台机器显示不出来。"))
 	default:
 		lines = append(lines, fmt.Sprintf(say("This run: %s (%d).", "这次运行：%s（%d）。"), p.Choices[got].Text, v))
 		if right {
@@ -383,7 +383,7 @@ func outcomeLines(m *repeatedMsg, s styles, w int) []string {
 		most = max(most, c)
 	}
 	slices.Sort(values)
-	lines := []string{s.Title.Render(fmt.Sprintf("%s over %d runs", m.label, m.runs))}
+	lines := []string{s.Title.Render(fmt.Sprintf(s.tr("%s over %d runs"), m.label, m.runs))}
 	if len(values) == 0 {
 		return lines
 	}

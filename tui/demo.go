@@ -19,7 +19,8 @@ type demo struct {
 	vars    lessons.Vars
 	title   string // the replayed file's name, or the scenario id
 	replay  bool
-	missing string // why there is no demo to run, when there is none
+	nothing bool     // no demo to run: the lesson's demos are not built yet
+	missing []string // those demos
 
 	mode  sim.Mode
 	seed  uint64
@@ -81,8 +82,7 @@ func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 // newMissingDemo is the demo panel of a lesson whose scenarios are not
 // built yet.
 func newMissingDemo(l lessons.Lesson) demo {
-	d := demo{title: "demo", speed: 1, keys: newDemoKeys().forNothing(),
-		missing: "This lesson's demos are not built yet: " + strings.Join(l.Scenarios, ", ") + "."}
+	d := demo{title: "demo", speed: 1, keys: newDemoKeys().forNothing(), nothing: true, missing: l.Scenarios}
 	d.refold()
 	return d
 }
@@ -207,14 +207,16 @@ func (d demo) resources(s styles, w int) []string {
 		}
 	}
 	if d.outcomes != nil && d.sc != nil && d.sc.Outcome != nil && d.outcomes.label == d.sc.Outcome.Label {
-		lines = append(lines, outcomeLines(d.outcomes, s, w)...)
+		o := *d.outcomes
+		o.label = d.sc.OutcomeLabelIn(s.lang)
+		lines = append(lines, outcomeLines(&o, s, w)...)
 	}
 	lines = append(lines, resourceLines(d.st, s, w)...)
 	if d.st.Watchdog != "" {
-		lines = append(lines, s.Warn.Render(cut("⚠ watchdog: "+d.st.Watchdog, w)))
+		lines = append(lines, s.Warn.Render(cut(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.Watchdog), w)))
 	}
 	if n := len(d.st.Violations); n > 0 {
-		lines = append(lines, s.Error.Render(cut(fmt.Sprintf("⚠ %d broken invariant(s): %s", n, d.st.Violations[0]), w)))
+		lines = append(lines, s.Error.Render(cut(fmt.Sprintf(s.tr("⚠ %d broken invariant(s): %s"), n, d.st.Violations[0]), w)))
 	}
 	return lines
 }
@@ -228,17 +230,18 @@ func (d demo) view(s styles) string {
 	}
 	out := make([]string, 0, h)
 	out = append(out, d.header(s, w))
-	if d.missing != "" {
-		body := []string{"", "  " + s.Dim.Render(d.missing)}
+	if d.nothing {
+		missing := fmt.Sprintf(s.tr("This lesson's demos are not built yet: %s."), strings.Join(d.missing, ", "))
+		body := []string{"", "  " + s.Dim.Render(missing)}
 		out = append(out, block(body, w, h-1)...)
 		return strings.Join(out, "\n")
 	}
 	lo := d.layout(s)
-	listTitle := "listing"
+	listTitle := s.tr("listing")
 	if d.sc != nil {
 		listTitle = sim.ScriptName(d.sc.ID)
 	}
-	out = append(out, rule(s, "processes", lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
+	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
 	var left []string
 	if d.predicting != nil {
 		left = block(d.predictView(s, lo.lanesW), lo.lanesW, lo.top-1)
@@ -254,10 +257,10 @@ func (d demo) view(s styles) string {
 	right := drawListing(code, lo.marks, lo.currentLineNum, s, lo.listW, lo.top-1)
 	out = append(out, beside(left, right, s.Rule.Render("│"))...)
 	if lo.res > 0 {
-		out = append(out, rule(s, "resources", w))
+		out = append(out, rule(s, s.tr("resources"), w))
 		out = append(out, block(lo.resLines, w, lo.res-1)...)
 	}
-	out = append(out, rule(s, "events", w))
+	out = append(out, rule(s, s.tr("events"), w))
 	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1)...)
 	out = append(out, drawStatus(d.statusInfo(), s, w))
 	return strings.Join(out, "\n")
@@ -266,10 +269,13 @@ func (d demo) view(s styles) string {
 // header is the demo's title line.
 func (d demo) header(s styles, w int) string {
 	title := s.Title.Render(d.title)
-	if d.sc != nil && !d.replay {
-		title += s.Subtitle.Render(" — " + d.sc.Summary)
-	} else if d.replay {
-		title = s.Title.Render("replay " + d.title)
+	switch {
+	case d.nothing:
+		title = s.Title.Render(s.tr("demo"))
+	case d.replay:
+		title = s.Title.Render(fmt.Sprintf(s.tr("replay %s"), d.title))
+	case d.sc != nil:
+		title += s.Subtitle.Render(" — " + d.sc.SummaryIn(s.lang))
 	}
 	return fit(title, w)
 }
@@ -278,24 +284,25 @@ func (d demo) header(s styles, w int) string {
 func (d demo) intro(s styles, w int) []string {
 	lines := []string{
 		"",
-		s.Title.Render("Press r to run this demo."),
+		s.Title.Render(s.tr("Press r to run this demo.")),
 		"",
-		s.Dim.Render("mode ") + d.mode.String() + s.Dim.Render("  (m: live → step → seeded)"),
-		s.Dim.Render("speed ") + speedText(d.speed) + s.Dim.Render("  (+/-)"),
+		s.Dim.Render(s.tr("mode ")) + s.tr(d.mode.String()) + s.Dim.Render(s.tr("  (m: live → step → seeded)")),
+		s.Dim.Render(s.tr("speed ")) + speedText(d.speed) + s.Dim.Render(s.tr("  (+/-)")),
 	}
 	if d.vars != nil && len(d.vars) > 0 {
-		lines = append(lines, s.Dim.Render("variants ")+d.vars.String())
+		lines = append(lines, s.Dim.Render(s.tr("variants "))+d.vars.String())
 		if v, ok := d.flipVariant(); ok {
-			lines = append(lines, s.Dim.Render("  v switches "+v.Key+": "+strings.Join(v.Values, "/")))
+			lines = append(lines, s.Dim.Render(fmt.Sprintf(s.tr("  v switches %s: %s"), v.Key, strings.Join(v.Values, "/"))))
 		}
 	}
 	if d.mode == sim.Step {
-		lines = append(lines, "", s.Dim.Render("step mode: space releases the next operation,"), s.Dim.Render("1–9 release the process of that lane"))
+		lines = append(lines, "", s.Dim.Render(s.tr("step mode: space releases the next operation,")), s.Dim.Render(s.tr("1–9 release the process of that lane")))
 	}
 	return lines
 }
 
-// statusInfo gathers what the status bar says.
+// statusInfo gathers what the status bar says (in English: drawStatus
+// translates the mode and the phase).
 func (d demo) statusInfo() statusInfo {
 	in := statusInfo{
 		Scenario: d.id(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
@@ -314,7 +321,7 @@ func (d demo) statusInfo() statusInfo {
 		if d.playing {
 			in.Phase = "playing"
 		}
-	case d.missing != "":
+	case d.nothing:
 		in.Phase = "nothing to run"
 	case d.run == 0:
 		in.Phase = "r to run"

@@ -41,7 +41,7 @@ func drawLog(timeline []primitives.Record, cursor int, s styles, w, h int) []str
 		}
 	}
 	if len(timeline) == 0 {
-		lines = append(lines, s.Dim.Render("  no events yet"))
+		lines = append(lines, s.Dim.Render("  "+s.tr("no events yet")))
 	}
 	return block(lines, w, h)
 }

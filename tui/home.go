@@ -136,7 +136,7 @@ func (h home) demoList(l lessons.Lesson, s styles) string {
 	}
 	list := strings.Join(parts, s.Dim.Render(", "))
 	if len(built) == 0 {
-		return s.Dim.Render("coming: ") + list
+		return s.Dim.Render(s.tr("coming: ")) + list
 	}
 	return list
 }

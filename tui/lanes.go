@@ -80,23 +80,23 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 	p := l.Proc
 	switch {
 	case p.Status == sim.Exited && p.ExitCode == 0:
-		return "✓", "exited 0", s.Exited
+		return "✓", fmt.Sprintf(s.tr("exited %d"), 0), s.Exited
 	case p.Status == sim.Exited:
-		return "✗", "exited " + strconv.Itoa(p.ExitCode), s.Failed
+		return "✗", fmt.Sprintf(s.tr("exited %d"), p.ExitCode), s.Failed
 	case p.Zombie:
-		return "Z", "zombie", s.Failed
+		return "Z", s.tr("zombie"), s.Failed
 	case l.Intent != nil && !l.Intent.CanProceed:
-		return "■", "would block", s.Blocked
+		return "■", s.tr("would block"), s.Blocked
 	case l.Intent != nil:
-		return "⏵", "ready", s.Pending
+		return "⏵", s.tr("ready"), s.Pending
 	case p.Status == sim.Blocked:
-		return "■", "blocked: " + p.On, s.Blocked
+		return "■", fmt.Sprintf(s.tr("blocked: %s"), p.On), s.Blocked
 	case p.Server:
-		return "◆", "serving", s.Sleeping
+		return "◆", s.tr("serving"), s.Sleeping
 	case p.Status == sim.Sleeping:
-		return "◌", "sleeping", s.Sleeping
+		return "◌", s.tr("sleeping"), s.Sleeping
 	}
-	return "▶", "running", s.Running
+	return "▶", s.tr("running"), s.Running
 }
 
 // laneStep is what a lane says the process did last, or, at the gate,
@@ -104,13 +104,13 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 func laneStep(st *sim.State, l lane, s styles) string {
 	if in := l.Intent; in != nil {
 		if !in.CanProceed {
-			return s.PendingBlocked.Render("→ " + in.Describe() + " · blocked: " + in.Blocked)
+			return s.PendingBlocked.Render("→ " + in.Describe() + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked))
 		}
 		return s.Pending.Render("→ " + in.Describe())
 	}
 	out := s.Text.Render(sim.Describe(l.Proc.Last))
 	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
-		out += s.Marker.Render("  ← from " + st.Name(from))
+		out += s.Marker.Render(fmt.Sprintf(s.tr("  ← from %s"), st.Name(from)))
 	}
 	return out
 }
@@ -180,14 +180,14 @@ func drawLanes(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h i
 		lines = append(lines, cut(head+laneStep(st, l, s), w))
 	}
 	if len(hidden) > 0 {
-		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden), w)))
+		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden, s), w)))
 	}
 	return block(lines, w, h)
 }
 
 // hiddenSummary counts the processes without a lane by state:
 // "+87 more: 12 running, 40 sleeping, 35 exited".
-func hiddenSummary(hidden []*sim.Proc) string {
+func hiddenSummary(hidden []*sim.Proc, s styles) string {
 	var n [4]int
 	for _, p := range hidden {
 		n[p.Status]++
@@ -195,8 +195,8 @@ func hiddenSummary(hidden []*sim.Proc) string {
 	var parts []string
 	for st, c := range n {
 		if c > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c, sim.Status(st)))
+			parts = append(parts, fmt.Sprintf("%d %s", c, s.tr(sim.Status(st).String())))
 		}
 	}
-	return fmt.Sprintf("  +%d more: %s", len(hidden), strings.Join(parts, ", "))
+	return fmt.Sprintf(s.tr("  +%d more: %s"), len(hidden), strings.Join(parts, ", "))
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 
@@ -115,9 +116,9 @@ func (r reader) update(msg tea.Msg) (reader, tea.Cmd) {
 func (r reader) view(s styles) string {
 	switch {
 	case r.err != nil:
-		return s.Error.Render("could not render the lesson: " + r.err.Error())
+		return s.Error.Render(fmt.Sprintf(s.tr("could not render the lesson: %v"), r.err))
 	case !r.ready:
-		return s.Dim.Render("  rendering…")
+		return s.Dim.Render(s.tr("  rendering…"))
 	}
 	return r.vp.View()
 }

@@ -20,22 +20,24 @@ type statusInfo struct {
 	Cursor   int
 	Len      int
 	Phase    string // "not started", "running", "paused", "ended"…
-	Note     string // the latest message: a saved trace, an error
+	Note     string // the latest message (in the UI's language): a saved trace, an error
 	NoteBad  bool
 }
 
 // drawStatus draws the status bar, one line w columns wide. A note takes
 // the place of the phase; when space is short the variant values go first,
-// then the phase, then the note is cut.
+// then the phase, then the note is cut. The mode and the phase are drawn
+// in the styles' language.
 func drawStatus(in statusInfo, s styles, w int) string {
-	mode := in.Mode
+	mode := s.tr(in.Mode)
 	if in.Mode == "seeded" {
-		mode += " seed " + strconv.FormatUint(in.Seed, 10)
+		mode = fmt.Sprintf(s.tr("seeded seed %d"), in.Seed)
 	}
+	in.Phase = s.tr(in.Phase)
 	parts := []string{
 		mode + " " + speedText(in.Speed),
 		seconds(in.Elapsed),
-		fmt.Sprintf("event %d of %d", in.Cursor, in.Len),
+		fmt.Sprintf(s.tr("event %d of %d"), in.Cursor, in.Len),
 	}
 	key := s.StatusKey.Render(" " + in.Scenario + " ")
 	note := ""

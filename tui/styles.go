@@ -10,8 +10,11 @@ import (
 // styles are every style of the UI, named by what they mean. newStyles
 // builds them for a dark or light background; with noColor they carry no
 // colour at all (NO_COLOR), and the symbols alone tell states apart.
+// lang is the language the UI's words are drawn in ("en" or "zh"; "" is
+// English): see tr.
 type styles struct {
 	dark, noColor bool
+	lang          string
 
 	Title, Subtitle, Dim, Text lipgloss.Style
 	Running, Sleeping, Blocked lipgloss.Style

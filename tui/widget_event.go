@@ -18,12 +18,12 @@ func eventWidget(st *sim.State, s styles, width int) []string {
 	for _, f := range st.Flags {
 		line := resourceName(s, f.Name)
 		if f.Set {
-			line += s.Free.Render("● set")
+			line += s.Free.Render(s.tr("● set"))
 		} else {
-			line += s.Blocked.Render("○ not set")
+			line += s.Blocked.Render(s.tr("○ not set"))
 		}
 		if n := len(f.Waiters); n > 0 {
-			head := fmt.Sprintf(" · waiting %d: ", n)
+			head := fmt.Sprintf(s.tr(" · waiting %d: "), n)
 			line += s.Dim.Render(head) + pidList(st, f.Waiters, s.Waiting, width-lipgloss.Width(line+head))
 		}
 		out = append(out, cut(line, width))

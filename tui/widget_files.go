@@ -15,7 +15,7 @@ func filesWidget(st *sim.State, s styles, width int) []string {
 	for _, f := range st.Files {
 		content := strings.ReplaceAll(strings.TrimRight(f.Content, "\n"), "\n", "⏎")
 		if content == "" {
-			content = s.Dim.Render("(empty)")
+			content = s.Dim.Render(s.tr("(empty)"))
 		}
 		out = append(out, cut(resourceName(s, f.Name)+s.Text.Render(content), width))
 	}

@@ -28,15 +28,15 @@ func managerWidget(st *sim.State, s styles, width int) []string {
 		for i, o := range m.Objects {
 			label := ""
 			if i == 0 {
-				label = "manager"
+				label = s.tr("manager")
 			}
 			line := resourceName(s, label) + s.Text.Render(fit(o.Name, nameW)) + " "
 			line += managedValue(st, o, s, max(10, width-lipgloss.Width(line)-30))
 			if o.Calls > 0 {
-				line += s.Dim.Render(fmt.Sprintf(" · %d %s", o.Calls, plural(o.Calls, "call", "calls")))
+				line += s.Dim.Render(fmt.Sprintf(s.tr(plural(o.Calls, " · %d call", " · %d calls")), o.Calls))
 			}
 			if len(o.Waiters) > 0 {
-				head := " · waiting: "
+				head := s.tr(" · waiting: ")
 				line += s.Dim.Render(head) + pidList(st, o.Waiters, s.Waiting, width-lipgloss.Width(line+head))
 			}
 			out = append(out, cut(line, width))
@@ -51,9 +51,9 @@ func managedValue(st *sim.State, o *sim.ManagedObject, s styles, width int) stri
 	case "Lock":
 		var holder int
 		if json.Unmarshal(o.Value, &holder) == nil && holder != 0 {
-			return s.Held.Render("held by " + st.Name(holder))
+			return s.Held.Render(fmt.Sprintf(s.tr("held by %s"), st.Name(holder)))
 		}
-		return s.Free.Render("free")
+		return s.Free.Render(s.tr("free"))
 	case "Namespace":
 		return s.Held.Render(cut("Namespace"+namespaceText(o.Value), width))
 	}

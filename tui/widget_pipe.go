@@ -25,9 +25,9 @@ func pipeWidget(st *sim.State, s styles, width int) []string {
 		for i, end := range pp.Ends {
 			label := ""
 			if i == 0 {
-				label = "pipe"
+				label = s.tr("pipe")
 				if !pp.Duplex {
-					label = "pipe 1-way"
+					label = s.tr("pipe 1-way")
 				}
 			}
 			line := resourceName(s, label) + fit(end.Name, endW) + " "
@@ -35,16 +35,16 @@ func pipeWidget(st *sim.State, s styles, width int) []string {
 				line += s.Dim.Render([2]string{"(recv) ", "(send) "}[i])
 			}
 			if len(end.Holders) == 0 {
-				line += s.Dim.Render("✗ closed in every process")
+				line += s.Dim.Render(s.tr("✗ closed in every process"))
 			} else {
 				line += s.Held.Render("●") + " " + pidList(st, end.Holders, s.Text, max(12, width/4))
 			}
 			if n := len(end.Sent); n > 0 {
 				line += s.Dim.Render(" → ") + messages(end.Sent, s, width-lipgloss.Width(line)-20) +
-					s.Dim.Render(fmt.Sprintf(" on the way to %s", pp.Ends[1-i].Name))
+					s.Dim.Render(fmt.Sprintf(s.tr(" on the way to %s"), pp.Ends[1-i].Name))
 			}
 			if len(end.Readers) > 0 {
-				head := " · recv waiting: "
+				head := s.tr(" · recv waiting: ")
 				line += s.Dim.Render(head) + pidList(st, end.Readers, s.Waiting, width-lipgloss.Width(line+head))
 			}
 			if end.EOF {

@@ -29,12 +29,12 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 			head = fmt.Sprintf("Pool(%d, maxtasksperchild=%d)", p.Processes, p.MaxTasks)
 		}
 		line := resourceName(s, p.Name) + s.Text.Render(head)
-		line += s.Dim.Render(fmt.Sprintf(" · %d %s queued", p.Queued, plural(p.Queued, "chunk", "chunks")))
+		line += s.Dim.Render(fmt.Sprintf(s.tr(plural(p.Queued, " · %d chunk queued", " · %d chunks queued")), p.Queued))
 		switch {
 		case p.Terminated:
-			line += s.Failed.Render(" · terminated")
+			line += s.Failed.Render(s.tr(" · terminated"))
 		case p.Closed:
-			line += s.Dim.Render(" · closed")
+			line += s.Dim.Render(s.tr(" · closed"))
 		}
 		out = append(out, cut(line, width))
 
@@ -45,15 +45,15 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 			name := st.Name(pid)
 			switch it := p.Running[pid]; {
 			case w != nil && w.Status == sim.Exited:
-				ws = append(ws, s.Exited.Render(name+" ✓ exited"))
+				ws = append(ws, s.Exited.Render(name+s.tr(" ✓ exited")))
 			case it != nil:
 				ws = append(ws, s.Running.Render(name+" ▶ ")+s.Held.Render(taskText(it)))
 			default:
-				ws = append(ws, s.Dim.Render(name+" idle"))
+				ws = append(ws, s.Dim.Render(name+s.tr(" idle")))
 			}
 		}
 		if len(ws) == 0 {
-			ws = append(ws, s.Dim.Render("workers starting"))
+			ws = append(ws, s.Dim.Render(s.tr("workers starting")))
 		}
 		out = append(out, cut(pad+joinFit(ws, " · ", width-lipgloss.Width(pad)), width))
 
@@ -70,13 +70,14 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 			case j.Ready() && j.Items == 1:
 				js = append(js, s.OK.Render(id+"✓ ")+cut(sim.PyValue(j.Value), 16))
 			case j.Ready():
-				js = append(js, s.OK.Render(id+fmt.Sprintf("✓ %d items", j.Items)))
+				js = append(js, s.OK.Render(id+fmt.Sprintf(s.tr("✓ %d items"), j.Items)))
 			default:
 				js = append(js, s.Pending.Render(id+fmt.Sprintf("%d/%d", j.Done, j.Items)))
 			}
 		}
 		if len(js) > 0 {
-			out = append(out, cut(pad+s.Dim.Render("jobs ")+joinFit(js, " · ", width-lipgloss.Width(pad)-5), width))
+			jobs := s.tr("jobs ")
+			out = append(out, cut(pad+s.Dim.Render(jobs)+joinFit(js, " · ", width-lipgloss.Width(pad+jobs)), width))
 		}
 	}
 	return out
@@ -132,16 +133,16 @@ func futuresTable(p *sim.PoolState, s styles, width int) []string {
 		}
 		return strings.TrimRight(b.String(), " ")
 	}
-	out := []string{cut(pad+s.Dim.Render(row("future", "call", "state", "result", "callback")), width)}
+	out := []string{cut(pad+s.Dim.Render(row("future", s.tr("call"), s.tr("state"), s.tr("result"), s.tr("callback"))), width)}
 	jobs := p.Jobs
 	if len(jobs) > maxFutureRows {
-		out = append(out, cut(pad+s.Dim.Render(fmt.Sprintf("… %d earlier", len(jobs)-maxFutureRows)), width))
+		out = append(out, cut(pad+s.Dim.Render(fmt.Sprintf(s.tr("… %d earlier"), len(jobs)-maxFutureRows)), width))
 		jobs = jobs[len(jobs)-maxFutureRows:]
 	}
 	for _, j := range jobs {
 		call := shortName(j.Func) + "(" + sim.PyValue(j.Args) + ")"
 		if j.Items != 1 {
-			call = fmt.Sprintf("map %d items", j.Items)
+			call = fmt.Sprintf(s.tr("map %d items"), j.Items)
 		}
 		state, result, style := "pending", "", s.Dim
 		switch {
@@ -152,7 +153,7 @@ func futuresTable(p *sim.PoolState, s styles, width int) []string {
 			if j.Items == 1 {
 				result = sim.PyValue(j.Value)
 			} else {
-				result = fmt.Sprintf("%d results", j.Items)
+				result = fmt.Sprintf(s.tr("%d results"), j.Items)
 			}
 		case j.Started > 0:
 			state, style = "running", s.Running
@@ -160,7 +161,7 @@ func futuresTable(p *sim.PoolState, s styles, width int) []string {
 				result = fmt.Sprintf("%d/%d", j.Done, j.Items)
 			}
 		}
-		line := row("#"+strconv.Itoa(j.ID), call, style.Render(fit(state, 10)), result, j.Callback)
+		line := row("#"+strconv.Itoa(j.ID), call, style.Render(fit(s.tr(state), 10)), result, j.Callback)
 		out = append(out, cut(pad+line, width))
 	}
 	return out

@@ -37,24 +37,24 @@ func queueWidget(st *sim.State, s styles, width int) []string {
 			b.WriteString(s.Free.Render("[ ]") + " ")
 		}
 		if len(q.Items) == 0 && q.Capacity == 0 {
-			b.WriteString(s.Free.Render("(empty) "))
+			b.WriteString(s.Free.Render(s.tr("(empty)") + " "))
 		}
 		line += b.String()
 		size := fmt.Sprintf("· %d", len(q.Items))
 		if q.Capacity > 0 {
-			size += fmt.Sprintf(" of %d", q.Capacity)
+			size = fmt.Sprintf(s.tr("· %d of %d"), len(q.Items), q.Capacity)
 			if len(q.Items) >= q.Capacity {
-				size += " (full)"
+				size += s.tr(" (full)")
 			}
 		}
 		line += s.Dim.Render(size)
 		if q.Joinable {
-			line += s.Dim.Render(fmt.Sprintf(" · not done %d", q.Unfinished))
+			line += s.Dim.Render(fmt.Sprintf(s.tr(" · not done %d"), q.Unfinished))
 		}
 		for _, w := range []struct {
 			label string
 			pids  []int
-		}{{" · putting: ", q.Putters}, {" · getting: ", q.Getters}} {
+		}{{s.tr(" · putting: "), q.Putters}, {s.tr(" · getting: "), q.Getters}} {
 			if len(w.pids) > 0 {
 				line += s.Dim.Render(w.label) + pidList(st, w.pids, s.Waiting, width-lipgloss.Width(line+w.label))
 			}

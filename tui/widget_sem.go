@@ -36,10 +36,10 @@ func semWidget(st *sim.State, s styles, width int) []string {
 				s.Free.Render(strings.Repeat("□", slots-len(x.Holders))) + " "
 		}
 		if x.Initial > 0 {
-			line += s.Dim.Render(fmt.Sprintf("· value %d of %d", x.Value, x.Initial))
+			line += s.Dim.Render(fmt.Sprintf(s.tr("· value %d of %d"), x.Value, x.Initial))
 		}
 		if n := len(x.Waiters); n > 0 {
-			head := fmt.Sprintf(" · waiting %d: ", n)
+			head := fmt.Sprintf(s.tr(" · waiting %d: "), n)
 			line += s.Dim.Render(head) + pidList(st, x.Waiters, s.Waiting, width-lipgloss.Width(line+head))
 		}
 		out = append(out, cut(line, width))

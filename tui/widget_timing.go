@@ -31,7 +31,7 @@ func timingWidget(st *sim.State, s styles, width int) []string {
 	for i, t := range st.Timings {
 		label := ""
 		if i == 0 {
-			label = "timing"
+			label = s.tr("timing")
 		}
 		n := 0
 		if most > 0 {
