@@ -64,6 +64,22 @@ func (v Variant) Accepts(value string) (bool, string) {
 	return err == nil && n >= v.Min && n <= v.Max, fmt.Sprintf("a whole number from %d to %d", v.Min, v.Max)
 }
 
+// Step is the value by steps after value: the next (or, by < 0, the
+// previous) of Values, round the end; or the integer by away, kept in
+// Min..Max.
+func (v Variant) Step(value string, by int) string {
+	if len(v.Values) > 0 {
+		i := slices.Index(v.Values, value)
+		n := len(v.Values)
+		return v.Values[((i+by)%n+n)%n]
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil {
+		n, _ = strconv.Atoi(v.Default)
+	}
+	return strconv.Itoa(min(max(n+by, v.Min), v.Max))
+}
+
 // Vars are a run's variant values, every key present.
 type Vars map[string]string
 

@@ -1,5 +1,7 @@
 package lessons
 
+import "slices"
+
 // summariesZh are the scenarios' one-line summaries in Chinese, by id.
 // Python (calls, classes, errors) and variant values stay as they are.
 var summariesZh = map[string]string{
@@ -53,4 +55,58 @@ func (s *Scenario) OutcomeLabelIn(lang string) string {
 		return t
 	}
 	return s.Outcome.Label
+}
+
+// variantHelpZh are the Chinese of the variants' help texts, by
+// "scenarioID.variantKey". Python, variant keys and values stay as they are.
+var variantHelpZh = map[string]string{
+	"adder.requests":        "客户端发送多少个 (x, y) 请求",
+	"callback.processes":    "同时下载的工作进程数；为 1 时网页按提交的顺序解析",
+	"cpu.procs":             "CPU 密集的工作进程有几个",
+	"daemon.daemon":         "把子进程设为守护进程（p.daemon = True）",
+	"daemon.child":          "子进程先启动一个自己的子进程",
+	"echo-server.server":    "fork：每个连接一个新的处理进程；pool：一个有 WORKERS 个进程的 Pool，每个进程一次 accept 并服务一个连接",
+	"echo-server.clients":   "客户端进程数；每个发送 3 行，服务器处理每行要 0.4 秒",
+	"echo-server.workers":   "server=pool 时的工作进程数，也就是同时服务的连接数",
+	"event.police_wait":     "警车等绿灯的秒数，等不到就照样开走",
+	"executor.workers":      "max_workers；为 1 时各次调用按提交的顺序运行、完成",
+	"join.mode":             "先全部 start 再全部 join，还是一次 start 并 join 一个",
+	"joinable.consumers":    "守护消费者进程数；consumer-i 处理每个任务要 (i+3)/5 秒",
+	"joinable.jobs":         "生产者在调用 q.join() 之前放入的任务数",
+	"manager.lock":          "用管理器的 Lock 保护 d['count'] -= 1",
+	"manager.procs":         "多少个进程各把计数减一",
+	"pipe.duplex":           "Pipe(duplex=True)，或者单向的 Pipe(duplex=False)：parent_conn 只能收，child_conn 只能发",
+	"pipe.patience":         "每次 poll() 等子进程回答的秒数（子进程要 1 秒才回答）",
+	"pipe-eof.forget_close": "主进程忘了关闭自己那份 writer_conn：读进程永远等不到 EOF",
+	"pipe-eof.messages":     "写进程关闭自己那一端之前发送多少条消息",
+	"pool.mode":             "sync：apply()，每个结果都要等；async：十个任务全部 apply_async()，再逐个 get()",
+	"pool.processes":        "进程池里的工作进程数；每个任务睡 0.5 秒",
+	"pool-vs-process.tasks": "算多少个平方数；Process 的做法为每一个启动一个进程",
+	"prodcons.producers":    "生产者进程数，每个每 0.4 秒生产一项",
+	"prodcons.consumers":    "消费者进程数，每个用掉一项要 0.6 秒：3 个正好跟上 2 个生产者，所以 2 个会落后（缓冲区被填满），4 个会空等（缓冲区被取空）",
+	"prodcons.items":        "每个生产者放入的项数（总数是 producers × items）",
+	"queue.items":           "worker 放进 Queue(3) 的结果数，主进程每取一个要花一秒；超过 3 个时，它的 put() 很快就要等空位",
+	"queue.timeout":         "被拒绝的 put() 和 get() 抛出异常前等待的秒数；为 0 时用 put_nowait() 和 get_nowait()，立刻抛出",
+	"semaphore.people":      "多少个 person 进程",
+	"semaphore.slots":       "信号量的值：开始时空着的厕所数",
+	"terminate.kill":        "在持有锁的进程还在锁里时 terminate() 它",
+	"terminate.workers":     "之后想要获取这把锁的进程数",
+	"tickets.lock":          "用一把 Lock 保护“读出、修改、写回”这几步",
+	"tickets.buyers":        "多少个买家进程",
+	"tickets.tickets":       "开始时 db.json 里的票数",
+	"zombie.wait":           "父进程在 join() 之前让已退出的子进程当几秒僵尸",
+}
+
+// VariantHelpIn is the help text of the scenario's variant key in lang
+// ("en" or "zh"), in English when there is no Chinese one, or "" when the
+// scenario has no such variant.
+func (s *Scenario) VariantHelpIn(lang, key string) string {
+	i := slices.IndexFunc(s.Variants, func(v Variant) bool { return v.Key == key })
+	if i < 0 {
+		return ""
+	}
+	if t, ok := variantHelpZh[s.ID+"."+key]; ok && lang == "zh" {
+		return t
+	}
+	return s.Variants[i].Help
 }

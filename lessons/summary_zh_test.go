@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -39,6 +40,33 @@ func TestEveryScenarioHasAChineseSummary(t *testing.T) {
 	for id := range outcomeLabelsZh {
 		if s, err := Lookup(id); err != nil || s.Outcome == nil {
 			t.Errorf("a Chinese outcome label for %s, which is not a scenario with an outcome", id)
+		}
+	}
+}
+
+// Every variant of every scenario has a Chinese help text; English stays as
+// written, and an unknown key has none.
+func TestEveryVariantHasAChineseHelp(t *testing.T) {
+	for _, s := range Scenarios() {
+		for _, v := range s.Variants {
+			if zh := s.VariantHelpIn("zh", v.Key); !hasHan(zh) {
+				t.Errorf("%s.%s: no Chinese help: %q", s.ID, v.Key, zh)
+			}
+			if en := s.VariantHelpIn("en", v.Key); en != v.Help {
+				t.Errorf("%s.%s: English help %q, want %q", s.ID, v.Key, en, v.Help)
+			}
+		}
+		for _, lang := range []string{"en", "zh"} {
+			if h := s.VariantHelpIn(lang, "no-such-variant"); h != "" {
+				t.Errorf("%s: %s help %q for an unknown variant, want \"\"", s.ID, lang, h)
+			}
+		}
+	}
+	for id := range variantHelpZh {
+		scenario, key, _ := strings.Cut(id, ".")
+		s, err := Lookup(scenario)
+		if err != nil || !slices.ContainsFunc(s.Variants, func(v Variant) bool { return v.Key == key }) {
+			t.Errorf("a Chinese help for %s, which is not a variant of a scenario", id)
 		}
 	}
 }

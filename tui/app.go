@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -47,7 +49,7 @@ type app struct {
 	height   int
 	err      error // why the program quit, if it failed
 	progress *lessons.Progress
-	note     string // a problem to mention on the home screen (progress not saved)
+	saver    *progressSaver
 }
 
 // newApp builds the root model for the options.
@@ -55,7 +57,7 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	a := app{
 		runs: runs, cache: newRenderCache(), lang: o.Lang, noColor: noColor, dark: true,
 		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed},
-		home: newHome(), keys: newGlobalKeys(), help: help.New(),
+		home: newHome(), keys: newGlobalKeys(), help: help.New(), saver: &progressSaver{},
 	}
 	if a.lang == "" {
 		a.lang = "en"
@@ -163,8 +165,23 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a.route(msg)
 }
 
-// back leaves a lesson or a demo for the lesson list, stopping its run.
+// back closes what is open over the screen (the full help, a demo's
+// editor or question, a lesson's quiz or model); with nothing open, it
+// leaves a lesson or a demo for the lesson list, stopping its run.
 func (a app) back() (tea.Model, tea.Cmd) {
+	var closed bool
+	switch {
+	case a.showHelp:
+		a.showHelp = false
+		return a.resize()
+	case a.screen == screenLesson:
+		a.lesson, closed = a.lesson.dismiss()
+	case a.screen == screenDemo:
+		a.demo, closed = a.demo.dismiss()
+	}
+	if closed {
+		return a, nil
+	}
 	var stop tea.Cmd
 	switch a.screen {
 	case screenLesson:
@@ -294,11 +311,52 @@ func (a app) noteProgress(mark func(p *lessons.Progress)) (app, tea.Cmd) {
 	mark(a.progress)
 	a.home = a.home.withProgress(a.progress, a.lang)
 	b, err := a.progress.Encode()
-	path := a.progress.Path()
-	return a, func() tea.Msg {
-		if err != nil {
-			return progressSavedMsg{err}
+	if err != nil {
+		return a, func() tea.Msg { return progressSavedMsg{err} }
+	}
+	return a, a.saver.save(a.progress.Path(), b)
+}
+
+// progressSaver writes the progress file in the order the program changed
+// it. Saves run as commands, which may run at once and finish in any
+// order: one that finds a later version already written leaves it be.
+type progressSaver struct {
+	mu      sync.Mutex
+	handed  atomic.Uint64 // the latest version handed to a save
+	written uint64        // the latest version written
+}
+
+// flush writes p now if a save handed out has not been written: the
+// program has ended, and commands still under way when it quit never
+// finish.
+func (s *progressSaver) flush(p *lessons.Progress) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.written == s.handed.Load() {
+		return nil
+	}
+	b, err := p.Encode()
+	if err == nil {
+		err = lessons.WriteProgress(p.Path(), b)
+	}
+	if err == nil {
+		s.written = s.handed.Load()
+	}
+	return err
+}
+
+func (s *progressSaver) save(path string, b []byte) tea.Cmd {
+	version := s.handed.Add(1)
+	return func() tea.Msg {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if version <= s.written {
+			return progressSavedMsg{} // a later one is on disk
 		}
-		return progressSavedMsg{lessons.WriteProgress(path, b)}
+		err := lessons.WriteProgress(path, b)
+		if err == nil {
+			s.written = version
+		}
+		return progressSavedMsg{err}
 	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -71,10 +72,12 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		if msg.run != d.repeatRun {
 			return d, nil
 		}
-		d.repeating, d.outcomes = false, &msg
+		d.repeating = false
 		if msg.err != nil {
 			return d.say(true, "%v", msg.err), nil
 		}
+		d.outcomes = slices.DeleteFunc(slices.Clone(d.outcomes), func(o repeatedMsg) bool { return o.id == msg.id && o.vars == msg.vars })
+		d.outcomes = append(d.outcomes, msg)
 		return d.say(false, "%d runs", msg.runs), nil
 	}
 	return d, nil
@@ -89,17 +92,15 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	if d.predicting != nil {
 		return d.predictKey(msg)
 	}
+	if d.editing != nil {
+		return d.editKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Run):
 		if d.replay {
 			return d.play(0)
 		}
-		d.revealed = nil
-		if p := d.prediction(); p != nil {
-			d.predicting, d.predSel = p, 0
-			return d, nil
-		}
-		return d.restart()
+		return d.start()
 	case key.Matches(msg, k.Pause):
 		if d.replay {
 			if d.playing {
@@ -140,7 +141,7 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		d.mode = (d.mode + 1) % 3
 		return d.say(false, "mode %s from the next run (r)", tr(d.lang, d.mode.String())), nil
 	case key.Matches(msg, k.Variant):
-		return d.nextVariant()
+		return d.openEditor()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
 	case key.Matches(msg, k.Repeat):
@@ -151,7 +152,7 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 			return d, nil
 		}
 		d.repeating, d.repeatRun = true, nextRun()
-		return d.say(false, "running it %d times…", repeatRuns), repeatScenario(d.runs, d.repeatRun, d.sc, d.vars, d.sc.Options(d.speed, 0))
+		return d.say(false, "running it %d times…", repeatRuns), repeatScenario(d.runs, d.repeatRun, d.sc, maps.Clone(d.vars), d.sc.Options(d.speed, 0))
 	case key.Matches(msg, k.Save):
 		if len(d.timeline) == 0 {
 			return d.say(true, "nothing to save yet: r runs the demo"), nil
@@ -204,17 +205,75 @@ func (d demo) changeSpeed(faster bool) demo {
 	return d.say(false, "speed %s from the next run (r)", speedText(d.speed))
 }
 
-// nextVariant switches the first variant with named values (lock off/on)
-// to its next value and runs again.
-func (d demo) nextVariant() (demo, tea.Cmd) {
-	v, ok := d.flipVariant()
-	if !ok || d.replay {
-		return d.say(true, "this demo has no variant to switch"), nil
+// start is the student's "run it": the lesson's prediction about a run
+// with these values first, if it has one, then the run. What the last run
+// revealed, and a guess made for it, go.
+func (d demo) start() (demo, tea.Cmd) {
+	d.revealed, d.guessed = nil, nil
+	if p := d.prediction(); p != nil {
+		d.predicting, d.predSel = p, 0
+		return d, nil
 	}
-	i := slices.Index(v.Values, d.vars[v.Key])
-	d.vars[v.Key] = v.Values[(i+1)%len(v.Values)]
-	d, cmd := d.restart()
-	return d.say(false, "%s=%s", v.Key, d.vars[v.Key]), cmd
+	return d.restart()
+}
+
+// openEditor shows the variant editor on the demo's current values, the
+// cursor on the first variant with named values (lock off/on), which is
+// the one lessons ask to switch.
+func (d demo) openEditor() (demo, tea.Cmd) {
+	if d.sc == nil || d.replay || len(d.sc.Variants) == 0 {
+		return d.say(true, "this demo has no variants"), nil
+	}
+	d.editing, d.editSel = maps.Clone(d.vars), 0
+	if i := slices.IndexFunc(d.sc.Variants, func(v lessons.Variant) bool { return len(v.Values) > 1 }); i >= 0 {
+		d.editSel = i
+	}
+	return d, nil
+}
+
+// editKey changes the values in the editor; enter runs with them.
+func (d demo) editKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
+	v := d.sc.Variants[d.editSel]
+	change := func(by int) {
+		d.editing = maps.Clone(d.editing)
+		d.editing[v.Key] = v.Step(d.editing[v.Key], by)
+	}
+	switch msg.String() {
+	case "up", "k":
+		d.editSel = max(d.editSel-1, 0)
+	case "down", "j":
+		d.editSel = min(d.editSel+1, len(d.sc.Variants)-1)
+	case "left", "h", "-":
+		change(-1)
+	case "right", "l", "+", "space":
+		change(1)
+	case "pgup":
+		change(10)
+	case "pgdown":
+		change(-10)
+	case "enter", "r":
+		d.vars, d.editing = d.editing, nil
+		d, cmd := d.start()
+		return d.say(false, "%s", d.vars.String()), cmd
+	case "esc", "v":
+		d.editing = nil
+	}
+	return d, nil
+}
+
+// dismiss closes what the demo shows over its lanes, the editor or a
+// prediction's question, and reports whether there was one: esc closes
+// that before it leaves the screen.
+func (d demo) dismiss() (demo, bool) {
+	switch {
+	case d.editing != nil:
+		d.editing = nil
+	case d.predicting != nil:
+		d.predicting = nil
+	default:
+		return d, false
+	}
+	return d, true
 }
 
 // releaseLane lets the process of a numbered lane move, in step mode.
@@ -346,6 +405,8 @@ const repeatRuns = 20
 // repeatedMsg is the outcome of every run of a repeat.
 type repeatedMsg struct {
 	run    int64
+	id     string // the demo
+	vars   string // the values it ran with, as Vars.String
 	label  string
 	counts map[int]int
 	runs   int
@@ -356,7 +417,7 @@ type repeatedMsg struct {
 // another, and counts its outcomes.
 func repeatScenario(r *runner, run int64, sc *lessons.Scenario, vars lessons.Vars, o sim.Options) tea.Cmd {
 	return safe(func() tea.Msg {
-		msg := repeatedMsg{run: run, label: sc.Outcome.Label, counts: map[int]int{}}
+		msg := repeatedMsg{run: run, id: sc.ID, vars: vars.String(), label: sc.Outcome.Label, counts: map[int]int{}}
 		o.Mode = sim.Live
 		for range repeatRuns {
 			s, err := r.start(sc, vars, o)
@@ -383,7 +444,7 @@ func outcomeLines(m *repeatedMsg, s styles, w int) []string {
 		most = max(most, c)
 	}
 	slices.Sort(values)
-	lines := []string{s.Title.Render(fmt.Sprintf(s.tr("%s over %d runs"), m.label, m.runs))}
+	lines := []string{cut(s.Title.Render(fmt.Sprintf(s.tr("%s over %d runs"), m.label, m.runs))+"  "+s.Dim.Render(m.vars), w)}
 	if len(values) == 0 {
 		return lines
 	}

@@ -48,10 +48,15 @@ type demo struct {
 	guessed    *lessons.Prediction
 	revealed   []string
 	lang       string
-	// repeating is a k repeat under way; outcomes its result.
+	// editing is the variant editor (v) on screen: the values the next run
+	// will have, and the variant under the cursor.
+	editing lessons.Vars
+	editSel int
+	// repeating is a k repeat under way; outcomes the results of the
+	// repeats, the latest last, one per set of values.
 	repeating bool
 	repeatRun int64
-	outcomes  *repeatedMsg
+	outcomes  []repeatedMsg
 
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
@@ -206,11 +211,7 @@ func (d demo) resources(s styles, w int) []string {
 			lines = append(lines, style.Render(cut(l, w)))
 		}
 	}
-	if d.outcomes != nil && d.sc != nil && d.sc.Outcome != nil && d.outcomes.label == d.sc.Outcome.Label {
-		o := *d.outcomes
-		o.label = d.sc.OutcomeLabelIn(s.lang)
-		lines = append(lines, outcomeLines(&o, s, w)...)
-	}
+	lines = append(lines, d.outcomeCharts(s, w)...)
 	lines = append(lines, resourceLines(d.st, s, w)...)
 	if d.st.Watchdog != "" {
 		lines = append(lines, s.Warn.Render(cut(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.Watchdog), w)))
@@ -243,7 +244,9 @@ func (d demo) view(s styles) string {
 	}
 	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
 	var left []string
-	if d.predicting != nil {
+	if d.editing != nil {
+		left = block(d.editorView(s, lo.lanesW), lo.lanesW, lo.top-1)
+	} else if d.predicting != nil {
 		left = block(d.predictView(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
@@ -291,9 +294,7 @@ func (d demo) intro(s styles, w int) []string {
 	}
 	if d.vars != nil && len(d.vars) > 0 {
 		lines = append(lines, s.Dim.Render(s.tr("variants "))+d.vars.String())
-		if v, ok := d.flipVariant(); ok {
-			lines = append(lines, s.Dim.Render(fmt.Sprintf(s.tr("  v switches %s: %s"), v.Key, strings.Join(v.Values, "/"))))
-		}
+		lines = append(lines, s.Dim.Render(s.tr("  v changes them")))
 	}
 	if d.mode == sim.Step {
 		lines = append(lines, "", s.Dim.Render(s.tr("step mode: space releases the next operation,")), s.Dim.Render(s.tr("1–9 release the process of that lane")))
@@ -339,19 +340,6 @@ func (d demo) statusInfo() statusInfo {
 	return in
 }
 
-// flipVariant is the variant v switches: the first with named values.
-func (d demo) flipVariant() (lessons.Variant, bool) {
-	if d.sc == nil {
-		return lessons.Variant{}, false
-	}
-	for _, v := range d.sc.Variants {
-		if len(v.Values) > 1 {
-			return v, true
-		}
-	}
-	return lessons.Variant{}, false
-}
-
 // predictView asks the lesson's question before the run.
 func (d demo) predictView(s styles, w int) []string {
 	p := d.predicting
@@ -372,4 +360,71 @@ func (d demo) predictView(s styles, w int) []string {
 		}
 	}
 	return append(lines, "", s.Dim.Render(hint))
+}
+
+// editorView lists the demo's variants, the one under the cursor marked,
+// with what it does.
+func (d demo) editorView(s styles, w int) []string {
+	lines := []string{"", s.Title.Render(s.tr("Variants: the next run's values")), ""}
+	keyW := 0
+	for _, v := range d.sc.Variants {
+		keyW = max(keyW, len(v.Key))
+	}
+	for i, v := range d.sc.Variants {
+		val := d.editing[v.Key]
+		if val != v.Default {
+			val += s.tr(" (default ") + v.Default + ")"
+		}
+		row := fmt.Sprintf("%-*s  ‹ %s ›", keyW, v.Key, val)
+		if i == d.editSel {
+			lines = append(lines, s.Selected.Render(cut("› "+row, w)))
+		} else {
+			lines = append(lines, cut("  "+row, w))
+		}
+	}
+	v := d.sc.Variants[d.editSel]
+	lines = append(lines, "")
+	for _, l := range strings.Split(markdown.Render(d.sc.VariantHelpIn(s.lang, v.Key), max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
+		lines = append(lines, s.Text.Render(l))
+	}
+	hint := s.tr("↑/↓ choose · ←/→ change · enter run · esc cancel")
+	if len(v.Values) == 0 {
+		hint = fmt.Sprintf(s.tr("%d to %d; pgup/pgdn by 10"), v.Min, v.Max) + " · " + hint
+	}
+	return append(lines, "", s.Dim.Render(hint))
+}
+
+// outcomeCharts draw the repeats' outcomes of this demo: the latest, and
+// beside it, if the screen is wide enough, the one before with other
+// values (lock off beside lock on).
+func (d demo) outcomeCharts(s styles, w int) []string {
+	if d.sc == nil || d.sc.Outcome == nil {
+		return nil
+	}
+	var mine []repeatedMsg
+	for _, o := range d.outcomes {
+		if o.id == d.sc.ID {
+			mine = append(mine, o)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	chart := func(o repeatedMsg, w int) []string {
+		o.label = d.sc.OutcomeLabelIn(s.lang)
+		return outcomeLines(&o, s, w)
+	}
+	last := mine[len(mine)-1]
+	if len(mine) == 1 || w < 100 {
+		return chart(last, w)
+	}
+	half := (w - 3) / 2
+	left, right := chart(mine[len(mine)-2], half), chart(last, half)
+	for len(left) < len(right) {
+		left = append(left, "")
+	}
+	for len(right) < len(left) {
+		right = append(right, "")
+	}
+	return beside(block(left, half, len(left)), right, "   ")
 }

@@ -67,14 +67,40 @@ func TestDemoSettingsKeys(t *testing.T) {
 	}
 }
 
-// TestVariantRestarts switches tickets' lock and checks that a run starts
-// with it, then stops everything.
+// TestVariantRestarts sets tickets' variants in the editor (v): the
+// cursor starts on lock, → switches it, ↓ and ← change the next; esc
+// leaves the values alone, enter runs with them, to the end.
 func TestVariantRestarts(t *testing.T) {
 	d := testDemo(t, "tickets")
-	d.vars["buyers"] = "3"
-	d, cmd := d.update(press("v"))
-	if d.vars["lock"] != "on" || !d.running || d.run == 0 {
-		t.Fatalf("v: lock=%s running=%v run=%d", d.vars["lock"], d.running, d.run)
+	d, _ = d.update(press("v"))
+	if d.editing == nil || d.sc.Variants[d.editSel].Key != "lock" {
+		t.Fatalf("v: editor %v, cursor on %d", d.editing, d.editSel)
+	}
+	screen := ansi.Strip(d.view(newStyles(true, true)))
+	for _, want := range []string{"Variants: the next run's values", "› lock     ‹ off ›", "  buyers   ‹ 100 ›"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the editor lacks %q:\n%s", want, screen)
+		}
+	}
+	d, _ = d.update(press("esc"))
+	d, _ = d.update(press("v"))
+	if d.editing == nil || d.editing["lock"] != "off" {
+		t.Fatalf("esc then v: editor %v", d.editing)
+	}
+	d, _ = d.update(press("right"))
+	d, _ = d.update(press("down"))
+	for range 97 {
+		d, _ = d.update(press("left"))
+	}
+	if d.vars["lock"] != "off" || d.editing["lock"] != "on" || d.editing["buyers"] != "3" || d.running {
+		t.Fatalf("editing: vars %v, editor %v, running %v", d.vars, d.editing, d.running)
+	}
+	if screen := ansi.Strip(d.view(newStyles(true, true))); !strings.Contains(screen, "› buyers   ‹ 3 (default 100) ›") {
+		t.Errorf("the editor after changes:\n%s", screen)
+	}
+	d, cmd := d.update(press("enter"))
+	if d.editing != nil || d.vars["lock"] != "on" || d.vars["buyers"] != "3" || !d.running || d.run == 0 {
+		t.Fatalf("enter: vars %v, running=%v run=%d", d.vars, d.running, d.run)
 	}
 	started := findMsg[runStartedMsg](t, cmd)
 	if started.err != nil {

@@ -117,7 +117,7 @@ func newDemoKeys() demoKeys {
 		Faster:     key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
 		Slower:     key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
 		Mode:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mode")),
-		Variant:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "variant")),
+		Variant:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "variants")),
 		Release:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "release lane")),
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save trace")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),

@@ -93,6 +93,23 @@ func (m lesson) setSize(w, h int, style string) (lesson, tea.Cmd) {
 // showsDemo reports whether the demo panel is on screen and takes its keys.
 func (m lesson) showsDemo() bool { return m.wide() || m.tab == tabDemo }
 
+// dismiss closes what is open in the lesson, the demo's editor or
+// question first, then the quiz or the model, and reports whether there
+// was one.
+func (m lesson) dismiss() (lesson, bool) {
+	var closed bool
+	if m.showsDemo() {
+		if m.demo, closed = m.demo.dismiss(); closed {
+			return m, true
+		}
+	}
+	if !m.showsDemoOnly() && (m.checking || m.model != nil) {
+		m.checking, m.model = false, nil
+		return m, true
+	}
+	return m, false
+}
+
 func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
@@ -105,10 +122,19 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.NextDemo) && len(m.scenarios) > 1:
 			return m.nextDemo()
-		case key.Matches(msg, m.keys.Check) && (m.wide() || m.tab == tabText):
-			m.checking, m.model = !m.checking, nil
+		case m.showsDemo() && (m.demo.predicting != nil || m.demo.editing != nil):
+			// the demo's question or editor has the keys while it is open
+			m.demo, cmd = m.demo.update(msg)
+			return m, cmd
+		case key.Matches(msg, m.keys.Check):
+			// from the demo tab, c turns to the text, where the quiz is
+			m.checking, m.model = !m.checking || m.showsDemoOnly(), nil
+			m.tab = tabText
 			return m, nil
-		case key.Matches(msg, m.keys.Model) && m.l.N == 1 && (m.wide() || m.tab == tabText):
+		case key.Matches(msg, m.keys.Model) && m.l.N == 1:
+			if m.showsDemoOnly() {
+				m.tab, m.model = tabText, nil
+			}
 			if m.model != nil {
 				m.model = nil
 			} else {
@@ -120,9 +146,9 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 			cm, cmd := m.model.update(msg)
 			m.model = &cm
 			return m, cmd
-		case m.showsDemo() && (m.demo.predicting != nil || key.Matches(msg, m.demo.keys.Repeat)):
-			// the demo asks first; and k is the demo's (run it K times),
-			// not the text's (↑ still scrolls it)
+		case m.showsDemo() && key.Matches(msg, m.demo.keys.Repeat):
+			// k is the demo's (run it K times), not the text's (↑ still
+			// scrolls it)
 			m.demo, cmd = m.demo.update(msg)
 			return m, cmd
 		case m.checking && !m.showsDemoOnly() && isQuizKey(msg, m.quiz.keys):

@@ -119,6 +119,9 @@ func TestPredictThenReveal(t *testing.T) {
 	if err := runs.shutdown(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
+	if err := final.saver.flush(final.progress); err != nil { // as Run does
+		t.Fatal(err)
+	}
 	d := final.lesson.demo
 	sold, _ := lessons.Tickets.Outcome.Measure(d.timeline)
 	if len(d.revealed) < 3 || !strings.Contains(d.revealed[1], "This run: ") {
@@ -362,8 +365,11 @@ func TestWholeLessonWalk(t *testing.T) {
 func quit(t *testing.T, tm *teatest.TestModel, runs *runner) {
 	t.Helper()
 	tm.Type("q")
-	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(app)
 	if err := runs.shutdown(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := final.saver.flush(final.progress); err != nil { // as Run does
 		t.Fatal(err)
 	}
 }
@@ -376,4 +382,32 @@ func savedProgress(t *testing.T, dir string) *lessons.Progress {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// Saves of the progress may finish in any order; the file ends with the
+// latest, and flush at the end writes one that never ran.
+func TestProgressSavesKeepTheLatest(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := lessons.LoadProgress(dir)
+	s := &progressSaver{}
+	p.MarkRead(1)
+	b1, _ := p.Encode()
+	first := s.save(p.Path(), b1)
+	p.MarkRead(2)
+	b2, _ := p.Encode()
+	second := s.save(p.Path(), b2)
+	second()
+	first() // late: must not put back the older version
+	if got := savedProgress(t, dir); got.Lessons[2] == nil || !got.Lessons[2].Read {
+		t.Errorf("after the saves ran out of order, lesson 2 is %+v", got.Lessons[2])
+	}
+	p.MarkRead(3)
+	b3, _ := p.Encode()
+	_ = s.save(p.Path(), b3) // the program quit before it ran
+	if err := s.flush(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := savedProgress(t, dir); got.Lessons[3] == nil || !got.Lessons[3].Read {
+		t.Errorf("after flush, lesson 3 is %+v", got.Lessons[3])
+	}
 }

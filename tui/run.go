@@ -75,8 +75,13 @@ func Run(o Options) (err error) {
 		opts = append(opts, tea.WithContext(ctx))
 	}
 	final, err := tea.NewProgram(m, opts...).Run()
-	if a, ok := final.(app); ok && a.err != nil {
-		return a.err
+	if a, ok := final.(app); ok {
+		if ferr := a.saver.flush(a.progress); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		if a.err != nil {
+			return a.err
+		}
 	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx != nil && ctx.Err() != nil {
 		return nil // stopped from outside (SIGTERM): main decides the exit code
