@@ -84,6 +84,9 @@ func TestEveryLessonHasCheckpoints(t *testing.T) {
 				continue
 			}
 			_, qs, problems := SplitCheckpoints(l.N, md)
+			if f, err := ReadLesson(lang, l.N); err == nil {
+				problems = f.Problems // the checkpoints', and the rest of the file's
+			}
 			for _, p := range problems {
 				t.Errorf("content/%s/%02d.md:%s", lang, l.N, p)
 			}
@@ -116,5 +119,26 @@ func TestEveryLessonHasCheckpoints(t *testing.T) {
 	}
 	if totalTries < 8 {
 		t.Errorf("%d checkpoint questions are answered by running a demo; want some in most lessons", totalTries)
+	}
+}
+
+// A question's *Try:* names one of its own lesson's demos, or the CPU
+// model in lesson 1; another is dropped and reported.
+func TestTriesStayInTheirLesson(t *testing.T) {
+	md := "# 5. Locks\n\n*Demos:* `tickets`, `terminate`\n\n## Check yourself\n\n" +
+		"1. A?\n   - [x] a\n   - [ ] b\n\n   *Try:* tickets lock=on\n\n   *Why:* w\n\n" +
+		"2. B?\n   - [x] a\n   - [ ] b\n\n   *Try:* manager lock=on\n\n   *Why:* w\n\n" +
+		"3. C?\n   - [x] a\n   - [ ] b\n\n   *Try:* model cpus=2\n\n   *Why:* w\n"
+	_, qs, _ := SplitCheckpoints(5, md)
+	problems := ownTries(5, md, qs)
+	if len(qs) != 3 || qs[0].Try == nil || qs[1].Try != nil || qs[2].Try != nil {
+		t.Fatalf("tries kept: %+v %+v %+v", qs[0].Try, qs[1].Try, qs[2].Try)
+	}
+	if len(problems) != 2 || !strings.Contains(problems[0].Msg, "manager is not one of this lesson's demos (tickets, terminate)") || problems[1].Line != 23 {
+		t.Errorf("problems %v", problems)
+	}
+	_, qs, _ = SplitCheckpoints(1, md)
+	if ownTries(1, md, qs); qs[2].Try == nil {
+		t.Error("lesson 1 may try the CPU model")
 	}
 }

@@ -1,6 +1,9 @@
 package lessons
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/proctour/proctour/content"
@@ -37,10 +40,33 @@ func ReadLesson(lang string, n int) (LessonFile, error) {
 		return LessonFile{}, err
 	}
 	body, qs, p1 := SplitCheckpoints(n, md)
+	p1 = append(p1, ownTries(n, md, qs)...)
 	body, ps, p2 := SplitPredictions(n, body, CheckPrediction)
 	f = LessonFile{Body: body, Questions: qs, Predictions: ps, Problems: append(p1, p2...)}
 	filesMu.Lock()
 	files[key] = f
 	filesMu.Unlock()
 	return f, nil
+}
+
+// ownTries keeps each question's *Try:* to the lesson's own demos (and the
+// CPU model to lesson 1, where it is): the lesson's screen sets it up.
+// Another one is dropped, and reported.
+func ownTries(n int, md string, qs []Question) []Problem {
+	demos, _, _ := demosLine(md)
+	var problems []Problem
+	for i, q := range qs {
+		if q.Try == nil {
+			continue
+		}
+		own := slices.Contains(demos, q.Try.Demo)
+		if q.Try.Demo == ModelDemo {
+			own = n == 1
+		}
+		if !own {
+			problems = append(problems, Problem{q.Line, fmt.Sprintf("*Try:* %s is not one of this lesson's demos (%s)", q.Try.Demo, strings.Join(demos, ", "))})
+			qs[i].Try = nil
+		}
+	}
+	return problems
 }

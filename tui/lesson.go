@@ -2,6 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -113,6 +116,8 @@ func (m lesson) dismiss() (lesson, bool) {
 func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
+	case tryMsg:
+		return m.try(msg.try)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Tab):
@@ -172,7 +177,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 func (m lesson) showsDemoOnly() bool { return !m.wide() && m.tab == tabDemo }
 
 func isQuizKey(msg tea.KeyPressMsg, k quizKeys) bool {
-	return key.Matches(msg, k.Up, k.Down, k.Answer, k.Next, k.Prev, k.Hint)
+	return key.Matches(msg, k.Up, k.Down, k.Answer, k.Next, k.Prev, k.Hint, k.Try)
 }
 
 // lessonQuestions, lessonPredictions and lessonProblems read lesson n's
@@ -205,6 +210,41 @@ func (m lesson) nextDemo() (lesson, tea.Cmd) {
 	var cmd tea.Cmd
 	m, cmd = m.setSize(m.width, m.height, m.style)
 	m.demo = m.demo.say(false, "demo %d of %d: %s", m.cur+1, len(m.scenarios), m.scenarios[m.cur].ID)
+	return m, tea.Batch(stop, cmd)
+}
+
+// try sets up the run a checkpoint question names: its demo, with its
+// values, ready for r (the question stays, beside it or a tab away); or
+// the CPU model on its number of CPUs.
+func (m lesson) try(t lessons.Try) (lesson, tea.Cmd) {
+	if t.Demo == lessons.ModelDemo {
+		cm := newCPUModel(lessonPredictions(m.lang, 1))
+		if n, err := strconv.Atoi(t.Set["cpus"]); err == nil && n != cm.cpus {
+			cm.cpus = n
+			cm = cm.run()
+		}
+		cm = cm.setSize(m.quiz.width, m.quiz.height)
+		m.model, m.checking, m.tab = &cm, false, tabText
+		return m, nil
+	}
+	i := slices.IndexFunc(m.scenarios, func(sc *lessons.Scenario) bool { return sc.ID == t.Demo })
+	if i < 0 {
+		return m, nil // not this lesson's: the file check keeps tries to a lesson's own demos
+	}
+	var stop, cmd tea.Cmd
+	if i != m.cur || m.demo.running {
+		stop = m.demo.close()
+		m.cur = i
+		m.demo = m.newDemo()
+		m, cmd = m.setSize(m.width, m.height, m.style)
+	}
+	vars := maps.Clone(m.demo.vars)
+	maps.Copy(vars, t.Set)
+	m.demo.vars, m.demo.editing, m.demo.predicting = vars, nil, nil
+	if !m.wide() {
+		m.tab = tabDemo
+	}
+	m.demo = m.demo.say(false, "%s %s: r runs it", t.Demo, vars.String())
 	return m, tea.Batch(stop, cmd)
 }
 

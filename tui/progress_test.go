@@ -411,3 +411,82 @@ func TestProgressSavesKeepTheLatest(t *testing.T) {
 		t.Errorf("after flush, lesson 3 is %+v", got.Lessons[3])
 	}
 }
+
+// A checkpoint question that a run answers offers t: it sets that demo up
+// with the question's values, in the demo tab, the quiz a tab away. In
+// lesson 1 it opens the CPU model on two CPUs.
+func TestCheckpointTryIt(t *testing.T) {
+	a := lessonAt(t, "en", 5, 100, 30)
+	var cmd tea.Cmd
+	press := func(k tea.KeyPressMsg) {
+		var m tea.Model
+		m, cmd = a.Update(k)
+		a = m.(app)
+		for cmd != nil { // a tryMsg comes back as a command's message
+			msg, ok := cmd().(tryMsg)
+			if !ok {
+				break
+			}
+			m, cmd = a.Update(msg)
+			a = m.(app)
+		}
+	}
+	letter := func(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+	press(letter('c'))
+	press(letter('n'))
+	press(letter('n')) // question 3: a holder terminated inside the lock
+	if screen := screenText(a); !strings.Contains(screen, "t: try it, terminate kill=on") {
+		t.Fatalf("question 3 does not offer its run:\n%s", screen)
+	}
+	press(letter('t'))
+	d := a.lesson.demo
+	if a.lesson.tab != tabDemo || d.sc.ID != "terminate" || d.vars["kill"] != "on" || d.running {
+		t.Fatalf("t: tab %d, demo %s %v, running %v", a.lesson.tab, d.sc.ID, d.vars, d.running)
+	}
+	if !strings.Contains(screenText(a), "terminate kill=on workers=3: r runs it") {
+		t.Errorf("t says nothing of what it set up:\n%s", screenText(a))
+	}
+	press(tea.KeyPressMsg{Code: tea.KeyTab})
+	if !a.lesson.checking || a.lesson.quiz.cur != 2 {
+		t.Errorf("back on the text: quiz open %v at question %d", a.lesson.checking, a.lesson.quiz.cur+1)
+	}
+
+	b := lessonAt(t, "en", 1, 120, 40)
+	a = b
+	press(letter('c'))
+	for range 4 {
+		press(letter('n'))
+	}
+	press(letter('t'))
+	if a.lesson.model == nil || a.lesson.model.cpus != 2 || a.lesson.checking {
+		t.Fatalf("t on the model question: model %v, checking %v", a.lesson.model, a.lesson.checking)
+	}
+}
+
+// After the last question the quiz sums up; enter there asks the ones
+// answered wrong again.
+func TestQuizEndsWithAScore(t *testing.T) {
+	qs := lessonQuestions("en", 4)
+	q := newQuiz(4, qs).setSize(100, 40)
+	for i, qq := range qs {
+		if i > 0 {
+			q, _ = q.update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+		}
+		pick := qq.Answer
+		if i == 1 {
+			pick = (qq.Answer + 1) % len(qq.Choices) // one wrong
+		}
+		for range pick {
+			q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyDown})
+		}
+		q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	}
+	view := ansi.Strip(q.view(newStyles(true, true), "en"))
+	if !strings.Contains(view, fmt.Sprintf("%d of %d right.", len(qs)-1, len(qs))) || !strings.Contains(view, "try the ones you missed again") {
+		t.Errorf("the end of the quiz:\n%s", view)
+	}
+	q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if _, answered := q.chosen[1]; q.cur != 1 || answered || len(q.chosen) != len(qs)-1 {
+		t.Errorf("enter at the end: at question %d, answers %v", q.cur+1, q.chosen)
+	}
+}

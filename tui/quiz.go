@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -26,7 +27,7 @@ type quiz struct {
 }
 
 type quizKeys struct {
-	Up, Down, Answer, Next, Prev, Hint key.Binding
+	Up, Down, Answer, Next, Prev, Hint, Try key.Binding
 }
 
 func newQuizKeys() quizKeys {
@@ -37,8 +38,12 @@ func newQuizKeys() quizKeys {
 		Next:   key.NewBinding(key.WithKeys("n", "right", "l"), key.WithHelp("n/→", "next question")),
 		Prev:   key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "previous")),
 		Hint:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Try:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try it")),
 	}
 }
+
+// tryMsg asks the lesson to set up the demo run that answers a question.
+type tryMsg struct{ try lessons.Try }
 
 // answeredMsg says a checkpoint question was answered, right or not.
 type answeredMsg struct {
@@ -67,12 +72,30 @@ func (q quiz) update(msg tea.KeyPressMsg) (quiz, tea.Cmd) {
 	case key.Matches(msg, q.keys.Down) && !answered:
 		q.sel = min(q.sel+1, len(q.qs[q.cur].Choices)-1)
 	case key.Matches(msg, q.keys.Answer) && !answered:
+		q.chosen = maps.Clone(q.chosen)
 		q.chosen[q.cur] = q.sel
 		qq := q.qs[q.cur]
 		ans := answeredMsg{lesson: q.lesson, id: qq.ID, right: q.sel == qq.Answer}
 		return q, func() tea.Msg { return ans }
 	case key.Matches(msg, q.keys.Hint) && !answered:
+		q.hinted = maps.Clone(q.hinted)
 		q.hinted[q.cur] = true
+	case key.Matches(msg, q.keys.Try) && q.qs[q.cur].Try != nil:
+		try := tryMsg{*q.qs[q.cur].Try}
+		return q, func() tea.Msg { return try }
+	case key.Matches(msg, q.keys.Answer) && q.cur == len(q.qs)-1:
+		// the end: the questions missed are asked again
+		missed := -1
+		for i := len(q.qs) - 1; i >= 0; i-- {
+			if c, ok := q.chosen[i]; ok && c != q.qs[i].Answer {
+				missed = i
+			}
+		}
+		if missed >= 0 {
+			q.chosen = maps.Clone(q.chosen)
+			maps.DeleteFunc(q.chosen, func(i, c int) bool { return c != q.qs[i].Answer })
+			q.cur, q.sel = missed, 0
+		}
 	case key.Matches(msg, q.keys.Next, q.keys.Answer):
 		q.cur, q.sel = min(q.cur+1, len(q.qs)-1), 0
 	case key.Matches(msg, q.keys.Prev):
@@ -152,6 +175,16 @@ func (q quiz) view(s styles, lang string) string {
 			lines = append(lines, "", "  "+s.Dim.Render(more))
 		}
 	}
+	if qq.Try != nil {
+		what := qq.Try.Demo
+		if len(qq.Try.Set) > 0 {
+			what += " " + qq.Try.Set.String()
+		}
+		if qq.Try.Demo == lessons.ModelDemo {
+			what = fmt.Sprintf(s.tr("the CPU model on %s CPU(s)"), qq.Try.Set["cpus"])
+		}
+		lines = append(lines, "", "  "+s.Dim.Render(fmt.Sprintf(s.tr("t: try it, %s"), what)))
+	}
 	if isAnswered {
 		lines = append(lines, "")
 		verdict := s.OK.Render("Right.")
@@ -168,6 +201,15 @@ func (q quiz) view(s styles, lang string) string {
 		wrap(qq.Why, "  ", s.Text.Render)
 		if q.cur < len(q.qs)-1 {
 			lines = append(lines, "", "  "+s.Dim.Render(next))
+		}
+	}
+	if right, answered := q.score(); answered == len(q.qs) {
+		lines = append(lines, "")
+		if right == answered {
+			lines = append(lines, "  "+s.OK.Render(fmt.Sprintf(s.tr("All %d answered right."), answered)))
+		} else {
+			lines = append(lines, "  "+s.Title.Render(fmt.Sprintf(s.tr("%d of %d right."), right, answered)),
+				"  "+s.Dim.Render(s.tr("enter on the last question: try the ones you missed again")))
 		}
 	}
 	return joinLines(block(lines, w, q.height))
