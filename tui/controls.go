@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -384,7 +385,11 @@ func (d demo) reveal() (demo, bool) {
 	case got < 0:
 		lines = append(lines, say("This run cannot tell: it was stopped early, or this machine cannot show it.", "这次运行无法判断：它被提前停止了，或者这台机器显示不出来。"))
 	default:
-		lines = append(lines, fmt.Sprintf(say("This run: %s (%d).", "这次运行：%s（%d）。"), p.Choices[got].Text, v))
+		this := p.Choices[got].Text
+		if !strings.Contains(this, strconv.Itoa(v)) { // "more than one (6)", not "n = 100 (100)"
+			this += fmt.Sprintf(say(" (%d)", "（%d）"), v)
+		}
+		lines = append(lines, fmt.Sprintf(say("This run: %s.", "这次运行：%s。"), this))
 		if right {
 			lines = append(lines, say("✓ Right.", "✓ 猜对了。"))
 		} else {

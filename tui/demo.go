@@ -170,11 +170,27 @@ type demoLayout struct {
 func (d demo) layout(s styles) demoLayout {
 	w, body := d.width, d.height-2
 	var lo demoLayout
-	lo.listW = min(max(w*2/5, 30), 64)
+	// the listing takes what its lines need, up to two fifths of a narrow
+	// screen and half a wide one; the lanes have the rest
+	most := w * 2 / 5
+	if w >= 110 {
+		most = w / 2
+	}
+	need := most
+	if d.sc != nil {
+		need = listingWidth(d.sc.Listing.Lines())
+	}
+	lo.listW = max(min(need, most), min(30, most))
 	lo.lanesW = w - lo.listW - 1
 	lo.resLines = d.resources(s, w)
 	if n := len(lo.resLines); n > 0 {
-		lo.res = min(n, max(2, body/4)) + 1
+		// a reveal or a chart of many runs is what the student reads when
+		// a run ends: it may take the log's room
+		most := body / 4
+		if len(d.revealed) > 0 || len(d.outcomes) > 0 {
+			most = body * 2 / 5
+		}
+		lo.res = min(n, max(2, most)) + 1
 	}
 	rest := body - lo.res
 	lo.log = max(3, rest*2/5)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/lipgloss/v2"
 	"fmt"
 	"strconv"
 	"strings"
@@ -85,7 +86,7 @@ func drawListing(lines []string, marks map[int][]string, current int, s styles, 
 		if numW > 0 {
 			num = fmt.Sprintf("%*d ", numW, n)
 		}
-		code := strings.ReplaceAll(lines[i], "\t", "    ")
+		code := fitCode(strings.ReplaceAll(lines[i], "\t", "    "), w-lipgloss.Width(mark)-len(num))
 		switch {
 		case n == current:
 			out = append(out, s.Marker.Render(mark)+s.Dim.Render(num)+s.CurrentLine.Render(code))
@@ -96,4 +97,31 @@ func drawListing(lines []string, marks map[int][]string, current int, s styles, 
 		}
 	}
 	return block(out, w, h)
+}
+
+// fitCode fits a line of code in room columns: a line too long first
+// loses its trailing comment ("x = 1  # …"), which keeps the code whole
+// where that is enough; block cuts what is still too long.
+func fitCode(code string, room int) string {
+	if lipgloss.Width(code) <= room {
+		return code
+	}
+	i := strings.LastIndex(code, "  #")
+	if i <= 0 || strings.TrimSpace(code[:i]) == "" {
+		return code
+	}
+	if short := strings.TrimRight(code[:i], " ") + "  # …"; lipgloss.Width(short) <= room {
+		return short
+	}
+	return code
+}
+
+// listingWidth is the columns the listing asks for: its longest line with
+// the gutter and line numbers.
+func listingWidth(lines []string) int {
+	longest := 0
+	for _, l := range lines {
+		longest = max(longest, lipgloss.Width(strings.ReplaceAll(l, "\t", "    ")))
+	}
+	return longest + 5 + len(strconv.Itoa(len(lines))) + 1
 }

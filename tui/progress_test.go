@@ -327,7 +327,7 @@ func TestWholeLessonWalk(t *testing.T) {
 	tm.Type("d") // the lesson's other demo: terminate
 	waitFor("demo 2 of 2")
 	tm.Type("r")
-	waitFor("How many of them get the lock?")
+	waitFor("terminated while it holds")
 	tm.Type("j") // none: the lock stays taken
 	tm.Send(enter)
 	waitFor("✓ Right.") // revealed once the watchdog has stopped the run
