@@ -180,6 +180,7 @@ func (d demo) restart() (demo, tea.Cmd) {
 	d = d.navigate(Restart, 0)
 	o := d.sc.Options(d.speed, 0)
 	o.Mode, o.Seed = d.mode, d.seed
+	d.ranMode = d.mode
 	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, o))
 }
 

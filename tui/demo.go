@@ -52,6 +52,7 @@ type demo struct {
 	// will have, and the variant under the cursor.
 	editing lessons.Vars
 	editSel int
+	ranMode sim.Mode // the mode of the current (or last) run
 	// repeating is a k repeat under way; outcomes the results of the
 	// repeats, the latest last, one per set of values.
 	repeating bool
@@ -229,6 +230,9 @@ func (d demo) resources(s styles, w int) []string {
 	}
 	lines = append(lines, d.outcomeCharts(s, w)...)
 	lines = append(lines, resourceLines(d.st, s, w)...)
+	if len(d.st.Timings) > 0 && d.ranMode != sim.Live && !d.replay {
+		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
+	}
 	if d.st.Watchdog != "" {
 		lines = append(lines, s.Warn.Render(cut(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.Watchdog), w)))
 	}

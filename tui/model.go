@@ -133,7 +133,11 @@ func (m cpuModel) view(s styles, lang string) string {
 		}
 		return en
 	}
-	cpuWord := say(fmt.Sprintf("%d CPU", m.cpus), fmt.Sprintf("%d 个 CPU", m.cpus))
+	cpuWord := say("1 CPU", "1 个 CPU")
+	other := say("t switches to two CPUs.", "按 t 换成 2 个 CPU。")
+	if m.cpus == 2 {
+		cpuWord, other = say("2 CPUs", "2 个 CPU"), say("t switches back to one CPU.", "按 t 换回 1 个 CPU。")
+	}
 	lines := []string{
 		"",
 		"  " + s.Warn.Render(say("THE CPU MODEL — a model, not real processes", "CPU 模型 —— 这是模型，不是真实的进程")),
@@ -190,7 +194,7 @@ func (m cpuModel) view(s styles, lang string) string {
 		lines = append(lines, s.Dim.Render(cut(row, m.w)))
 	}
 	lines = append(lines, "", "  "+s.Running.Render("█")+say(" running   ", " 运行   ")+s.Dim.Render("·")+say(" ready   ", " 就绪   ")+
-		s.Blocked.Render("░")+say(" blocked (waiting for I/O)", " 阻塞（等待 I/O）"), "")
+		s.Blocked.Render("░")+say(" blocked (waiting for I/O)   blank: done   CPU -: idle", " 阻塞（等待 I/O）   空白：已结束   CPU -：空闲"), "")
 	if m.at > 0 {
 		t := m.ticks[m.at-1]
 		var parts []string
@@ -204,9 +208,9 @@ func (m cpuModel) view(s styles, lang string) string {
 		lines = append(lines, "  "+fmt.Sprintf(say("At tick %d: ", "第 %d 拍："), m.at-1)+strings.Join(parts, say(", ", "，")))
 	}
 	if m.at == len(m.ticks) {
-		done := fmt.Sprintf("All done after %d ticks on %s. t switches to %d CPU(s).", len(m.ticks), cpuWord, 3-m.cpus)
+		done := fmt.Sprintf("All done after %d ticks on %s. %s", len(m.ticks), cpuWord, other)
 		if zh {
-			done = fmt.Sprintf("在 %s 上共用 %d 拍全部完成。按 t 换成 %d 个 CPU。", cpuWord, len(m.ticks), 3-m.cpus)
+			done = fmt.Sprintf("在 %s 上共用 %d 拍全部完成。%s", cpuWord, len(m.ticks), other)
 		}
 		lines = append(lines, "  "+s.OK.Render(done))
 	}

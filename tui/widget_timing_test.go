@@ -25,3 +25,24 @@ func TestTimingWidget(t *testing.T) {
 		t.Error("a run with no timings draws a timing widget")
 	}
 }
+
+// Times measured in a step-mode run measure the student's stepping: the
+// demo says so under them, and not under a live run's.
+func TestTimingsOfAStepRunAreFlagged(t *testing.T) {
+	d := testDemo(t, "pool-vs-process")
+	d.st = sim.Fold(timeline(
+		[5]string{"1", "MainProcess", "proc.start", "", `"pool-vs-process"`},
+		[5]string{"1", "MainProcess", "timing", "Pool(5).map", `3.5`},
+	))
+	s := newStyles(true, true)
+	flagged := func() bool {
+		return strings.Contains(ansi.Strip(strings.Join(d.resources(s, 100), "\n")), "these times measure the stepping")
+	}
+	if flagged() {
+		t.Error("a live run's times are flagged")
+	}
+	d.ranMode = sim.Step
+	if !flagged() {
+		t.Error("a step run's times are not flagged")
+	}
+}
