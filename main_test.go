@@ -60,6 +60,7 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"list", "extra"}, "list takes no arguments"},
 		{[]string{"replay"}, "replay needs exactly one trace file"},
 		{[]string{"--lang", "fr"}, `--lang "fr": want en or zh`},
+		{[]string{"replay", "--lang", "fr", "sim/testdata/tickets-100.jsonl"}, `--lang "fr": want en or zh`},
 		{[]string{"--mode", "fast"}, `--mode "fast": want live, step or seeded`},
 		{[]string{"replay", "/nonexistent.jsonl"}, "replay: open /nonexistent.jsonl: no such file"},
 		{[]string{"replay", "testdata/malformed.jsonl"}, "replay testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},

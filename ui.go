@@ -33,7 +33,8 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 }
 
 func newReplayCmd() *cobra.Command {
-	return &cobra.Command{
+	var langFlag string
+	cmd := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Open a recorded trace in the demo view, to step through and scrub",
 		Long: `Open a trace — saved with 's' in the demo view, or written by
@@ -46,13 +47,19 @@ controls as a live demo.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			lang, err := resolveLang(langFlag)
+			if err != nil {
+				return usageError{err}
+			}
 			events, err := readTraceFile(args[0])
 			if err != nil {
 				return usageError{err}
 			}
-			return openUI(cmd, tui.Options{Replay: events, ReplayName: filepath.Base(args[0])})
+			return openUI(cmd, tui.Options{Lang: lang, Replay: events, ReplayName: filepath.Base(args[0])})
 		},
 	}
+	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the screen: en or zh (default: from LC_ALL or LANG)")
+	return cmd
 }
 
 func readTraceFile(path string) ([]primitives.Record, error) {
