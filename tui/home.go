@@ -113,7 +113,11 @@ func (h home) view(s styles) string {
 	if h.lang == "zh" {
 		legend = fmt.Sprintf("  %s 未开始   %s 进行中   %s 已完成  ·  已完成 %d / %d 课", markNotStarted, markStarted, markDone, done, len(h.lessons))
 	}
-	lines = append(lines, "", s.Dim.Render(cut(legend, w)))
+	what := "  done: every demo run to its end and every checkpoint answered right"
+	if h.lang == "zh" {
+		what = "  已完成：每个演示都运行到结束，每道检测题都答对"
+	}
+	lines = append(lines, "", s.Dim.Render(cut(legend, w)), s.Dim.Render(cut(what, w)))
 	if h.note != "" {
 		lines = append(lines, s.Warn.Render(cut("  "+h.note, w)))
 	}
