@@ -149,10 +149,16 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return a.resize()
 	case key.Matches(msg, a.keys.Back):
 		return a.back()
-	case a.screen == screenHome && key.Matches(msg, a.home.keys.Lang):
+	case a.screen == screenHome && key.Matches(msg, a.home.keys.Lang),
+		a.screen == screenLesson && key.Matches(msg, a.lesson.keys.Lang):
 		a.lang = map[string]string{"en": "zh", "zh": "en"}[a.lang]
 		a.styles.lang = a.lang
 		a.home = a.home.withProgress(a.progress, a.lang)
+		if a.screen == screenLesson {
+			var cmd tea.Cmd
+			a.lesson, cmd = a.lesson.withLang(a.lang, a.cache)
+			return a, cmd
+		}
 		return a, nil
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
 		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs)

@@ -69,7 +69,7 @@ func (k readerKeys) viewportKeys() viewport.KeyMap {
 
 // lessonKeys are the lesson screen's own keys.
 type lessonKeys struct {
-	Tab, NextDemo, Check, Model key.Binding
+	Tab, NextDemo, Check, Model, Lang key.Binding
 	readerKeys
 	globalKeys
 }
@@ -80,6 +80,7 @@ func newLessonKeys() lessonKeys {
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Check:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check yourself")),
 		Model:      key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "CPU model")),
+		Lang:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "English/中文")),
 		readerKeys: newReaderKeys(),
 		globalKeys: newGlobalKeys(),
 	}
@@ -91,7 +92,7 @@ func (k lessonKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Tab, k.Check, k.Model, k.Back, k.Help, k.Quit}
 }
 func (k lessonKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Lang, k.Back, k.Help, k.Quit}}
 }
 
 // demoKeys are the demo view's playback keys.

@@ -53,6 +53,38 @@ func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettin
 	return m
 }
 
+// withLang is the lesson in another language, where the student is: the
+// same tab, demo and run, the quiz at the same question with the same
+// answers (the languages' questions are the same), a question on screen
+// asked in the new language.
+func (m lesson) withLang(lang string, cache *renderCache) (lesson, tea.Cmd) {
+	m.lang = lang
+	m.reader = newReader(m.l, lang, cache)
+	q := newQuiz(m.l.N, lessonQuestions(lang, m.l.N))
+	q.cur, q.sel, q.chosen, q.hinted = m.quiz.cur, m.quiz.sel, m.quiz.chosen, m.quiz.hinted
+	m.quiz, m.problems = q, lessonProblems(lang, m.l.N)
+	preds := lessonPredictions(lang, m.l.N)
+	same := func(p *lessons.Prediction) *lessons.Prediction {
+		if p == nil {
+			return nil
+		}
+		for i := range preds {
+			if preds[i].ID == p.ID {
+				return &preds[i]
+			}
+		}
+		return nil
+	}
+	m.demo.lang, m.demo.preds = lang, preds
+	m.demo.predicting, m.demo.guessed = same(m.demo.predicting), same(m.demo.guessed)
+	if m.model != nil {
+		cm := *m.model
+		cm.preds, cm.asking = preds, same(cm.asking)
+		m.model = &cm
+	}
+	return m.setSize(m.width, m.height, m.style)
+}
+
 func (m lesson) newDemo() demo {
 	d := newMissingDemo(m.l)
 	if len(m.scenarios) > 0 {

@@ -490,3 +490,35 @@ func TestQuizEndsWithAScore(t *testing.T) {
 		t.Errorf("enter at the end: at question %d, answers %v", q.cur+1, q.chosen)
 	}
 }
+
+// L in a lesson switches its language where the student is: the quiz at
+// the same question with its answer, the demo as it was, and the lesson
+// list in the new language afterwards.
+func TestLanguageSwitchInALesson(t *testing.T) {
+	a := lessonAt(t, "en", 5, 100, 30)
+	press := func(k tea.KeyPressMsg) {
+		m, _ := a.Update(k)
+		a = m.(app)
+	}
+	letter := func(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+	press(letter('c'))
+	press(letter('n'))
+	press(tea.KeyPressMsg{Code: tea.KeyEnter}) // answers question 2
+	demo := a.lesson.demo.sc
+	press(letter('L'))
+	if m, _ := a.Update(renderLesson(a.lesson.reader.key, a.lesson.l)()); m != nil {
+		a = m.(app)
+	}
+	screen := screenText(a)
+	if a.lang != "zh" || a.lesson.lang != "zh" || !a.lesson.checking || a.lesson.quiz.cur != 1 || len(a.lesson.quiz.chosen) != 1 {
+		t.Fatalf("after L: lang %s/%s, quiz open %v at %d, answers %v", a.lang, a.lesson.lang, a.lesson.checking, a.lesson.quiz.cur+1, a.lesson.quiz.chosen)
+	}
+	if !strings.Contains(screen, "自我检测") || !strings.Contains(screen, "抢票程序里，哪一部分需要加锁") || a.lesson.demo.sc != demo || a.lesson.demo.lang != "zh" {
+		t.Errorf("after L the lesson is not in Chinese where it was:\n%s", screen)
+	}
+	press(tea.KeyPressMsg{Code: tea.KeyEscape}) // closes the quiz
+	press(tea.KeyPressMsg{Code: tea.KeyEscape}) // back to the list
+	if screen := screenText(a); a.screen != screenHome || !strings.Contains(screen, "锁：抢票") {
+		t.Errorf("the list after L in a lesson:\n%s", screen)
+	}
+}
