@@ -121,15 +121,6 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case tea.KeyPressMsg:
 		return a.handleKey(msg)
-	case predictedMsg:
-		return a.noteProgress(func(p *lessons.Progress) { p.MarkPrediction(msg.lesson, msg.id, msg.right) })
-	case answeredMsg:
-		return a.noteProgress(func(p *lessons.Progress) { p.MarkCheckpoint(msg.lesson, msg.id, msg.right) })
-	case demoEndedMsg:
-		if sc, err := lessons.Lookup(msg.id); err == nil {
-			return a.noteProgress(func(p *lessons.Progress) { p.MarkDemo(sc.Lesson, sc.ID) })
-		}
-		return a, nil
 	case progressSavedMsg:
 		a.home.note = ""
 		if msg.err != nil {
@@ -206,15 +197,40 @@ func (a app) back() (tea.Model, tea.Cmd) {
 // route hands a message to the screen on show.
 func (a app) route(msg tea.Msg) (app, tea.Cmd) {
 	var cmd tea.Cmd
+	var notes []tea.Msg
 	switch a.screen {
 	case screenHome:
 		a.home, cmd = a.home.update(msg)
 	case screenLesson:
 		a.lesson, cmd = a.lesson.update(msg)
+		a.lesson, notes = a.lesson.takeNotes()
 	case screenDemo:
 		a.demo, cmd = a.demo.update(msg)
+		a.demo, notes = a.demo.takeNotes()
+	}
+	// recorded now, not by a command: one still under way when the
+	// student quits would be lost
+	for _, n := range notes {
+		var save tea.Cmd
+		a, save = a.record(n)
+		cmd = tea.Batch(cmd, save)
 	}
 	return a, cmd
+}
+
+// record notes in the progress what the student did, and saves it.
+func (a app) record(msg tea.Msg) (app, tea.Cmd) {
+	switch msg := msg.(type) {
+	case predictedMsg:
+		return a.noteProgress(func(p *lessons.Progress) { p.MarkPrediction(msg.lesson, msg.id, msg.right) })
+	case answeredMsg:
+		return a.noteProgress(func(p *lessons.Progress) { p.MarkCheckpoint(msg.lesson, msg.id, msg.right) })
+	case demoEndedMsg:
+		if sc, err := lessons.Lookup(msg.id); err == nil {
+			return a.noteProgress(func(p *lessons.Progress) { p.MarkDemo(sc.Lesson, sc.ID) })
+		}
+	}
+	return a, nil
 }
 
 // activeDemo is the demo on show, if any.

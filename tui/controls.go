@@ -44,15 +44,13 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		if msg.done {
 			d.running, d.pending = false, nil
 			if d.sc != nil && !d.replay {
-				id := d.sc.ID
-				cmds := []tea.Cmd{func() tea.Msg { return demoEndedMsg{id: id} }}
+				d.notes = append(slices.Clip(d.notes), demoEndedMsg{id: d.sc.ID})
 				if g := d.guessed; g != nil {
 					var right bool
 					d, right = d.reveal()
-					pred := predictedMsg{lesson: d.sc.Lesson, id: g.ID, right: right}
-					cmds = append(cmds, func() tea.Msg { return pred })
+					d.notes = append(d.notes, predictedMsg{lesson: d.sc.Lesson, id: g.ID, right: right})
 				}
-				return d, tea.Batch(cmds...)
+				return d, nil
 			}
 			return d, nil
 		}
@@ -381,20 +379,26 @@ func (d demo) reveal() (demo, bool) {
 		return en
 	}
 	lines := []string{say("Your prediction: ", "你的预测：") + p.Choices[d.guess].Text}
+
 	right := got == d.guess
 	switch {
 	case got < 0:
 		lines = append(lines, say("This run cannot tell: it was stopped early, or this machine cannot show it.", "这次运行无法判断：它被提前停止了，或者这台机器显示不出来。"))
 	default:
 		this := p.Choices[got].Text
-		if !strings.Contains(this, strconv.Itoa(v)) { // "more than one (6)", not "n = 100 (100)"
-			this += fmt.Sprintf(say(" (%d)", "（%d）"), v)
+		// the headline number, with its name: "more than one (tickets
+		// sold: 6)"; other measures are counts and flags the choice says
+		if p.Choices[got].Measure == "outcome" && d.sc.Outcome != nil && !strings.Contains(this, strconv.Itoa(v)) {
+			this += fmt.Sprintf(say(" (%s: %d)", "（%s：%d）"), d.sc.OutcomeLabelIn(d.lang), v)
 		}
 		lines = append(lines, fmt.Sprintf(say("This run: %s.", "这次运行：%s。"), this))
-		if right {
+		switch {
+		case right:
 			lines = append(lines, say("✓ Right.", "✓ 猜对了。"))
-		} else {
+		case p.Otherwise != "": // a run may or may not show it
 			lines = append(lines, say("✗ Not this time.", "✗ 这次没猜中。"))
+		default:
+			lines = append(lines, say("✗ No.", "✗ 猜错了。"))
 		}
 	}
 	lines = append(lines, p.Why)
@@ -488,4 +492,15 @@ func outcomeLines(m *repeatedMsg, s styles, w int) []string {
 		lines = append(lines, cut(fmt.Sprintf("%9s  %3d  ", b.label, b.n)+s.Held.Render(strings.Repeat("█", n)), w))
 	}
 	return lines
+}
+
+// plainChoice is a prediction's choice as a line of plain text: its code
+// without the backticks, which only the Markdown around it renders.
+func plainChoice(text string) string { return strings.ReplaceAll(text, "`", "") }
+
+// takeNotes hands over the demo's notes for the progress.
+func (d demo) takeNotes() (demo, []tea.Msg) {
+	notes := d.notes
+	d.notes = nil
+	return d, notes
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -58,6 +59,10 @@ type demo struct {
 	repeating bool
 	repeatRun int64
 	outcomes  []repeatedMsg
+
+	// notes are what the student did that their progress records (a run
+	// ended, a prediction checked), for the app to take in this update
+	notes []tea.Msg
 
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
@@ -375,9 +380,9 @@ func (d demo) predictView(s styles, w int) []string {
 	lines = append(lines, "")
 	for i, c := range p.Choices {
 		if i == d.predSel {
-			lines = append(lines, s.Selected.Render("› "+c.Text))
+			lines = append(lines, s.Selected.Render("› "+plainChoice(c.Text)))
 		} else {
-			lines = append(lines, "  "+c.Text)
+			lines = append(lines, "  "+plainChoice(c.Text))
 		}
 	}
 	return append(lines, "", s.Dim.Render(hint))

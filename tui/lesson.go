@@ -5,12 +5,14 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/sim"
 )
 
 // wideWidth is the width from which a lesson shows its text and its demo
@@ -272,12 +274,28 @@ func (m lesson) try(t lessons.Try) (lesson, tea.Cmd) {
 	}
 	vars := maps.Clone(m.demo.vars)
 	maps.Copy(vars, t.Set)
-	m.demo.vars, m.demo.editing, m.demo.predicting = vars, nil, nil
+	// live: the question is about what the programme does by itself, and
+	// the lesson's prediction is asked first
+	m.demo.vars, m.demo.editing, m.demo.predicting, m.demo.mode = vars, nil, nil, sim.Live
 	if !m.wide() {
 		m.tab = tabDemo
 	}
-	m.demo = m.demo.say(false, "%s %s: r runs it", t.Demo, vars.String())
+	m.demo = m.demo.say(false, "%s, live: r runs it", strings.TrimSpace(t.Demo+" "+vars.String()))
 	return m, tea.Batch(stop, cmd)
+}
+
+// takeNotes hands over what the student did that progress records, from
+// the demo, the quiz and the model.
+func (m lesson) takeNotes() (lesson, []tea.Msg) {
+	var notes []tea.Msg
+	m.demo, notes = m.demo.takeNotes()
+	notes, m.quiz.notes = append(notes, m.quiz.notes...), nil
+	if m.model != nil && len(m.model.notes) > 0 {
+		cm := *m.model
+		notes, cm.notes = append(notes, cm.notes...), nil
+		m.model = &cm
+	}
+	return m, notes
 }
 
 // close stops the demo's run: the lesson is leaving the screen.

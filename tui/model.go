@@ -32,6 +32,7 @@ type cpuModel struct {
 	sel     int                 // the choice under the cursor
 	guesses map[string]int      // prediction id → the student's choice
 	told    map[string]bool     // predictions already revealed
+	notes   []tea.Msg           // for the progress, as the demo's
 }
 
 type modelKeys struct{ Next, Back, CPUs key.Binding }
@@ -118,8 +119,7 @@ func (m cpuModel) update(msg tea.KeyPressMsg) (cpuModel, tea.Cmd) {
 			m.told = maps.Clone(m.told)
 			m.told[p.ID] = true
 			got, _ := p.RevealWith(lessons.ModelMeasure(m.ticks))
-			msg := predictedMsg{lesson: 1, id: p.ID, right: got == guess}
-			return m, func() tea.Msg { return msg }
+			m.notes = append(slices.Clip(m.notes), predictedMsg{lesson: 1, id: p.ID, right: got == guess})
 		}
 	}
 	return m, nil
@@ -141,7 +141,7 @@ func (m cpuModel) view(s styles, lang string) string {
 	lines := []string{
 		"",
 		"  " + s.Warn.Render(say("THE CPU MODEL — a model, not real processes", "CPU 模型 —— 这是模型，不是真实的进程")),
-		"  " + s.Dim.Render(fmt.Sprintf(say("%s · time slice %d ticks · tick %d of %d", "%s · 时间片 %d 拍 · 第 %d 拍，共 %d 拍"), cpuWord, lessons.ModelSlice, m.at, len(m.ticks))),
+		"  " + s.Dim.Render(m.header(cpuWord, say)),
 		"",
 	}
 	if p := m.asking; p != nil {
@@ -152,9 +152,9 @@ func (m cpuModel) view(s styles, lang string) string {
 		lines = append(lines, "")
 		for i, c := range p.Choices {
 			if i == m.sel {
-				lines = append(lines, "  "+s.Selected.Render("› "+c.Text))
+				lines = append(lines, "  "+s.Selected.Render("› "+plainChoice(c.Text)))
 			} else {
-				lines = append(lines, "    "+c.Text)
+				lines = append(lines, "    "+plainChoice(c.Text))
 			}
 		}
 		lines = append(lines, "", "  "+s.Dim.Render(say("↑/↓ choose · enter answer · s step without guessing · t one or two CPUs · M back to the text",
@@ -236,18 +236,27 @@ func (m cpuModel) revealView(s styles, zh bool) []string {
 		}
 		return en
 	}
-	got, v := p.RevealWith(lessons.ModelMeasure(m.ticks))
-	lines := []string{"", "  " + say("Your prediction: ", "你的预测：") + p.Choices[guess].Text}
+	got, _ := p.RevealWith(lessons.ModelMeasure(m.ticks))
+	lines := []string{"", "  " + say("Your prediction: ", "你的预测：") + plainChoice(p.Choices[guess].Text)}
 	if got >= 0 {
-		lines = append(lines, "  "+fmt.Sprintf(say("The model: %s (%d).", "模型的结果：%s（%d）。"), p.Choices[got].Text, v))
+		lines = append(lines, "  "+fmt.Sprintf(say("The model: %s.", "模型的结果：%s。"), plainChoice(p.Choices[got].Text)))
 	}
 	if got == guess {
 		lines = append(lines, "  "+s.OK.Render(say("✓ Right.", "✓ 猜对了。")))
 	} else {
-		lines = append(lines, "  "+s.Warn.Render(say("✗ Not this time.", "✗ 这次没猜中。")))
+		lines = append(lines, "  "+s.Warn.Render(say("✗ No.", "✗ 猜错了。")))
 	}
 	for _, l := range strings.Split(markdown.Render(p.Why, max(m.w-4, 20), markdown.NewTheme(s.dark, true)), "\n") {
 		lines = append(lines, "  "+s.Text.Render(l))
 	}
 	return lines
+}
+
+// header says the model's CPUs, slice and tick; while the student is
+// asked how many ticks the run takes, not how many it has.
+func (m cpuModel) header(cpuWord string, say func(en, cn string) string) string {
+	if m.asking != nil {
+		return fmt.Sprintf(say("%s · time slice %d ticks", "%s · 时间片 %d 拍"), cpuWord, lessons.ModelSlice)
+	}
+	return fmt.Sprintf(say("%s · time slice %d ticks · tick %d of %d", "%s · 时间片 %d 拍 · 第 %d 拍，共 %d 拍"), cpuWord, lessons.ModelSlice, m.at, len(m.ticks))
 }

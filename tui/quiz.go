@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -21,6 +22,7 @@ type quiz struct {
 	sel    int
 	chosen map[int]int  // question → the choice answered
 	hinted map[int]bool // questions whose hint is shown
+	notes  []tea.Msg    // answers, for the progress, as the demo's
 	keys   quizKeys
 	width  int
 	height int
@@ -75,8 +77,7 @@ func (q quiz) update(msg tea.KeyPressMsg) (quiz, tea.Cmd) {
 		q.chosen = maps.Clone(q.chosen)
 		q.chosen[q.cur] = q.sel
 		qq := q.qs[q.cur]
-		ans := answeredMsg{lesson: q.lesson, id: qq.ID, right: q.sel == qq.Answer}
-		return q, func() tea.Msg { return ans }
+		q.notes = append(slices.Clip(q.notes), answeredMsg{lesson: q.lesson, id: qq.ID, right: q.sel == qq.Answer})
 	case key.Matches(msg, q.keys.Hint) && !answered:
 		q.hinted = maps.Clone(q.hinted)
 		q.hinted[q.cur] = true
@@ -181,7 +182,10 @@ func (q quiz) view(s styles, lang string) string {
 			what += " " + qq.Try.Set.String()
 		}
 		if qq.Try.Demo == lessons.ModelDemo {
-			what = fmt.Sprintf(s.tr("the CPU model on %s CPU(s)"), qq.Try.Set["cpus"])
+			what = s.tr("the CPU model on two CPUs")
+			if qq.Try.Set["cpus"] == "1" {
+				what = s.tr("the CPU model on one CPU")
+			}
 		}
 		lines = append(lines, "", "  "+s.Dim.Render(fmt.Sprintf(s.tr("t: try it, %s"), what)))
 	}
