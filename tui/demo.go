@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"encoding/json"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"github.com/proctour/proctour/lessons"
@@ -83,6 +84,7 @@ func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 	vars, _ := sc.Resolve(nil)
 	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed,
 		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}}
+	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
 	if d.speed <= 0 {
 		d.speed = 1
 	}
@@ -238,8 +240,10 @@ func (d demo) resources(s styles, w int) []string {
 	if len(d.st.Timings) > 0 && d.ranMode != sim.Live && !d.replay {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
 	}
-	if d.st.Watchdog != "" {
-		lines = append(lines, s.Warn.Render(cut(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.Watchdog), w)))
+	if d.st.Watchdog != "" { // wrapped: it says why the run hung, the point of the lesson
+		for _, l := range strings.Split(ansi.Wordwrap(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.Watchdog), w, ""), "\n") {
+			lines = append(lines, s.Warn.Render(l))
+		}
 	}
 	if n := len(d.st.Violations); n > 0 {
 		lines = append(lines, s.Error.Render(cut(fmt.Sprintf(s.tr("⚠ %d broken invariant(s): %s"), n, d.st.Violations[0]), w)))
@@ -322,6 +326,9 @@ func (d demo) intro(s styles, w int) []string {
 		lines = append(lines, s.Dim.Render(s.tr("variants "))+d.vars.String())
 		lines = append(lines, s.Dim.Render(s.tr("  v changes them")))
 	}
+	if d.sc != nil && d.sc.Outcome != nil {
+		lines = append(lines, s.Dim.Render(s.tr("k runs it 20 times and charts the outcome")))
+	}
 	if d.mode == sim.Step {
 		lines = append(lines, "", s.Dim.Render(s.tr("step mode: space releases the next operation,")), s.Dim.Render(s.tr("1–9 release the process of that lane")))
 	}
@@ -391,7 +398,7 @@ func (d demo) predictView(s styles, w int) []string {
 // editorView lists the demo's variants, the one under the cursor marked,
 // with what it does.
 func (d demo) editorView(s styles, w int) []string {
-	lines := []string{"", s.Title.Render(s.tr("Variants: the next run's values")), ""}
+	lines := []string{"", s.Title.Render(s.tr("Variants: the next run's values"))}
 	keyW := 0
 	for _, v := range d.sc.Variants {
 		keyW = max(keyW, len(v.Key))
@@ -399,7 +406,7 @@ func (d demo) editorView(s styles, w int) []string {
 	for i, v := range d.sc.Variants {
 		val := d.editing[v.Key]
 		if val != v.Default {
-			val += s.tr(" (default ") + v.Default + ")"
+			val = fmt.Sprintf(s.tr("%s (default %s)"), val, v.Default)
 		}
 		row := fmt.Sprintf("%-*s  ‹ %s ›", keyW, v.Key, val)
 		if i == d.editSel {
@@ -408,16 +415,17 @@ func (d demo) editorView(s styles, w int) []string {
 			lines = append(lines, cut("  "+row, w))
 		}
 	}
+	// the keys before the help text, which may be cut on a small screen
 	v := d.sc.Variants[d.editSel]
-	lines = append(lines, "")
-	for _, l := range strings.Split(markdown.Render(d.sc.VariantHelpIn(s.lang, v.Key), max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
+	lines = append(lines, s.Dim.Render(cut(s.tr("↑↓ choose · ←→ change · enter run · esc cancel"), w)))
+	about := d.sc.VariantHelpIn(s.lang, v.Key)
+	if len(v.Values) == 0 {
+		about = fmt.Sprintf(s.tr("%d to %d (pgup/pgdn: by 10): "), v.Min, v.Max) + about
+	}
+	for _, l := range strings.Split(markdown.Render(about, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
 		lines = append(lines, s.Text.Render(l))
 	}
-	hint := s.tr("↑/↓ choose · ←/→ change · enter run · esc cancel")
-	if len(v.Values) == 0 {
-		hint = fmt.Sprintf(s.tr("%d to %d; pgup/pgdn by 10"), v.Min, v.Max) + " · " + hint
-	}
-	return append(lines, "", s.Dim.Render(hint))
+	return lines
 }
 
 // outcomeCharts draw the repeats' outcomes of this demo: the latest, and

@@ -3,6 +3,7 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
+	"slices"
 )
 
 // globalKeys work on every screen.
@@ -103,12 +104,13 @@ type demoKeys struct {
 	globalKeys
 	lesson bool // inside a lesson: d switches demos, tab the text
 	tab    key.Binding
+	extra  []key.Binding // the lesson's own keys (c, M, L), for the full help
 	scroll []key.Binding // the text's keys, when it is on screen too
 }
 
 func newDemoKeys() demoKeys {
 	return demoKeys{
-		Run:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
+		Run:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
 		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Step:       key.NewBinding(key.WithKeys("space", "n"), key.WithHelp("space", "step")),
 		Back1:      key.NewBinding(key.WithKeys("b", "left"), key.WithHelp("b/←", "back")),
@@ -123,7 +125,7 @@ func newDemoKeys() demoKeys {
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save trace")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
-		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text/demo")),
+		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 	}
 }
@@ -150,18 +152,18 @@ func (k demoKeys) forNothing() demoKeys {
 
 func (k demoKeys) ShortHelp() []key.Binding {
 	b := []key.Binding{k.Run, k.Step, k.Back1, k.Pause, k.Mode, k.Variant}
-	if k.lesson {
-		b = append(b, k.tab)
+	if k.lesson { // 80 columns: tab to the text instead of pause (in ?)
+		b = append(slices.Delete(b, 3, 4), k.tab)
 	}
 	return append(b, k.Help, k.Quit)
 }
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save, k.Repeat}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
-		screen = append([]key.Binding{k.tab, k.NextDemo}, screen...)
+		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
 	}
 	if len(k.scroll) > 0 {
 		return [][]key.Binding{nav, run, k.scroll, screen}

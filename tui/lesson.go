@@ -93,6 +93,7 @@ func (m lesson) newDemo() demo {
 		d = newDemo(m.scenarios[m.cur], m.set, m.runs)
 	}
 	d.keys.lesson = true
+	d.keys.extra = []key.Binding{m.keys.Check, m.keys.Model, m.keys.Lang}
 	d.keys.NextDemo.SetEnabled(len(m.scenarios) > 1)
 	d.lang, d.preds = m.lang, lessonPredictions(m.lang, m.l.N)
 	return d

@@ -203,14 +203,14 @@ func (q quiz) view(s styles, lang string) string {
 		}
 		lines = append(lines, "  "+verdict)
 		wrap(qq.Why, "  ", s.Text.Render)
-		if q.cur < len(q.qs)-1 {
+		if right, _ := q.score(); q.cur < len(q.qs)-1 && right < len(q.qs) { // all right: nothing next
 			lines = append(lines, "", "  "+s.Dim.Render(next))
 		}
 	}
 	if right, answered := q.score(); answered == len(q.qs) {
 		lines = append(lines, "")
 		if right == answered {
-			lines = append(lines, "  "+s.OK.Render(fmt.Sprintf(s.tr("All %d answered right."), answered)))
+			lines = append(lines, "  "+s.OK.Render(fmt.Sprintf(s.tr("All %d answered right."), answered))+s.Dim.Render(s.tr("  c closes the questions")))
 		} else {
 			lines = append(lines, "  "+s.Title.Render(fmt.Sprintf(s.tr("%d of %d right."), right, answered)),
 				"  "+s.Dim.Render(s.tr("enter on the last question: try the ones you missed again")))
