@@ -178,6 +178,9 @@ func TestProgressCommand(t *testing.T) {
 	if !regexp.MustCompile(`◐  2\. Starting processes +1/2 +1/2 +0/4\n`).MatchString(out) || !strings.Contains(out, "0 of 14 lessons done") {
 		t.Errorf("progress output:\n%s", out)
 	}
+	if _, out, _ := proctour("progress", "--lang", "zh"); !regexp.MustCompile(`◐  2\. 启动进程 +1/2 +1/2 +0/4\n`).MatchString(out) || !strings.Contains(out, "已完成 0 / 14 课") {
+		t.Errorf("progress in Chinese:\n%s", out)
+	}
 	if code, out, _ := proctour("progress", "--reset"); code != 0 || !strings.Contains(out, "progress reset") {
 		t.Errorf("--reset: exit %d, %q", code, out)
 	}

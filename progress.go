@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/proctour/proctour/content"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +31,7 @@ func loadProgress() (p *lessons.Progress, warn error) {
 
 func newProgressCmd(stdout, stderr io.Writer) *cobra.Command {
 	var reset bool
+	var langFlag string
 	cmd := &cobra.Command{
 		Use:   "progress",
 		Short: "Show how far you are in the course",
@@ -36,6 +40,10 @@ how many checkpoint questions you have answered right. --reset starts over.
 The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			lang, err := resolveLang(langFlag)
+			if err != nil {
+				return usageError{err}
+			}
 			p, warn := loadProgress()
 			if warn != nil {
 				fmt.Fprintf(stderr, "proctour: %v\n", warn)
@@ -47,22 +55,34 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 				fmt.Fprintf(stdout, "progress reset (%s)\n", p.Path())
 				return nil
 			}
-			printProgress(stdout, p)
+			printProgress(stdout, p, lang)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "forget all progress and start over")
+	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the lesson titles: en or zh (default: from LC_ALL or LANG)")
 	return cmd
 }
 
 // printProgress lists every lesson with its mark, its demos run, its
-// predictions made and its checkpoints answered right, then the total.
-func printProgress(w io.Writer, p *lessons.Progress) {
-	const row = "%s %2d. %-47s %5s  %9s  %6s\n"
-	fmt.Fprintf(w, "%-53s %5s  %9s  %6s\n", "     lesson", "demos", "predicted", "checks")
+// predictions made and its checkpoints answered right, then the total, in
+// lang.
+func printProgress(w io.Writer, p *lessons.Progress, lang string) {
+	zh := lang == "zh"
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	// columns by display width: a Chinese character takes two
+	pad := func(s string, n int) string { return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) }
+	left := func(s string, n int) string { return strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) + s }
+	fmt.Fprintf(w, "%s %s  %s  %s\n", pad("     "+say("lesson", "课程"), 53), left(say("demos", "演示"), 5),
+		left(say("predicted", "预测"), 9), left(say("checks", "检测"), 6))
 	done := 0
 	for _, l := range lessons.Course() {
-		f, _ := lessons.ReadLesson("en", l.N)
+		f, _ := lessons.ReadLesson(lang, l.N)
 		status := p.Of(l, len(f.Questions))
 		if status == lessons.Done {
 			done++
@@ -76,14 +96,16 @@ func printProgress(w io.Writer, p *lessons.Progress) {
 				}
 			}
 		}
-		fmt.Fprintf(w, row, [...]string{"·", "◐", "✓"}[status], l.N, l.Title,
-			fmt.Sprintf("%d/%d", demos, len(l.Available())),
-			fmt.Sprintf("%d/%d", predicted, len(f.Predictions)),
-			fmt.Sprintf("%d/%d", right, len(f.Questions)))
+		title := fmt.Sprintf("%s %2d. %s", [...]string{"·", "◐", "✓"}[status], l.N, content.Title(lang, l.N, l.Title))
+		fmt.Fprintf(w, "%s %s  %s  %s\n", pad(title, 53),
+			left(fmt.Sprintf("%d/%d", demos, len(l.Available())), 5),
+			left(fmt.Sprintf("%d/%d", predicted, len(f.Predictions)), 9),
+			left(fmt.Sprintf("%d/%d", right, len(f.Questions)), 6))
 	}
-	fmt.Fprintf(w, "\n%d of %d lessons done (✓: every demo run and every checkpoint answered right)", done, len(lessons.Course()))
+	fmt.Fprintf(w, "\n"+say("%d of %d lessons done (✓: every demo run and every checkpoint answered right)",
+		"已完成 %d / %d 课（✓：每个演示都运行过，每道检测题都答对）"), done, len(lessons.Course()))
 	if p.Path() != "" {
-		fmt.Fprintf(w, "\nsaved in %s", p.Path())
+		fmt.Fprintf(w, "\n"+say("saved in %s", "保存在 %s"), p.Path())
 	}
 	fmt.Fprintln(w)
 }
