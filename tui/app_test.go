@@ -25,12 +25,7 @@ func TestLessonDemoSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm, waitFor := testProgram(t, a, 10*time.Second)
-	waitFor("Starting processes")
-	tm.Type("j")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("Text")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	waitFor("Press r to run")
+	openDemoTab(tm, waitFor, 2, "Starting processes")
 	tm.Type("r")
 	waitFor("Which line comes first?") // the lesson's prediction
 	tm.Type("s")                       // run without guessing
@@ -92,4 +87,15 @@ func testProgram(t *testing.T, a app, patience time.Duration) (*teatest.TestMode
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
 			teatest.WithDuration(patience), teatest.WithCheckInterval(20*time.Millisecond))
 	}
+}
+
+// openDemoTab opens lesson n (titled title) from the lesson list, in its
+// demo tab, and waits for the demo's intro.
+func openDemoTab(tm *teatest.TestModel, waitFor func(string), n int, title string) {
+	waitFor(title)
+	tm.Type(strings.Repeat("j", n-1))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("Text")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	waitFor("Press r to run")
 }

@@ -32,12 +32,7 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 	}
 	tm, waitFor := testProgram(t, a, 10*time.Second)
 	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
-	waitFor("Isolation")
-	tm.Type("jj")
-	tm.Send(enter)
-	waitFor("Text")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	waitFor("Press r to run")
+	openDemoTab(tm, waitFor, 3, "Isolation")
 	tm.Type("r")
 	waitFor("ended")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
@@ -103,12 +98,7 @@ func TestPredictThenReveal(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm, waitFor := testProgram(t, a, 15*time.Second)
-	waitFor("Locks")
-	tm.Type("jjjj")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("Text")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	waitFor("Press r to run")
+	openDemoTab(tm, waitFor, 5, "Locks")
 	tm.Type("r")
 	waitFor("before you run") // (the screen kept the "Pre" of "Press r")
 	tm.Type("j")              // more than one
@@ -311,12 +301,7 @@ func TestWholeLessonWalk(t *testing.T) {
 	}
 	tm, waitFor := testProgram(t, a, 20*time.Second)
 	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
-	waitFor("Locks")
-	tm.Type("jjjj")
-	tm.Send(enter)
-	waitFor("Text")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-	waitFor("Press r to run")
+	openDemoTab(tm, waitFor, 5, "Locks")
 	tm.Type("r")
 	waitFor("before you run")
 	tm.Type("j")
