@@ -74,13 +74,7 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 	}
 
 	// Reopened, the home screen shows the lesson done.
-	b, err := newApp(Options{Lang: "en", Progress: saved}, newRunner(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.width, b.height = 100, 30
-	b, _ = b.resize()
-	home := b.home.view(b.styles)
+	home := reopenedHome(t, saved)
 	if !strings.Contains(home, "✓  3. Isolation") || !strings.Contains(home, "1 of 14 lessons done") {
 		t.Errorf("the home screen after lesson 3:\n%s", home)
 	}
@@ -333,13 +327,7 @@ func TestWholeLessonWalk(t *testing.T) {
 	if r == nil || !r.Read || len(r.Demos) != 2 || len(r.Predictions) != 2 || len(r.Checkpoints) != len(qs) {
 		t.Fatalf("saved lesson 5: %+v", r)
 	}
-	b, err := newApp(Options{Lang: "en", Progress: saved}, newRunner(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.width, b.height = 100, 30
-	b, _ = b.resize()
-	if home := b.home.view(b.styles); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 14 lessons done") {
+	if home := reopenedHome(t, saved); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 14 lessons done") {
 		t.Errorf("the home screen after lesson 5:\n%s", home)
 	}
 }
@@ -505,4 +493,16 @@ func TestLanguageSwitchInALesson(t *testing.T) {
 	if screen := screenText(a); a.screen != screenHome || !strings.Contains(screen, "锁：抢票") {
 		t.Errorf("the list after L in a lesson:\n%s", screen)
 	}
+}
+
+// reopenedHome is the lesson list of proctour started again with saved.
+func reopenedHome(t *testing.T, saved *lessons.Progress) string {
+	t.Helper()
+	b, err := newApp(Options{Lang: "en", Progress: saved}, newRunner(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.width, b.height = 100, 30
+	b, _ = b.resize()
+	return b.home.view(b.styles)
 }
