@@ -79,7 +79,7 @@ func (rt *Runtime) await(op, obj string, v IntentVal) {
 		// only the end of the main code (Finish) still runs, to reap.
 		select {
 		case <-rt.stop:
-			if !rt.finishing.Load() {
+			if !rt.owner().finishing.Load() {
 				panic(ErrStopped)
 			}
 			return

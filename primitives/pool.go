@@ -351,13 +351,13 @@ func (rt *Runtime) newPool(name string, o PoolOptions, ctor string) (*Pool, erro
 		return nil, err
 	}
 	rt.Emit(KindPoolNew, name, map[string]any{"processes": p.n, "maxtasksperchild": o.MaxTasksPerChild, "ctor": ctor})
+	go p.handleResults() // before the workers: Terminate below waits for it
 	for range p.n {
 		if err := p.startWorker(false); err != nil {
 			p.Terminate()
 			return nil, err
 		}
 	}
-	go p.handleResults()
 	if o.MaxTasksPerChild > 0 {
 		go p.maintain()
 	}
@@ -928,22 +928,24 @@ func (p *Pool) Terminate() {
 
 func (p *Pool) terminate(events bool) {
 	p.mu.Lock()
-	if p.state == poolTerminate {
-		p.mu.Unlock()
-		return
-	}
+	again := p.state == poolTerminate
 	p.state = poolTerminate
 	workers := append([]*Process(nil), p.workers...)
 	p.mu.Unlock()
 	p.once.Do(func() { close(p.gone) })
-	if events {
-		p.rt.Emit(KindPoolTerminate, p.name, nil)
-	}
-	for _, w := range workers {
-		if w.IsAlive() {
-			w.Terminate()
+	if !again {
+		if events {
+			p.rt.Emit(KindPoolTerminate, p.name, nil)
+		}
+		for _, w := range workers {
+			if w.IsAlive() {
+				w.Terminate()
+			}
 		}
 	}
+	// A second call (the end of the main code, after a terminate that the
+	// session's stop interrupted) still waits, so that nothing of the pool
+	// is left running when it returns.
 	for _, w := range workers {
 		<-w.done
 	}
@@ -1002,25 +1004,40 @@ func (p *Pool) stopHandlerOnce() {
 }
 
 // terminatePools is what the end of the main code does to pools left
-// running, as Python's finalizers do: terminate them.
+// running, as Python's finalizers do: terminate them. The pools stay listed,
+// so that a second call (after a stop interrupted the first) finishes the
+// job and Close can wait for their result handlers.
 func (rt *Runtime) terminatePools() {
-	rt.mu.Lock()
-	ps := rt.pools
-	rt.pools = nil
-	rt.mu.Unlock()
-	for _, p := range ps {
-		p.mu.Lock()
-		running := p.state != poolTerminate
-		p.mu.Unlock()
+	for _, p := range rt.poolList() {
 		select {
 		case <-p.handled:
 			continue // joined
 		default:
 		}
-		if running {
-			p.terminate(false)
+		p.terminate(false)
+	}
+}
+
+func (rt *Runtime) poolList() []*Pool {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return append([]*Pool(nil), rt.pools...)
+}
+
+// awaitPoolHandlers waits, at most d, until every pool's result handler has
+// ended: after that no callback of a pool can emit an event. It reports
+// whether they all did.
+func (rt *Runtime) awaitPoolHandlers(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for _, p := range rt.poolList() {
+		select {
+		case <-p.handled:
+		case <-t.C:
+			return false
 		}
 	}
+	return true
 }
 
 // String names the pool as Python's repr does.

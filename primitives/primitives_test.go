@@ -430,3 +430,24 @@ func TestEventsCarryCausalOrder(t *testing.T) {
 		t.Errorf("%d acquires, want 150", acquires)
 	}
 }
+
+// An event that comes after the session has closed its trace (a goroutine
+// that outlived it) is dropped: it must not touch the unmapped counter.
+func TestEventAfterTraceCloseIsDropped(t *testing.T) {
+	tr, err := NewTrace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := NewMain(MainOptions{Trace: tr})
+	rt.Emit(KindStdout, "", "before")
+	if err := tr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rt.Emit(KindStdout, "", "after") // would fault on the unmapped counter
+	if n, _ := tr.Stamp(); n != 0 {
+		t.Errorf("a closed trace stamped %d", n)
+	}
+	if err := tr.Close(); err != nil {
+		t.Errorf("closing twice: %v", err)
+	}
+}

@@ -268,6 +268,11 @@ func (rt *Runtime) track(s *segment) {
 // Close releases the shared memory this runtime created or mapped. Call it
 // when the script and its children are done.
 func (rt *Runtime) Close() {
+	// A pool's result handler runs callbacks, which emit: let it end first.
+	// Finish has terminated the pools, and a stopped session interrupts the
+	// handler's wait, so this is quick; the bound is for a callback that
+	// never returns.
+	rt.awaitPoolHandlers(2 * time.Second)
 	rt.closeConns(false)
 	rt.mu.Lock()
 	segs := rt.segments

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -19,6 +20,11 @@ const maxWire = 4000
 type Trace struct {
 	r, w    *os.File
 	counter *segment
+	// mu keeps Close from unmapping the counter under a writer: an event
+	// that comes after Close (a goroutine that outlived its session) is
+	// dropped rather than touching unmapped memory.
+	mu     sync.RWMutex
+	closed bool
 }
 
 // NewTrace creates the pipe and the counter. The session reads Reader; the
@@ -47,6 +53,12 @@ func (t *Trace) CloseWriter() error { return t.w.Close() }
 
 // Close releases everything the trace holds in this process.
 func (t *Trace) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil
+	}
+	t.closed = true
 	t.w.Close()
 	t.r.Close()
 	return t.counter.close()
@@ -55,6 +67,16 @@ func (t *Trace) Close() error {
 // Stamp takes the next number in the causal order and the clock, for an
 // event the session makes itself (a watchdog report, the final exit).
 func (t *Trace) Stamp() (n uint64, mono int64) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		return 0, Monotonic()
+	}
+	return t.stamp()
+}
+
+// stamp is Stamp with t.mu held and the trace open.
+func (t *Trace) stamp() (n uint64, mono int64) {
 	return atomic.AddUint64(t.counter.u64(0), 1), Monotonic()
 }
 
@@ -62,8 +84,13 @@ func (t *Trace) Stamp() (n uint64, mono int64) {
 // an event, so that the session sees it after everything the process did
 // before, but it never becomes part of the timeline.
 func (t *Trace) writeIntent(e Record) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		return
+	}
 	w := Wire{Record: e}
-	w.N, w.Mono = t.Stamp()
+	w.N, w.Mono = t.stamp()
 	b, err := json.Marshal(w)
 	if err == nil {
 		t.w.Write(append(b, '\n'))
@@ -73,8 +100,13 @@ func (t *Trace) writeIntent(e Record) {
 // write sends one event. Errors are dropped: a process whose session has gone
 // has nobody to tell.
 func (t *Trace) write(e Record, val any) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		return
+	}
 	w := Wire{Record: e}
-	w.N, w.Mono = t.Stamp()
+	w.N, w.Mono = t.stamp()
 	w.Val = encodeVal(val)
 	b, err := json.Marshal(w)
 	if err != nil {

@@ -2,7 +2,9 @@ package sim
 
 import (
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/proctour/proctour/primitives"
 )
@@ -85,6 +87,67 @@ func TestPoolSessionInEveryMode(t *testing.T) {
 			"result.get() → [1, 8, 27, 64, 125, 216]  # job 5", "pool.close()", "pool.join()"} {
 			if !strings.Contains(all, want) {
 				t.Errorf("%s: no %q in the described events:\n%s", mode, want, all)
+			}
+		}
+	}
+}
+
+// Stopping a step-mode session while the end of its main code terminates a
+// pool left running (the stop interrupts that terminate at the gate) still
+// ends the session cleanly: the pool's workers are reaped and nothing of
+// the pool emits after the session has closed its trace.
+func TestStopWhileTheEndTerminatesAPool(t *testing.T) {
+	script := func(rt *primitives.Runtime) error {
+		p, err := rt.NewPool("pool", primitives.PoolOptions{Processes: 2})
+		if err != nil {
+			return err
+		}
+		for x := range 4 {
+			_, err := primitives.ApplyAsync(p, cube, x, primitives.Callbacks[int]{
+				CallbackName: "show", Callback: func(rt *primitives.Runtime, v int) { rt.Printf("cube: %d", v) },
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil // no close, no join: the end of the main code terminates it
+	}
+	s, err := Start(script, Options{Name: "pool-stop", Mode: Step})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	for from := 0; ; {
+		events, pending, done, changed := s.Snapshot(from)
+		from += len(events)
+		if done {
+			break
+		}
+		if !stopped && !s.Busy() {
+			for _, in := range pending {
+				if in.Op == primitives.KindProcTerminate && in.Proc == "MainProcess" {
+					s.Stop() // the main code is terminating the pool's workers
+					stopped = true
+				}
+			}
+			if !stopped && len(pending) > 0 {
+				s.ReleaseNext()
+			}
+		}
+		select {
+		case <-changed:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the session did not end after Stop")
+		}
+	}
+	if !stopped {
+		t.Fatal("the main code never came to terminate the pool")
+	}
+	noViolations(t, s.Timeline())
+	for _, e := range s.Timeline() {
+		if e.Kind == primitives.KindProcStart && e.Proc != "MainProcess" {
+			if syscall.Kill(e.Pid, 0) == nil {
+				t.Errorf("worker %s (pid %d) is still there after the stop", e.Proc, e.Pid)
 			}
 		}
 	}
