@@ -93,9 +93,12 @@ func Start(script Script, o Options) (*Session, error) {
 
 	collected := make(chan struct{})
 	go s.collect(collected)
-	scriptDone := make(chan struct{})
-	go s.watch(scriptDone)
-	go s.run(script, scriptDone, collected)
+	scriptDone, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		s.watch(scriptDone)
+	}()
+	go s.run(script, scriptDone, watched, collected)
 	return s, nil
 }
 
@@ -171,10 +174,11 @@ func (s *Session) livePids() []int {
 	return pids
 }
 
-func (s *Session) run(script Script, scriptDone, collected chan struct{}) {
+func (s *Session) run(script Script, scriptDone, watched, collected chan struct{}) {
 	err := runScript(s.rt, script)
 	finish(s.rt)
 	close(scriptDone)
+	<-watched // the watchdog emits too: it must be done before the trace closes
 	for _, pid := range s.livePids() { // a child's children that outlived it
 		if p, err := os.FindProcess(pid); err == nil {
 			p.Signal(syscall.SIGKILL)
