@@ -178,7 +178,8 @@ func (s *Session) run(script Script, scriptDone, watched, collected chan struct{
 	err := runScript(s.rt, script)
 	finish(s.rt)
 	close(scriptDone)
-	<-watched                          // the watchdog emits too: it must be done before the trace closes
+	// The watchdog emits too: it must be done before the trace closes.
+	<-watched
 	for _, pid := range s.livePids() { // a child's children that outlived it
 		if p, err := os.FindProcess(pid); err == nil {
 			p.Signal(syscall.SIGKILL)
