@@ -8,6 +8,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
 )
 
@@ -107,6 +108,9 @@ func laneStep(st *sim.State, l lane, s styles) string {
 			return s.PendingBlocked.Render("→ " + in.Describe() + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked))
 		}
 		return s.Pending.Render("→ " + in.Describe())
+	}
+	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == primitives.KindProcExit {
+		return "" // the state says it: "exited 0"
 	}
 	out := s.Text.Render(sim.Describe(l.Proc.Last))
 	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
