@@ -3,6 +3,7 @@ package lessons
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -97,9 +98,12 @@ func TestEveryScenarioRunsCleanWithDefaults(t *testing.T) {
 	for _, sc := range Scenarios() {
 		t.Run(sc.ID, func(t *testing.T) {
 			defaults, _ := sc.Resolve(nil)
-			for range 2 {
+			for i := range 2 {
 				events, _ := run(t, sc.ID)
 				checkPredictions(t, sc, defaults, events)
+				if i == 0 {
+					checkChineseComments(t, events)
+				}
 			}
 			runIn(t, sim.Options{Mode: sim.Step}, sc.ID)
 			runIn(t, sim.Options{Mode: sim.Seeded, Seed: 42}, sc.ID)
@@ -252,4 +256,22 @@ func blockOp(e primitives.Record) string {
 	var v primitives.BlockVal
 	json.Unmarshal(e.Val, &v)
 	return v.Op
+}
+
+var (
+	pyStrings    = regexp.MustCompile(`'[^']*'|"[^"]*"`)
+	englishWords = regexp.MustCompile(`[A-Za-z]{2,} [A-Za-z]{2,}`)
+)
+
+// checkChineseComments: in the Chinese UI, the comment of every event's
+// description ("  # the main script, pid 4242") is Chinese. Printed values
+// stay as they are, so quoted strings are left out of the check.
+func checkChineseComments(t *testing.T, events []primitives.Record) {
+	t.Helper()
+	for _, e := range events {
+		d := sim.DescribeIn(e, "zh")
+		if _, comment, ok := strings.Cut(d, "  # "); ok && englishWords.MatchString(pyStrings.ReplaceAllString(comment, "")) {
+			t.Errorf("%s event in Chinese: %q: its comment is still English", e.Kind, d)
+		}
+	}
 }

@@ -30,7 +30,7 @@ func drawLog(timeline []primitives.Record, cursor int, s styles, w, h int) []str
 	lines := make([]string, 0, h)
 	for i := start; i < end; i++ {
 		e := timeline[i]
-		text := fmt.Sprintf("%*d %8s %s %s", seqW, e.Seq, seconds(e.TNs), fit(e.Proc, nameW), sim.Describe(e))
+		text := fmt.Sprintf("%*d %8s %s %s", seqW, e.Seq, seconds(e.TNs), fit(e.Proc, nameW), sim.DescribeIn(e, s.lang))
 		switch {
 		case i == cursor-1:
 			lines = append(lines, s.Cursor.Render(fit("▸ "+text, w)))

@@ -105,14 +105,14 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 func laneStep(st *sim.State, l lane, s styles) string {
 	if in := l.Intent; in != nil {
 		if !in.CanProceed {
-			return s.PendingBlocked.Render("→ " + in.Describe() + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked))
+			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), sim.LocalizeProse(s.lang, in.Blocked)))
 		}
-		return s.Pending.Render("→ " + in.Describe())
+		return s.Pending.Render("→ " + in.DescribeIn(s.lang))
 	}
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == primitives.KindProcExit {
 		return "" // the state says it: "exited 0"
 	}
-	out := s.Text.Render(sim.Describe(l.Proc.Last))
+	out := s.Text.Render(sim.DescribeIn(l.Proc.Last, s.lang))
 	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
 		out += s.Marker.Render(fmt.Sprintf(s.tr("  ← from %s"), st.Name(from)))
 	}

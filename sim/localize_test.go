@@ -1,0 +1,74 @@
+package sim
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/proctour/proctour/primitives"
+)
+
+// In Chinese, the prose of a description is Chinese and its Python is left
+// as it is; in English nothing changes.
+func TestDescribeInChinese(t *testing.T) {
+	daemon := true
+	cases := []struct {
+		r    primitives.Record
+		want string
+	}{
+		{primitives.Record{Kind: primitives.KindProcStart, Pid: 4242, Val: json.RawMessage(`"tickets"`)},
+			"python tickets.py  # 主脚本，pid 4242"},
+		{primitives.Record{Kind: primitives.KindProcStart, Pid: 7, PPid: 1, Daemon: &daemon, Val: json.RawMessage(`"daemon.worker"`)},
+			"Process(target=worker).start()  # pid 7，守护进程"},
+		{primitives.Record{Kind: primitives.KindProcExit, Val: json.RawMessage(`-15`)},
+			"exit, exitcode=-15  # 被 SIGTERM 杀死"},
+		{primitives.Record{Kind: primitives.KindLockWait, Obj: "lock", Val: json.RawMessage(`null`)},
+			"lock.acquire()  # 等待中"},
+		{primitives.Record{Kind: primitives.KindSemAcquire, Obj: "toilets", Val: json.RawMessage(`{"value":2,"initial":3}`)},
+			"toilets.acquire()  # 值为 2，初始 3"},
+		{primitives.Record{Kind: kindQueueBlock, Obj: "q", Val: json.RawMessage(`{"op":"get","timeout":1}`)},
+			"q.get()  # 空的：等数据，最多 1 秒"},
+		{primitives.Record{Kind: kindPipeEOF, Obj: "reader_conn"},
+			"reader_conn.recv() → EOFError：另一端的每个副本都关闭了"},
+		// a printed value keeps its words, even words a comment uses
+		{primitives.Record{Kind: primitives.KindStdout, Val: json.RawMessage(`"still waiting for a free slot"`)},
+			"print('still waiting for a free slot')"},
+		{primitives.Record{Kind: primitives.KindWatchdog, Obj: "deadlock", Val: json.RawMessage(`"every process waits forever: worker-0 and worker-1 wait for lock, held by holder, which exited with -15 and will never release it"`)},
+			"看门狗：每个进程都在永远等待：worker-0 和 worker-1 在等 lock，被 holder 持有，而它已以 -15 退出，永远不会释放"},
+	}
+	for _, c := range cases {
+		if got := DescribeIn(c.r, "zh"); got != c.want {
+			t.Errorf("%s in Chinese:\n got %q\nwant %q", c.r.Kind, got, c.want)
+		}
+		if got, en := DescribeIn(c.r, "en"), Describe(c.r); got != en {
+			t.Errorf("%s in English: %q, Describe says %q", c.r.Kind, got, en)
+		}
+	}
+}
+
+// Every sentence the fold writes about waiting reads as Chinese.
+func TestWaitingProseInChinese(t *testing.T) {
+	cases := map[string]string{
+		"lock, held by buyer-3":                 "lock，被 buyer-3 持有",
+		"toilets, no free slot":                 "toilets，没有空位",
+		"police, not set":                       "police，还没有 set",
+		"q, empty":                              "q，是空的",
+		"q, full":                               "q，满了",
+		"join q, items not done":                "join q，还有数据项没做完",
+		"join p, still running":                 "join p，它还在运行",
+		"pool, no task queued":                  "pool，没有排队的任务",
+		"job 3 of pool, 1 of 4 done":            "pool 的任务 3，完成了 1/4 项",
+		"pool, SpawnPoolWorker-2 still running": "pool，SpawnPoolWorker-2 还在运行",
+		"reader_conn, nothing has arrived; writer_conn is still open in MainProcess and reader":                                "reader_conn，什么都还没到；MainProcess 和 reader 里的 writer_conn 还开着",
+		"reader waits for a message on reader_conn; writer_conn is still open in MainProcess, so recv() cannot raise EOFError": "reader 在等 reader_conn 上的消息；MainProcess 里的 writer_conn 还开着，所以 recv() 不会抛出 EOFError",
+		"a, b and c wait for d, held by e; f waits for g":                                                                      "a、b 和 c 在等 d，被 e 持有；f 在等 g",
+		"still running after its budget of 30s: MainProcess waits for p":                                                       "超出了 30s 的时间预算，仍在运行：MainProcess 在等 p",
+	}
+	for en, zh := range cases {
+		if got := LocalizeProse("zh", en); got != zh {
+			t.Errorf("%q in Chinese:\n got %q\nwant %q", en, got, zh)
+		}
+		if got := LocalizeProse("en", en); got != en {
+			t.Errorf("%q in English became %q", en, got)
+		}
+	}
+}
