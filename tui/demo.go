@@ -186,7 +186,7 @@ func (d demo) layout(s styles) demoLayout {
 	}
 	need := most
 	if d.sc != nil {
-		need = listingWidth(d.sc.Listing.Lines())
+		need = listingWidth(d.sc.ListingLines(s.lang))
 	}
 	lo.listW = max(min(need, most), min(30, most))
 	lo.lanesW = w - lo.listW - 1
@@ -241,7 +241,7 @@ func (d demo) resources(s styles, w int) []string {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
 	}
 	if d.st.Watchdog != "" { // wrapped: it says why the run hung, the point of the lesson
-		for _, l := range strings.Split(ansi.Wordwrap(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.Watchdog), w, ""), "\n") {
+		for _, l := range strings.Split(ansi.Wordwrap(fmt.Sprintf(s.tr("⚠ watchdog: %s"), sim.LocalizeProse(s.lang, d.st.Watchdog)), w, ""), "\n") {
 			lines = append(lines, s.Warn.Render(l))
 		}
 	}
@@ -284,7 +284,7 @@ func (d demo) view(s styles) string {
 	}
 	var code []string
 	if d.sc != nil {
-		code = d.sc.Listing.Lines()
+		code = d.sc.ListingLines(s.lang)
 	}
 	right := drawListing(code, lo.marks, lo.currentLineNum, s, lo.listW, lo.top-1)
 	out = append(out, beside(left, right, s.Rule.Render("│"))...)
