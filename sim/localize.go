@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 
 	"github.com/proctour/proctour/primitives"
@@ -22,6 +24,11 @@ func DescribeIn(r primitives.Record, lang string) string {
 	if r.Kind == primitives.KindWatchdog { // "watchdog: " and a sentence
 		return "看门狗：" + LocalizeProse(lang, strText(r.Val))
 	}
+	if r.Kind == primitives.KindTiming {
+		var sec float64
+		json.Unmarshal(r.Val, &sec)
+		return fmt.Sprintf("计时 %s：%.3f 秒", LocalizeLabel(lang, r.Obj), sec)
+	}
 	return apply(zhDescribe, s)
 }
 
@@ -42,6 +49,20 @@ func LocalizeProse(lang, s string) string {
 	}
 	return apply(zhProse, s)
 }
+
+// LocalizeLabel puts into lang what a timing measured ("2 on one CPU").
+func LocalizeLabel(lang, label string) string {
+	if lang != "zh" {
+		return label
+	}
+	return apply(zhLabels, label)
+}
+
+var zhLabels = rules(
+	`^(\d+) on one CPU$`, "$1 个挤在一个 CPU 上",
+	`^(\d+) spread out$`, "$1 个分散到各个 CPU",
+	`^(\d+) Process\(\)es$`, "$1 个 Process()",
+)
 
 func apply(rs []rule, s string) string {
 	for _, r := range rs {
@@ -106,8 +127,6 @@ var zhDescribe = rules(
 	`^(\S+) raised (\S+): (.*)(  # 任务)`, "$1 抛出 $2：$3$4",
 	`^take a task from (\S+)$`, "从 $1 取任务",
 	`^(\S+): submit work$`, "$1：提交工作",
-	// timings
-	`^timed (.+): ([\d.]+) s$`, "计时 $1：$2 秒",
 )
 
 // zhProse is applied in order to a sentence about waiting. Names and

@@ -29,6 +29,10 @@ func TestDescribeInChinese(t *testing.T) {
 			"q.get()  # 空的：等数据，最多 1 秒"},
 		{primitives.Record{Kind: kindPipeEOF, Obj: "reader_conn"},
 			"reader_conn.recv() → EOFError：另一端的每个副本都关闭了"},
+		{primitives.Record{Kind: primitives.KindTiming, Obj: "2 on one CPU", Val: json.RawMessage(`0.5123`)},
+			"计时 2 个挤在一个 CPU 上：0.512 秒"},
+		{primitives.Record{Kind: primitives.KindTiming, Obj: "Pool(5).map", Val: json.RawMessage(`0.05`)},
+			"计时 Pool(5).map：0.050 秒"},
 		// a printed value keeps its words, even words a comment uses
 		{primitives.Record{Kind: primitives.KindStdout, Val: json.RawMessage(`"still waiting for a free slot"`)},
 			"print('still waiting for a free slot')"},
