@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/proctour/proctour/lessons"
@@ -72,8 +74,8 @@ func (t *textLog) Close(timeline []primitives.Record) error {
 		exits[p.ExitCode]++
 	}
 	fmt.Fprintf(t.w, "%d events from %d processes in %.3fs; child exit codes:", len(timeline), len(st.Procs), float64(st.TNs)/1e9)
-	for code, n := range exits {
-		fmt.Fprintf(t.w, " %d×%d", n, code)
+	for _, code := range slices.Sorted(maps.Keys(exits)) {
+		fmt.Fprintf(t.w, " %d×%d", exits[code], code)
 	}
 	fmt.Fprintln(t.w)
 	for _, v := range st.Violations {
