@@ -276,12 +276,25 @@ func (c *gateCtl) release(in *Intent) {
 // ErrBusy is returned while a released operation is still running.
 var ErrBusy = errors.New("a process is still carrying out its last step")
 
-// errHalted is returned by a release once the session has stopped.
-var errHalted = errors.New("the demo has stopped")
+// Errors of a release in step mode.
+var (
+	// ErrHalted: the session has stopped.
+	ErrHalted = errors.New("the demo has stopped")
+	// ErrNothingWaiting: no process waits at the gate.
+	ErrNothingWaiting = errors.New("nothing is waiting")
+	// ErrAllWouldBlock: every operation at the gate would block now.
+	ErrAllWouldBlock = errors.New("every waiting operation would block")
+)
+
+// WouldBlockError is a release refused because the operation would block:
+// Why says on what ("lock, held by buyer-3").
+type WouldBlockError struct{ Proc, Why string }
+
+func (e *WouldBlockError) Error() string { return e.Proc + " would block: " + e.Why }
 
 func (c *gateCtl) releasePid(pid int, st *State) error {
 	if c.halted {
-		return errHalted
+		return ErrHalted
 	}
 	if !c.quiet() {
 		return ErrBusy
@@ -292,7 +305,7 @@ func (c *gateCtl) releasePid(pid int, st *State) error {
 	}
 	c.judge(st)
 	if !in.CanProceed {
-		return fmt.Errorf("%s would block: %s", in.Proc, in.Blocked)
+		return &WouldBlockError{Proc: in.Proc, Why: in.Blocked}
 	}
 	c.release(in)
 	return nil
@@ -300,7 +313,7 @@ func (c *gateCtl) releasePid(pid int, st *State) error {
 
 func (c *gateCtl) releaseOldest(st *State) error {
 	if c.halted {
-		return errHalted
+		return ErrHalted
 	}
 	if !c.quiet() {
 		return ErrBusy
@@ -311,9 +324,9 @@ func (c *gateCtl) releaseOldest(st *State) error {
 		return nil
 	}
 	if len(c.pending) == 0 {
-		return errors.New("nothing is waiting")
+		return ErrNothingWaiting
 	}
-	return errors.New("every waiting operation would block")
+	return ErrAllWouldBlock
 }
 
 func (c *gateCtl) oldest() *Intent {

@@ -57,7 +57,7 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
 	case releasedMsg:
 		if d.owns(msg.run) && msg.err != nil && !errors.Is(msg.err, sim.ErrBusy) {
-			return d.say(true, "%v", msg.err), nil
+			return d.refused(msg.err), nil
 		}
 		return d, nil
 	case savedMsg:
@@ -165,6 +165,22 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 func (d demo) say(bad bool, format string, a ...any) demo {
 	d.note, d.noteBad = fmt.Sprintf(tr(d.lang, format), a...), bad
 	return d
+}
+
+// refused says why a step was not taken, in the lesson's language.
+func (d demo) refused(err error) demo {
+	var wb *sim.WouldBlockError
+	switch {
+	case errors.As(err, &wb):
+		return d.say(true, "%s would block: %s", wb.Proc, sim.LocalizeProse(d.lang, wb.Why))
+	case errors.Is(err, sim.ErrAllWouldBlock):
+		return d.say(true, "every waiting operation would block")
+	case errors.Is(err, sim.ErrNothingWaiting):
+		return d.say(true, "nothing is waiting")
+	case errors.Is(err, sim.ErrHalted):
+		return d.say(true, "the demo has stopped")
+	}
+	return d.say(true, "%v", err)
 }
 
 // restart starts a new run with the current settings, stopping the last.

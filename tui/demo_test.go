@@ -318,3 +318,25 @@ func TestStepMode(t *testing.T) {
 func screenOf(d demo) string {
 	return ansi.Strip(d.view(newStyles(true, true)))
 }
+
+// A step the gate refuses says why, in the lesson's language: in Chinese
+// the reason too ("lock，被 buyer-3 持有"), not only the frame around it.
+func TestRefusedStepSaysWhyInTheLessonsLanguage(t *testing.T) {
+	cases := []struct {
+		lang string
+		err  error
+		want string
+	}{
+		{"en", &sim.WouldBlockError{Proc: "buyer-7", Why: "lock, held by buyer-3"}, "buyer-7 would block: lock, held by buyer-3"},
+		{"zh", &sim.WouldBlockError{Proc: "buyer-7", Why: "lock, held by buyer-3"}, "buyer-7 会阻塞：lock，被 buyer-3 持有"},
+		{"zh", sim.ErrAllWouldBlock, "等待放行的每个操作现在都会阻塞"},
+		{"zh", sim.ErrNothingWaiting, "没有进程在等待放行"},
+		{"en", sim.ErrHalted, "the demo has stopped"},
+	}
+	for _, c := range cases {
+		d := demo{lang: c.lang}.refused(c.err)
+		if d.note != c.want || !d.noteBad {
+			t.Errorf("%s, %v: the note says %q (bad %v), want %q", c.lang, c.err, d.note, d.noteBad, c.want)
+		}
+	}
+}

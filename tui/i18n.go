@@ -88,6 +88,10 @@ var zh = map[string]string{
 	"this demo has no variants":                                                   "这个演示没有变体",
 	"1–9 choose who moves in step mode (m, then r)":                               "1–9 在单步模式下选择谁走（先按 m，再按 r）",
 	"%s is not waiting at the gate":                                               "%s 没有在等待放行",
+	"%s would block: %s":                                                          "%s 会阻塞：%s",
+	"every waiting operation would block":                                         "等待放行的每个操作现在都会阻塞",
+	"nothing is waiting":                                                          "没有进程在等待放行",
+	"the demo has stopped":                                                        "演示已经停止了",
 	"no lane %s":                                                                  "没有第 %s 条泳道",
 	"demo %d of %d: %s":                                                           "演示 %d/%d：%s",
 
