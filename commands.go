@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/tui"
@@ -76,34 +77,50 @@ event by event.`,
 }
 
 func newListCmd(stdout io.Writer) *cobra.Command {
-	return &cobra.Command{
+	var langFlag string
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the lessons and their demo scenarios",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			printList(stdout)
+			lang, err := resolveLang(langFlag)
+			if err != nil {
+				return usageError{err}
+			}
+			printList(stdout, lang)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the titles and summaries: en or zh (default: from LC_ALL or LANG)")
+	return cmd
+}
+
+// say is en, or cn when lang is Chinese: the few words of the commands'
+// own output.
+func say(lang, en, cn string) string {
+	if lang == "zh" {
+		return cn
+	}
+	return en
 }
 
 // printList prints the lessons and, under each, its scenarios with what
-// they show and their variants.
-func printList(w io.Writer) {
+// they show and their variants, in lang.
+func printList(w io.Writer, lang string) {
 	width := 0
 	for _, s := range lessons.Scenarios() {
 		width = max(width, len(s.ID))
 	}
 	for _, l := range lessons.Course() {
-		fmt.Fprintf(w, "%2d. %s\n", l.N, l.Title)
+		fmt.Fprintf(w, "%2d. %s\n", l.N, content.Title(lang, l.N, l.Title))
 		avail := l.Available()
 		if len(avail) == 0 {
 			fmt.Fprintf(w, "    %-*s  (not built yet)\n", width, strings.Join(l.Scenarios, ", "))
 		}
 		for _, s := range avail {
-			fmt.Fprintf(w, "    %-*s  %s\n", width, s.ID, s.Summary)
+			fmt.Fprintf(w, "    %-*s  %s\n", width, s.ID, s.SummaryIn(lang))
 			if knobs := variantsText(s); knobs != "" {
-				fmt.Fprintf(w, "    %-*s  variants: %s\n", width, "", knobs)
+				fmt.Fprintf(w, "    %-*s  %s%s\n", width, "", say(lang, "variants: ", "变体："), knobs)
 			}
 		}
 	}
@@ -149,6 +166,7 @@ type runFlags struct {
 	mode    string
 	seed    uint64
 	repeat  int
+	lang    string
 }
 
 func newRunCmd(stdout io.Writer) *cobra.Command {
@@ -184,6 +202,7 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&f.mode, "mode", "live", "live (the OS schedules), step (one operation at a time, oldest first) or seeded")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "the seeded scheduler's seed: the same seed gives the same interleaving")
 	cmd.Flags().IntVar(&f.repeat, "repeat", 1, "run it this many times and chart the outcomes (tickets, manager)")
+	cmd.Flags().StringVar(&f.lang, "lang", "", "language of the text log's comments and summary: en or zh (default: from LC_ALL or LANG); the JSON trace is the same in every language")
 	return cmd
 }
 
@@ -209,6 +228,10 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	if err != nil {
 		return usagef("--%v", err)
 	}
+	lang, err := resolveLang(f.lang)
+	if err != nil {
+		return usageError{err}
+	}
 	opts := sc.Options(f.speed, f.timeout)
 	opts.Mode, opts.Seed, opts.Auto = mode, f.seed, true
 	if f.repeat != 1 {
@@ -220,7 +243,7 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 		case f.format != "text":
 			return usagef("--repeat prints a chart of the outcomes: it takes --format text")
 		}
-		return repeatScenario(cmd, sc, vars, opts, f.repeat, stdout)
+		return repeatScenario(cmd, sc, vars, opts, f.repeat, lang, stdout)
 	}
 	s, err := sim.Start(sc.Script(vars), opts)
 	if err != nil {
@@ -229,7 +252,7 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	stopOnCancel(cmd, s)
 	var out eventWriter = &jsonWriter{w: stdout}
 	if f.format == "text" {
-		out = newTextLog(stdout, sc, vars)
+		out = newTextLog(stdout, sc, vars, lang)
 	}
 	for r := range s.Events() {
 		if err := out.Write(r); err != nil {

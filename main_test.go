@@ -19,6 +19,9 @@ func TestMain(m *testing.M) {
 	// user's.
 	// (A helper process, this binary run again by a test, inherits the
 	// directory and leaves it to the test that made it.)
+	// The output the tests read is English unless a test asks for Chinese,
+	// whatever the locale of the machine running them.
+	os.Setenv("LC_ALL", "C")
 	made := ""
 	if os.Getenv("PROCTOUR_TEST_STATE") == "" {
 		if dir, err := os.MkdirTemp("", "proctour-test-state-"); err == nil {
@@ -61,6 +64,8 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"replay"}, "replay needs exactly one trace file"},
 		{[]string{"--lang", "fr"}, `--lang "fr": want en or zh`},
 		{[]string{"replay", "--lang", "fr", "sim/testdata/tickets-100.jsonl"}, `--lang "fr": want en or zh`},
+		{[]string{"run", "hello", "--lang", "fr"}, `--lang "fr": want en or zh`},
+		{[]string{"list", "--lang", "fr"}, `--lang "fr": want en or zh`},
 		{[]string{"--mode", "fast"}, `--mode "fast": want live, step or seeded`},
 		{[]string{"replay", "/nonexistent.jsonl"}, "replay: open /nonexistent.jsonl: no such file"},
 		{[]string{"replay", "testdata/malformed.jsonl"}, "replay testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
@@ -103,6 +108,32 @@ func TestRunTextIsReadable(t *testing.T) {
 	for _, want := range []string{"MainProcess", "Process(target=greet).start()", "print('hello bob: pid ", "exit, exitcode=0", "12 events from 3 processes"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// With --lang zh, the headless commands speak Chinese: the lesson titles
+// and summaries, the comments of the log, its summary and the outcome
+// chart. Python and the trace stay as they are.
+func TestHeadlessCommandsInChinese(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"list", "--lang", "zh"}, []string{" 5. 锁：抢票\n", "变体：lock=off buyers=100 tickets=1"}},
+		{[]string{"run", "hello", "--lang", "zh"}, []string{"事件\n", "python hello.py  # 主脚本，pid ", "Process(target=greet).start()  # pid ",
+			"print('hello bob: pid ", "12 个事件，来自 3 个进程"}},
+		{[]string{"run", "tickets", "--repeat", "3", "--set", "buyers=6", "--set", "lock=on", "--lang", "zh"},
+			[]string{"售出的票数，逐次： 1 1 1\n", "共 3 次运行；售出的票数从 1 到 1，平均 1.0"}},
+	} {
+		code, out, errs := proctour(tc.args...)
+		if code != 0 || errs != "" {
+			t.Fatalf("%v: exit %d, stderr %q", tc.args, code, errs)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: output lacks %q:\n%s", tc.args, want, out)
+			}
 		}
 	}
 }

@@ -6,7 +6,10 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
@@ -26,24 +29,31 @@ func (j *jsonWriter) Write(r primitives.Record) error          { return sim.Writ
 func (j *jsonWriter) Close(timeline []primitives.Record) error { return nil }
 
 // textLog prints an aligned, readable log: time, process, listing line, and
-// the event in Python terms; then a short summary.
+// the event in Python terms (its comments in lang); then a short summary.
 type textLog struct {
 	w     *bufio.Writer
 	sc    *lessons.Scenario
+	lang  string
 	width int // of the process column
 }
 
-func newTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars) *textLog {
+func newTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) *textLog {
 	// Wide enough for the names the primitives give (SpawnPoolWorker-12),
 	// so that the columns rarely have to move.
-	t := &textLog{w: bufio.NewWriter(w), sc: sc, width: len("SpawnPoolWorker-12")}
+	t := &textLog{w: bufio.NewWriter(w), sc: sc, lang: lang, width: len("SpawnPoolWorker-12")}
 	title := "proctour run " + sc.ID
 	if s := v.String(); s != "" {
 		title += "  (" + s + ")"
 	}
-	fmt.Fprintf(t.w, "%s\n%8s  %-*s  %7s  %4s  %s\n", title, "time", t.width, "process", "pid", "line", "event")
+	fmt.Fprintf(t.w, "%s\n%s  %s  %s  %s  %s\n", title, padLeft(say(lang, "time", "时间"), 8),
+		padRight(say(lang, "process", "进程"), t.width), padLeft("pid", 7), padLeft(say(lang, "line", "行"), 4), say(lang, "event", "事件"))
 	return t
 }
+
+// padRight and padLeft pad s to n columns of a terminal, where a Chinese
+// character takes two.
+func padRight(s string, n int) string { return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) }
+func padLeft(s string, n int) string  { return strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) + s }
 
 func (t *textLog) Write(r primitives.Record) error {
 	if n := utf8.RuneCountInString(r.Proc); n > t.width {
@@ -53,7 +63,7 @@ func (t *textLog) Write(r primitives.Record) error {
 	if r.Line > 0 {
 		line = fmt.Sprintf("L%d", r.Line)
 	}
-	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, sim.Describe(r))
+	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, sim.DescribeIn(r, t.lang))
 	if r.Kind == primitives.KindStdout || r.Kind == primitives.KindWatchdog {
 		t.w.Flush() // a print shows up as it happens
 	}
@@ -63,23 +73,25 @@ func (t *textLog) Write(r primitives.Record) error {
 func (t *textLog) Close(timeline []primitives.Record) error {
 	st := sim.Fold(timeline)
 	fmt.Fprintln(t.w)
+	lang := t.lang
 	if st.Watchdog != "" {
-		fmt.Fprintf(t.w, "The watchdog stopped the demo: %s\n", st.Watchdog)
+		fmt.Fprintf(t.w, say(lang, "The watchdog stopped the demo: %s\n", "看门狗停下了这个演示：%s\n"), sim.LocalizeProse(lang, st.Watchdog))
 	}
 	for _, f := range st.Files {
-		fmt.Fprintf(t.w, "%s now holds %s\n", f.Name, sim.Repr(f.Content))
+		fmt.Fprintf(t.w, say(lang, "%s now holds %s\n", "%s 现在的内容是 %s\n"), f.Name, sim.Repr(f.Content))
 	}
 	exits := map[int]int{}
 	for _, p := range st.Procs[1:] {
 		exits[p.ExitCode]++
 	}
-	fmt.Fprintf(t.w, "%d events from %d processes in %.3fs; child exit codes:", len(timeline), len(st.Procs), float64(st.TNs)/1e9)
+	fmt.Fprintf(t.w, say(lang, "%d events from %d processes in %.3fs; child exit codes:", "%d 个事件，来自 %d 个进程，用时 %.3f 秒；子进程的退出码："),
+		len(timeline), len(st.Procs), float64(st.TNs)/1e9)
 	for _, code := range slices.Sorted(maps.Keys(exits)) {
 		fmt.Fprintf(t.w, " %d×%d", exits[code], code)
 	}
 	fmt.Fprintln(t.w)
 	for _, v := range st.Violations {
-		fmt.Fprintf(t.w, "invariant broken: %s\n", v)
+		fmt.Fprintf(t.w, say(lang, "invariant broken: %s\n", "不变式被破坏：%s\n"), v)
 	}
 	return t.w.Flush()
 }

@@ -3,10 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/proctour/proctour/content"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,18 +66,8 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 // predictions made and its checkpoints answered right, then the total, in
 // lang.
 func printProgress(w io.Writer, p *lessons.Progress, lang string) {
-	zh := lang == "zh"
-	say := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
-	}
-	// columns by display width: a Chinese character takes two
-	pad := func(s string, n int) string { return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) }
-	left := func(s string, n int) string { return strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) + s }
-	fmt.Fprintf(w, "%s %s  %s  %s\n", pad("     "+say("lesson", "课程"), 53), left(say("demos", "演示"), 5),
-		left(say("predicted", "预测"), 9), left(say("checks", "检测"), 6))
+	fmt.Fprintf(w, "%s %s  %s  %s\n", padRight("     "+say(lang, "lesson", "课程"), 53), padLeft(say(lang, "demos", "演示"), 5),
+		padLeft(say(lang, "predicted", "预测"), 9), padLeft(say(lang, "checks", "检测"), 6))
 	done := 0
 	for _, l := range lessons.Course() {
 		f, _ := lessons.ReadLesson(lang, l.N)
@@ -97,15 +85,15 @@ func printProgress(w io.Writer, p *lessons.Progress, lang string) {
 			}
 		}
 		title := fmt.Sprintf("%s %2d. %s", [...]string{"·", "◐", "✓"}[status], l.N, content.Title(lang, l.N, l.Title))
-		fmt.Fprintf(w, "%s %s  %s  %s\n", pad(title, 53),
-			left(fmt.Sprintf("%d/%d", demos, len(l.Available())), 5),
-			left(fmt.Sprintf("%d/%d", predicted, len(f.Predictions)), 9),
-			left(fmt.Sprintf("%d/%d", right, len(f.Questions)), 6))
+		fmt.Fprintf(w, "%s %s  %s  %s\n", padRight(title, 53),
+			padLeft(fmt.Sprintf("%d/%d", demos, len(l.Available())), 5),
+			padLeft(fmt.Sprintf("%d/%d", predicted, len(f.Predictions)), 9),
+			padLeft(fmt.Sprintf("%d/%d", right, len(f.Questions)), 6))
 	}
-	fmt.Fprintf(w, "\n"+say("%d of %d lessons done (✓: every demo run and every checkpoint answered right)",
+	fmt.Fprintf(w, "\n"+say(lang, "%d of %d lessons done (✓: every demo run and every checkpoint answered right)",
 		"已完成 %d / %d 课（✓：每个演示都运行过，每道检测题都答对）"), done, len(lessons.Course()))
 	if p.Path() != "" {
-		fmt.Fprintf(w, "\n"+say("saved in %s", "保存在 %s"), p.Path())
+		fmt.Fprintf(w, "\n"+say(lang, "saved in %s", "保存在 %s"), p.Path())
 	}
 	fmt.Fprintln(w)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"github.com/proctour/proctour/lessons"
@@ -14,10 +15,12 @@ import (
 
 // repeatScenario runs a scenario n times, headless, and charts its outcome
 // over the runs: one run shows what happened once; many show what happens.
-func repeatScenario(cmd *cobra.Command, sc *lessons.Scenario, vars lessons.Vars, opts sim.Options, n int, stdout io.Writer) error {
-	fmt.Fprintf(stdout, "proctour run %s --repeat %d  (%s)\n%s, run by run:", sc.ID, n, vars, sc.Outcome.Label)
+func repeatScenario(cmd *cobra.Command, sc *lessons.Scenario, vars lessons.Vars, opts sim.Options, n int, lang string, stdout io.Writer) error {
+	label := sc.OutcomeLabelIn(lang)
+	head := label + say(lang, ", run by run:", "，逐次：")
+	fmt.Fprintf(stdout, "proctour run %s --repeat %d  (%s)\n%s", sc.ID, n, vars, head)
 	counts := map[int]int{}
-	col := len(sc.Outcome.Label) + len(", run by run:")
+	col := ansi.StringWidth(head)
 	var stopped, unknown int
 	for range n {
 		s, err := sim.Start(sc.Script(vars), opts)
@@ -50,12 +53,12 @@ func repeatScenario(cmd *cobra.Command, sc *lessons.Scenario, vars lessons.Vars,
 		col += len(word)
 	}
 	fmt.Fprint(stdout, "\n\n")
-	writeOutcomes(stdout, sc.Outcome.Label, counts, n)
+	writeOutcomes(stdout, label, counts, n, lang)
 	if stopped > 0 {
-		fmt.Fprintf(stdout, "%d of %d runs were stopped by the watchdog\n", stopped, n)
+		fmt.Fprintf(stdout, say(lang, "%d of %d runs were stopped by the watchdog\n", "%d / %d 次运行被看门狗停下\n"), stopped, n)
 	}
 	if unknown > 0 {
-		fmt.Fprintf(stdout, "%d of %d runs ended without an outcome\n", unknown, n)
+		fmt.Fprintf(stdout, say(lang, "%d of %d runs ended without an outcome\n", "%d / %d 次运行没有得出结果\n"), unknown, n)
 	}
 	return nil
 }
@@ -65,7 +68,7 @@ func repeatScenario(cmd *cobra.Command, sc *lessons.Scenario, vars lessons.Vars,
 //	tickets sold    runs
 //	           1       3  ███
 //	           2      11  ███████████
-func writeOutcomes(w io.Writer, label string, counts map[int]int, n int) {
+func writeOutcomes(w io.Writer, label string, counts map[int]int, n int, lang string) {
 	values := make([]int, 0, len(counts))
 	most := 0
 	for v, c := range counts {
@@ -73,8 +76,8 @@ func writeOutcomes(w io.Writer, label string, counts map[int]int, n int) {
 		most = max(most, c)
 	}
 	slices.Sort(values)
-	labelW := max(len(label), 6)
-	fmt.Fprintf(w, "%*s  %5s\n", labelW, label, "runs")
+	labelW := max(ansi.StringWidth(label), 6)
+	fmt.Fprintf(w, "%s  %s\n", padLeft(label, labelW), padLeft(say(lang, "runs", "次数"), 5))
 	for _, v := range values {
 		bar := counts[v] * 40 / max(most, 1)
 		fmt.Fprintf(w, "%*d  %5d  %s\n", labelW, v, counts[v], strings.Repeat("█", max(bar, 1)))
@@ -85,6 +88,7 @@ func writeOutcomes(w io.Writer, label string, counts map[int]int, n int) {
 		sum += v * counts[v]
 	}
 	if total > 0 {
-		fmt.Fprintf(w, "%d runs; %s from %d to %d, mean %.1f\n", n, label, values[0], values[len(values)-1], float64(sum)/float64(total))
+		fmt.Fprintf(w, say(lang, "%d runs; %s from %d to %d, mean %.1f\n", "共 %d 次运行；%s从 %d 到 %d，平均 %.1f\n"),
+			n, label, values[0], values[len(values)-1], float64(sum)/float64(total))
 	}
 }
