@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"slices"
+
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -8,18 +10,21 @@ import (
 // into the ordered timeline: by the number each took from the session's
 // counter, without gaps, and with no event of a process before its
 // proc.start.
+//
+// A child often takes its first numbers before its parent, back from
+// starting it, takes the number of its proc.start. Then the child's first
+// event waits in queue, and every event after it waits behind it, until
+// that proc.start arrives; the start is then drawn forward, out of turn,
+// and the queue goes on in order. Only the start moves: a get of what a
+// child put never comes before the put, and a lock taken after another
+// process released it never comes before the release.
 type collector struct {
 	start   int64 // monotonic clock at the session's start
 	next    uint64
 	pending map[uint64]primitives.Wire
 	started map[int]bool
-	parked  map[int][]primitives.Wire
-	// held are events that came after a parked one: while any event is
-	// parked, the others wait behind it, so that parking never reorders
-	// events of different processes (a child's put must not come after
-	// the get it fed).
-	held    []primitives.Wire
-	nparked int
+	queue   []primitives.Wire // in order, behind an event whose process's start is not out
+	starts  map[int]uint64    // the number of each proc.start in queue, by pid
 	seq     int64
 	lastT   int64
 	out     func(primitives.Record)
@@ -31,7 +36,7 @@ func newCollector(start int64, out func(primitives.Record), intent func(primitiv
 		start: start, next: 1, out: out, intent: intent,
 		pending: map[uint64]primitives.Wire{},
 		started: map[int]bool{},
-		parked:  map[int][]primitives.Wire{},
+		starts:  map[int]uint64{},
 	}
 }
 
@@ -75,69 +80,74 @@ func (c *collector) skipGap() {
 	c.drain()
 }
 
-// flush releases everything still held, in order: the session is over.
+// flush releases everything still held, in order: the session is over. A
+// process whose start never came (its parent died first) is let through.
 func (c *collector) flush() {
 	for len(c.pending) > 0 {
 		c.skipGap()
 	}
-	for len(c.parked) > 0 {
-		for pid, ws := range c.parked {
-			delete(c.parked, pid)
-			c.nparked -= len(ws)
-			c.started[pid] = true // never announced: release what waits for it
-			for _, w := range ws {
-				c.release(w)
-			}
-		}
-	}
-	c.unhold()
-}
-
-// park holds w until its process's start is out.
-func (c *collector) park(pid int, w primitives.Wire) {
-	c.parked[pid] = append(c.parked[pid], w)
-	c.nparked++
-}
-
-// unhold releases the events held behind parked ones, once none is parked.
-func (c *collector) unhold() {
-	for c.nparked == 0 && len(c.held) > 0 {
-		w := c.held[0]
-		c.held = c.held[1:]
-		c.release(w)
+	for len(c.queue) > 0 {
+		c.started[c.needs(c.queue[0])] = true
+		c.pump()
 	}
 }
 
+// release passes an event in counter order to the queue, and emits what
+// can go.
 func (c *collector) release(w primitives.Wire) {
-	if w.Kind == primitives.KindProcStart && w.PPid != 0 && !c.started[w.PPid] {
-		// A grandchild reported by a child whose own start is not out yet.
-		c.park(w.PPid, w)
-		return
-	}
 	if w.Kind == primitives.KindProcStart {
-		c.started[w.Pid] = true
+		c.starts[w.Pid] = w.N
+	}
+	c.queue = append(c.queue, w)
+	c.pump()
+}
+
+// pump emits the queue's events in order for as long as the first can go.
+func (c *collector) pump() {
+	for len(c.queue) > 0 && c.ready(c.queue[0]) {
+		w := c.queue[0]
+		c.queue = c.queue[1:]
 		c.emit(w)
-		ws := c.parked[w.Pid]
-		delete(c.parked, w.Pid)
-		c.nparked -= len(ws)
-		for _, p := range ws {
-			c.release(p)
-		}
-		c.unhold()
-		return
 	}
-	if !c.started[w.Pid] {
-		c.park(w.Pid, w)
-		return
+}
+
+// needs is the process whose start must be out before w: its own, or, for
+// a start, its parent's.
+func (c *collector) needs(w primitives.Wire) int {
+	if w.Kind == primitives.KindProcStart {
+		return w.PPid
 	}
-	if c.nparked > 0 {
-		c.held = append(c.held, w)
-		return
+	return w.Pid
+}
+
+// ready reports whether w can be emitted now. When the start it needs is
+// further down the queue, that start is emitted first, out of turn.
+func (c *collector) ready(w primitives.Wire) bool {
+	pid := c.needs(w)
+	if pid == 0 || c.started[pid] {
+		return true
 	}
-	c.emit(w)
+	n, queued := c.starts[pid]
+	if !queued {
+		return false
+	}
+	i := slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == primitives.KindProcStart })
+	if i < 0 || !c.ready(c.queue[i]) {
+		return false
+	}
+	// ready may have drawn other starts out of the queue: find it again
+	i = slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == primitives.KindProcStart })
+	start := c.queue[i]
+	c.queue = slices.Delete(c.queue, i, i+1)
+	c.emit(start)
+	return true
 }
 
 func (c *collector) emit(w primitives.Wire) {
+	if w.Kind == primitives.KindProcStart {
+		c.started[w.Pid] = true
+		delete(c.starts, w.Pid)
+	}
 	if w.Kind == primitives.KindIntent {
 		c.intent(w)
 		return

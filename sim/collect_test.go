@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/proctour/proctour/primitives"
@@ -33,5 +34,54 @@ func TestCollectorKeepsOrderAcrossAParkedChild(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("timeline %q, want %q", got, want)
 		}
+	}
+}
+
+// Two children's first events both come before their starts are reported
+// (a parent slow to get back from starting them, on a loaded machine). The
+// lock the first releases is taken by the second only after the release,
+// and the timeline must keep it so: once the first child's start is out,
+// the second's acquire still waits behind the first's release. (Before,
+// the second's start let its acquire through ahead of the first's events.)
+func TestCollectorKeepsALockHandOverInOrderAcrossTwoLateStarts(t *testing.T) {
+	var got []string
+	c := newCollector(0, func(r primitives.Record) { got = append(got, r.Kind+" "+r.Obj) }, func(primitives.Wire) {})
+	for _, w := range []primitives.Wire{
+		wire(1, 1, 0, primitives.KindProcStart, "main"),
+		wire(2, 5, 1, primitives.KindLockAcquire, "b5"),
+		wire(3, 5, 1, primitives.KindLockRelease, "b5"),
+		wire(4, 6, 1, primitives.KindLockAcquire, "b6"),
+		wire(5, 5, 1, primitives.KindProcStart, "b5"),
+		wire(6, 6, 1, primitives.KindProcStart, "b6"),
+		wire(7, 1, 0, primitives.KindStdout, "after"),
+	} {
+		c.add(w)
+	}
+	want := []string{"proc.start main", "proc.start b5", "lock.acquire b5", "lock.release b5", "proc.start b6", "lock.acquire b6", "stdout after"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("timeline %q, want %q", got, want)
+	}
+}
+
+// A grandchild's start reported before its parent's start is out waits for
+// it; a process whose start never comes (its parent was killed) is let
+// through at the end, in order.
+func TestCollectorGrandchildAndAStartThatNeverComes(t *testing.T) {
+	var got []string
+	c := newCollector(0, func(r primitives.Record) { got = append(got, r.Kind+" "+r.Obj) }, func(primitives.Wire) {})
+	for _, w := range []primitives.Wire{
+		wire(1, 1, 0, primitives.KindProcStart, "main"),
+		wire(2, 3, 2, primitives.KindProcStart, "grandchild"),
+		wire(3, 3, 2, primitives.KindStdout, "grandchild says"),
+		wire(4, 2, 1, primitives.KindProcStart, "child"),
+		wire(5, 9, 1, primitives.KindStdout, "orphan says"), // its start is never reported
+		wire(6, 1, 0, primitives.KindStdout, "main says"),
+	} {
+		c.add(w)
+	}
+	c.flush()
+	want := []string{"proc.start main", "proc.start child", "proc.start grandchild", "stdout grandchild says", "stdout orphan says", "stdout main says"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("timeline %q, want %q", got, want)
 	}
 }
