@@ -224,7 +224,12 @@ func TestTicketsSellExactlyWithTheLock(t *testing.T) {
 	}
 }
 
-func TestHelloShowsRealPidsAndStartReturnsFirst(t *testing.T) {
+// hello's lines name real pids, the subclass runs in a process of its own,
+// and main's last line comes after both joins. Whether main's line after
+// start() comes before the child's is the scheduler's choice (nearly always
+// main's, unless the machine is loaded): the lesson's prediction asks it,
+// and its reveal says so when a run differs; here it is only logged.
+func TestHelloShowsRealPids(t *testing.T) {
 	first := 0
 	for range 3 {
 		events, st := run(t, "hello")
@@ -244,9 +249,7 @@ func TestHelloShowsRealPidsAndStartReturnsFirst(t *testing.T) {
 			t.Errorf("last line %q", out[len(out)-1])
 		}
 	}
-	if first < 2 {
-		t.Errorf("the parent's line after start() came first in %d of 3 runs; it should nearly always", first)
-	}
+	t.Logf("main's line after start() came first in %d of 3 runs", first)
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -658,16 +658,20 @@ func TestPipeEvents(t *testing.T) {
 		t.Error("EOF on r before w was closed")
 	}
 
-	// The first recv waits for a child that is still starting: the timeline
-	// says the reader waits, and then what its recv returned.
-	block := one(KindPipeBlock, "MainProcess", "parent_conn")
-	if string(block.Val) != `"recv"` {
-		t.Errorf("pipe.block val %s", block.Val)
+	// A recv that finds nothing waits: the timeline says the reader waits,
+	// and then what its recv returned. (Which recvs wait is up to the
+	// scheduler: main's first, for a child still starting, nearly always;
+	// on a loaded machine the child's may be the ones.)
+	if len(byKind[KindPipeBlock]) == 0 {
+		t.Error("no recv waited in a whole conversation of messages")
 	}
 	slices.SortFunc(all, func(a, b Wire) int { return int(a.N) - int(b.N) })
 	for i, b := range all {
 		if b.Kind != KindPipeBlock {
 			continue
+		}
+		if string(b.Val) != `"recv"` {
+			t.Errorf("pipe.block val %s", b.Val)
 		}
 		next := slices.IndexFunc(all[i+1:], func(e Wire) bool { return e.Pid == b.Pid && e.Kind != KindIntent })
 		if next < 0 || !slices.Contains([]string{KindPipeRecv, KindPipeEOF}, all[i+1+next].Kind) || all[i+1+next].Obj != b.Obj {
