@@ -8,14 +8,19 @@ import (
 	"testing"
 )
 
+// decrementArgs: mgrDecrement's arguments. Think is the listing seconds
+// between the get and the set.
+type decrementArgs struct {
+	D, L, Lock *Proxy
+	N          int
+	Think      float64
+}
+
 var (
 	// mgrDecrement takes one from d['count'] N times, as
 	// `d['count'] -= 1`, under the manager's lock when Lock is set; and
 	// appends its pid to L.
-	mgrDecrement = Register("test.manager.decrement", func(rt *Runtime, a struct {
-		D, L, Lock *Proxy
-		N          int
-	}) error {
+	mgrDecrement = Register("test.manager.decrement", func(rt *Runtime, a decrementArgs) error {
 		for range a.N {
 			if a.Lock != nil {
 				if err := a.Lock.Acquire(); err != nil {
@@ -25,6 +30,9 @@ var (
 			var n int
 			if err := a.D.Get("count", &n); err != nil {
 				return err
+			}
+			if a.Think > 0 {
+				rt.Sleep(a.Think)
 			}
 			if err := a.D.Set("count", n-1); err != nil {
 				return err
@@ -81,10 +89,7 @@ func TestManagerDictAndListSharedByProcesses(t *testing.T) {
 	var kids []*Process
 	var pids []int
 	for range 4 {
-		c := start(t, NewProcess(rt, mgrDecrement, struct {
-			D, L, Lock *Proxy
-			N          int
-		}{d, l, lock, 50}))
+		c := start(t, NewProcess(rt, mgrDecrement, decrementArgs{D: d, L: l, Lock: lock, N: 50}))
 		kids = append(kids, c)
 		pids = append(pids, c.Pid())
 	}
@@ -117,10 +122,10 @@ func TestManagerDecrementWithoutLockLosesUpdates(t *testing.T) {
 	l := p(m.List("l", nil))
 	var kids []*Process
 	for range 4 {
-		kids = append(kids, start(t, NewProcess(rt, mgrDecrement, struct {
-			D, L, Lock *Proxy
-			N          int
-		}{d, l, nil, 100})))
+		// A moment between the get and the set (as the lesson's network
+		// wait), in which the others run: updates are lost whatever the
+		// load on the machine.
+		kids = append(kids, start(t, NewProcess(rt, mgrDecrement, decrementArgs{D: d, L: l, N: 100, Think: 0.005})))
 	}
 	for _, c := range kids {
 		joinOK(t, c)
@@ -130,8 +135,9 @@ func TestManagerDecrementWithoutLockLosesUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Four processes interleaving get and set: some decrements are lost.
-	// (A run where none is lost is possible in principle; with 400 round
-	// trips on each of four processes it does not happen in practice.)
+	// (A run where none is lost is possible in principle: it would take
+	// every other process to stay off the CPU through 100 sleeps of a
+	// millisecond.)
 	if n <= 0 || n >= 400 {
 		t.Errorf("count = %d after 4×100 unlocked decrements; want lost updates (0 < count < 400)", n)
 	}
