@@ -11,29 +11,32 @@ func wire(n uint64, pid, ppid int, kind, obj string) primitives.Wire {
 	return primitives.Wire{Record: primitives.Record{Pid: pid, PPid: ppid, Kind: kind, Obj: obj}, N: n}
 }
 
+// collected passes ws to a collector in this order, then ends the session,
+// and returns the timeline as "kind obj" lines.
+func collected(ws ...primitives.Wire) []string {
+	var got []string
+	c := newCollector(0, func(r primitives.Record) { got = append(got, r.Kind+" "+r.Obj) }, func(primitives.Wire) {})
+	for _, w := range ws {
+		c.add(w)
+	}
+	c.flush()
+	return got
+}
+
 // A child's first events come before its parent reports its start; they
 // wait for it, and so does every later event of other processes: a get of
 // what the child put never comes before the put.
 func TestCollectorKeepsOrderAcrossAParkedChild(t *testing.T) {
-	var got []string
-	c := newCollector(0, func(r primitives.Record) { got = append(got, r.Kind+" "+r.Obj) }, func(primitives.Wire) {})
-	for _, w := range []primitives.Wire{
+	got := collected(
 		wire(1, 1, 0, primitives.KindProcStart, "main"),
 		wire(2, 2, 1, kindQueuePut, "q"),                 // the child puts before its start is reported
 		wire(3, 1, 0, kindQueueGet, "q"),                 // main gets it
 		wire(4, 2, 1, primitives.KindProcStart, "child"), // the parent reports the start
 		wire(5, 1, 0, primitives.KindStdout, "after"),
-	} {
-		c.add(w)
-	}
+	)
 	want := []string{"proc.start main", "proc.start child", "queue.put q", "queue.get q", "stdout after"}
-	if len(got) != len(want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("timeline %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("timeline %q, want %q", got, want)
-		}
 	}
 }
 
@@ -44,9 +47,7 @@ func TestCollectorKeepsOrderAcrossAParkedChild(t *testing.T) {
 // the second's acquire still waits behind the first's release. (Before,
 // the second's start let its acquire through ahead of the first's events.)
 func TestCollectorKeepsALockHandOverInOrderAcrossTwoLateStarts(t *testing.T) {
-	var got []string
-	c := newCollector(0, func(r primitives.Record) { got = append(got, r.Kind+" "+r.Obj) }, func(primitives.Wire) {})
-	for _, w := range []primitives.Wire{
+	got := collected(
 		wire(1, 1, 0, primitives.KindProcStart, "main"),
 		wire(2, 5, 1, primitives.KindLockAcquire, "b5"),
 		wire(3, 5, 1, primitives.KindLockRelease, "b5"),
@@ -54,9 +55,7 @@ func TestCollectorKeepsALockHandOverInOrderAcrossTwoLateStarts(t *testing.T) {
 		wire(5, 5, 1, primitives.KindProcStart, "b5"),
 		wire(6, 6, 1, primitives.KindProcStart, "b6"),
 		wire(7, 1, 0, primitives.KindStdout, "after"),
-	} {
-		c.add(w)
-	}
+	)
 	want := []string{"proc.start main", "proc.start b5", "lock.acquire b5", "lock.release b5", "proc.start b6", "lock.acquire b6", "stdout after"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("timeline %q, want %q", got, want)
@@ -67,19 +66,14 @@ func TestCollectorKeepsALockHandOverInOrderAcrossTwoLateStarts(t *testing.T) {
 // it; a process whose start never comes (its parent was killed) is let
 // through at the end, in order.
 func TestCollectorGrandchildAndAStartThatNeverComes(t *testing.T) {
-	var got []string
-	c := newCollector(0, func(r primitives.Record) { got = append(got, r.Kind+" "+r.Obj) }, func(primitives.Wire) {})
-	for _, w := range []primitives.Wire{
+	got := collected(
 		wire(1, 1, 0, primitives.KindProcStart, "main"),
 		wire(2, 3, 2, primitives.KindProcStart, "grandchild"),
 		wire(3, 3, 2, primitives.KindStdout, "grandchild says"),
 		wire(4, 2, 1, primitives.KindProcStart, "child"),
 		wire(5, 9, 1, primitives.KindStdout, "orphan says"), // its start is never reported
 		wire(6, 1, 0, primitives.KindStdout, "main says"),
-	} {
-		c.add(w)
-	}
-	c.flush()
+	)
 	want := []string{"proc.start main", "proc.start child", "proc.start grandchild", "stdout grandchild says", "stdout orphan says", "stdout main says"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("timeline %q, want %q", got, want)
