@@ -24,23 +24,26 @@ func splitComment(line string) (code, comment string, ok bool) {
 
 // ListingLines is the scenario's listing as shown in lang: the same code
 // on the same lines (events point at them), its comments in lang where the
-// course has them (listingZh), in English otherwise.
+// course has them (listingZh), in English otherwise. It is made once: the
+// demo view asks for it at every frame.
 func (sc *Scenario) ListingLines(lang string) []string {
 	lines := sc.Listing.Lines()
-	zh := listingZh[sc.ID]
-	if lang != "zh" || zh == nil {
+	if lang != "zh" {
 		return lines
 	}
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = l
-		if code, comment, ok := splitComment(l); ok {
-			if t, ok := zh[comment]; ok {
-				out[i] = code + "# " + t
+	sc.zhOnce.Do(func() {
+		zh := listingZh[sc.ID]
+		sc.zhLines = make([]string, len(lines))
+		for i, l := range lines {
+			sc.zhLines[i] = l
+			if code, comment, ok := splitComment(l); ok {
+				if t, ok := zh[comment]; ok {
+					sc.zhLines[i] = code + "# " + t
+				}
 			}
 		}
-	}
-	return out
+	})
+	return sc.zhLines
 }
 
 // listingComments are the comments of a listing, in order, each once.

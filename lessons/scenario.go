@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -38,6 +39,9 @@ type Scenario struct {
 	// predictions can ask about.
 	Measures map[string]func(events []primitives.Record) (int, bool)
 	Main     func(rt *primitives.Runtime, v Vars) error
+
+	zhOnce  sync.Once
+	zhLines []string // the listing with its comments in Chinese (ListingLines)
 }
 
 // Outcome is a run's result as one number, read from its timeline.

@@ -1025,19 +1025,17 @@ func (rt *Runtime) poolList() []*Pool {
 }
 
 // awaitPoolHandlers waits, at most d, until every pool's result handler has
-// ended: after that no callback of a pool can emit an event. It reports
-// whether they all did.
-func (rt *Runtime) awaitPoolHandlers(d time.Duration) bool {
+// ended: after that no callback of a pool can emit an event.
+func (rt *Runtime) awaitPoolHandlers(d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for _, p := range rt.poolList() {
 		select {
 		case <-p.handled:
 		case <-t.C:
-			return false
+			return
 		}
 	}
-	return true
 }
 
 // String names the pool as Python's repr does.

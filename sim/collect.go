@@ -131,12 +131,13 @@ func (c *collector) ready(w primitives.Wire) bool {
 	if !queued {
 		return false
 	}
-	i := slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == primitives.KindProcStart })
-	if i < 0 || !c.ready(c.queue[i]) {
+	at := func() int {
+		return slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == primitives.KindProcStart })
+	}
+	if i := at(); i < 0 || !c.ready(c.queue[i]) {
 		return false
 	}
-	// ready may have drawn other starts out of the queue: find it again
-	i = slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == primitives.KindProcStart })
+	i := at() // ready may have drawn other starts out of the queue
 	start := c.queue[i]
 	c.queue = slices.Delete(c.queue, i, i+1)
 	c.emit(start)
