@@ -49,7 +49,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			// the demo's processes. If the terminal no longer reads (a
 			// stalled connection), that never ends: exit anyway. The
 			// children die with this process (Pdeathsig, lifeline).
-			time.AfterFunc(stopGrace, func() { os.Exit(exitCodeFor(sig)) })
+			time.AfterFunc(stopGrace, func() {
+				restoreTerminal()
+				fmt.Fprintf(stderr, "proctour: still stopping after %v; exiting anyway\n", stopGrace)
+				os.Exit(exitCodeFor(sig))
+			})
 		case <-ctx.Done():
 		}
 	}()

@@ -5,6 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -27,9 +30,39 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 	if w, h, err := term.GetSize(out.Fd()); err == nil && (w < minWidth || h < minHeight) {
 		return fmt.Errorf("the terminal is %d×%d; proctour needs at least %d×%d", w, h, minWidth, minHeight)
 	}
+	if st, err := term.GetState(in.Fd()); err == nil {
+		terminalState.Store(&savedTerminal{fd: in.Fd(), out: out, state: st})
+		defer terminalState.Store(nil)
+	}
 	opts.Input, opts.Output = in, out
 	opts.Context = cmd.Context()
 	return tui.Run(opts)
+}
+
+// savedTerminal is the terminal as it was before the UI took it over.
+type savedTerminal struct {
+	fd    uintptr
+	out   *os.File
+	state *term.State
+}
+
+// terminalState is set while the UI owns the terminal.
+var terminalState atomic.Pointer[savedTerminal]
+
+// restoreTerminal puts the terminal back as it was before the UI, for an
+// exit that cannot wait for the UI to do it: leave the alternate screen,
+// show the cursor, turn off the input modes the UI may have asked for
+// (mouse, focus, bracketed paste, keyboard enhancements) and restore the line
+// discipline (echo, canonical input).
+func restoreTerminal() {
+	t := terminalState.Load()
+	if t == nil {
+		return
+	}
+	t.out.WriteString(ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr +
+		ansi.ResetModeFocusEvent + ansi.ResetModeBracketedPaste + ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1) +
+		ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor)
+	term.Restore(t.fd, t.state)
 }
 
 func newReplayCmd() *cobra.Command {

@@ -64,7 +64,11 @@ func Run(o Options) (err error) {
 	if err != nil {
 		return err
 	}
-	var opts []tea.ProgramOption
+	// proctour handles SIGINT and SIGTERM itself (main cancels o.Context).
+	// bubbletea's own handler would send a quit message that nobody reads
+	// once the event loop has stopped, and its shutdown waits for that
+	// handler: a hang, then a forced exit with the terminal left raw.
+	opts := []tea.ProgramOption{tea.WithoutSignalHandler()}
 	if o.Input != nil {
 		opts = append(opts, tea.WithInput(o.Input))
 	}
