@@ -1,7 +1,9 @@
 package primitives
 
 import (
+	"math"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -36,6 +38,16 @@ func (rt *Runtime) NewBoundedSemaphore(name string, value int) (*Semaphore, erro
 }
 
 func (rt *Runtime) newSemaphore(name string, value int, bounded bool) (*Semaphore, error) {
+	// As CPython: value is a C int, and sem_open refuses a negative one
+	// with EINVAL, for both kinds (threading.BoundedSemaphore's ValueError
+	// is not multiprocessing's). Unchecked, the uint32 word took -1 as
+	// 4294967295 and 2**32 as 0.
+	if value < math.MinInt32 || value > math.MaxInt32 {
+		return nil, pyErr("OverflowError", "Python int too large to convert to C int") // CPython says "large" for both ends
+	}
+	if value < 0 {
+		return nil, osError(syscall.EINVAL)
+	}
 	seg, err := newSegment(name)
 	if err != nil {
 		return nil, err
