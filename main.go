@@ -50,8 +50,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 			// stalled connection), that never ends: exit anyway. The
 			// children die with this process (Pdeathsig, lifeline).
 			time.AfterFunc(stopGrace, func() {
-				restoreTerminal()
-				fmt.Fprintf(stderr, "proctour: still stopping after %v; exiting anyway\n", stopGrace)
+				// Restoring writes to the terminal too, which may not
+				// read: give it a moment, never more.
+				restored := make(chan struct{})
+				go func() {
+					restoreTerminal()
+					fmt.Fprintf(stderr, "proctour: still stopping after %v; exiting anyway\n", stopGrace)
+					close(restored)
+				}()
+				select {
+				case <-restored:
+				case <-time.After(restoreWait):
+				}
 				os.Exit(exitCodeFor(sig))
 			})
 		case <-ctx.Done():
@@ -80,6 +90,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 // stopGrace is how long proctour may take to stop after SIGTERM or SIGINT
 // before it exits regardless.
 const stopGrace = 5 * time.Second
+
+// restoreWait is how long a forced exit waits for the terminal to take the
+// sequences that restore it.
+const restoreWait = 200 * time.Millisecond
 
 func exitCodeFor(sig os.Signal) int {
 	if sig == syscall.SIGTERM {

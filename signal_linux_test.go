@@ -14,8 +14,9 @@ import (
 
 // ptyOutput collects what proctour writes to its terminal.
 type ptyOutput struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done chan struct{} // closed when the terminal has no writer left
 }
 
 func (p *ptyOutput) String() string {
@@ -25,6 +26,7 @@ func (p *ptyOutput) String() string {
 }
 
 func (p *ptyOutput) drain(master *os.File) {
+	defer close(p.done)
 	b := make([]byte, 4096)
 	for {
 		n, err := master.Read(b)
@@ -57,7 +59,7 @@ func TestSignalRestoresTheTerminal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		for round := range 6 {
 			master, slave := openPTY(t)
-			out := &ptyOutput{}
+			out := &ptyOutput{done: make(chan struct{})}
 			go out.drain(master)
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProctour$")
 			cmd.Env = append(os.Environ(), "PROCTOUR_HELPER_ARGS=--lang en", "TERM=xterm-256color", "PROCTOUR_STATE_DIR="+t.TempDir())
@@ -76,6 +78,10 @@ func TestSignalRestoresTheTerminal(t *testing.T) {
 			cmd.Process.Signal(sig)
 			err := cmd.Wait()
 			tio, terr := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+			select { // everything proctour wrote has been read
+			case <-out.done:
+			case <-time.After(10 * time.Second):
+			}
 			screen := out.String()
 			master.Close()
 			if terr != nil {
