@@ -7,9 +7,12 @@ type Executor struct {
 	pool *Pool
 }
 
-// NewExecutor is ProcessPoolExecutor(max_workers); 0 means the number of
-// CPUs.
+// NewExecutor is ProcessPoolExecutor(max_workers): at least 1, as in Python.
+// Python's default, None, is os.cpu_count(): pass runtime.NumCPU().
 func (rt *Runtime) NewExecutor(name string, maxWorkers int) (*Executor, error) {
+	if maxWorkers <= 0 {
+		return nil, pyErr("ValueError", "max_workers must be greater than 0")
+	}
 	p, err := rt.newPool(name, PoolOptions{Processes: maxWorkers}, "ProcessPoolExecutor")
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,7 +121,9 @@ func runTask(rt *Runtime, name string, args json.RawMessage, each *itemEvents) (
 
 // PoolOptions are Pool's arguments.
 type PoolOptions struct {
-	// Processes is the number of workers; 0 means the number of CPUs.
+	// Processes is the number of workers, at least 1 as in Python
+	// (Pool(0) is ValueError). Python's default, None, is
+	// os.cpu_count(): pass runtime.NumCPU().
 	Processes int
 	// Initializer, if set, runs in each worker as it starts, with
 	// InitArgs.
@@ -331,11 +332,8 @@ func (rt *Runtime) NewPool(name string, o PoolOptions) (*Pool, error) {
 // newPool makes a Pool, or the pool of a ProcessPoolExecutor (ctor says
 // which, for the events).
 func (rt *Runtime) newPool(name string, o PoolOptions, ctor string) (*Pool, error) {
-	if o.Processes < 0 {
+	if o.Processes < 1 {
 		return nil, pyErr("ValueError", "Number of processes must be at least 1")
-	}
-	if o.Processes == 0 {
-		o.Processes = runtime.NumCPU()
 	}
 	if o.MaxTasksPerChild < 0 {
 		return nil, pyErr("ValueError", "maxtasksperchild must be a positive int or None")
