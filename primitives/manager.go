@@ -202,7 +202,8 @@ func (m *Manager) List(name string, initial any) (*Proxy, error) {
 // Namespace is manager.Namespace().
 func (m *Manager) Namespace(name string) (*Proxy, error) { return m.create(MNamespace, name) }
 
-// Value is manager.Value(typecode, value); typecode is "i" or "d".
+// Value is manager.Value(typecode, value). As CPython's manager, the server
+// never reads typecode and keeps any value (see mobj.setValue).
 func (m *Manager) Value(name, typecode string, value any) (*Proxy, error) {
 	return m.create(MValue, name, typecode, value)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // The object types a manager holds, by Python's typeid.
@@ -29,7 +28,6 @@ type mobj struct {
 	keys   []string          // dict and Namespace: canonical keys, in insertion order
 	vals   []json.RawMessage // dict, Namespace, list: the values; Queue: the items
 	value  json.RawMessage   // Value
-	code   string            // Value's typecode, "i" or "d"
 	holder int               // Lock: the caller's pid, 0 when free
 	max    int               // Queue: maxsize, 0 unbounded
 }
@@ -61,15 +59,11 @@ func newMobj(id, name, typ string, args []json.RawMessage) (*mobj, *Error) {
 			}
 		}
 	case MValue:
-		if err := json.Unmarshal(arg(0), &o.code); err != nil || (o.code != "i" && o.code != "d") {
-			return nil, pyErr("TypeError", "Value typecode must be 'i' or 'd', not %s", arg(0))
+		// The typecode, arg(0), is never read: see setValue.
+		if len(arg(1)) == 0 {
+			return nil, pyErr("TypeError", "Value.__init__() missing 1 required positional argument: 'value'")
 		}
-		o.value = json.RawMessage("0")
-		if a := arg(1); len(a) > 0 {
-			if e := o.setValue(a); e != nil {
-				return nil, e
-			}
-		}
+		o.value = arg(1)
 	case MQueue:
 		if a := arg(0); len(a) > 0 {
 			json.Unmarshal(a, &o.max)
@@ -178,15 +172,16 @@ func (o *mobj) snapshot() json.RawMessage {
 	return b.Bytes()
 }
 
+// setValue is value = x on manager.Value(typecode, value). Lesson 10
+// teaches the manager's Value, so proctour matches CPython's
+// multiprocessing.managers.Value: the typecode is never read (CPython stores
+// it; here it is not even kept) and the value is whatever it is given
+// (Value('i', 0).value = 1.5 is 1.5; Value('x', 'text') is fine). The
+// shared-ctypes multiprocessing.Value('i', 0), which refuses 1.5 with a
+// TypeError, is another object, and proctour has none.
 func (o *mobj) setValue(raw json.RawMessage) *Error {
-	var f float64
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return pyErr("TypeError", "must be real number, not %s", raw)
-	}
-	if o.code == "i" {
-		if strings.ContainsAny(string(raw), ".eE") {
-			return pyErr("TypeError", "int expected instead of float")
-		}
+	if len(raw) == 0 {
+		return pyErr("TypeError", "ValueProxy.set() missing 1 required positional argument: 'value'")
 	}
 	o.value = raw
 	return nil
