@@ -164,55 +164,6 @@ func Describe(r primitives.Record) string {
 	return s
 }
 
-// PyValue renders an event's payload as Python would print it.
-func PyValue(raw json.RawMessage) string { return valText(raw) }
-
-// valText renders a JSON payload as Python would print it, objects as
-// dicts with their keys in order.
-func valText(raw json.RawMessage) string {
-	var x any
-	if len(raw) == 0 || json.Unmarshal(raw, &x) != nil {
-		return string(raw)
-	}
-	switch x.(type) {
-	case map[string]any:
-		if s, ok := dictRepr(raw); ok {
-			return s
-		}
-	case []any:
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) == nil {
-			parts := make([]string, len(items))
-			for i, it := range items {
-				parts[i] = valText(it)
-			}
-			return "[" + strings.Join(parts, ", ") + "]"
-		}
-	}
-	return pyRepr(x)
-}
-
-// dictRepr renders a JSON object as a Python dict, keeping key order.
-func dictRepr(raw json.RawMessage) (string, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return "", false
-	}
-	var parts []string
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return "", false
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return "", false
-		}
-		parts = append(parts, pyRepr(key)+": "+valText(v))
-	}
-	return "{" + strings.Join(parts, ", ") + "}", true
-}
-
 func pyRepr(x any) string {
 	switch v := x.(type) {
 	case nil:
@@ -220,11 +171,7 @@ func pyRepr(x any) string {
 	case bool:
 		return pyBool(strconv.FormatBool(v))
 	case string:
-		// Python quotes with ' unless the text has a ' and no "
-		if strings.Contains(v, "'") && !strings.Contains(v, `"`) {
-			return `"` + pyEscapeDouble.Replace(v) + `"`
-		}
-		return "'" + pyEscape.Replace(v) + "'"
+		return pyQuote(v)
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case []any:
@@ -245,11 +192,6 @@ func pyRepr(x any) string {
 
 // Repr is a string as Python's repr() shows it, quotes and escapes included.
 func Repr(s string) string { return pyRepr(s) }
-
-var (
-	pyEscape       = strings.NewReplacer(`\`, `\\`, "'", `\'`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-	pyEscapeDouble = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-)
 
 func pyBool(v string) string {
 	switch v {
