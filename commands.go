@@ -218,11 +218,11 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	if f.format != "text" && f.format != "json" {
 		return usagef("--format %q: want text or json", f.format)
 	}
-	if f.speed < 0.01 || f.speed > 100 {
+	if !(f.speed >= 0.01 && f.speed <= 100) { // NaN fails every comparison
 		return usagef("--speed %g: want a factor from 0.01 to 100", f.speed)
 	}
-	if f.timeout < 0 {
-		return usagef("--timeout %v: want a positive duration such as 30s", f.timeout)
+	if cmd.Flags().Changed("timeout") && f.timeout < minTimeout {
+		return usagef("--timeout %v: want a duration of at least %v, such as 30s", f.timeout, minTimeout)
 	}
 	mode, err := sim.ParseMode(f.mode)
 	if err != nil {
@@ -262,7 +262,24 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 			return fmt.Errorf("write: %w", err)
 		}
 	}
-	return out.Close(s.Timeline())
+	if err := out.Close(s.Timeline()); err != nil {
+		return err
+	}
+	return demoOutcome(sc.ID, sim.Fold(s.Timeline()), lang)
+}
+
+// minTimeout is the shortest --timeout: below it no process even starts.
+const minTimeout = 10 * time.Millisecond
+
+// demoOutcome is the error that sets proctour run's exit code: nil when
+// the demo ran to its end, or when the watchdog stopped a demo that would
+// have waited forever (that hang is the lesson of terminate and pipe-eof:
+// the log reports it); an error when the main script failed.
+func demoOutcome(id string, st *sim.State, lang string) error {
+	if st.Watchdog == "" && len(st.Procs) > 0 && st.Procs[0].Status == sim.Exited && st.Procs[0].ExitCode != 0 {
+		return fmt.Errorf(say(lang, "%s failed: its main script ended with exit code %d", "%s 失败了：主脚本的退出码是 %d"), id, st.Procs[0].ExitCode)
+	}
+	return nil
 }
 
 // resolveLang picks the lessons' language: the flag, else the locale.

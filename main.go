@@ -84,6 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &u) {
 		return exitUsage
 	}
+
 	return exitFailed
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -53,6 +54,11 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"run", "tickets", "--set", "colour=red"}, `no variant "colour"`},
 		{[]string{"run", "tickets", "--format", "xml"}, `--format "xml": want text or json`},
 		{[]string{"run", "tickets", "--speed", "0"}, "--speed 0: want a factor"},
+		{[]string{"run", "hello", "--speed", "NaN"}, "--speed NaN: want a factor"},
+		{[]string{"run", "hello", "--speed", "Inf"}, "--speed +Inf: want a factor"},
+		{[]string{"run", "hello", "--timeout", "0s"}, "--timeout 0s: want a duration of at least 10ms"},
+		{[]string{"run", "hello", "--timeout", "1ns"}, "--timeout 1ns: want a duration of at least 10ms"},
+		{[]string{"run", "hello", "--timeout", "-1s"}, "--timeout -1s: want a duration of at least 10ms"},
 		{[]string{"run", "tickets", "--bogus"}, "unknown flag: --bogus (see 'proctour run --help')"},
 		{[]string{"run", "tickets", "--timeout", "soon"}, "invalid argument \"soon\""},
 		{[]string{"run"}, "run needs exactly one scenario id"},
@@ -80,6 +86,40 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
 		}
+	}
+}
+
+// proctour run's exit code tells a demo whose main script failed (1) from
+// one that ran to its end or that the watchdog stopped because it would
+// have hung, as pipe-eof with forget_close=on does by design (0).
+func TestRunExitCodeSaysWhetherTheDemoFailed(t *testing.T) {
+	code, out, errs := proctour("run", "pipe-eof", "--set", "forget_close=on")
+	if code != exitOK || errs != "" || !strings.Contains(out, "The watchdog stopped the demo") {
+		t.Errorf("pipe-eof forget_close=on: exit %d, stderr %q; want 0, nothing on stderr and the watchdog in the log", code, errs)
+	}
+	// A main script that failed: its own proc.exit says so.
+	failed := []primitives.Record{
+		{Seq: 1, Pid: 10, Proc: "MainProcess", Kind: primitives.KindProcStart, Val: json.RawMessage(`"hello"`)},
+		{Seq: 2, Pid: 10, Proc: "MainProcess", Kind: primitives.KindProcExit, Val: json.RawMessage(`1`)},
+	}
+	err := demoOutcome("hello", sim.Fold(failed), "en")
+	if err == nil || !strings.Contains(err.Error(), "hello failed: its main script ended with exit code 1") {
+		t.Errorf("a main script that exited 1: %v, want it reported as a failure", err)
+	}
+	stopped := []primitives.Record{
+		failed[0],
+		{Seq: 2, Pid: 10, Proc: "MainProcess", Kind: primitives.KindWatchdog, Val: json.RawMessage(`"still running after its budget of 1s"`)},
+		{Seq: 3, Pid: 10, Proc: "MainProcess", Kind: primitives.KindProcExit, Val: json.RawMessage(`-15`)},
+	}
+	if err := demoOutcome("hello", sim.Fold(stopped), "en"); err != nil {
+		t.Errorf("a demo stopped by the watchdog is reported as %v", err)
+	}
+	if err := demoOutcome("hello", sim.Fold(failed[:1]), "en"); err != nil {
+		t.Errorf("a main script still running is reported as %v", err)
+	}
+	failed[1].Val = json.RawMessage(`0`)
+	if err := demoOutcome("hello", sim.Fold(failed), "en"); err != nil {
+		t.Errorf("a main script that exited 0 is reported as %v", err)
 	}
 }
 
