@@ -84,7 +84,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &u) {
 		return exitUsage
 	}
-
 	return exitFailed
 }
 
