@@ -101,3 +101,26 @@ func (rt *Runtime) await(op, obj string, v IntentVal) {
 
 // awaitOp is await for an operation with nothing more to say.
 func (rt *Runtime) awaitOp(op, obj string) { rt.await(op, obj, IntentVal{}) }
+
+// Notices at the gate: intents that wait for nothing, which tell the
+// scheduler of a hand-off it cannot see in the timeline. A pool worker
+// hands each result to the result handler in the pool's process
+// (OpPoolHandoff, before it puts the result); the handler says when it has
+// delivered it, callbacks and done callbacks run (OpPoolDelivered). Until
+// then the scheduler releases nothing, so that a callback comes in the same
+// place in every run of a seed.
+const (
+	OpPoolHandoff   = "pool.handoff"
+	OpPoolDelivered = "pool.delivered"
+)
+
+// notice tells the gate of op on obj without waiting. It goes through the
+// trace, after every event this process wrote before it.
+func (rt *Runtime) notice(op, obj string) {
+	o := rt.owner()
+	if o.gate == nil || o.slot == 0 || o.trace == nil {
+		return
+	}
+	raw, _ := json.Marshal(IntentVal{Op: op})
+	o.trace.writeIntent(Record{Pid: o.pid, Proc: o.name, Kind: KindIntent, Obj: obj, Val: raw})
+}

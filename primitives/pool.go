@@ -298,6 +298,7 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 		} else {
 			res.Vals, res.N = vals, t.N
 		}
+		rt.notice(OpPoolHandoff, a.Pool) // before the put: the handler's notice comes after it
 		if err := a.Results.Put(res.encode()); err != nil {
 			return err
 		}
@@ -487,6 +488,7 @@ func (p *Pool) handleResults() {
 		if j != nil {
 			j.deliver(res)
 		}
+		p.rt.notice(OpPoolDelivered, p.name)
 	}
 }
 

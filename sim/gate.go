@@ -119,6 +119,19 @@ type gateCtl struct {
 	// released, so that no process takes a step after the watchdog's
 	// report or the user's stop.
 	halted bool
+	// pids are the session's processes by name (from their proc.start),
+	// to find the target of a proc.terminate.
+	pids map[string]int
+	// dying are processes sent a signal (proc.terminate): whatever they
+	// announced at the gate is never released, and the others wait for
+	// their exit, so that a terminated process never takes one more step
+	// in one run and not in another.
+	dying map[int]bool
+	// owed counts, by pool, the results a worker has handed to the pool's
+	// result handler (in this process) that it has not yet delivered,
+	// callbacks included: until it has, nothing else is released, so that
+	// callbacks and gets come in the same place in every run.
+	owed map[string]int
 }
 
 func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl {
@@ -127,6 +140,9 @@ func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl 
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		pending:  map[int]*Intent{},
 		inflight: map[int]flight{},
+		pids:     map[string]int{},
+		dying:    map[int]bool{},
+		owed:     map[string]int{},
 	}
 }
 
@@ -149,6 +165,17 @@ const awayAfter = 250 * time.Millisecond
 func (c *gateCtl) arrive(w primitives.Wire) {
 	var v primitives.IntentVal
 	json.Unmarshal(w.Val, &v)
+	switch v.Op {
+	case primitives.OpPoolHandoff:
+		c.owed[w.Obj]++
+		return
+	case primitives.OpPoolDelivered:
+		c.owed[w.Obj]--
+		return
+	}
+	if c.dying[w.Pid] {
+		return // it is being terminated: its exit is next
+	}
 	c.arrivals++
 	c.pending[w.Pid] = &Intent{
 		Pid: w.Pid, Proc: w.Proc, Op: v.Op, Obj: w.Obj, Line: w.Line, Arrived: c.arrivals,
@@ -167,9 +194,19 @@ func (c *gateCtl) observe(r primitives.Record) {
 		if strText(r.Val) != managerTarget {
 			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
 		}
+		c.pids[r.Proc] = r.Pid
+	case primitives.KindProcTerminate:
+		// The signal is sent after this event: the target never comes
+		// back to the gate, and its exit is sure to be reported.
+		if pid, ok := c.pids[r.Obj]; ok && pid != r.Pid {
+			delete(c.pending, pid)
+			c.dying[pid] = true
+			c.inflight[pid] = flight{since: time.Now(), sure: true}
+		}
 	case primitives.KindProcExit, primitives.KindProcZombie:
 		delete(c.inflight, r.Pid)
 		delete(c.pending, r.Pid)
+		delete(c.dying, r.Pid)
 	case primitives.KindSleep:
 		// Sure only while it sleeps: what follows the sleep may wait on a
 		// socket before the next operation comes to the gate, and the
@@ -189,6 +226,11 @@ func (c *gateCtl) observe(r primitives.Record) {
 // quiet reports whether every process is at the gate, gone, or away (see
 // awayAfter): the moment to release the next operation.
 func (c *gateCtl) quiet() bool {
+	for _, n := range c.owed {
+		if n > 0 {
+			return false
+		}
+	}
 	now := time.Now()
 	for _, f := range c.inflight {
 		if f.sure || now.Sub(f.since) < awayAfter {
@@ -376,6 +418,11 @@ func (c *gateCtl) schedule(st *State) bool {
 func (c *gateCtl) stuck(st *State) bool {
 	if len(c.inflight) > 0 || len(c.pending) == 0 {
 		return false
+	}
+	for _, n := range c.owed {
+		if n > 0 {
+			return false // a result is on its way to its handler
+		}
 	}
 	c.judge(st)
 	for _, in := range c.pending {
