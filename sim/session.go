@@ -2,9 +2,13 @@ package sim
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -52,6 +56,12 @@ type Session struct {
 	closed   bool
 	gate     *gateCtl      // nil in live mode
 	bcast    chan struct{} // closed and replaced at every change, for Snapshot
+	// tail holds, in step and seeded modes, what follows the watchdog's
+	// report: the teardown, whose order the OS decides (which SIGTERM is
+	// reaped first). It joins the timeline at the end in a fixed order
+	// (see endTail), so that a seed gives the same run to the last event.
+	tail    []primitives.Record
+	tailing bool
 
 	out         chan primitives.Record
 	publishOnce sync.Once
@@ -176,6 +186,14 @@ func (s *Session) livePids() []int {
 
 func (s *Session) run(script Script, scriptDone, watched, collected chan struct{}) {
 	err := runScript(s.rt, script)
+	if s.gate != nil && s.isStopped() {
+		// Let the stop's SIGTERM end every child before the end of the
+		// main code looks at them, so that it finds the same (none alive)
+		// in every run rather than whichever the OS has not yet reaped.
+		for _, c := range s.rt.ActiveChildren() {
+			<-c.Done()
+		}
+	}
 	finish(s.rt)
 	close(scriptDone)
 	// The watchdog emits too: it must be done before the trace closes.
@@ -193,9 +211,8 @@ func (s *Session) run(script Script, scriptDone, watched, collected chan struct{
 		s.trace.Reader().Close()
 		<-collected
 	}
-	s.mu.Lock()
-	stopped := s.stopped
-	s.mu.Unlock()
+	s.endTail()
+	stopped := s.isStopped()
 	code := 0
 	switch {
 	case stopped:
@@ -286,10 +303,63 @@ func (s *Session) collect(collected chan<- struct{}) {
 	}
 }
 
+func (s *Session) isStopped() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopped
+}
+
+// endTail adds what followed the watchdog's report (step and seeded modes)
+// to the timeline: MainProcess's events first, then each process's in the
+// order they were started, each process's own in the order they came. The
+// numbers and times they came with are handed out again in order.
+func (s *Session) endTail() {
+	s.mu.Lock()
+	tail := s.tail
+	s.tail, s.tailing = nil, false
+	s.mu.Unlock()
+	if len(tail) == 0 {
+		return
+	}
+	rank := map[int]int{s.rt.Pid(): -1}
+	for i, r := range s.Timeline() {
+		if _, ok := rank[r.Pid]; !ok && r.Kind == primitives.KindProcStart {
+			rank[r.Pid] = i
+		}
+	}
+	lane := func(r primitives.Record) int {
+		if i, ok := rank[r.Pid]; ok {
+			return i
+		}
+		return math.MaxInt // not started in the timeline (an orphan's child): last
+	}
+	sorted := slices.Clone(tail)
+	slices.SortStableFunc(sorted, func(a, b primitives.Record) int {
+		if c := cmp.Compare(lane(a), lane(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Proc, b.Proc)
+	})
+	for i := range sorted {
+		sorted[i].Seq, sorted[i].TNs = tail[i].Seq, tail[i].TNs
+	}
+	for _, r := range sorted {
+		s.append(r)
+	}
+}
+
 // append adds an event to the timeline and the session's own fold, and
 // lets the scheduler act on it.
 func (s *Session) append(r primitives.Record) {
 	s.mu.Lock()
+	if s.tailing {
+		s.tail = append(s.tail, r)
+		s.mu.Unlock()
+		return
+	}
+	if s.gate != nil && r.Kind == primitives.KindWatchdog {
+		s.tailing = true
+	}
 	s.timeline = append(s.timeline, r)
 	s.state.Apply(r)
 	s.lastAt = time.Now()
