@@ -53,10 +53,11 @@ event by event.`,
 				return usagef("--%v", err)
 			}
 			progress, warn := loadProgress()
-			if warn != nil {
-				fmt.Fprintf(stderr, "proctour: %v\n", warn)
+			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress}
+			if warn != nil { // shown in the UI: a line printed before it takes the screen is never seen
+				opts.Notice = warn.Error()
 			}
-			return openUI(cmd, tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress})
+			return openUI(cmd, opts)
 		},
 	}
 	root.Flags().StringVar(&ui.lang, "lang", "", "language of the lessons: en or zh (default: from LC_ALL or LANG)")

@@ -12,19 +12,16 @@ import (
 )
 
 // loadProgress reads the student's progress from the state directory. A
-// corrupt file was set aside: warn is the line to print, and the progress
-// starts afresh. With no state directory at all, progress is kept in
-// memory and warn says so.
+// corrupt file was set aside, an unreadable one left alone: warn is the
+// line to show, and the progress starts afresh (an unreadable file's in
+// memory only, so that it is never overwritten). With no state directory
+// at all, progress is kept in memory and warn says so.
 func loadProgress() (p *lessons.Progress, warn error) {
 	dir, err := lessons.StateDir()
 	if err != nil {
 		return lessons.NewProgress(), fmt.Errorf("progress will not be saved: %w", err)
 	}
-	p, err = lessons.LoadProgress(dir)
-	if err != nil && !errors.Is(err, lessons.ErrCorruptProgress) {
-		return lessons.NewProgress(), err
-	}
-	return p, err
+	return lessons.LoadProgress(dir)
 }
 
 func newProgressCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -47,6 +44,9 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 				fmt.Fprintf(stderr, "proctour: %v\n", warn)
 			}
 			if reset {
+				if errors.Is(warn, lessons.ErrUnreadableProgress) {
+					return fmt.Errorf("reset: the progress file cannot be read, so it was not reset")
+				}
 				if err := p.Reset(); err != nil {
 					return fmt.Errorf("reset: %w", err)
 				}

@@ -50,6 +50,33 @@ func (p *ptyOutput) waitFor(s string) bool {
 	return false
 }
 
+// startTUI runs proctour with args on a terminal of its own, 120×40, with
+// env added to its environment.
+func startTUI(t *testing.T, args string, env ...string) (cmd *exec.Cmd, master *os.File, out *ptyOutput) {
+	t.Helper()
+	master, slave := openPTY(t)
+	out = &ptyOutput{done: make(chan struct{})}
+	go out.drain(master)
+	cmd = exec.Command(os.Args[0], "-test.run=^TestHelperProctour$")
+	cmd.Env = append(os.Environ(), append([]string{"PROCTOUR_HELPER_ARGS=" + args, "TERM=xterm-256color"}, env...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	return cmd, master, out
+}
+
+// ended waits until everything proctour wrote has been read.
+func (p *ptyOutput) ended() string {
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+	}
+	return p.String()
+}
+
 // SIGTERM or SIGINT to the tutorial ends it with the terminal as it was:
 // out of the alternate screen, cursor shown, echo and line editing back on,
 // without waiting for the forced exit. Before, bubbletea's own signal
@@ -58,17 +85,7 @@ func (p *ptyOutput) waitFor(s string) bool {
 func TestSignalRestoresTheTerminal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		for round := range 6 {
-			master, slave := openPTY(t)
-			out := &ptyOutput{done: make(chan struct{})}
-			go out.drain(master)
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProctour$")
-			cmd.Env = append(os.Environ(), "PROCTOUR_HELPER_ARGS=--lang en", "TERM=xterm-256color", "PROCTOUR_STATE_DIR="+t.TempDir())
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			slave.Close()
+			cmd, master, out := startTUI(t, "--lang en", "PROCTOUR_STATE_DIR="+t.TempDir())
 			if !out.waitFor("open lesson") {
 				cmd.Process.Kill()
 				cmd.Wait()
@@ -78,11 +95,7 @@ func TestSignalRestoresTheTerminal(t *testing.T) {
 			cmd.Process.Signal(sig)
 			err := cmd.Wait()
 			tio, terr := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
-			select { // everything proctour wrote has been read
-			case <-out.done:
-			case <-time.After(10 * time.Second):
-			}
-			screen := out.String()
+			screen := out.ended()
 			master.Close()
 			if terr != nil {
 				t.Fatal(terr)

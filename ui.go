@@ -36,7 +36,13 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 	}
 	opts.Input, opts.Output = in, out
 	opts.Context = cmd.Context()
-	return tui.Run(opts)
+	err := tui.Run(opts)
+	if _, ok := err.(tui.ProgressNotSavedError); ok {
+		// Said in the UI already; the tutorial itself did not fail.
+		fmt.Fprintf(cmd.ErrOrStderr(), "proctour: warning: %v\n", err)
+		return nil
+	}
+	return err
 }
 
 // savedTerminal is the terminal as it was before the UI took it over.

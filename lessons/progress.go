@@ -66,11 +66,19 @@ func StateDir() (string, error) {
 // was set aside (renamed) and an empty progress started.
 var ErrCorruptProgress = errors.New("progress file unreadable")
 
+// ErrUnreadableProgress reports a progress file that is there but could
+// not be read (its permissions, a directory in its place): it is left as
+// it is, and the progress returned is kept in memory only, so that no
+// save replaces what could not be read.
+var ErrUnreadableProgress = errors.New("progress file cannot be read")
+
 // LoadProgress reads the progress saved in dir. A missing file is no
 // progress yet. A corrupt one is renamed to progress.json.corrupt-<time>,
 // and LoadProgress returns empty progress and an error wrapping
-// ErrCorruptProgress that says where the old file went: the caller reports
-// it and carries on.
+// ErrCorruptProgress that says where the old file went; one that cannot be
+// read at all is left alone, with empty progress that is never saved and
+// an error wrapping ErrUnreadableProgress. The caller reports either and
+// carries on.
 func LoadProgress(dir string) (*Progress, error) {
 	p := &Progress{Version: progressVersion, Lessons: map[int]*LessonRecord{}, path: filepath.Join(dir, "progress.json")}
 	b, err := os.ReadFile(p.path)
@@ -78,7 +86,8 @@ func LoadProgress(dir string) (*Progress, error) {
 		return p, nil
 	}
 	if err != nil {
-		return p, fmt.Errorf("%w: %v", ErrCorruptProgress, err)
+		p.path = ""
+		return p, fmt.Errorf("%w (%v): it is left as it is, and progress will not be saved this time", ErrUnreadableProgress, err)
 	}
 	var saved Progress
 	if err := json.Unmarshal(b, &saved); err != nil || saved.Version != progressVersion || saved.Lessons == nil {

@@ -70,6 +70,7 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 		a.progress = lessons.NewProgress()
 	}
 	a.home = a.home.withProgress(a.progress, a.lang)
+	a.home.notice = o.Notice
 	a = a.restyle(true)
 	switch {
 	case o.Replay != nil:

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
@@ -28,6 +29,7 @@ type home struct {
 	sel      int
 	lang     string
 	note     string // a problem to mention, such as progress not saved
+	notice   string // a problem found at start, shown until the program ends
 	keys     homeKeys
 	width    int
 	height   int
@@ -88,6 +90,14 @@ func (h home) view(s styles) string {
 		sub = " — 按 Python 的讲法学多进程，用真实的进程演示"
 	}
 	lines := []string{s.Title.Render("proctour") + s.Subtitle.Render(sub), ""}
+	for _, n := range []string{h.notice, h.note} { // first, where it is seen
+		if n != "" {
+			for _, l := range strings.Split(ansi.Wrap(n, w-2, ""), "\n") {
+				lines = append(lines, s.Warn.Render("  "+l))
+			}
+			lines = append(lines, "")
+		}
+	}
 	titleW := 0
 	for _, l := range h.lessons {
 		titleW = max(titleW, lipgloss.Width(fmt.Sprintf("%2d. %s", l.N, content.Title(h.lang, l.N, l.Title))))
@@ -118,9 +128,6 @@ func (h home) view(s styles) string {
 		what = "  已完成：每个演示都运行到结束，每道检测题都答对"
 	}
 	lines = append(lines, "", s.Dim.Render(cut(legend, w)), s.Dim.Render(cut(what, w)))
-	if h.note != "" {
-		lines = append(lines, s.Warn.Render(cut("  "+h.note, w)))
-	}
 	return joinLines(block(lines, w, h.height))
 }
 

@@ -42,7 +42,18 @@ type Options struct {
 	NoColor bool
 	// Context, when cancelled (SIGTERM), ends the UI as q does.
 	Context context.Context
+	// Notice is a problem to show on the lesson list from the start, such
+	// as a progress file that could not be read.
+	Notice string
 }
+
+// ProgressNotSavedError is the progress that could not be written when
+// the UI ended: the student has been told in the UI, and the caller
+// reports it as a warning, not a failure of the tutorial.
+type ProgressNotSavedError struct{ Err error }
+
+func (e ProgressNotSavedError) Error() string { return "progress not saved: " + e.Err.Error() }
+func (e ProgressNotSavedError) Unwrap() error { return e.Err }
 
 // shutdownWait is how long Run waits, after quitting, for every demo
 // process to be reaped.
@@ -58,7 +69,9 @@ func Run(o Options) (err error) {
 		if v := recover(); v != nil {
 			err = errors.Join(err, panicError{value: v})
 		}
-		err = errors.Join(err, runs.shutdown(shutdownWait))
+		if serr := runs.shutdown(shutdownWait); serr != nil {
+			err = errors.Join(err, serr)
+		}
 	}()
 	m, err := newApp(o, runs, o.NoColor || os.Getenv("NO_COLOR") != "")
 	if err != nil {
@@ -79,16 +92,16 @@ func Run(o Options) (err error) {
 		opts = append(opts, tea.WithContext(ctx))
 	}
 	final, err := tea.NewProgram(m, opts...).Run()
-	if a, ok := final.(app); ok {
-		if ferr := a.saver.flush(a.progress); ferr != nil {
-			err = errors.Join(err, ferr)
-		}
-		if a.err != nil {
-			return a.err
-		}
-	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx != nil && ctx.Err() != nil {
-		return nil // stopped from outside (SIGTERM): main decides the exit code
+		err = nil // stopped from outside (SIGTERM): main decides the exit code
+	}
+	if a, ok := final.(app); ok {
+		if a.err != nil {
+			err = a.err
+		}
+		if ferr := a.saver.flush(a.progress); ferr != nil && err == nil {
+			err = ProgressNotSavedError{ferr}
+		}
 	}
 	return err
 }
