@@ -33,6 +33,8 @@ type demo struct {
 	pb       Playback
 	st       *sim.State // the fold of timeline[:stAt]; stAt == pb.Cursor
 	stAt     int
+	draw     *drawCache // the text made from timeline and st, kept across frames
+	elided   int        // a replay's values drawn only in part (too deep or long)
 
 	run     int64        // the current run's id; 0 before the first
 	sess    *sim.Session // the current run's session, once started
@@ -83,7 +85,7 @@ type demoSettings struct {
 func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 	vars, _ := sc.Resolve(nil)
 	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed,
-		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}}
+		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{}}
 	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
 	if d.speed <= 0 {
 		d.speed = 1
@@ -95,7 +97,7 @@ func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 // newMissingDemo is the demo panel of a lesson whose scenarios are not
 // built yet.
 func newMissingDemo(l lessons.Lesson) demo {
-	d := demo{title: "demo", speed: 1, keys: newDemoKeys().forNothing(), nothing: true, missing: l.Scenarios}
+	d := demo{title: "demo", speed: 1, keys: newDemoKeys().forNothing(), nothing: true, missing: l.Scenarios, draw: &drawCache{}}
 	d.refold()
 	return d
 }
@@ -103,9 +105,14 @@ func newMissingDemo(l lessons.Lesson) demo {
 // newReplay is the demo view of a recorded trace.
 func newReplay(title string, timeline []primitives.Record, speed float64) demo {
 	d := demo{title: title, replay: true, timeline: timeline, speed: speed, keys: newDemoKeys().forReplay(),
-		pb: Playback{Len: len(timeline)}}
+		pb: Playback{Len: len(timeline)}, draw: &drawCache{}}
 	if d.speed <= 0 {
 		d.speed = 1
+	}
+	for _, e := range timeline { // once, so that the header can say so
+		if sim.ValueElided(e.Val) {
+			d.elided++
+		}
 	}
 	if len(timeline) > 0 && timeline[0].Kind == primitives.KindProcStart {
 		var id string
@@ -236,7 +243,7 @@ func (d demo) resources(s styles, w int) []string {
 		}
 	}
 	lines = append(lines, d.outcomeCharts(s, w)...)
-	lines = append(lines, resourceLines(d.st, s, w)...)
+	lines = append(lines, d.draw.resources(d.st, d.stAt, s, w)...)
 	if len(d.st.Timings) > 0 && d.ranMode != sim.Live && !d.replay {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
 	}
@@ -280,7 +287,8 @@ func (d demo) view(s styles) string {
 	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
-		left = drawLanes(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1)
+		describe := func(e primitives.Record) string { return d.draw.describeEvent(d.timeline, e, s.lang) }
+		left = drawLanesWith(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1, describe)
 	}
 	var code []string
 	if d.sc != nil {
@@ -293,7 +301,7 @@ func (d demo) view(s styles) string {
 		out = append(out, block(lo.resLines, w, lo.res-1)...)
 	}
 	out = append(out, rule(s, s.tr("events"), w))
-	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1)...)
+	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1, d.draw)...)
 	out = append(out, drawStatus(d.statusInfo(), s, w))
 	return strings.Join(out, "\n")
 }
@@ -306,6 +314,9 @@ func (d demo) header(s styles, w int) string {
 		title = s.Title.Render(s.tr("demo"))
 	case d.replay:
 		title = s.Title.Render(fmt.Sprintf(s.tr("replay %s"), d.title))
+		if d.elided > 0 {
+			title += s.Warn.Render(" · " + fmt.Sprintf(s.tr("%d value(s) too deep or too long to show whole: drawn cut short"), d.elided))
+		}
 	case d.sc != nil:
 		title += s.Subtitle.Render(" — " + d.sc.SummaryIn(s.lang))
 	}

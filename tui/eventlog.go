@@ -6,13 +6,13 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/proctour/proctour/primitives"
-	"github.com/proctour/proctour/sim"
 )
 
-// drawLog draws the event log in a w×h rectangle: the events up to the
+// drawLog draws the event log in a w×h rectangle, the events described
+// through c: the events up to the
 // cursor, newest at the bottom, the one under the cursor marked; when the
 // cursor is behind the end, a few of the events after it follow, dimmed.
-func drawLog(timeline []primitives.Record, cursor int, s styles, w, h int) []string {
+func drawLog(timeline []primitives.Record, cursor int, s styles, w, h int, c *drawCache) []string {
 	if h <= 0 {
 		return nil
 	}
@@ -30,7 +30,7 @@ func drawLog(timeline []primitives.Record, cursor int, s styles, w, h int) []str
 	lines := make([]string, 0, h)
 	for i := start; i < end; i++ {
 		e := timeline[i]
-		text := fmt.Sprintf("%*d %8s %s %s", seqW, e.Seq, seconds(e.TNs), fit(e.Proc, nameW), sim.DescribeIn(e, s.lang))
+		text := fmt.Sprintf("%*d %8s %s %s", seqW, e.Seq, seconds(e.TNs), fit(e.Proc, nameW), c.describe(timeline, i, s.lang))
 		switch {
 		case i == cursor-1:
 			lines = append(lines, s.Cursor.Render(fit("▸ "+text, w)))

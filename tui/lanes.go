@@ -102,7 +102,7 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 
 // laneStep is what a lane says the process did last, or, at the gate,
 // what it is about to do. A message received says from whom.
-func laneStep(st *sim.State, l lane, s styles) string {
+func laneStep(st *sim.State, l lane, s styles, describe func(primitives.Record) string) string {
 	if in := l.Intent; in != nil {
 		if !in.CanProceed {
 			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), sim.LocalizeProse(s.lang, in.Blocked)))
@@ -112,7 +112,7 @@ func laneStep(st *sim.State, l lane, s styles) string {
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == primitives.KindProcExit {
 		return "" // the state says it: "exited 0"
 	}
-	out := s.Text.Render(sim.DescribeIn(l.Proc.Last, s.lang))
+	out := s.Text.Render(describe(l.Proc.Last))
 	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
 		out += s.Marker.Render(fmt.Sprintf(s.tr("  ← from %s"), st.Name(from)))
 	}
@@ -164,6 +164,12 @@ func arrowGutter(st *sim.State, lanes []lane) []string {
 // drawLanes draws the lanes in a w×h rectangle: a row per lane, then a row
 // counting the hidden processes by state.
 func drawLanes(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h int) []string {
+	return drawLanesWith(st, lanes, hidden, s, w, h, func(e primitives.Record) string { return sim.DescribeIn(e, s.lang) })
+}
+
+// drawLanesWith is drawLanes with the processes' last steps described by
+// describe (the demo view's, which keeps what it made).
+func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h int, describe func(primitives.Record) string) []string {
 	gutter := arrowGutter(st, lanes)
 	nameW, pidW, stateW := 4, 3, 7
 	for _, l := range lanes {
@@ -181,7 +187,7 @@ func drawLanes(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h i
 		if gutter != nil {
 			head = s.Marker.Render(gutter[i]) + " " + head
 		}
-		lines = append(lines, cut(head+laneStep(st, l, s), w))
+		lines = append(lines, cut(head+laneStep(st, l, s, describe), w))
 	}
 	if len(hidden) > 0 {
 		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden, s), w)))

@@ -1,0 +1,80 @@
+package tui
+
+import (
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+// drawCache keeps the text the demo view makes from events and states, so
+// that a frame redraws what it already made instead of printing every
+// value again: an event's description is made once (per language), the
+// resource widgets' lines once per state drawn. What a trace holds then
+// costs its printing once, however many frames show it. The demo view is
+// a value copied at every update; it holds the cache by pointer, and a nil
+// cache makes everything afresh.
+type drawCache struct {
+	tl    *primitives.Record // &timeline[0] of the timeline described
+	lang  string
+	descs []string // sim.DescribeIn(timeline[i], lang); "" until made
+
+	res    []string // the widgets' lines for resKey
+	resKey resKey
+}
+
+// resKey is what the widgets' lines depend on: the state, how far it is
+// folded, the width and the styles.
+type resKey struct {
+	st                  *sim.State
+	at, width           int
+	lang                string
+	dark, noColor, made bool
+}
+
+// describe is timeline[i] as the event log and the lanes say it.
+func (c *drawCache) describe(timeline []primitives.Record, i int, lang string) string {
+	if c == nil {
+		return sim.DescribeIn(timeline[i], lang)
+	}
+	if len(timeline) == 0 || c.tl != &timeline[0] || c.lang != lang {
+		c.tl, c.lang, c.descs = nil, lang, nil
+		if len(timeline) > 0 {
+			c.tl = &timeline[0]
+		}
+	}
+	if len(c.descs) < len(timeline) {
+		c.descs = append(c.descs, make([]string, len(timeline)-len(c.descs))...)
+	}
+	if c.descs[i] == "" {
+		c.descs[i] = sim.DescribeIn(timeline[i], lang)
+	}
+	return c.descs[i]
+}
+
+// describeEvent is e as describe says it, when e is one of the timeline's
+// events (a process's last step is), else made afresh.
+func (c *drawCache) describeEvent(timeline []primitives.Record, e primitives.Record, lang string) string {
+	if i := int(e.Seq) - 1; i >= 0 && i < len(timeline) && sameEvent(timeline[i], e) {
+		return c.describe(timeline, i, lang)
+	}
+	return sim.DescribeIn(e, lang)
+}
+
+// sameEvent reports whether a and b are one event: its place, time,
+// process and kind, and the very payload bytes.
+func sameEvent(a, b primitives.Record) bool {
+	return a.Seq == b.Seq && a.TNs == b.TNs && a.Pid == b.Pid && a.Kind == b.Kind && a.Obj == b.Obj &&
+		len(a.Val) == len(b.Val) && (len(a.Val) == 0 || &a.Val[0] == &b.Val[0])
+}
+
+// resources are resourceLines(st, s, width), made once for each state
+// (at: how many events it folds) drawn.
+func (c *drawCache) resources(st *sim.State, at int, s styles, width int) []string {
+	if c == nil {
+		return resourceLines(st, s, width)
+	}
+	k := resKey{st: st, at: at, width: width, lang: s.lang, dark: s.dark, noColor: s.noColor, made: true}
+	if c.resKey != k {
+		c.res, c.resKey = resourceLines(st, s, width), k
+	}
+	return c.res
+}
