@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -67,13 +68,14 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 	body = strings.TrimRight(strings.Join(lines[:start], "\n"), "\n ") + "\n"
 	var q *Question
 	var inWhy, inHint bool
+	var marked []bool // marked[i]: q.Choices[i] is marked [x]
 	finish := func() {
 		if q == nil {
 			return
 		}
 		right := 0
-		for _, c := range q.Choices {
-			if strings.HasPrefix(c, "\x00") {
+		for _, m := range marked {
+			if m {
 				right++
 			}
 		}
@@ -85,15 +87,11 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 		case q.Why == "":
 			problems = append(problems, Problem{q.Line, "a question needs its explanation (\"   *Why:* …\")"})
 		default:
-			for i, c := range q.Choices {
-				if strings.HasPrefix(c, "\x00") {
-					q.Answer, q.Choices[i] = i, c[1:]
-				}
-			}
+			q.Answer = slices.Index(marked, true)
 			q.ID = fmt.Sprintf("%d.%d", n, len(qs)+1)
 			qs = append(qs, *q)
 		}
-		q, inWhy, inHint = nil, false, false
+		q, inWhy, inHint, marked = nil, false, false, nil
 	}
 	for i := start + 1; i < len(lines); i++ {
 		raw := lines[i]
@@ -109,11 +107,8 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 		case q == nil:
 			problems = append(problems, Problem{i + 1, "text in the checkpoint section outside a numbered question"})
 		case strings.HasPrefix(l, "- [ ] "), strings.HasPrefix(l, "- [x] "), strings.HasPrefix(l, "- [X] "):
-			c := strings.TrimSpace(l[6:])
-			if l[3] != ' ' {
-				c = "\x00" + c
-			}
-			q.Choices = append(q.Choices, c)
+			q.Choices = append(q.Choices, strings.TrimSpace(l[6:]))
+			marked = append(marked, l[3] != ' ')
 			inWhy, inHint = false, false
 		case strings.HasPrefix(l, "*Hint:*"), strings.HasPrefix(l, "*提示：*"):
 			q.Hint = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])

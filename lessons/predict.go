@@ -168,10 +168,13 @@ func SplitPredictions(n int, md string, check func(Prediction) string) (body str
 		if l == "" {
 			continue
 		}
-		if strings.HasPrefix(raw, "- ") {
+		if rest, ok := strings.CutPrefix(raw, "- "); ok {
 			finish()
 			p = &Prediction{Line: i + 1, Expect: -1}
-			l = strings.TrimSpace(l[2:])
+			l = strings.TrimSpace(rest) // not l[2:]: "- " alone trims to "-"
+		}
+		if l == "" { // "- " alone: an item with nothing in it yet
+			continue
 		}
 		if p == nil {
 			problems = append(problems, Problem{i + 1, "text in the prediction section outside a \"- demo:\" item"})
