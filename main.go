@@ -41,6 +41,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	// A reader that closes proctour's output (| head -1) ends the command
+	// through its context, like Ctrl-C, so that the demo's processes and
+	// scratch directory are cleaned up. Catching SIGPIPE makes such a write
+	// fail with EPIPE instead of killing proctour; a caught signal, unlike an
+	// ignored one, is reset in the children proctour starts.
+	pipes := make(chan os.Signal, 1)
+	signal.Notify(pipes, syscall.SIGPIPE)
+	defer signal.Stop(pipes)
+	stdout = closeWatcher{stdout, func() { stopSignals(errOutputClosed) }}
 	go func() {
 		select {
 		case sig := <-sigs:
@@ -76,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case errors.As(context.Cause(ctx), &sig):
 		return exitCodeFor(sig.Signal)
-	case err == nil:
+	case err == nil, errors.Is(context.Cause(ctx), errOutputClosed):
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "proctour:", err)
@@ -112,3 +121,22 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 type signalError struct{ os.Signal }
 
 func (s signalError) Error() string { return "interrupted by " + s.Signal.String() }
+
+// errOutputClosed is the reader of proctour's output going away: the end
+// of its interest, not a failure.
+var errOutputClosed = errors.New("standard output closed")
+
+// closeWatcher passes writes to w and calls closed when w's reader has
+// gone (a broken pipe).
+type closeWatcher struct {
+	w      io.Writer
+	closed func()
+}
+
+func (c closeWatcher) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		c.closed()
+	}
+	return n, err
+}
