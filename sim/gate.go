@@ -1,10 +1,13 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -232,8 +235,41 @@ func (c *gateCtl) quiet() bool {
 		}
 	}
 	now := time.Now()
-	for _, f := range c.inflight {
-		if f.sure || now.Sub(f.since) < awayAfter {
+	for pid, f := range c.inflight {
+		if f.sure || now.Sub(f.since) < awayAfter || !waitingOutside(pid) {
+			return false
+		}
+	}
+	return true
+}
+
+// waitingOutside reports whether a process that has been away from the gate
+// for awayAfter is waiting for something — every thread asleep — rather
+// than still running (on a CPU or ready for one, as on a loaded machine: it
+// will be back), or exiting (its proc.exit is on its way). Waiting, it may
+// wait for a step of another process; running, the others wait for it, so
+// that how long it takes never decides who moves next. (Linux reads
+// /proc; elsewhere a process away that long is taken to be waiting.)
+func waitingOutside(pid int) bool {
+	if runtime.GOOS != "linux" {
+		return true
+	}
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return false // gone: reaped, its exit not yet collected
+	}
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + "/" + t.Name() + "/stat")
+		if err != nil {
+			continue // a thread that has just ended
+		}
+		i := bytes.LastIndexByte(b, ')') // after the command, which may hold anything
+		if i < 0 || i+2 >= len(b) {
+			continue
+		}
+		switch b[i+2] {
+		case 'R', 'D', 'Z', 'X', 'x':
 			return false
 		}
 	}
