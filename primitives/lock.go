@@ -3,21 +3,13 @@ package primitives
 import (
 	"encoding/json"
 	"sync/atomic"
-	"time"
-)
-
-// Lock states, in the first word of a lock's segment (Drepper's futex mutex).
-const (
-	unlocked  = 0
-	locked    = 1
-	contended = 2 // locked, and someone may be waiting
 )
 
 // Lock is multiprocessing.Lock: a non-recursive lock shared by processes.
 // Any process may release it, and a process that dies holding it leaves it
 // held — exactly as in Python, where nobody else will ever get it.
 //
-// Layout: word 0 the state, word 1 the holder's pid (for reports only).
+// Layout: word 0 a futexMutex, word 1 the holder's pid (for reports only).
 type Lock struct {
 	rt   *Runtime
 	name string
@@ -50,9 +42,11 @@ func (l *Lock) AcquireTimeout(seconds float64) bool {
 	return l.acquire(seconds)
 }
 
+func (l *Lock) mutex() *futexMutex { return mutexAt(l.seg.u32(0)) }
+
 func (l *Lock) acquire(seconds float64) bool {
-	state := l.seg.u32(0)
-	if atomic.CompareAndSwapUint32(state, unlocked, locked) {
+	mu := l.mutex()
+	if mu.tryLock() {
 		l.got()
 		return true
 	}
@@ -61,17 +55,9 @@ func (l *Lock) acquire(seconds float64) bool {
 		return false
 	}
 	l.rt.Emit(KindLockWait, l.name, timeoutVal(seconds))
-	d := l.rt.realTimeout(seconds)
-	deadline := time.Now().Add(d)
-	for atomic.SwapUint32(state, contended) != unlocked {
-		left := time.Duration(-1)
-		if d >= 0 {
-			if left = time.Until(deadline); left <= 0 {
-				l.rt.Emit(KindLockAcquire, l.name, false)
-				return false
-			}
-		}
-		l.rt.waitWord(state, contended, left)
+	if !mu.lockSlow(l.rt, l.rt.realTimeout(seconds)) {
+		l.rt.Emit(KindLockAcquire, l.name, false)
+		return false
 	}
 	l.got()
 	return true
@@ -94,8 +80,8 @@ func (l *Lock) Release() error {
 }
 
 func (l *Lock) release() error {
-	state := l.seg.u32(0)
-	if atomic.LoadUint32(state) == unlocked {
+	mu := l.mutex()
+	if !mu.held() {
 		err := errReleasedTooMany()
 		l.rt.emitErr(KindLockRelease, l.name, nil, err.Type)
 		return err
@@ -104,16 +90,14 @@ func (l *Lock) release() error {
 		l.rt.Emit(KindLockRelease, l.name, nil)
 	}
 	atomic.StoreInt32(l.seg.i32(4), 0)
-	if atomic.SwapUint32(state, unlocked) == contended {
-		futexWakeOn(state, 1)
-	}
+	mu.unlock()
 	return nil
 }
 
 // Holder is the pid of the process that last acquired the lock while it is
 // held, 0 when it is free.
 func (l *Lock) Holder() int {
-	if atomic.LoadUint32(l.seg.u32(0)) == unlocked {
+	if !l.mutex().held() {
 		return 0
 	}
 	return int(atomic.LoadInt32(l.seg.i32(4)))
@@ -150,7 +134,7 @@ func (rt *Runtime) NewRLock(name string) (*RLock, error) {
 func (r *RLock) count() *uint32 { return r.seg.u32(8) }
 
 func (r *RLock) mine() bool {
-	return atomic.LoadUint32(r.seg.u32(0)) != unlocked && int(atomic.LoadInt32(r.seg.i32(4))) == r.rt.pid
+	return r.mutex().held() && int(atomic.LoadInt32(r.seg.i32(4))) == r.rt.pid
 }
 
 // Acquire blocks until the lock is this process's, or counts one more level

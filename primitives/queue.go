@@ -64,7 +64,7 @@ type Queue struct {
 // than that is published before it is written, under the writer lock, so
 // that a getter drains it as it is written even if the pipe cannot hold it.
 const (
-	qReadLock    = 0  // reader lock (a futex mutex, as Lock's word)
+	qReadLock    = 0  // reader lock (a futexMutex, as Lock's word)
 	qWriteLock   = 4  // writer lock
 	qAvail       = 8  // frames published and not yet claimed
 	qGetWaiters  = 12 // getters asleep on qAvail
@@ -137,6 +137,10 @@ type queuePollFile struct {
 }
 
 func (p *queueEnds) word(off int) *uint32 { return p.mem.u32(off) }
+
+// mutex is one of the queue's locks (qReadLock, qWriteLock, qTaskLock):
+// silent futex mutexes, as CPython's queue locks do not show either.
+func (p *queueEnds) mutex(off int) *futexMutex { return mutexAt(p.mem.u32(off)) }
 
 func newQueueEnds(name string, mem *segment, rfd, wfd int) *queueEnds {
 	return &queueEnds{name: name, mem: mem, rfd: rfd, wfd: wfd, atomicN: queuePipeAtomic()}
@@ -294,11 +298,11 @@ func (q *Queue) announce(item []byte) {
 	switch {
 	case q.joinable && q.rt.trace != nil:
 		// Under the task lock, so that task_done's counts follow the events.
-		lk := p.word(qTaskLock)
-		q.rt.queueLock(lk, -1)
+		lk := p.mutex(qTaskLock)
+		lk.lock(q.rt, -1)
 		q.rt.Emit(KindQueuePut, q.name, json.RawMessage(item))
 		atomic.AddUint32(p.word(qUnfinished), 1)
-		queueUnlock(lk)
+		lk.unlock()
 	case q.joinable:
 		atomic.AddUint32(p.word(qUnfinished), 1)
 	case q.rt.trace != nil:
@@ -397,11 +401,11 @@ func takeOne(ctr *uint32) bool {
 // receive reads the next frame under the reader lock; locked is false when
 // the lock was not had within lockFor.
 func (q *Queue) receive(lockFor time.Duration) (item []byte, locked bool, err error) {
-	lk := q.p.word(qReadLock)
-	if !q.rt.queueLock(lk, lockFor) {
+	lk := q.p.mutex(qReadLock)
+	if !lk.lock(q.rt, lockFor) {
 		return nil, false, nil
 	}
-	defer queueUnlock(lk)
+	defer lk.unlock()
 	item, err = q.readFrame()
 	runtime.KeepAlive(q.p)
 	return item, true, err
@@ -636,51 +640,6 @@ func inheritQueue(j queueJSON) (*queueEnds, error) {
 	}
 	inheritedQueues.ends[j.Mem] = p
 	return p, nil
-}
-
-// Silent futex mutexes for the queue's internal locks: the same algorithm
-// as Lock, without events (CPython's queue locks do not show either).
-
-func queueTryLock(w *uint32) bool { return atomic.CompareAndSwapUint32(w, unlocked, locked) }
-
-func queueUnlock(w *uint32) {
-	if atomic.SwapUint32(w, unlocked) == contended {
-		futexWakeOn(w, 1)
-	}
-}
-
-// queueLock takes the lock at w, waiting at most d (d < 0: no limit);
-// a stopped session interrupts the wait in a main script.
-func (rt *Runtime) queueLock(w *uint32, d time.Duration) bool {
-	if queueTryLock(w) {
-		return true
-	}
-	deadline := time.Now().Add(d)
-	for atomic.SwapUint32(w, contended) != unlocked {
-		left := time.Duration(-1)
-		if d >= 0 {
-			if left = time.Until(deadline); left <= 0 {
-				return false
-			}
-		}
-		rt.waitWord(w, contended, left)
-	}
-	return true
-}
-
-// queueLockQuiet is queueLock for a feeder goroutine, which must not panic:
-// it gives up when stop is closed.
-func queueLockQuiet(w *uint32, stop <-chan struct{}) bool {
-	if queueTryLock(w) {
-		return true
-	}
-	for atomic.SwapUint32(w, contended) != unlocked {
-		if queueStopped(stop) {
-			return false
-		}
-		futexWaitOn(w, contended, queueStopCheck)
-	}
-	return true
 }
 
 func queueStopped(stop <-chan struct{}) bool {

@@ -79,8 +79,8 @@ func (q *Queue) drain() queueDrain {
 		p.buf, p.off = p.buf[:0], 0
 		return drainDone
 	}
-	lk := p.word(qWriteLock)
-	if !queueTryLock(lk) {
+	lk := p.mutex(qWriteLock)
+	if !lk.tryLock() {
 		return drainBusy
 	}
 	res, written := drainDone, 0
@@ -110,7 +110,7 @@ func (q *Queue) drain() queueDrain {
 		p.off, p.frames = end, p.frames-k
 		written += k
 	}
-	queueUnlock(lk)
+	lk.unlock()
 	runtime.KeepAlive(p)
 	if written > 0 {
 		p.lastWrite = time.Now()
@@ -168,9 +168,9 @@ func (q *Queue) feed() {
 			}
 		case drainBusy:
 			p.mu.Unlock()
-			lk := p.word(qWriteLock)
-			if queueLockQuiet(lk, q.rt.stop) {
-				queueUnlock(lk)
+			lk := p.mutex(qWriteLock)
+			if lk.lockQuiet(q.rt.stop) {
+				lk.unlock()
 			} else { // the session stopped: drop what is left
 				p.mu.Lock()
 				p.buf, p.off, p.frames = p.buf[:0], 0, 0
@@ -184,14 +184,14 @@ func (q *Queue) feed() {
 // waiting for room as long as it takes: published first, it is drainDone by
 // a getter as it is written, so it may be larger than the pipe.
 func (q *Queue) writeLarge(b []byte) error {
-	lk := q.p.word(qWriteLock)
-	if !queueLockQuiet(lk, q.rt.stop) {
+	lk := q.p.mutex(qWriteLock)
+	if !lk.lockQuiet(q.rt.stop) {
 		return ErrStopped
 	}
 	q.publish(1)
 	q.wake(1) // now: its getter must drain it while it is written
 	err := q.writeAll(b)
-	queueUnlock(lk)
+	lk.unlock()
 	return err
 }
 

@@ -29,16 +29,16 @@ func (q *JoinableQueue) TaskDone() error {
 	un := p.word(qUnfinished)
 	var left uint32
 	if q.rt.trace != nil {
-		lk := p.word(qTaskLock)
-		q.rt.queueLock(lk, -1)
+		lk := p.mutex(qTaskLock)
+		lk.lock(q.rt, -1)
 		n := atomic.LoadUint32(un)
 		if n == 0 {
-			queueUnlock(lk)
+			lk.unlock()
 			return q.tooManyTaskDone()
 		}
 		q.rt.Emit(KindQueueTaskDone, q.name, n-1)
 		left = atomic.AddUint32(un, ^uint32(0))
-		queueUnlock(lk)
+		lk.unlock()
 	} else {
 		for {
 			n := atomic.LoadUint32(un)
