@@ -15,7 +15,7 @@ import (
 // scratch directory and exits 0, without a word. Before, the next write
 // killed it with SIGPIPE (exit 141) and left the directory behind.
 func TestClosedOutputEndsTheRunCleanly(t *testing.T) {
-	for _, args := range []string{"run join --format json --speed 4", "run tickets", "run manager --repeat 3"} {
+	for _, args := range []string{"run join --format json --speed 4", "run tickets", "run manager", "run manager --repeat 3"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProctour$")
 		cmd.Env = append(os.Environ(), "PROCTOUR_HELPER_ARGS="+args)
 		var stderr bytes.Buffer

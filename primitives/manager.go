@@ -105,8 +105,15 @@ func (rt *Runtime) NewManager() (*Manager, error) {
 		return fail(err)
 	}
 	rt.mu.Lock()
-	rt.managers = append(rt.managers, m)
+	down := rt.managersDown
+	if !down {
+		rt.managers = append(rt.managers, m)
+	}
 	rt.mu.Unlock()
+	if down { // the session stopped while this one started
+		m.Shutdown()
+		return nil, fmt.Errorf("manager: the main code has ended")
+	}
 	return m, nil
 }
 
@@ -157,7 +164,7 @@ func (m *Manager) Shutdown() {
 func (rt *Runtime) shutdownManagers() {
 	rt.mu.Lock()
 	ms := rt.managers
-	rt.managers = nil
+	rt.managers, rt.managersDown = nil, true
 	rt.mu.Unlock()
 	for _, m := range ms {
 		m.Shutdown()
@@ -203,7 +210,7 @@ func (m *Manager) List(name string, initial any) (*Proxy, error) {
 func (m *Manager) Namespace(name string) (*Proxy, error) { return m.create(MNamespace, name) }
 
 // Value is manager.Value(typecode, value). As CPython's manager, the server
-// never reads typecode and keeps any value (see mobj.setValue).
+// never reads typecode and keeps any value (see mvalue.setValue).
 func (m *Manager) Value(name, typecode string, value any) (*Proxy, error) {
 	return m.create(MValue, name, typecode, value)
 }

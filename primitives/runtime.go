@@ -37,7 +37,11 @@ type Runtime struct {
 	started  int
 	segments []*segment
 	managers []*Manager
-	pools    []*Pool
+	// managersDown is set once the end of the main code (or a stop) has
+	// shut the managers down: a manager started after that is shut down
+	// at once instead of being left behind with its socket directory.
+	managersDown bool
+	pools        []*Pool
 
 	base        *Runtime // the runtime this one is a view of (quiet, ungated)
 	isQuiet     bool     // a view without events
