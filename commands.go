@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/proctour/proctour/content"
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/report"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/tui"
 )
@@ -88,51 +88,12 @@ func newListCmd(stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			printList(stdout, lang)
+			report.List(stdout, lang)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the titles and summaries: en or zh (default: from LC_ALL or LANG)")
 	return cmd
-}
-
-// say is en, or cn when lang is Chinese: the few words of the commands'
-// own output.
-func say(lang, en, cn string) string {
-	if lang == "zh" {
-		return cn
-	}
-	return en
-}
-
-// printList prints the lessons and, under each, its scenarios with what
-// they show and their variants, in lang.
-func printList(w io.Writer, lang string) {
-	width := 0
-	for _, s := range lessons.Scenarios() {
-		width = max(width, len(s.ID))
-	}
-	for _, l := range lessons.Course() {
-		fmt.Fprintf(w, "%2d. %s\n", l.N, content.Title(lang, l.N, l.Title))
-		avail := l.Available()
-		if len(avail) == 0 {
-			fmt.Fprintf(w, "    %-*s  (not built yet)\n", width, strings.Join(l.Scenarios, ", "))
-		}
-		for _, s := range avail {
-			fmt.Fprintf(w, "    %-*s  %s\n", width, s.ID, s.SummaryIn(lang))
-			if knobs := variantsText(s); knobs != "" {
-				fmt.Fprintf(w, "    %-*s  %s%s\n", width, "", say(lang, "variants: ", "变体："), knobs)
-			}
-		}
-	}
-}
-
-func variantsText(s *lessons.Scenario) string {
-	parts := make([]string, len(s.Variants))
-	for i, v := range s.Variants {
-		parts[i] = v.Key + "=" + v.Default
-	}
-	return strings.Join(parts, " ")
 }
 
 func newVersionCmd(stdout io.Writer) *cobra.Command {
@@ -244,16 +205,22 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 		case f.format != "text":
 			return usagef("--repeat prints a chart of the outcomes: it takes --format text")
 		}
-		return repeatScenario(cmd, sc, vars, opts, f.repeat, lang, stdout)
+		log := report.NewRepeatLog(stdout, sc, vars, f.repeat, lang)
+		t, err := sc.Repeat(cmd.Context(), vars, opts, f.repeat, lessons.StartSession, log.Run)
+		if err != nil {
+			return err
+		}
+		log.Close(t)
+		return nil
 	}
 	s, err := sim.Start(sc.Script(vars), opts)
 	if err != nil {
 		return err
 	}
 	stopOnCancel(cmd, s)
-	var out eventWriter = &jsonWriter{w: stdout}
+	out := report.NewJSON(stdout)
 	if f.format == "text" {
-		out = newTextLog(stdout, sc, vars, lang)
+		out = report.NewTextLog(stdout, sc, vars, lang)
 	}
 	for r := range s.Events() {
 		if err := out.Write(r); err != nil {
@@ -278,7 +245,7 @@ const minTimeout = 10 * time.Millisecond
 // the log reports it); an error when the main script failed.
 func demoOutcome(id string, st *sim.State, lang string) error {
 	if st.Watchdog == "" && len(st.Procs) > 0 && st.Procs[0].Status == sim.Exited && st.Procs[0].ExitCode != 0 {
-		return fmt.Errorf(say(lang, "%s failed: its main script ended with exit code %d", "%s 失败了：主脚本的退出码是 %d"), id, st.Procs[0].ExitCode)
+		return fmt.Errorf(report.Say(lang, "%s failed: its main script ended with exit code %d", "%s 失败了：主脚本的退出码是 %d"), id, st.Procs[0].ExitCode)
 	}
 	return nil
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/proctour/proctour/content"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/report"
 )
 
 // loadProgress reads the student's progress from the state directory. A
@@ -53,47 +53,11 @@ The progress is kept in $XDG_STATE_HOME/proctour (PROCTOUR_STATE_DIR overrides).
 				fmt.Fprintf(stdout, "progress reset (%s)\n", p.Path())
 				return nil
 			}
-			printProgress(stdout, p, lang)
+			report.Progress(stdout, p, lang)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&reset, "reset", false, "forget all progress and start over")
 	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the lesson titles: en or zh (default: from LC_ALL or LANG)")
 	return cmd
-}
-
-// printProgress lists every lesson with its mark, its demos run, its
-// predictions made and its checkpoints answered right, then the total, in
-// lang.
-func printProgress(w io.Writer, p *lessons.Progress, lang string) {
-	fmt.Fprintf(w, "%s %s  %s  %s\n", padRight("     "+say(lang, "lesson", "课程"), 53), padLeft(say(lang, "demos", "演示"), 5),
-		padLeft(say(lang, "predicted", "预测"), 9), padLeft(say(lang, "checks", "检测"), 6))
-	done := 0
-	for _, l := range lessons.Course() {
-		f, _ := lessons.ReadLesson(lang, l.N)
-		status := p.Of(l, len(f.Questions))
-		if status == lessons.Done {
-			done++
-		}
-		var demos, predicted, right int
-		if r := p.Lessons[l.N]; r != nil {
-			demos, predicted = len(r.Demos), len(r.Predictions)
-			for _, ok := range r.Checkpoints {
-				if ok {
-					right++
-				}
-			}
-		}
-		title := fmt.Sprintf("%s %2d. %s", [...]string{"·", "◐", "✓"}[status], l.N, content.Title(lang, l.N, l.Title))
-		fmt.Fprintf(w, "%s %s  %s  %s\n", padRight(title, 53),
-			padLeft(fmt.Sprintf("%d/%d", demos, len(l.Available())), 5),
-			padLeft(fmt.Sprintf("%d/%d", predicted, len(f.Predictions)), 9),
-			padLeft(fmt.Sprintf("%d/%d", right, len(f.Questions)), 6))
-	}
-	fmt.Fprintf(w, "\n"+say(lang, "%d of %d lessons done (✓: every demo run and every checkpoint answered right)",
-		"已完成 %d / %d 课（✓：每个演示都运行过，每道检测题都答对）"), done, len(lessons.Course()))
-	if p.Path() != "" {
-		fmt.Fprintf(w, "\n"+say(lang, "saved in %s", "保存在 %s"), p.Path())
-	}
-	fmt.Fprintln(w)
 }

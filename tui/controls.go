@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/report"
 	"github.com/proctour/proctour/sim"
 )
 
@@ -77,7 +79,7 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		}
 		d.outcomes = slices.DeleteFunc(slices.Clone(d.outcomes), func(o repeatedMsg) bool { return o.id == msg.id && o.vars == msg.vars })
 		d.outcomes = append(d.outcomes, msg)
-		return d.say(false, "%d runs", msg.runs), nil
+		return d.say(false, "%d runs", msg.tally.Measured), nil
 	}
 	return d, nil
 }
@@ -430,82 +432,39 @@ const repeatRuns = 20
 
 // repeatedMsg is the outcome of every run of a repeat.
 type repeatedMsg struct {
-	run    int64
-	id     string // the demo
-	vars   string // the values it ran with, as Vars.String
-	label  string
-	counts map[int]int
-	runs   int
-	err    error
+	run   int64
+	id    string // the demo
+	vars  string // the values it ran with, as Vars.String
+	label string
+	tally lessons.Tally
+	err   error
 }
 
 // repeatScenario runs the demo repeatRuns times, headless and one after
 // another, and counts its outcomes.
 func repeatScenario(r *runner, run int64, sc *lessons.Scenario, vars lessons.Vars, o sim.Options) tea.Cmd {
 	return safe(func() tea.Msg {
-		msg := repeatedMsg{run: run, id: sc.ID, vars: vars.String(), label: sc.Outcome.Label, counts: map[int]int{}}
 		o.Mode = sim.Live
-		for range repeatRuns {
-			s, err := r.start(sc, vars, o)
-			if err != nil {
-				msg.err = err
-				return msg
-			}
-			<-s.Done()
-			if v, ok := sc.Outcome.Measure(s.Timeline()); ok {
-				msg.counts[v]++
-				msg.runs++
-			}
-		}
-		return msg
+		t, err := sc.Repeat(context.Background(), vars, o, repeatRuns, r.start, nil)
+		return repeatedMsg{run: run, id: sc.ID, vars: vars.String(), label: sc.Outcome.Label, tally: t, err: err}
 	})
 }
 
-// outcomeLines draw a repeat's outcomes, a bar per value.
+// outcomeBars is how many bars the demo view's chart has at the most.
+const outcomeBars = 6
+
+// outcomeLines draw a repeat's outcomes, a bar per value or range.
 func outcomeLines(m *repeatedMsg, s styles, w int) []string {
-	values := make([]int, 0, len(m.counts))
+	lines := []string{cut(s.Title.Render(fmt.Sprintf(s.tr("%s over %d runs"), m.label, m.tally.Measured))+"  "+s.Dim.Render(m.vars), w)}
+	bars := report.Bars(m.tally, outcomeBars)
 	most := 0
-	for v, c := range m.counts {
-		values = append(values, v)
-		most = max(most, c)
-	}
-	slices.Sort(values)
-	lines := []string{cut(s.Title.Render(fmt.Sprintf(s.tr("%s over %d runs"), m.label, m.runs))+"  "+s.Dim.Render(m.vars), w)}
-	if len(values) == 0 {
-		return lines
-	}
-	// At most maxBars bars: many values share a bar by range ("64–67").
-	const maxBars = 6
-	lo, hi := values[0], values[len(values)-1]
-	width := max(1, (hi-lo+maxBars)/maxBars)
-	type bar struct {
-		label string
-		n     int
-	}
-	var bars []bar
-	for start := lo; start <= hi; start += width {
-		end := min(start+width-1, hi)
-		n := 0
-		for v := start; v <= end; v++ {
-			n += m.counts[v]
-		}
-		if n == 0 && width > 1 {
-			continue
-		}
-		label := fmt.Sprint(start)
-		if end > start {
-			label = fmt.Sprintf("%d–%d", start, end)
-		}
-		bars = append(bars, bar{label, n})
-	}
-	most = 0
 	for _, b := range bars {
-		most = max(most, b.n)
+		most = max(most, b.Runs)
 	}
 	barW := max(4, min(40, w-24))
 	for _, b := range bars {
-		n := max(1, b.n*barW/max(most, 1))
-		lines = append(lines, cut(fmt.Sprintf("%9s  %3d  ", b.label, b.n)+s.Held.Render(strings.Repeat("█", n)), w))
+		n := max(1, b.Runs*barW/max(most, 1))
+		lines = append(lines, cut(fmt.Sprintf("%9s  %3d  ", b.Label(), b.Runs)+s.Held.Render(strings.Repeat("█", n)), w))
 	}
 	return lines
 }

@@ -152,7 +152,7 @@ func TestRepeatCountsOutcomes(t *testing.T) {
 	if err := runs.shutdown(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if msg.err != nil || msg.runs != repeatRuns || msg.counts[1] != repeatRuns || msg.label != "tickets sold" {
+	if msg.err != nil || msg.tally.Measured != repeatRuns || msg.tally.Counts[1] != repeatRuns || msg.label != "tickets sold" {
 		t.Fatalf("repeat: %+v", msg)
 	}
 	lines := outcomeLines(&msg, newStyles(true, true), 60)
@@ -163,9 +163,9 @@ func TestRepeatCountsOutcomes(t *testing.T) {
 
 // Many different outcomes share bars by range, so that the chart fits.
 func TestOutcomeChartBinsWideRanges(t *testing.T) {
-	m := &repeatedMsg{label: "final count", runs: 20, counts: map[int]int{}}
+	m := &repeatedMsg{label: "final count", tally: lessons.Tally{Measured: 20, Runs: 20, Counts: map[int]int{}}}
 	for i := range 20 {
-		m.counts[60+i*2]++
+		m.tally.Counts[60+i*2]++
 	}
 	lines := outcomeLines(m, newStyles(true, true), 60)
 	if len(lines) > 7 {

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bufio"
@@ -6,23 +6,22 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strings"
 	"unicode/utf8"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
 )
 
-// eventWriter prints a run's events as they come.
-type eventWriter interface {
+// EventWriter prints a run's events as they come, then a summary.
+type EventWriter interface {
 	Write(primitives.Record) error
 	Close(timeline []primitives.Record) error
 }
 
-// jsonWriter prints the trace: one JSON object a line, nothing else.
+// NewJSON prints the trace: one JSON object a line, nothing else.
+func NewJSON(w io.Writer) EventWriter { return &jsonWriter{w: w} }
+
 type jsonWriter struct{ w io.Writer }
 
 func (j *jsonWriter) Write(r primitives.Record) error          { return sim.WriteRecord(j.w, r) }
@@ -37,7 +36,9 @@ type textLog struct {
 	width int // of the process column
 }
 
-func newTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) *textLog {
+// NewTextLog prints an aligned log of a run of sc with the values v, its
+// comments and summary in lang.
+func NewTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) EventWriter {
 	// Wide enough for the names the primitives give (SpawnPoolWorker-12),
 	// so that the columns rarely have to move.
 	t := &textLog{w: bufio.NewWriter(w), sc: sc, lang: lang, width: len("SpawnPoolWorker-12")}
@@ -45,15 +46,10 @@ func newTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) 
 	if s := v.String(); s != "" {
 		title += "  (" + s + ")"
 	}
-	fmt.Fprintf(t.w, "%s\n%s  %s  %s  %s  %s\n", title, padLeft(say(lang, "time", "时间"), 8),
-		padRight(say(lang, "process", "进程"), t.width), padLeft("pid", 7), padLeft(say(lang, "line", "行"), 4), say(lang, "event", "事件"))
+	fmt.Fprintf(t.w, "%s\n%s  %s  %s  %s  %s\n", title, PadLeft(Say(lang, "time", "时间"), 8),
+		PadRight(Say(lang, "process", "进程"), t.width), PadLeft("pid", 7), PadLeft(Say(lang, "line", "行"), 4), Say(lang, "event", "事件"))
 	return t
 }
-
-// padRight and padLeft pad s to n columns of a terminal, where a Chinese
-// character takes two.
-func padRight(s string, n int) string { return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) }
-func padLeft(s string, n int) string  { return strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) + s }
 
 func (t *textLog) Write(r primitives.Record) error {
 	if n := utf8.RuneCountInString(r.Proc); n > t.width {
@@ -75,23 +71,23 @@ func (t *textLog) Close(timeline []primitives.Record) error {
 	fmt.Fprintln(t.w)
 	lang := t.lang
 	if st.Watchdog != "" {
-		fmt.Fprintf(t.w, say(lang, "The watchdog stopped the demo: %s\n", "看门狗停下了这个演示：%s\n"), sim.LocalizeProse(lang, st.Watchdog))
+		fmt.Fprintf(t.w, Say(lang, "The watchdog stopped the demo: %s\n", "看门狗停下了这个演示：%s\n"), sim.LocalizeProse(lang, st.Watchdog))
 	}
 	for _, f := range st.Files {
-		fmt.Fprintf(t.w, say(lang, "%s now holds %s\n", "%s 现在的内容是 %s\n"), f.Name, sim.Repr(f.Content))
+		fmt.Fprintf(t.w, Say(lang, "%s now holds %s\n", "%s 现在的内容是 %s\n"), f.Name, sim.Repr(f.Content))
 	}
 	exits := map[int]int{}
 	for _, p := range st.Procs[1:] {
 		exits[p.ExitCode]++
 	}
-	fmt.Fprintf(t.w, say(lang, "%d events from %d processes in %.3fs; child exit codes:", "%d 个事件，来自 %d 个进程，用时 %.3f 秒；子进程的退出码："),
+	fmt.Fprintf(t.w, Say(lang, "%d events from %d processes in %.3fs; child exit codes:", "%d 个事件，来自 %d 个进程，用时 %.3f 秒；子进程的退出码："),
 		len(timeline), len(st.Procs), float64(st.TNs)/1e9)
 	for _, code := range slices.Sorted(maps.Keys(exits)) {
 		fmt.Fprintf(t.w, " %d×%d", exits[code], code)
 	}
 	fmt.Fprintln(t.w)
 	for _, v := range st.Violations {
-		fmt.Fprintf(t.w, say(lang, "invariant broken: %s\n", "不变式被破坏：%s\n"), v)
+		fmt.Fprintf(t.w, Say(lang, "invariant broken: %s\n", "不变式被破坏：%s\n"), v)
 	}
 	return t.w.Flush()
 }
