@@ -85,12 +85,28 @@ if __name__ == '__main__':
 // process for each page as soon as its download is done: in the order the
 // downloads finish, not the order they were submitted.
 var Callback = register(&Scenario{
-	ID:      "callback",
-	Lesson:  12,
-	Summary: "Pool workers download pages from a local HTTP server; the callback parses each in the main process, in completion order",
-	Listing: callbackListing,
+	ID:        "callback",
+	Lesson:    12,
+	Summary:   "Pool workers download pages from a local HTTP server; the callback parses each in the main process, in completion order",
+	SummaryZh: "进程池的工作进程从本地 HTTP 服务器下载网页；回调在主进程里按完成的顺序逐个解析",
+	Listing:   callbackListing,
+	ListingZh: map[string]string{
+		"path: (title, size in bytes, seconds the server takes)": "路径：（标题，字节数，服务器耗时秒数）",
+		"an HTML page of exactly size bytes":                     "恰好 size 字节的 HTML 页面",
+		"a thread of the main process":                           "主进程里的一个线程",
+		"a slow server":                                          "很慢的服务器",
+		"no log line per request":                                "不为每个请求打日志",
+		"in a worker: the slow, blocking part":                   "在工作进程里：又慢又阻塞的部分",
+		"waits for the server":                                   "等服务器响应",
+		"the main process's list":                                "主进程的列表",
+		"the callback: in the main process, quick":               "回调：在主进程里执行，要快",
+		"it can: this is the main process":                       "可以追加：这里就是主进程",
+		"the error callback, in the main process too":            "错误回调，同样在主进程里执行",
+		"no more tasks":                                          "不再提交任务",
+		"every download done, every callback run":                "下载全部完成，回调全部执行完",
+	},
 	Variants: []Variant{
-		{Key: "processes", Default: "3", Min: 1, Max: 6, Help: "worker processes downloading at once; with 1 the pages are parsed in the order they were submitted"},
+		{Key: "processes", Default: "3", Min: 1, Max: 6, Help: "worker processes downloading at once; with 1 the pages are parsed in the order they were submitted", HelpZh: "同时下载的工作进程数；为 1 时网页按提交的顺序解析"},
 	},
 	// The default takes about 2.7 listing seconds (0.6 s; 1.1 s in step
 	// mode); processes=1, one download after another, about 6.4 (1.3 s).

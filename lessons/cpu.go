@@ -47,12 +47,19 @@ if __name__ == '__main__':
 // they can only take turns, then free to spread over every CPU. Each worker
 // reports its CPU time and wall time; main reports both runs' wall times.
 var CPU = register(&Scenario{
-	ID:      "cpu",
-	Lesson:  1,
-	Summary: "CPU-bound workers pinned to one CPU take turns; spread over the CPUs they run in parallel",
-	Listing: cpuListing,
+	ID:        "cpu",
+	Lesson:    1,
+	Summary:   "CPU-bound workers pinned to one CPU take turns; spread over the CPUs they run in parallel",
+	SummaryZh: "CPU 密集的工作进程绑在一个 CPU 上时轮流运行；分散到多个 CPU 上时并行运行",
+	Listing:   cpuListing,
+	ListingZh: map[string]string{
+		"this process may run on CPU 0 only":             "本进程只能在 CPU 0 上运行",
+		"pure computation: no I/O, no waiting":           "纯计算：没有 I/O，也不等待",
+		"time-slicing: they take turns on CPU 0":         "时间片：它们轮流在 CPU 0 上运行",
+		"parallelism: one CPU each, if there are enough": "并行：CPU 够多时，每个进程占一个",
+	},
 	Variants: []Variant{
-		{Key: "procs", Default: "2", Min: 1, Max: 8, Help: "how many CPU-bound workers"},
+		{Key: "procs", Default: "2", Min: 1, Max: 8, Help: "how many CPU-bound workers", HelpZh: "CPU 密集的工作进程有几个"},
 	},
 	Budget: 30 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

@@ -55,13 +55,20 @@ if __name__ == '__main__':
 // for. child=on makes the child start a child of its own, which a daemon may
 // not do.
 var Daemon = register(&Scenario{
-	ID:      "daemon",
-	Lesson:  4,
-	Summary: "a daemon is terminated when the main code ends, a non-daemon is joined; a daemon cannot start children",
-	Listing: daemonListing,
+	ID:        "daemon",
+	Lesson:    4,
+	Summary:   "a daemon is terminated when the main code ends, a non-daemon is joined; a daemon cannot start children",
+	SummaryZh: "主代码结束时守护进程被终止，非守护进程则被 join；守护进程不能创建子进程",
+	Listing:   daemonListing,
+	ListingZh: map[string]string{
+		"a daemon may loop forever": "守护进程可以永远循环",
+		"before start()":            "start() 之前",
+		"the main code's own work":  "主代码自己的工作",
+		"here daemonic children are terminated, the others joined": "在这里，守护子进程被终止，其余的被 join",
+	},
 	Variants: []Variant{
-		{Key: "daemon", Default: "on", Values: []string{"on", "off"}, Help: "make the child a daemon (p.daemon = True)"},
-		{Key: "child", Default: "off", Values: []string{"off", "on"}, Help: "the child first starts a child of its own"},
+		{Key: "daemon", Default: "on", Values: []string{"on", "off"}, Help: "make the child a daemon (p.daemon = True)", HelpZh: "把子进程设为守护进程（p.daemon = True）"},
+		{Key: "child", Default: "off", Values: []string{"off", "on"}, Help: "the child first starts a child of its own", HelpZh: "子进程先启动一个自己的子进程"},
 	},
 	Budget: 10 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

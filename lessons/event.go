@@ -69,12 +69,20 @@ var carArrivals = []float64{0.5, 1, 2.75, 4.5}
 // Event is lesson 6's traffic light: an Event is the light (set is green),
 // cars wait() for it, and a police car waits at most POLICE_WAIT seconds.
 var Event = register(&Scenario{
-	ID:      "event",
-	Lesson:  6,
-	Summary: "a traffic light Event: cars wait() for green, the police car waits at most 1 s",
-	Listing: eventListing,
+	ID:        "event",
+	Lesson:    6,
+	Summary:   "a traffic light Event: cars wait() for green, the police car waits at most 1 s",
+	SummaryZh: "红绿灯 Event：汽车 wait() 等绿灯，警车最多等 1 秒",
+	Listing:   eventListing,
+	ListingZh: map[string]string{
+		"seconds of red, of green; cycles":                          "红灯秒数，绿灯秒数；周期数",
+		"when each car reaches the light":                           "每辆车到达路口的时刻",
+		"returns at once on green":                                  "绿灯时立即返回",
+		"a new Event is clear: red from the start":                  "新建的 Event 为假：一开始就是红灯",
+		"the cars are on their way before the light is switched on": "信号灯打开之前，车辆已经在路上了",
+	},
 	Variants: []Variant{
-		{Key: "police_wait", Default: "1", Min: 1, Max: 5, Help: "seconds the police car waits for green before going anyway"},
+		{Key: "police_wait", Default: "1", Min: 1, Max: 5, Help: "seconds the police car waits for green before going anyway", HelpZh: "警车等绿灯的秒数，等不到就照样开走"},
 	},
 	Budget: 10 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

@@ -44,12 +44,21 @@ if __name__ == '__main__':
 // result() and map() give the results in the order submitted; shutdown
 // (wait=True) waits for the workers to exit.
 var Executor = register(&Scenario{
-	ID:      "executor",
-	Lesson:  13,
-	Summary: "ProcessPoolExecutor: submit() → Future, done callbacks in the main process as calls finish, map() in input order, shutdown(wait=True)",
-	Listing: executorListing,
+	ID:        "executor",
+	Lesson:    13,
+	Summary:   "ProcessPoolExecutor: submit() → Future, done callbacks in the main process as calls finish, map() in input order, shutdown(wait=True)",
+	SummaryZh: "ProcessPoolExecutor：submit() 返回 Future，调用完成时完成回调在主进程中运行，map() 按输入顺序返回，最后 shutdown(wait=True)",
+	Listing:   executorListing,
+	ListingZh: map[string]string{
+		"the bigger x, the longer it takes":                       "x 越大，耗时越长",
+		"runs in the main process, as soon as the call is done":   "调用一完成，就在主进程里执行",
+		"a Future, at once":                                       "立即返回 Future",
+		"result() waits for each in turn: in the order submitted": "result() 依次等待每个：按提交的顺序",
+		"map() gives the results in the order of its input, too":  "map() 同样按输入的顺序给出结果",
+		"like close() then join()":                                "相当于 close() 再 join()",
+	},
 	Variants: []Variant{
-		{Key: "workers", Default: "3", Min: 1, Max: 5, Help: "max_workers; with 1 the calls run, and finish, in the order submitted"},
+		{Key: "workers", Default: "3", Min: 1, Max: 5, Help: "max_workers; with 1 the calls run, and finish, in the order submitted", HelpZh: "max_workers；为 1 时各次调用按提交的顺序运行、完成"},
 	},
 	// The default takes about 3 listing seconds (0.6 s) live; workers=1,
 	// or step mode, where one sleep runs at a time, about 7.5 (1.5 s).

@@ -38,11 +38,15 @@ if __name__ == '__main__':
 // so the parent's next line usually runs first; the child has a pid of its
 // own and proctour's pid as its parent.
 var Hello = register(&Scenario{
-	ID:      "hello",
-	Lesson:  2,
-	Summary: "start a Process with args, and a Process subclass; real pid and ppid",
-	Listing: helloListing,
-	Budget:  10 * time.Second,
+	ID:        "hello",
+	Lesson:    2,
+	Summary:   "start a Process with args, and a Process subclass; real pid and ppid",
+	SummaryZh: "用 args 启动一个 Process，再启动一个 Process 子类；真实的 pid 和 ppid",
+	Listing:   helloListing,
+	ListingZh: map[string]string{
+		"args is a tuple: note the comma": "args 是元组：注意那个逗号",
+	},
+	Budget: 10 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){
 		// whether the child printed before main's line after start();
 		// told once main has printed it

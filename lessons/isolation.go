@@ -44,11 +44,16 @@ if __name__ == '__main__':
 // only; the parent's is untouched. The file system is shared: what both
 // append to one file, both find there.
 var Isolation = register(&Scenario{
-	ID:      "isolation",
-	Lesson:  3,
-	Summary: "a global changed in the child is unchanged in the parent; a file both append to holds both lines",
-	Listing: isolationListing,
-	Budget:  10 * time.Second,
+	ID:        "isolation",
+	Lesson:    3,
+	Summary:   "a global changed in the child is unchanged in the parent; a file both append to holds both lines",
+	SummaryZh: "子进程改了全局变量，父进程里的不变；两个进程都追加写入的文件里两行都在",
+	Listing:   isolationListing,
+	ListingZh: map[string]string{
+		"a global: every process has its own copy": "全局变量：每个进程各有一份副本",
+		"still 100": "仍是 100",
+	},
+	Budget: 10 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){
 		// the n the parent prints after joining the child, "parent: n = 100"
 		"parent_n": func(events []primitives.Record) (int, bool) {

@@ -39,12 +39,17 @@ if __name__ == '__main__':
 // 5 seconds, not 10. mode=serial joins each before starting the next, and
 // then it does take the sum.
 var Join = register(&Scenario{
-	ID:      "join",
-	Lesson:  2,
-	Summary: "three workers of 2/3/5 s started, then joined: ≈ the longest, not the sum; mode=serial takes the sum",
-	Listing: joinListing,
+	ID:        "join",
+	Lesson:    2,
+	Summary:   "three workers of 2/3/5 s started, then joined: ≈ the longest, not the sum; mode=serial takes the sum",
+	SummaryZh: "启动分别工作 2/3/5 秒的三个进程再逐个 join：总时间约等于最长的那个，而不是总和；mode=serial 则是总和",
+	Listing:   joinListing,
+	ListingZh: map[string]string{
+		"wait for this one before the next starts": "等这个结束，下一个才启动",
+		"blocks main, not the workers":             "阻塞的是主进程，不是工作进程",
+	},
 	Variants: []Variant{
-		{Key: "mode", Default: "together", Values: []string{"together", "serial"}, Help: "start all then join all, or start and join one at a time"},
+		{Key: "mode", Default: "together", Values: []string{"together", "serial"}, Help: "start all then join all, or start and join one at a time", HelpZh: "先全部 start 再全部 join，还是一次 start 并 join 一个"},
 	},
 	Budget: 10 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

@@ -48,13 +48,23 @@ if __name__ == '__main__':
 // trace shows the shutdown order: every task_done(), then the producer's
 // join() returns, then the main code ends, then the consumers die.
 var Joinable = register(&Scenario{
-	ID:      "joinable",
-	Lesson:  8,
-	Summary: "JoinableQueue: the producer's q.join() waits for every task_done(); daemon consumers end with the main code",
-	Listing: joinableListing,
+	ID:        "joinable",
+	Lesson:    8,
+	Summary:   "JoinableQueue: the producer's q.join() waits for every task_done(); daemon consumers end with the main code",
+	SummaryZh: "JoinableQueue：生产者的 q.join() 等待每一个 task_done()；守护进程消费者随主代码一起结束",
+	Listing:   joinableListing,
+	ListingZh: map[string]string{
+		"'consumer-1', ...":                           "'consumer-1' 等",
+		"a daemon: it loops until the main code ends": "守护进程：一直循环到主代码结束",
+		"the work":                  "干活",
+		"one job fewer to wait for": "要等的任务少了一个",
+		"until task_done() was called for each job":                           "直到每个任务都调用过 task_done()",
+		"its jobs wait in q until a consumer comes":                           "它的任务在 q 里等着，直到有消费者来",
+		"here the daemon consumers, still waiting in q.get(), are terminated": "在这里，仍等在 q.get() 中的守护消费者进程被终止",
+	},
 	Variants: []Variant{
-		{Key: "consumers", Default: "2", Min: 1, Max: 4, Help: "daemon consumer processes; consumer-i takes (i+3)/5 s per job"},
-		{Key: "jobs", Default: "10", Min: 1, Max: 16, Help: "jobs the producer puts before it calls q.join()"},
+		{Key: "consumers", Default: "2", Min: 1, Max: 4, Help: "daemon consumer processes; consumer-i takes (i+3)/5 s per job", HelpZh: "守护消费者进程数；consumer-i 处理每个任务要 (i+3)/5 秒"},
+		{Key: "jobs", Default: "10", Min: 1, Max: 16, Help: "jobs the producer puts before it calls q.join()", HelpZh: "生产者在调用 q.join() 之前放入的任务数"},
 	},
 	// The default takes about 4.5 listing seconds (0.9 s). The longest: 16
 	// jobs for one consumer, about 13 (2.6 s) live; in step mode, where one

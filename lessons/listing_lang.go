@@ -24,7 +24,7 @@ func splitComment(line string) (code, comment string, ok bool) {
 
 // ListingLines is the scenario's listing as shown in lang: the same code
 // on the same lines (events point at them), its comments in lang where the
-// course has them (listingZh), in English otherwise. It is made once: the
+// course has them (ListingZh), in English otherwise. It is made once: the
 // demo view asks for it at every frame.
 func (sc *Scenario) ListingLines(lang string) []string {
 	lines := sc.Listing.Lines()
@@ -32,7 +32,7 @@ func (sc *Scenario) ListingLines(lang string) []string {
 		return lines
 	}
 	sc.zhOnce.Do(func() {
-		zh := listingZh[sc.ID]
+		zh := sc.ListingZh
 		sc.zhLines = make([]string, len(lines))
 		for i, l := range lines {
 			sc.zhLines[i] = l

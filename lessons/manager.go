@@ -46,16 +46,25 @@ if __name__ == '__main__':
 // calls interleave and updates are lost; with the manager's Lock the count
 // ends at exactly 0. Each process also appends its pid to a managed list.
 var Manager = register(&Scenario{
-	ID:      "manager",
-	Lesson:  10,
-	Summary: "processes each do d['count'] -= 1 on a Manager dict; lock=off loses updates, lock=on ends at 0",
-	Listing: managerListing,
+	ID:        "manager",
+	Lesson:    10,
+	Summary:   "processes each do d['count'] -= 1 on a Manager dict; lock=off loses updates, lock=on ends at 0",
+	SummaryZh: "每个进程对 Manager 字典执行 d['count'] -= 1；lock=off 会丢失更新，lock=on 最后恰好是 0",
+	Listing:   managerListing,
+	ListingZh: map[string]string{
+		"every process sets off at once":                         "所有进程同时出发",
+		"lock.acquire() … lock.release()":                        "即 lock.acquire() … release()",
+		"two calls: d['count'], then d['count'] = …":             "两次调用：d['count']，再 d['count'] = …",
+		"two calls: another process's can come between":          "两次调用：别的进程的调用可能插在中间",
+		"starts the server process":                              "启动服务进程",
+		"leaving the with block shuts the manager's server down": "离开 with 块时，管理器的服务进程随之关闭",
+	},
 	Variants: []Variant{
-		{Key: "lock", Default: "off", Values: []string{"off", "on"}, Help: "guard d['count'] -= 1 with the manager's Lock"},
-		{Key: "procs", Default: "100", Min: 1, Max: 200, Help: "how many processes take one from the count"},
+		{Key: "lock", Default: "off", Values: []string{"off", "on"}, Help: "guard d['count'] -= 1 with the manager's Lock", HelpZh: "用管理器的 Lock 保护 d['count'] -= 1"},
+		{Key: "procs", Default: "100", Min: 1, Max: 200, Help: "how many processes take one from the count", HelpZh: "多少个进程各把计数减一"},
 	},
 	Budget: 30 * time.Second,
-	Outcome: &Outcome{Label: "final count", Measure: func(events []primitives.Record) (int, bool) {
+	Outcome: &Outcome{Label: "final count", LabelZh: "最终计数", Measure: func(events []primitives.Record) (int, bool) {
 		_, d := sim.Fold(events).FindManaged("d")
 		if d == nil {
 			return 0, false

@@ -40,11 +40,21 @@ if __name__ == '__main__':
 // that adopts it: proctour makes itself the subreaper (Linux), so that is
 // MainProcess here, which then reaps it.
 var Orphan = register(&Scenario{
-	ID:      "orphan",
-	Lesson:  1,
-	Summary: "a parent exits first: its child, an orphan, is adopted and its parent pid changes",
-	Listing: orphanListing,
-	Budget:  8 * time.Second,
+	ID:        "orphan",
+	Lesson:    1,
+	Summary:   "a parent exits first: its child, an orphan, is adopted and its parent pid changes",
+	SummaryZh: "父进程先退出：它的子进程成了孤儿，被收养，父进程 pid 随之改变",
+	Listing:   orphanListing,
+	ListingZh: map[string]string{
+		"meanwhile its parent exits":                                          "这期间它的父进程退出了",
+		"Its new parent: init (1), or the nearest \"subreaper\". proctour is": "新的父进程：init (1)，或离它最近的 subreaper。",
+		"one, so that the orphan stays in view: its pid is main's here.":      "proctour 就是 subreaper，好让孤儿留在视野中：这里就是主进程。",
+		"the child is running by now":                                         "此时子进程已在运行",
+		"no clean-up, no join: the child is left":                             "不做清理，也不 join：子进程被撇下",
+		"the parent is gone; its child is not":                                "父进程已退出，它的子进程还在",
+		"the orphan lives on, then exits":                                     "孤儿继续运行，然后退出",
+	},
+	Budget: 8 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){
 		// whether the orphan's parent pid changed after its parent exited
 		"ppid_changed": func(events []primitives.Record) (int, bool) {

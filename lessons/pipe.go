@@ -59,13 +59,22 @@ const pipeThink = 1
 // arrives, but the parent's send on its receive-only end raises OSError, and
 // so does the child's recv on its send-only end.
 var Pipe = register(&Scenario{
-	ID:      "pipe",
-	Lesson:  9,
-	Summary: "parent and child send() and recv() both ways over a duplex Pipe; poll(t) waits at most t s",
-	Listing: pipeListing,
+	ID:        "pipe",
+	Lesson:    9,
+	Summary:   "parent and child send() and recv() both ways over a duplex Pipe; poll(t) waits at most t s",
+	SummaryZh: "父子进程通过双向 Pipe 互相 send() 和 recv()；poll(t) 最多等 t 秒",
+	Listing:   pipeListing,
+	ListingZh: map[string]string{
+		"seconds the child takes to answer":                                   "子进程回答所需的秒数",
+		"waits for the parent":                                                "等父进程发来",
+		"Pipe() is duplex: both ends send and receive. With duplex=False the": "Pipe() 是双向的：两端都能收发。若 duplex=False，",
+		"first end only receives and the second only sends.":                  "则第一端只能收，第二端只能发。",
+		"the child has its own copy now":                                      "子进程现在有自己的副本了",
+		"poll(t): is an answer there? waits at most t seconds":                "poll(t)：有回答了吗？最多等 t 秒",
+	},
 	Variants: []Variant{
-		{Key: "duplex", Default: "on", Values: []string{"on", "off"}, Help: "Pipe(duplex=True), or a one-way Pipe(duplex=False): parent_conn only receives, child_conn only sends"},
-		{Key: "patience", Default: "0.4", Values: []string{"0.4", "2"}, Help: "seconds each poll() waits for the child's answer (it takes 1 s)"},
+		{Key: "duplex", Default: "on", Values: []string{"on", "off"}, Help: "Pipe(duplex=True), or a one-way Pipe(duplex=False): parent_conn only receives, child_conn only sends", HelpZh: "Pipe(duplex=True)，或者单向的 Pipe(duplex=False)：parent_conn 只能收，child_conn 只能发"},
+		{Key: "patience", Default: "0.4", Values: []string{"0.4", "2"}, Help: "seconds each poll() waits for the child's answer (it takes 1 s)", HelpZh: "每次 poll() 等子进程回答的秒数（子进程要 1 秒才回答）"},
 	},
 	Budget: 10 * time.Second,
 	Main:   pipeMain,

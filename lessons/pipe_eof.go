@@ -57,13 +57,24 @@ if __name__ == '__main__':
 // its copy of writer_conn open: the reader waits in recv() for ever, main
 // waits in join(), and the watchdog stops the demo.
 var PipeEOF = register(&Scenario{
-	ID:      "pipe-eof",
-	Lesson:  9,
-	Summary: "recv() raises EOFError only after every copy of the write end is closed; forget_close=on hangs",
-	Listing: pipeEOFListing,
+	ID:        "pipe-eof",
+	Lesson:    9,
+	Summary:   "recv() raises EOFError only after every copy of the write end is closed; forget_close=on hangs",
+	SummaryZh: "写端的每一份副本都关闭之后，recv() 才抛出 EOFError；forget_close=on 会卡住",
+	Listing:   pipeEOFListing,
+	ListingZh: map[string]string{
+		"the writer's copy of the write end":                                 "writer 持有的写端副本",
+		"With spawn, a child gets only the ends passed in its args: the":     "用 spawn 时，子进程只拿到参数里传入的那些端：",
+		"reader has no copy of writer_conn. (With fork, the default on":      "reader 没有 writer_conn 的副本。（fork 是 Python 3.14",
+		"Linux before Python 3.14, it would inherit main's copy, and":        "之前 Linux 的默认方式，用它时 reader 会继承主进程的副本，",
+		"would never see EOF unless it closed that copy too.)":               "除非把那份副本也关掉，否则永远看不到 EOF。）",
+		"main still holds a copy of each end: close what main does not use.": "主进程仍持有两端的副本：关掉主进程用不到的。",
+		"recv() raises EOFError only once every copy of the write end,":      "只有写端在所有进程里的所有副本都关闭，recv() 才会",
+		"in every process, is closed: main's copy too.":                      "抛出 EOFError：主进程的副本也算在内。",
+	},
 	Variants: []Variant{
-		{Key: "forget_close", Default: "off", Values: []string{"off", "on"}, Help: "main forgets to close its copy of writer_conn: the reader never sees EOF"},
-		{Key: "messages", Default: "3", Min: 1, Max: 20, Help: "how many messages the writer sends before it closes its end"},
+		{Key: "forget_close", Default: "off", Values: []string{"off", "on"}, Help: "main forgets to close its copy of writer_conn: the reader never sees EOF", HelpZh: "主进程忘了关闭自己那份 writer_conn：读进程永远等不到 EOF"},
+		{Key: "messages", Default: "3", Min: 1, Max: 20, Help: "how many messages the writer sends before it closes its end", HelpZh: "写进程关闭自己那一端之前发送多少条消息"},
 	},
 	Budget: 8 * time.Second,
 	Hangs:  func(v Vars) bool { return v.On("forget_close") },

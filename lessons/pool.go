@@ -44,13 +44,24 @@ if __name__ == '__main__':
 // so PROCESSES run at once. Either way only PROCESSES worker processes are
 // started, and their pids come back again and again.
 var Pool = register(&Scenario{
-	ID:      "pool",
-	Lesson:  11,
-	Summary: "ten squares in a Pool: apply() runs them one at a time, apply_async() one per worker at once; the same few worker pids every time",
-	Listing: poolListing,
+	ID:        "pool",
+	Lesson:    11,
+	Summary:   "ten squares in a Pool: apply() runs them one at a time, apply_async() one per worker at once; the same few worker pids every time",
+	SummaryZh: "在进程池里算十个平方数：apply() 一次一个，apply_async() 每个工作进程同时一个；每次都是那几个工作进程的 pid",
+	Listing:   poolListing,
+	ListingZh: map[string]string{
+		"a little work, to see who runs at once":                       "干点活，好看出谁在同时运行",
+		"the result, and which worker":                                 "结果，以及是哪个工作进程",
+		"starts PROCESSES workers, now":                                "立即启动 PROCESSES 个工作进程",
+		"apply() waits for the result: one task at a time":             "apply() 等待结果：一次只执行一个任务",
+		"apply_async() returns an AsyncResult at once: all ten queued": "apply_async() 立即返回 AsyncResult：十个任务全部排进队列",
+		"waits for each in turn":                                       "依次等待每个结果",
+		"no more tasks":                                                "不再提交任务",
+		"wait for the workers to exit":                                 "等工作进程全部退出",
+	},
 	Variants: []Variant{
-		{Key: "mode", Default: "async", Values: []string{"sync", "async"}, Help: "sync: apply(), waiting for each result; async: apply_async() for all ten, then get()"},
-		{Key: "processes", Default: "3", Min: 1, Max: 8, Help: "worker processes in the pool; each task sleeps 0.5 s"},
+		{Key: "mode", Default: "async", Values: []string{"sync", "async"}, Help: "sync: apply(), waiting for each result; async: apply_async() for all ten, then get()", HelpZh: "sync：apply()，每个结果都要等；async：十个任务全部 apply_async()，再逐个 get()"},
+		{Key: "processes", Default: "3", Min: 1, Max: 8, Help: "worker processes in the pool; each task sleeps 0.5 s", HelpZh: "进程池里的工作进程数；每个任务睡 0.5 秒"},
 	},
 	// The slowest, mode=sync or processes=1, takes about 5 listing seconds
 	// (1 s), in live and in step mode alike.

@@ -58,12 +58,22 @@ if __name__ == '__main__':
 // The two times are printed as "pool: N.NNN s" and "processes: N.NNN s",
 // a fixed format a widget may read.
 var PoolVsProcess = register(&Scenario{
-	ID:      "pool-vs-process",
-	Lesson:  11,
-	Summary: "100 tiny tasks with Pool(5).map vs one Process each: both timed; starting processes is the cost",
-	Listing: poolVsProcessListing,
+	ID:        "pool-vs-process",
+	Lesson:    11,
+	Summary:   "100 tiny tasks with Pool(5).map vs one Process each: both timed; starting processes is the cost",
+	SummaryZh: "100 个小任务，用 Pool(5).map 还是每个任务一个 Process：两种都计时；开销在于启动进程",
+	Listing:   poolVsProcessListing,
+	ListingZh: map[string]string{
+		"a tiny task: starting a process costs far more": "很小的任务：启动一个进程的开销要大得多",
+		"a Process returns nothing: send it back":        "Process 没有返回值：把结果送回来",
+		"five processes for all the tasks":               "五个进程承担全部任务",
+		"in chunks, in order":                            "分块执行，顺序不变",
+		"the way back for the results":                   "结果回传的通道",
+		"one new process per task":                       "每个任务一个新进程",
+		"in whatever order they finish":                  "按它们完成的先后顺序",
+	},
 	Variants: []Variant{
-		{Key: "tasks", Default: "100", Min: 10, Max: 300, Help: "how many squares; the Process way starts one process for each"},
+		{Key: "tasks", Default: "100", Min: 10, Max: 300, Help: "how many squares; the Process way starts one process for each", HelpZh: "算多少个平方数；Process 的做法为每一个启动一个进程"},
 	},
 	// Nothing sleeps: a run is as long as starting the processes takes,
 	// about 0.4 s for the default live and 1 s in step mode; 300 tasks take

@@ -58,14 +58,27 @@ if __name__ == '__main__':
 // empty buffer). When the producers are done, main puts one None per
 // consumer, and each consumer stops at the first None it gets.
 var Prodcons = register(&Scenario{
-	ID:      "prodcons",
-	Lesson:  8,
-	Summary: "producers and consumers decoupled by a Queue(3) buffer; one None sentinel per consumer ends them",
-	Listing: prodconsListing,
+	ID:        "prodcons",
+	Lesson:    8,
+	Summary:   "producers and consumers decoupled by a Queue(3) buffer; one None sentinel per consumer ends them",
+	SummaryZh: "生产者和消费者由 Queue(3) 缓冲区解耦；每个消费者一个 None 哨兵让它结束",
+	Listing:   prodconsListing,
+	ListingZh: map[string]string{
+		"seconds to make an item, and to use one": "做一件、用一件各需的秒数",
+		"'producer-1', ...":                       "'producer-1' 等",
+		"making an item":                          "生产一件",
+		"waits while the buffer is full":          "缓冲区满时等待",
+		"'consumer-1', ...":                       "'consumer-1' 等",
+		"waits while the buffer is empty":         "缓冲区空时等待",
+		"the sentinel: nothing more will come":    "哨兵：后面不会再有了",
+		"using it":                                "使用它",
+		"the buffer":                              "缓冲区",
+		"one sentinel per consumer":               "每个消费者一个哨兵",
+	},
 	Variants: []Variant{
-		{Key: "producers", Default: "2", Min: 1, Max: 4, Help: "producer processes, each making an item every 0.4 s"},
-		{Key: "consumers", Default: "2", Min: 1, Max: 4, Help: "consumer processes, each using an item for 0.6 s: 3 keep pace with 2 producers, so 2 fall behind (the buffer fills) and 4 wait (it runs empty)"},
-		{Key: "items", Default: "10", Min: 1, Max: 12, Help: "items EACH producer puts (the total is producers × items)"},
+		{Key: "producers", Default: "2", Min: 1, Max: 4, Help: "producer processes, each making an item every 0.4 s", HelpZh: "生产者进程数，每个每 0.4 秒生产一项"},
+		{Key: "consumers", Default: "2", Min: 1, Max: 4, Help: "consumer processes, each using an item for 0.6 s: 3 keep pace with 2 producers, so 2 fall behind (the buffer fills) and 4 wait (it runs empty)", HelpZh: "消费者进程数，每个用掉一项要 0.6 秒：3 个正好跟上 2 个生产者，所以 2 个会落后（缓冲区被填满），4 个会空等（缓冲区被取空）"},
+		{Key: "items", Default: "10", Min: 1, Max: 12, Help: "items EACH producer puts (the total is producers × items)", HelpZh: "每个生产者放入的项数（总数是 producers × items）"},
 	},
 	// The default takes about 7 listing seconds (1.4 s). The longest, 4
 	// producers of 12 items for one consumer, takes about 30 (6 s) live,

@@ -59,13 +59,22 @@ if __name__ == '__main__':
 // it. Main's first get waits on the empty queue, and main takes its time
 // with each result, so the worker's puts fill the queue and wait for room.
 var Queue = register(&Scenario{
-	ID:      "queue",
-	Lesson:  7,
-	Summary: "Queue(3) full and empty: put_nowait → queue.Full, get_nowait → queue.Empty; a worker's put() waits for room",
-	Listing: queueListing,
+	ID:        "queue",
+	Lesson:    7,
+	Summary:   "Queue(3) full and empty: put_nowait → queue.Full, get_nowait → queue.Empty; a worker's put() waits for room",
+	SummaryZh: "Queue(3) 满与空：put_nowait → queue.Full，get_nowait → queue.Empty；工作进程的 put() 会等到有空位",
+	Listing:   queueListing,
+	ListingZh: map[string]string{
+		"the first result takes a while":       "第一个结果要等一会儿",
+		"waits while q is full":                "q 满时等待",
+		"waits, then gives up":                 "等一会儿，然后放弃",
+		"the same as put('date', block=False)": "等同于 put('date', block=False)",
+		"waits while q is empty":               "q 为空时等待",
+		"main is the slow side":                "主进程是慢的一方",
+	},
 	Variants: []Variant{
-		{Key: "items", Default: "5", Min: 1, Max: 10, Help: "results the worker puts into Queue(3) while main takes a second over each; with more than 3, its put() soon waits for room"},
-		{Key: "timeout", Default: "0", Min: 0, Max: 5, Help: "seconds the refused put() and get() wait before raising; 0 uses put_nowait() and get_nowait(), which raise at once"},
+		{Key: "items", Default: "5", Min: 1, Max: 10, Help: "results the worker puts into Queue(3) while main takes a second over each; with more than 3, its put() soon waits for room", HelpZh: "worker 放进 Queue(3) 的结果数，主进程每取一个要花一秒；超过 3 个时，它的 put() 很快就要等空位"},
+		{Key: "timeout", Default: "0", Min: 0, Max: 5, Help: "seconds the refused put() and get() wait before raising; 0 uses put_nowait() and get_nowait(), which raise at once", HelpZh: "被拒绝的 put() 和 get() 抛出异常前等待的秒数；为 0 时用 put_nowait() 和 get_nowait()，立刻抛出"},
 	},
 	// The default takes about 7 listing seconds (1.3 s); the longest,
 	// items=10 timeout=2, about 16 (3.2 s), in step mode too.

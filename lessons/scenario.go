@@ -23,7 +23,15 @@ type Scenario struct {
 	ID      string
 	Lesson  int
 	Summary string // what it shows, one line
-	Listing *Listing
+	// SummaryZh is Summary in Chinese. Python (calls, classes, errors)
+	// and variant values stay as they are.
+	SummaryZh string
+	Listing   *Listing
+	// ListingZh are the Chinese of the listing's comments, by the English
+	// comment text (the text after "# "): every comment has one and there
+	// are no others (TestListingCommentsInChinese). The code stays as it
+	// is, on the same lines: see ListingLines.
+	ListingZh map[string]string
 	// Variants are the knobs a student can turn (--set key=value).
 	Variants []Variant
 	// Budget is the longest a run may take at speed 1 before the watchdog
@@ -47,6 +55,7 @@ type Scenario struct {
 // Outcome is a run's result as one number, read from its timeline.
 type Outcome struct {
 	Label   string // "tickets sold"
+	LabelZh string // Label in Chinese: "售出的票数"
 	Measure func(events []primitives.Record) (int, bool)
 }
 
@@ -57,6 +66,43 @@ type Variant struct {
 	Values   []string
 	Min, Max int
 	Help     string
+	// HelpZh is Help in Chinese; Python, variant keys and values stay as
+	// they are.
+	HelpZh string
+}
+
+// SummaryIn is the scenario's one-line summary in lang ("en" or "zh"),
+// in English when there is no Chinese one.
+func (s *Scenario) SummaryIn(lang string) string {
+	return inLang(lang, s.Summary, s.SummaryZh)
+}
+
+// OutcomeLabelIn is the label of the scenario's outcome in lang, or "" when
+// it has none.
+func (s *Scenario) OutcomeLabelIn(lang string) string {
+	if s.Outcome == nil {
+		return ""
+	}
+	return inLang(lang, s.Outcome.Label, s.Outcome.LabelZh)
+}
+
+// VariantHelpIn is the help text of the scenario's variant key in lang
+// ("en" or "zh"), in English when there is no Chinese one, or "" when the
+// scenario has no such variant.
+func (s *Scenario) VariantHelpIn(lang, key string) string {
+	i := slices.IndexFunc(s.Variants, func(v Variant) bool { return v.Key == key })
+	if i < 0 {
+		return ""
+	}
+	return inLang(lang, s.Variants[i].Help, s.Variants[i].HelpZh)
+}
+
+// inLang is zh for lang "zh" when there is one, en otherwise.
+func inLang(lang, en, zh string) string {
+	if lang == "zh" && zh != "" {
+		return zh
+	}
+	return en
 }
 
 // Accepts reports whether value is allowed, with a phrase naming what is.

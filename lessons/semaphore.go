@@ -36,13 +36,17 @@ if __name__ == '__main__':
 // through a Semaphore, so at most SLOTS are ever inside while the others
 // queue for a free one.
 var Semaphore = register(&Scenario{
-	ID:      "semaphore",
-	Lesson:  6,
-	Summary: "13 people, Semaphore(3) toilets: never more than 3 inside",
-	Listing: semaphoreListing,
+	ID:        "semaphore",
+	Lesson:    6,
+	Summary:   "13 people, Semaphore(3) toilets: never more than 3 inside",
+	SummaryZh: "13 个人，Semaphore(3) 管着厕所：里面从不超过 3 个人",
+	Listing:   semaphoreListing,
+	ListingZh: map[string]string{
+		"acquire() here, release() after": "此处 acquire()，之后 release()",
+	},
 	Variants: []Variant{
-		{Key: "people", Default: "13", Min: 1, Max: 50, Help: "how many person processes"},
-		{Key: "slots", Default: "3", Min: 1, Max: 10, Help: "the semaphore's value: toilets free at the start"},
+		{Key: "people", Default: "13", Min: 1, Max: 50, Help: "how many person processes", HelpZh: "多少个 person 进程"},
+		{Key: "slots", Default: "3", Min: 1, Max: 10, Help: "the semaphore's value: toilets free at the start", HelpZh: "信号量的值：开始时空着的厕所数"},
 	},
 	Budget: 20 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

@@ -48,13 +48,20 @@ if __name__ == '__main__':
 // forever. The demo is the hang; the watchdog stops it and names the dead
 // holder. With kill=off the holder finishes its job and all goes well.
 var Terminate = register(&Scenario{
-	ID:      "terminate",
-	Lesson:  5,
-	Summary: "terminate() a child holding the lock: it is never released and the others hang",
-	Listing: terminateListing,
+	ID:        "terminate",
+	Lesson:    5,
+	Summary:   "terminate() a child holding the lock: it is never released and the others hang",
+	SummaryZh: "对持有锁的子进程调用 terminate()：锁永远不会被释放，其他进程都卡住",
+	Listing:   terminateListing,
+	ListingZh: map[string]string{
+		"tell main the lock is taken": "告诉主进程：锁已拿到",
+		"a long job inside the lock":  "锁内一项很长的工作",
+		"until the holder is inside":  "直到 holder 进入锁内",
+		"SIGTERM: no clean-up runs":   "SIGTERM：不做任何清理",
+	},
 	Variants: []Variant{
-		{Key: "kill", Default: "on", Values: []string{"on", "off"}, Help: "terminate the holder while it is inside the lock"},
-		{Key: "workers", Default: "3", Min: 1, Max: 20, Help: "processes that want the lock afterwards"},
+		{Key: "kill", Default: "on", Values: []string{"on", "off"}, Help: "terminate the holder while it is inside the lock", HelpZh: "在持有锁的进程还在锁里时 terminate() 它"},
+		{Key: "workers", Default: "3", Min: 1, Max: 20, Help: "processes that want the lock afterwards", HelpZh: "之后想要获取这把锁的进程数"},
 	},
 	Budget: 10 * time.Second,
 	Hangs:  func(v Vars) bool { return v.On("kill") },

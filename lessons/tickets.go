@@ -58,17 +58,21 @@ if __name__ == '__main__':
 // wait for the "network", and write it back decremented. Without the lock
 // many buyers read the same count and the ticket is sold many times.
 var Tickets = register(&Scenario{
-	ID:      "tickets",
-	Lesson:  5,
-	Summary: "buyers race for tickets in db.json; lock=off oversells, lock=on sells exactly",
-	Listing: ticketsListing,
+	ID:        "tickets",
+	Lesson:    5,
+	Summary:   "buyers race for tickets in db.json; lock=off oversells, lock=on sells exactly",
+	SummaryZh: "买家抢 db.json 里的票；lock=off 会超卖，lock=on 卖得分毫不差",
+	Listing:   ticketsListing,
+	ListingZh: map[string]string{
+		"the network is slow": "网络很慢",
+	},
 	Variants: []Variant{
-		{Key: "lock", Default: "off", Values: []string{"off", "on"}, Help: "guard the read-modify-write with a Lock"},
-		{Key: "buyers", Default: "100", Min: 1, Max: 300, Help: "how many buyer processes"},
-		{Key: "tickets", Default: "1", Min: 0, Max: 100, Help: "tickets in db.json at the start"},
+		{Key: "lock", Default: "off", Values: []string{"off", "on"}, Help: "guard the read-modify-write with a Lock", HelpZh: "用一把 Lock 保护“读出、修改、写回”这几步"},
+		{Key: "buyers", Default: "100", Min: 1, Max: 300, Help: "how many buyer processes", HelpZh: "多少个买家进程"},
+		{Key: "tickets", Default: "1", Min: 0, Max: 100, Help: "tickets in db.json at the start", HelpZh: "开始时 db.json 里的票数"},
 	},
 	Budget: 20 * time.Second,
-	Outcome: &Outcome{Label: "tickets sold", Measure: func(events []primitives.Record) (int, bool) {
+	Outcome: &Outcome{Label: "tickets sold", LabelZh: "售出的票数", Measure: func(events []primitives.Record) (int, bool) {
 		n := 0
 		for _, e := range events {
 			var text string

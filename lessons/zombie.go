@@ -39,12 +39,22 @@ if __name__ == '__main__':
 // table, a zombie holding its exit status, until its parent waits for it;
 // join() is that wait. The states are read from the OS (/proc).
 var Zombie = register(&Scenario{
-	ID:      "zombie",
-	Lesson:  1,
-	Summary: "a child that has exited is a zombie until its parent waits for it (join)",
-	Listing: zombieListing,
+	ID:        "zombie",
+	Lesson:    1,
+	Summary:   "a child that has exited is a zombie until its parent waits for it (join)",
+	SummaryZh: "已退出的子进程在父进程等待它（join）之前是僵尸进程",
+	Listing:   zombieListing,
+	ListingZh: map[string]string{
+		"What the OS says of the process (Linux): R running, S sleeping,": "操作系统给出的进程状态（Linux）：R 运行，S 睡眠，",
+		"Z zombie; once it is gone there is no /proc/PID at all.":         "Z 僵尸；进程彻底消失后，连 /proc/PID 也没有了。",
+		"still starting or working":                                       "还在启动或工作中",
+		"the child exits meanwhile; nobody waits for it":                  "子进程在这期间退出；没有人等它",
+		"Z: a zombie": "Z：僵尸",
+		"a zombie for as long as its parent does not wait": "父进程不等它，它就一直是僵尸",
+		"the parent waits: the OS can forget the child":    "父进程等待它：操作系统就能忘掉这个子进程",
+	},
 	Variants: []Variant{
-		{Key: "wait", Default: "1", Min: 0, Max: 5, Help: "seconds the parent lets its exited child stay a zombie before join()"},
+		{Key: "wait", Default: "1", Min: 0, Max: 5, Help: "seconds the parent lets its exited child stay a zombie before join()", HelpZh: "父进程在 join() 之前让已退出的子进程当几秒僵尸"},
 	},
 	Budget: 8 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

@@ -1,7 +1,6 @@
 package lessons
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -32,16 +31,9 @@ func TestEveryScenarioHasAChineseSummary(t *testing.T) {
 			t.Errorf("%s: English outcome label %q, want %q", s.ID, en, s.Outcome.Label)
 		}
 	}
-	for id := range summariesZh {
-		if _, err := Lookup(id); err != nil {
-			t.Errorf("a Chinese summary for %s, which is not a scenario", id)
-		}
-	}
-	for id := range outcomeLabelsZh {
-		if s, err := Lookup(id); err != nil || s.Outcome == nil {
-			t.Errorf("a Chinese outcome label for %s, which is not a scenario with an outcome", id)
-		}
-	}
+	// A Chinese summary of no scenario, or label of no outcome, cannot be
+	// written: each is a field of what it translates (SummaryZh,
+	// Outcome.LabelZh).
 }
 
 // Every variant of every scenario has a Chinese help text; English stays as
@@ -62,11 +54,6 @@ func TestEveryVariantHasAChineseHelp(t *testing.T) {
 			}
 		}
 	}
-	for id := range variantHelpZh {
-		scenario, key, _ := strings.Cut(id, ".")
-		s, err := Lookup(scenario)
-		if err != nil || !slices.ContainsFunc(s.Variants, func(v Variant) bool { return v.Key == key }) {
-			t.Errorf("a Chinese help for %s, which is not a variant of a scenario", id)
-		}
-	}
+	// A Chinese help of no variant cannot be written: it is a field of the
+	// variant it translates (Variant.HelpZh).
 }
