@@ -29,7 +29,7 @@ func Describe(r primitives.Record) string {
 	case primitives.KindProcStart:
 		s = fmt.Sprintf("Process(target=%s).start()  # pid %d", targetText(r), r.Pid)
 		if r.PPid == 0 {
-			s = fmt.Sprintf("python %s  # the main script, pid %d", ScriptName(targetText(r)), r.Pid)
+			s = fmt.Sprintf("python %s  # the main script, pid %d", scriptName(r), r.Pid)
 		}
 		switch strText(r.Val) {
 		case managerTarget:
@@ -161,7 +161,7 @@ func Describe(r primitives.Record) string {
 	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF && !strings.HasPrefix(r.Kind, "pool.") {
 		s += " → " + r.Err
 	}
-	return s
+	return printable(s)
 }
 
 func pyRepr(x any) string {
@@ -203,12 +203,14 @@ func pyBool(v string) string {
 	return v
 }
 
+// strText is a payload's text: a JSON string's content, else the JSON as
+// it is (cut to RenderBytes), control characters escaped.
 func strText(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		return printable(s)
 	}
-	return string(raw)
+	return printable(cutBytes(string(raw), RenderBytes))
 }
 
 func timeoutText(v string) string {
@@ -311,13 +313,12 @@ func OrderedKeys(raw json.RawMessage) []string {
 	return keys
 }
 
-// ScriptName is the file name a scenario's listing is shown under: its id
-// with .py, except where that would shadow a module the listing imports
-// (a queue.py beside `import queue` imports itself).
-func ScriptName(id string) string {
-	switch id {
-	case "queue":
-		return "queue_demo.py"
+// scriptName is the main script's file name, from MainProcess's
+// proc.start: its obj, which the session sets from the scenario
+// (Options.Script), or, in a trace without one, the scenario id with .py.
+func scriptName(r primitives.Record) string {
+	if r.Obj != "" {
+		return r.Obj
 	}
-	return id + ".py"
+	return targetText(r) + ".py"
 }

@@ -314,12 +314,40 @@ func pyQuote(v string) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+		case isControl(r):
 			b.WriteString(`\x` + strconv.FormatInt(int64(r)|0x100, 16)[1:])
 		default:
 			b.WriteRune(r)
 		}
 	}
 	b.WriteByte(q)
+	return b.String()
+}
+
+// isControl reports whether r is a control character: C0, DEL or C1.
+func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
+
+// printable is s with each control character written as its escape (\n,
+// \x1b), so that text from a trace, drawn as it is, cannot move the
+// terminal's cursor or change its colours.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case isControl(r):
+			b.WriteString(`\x` + strconv.FormatInt(int64(r)|0x100, 16)[1:])
+		default:
+			b.WriteRune(r)
+		}
+	}
 	return b.String()
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/proctour/proctour/primitives"
 )
 
 // nested is a list nested depth deep around 1: [[[1]]].
@@ -78,6 +80,23 @@ func TestPyValueAsBefore(t *testing.T) {
 	} {
 		if got := PyValue(json.RawMessage(in)); got != want {
 			t.Errorf("PyValue(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// What an event says is drawn as it is, so a trace's text cannot carry a
+// control character into it: a stderr line, a watchdog report, a manager
+// call's method name.
+func TestDescribeEscapesControlCharacters(t *testing.T) {
+	for _, e := range []primitives.Record{
+		{Seq: 1, Proc: "p", Kind: primitives.KindStdout, Obj: "stderr", Val: json.RawMessage(`"\u001b[2Jgone"`)},
+		{Seq: 1, Proc: "p", Kind: primitives.KindWatchdog, Val: json.RawMessage(`"stuck\u0007"`)},
+		{Seq: 1, Proc: "p", Kind: kindManagerCall, Obj: "d", Val: json.RawMessage(`{"method":"x\u001b]0;title\u0007","args":[]}`)},
+	} {
+		for _, lang := range []string{"en", "zh"} {
+			if s := DescribeIn(e, lang); strings.ContainsFunc(s, isControl) || !strings.Contains(s, `\x`) {
+				t.Errorf("%s in %s: %q", e.Kind, lang, s)
+			}
 		}
 	}
 }

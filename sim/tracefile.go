@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/proctour/proctour/primitives"
 )
@@ -202,14 +203,7 @@ func jsonDepth(b []byte) int {
 
 // hasControl reports whether s holds a control character, which drawn
 // as it is could move the terminal's cursor or change its colours.
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return true
-		}
-	}
-	return false
-}
+func hasControl(s string) bool { return strings.ContainsFunc(s, isControl) }
 
 // sizeText is a byte count as a person would say it: "1 MiB".
 func sizeText(n int) string {
