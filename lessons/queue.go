@@ -64,6 +64,9 @@ var Queue = register(&Scenario{
 	Summary:   "Queue(3) full and empty: put_nowait → queue.Full, get_nowait → queue.Empty; a worker's put() waits for room",
 	SummaryZh: "Queue(3) 满与空：put_nowait → queue.Full，get_nowait → queue.Empty；工作进程的 put() 会等到有空位",
 	Listing:   queueListing,
+	// not queue.py: beside the listing's `import queue` it would import
+	// itself
+	ScriptFile: "queue_demo.py",
 	ListingZh: map[string]string{
 		"the first result takes a while":       "第一个结果要等一会儿",
 		"waits while q is full":                "q 满时等待",

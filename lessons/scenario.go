@@ -32,6 +32,9 @@ type Scenario struct {
 	// are no others (TestListingCommentsInChinese). The code stays as it
 	// is, on the same lines: see ListingLines.
 	ListingZh map[string]string
+	// ScriptFile is the main script's file name: the listing's title, and
+	// what the event log says runs ("python tickets.py"). "" is ID + ".py".
+	ScriptFile string
 	// Variants are the knobs a student can turn (--set key=value).
 	Variants []Variant
 	// Budget is the longest a run may take at speed 1 before the watchdog
@@ -191,6 +194,15 @@ func (s *Scenario) variantKeys() string {
 	return strings.Join(keys, ", ")
 }
 
+// ScriptName is the main script's file name: ScriptFile, or the id with
+// .py.
+func (s *Scenario) ScriptName() string {
+	if s.ScriptFile != "" {
+		return s.ScriptFile
+	}
+	return s.ID + ".py"
+}
+
 // Script binds the variant values into the session's main script.
 func (s *Scenario) Script(v Vars) sim.Script {
 	return func(rt *primitives.Runtime) error { return s.Main(rt, v) }
@@ -207,7 +219,7 @@ func (s *Scenario) Options(speed float64, timeout time.Duration) sim.Options {
 		// a fast run keeps a floor of min(budget, 3 s).
 		timeout = max(time.Duration(float64(s.Budget)/speed), min(s.Budget, 3*time.Second))
 	}
-	return sim.Options{Name: s.ID, Speed: speed, Timeout: timeout}
+	return sim.Options{Name: s.ID, Script: s.ScriptName(), Speed: speed, Timeout: timeout}
 }
 
 var catalogue []*Scenario

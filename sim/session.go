@@ -23,6 +23,7 @@ type Script func(rt *primitives.Runtime) error
 // Options are how a session runs its script.
 type Options struct {
 	Name    string        // the scenario id, for MainProcess's proc.start
+	Script  string        // the main script's file name, its proc.start's obj; "" leaves it empty
 	Speed   float64       // divides every sleep; 0 means 1
 	Timeout time.Duration // the watchdog's budget in real time; 0: none
 	// Idle is how long every process must wait with no timeout and no
@@ -99,7 +100,7 @@ func Start(script Script, o Options) (*Session, error) {
 		s.gate.speed = o.Speed
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
-	s.rt.Emit(primitives.KindProcStart, "", o.Name)
+	s.rt.Emit(primitives.KindProcStart, o.Script, o.Name)
 
 	collected := make(chan struct{})
 	go s.collect(collected)
