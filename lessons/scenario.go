@@ -1,6 +1,28 @@
 // Package lessons is the course: the lesson catalogue and every lesson's
 // scenarios — the demo programs (a main script and its child targets), their
 // variants, and the Python listing each one mirrors.
+//
+// # How to add a scenario
+//
+// A scenario is one file, lessons/ID.go (tickets.go is a short one to
+// copy; a dash in the id is an underscore in the name), and its test,
+// lessons/ID_test.go. The file declares, in one register(&Scenario{...}):
+//
+//   - ID, and Lesson: the number of the lesson it belongs to;
+//   - the Python listing (NewListing), its lines tagged `#@name` where
+//     events point, and its comments in Chinese (ListingZh, keyed by the
+//     English comment);
+//   - Summary and SummaryZh; each Variant's Help and HelpZh; an Outcome's
+//     Label and LabelZh, if it has one;
+//   - ScriptFile, only when ID + ".py" would not do (queue_demo.py: a
+//     queue.py beside `import queue` imports itself);
+//   - Budget, Main, and the child targets (primitives.Register), named
+//     "ID.function".
+//
+// Then list its id on the "*Demos:*" line of its lesson, in content/en/NN.md
+// and content/zh/NN.md, and write the lesson's text there. Nothing else:
+// `go test ./lessons` names a comment, summary or variant without its
+// Chinese, and runs every scenario with its defaults.
 package lessons
 
 import (
