@@ -276,7 +276,7 @@ func (d demo) view(s styles) string {
 	lo := d.layout(s)
 	listTitle := s.tr("listing")
 	if d.sc != nil {
-		listTitle = d.sc.ScriptName()
+		listTitle = sim.ScriptName(d.sc.ID)
 	}
 	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
 	var left []string
@@ -382,94 +382,4 @@ func (d demo) statusInfo() statusInfo {
 		in.Phase = "running"
 	}
 	return in
-}
-
-// predictView asks the lesson's question before the run.
-func (d demo) predictView(s styles, w int) []string {
-	p := d.predicting
-	title, hint := "Predict before you run", "↑/↓ choose · enter run · s run without guessing"
-	if d.lang == "zh" {
-		title, hint = "运行之前先猜一猜", "↑/↓ 选择 · 回车 运行 · s 不猜直接运行"
-	}
-	lines := []string{"", s.Title.Render(title), ""}
-	for _, l := range strings.Split(markdown.Render(p.Ask, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
-		lines = append(lines, s.Text.Render(l))
-	}
-	lines = append(lines, "")
-	for i, c := range p.Choices {
-		if i == d.predSel {
-			lines = append(lines, s.Selected.Render("› "+plainChoice(c.Text)))
-		} else {
-			lines = append(lines, "  "+plainChoice(c.Text))
-		}
-	}
-	return append(lines, "", s.Dim.Render(hint))
-}
-
-// editorView lists the demo's variants, the one under the cursor marked,
-// with what it does.
-func (d demo) editorView(s styles, w int) []string {
-	lines := []string{"", s.Title.Render(s.tr("Variants: the next run's values"))}
-	keyW := 0
-	for _, v := range d.sc.Variants {
-		keyW = max(keyW, len(v.Key))
-	}
-	for i, v := range d.sc.Variants {
-		val := d.editing[v.Key]
-		if val != v.Default {
-			val = fmt.Sprintf(s.tr("%s (default %s)"), val, v.Default)
-		}
-		row := fmt.Sprintf("%-*s  ‹ %s ›", keyW, v.Key, val)
-		if i == d.editSel {
-			lines = append(lines, s.Selected.Render(cut("› "+row, w)))
-		} else {
-			lines = append(lines, cut("  "+row, w))
-		}
-	}
-	// the keys before the help text, which may be cut on a small screen
-	v := d.sc.Variants[d.editSel]
-	lines = append(lines, s.Dim.Render(cut(s.tr("↑↓ choose · ←→ change · enter run · esc cancel"), w)))
-	about := d.sc.VariantHelpIn(s.lang, v.Key)
-	if len(v.Values) == 0 {
-		about = fmt.Sprintf(s.tr("%d to %d (pgup/pgdn: by 10): "), v.Min, v.Max) + about
-	}
-	for _, l := range strings.Split(markdown.Render(about, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
-		lines = append(lines, s.Text.Render(l))
-	}
-	return lines
-}
-
-// outcomeCharts draw the repeats' outcomes of this demo: the latest, and
-// beside it, if the screen is wide enough, the one before with other
-// values (lock off beside lock on).
-func (d demo) outcomeCharts(s styles, w int) []string {
-	if d.sc == nil || d.sc.Outcome == nil {
-		return nil
-	}
-	var mine []repeatedMsg
-	for _, o := range d.outcomes {
-		if o.id == d.sc.ID {
-			mine = append(mine, o)
-		}
-	}
-	if len(mine) == 0 {
-		return nil
-	}
-	chart := func(o repeatedMsg, w int) []string {
-		o.label = d.sc.OutcomeLabelIn(s.lang)
-		return outcomeLines(&o, s, w)
-	}
-	last := mine[len(mine)-1]
-	if len(mine) == 1 || w < 100 {
-		return chart(last, w)
-	}
-	half := (w - 3) / 2
-	left, right := chart(mine[len(mine)-2], half), chart(last, half)
-	for len(left) < len(right) {
-		left = append(left, "")
-	}
-	for len(right) < len(left) {
-		right = append(right, "")
-	}
-	return beside(block(left, half, len(left)), right, "   ")
 }

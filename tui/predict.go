@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/tui/markdown"
+)
+
+// predictedMsg says a prediction was checked against its run.
+type predictedMsg struct {
+	lesson int
+	id     string
+	right  bool
+}
+
+// prediction is the lesson's prediction about a run with the current
+// values, if there is one.
+func (d demo) prediction() *lessons.Prediction {
+	if d.sc == nil || d.mode != sim.Live {
+		return nil // step and seeded runs are the student's or the seed's doing
+	}
+	for i := range d.preds {
+		if d.preds[i].Applies(d.sc.ID, d.vars) {
+			return &d.preds[i]
+		}
+	}
+	return nil
+}
+
+// predictKey takes the student's guess, then starts the run.
+func (d demo) predictKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
+	p := d.predicting
+	switch msg.String() {
+	case "up", "k":
+		d.predSel = max(d.predSel-1, 0)
+	case "down", "j":
+		d.predSel = min(d.predSel+1, len(p.Choices)-1)
+	case "enter", "r":
+		d.predicting, d.guessed, d.guess, d.revealed = nil, p, d.predSel, nil
+		return d.restart()
+	case "s":
+		d.predicting = nil // run without guessing
+		return d.restart()
+	}
+	return d, nil
+}
+
+// predictView asks the lesson's question before the run.
+func (d demo) predictView(s styles, w int) []string {
+	p := d.predicting
+	title, hint := "Predict before you run", "↑/↓ choose · enter run · s run without guessing"
+	if d.lang == "zh" {
+		title, hint = "运行之前先猜一猜", "↑/↓ 选择 · 回车 运行 · s 不猜直接运行"
+	}
+	lines := []string{"", s.Title.Render(title), ""}
+	for _, l := range strings.Split(markdown.Render(p.Ask, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
+		lines = append(lines, s.Text.Render(l))
+	}
+	lines = append(lines, "")
+	for i, c := range p.Choices {
+		if i == d.predSel {
+			lines = append(lines, s.Selected.Render("› "+plainChoice(c.Text)))
+		} else {
+			lines = append(lines, "  "+plainChoice(c.Text))
+		}
+	}
+	return append(lines, "", s.Dim.Render(hint))
+}
+
+// reveal checks the guess against what this run showed, and explains.
+func (d demo) reveal() (demo, bool) {
+	p := d.guessed
+	got, v := p.Reveal(d.sc, d.timeline)
+	zh := d.lang == "zh"
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	lines := []string{say("Your prediction: ", "你的预测：") + p.Choices[d.guess].Text}
+
+	right := got == d.guess
+	switch {
+	case got < 0:
+		lines = append(lines, say("This run cannot tell: it was stopped early, or this machine cannot show it.", "这次运行无法判断：它被提前停止了，或者这台机器显示不出来。"))
+	default:
+		this := p.Choices[got].Text
+		// the headline number, with its name: "more than one (tickets
+		// sold: 6)"; other measures are counts and flags the choice says
+		if p.Choices[got].Measure == "outcome" && d.sc.Outcome != nil && !strings.Contains(this, strconv.Itoa(v)) {
+			this += fmt.Sprintf(say(" (%s: %d)", "（%s：%d）"), d.sc.OutcomeLabelIn(d.lang), v)
+		}
+		lines = append(lines, fmt.Sprintf(say("This run: %s.", "这次运行：%s。"), this))
+		switch {
+		case right:
+			lines = append(lines, say("✓ Right.", "✓ 猜对了。"))
+		case p.Otherwise != "": // a run may or may not show it
+			lines = append(lines, say("✗ Not this time.", "✗ 这次没猜中。"))
+		default:
+			lines = append(lines, say("✗ No.", "✗ 猜错了。"))
+		}
+	}
+	lines = append(lines, p.Why)
+	if got >= 0 && got != p.Expect && p.Otherwise != "" {
+		lines = append(lines, p.Otherwise)
+	}
+	d.revealed, d.guessed = lines, nil
+	return d, right
+}
+
+// plainChoice is a prediction's choice as a line of plain text: its code
+// without the backticks, which only the Markdown around it renders.
+func plainChoice(text string) string { return strings.ReplaceAll(text, "`", "") }
