@@ -276,7 +276,7 @@ func (d demo) view(s styles) string {
 	lo := d.layout(s)
 	listTitle := s.tr("listing")
 	if d.sc != nil {
-		listTitle = sim.ScriptName(d.sc.ID)
+		listTitle = d.sc.ScriptName()
 	}
 	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
 	var left []string
