@@ -124,13 +124,13 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 			q.Why = strings.TrimSpace(l[strings.Index(l[1:], "*")+2:])
 			inWhy, inHint = true, false
 		case inWhy:
-			q.Why += " " + l
+			q.Why = joinLine(q.Why, l)
 		case inHint:
-			q.Hint += " " + l
+			q.Hint = joinLine(q.Hint, l)
 		case len(q.Choices) > 0:
-			q.Choices[len(q.Choices)-1] += " " + l
+			q.Choices[len(q.Choices)-1] = joinLine(q.Choices[len(q.Choices)-1], l)
 		default:
-			q.Text += " " + l
+			q.Text = joinLine(q.Text, l)
 		}
 	}
 	finish()
@@ -156,6 +156,15 @@ func parseTry(s string) (*Try, string) {
 		return nil, "*Try:* " + why
 	}
 	return t, ""
+}
+
+// joinLine is text continued by the next line: "" and "x" make "x", not
+// " x".
+func joinLine(text, next string) string {
+	if text == "" {
+		return next
+	}
+	return text + " " + next
 }
 
 // cutNumber reads "12. text" at the start of a line.
