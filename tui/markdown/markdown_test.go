@@ -669,29 +669,6 @@ func TestNoInitWork(t *testing.T) {
 	}
 }
 
-func FuzzRender(f *testing.F) {
-	f.Add(lesson(), 40)
-	f.Add("- "+strings.Join(cjkSentences(), "\n- "), 20)
-	f.Add("> a\n> - b\n>   - c\n\n1. x\n   ```py\n   y = 'z' # c\n   ```", 7)
-	f.Add("**a *b* [c](d) `e`** \\* 中文，。（", 3)
-	f.Fuzz(func(t *testing.T, src string, width int) {
-		width %= 200
-		out := Render(src, width, dark())
-		if width < 1 {
-			if out != "" {
-				t.Fatalf("width %d: want empty output", width)
-			}
-			return
-		}
-		checkOutput(t, out, width)
-		for _, p := range Lint(src) {
-			if p.Line < 1 || p.Line > strings.Count(src, "\n")+strings.Count(src, "\r")+1 {
-				t.Fatalf("problem on line %d out of range", p.Line)
-			}
-		}
-	})
-}
-
 // longLesson is about 300 lines of mixed English and Chinese lesson text.
 func longLesson() string {
 	var b strings.Builder
