@@ -324,6 +324,11 @@ func pyQuote(v string) string {
 	return b.String()
 }
 
+// Printable is s with each control character written as its escape, for
+// text from a trace that a view draws as it is (a pool's function name, a
+// pipe end's name, a file's content).
+func Printable(s string) string { return printable(s) }
+
 // isControl reports whether r is a control character: C0, DEL or C1.
 func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
 

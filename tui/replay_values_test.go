@@ -73,3 +73,29 @@ func TestReplayFramesReuseTheirText(t *testing.T) {
 		t.Errorf("the resources at another width were drawn from the kept ones:\n%s", again)
 	}
 }
+
+// Text a trace gives that the widgets draw as it is — a pool's function
+// name, a pipe end's name, a file's content — cannot carry a control
+// character to the terminal: a replay could clear the screen or ring the
+// bell.
+func TestWidgetsDrawNoControlCharacterFromATrace(t *testing.T) {
+	esc := `\u001b[2J\u0007`
+	trace := strings.Join([]string{
+		`{"seq":1,"t_ns":0,"pid":100,"proc":"MainProcess","kind":"proc.start","obj":"","val":"pool"}`,
+		`{"seq":2,"t_ns":1,"pid":100,"proc":"MainProcess","kind":"pool.new","obj":"pool","val":{"ctor":"Pool","maxtasksperchild":0,"processes":2}}`,
+		`{"seq":3,"t_ns":2,"pid":100,"proc":"MainProcess","kind":"pool.submit","obj":"pool","val":{"job":1,"func":"m.f` + esc + `","args":1,"items":1,"chunks":1,"how":"apply_async"}}`,
+		`{"seq":4,"t_ns":3,"pid":100,"proc":"MainProcess","kind":"pipe.new","obj":"a, b","val":{"ends":["a` + esc + `","b"],"duplex":true}}`,
+		`{"seq":5,"t_ns":4,"pid":100,"proc":"MainProcess","kind":"file.write","obj":"db.json","val":"x` + esc + `"}`,
+	}, "\n")
+	events, err := sim.ReadTrace(strings.NewReader(trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(resourceLines(sim.Fold(events), newStyles(true, true), 150), "\n")
+	if strings.Contains(out, "\x1b[2J") || strings.Contains(out, "\x07") || strings.Count(out, `\x1b[2J\x07`) < 2 {
+		t.Errorf("the widgets draw the trace's control characters, or not their escapes:\n%q", out)
+	}
+	if got := shortName("m.f\x1b[2J\x07"); got != `f\x1b[2J\x07` { // a pool's job, as its lines call it
+		t.Errorf("a pool function's name is drawn %q", got)
+	}
+}

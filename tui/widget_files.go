@@ -13,7 +13,7 @@ var _ = registerWidget(40, filesWidget)
 func filesWidget(st *sim.State, s styles, width int) []string {
 	var out []string
 	for _, f := range st.Files {
-		content := strings.ReplaceAll(strings.TrimRight(f.Content, "\n"), "\n", "⏎")
+		content := sim.Printable(strings.ReplaceAll(strings.TrimRight(f.Content, "\n"), "\n", "⏎"))
 		if content == "" {
 			content = s.Dim.Render(s.tr("(empty)"))
 		}

@@ -21,7 +21,8 @@ var _ = registerWidget(50, pipeWidget)
 func pipeWidget(st *sim.State, s styles, width int) []string {
 	var out []string
 	for _, pp := range st.Pipes {
-		endW := max(lipgloss.Width(pp.Ends[0].Name), lipgloss.Width(pp.Ends[1].Name))
+		names := [2]string{sim.Printable(pp.Ends[0].Name), sim.Printable(pp.Ends[1].Name)} // the trace's text
+		endW := max(lipgloss.Width(names[0]), lipgloss.Width(names[1]))
 		for i, end := range pp.Ends {
 			label := ""
 			if i == 0 {
@@ -30,7 +31,7 @@ func pipeWidget(st *sim.State, s styles, width int) []string {
 					label = s.tr("pipe 1-way")
 				}
 			}
-			line := resourceName(s, label) + fit(end.Name, endW) + " "
+			line := resourceName(s, label) + fit(names[i], endW) + " "
 			if !pp.Duplex {
 				line += s.Dim.Render([2]string{"(recv) ", "(send) "}[i])
 			}
@@ -41,7 +42,7 @@ func pipeWidget(st *sim.State, s styles, width int) []string {
 			}
 			if n := len(end.Sent); n > 0 {
 				line += s.Dim.Render(" → ") + messages(end.Sent, s, width-lipgloss.Width(line)-20) +
-					s.Dim.Render(fmt.Sprintf(s.tr(" on the way to %s"), pp.Ends[1-i].Name))
+					s.Dim.Render(fmt.Sprintf(s.tr(" on the way to %s"), names[1-i]))
 			}
 			if len(end.Readers) > 0 {
 				head := s.tr(" · recv waiting: ")

@@ -170,7 +170,7 @@ func futuresTable(p *sim.PoolState, s styles, width int) []string {
 // shortName is a task's Python name: the part after the last dot.
 func shortName(name string) string {
 	if i := strings.LastIndex(name, "."); i >= 0 {
-		return name[i+1:]
+		name = name[i+1:]
 	}
-	return name
+	return sim.Printable(name) // the trace's text, drawn as it is
 }
