@@ -2,6 +2,7 @@ package sim
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"github.com/proctour/proctour/primitives"
 )
@@ -29,6 +30,12 @@ type collector struct {
 	lastT   int64
 	out     func(primitives.Record)
 	intent  func(primitives.Wire) // operations announced at the gate
+	// skip, if set, leaves an event out of the timeline before it is
+	// numbered (see gateCtl.formality).
+	skip func(primitives.Record) bool
+	// caught, if set, is kept at the last number taken in when nothing is
+	// held back (see gateCtl.drained).
+	caught *atomic.Uint64
 }
 
 func newCollector(start int64, out func(primitives.Record), intent func(primitives.Wire)) *collector {
@@ -44,10 +51,19 @@ func newCollector(start int64, out func(primitives.Record), intent func(primitiv
 func (c *collector) add(w primitives.Wire) {
 	if w.N < c.next { // its gap was given up on: late, but not lost
 		c.release(w)
+		c.mark()
 		return
 	}
 	c.pending[w.N] = w
 	c.drain()
+	c.mark()
+}
+
+// mark records how far the timeline is complete.
+func (c *collector) mark() {
+	if c.caught != nil && len(c.pending) == 0 && len(c.queue) == 0 {
+		c.caught.Store(c.next - 1)
+	}
 }
 
 func (c *collector) drain() {
@@ -78,6 +94,7 @@ func (c *collector) skipGap() {
 	}
 	c.next = lowest
 	c.drain()
+	c.mark()
 }
 
 // flush releases everything still held, in order: the session is over. A
@@ -151,6 +168,9 @@ func (c *collector) emit(w primitives.Wire) {
 	}
 	if w.Kind == primitives.KindIntent {
 		c.intent(w)
+		return
+	}
+	if c.skip != nil && c.skip(w.Record) {
 		return
 	}
 	c.seq++

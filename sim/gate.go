@@ -135,6 +135,12 @@ type gateCtl struct {
 	// callbacks included: until it has, nothing else is released, so that
 	// callbacks and gets come in the same place in every run.
 	owed map[string]int
+	// killed are the processes, by name, that were sent a signal and have
+	// exited since (see formality).
+	killed map[string]bool
+	// drained, if set, reports whether the collector has taken in every
+	// event and intent written so far.
+	drained func() bool
 }
 
 func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl {
@@ -146,6 +152,7 @@ func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl 
 		pids:     map[string]int{},
 		dying:    map[int]bool{},
 		owed:     map[string]int{},
+		killed:   map[string]bool{},
 	}
 }
 
@@ -209,6 +216,9 @@ func (c *gateCtl) observe(r primitives.Record) {
 	case primitives.KindProcExit, primitives.KindProcZombie:
 		delete(c.inflight, r.Pid)
 		delete(c.pending, r.Pid)
+		if c.dying[r.Pid] {
+			c.killed[r.Proc] = true
+		}
 		delete(c.dying, r.Pid)
 	case primitives.KindSleep:
 		// Sure only while it sleeps: what follows the sleep may wait on a
@@ -226,6 +236,17 @@ func (c *gateCtl) observe(r primitives.Record) {
 	}
 }
 
+// formality reports an event left out of the timeline in step and seeded
+// modes: when the main code ends, it terminates the daemon children, then
+// joins those still alive (as Python does) — whether a child just sent
+// SIGTERM is still alive a moment later is the OS's to say, so that join
+// would be in one run and not in another. A join of the end of the main
+// code (no line of the listing) of a child that was terminated and has
+// exited is therefore never shown; the exit is.
+func (c *gateCtl) formality(r primitives.Record, mainPid int) bool {
+	return r.Kind == primitives.KindProcJoin && r.Pid == mainPid && r.Line == 0 && c.killed[r.Obj]
+}
+
 // quiet reports whether every process is at the gate, gone, or away (see
 // awayAfter): the moment to release the next operation.
 func (c *gateCtl) quiet() bool {
@@ -235,10 +256,18 @@ func (c *gateCtl) quiet() bool {
 		}
 	}
 	now := time.Now()
+	away := false
 	for pid, f := range c.inflight {
 		if f.sure || now.Sub(f.since) < awayAfter || !waitingOutside(pid) {
 			return false
 		}
+		away = true
+	}
+	// Asleep may mean at the gate, its intent not yet read: only when
+	// every event and intent written so far has been taken in (after the
+	// look at /proc) is one asleep known to wait outside.
+	if away && c.drained != nil && !c.drained() {
+		return false
 	}
 	return true
 }
