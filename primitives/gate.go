@@ -124,3 +124,7 @@ func (rt *Runtime) notice(op, obj string) {
 	raw, _ := json.Marshal(IntentVal{Op: op})
 	o.trace.writeIntent(Record{Pid: o.pid, Proc: o.name, Kind: KindIntent, Obj: obj, Val: raw})
 }
+
+// Stamped is how many events and intents have taken their number so far,
+// in every process of the session.
+func (t *Trace) Stamped() uint64 { return atomic.LoadUint64(t.counter.u64(0)) }

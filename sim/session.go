@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -63,6 +64,7 @@ type Session struct {
 	// (see endTail), so that a seed gives the same run to the last event.
 	tail    []primitives.Record
 	tailing bool
+	caught  atomic.Uint64 // see collector.caught
 
 	out         chan primitives.Record
 	publishOnce sync.Once
@@ -98,6 +100,8 @@ func Start(script Script, o Options) (*Session, error) {
 		}
 		s.gate = newGateCtl(o.Mode, o.Seed, o.Auto, gate)
 		s.gate.speed = o.Speed
+		// (Called with s.mu held; closed is set before the trace closes.)
+		s.gate.drained = func() bool { return s.closed || s.caught.Load() >= tr.Stamped() }
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
 	s.rt.Emit(primitives.KindProcStart, o.Script, o.Name)
@@ -282,6 +286,10 @@ func (s *Session) collect(collected chan<- struct{}) {
 		}
 	}()
 	c := newCollector(s.begin, s.append, s.arrive)
+	if s.gate != nil {
+		c.skip = s.formality
+		c.caught = &s.caught
+	}
 	const gapWait = 100 * time.Millisecond
 	tick := time.NewTicker(gapWait)
 	defer tick.Stop()
@@ -374,6 +382,14 @@ func (s *Session) append(r primitives.Record) {
 	case s.changed <- struct{}{}:
 	default:
 	}
+}
+
+// formality reports an event that step and seeded modes leave out (see
+// gateCtl.formality).
+func (s *Session) formality(r primitives.Record) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gate.formality(r, s.rt.Pid())
 }
 
 // arrive takes an operation announced at the gate.
