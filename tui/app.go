@@ -160,7 +160,18 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m, cmd := a.resize()
 		return m, tea.Batch(save, cmd)
 	}
-	return a.route(msg)
+	if !a.showHelp {
+		return a.route(msg)
+	}
+	// the full help is the keys of the screen's mode (an editor, a
+	// question): a key that changes the mode may change the help's height
+	h := lipgloss.Height(a.helpView())
+	m, cmd := a.route(msg)
+	if lipgloss.Height(m.helpView()) == h {
+		return m, cmd
+	}
+	m, resize := m.resize()
+	return m, tea.Batch(cmd, resize)
 }
 
 // back closes what is open over the screen (the full help, a demo's
@@ -253,13 +264,11 @@ func (a app) keyMap() help.KeyMap {
 
 // screenKeys is the keys of the screen on show.
 func (a app) screenKeys() help.KeyMap {
-	switch {
-	case a.screen == screenLesson && a.lesson.showsDemo():
-		return a.lesson.demo.keys
-	case a.screen == screenLesson:
-		return a.lesson.keys
-	case a.screen == screenDemo:
-		return a.demo.keys
+	switch a.screen {
+	case screenLesson:
+		return a.lesson.helpKeys()
+	case screenDemo:
+		return a.demo.helpKeys()
 	}
 	return a.home.keys
 }

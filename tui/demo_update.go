@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -98,6 +99,18 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.playbackKey(msg)
 	}
 	return d.runKey(msg)
+}
+
+// helpKeys are the keys help shows for the demo, in handleKey's order:
+// the question's or the editor's while one is open.
+func (d demo) helpKeys() help.KeyMap {
+	switch {
+	case d.predicting != nil:
+		return d.keys.modal(d.keys.Question, true)
+	case d.editing != nil:
+		return d.keys.modal(d.keys.Editor, false) // esc is the editor's cancel
+	}
+	return d.keys
 }
 
 // playbackKey runs, pauses, steps and scrubs the timeline, or changes the

@@ -56,6 +56,17 @@ var zh = map[string]string{
 	"run 20 times":   "运行 20 次",
 	"play":           "播放",
 	"play/pause":     "播放/暂停",
+	// the variant editor, a question, the CPU model (as their own hint lines)
+	"choose":                "选择",
+	"change":                "修改",
+	"by 10":                 "每次 10",
+	"cancel":                "取消",
+	"run without guessing":  "不猜直接运行",
+	"answer":                "作答",
+	"step without guessing": "不猜直接看",
+	"next tick":             "下一拍",
+	"one or two CPUs":       "切换 1 或 2 个 CPU",
+	"back to the text":      "回到正文",
 
 	// modes and phases (the status bar)
 	"live":                     "实时",
@@ -202,9 +213,11 @@ var zh = map[string]string{
 }
 
 // zhKeys is the Chinese of a key's help where its description alone is
-// ambiguous: esc goes back to the lesson list, b/← one event back.
+// ambiguous: esc goes back to the lesson list, b/← one event back, ← in
+// the CPU model one tick back.
 var zhKeys = map[key.Help]string{
 	{Key: "b/←", Desc: "back"}: "后退",
+	{Key: "←", Desc: "back"}:   "后退",
 }
 
 // trHelp is a key's help description in lang.

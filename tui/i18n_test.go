@@ -18,17 +18,22 @@ func hasHan(s string) bool {
 
 // keyMaps are every keymap a help line draws: the home screen's, the
 // lesson's, and the demo's, as a lesson shows it (narrow and wide), opened
-// alone, for a replay, and with nothing to run.
+// alone, for a replay, and with nothing to run; the variant editor's, the
+// demo's question's and the CPU model's, asking and stepping.
 func keyMaps() map[string]help.KeyMap {
 	inLesson := newDemoKeys()
 	inLesson.lesson = true
 	wide := inLesson
 	r := newReaderKeys()
 	wide.scroll = []key.Binding{r.Up, r.Down, r.PageUp, r.PageDown}
+	asking := newModelKeys()
+	asking.asking = true
 	return map[string]help.KeyMap{
 		"home": newHomeKeys(), "lesson": newLessonKeys(),
 		"demo": newDemoKeys(), "demo in a lesson": inLesson, "demo beside the text": wide,
 		"replay": newDemoKeys().forReplay(), "nothing to run": newDemoKeys().forNothing(),
+		"variant editor": inLesson.modal(inLesson.Editor, false), "question": newDemoKeys().modal(newQuestionKeys(), true),
+		"CPU model": newModelKeys(), "CPU model asking": asking,
 	}
 }
 

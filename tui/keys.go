@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"slices"
+
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
-	"slices"
 )
 
 // globalKeys work on every screen.
@@ -102,10 +104,12 @@ type demoKeys struct {
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
 	NextDemo, Repeat                             key.Binding
 	globalKeys
-	lesson bool // inside a lesson: d switches demos, tab the text
-	tab    key.Binding
-	extra  []key.Binding // the lesson's own keys (c, M, L), for the full help
-	scroll []key.Binding // the text's keys, when it is on screen too
+	Editor   editorKeys   // while the variant editor is open
+	Question questionKeys // while the lesson's question is asked
+	lesson   bool         // inside a lesson: d switches demos, tab the text
+	tab      key.Binding
+	extra    []key.Binding // the lesson's own keys (c, M, L), for the full help
+	scroll   []key.Binding // the text's keys, when it is on screen too
 }
 
 func newDemoKeys() demoKeys {
@@ -127,6 +131,8 @@ func newDemoKeys() demoKeys {
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
+		Editor:     newEditorKeys(),
+		Question:   newQuestionKeys(),
 	}
 }
 
@@ -169,4 +175,132 @@ func (k demoKeys) FullHelp() [][]key.Binding {
 		return [][]key.Binding{nav, run, k.scroll, screen}
 	}
 	return [][]key.Binding{nav, run, screen}
+}
+
+// modal is the help of the editor or the question over the demo: its
+// keys, then the screen's keys that still work (in a lesson tab and d);
+// esc with its global meaning unless the mode gives it its own.
+func (k demoKeys) modal(mode help.KeyMap, esc bool) modeKeys {
+	screen := []key.Binding{k.Help, k.Quit}
+	if esc {
+		screen = []key.Binding{k.Help, k.Back, k.Quit}
+	}
+	if k.lesson {
+		screen = append([]key.Binding{k.tab, k.NextDemo}, screen...)
+	}
+	return modeKeys{mode: mode, short: []key.Binding{k.Help, k.Quit}, screen: screen}
+}
+
+// modeKeys are the help of a mode that has the keys while it is on
+// screen (the variant editor, a question, the CPU model): its own keys
+// first, then the screen's.
+type modeKeys struct {
+	mode   help.KeyMap
+	short  []key.Binding // the screen's keys on the help line
+	screen []key.Binding // the screen's keys in the full help, a column
+}
+
+func (k modeKeys) ShortHelp() []key.Binding {
+	return append(slices.Clip(k.mode.ShortHelp()), k.short...)
+}
+
+func (k modeKeys) FullHelp() [][]key.Binding {
+	return append(slices.Clip(k.mode.FullHelp()), k.screen)
+}
+
+// both is one item of help for two bindings that go either way: ↑/↓
+// choose. It matches what they match, and says what the first does.
+func both(a, b key.Binding, keys string) key.Binding {
+	return key.NewBinding(key.WithKeys(append(slices.Clone(a.Keys()), b.Keys()...)...), key.WithHelp(keys, a.Help().Desc))
+}
+
+// editorKeys are the variant editor's keys (v): up and down choose a
+// variant, left and right change its value.
+type editorKeys struct {
+	Up, Down, Less, More, More10, Less10, Run, Cancel key.Binding
+}
+
+func newEditorKeys() editorKeys {
+	return editorKeys{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "choose")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "choose")),
+		Less:   key.NewBinding(key.WithKeys("left", "h", "-"), key.WithHelp("←/h/-", "change")),
+		More:   key.NewBinding(key.WithKeys("right", "l", "+", "space"), key.WithHelp("→/l/+", "change")),
+		More10: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "by 10")),
+		Less10: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "by 10")),
+		Run:    key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "run")),
+		Cancel: key.NewBinding(key.WithKeys("esc", "v"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp is the line the editor draws itself: ↑↓ choose · ←→ change ·
+// enter run · esc cancel.
+func (k editorKeys) ShortHelp() []key.Binding {
+	return []key.Binding{both(k.Up, k.Down, "↑/↓"), both(k.Less, k.More, "←/→"), k.Run, k.Cancel}
+}
+
+func (k editorKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Less, k.More, k.More10, k.Less10}, {k.Run, k.Cancel}}
+}
+
+// questionKeys answer a lesson's prediction: the demo's, asked before a
+// run, or the CPU model's, asked before it steps.
+type questionKeys struct {
+	Up, Down, Answer, Skip key.Binding
+}
+
+// newQuestionKeys are the keys of the demo's question: enter (or r)
+// runs with the choice as the guess, s runs without one.
+func newQuestionKeys() questionKeys {
+	return questionKeys{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "choose")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "choose")),
+		Answer: key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "run")),
+		Skip:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "run without guessing")),
+	}
+}
+
+// ShortHelp is the line the question draws itself: ↑/↓ choose · enter
+// run · s run without guessing.
+func (k questionKeys) ShortHelp() []key.Binding {
+	return []key.Binding{both(k.Up, k.Down, "↑/↓"), k.Answer, k.Skip}
+}
+
+func (k questionKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Answer, k.Skip}}
+}
+
+// modelKeys step lesson 1's CPU model; Ask answers its question first.
+type modelKeys struct {
+	Next, Back, CPUs key.Binding
+	Ask              questionKeys
+	asking           bool // the question is on screen: its keys, and t
+}
+
+func newModelKeys() modelKeys {
+	ask := newQuestionKeys()
+	ask.Answer = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer"))
+	ask.Skip.SetHelp("s", "step without guessing")
+	return modelKeys{
+		Next: key.NewBinding(key.WithKeys("space", "right", "n"), key.WithHelp("space/→", "next tick")),
+		Back: key.NewBinding(key.WithKeys("left", "b"), key.WithHelp("←", "back")),
+		CPUs: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "one or two CPUs")),
+		Ask:  ask,
+	}
+}
+
+// ShortHelp is the start of the line the model draws itself; t is in
+// the full help while the question leaves no room for it.
+func (k modelKeys) ShortHelp() []key.Binding {
+	if k.asking {
+		return k.Ask.ShortHelp()
+	}
+	return []key.Binding{k.Next, k.Back, k.CPUs}
+}
+
+func (k modelKeys) FullHelp() [][]key.Binding {
+	if k.asking {
+		return append(k.Ask.FullHelp(), []key.Binding{k.CPUs})
+	}
+	return [][]key.Binding{{k.Next, k.Back, k.CPUs}}
 }

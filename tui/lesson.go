@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -206,6 +207,24 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 	}
 	m.demo, cmd = m.demo.update(msg)
 	return m, cmd
+}
+
+// helpKeys are the keys help shows for the lesson, in update's order: an
+// open editor or question of the demo's, the CPU model, the demo, the
+// text.
+func (m lesson) helpKeys() help.KeyMap {
+	switch {
+	case m.showsDemo() && (m.demo.predicting != nil || m.demo.editing != nil):
+		return m.demo.helpKeys()
+	case m.model != nil && !m.showsDemoOnly():
+		k := m.keys
+		k.Model.SetHelp("M", "back to the text")
+		screen := []key.Binding{k.Model, k.Tab, k.Check, k.NextDemo, k.Lang, k.Back, k.Help, k.Quit}
+		return modeKeys{mode: m.model.helpKeys(), short: []key.Binding{k.Help, k.Quit}, screen: screen}
+	case m.showsDemo():
+		return m.demo.helpKeys()
+	}
+	return m.keys
 }
 
 // showsDemoOnly reports whether the demo tab hides the text panel.

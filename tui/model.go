@@ -35,14 +35,8 @@ type cpuModel struct {
 	notes   []tea.Msg           // for the progress, as the demo's
 }
 
-type modelKeys struct{ Next, Back, CPUs key.Binding }
-
 func newCPUModel(preds []lessons.Prediction) cpuModel {
-	m := cpuModel{cpus: 1, preds: preds, guesses: map[string]int{}, told: map[string]bool{}, keys: modelKeys{
-		Next: key.NewBinding(key.WithKeys("space", "right", "n"), key.WithHelp("space/→", "next tick")),
-		Back: key.NewBinding(key.WithKeys("left", "b"), key.WithHelp("←", "tick back")),
-		CPUs: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "1 or 2 CPUs")),
-	}}
+	m := cpuModel{cpus: 1, preds: preds, guesses: map[string]int{}, told: map[string]bool{}, keys: newModelKeys()}
 	return m.run()
 }
 
@@ -77,26 +71,36 @@ func (m cpuModel) setSize(w, h int) cpuModel {
 // takes reports whether the key is the model's: its stepping keys, and
 // while it asks, the keys that choose an answer.
 func (m cpuModel) takes(msg tea.KeyPressMsg) bool {
-	if m.asking != nil && slices.Contains([]string{"up", "k", "down", "j", "enter", "s"}, msg.String()) {
+	ask := m.keys.Ask
+	if m.asking != nil && key.Matches(msg, ask.Up, ask.Down, ask.Answer, ask.Skip) {
 		return true
 	}
 	return key.Matches(msg, m.keys.Next, m.keys.Back, m.keys.CPUs)
 }
 
+// helpKeys are the model's keys as help shows them: the question's while
+// it asks.
+func (m cpuModel) helpKeys() modelKeys {
+	k := m.keys
+	k.asking = m.asking != nil
+	return k
+}
+
 func (m cpuModel) update(msg tea.KeyPressMsg) (cpuModel, tea.Cmd) {
 	if p := m.asking; p != nil {
-		switch msg.String() {
-		case "up", "k":
+		ask := m.keys.Ask
+		switch {
+		case key.Matches(msg, ask.Up):
 			m.sel = max(m.sel-1, 0)
 			return m, nil
-		case "down", "j":
+		case key.Matches(msg, ask.Down):
 			m.sel = min(m.sel+1, len(p.Choices)-1)
 			return m, nil
-		case "enter":
+		case key.Matches(msg, ask.Answer):
 			m.guesses = maps.Clone(m.guesses)
 			m.guesses[p.ID], m.asking = m.sel, nil
 			return m, nil
-		case "s":
+		case key.Matches(msg, ask.Skip):
 			m.asking = nil // step without guessing
 			return m, nil
 		}

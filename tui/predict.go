@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/lessons"
@@ -36,15 +37,16 @@ func (d demo) prediction() *lessons.Prediction {
 // predictKey takes the student's guess, then starts the run.
 func (d demo) predictKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	p := d.predicting
-	switch msg.String() {
-	case "up", "k":
+	k := d.keys.Question
+	switch {
+	case key.Matches(msg, k.Up):
 		d.predSel = max(d.predSel-1, 0)
-	case "down", "j":
+	case key.Matches(msg, k.Down):
 		d.predSel = min(d.predSel+1, len(p.Choices)-1)
-	case "enter", "r":
+	case key.Matches(msg, k.Answer):
 		d.predicting, d.guessed, d.guess, d.revealed = nil, p, d.predSel, nil
 		return d.restart()
-	case "s":
+	case key.Matches(msg, k.Skip):
 		d.predicting = nil // run without guessing
 		return d.restart()
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/lessons"
@@ -33,24 +34,25 @@ func (d demo) editKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		d.editing = maps.Clone(d.editing)
 		d.editing[v.Key] = v.Step(d.editing[v.Key], by)
 	}
-	switch msg.String() {
-	case "up", "k":
+	k := d.keys.Editor
+	switch {
+	case key.Matches(msg, k.Up):
 		d.editSel = max(d.editSel-1, 0)
-	case "down", "j":
+	case key.Matches(msg, k.Down):
 		d.editSel = min(d.editSel+1, len(d.sc.Variants)-1)
-	case "left", "h", "-":
+	case key.Matches(msg, k.Less):
 		change(-1)
-	case "right", "l", "+", "space":
+	case key.Matches(msg, k.More):
 		change(1)
-	case "pgup":
+	case key.Matches(msg, k.More10):
 		change(10)
-	case "pgdown":
+	case key.Matches(msg, k.Less10):
 		change(-10)
-	case "enter", "r":
+	case key.Matches(msg, k.Run):
 		d.vars, d.editing = d.editing, nil
 		d, cmd := d.start()
 		return d.say(false, "%s", d.vars.String()), cmd
-	case "esc", "v":
+	case key.Matches(msg, k.Cancel):
 		d.editing = nil
 	}
 	return d, nil
