@@ -89,6 +89,9 @@ func readLine(br *bufio.Reader) (b []byte, ended bool, err error) {
 		case err == bufio.ErrBufferFull:
 			continue
 		default: // io.EOF or a read error: the last line has no newline
+			if len(b) > MaxLineBytes {
+				return nil, false, errLineTooLong
+			}
 			return b, false, err
 		}
 	}

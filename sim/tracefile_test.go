@@ -44,6 +44,7 @@ func TestReadTraceSaysWhatIsWrong(t *testing.T) {
 		{"too deep", traceLine(1, string(nested(MaxValueDepth+1))), "trace line 1: the value is nested deeper than 64 levels"},
 		{"20000 deep", ok + traceLine(2, string(nested(20000))), "trace line 2: the value is nested deeper than 64 levels"},
 		{"too long", ok + traceLine(2, `"`+strings.Repeat("x", MaxLineBytes)+`"`) + "\n", "trace line 2 is longer than 1 MiB"},
+		{"too long by one, last", ok + strings.Repeat(" ", MaxLineBytes+1), "trace line 2 is longer than 1 MiB"},
 		{"truncated", ok + traceLine(2, `"hi"`)[:40], "trace line 2: the line is cut short: the trace looks truncated"},
 		{"cut inside", ok + traceLine(2, `"hi"`)[:40] + "\n" + traceLine(3, "1"), "trace line 2: not a JSON object: the line ends in the middle of one"},
 		{"empty", "\n\n", "the trace is empty: it has no events"},
