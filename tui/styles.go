@@ -1,10 +1,10 @@
 package tui
 
 import (
-	"image/color"
-
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+
+	"github.com/proctour/proctour/tui/palette"
 )
 
 // styles are every style of the UI, named by what they mean. newStyles
@@ -54,48 +54,34 @@ func newStyles(isDark, noColor bool) styles {
 		}
 		return s
 	}
-	ld := lipgloss.LightDark(isDark)
-	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
-	var (
-		fg      = c("#1f2328", "#e6e6e6")
-		dim     = c("#6e7781", "#8b949e")
-		faint   = c("#a0a7b0", "#5c636b")
-		green   = c("#1a7f37", "#56d364")
-		blue    = c("#0550ae", "#79c0ff")
-		red     = c("#cf222e", "#ff7b72")
-		yellow  = c("#9a6700", "#e3b341")
-		purple  = c("#8250df", "#d2a8ff")
-		barBg   = c("#d0d7de", "#30363d")
-		selBg   = c("#ddf4ff", "#1f3a5f")
-		cursorB = c("#fff8c5", "#3d3417")
-	)
-	s.Title = plain.Bold(true).Foreground(purple)
-	s.Subtitle = plain.Foreground(dim)
-	s.Dim = plain.Foreground(dim)
-	s.Text = plain.Foreground(fg)
-	s.Running = plain.Foreground(green).Bold(true)
-	s.Sleeping = plain.Foreground(blue)
-	s.Blocked = plain.Foreground(red).Bold(true)
-	s.Exited = plain.Foreground(dim)
-	s.Failed = plain.Foreground(red)
-	s.Held = plain.Foreground(yellow).Bold(true)
-	s.Waiting = plain.Foreground(red)
-	s.Free = plain.Foreground(green)
-	s.Marker = plain.Foreground(yellow).Bold(true)
-	s.CurrentLine = plain.Foreground(fg).Bold(true)
-	s.Cursor = plain.Background(cursorB).Foreground(fg).Bold(true)
-	s.Future = plain.Foreground(faint)
-	s.Warn = plain.Foreground(yellow).Bold(true)
-	s.Error = plain.Foreground(red).Bold(true)
-	s.OK = plain.Foreground(green)
-	s.StatusBar = plain.Background(barBg).Foreground(fg)
-	s.StatusKey = plain.Background(purple).Foreground(c("#ffffff", "#0d1117")).Bold(true)
-	s.Tab = plain.Foreground(dim)
-	s.ActiveTab = plain.Foreground(purple).Bold(true).Underline(true)
-	s.Selected = plain.Background(selBg).Foreground(fg).Bold(true)
-	s.Pending = plain.Foreground(blue)
-	s.PendingBlocked = plain.Foreground(red)
-	s.Rule = plain.Foreground(faint)
+	p := palette.New(isDark)
+	s.Title = plain.Bold(true).Foreground(p.Purple)
+	s.Subtitle = plain.Foreground(p.Dim)
+	s.Dim = plain.Foreground(p.Dim)
+	s.Text = plain.Foreground(p.Fg)
+	s.Running = plain.Foreground(p.Green).Bold(true)
+	s.Sleeping = plain.Foreground(p.Blue)
+	s.Blocked = plain.Foreground(p.Red).Bold(true)
+	s.Exited = plain.Foreground(p.Dim)
+	s.Failed = plain.Foreground(p.Red)
+	s.Held = plain.Foreground(p.Yellow).Bold(true)
+	s.Waiting = plain.Foreground(p.Red)
+	s.Free = plain.Foreground(p.Green)
+	s.Marker = plain.Foreground(p.Yellow).Bold(true)
+	s.CurrentLine = plain.Foreground(p.Fg).Bold(true)
+	s.Cursor = plain.Background(p.CursorBg).Foreground(p.Fg).Bold(true)
+	s.Future = plain.Foreground(p.Faint)
+	s.Warn = plain.Foreground(p.Yellow).Bold(true)
+	s.Error = plain.Foreground(p.Red).Bold(true)
+	s.OK = plain.Foreground(p.Green)
+	s.StatusBar = plain.Background(p.BarBg).Foreground(p.Fg)
+	s.StatusKey = plain.Background(p.Purple).Foreground(p.Bg).Bold(true)
+	s.Tab = plain.Foreground(p.Dim)
+	s.ActiveTab = plain.Foreground(p.Purple).Bold(true).Underline(true)
+	s.Selected = plain.Background(p.SelectedBg).Foreground(p.Fg).Bold(true)
+	s.Pending = plain.Foreground(p.Blue)
+	s.PendingBlocked = plain.Foreground(p.Red)
+	s.Rule = plain.Foreground(p.Faint)
 	s.Help = help.DefaultStyles(isDark)
 	return s
 }

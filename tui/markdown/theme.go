@@ -1,9 +1,9 @@
 package markdown
 
 import (
-	"image/color"
-
 	"charm.land/lipgloss/v2"
+
+	"github.com/proctour/proctour/tui/palette"
 )
 
 // Theme holds the styles Render uses, named by what they mark. Only text
@@ -46,36 +46,24 @@ func NewTheme(isDark, noColor bool) Theme {
 			Link: plain.Underline(true), LinkURL: plain,
 		}
 	}
-	ld := lipgloss.LightDark(isDark)
-	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
-	var (
-		fg     = c("#1f2328", "#e6e6e6")
-		dim    = c("#6e7781", "#8b949e")
-		purple = c("#8250df", "#d2a8ff")
-		blue   = c("#0550ae", "#79c0ff")
-		cyan   = c("#0a6e8a", "#7ee0f5")
-		orange = c("#953800", "#ffa657")
-		red    = c("#cf222e", "#ff7b72")
-		green  = c("#116329", "#7ee787")
-		quote  = c("#57606a", "#b1bac4")
-	)
+	p := palette.New(isDark)
 	return Theme{
-		H1:        plain.Bold(true).Underline(true).Foreground(purple),
-		H2:        plain.Bold(true).Foreground(purple),
-		H3:        plain.Bold(true).Foreground(blue),
-		Text:      plain.Foreground(fg),
+		H1:        plain.Bold(true).Underline(true).Foreground(p.Purple),
+		H2:        plain.Bold(true).Foreground(p.Purple),
+		H3:        plain.Bold(true).Foreground(p.Blue),
+		Text:      plain.Foreground(p.Fg),
 		Strong:    plain.Bold(true),
 		Emph:      plain.Italic(true),
-		Code:      plain.Foreground(orange),
-		CodeBlock: plain.Foreground(fg),
-		Keyword:   plain.Foreground(red),
-		String:    plain.Foreground(green),
-		Comment:   plain.Foreground(dim).Italic(true),
-		Quote:     plain.Foreground(quote).Italic(true),
-		QuoteBar:  plain.Foreground(dim),
-		Bullet:    plain.Foreground(cyan).Bold(true),
-		Rule:      plain.Foreground(dim),
-		Link:      plain.Foreground(blue).Underline(true),
-		LinkURL:   plain.Foreground(dim),
+		Code:      plain.Foreground(p.Orange),
+		CodeBlock: plain.Foreground(p.Fg),
+		Keyword:   plain.Foreground(p.Red),
+		String:    plain.Foreground(p.StrongGreen),
+		Comment:   plain.Foreground(p.Dim).Italic(true),
+		Quote:     plain.Foreground(p.Grey).Italic(true),
+		QuoteBar:  plain.Foreground(p.Dim),
+		Bullet:    plain.Foreground(p.Cyan).Bold(true),
+		Rule:      plain.Foreground(p.Dim),
+		Link:      plain.Foreground(p.Blue).Underline(true),
+		LinkURL:   plain.Foreground(p.Dim),
 	}
 }
