@@ -54,6 +54,18 @@ func (g *Gate) Release(slot int, ticket uint32) {
 	}
 }
 
+// ReleaseSure is Release for an operation the session knows will not
+// block (the lock is free, an item was put): await tells the operation so
+// (see Runtime.await).
+func (g *Gate) ReleaseSure(slot int, ticket uint32) {
+	if slot < 1 || slot > maxSlots {
+		return
+	}
+	if atomic.CompareAndSwapUint32(g.word(slot), ticket, ticket+2) {
+		futexWakeOn(g.word(slot), 1)
+	}
+}
+
 // Close unmaps the gate in this process.
 func (g *Gate) Close() error { return g.seg.close() }
 
@@ -72,8 +84,11 @@ type IntentVal struct {
 
 // await announces the operation and waits at the gate until the session
 // releases it. Without a gate, or once the session is stopping, it returns
-// at once.
-func (rt *Runtime) await(op, obj string, v IntentVal) {
+// at once. It reports whether the session released it knowing it will not
+// block (ReleaseSure): what it waits for is on its way (a queue's feeder
+// publishing an item already reported put), so it waits for it without
+// saying it blocks.
+func (rt *Runtime) await(op, obj string, v IntentVal) (sure bool) {
 	if rt.stop != nil {
 		// A stopped main script takes no further step, whatever woke it;
 		// only the end of the main code (Finish) still runs, to reap.
@@ -82,12 +97,12 @@ func (rt *Runtime) await(op, obj string, v IntentVal) {
 			if !rt.owner().finishing.Load() {
 				panic(ErrStopped)
 			}
-			return
+			return false
 		default:
 		}
 	}
 	if rt.gate == nil || rt.slot == 0 || rt.trace == nil {
-		return
+		return false
 	}
 	w := rt.gate.word(rt.slot)
 	t := atomic.LoadUint32(w)
@@ -97,6 +112,7 @@ func (rt *Runtime) await(op, obj string, v IntentVal) {
 	for atomic.LoadUint32(w) == t {
 		rt.waitWord(w, t, -1)
 	}
+	return atomic.LoadUint32(w) == t+2
 }
 
 // awaitOp is await for an operation with nothing more to say.

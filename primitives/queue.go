@@ -208,7 +208,7 @@ func (q *Queue) PutNowait(v any) error { return q.PutTimeout(v, 0) }
 // no limit); still full after that is queue.Full.
 func (q *Queue) PutTimeout(v any, seconds float64) error {
 	defer runtime.KeepAlive(q.p) // its memory, while words of it are in use
-	q.rt.await(KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0, Initial: q.maxsize})
+	sure := q.rt.await(KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0, Initial: q.maxsize})
 	if q.p.closed.Load() {
 		return q.closedErr(KindQueuePut)
 	}
@@ -219,7 +219,7 @@ func (q *Queue) PutTimeout(v any, seconds float64) error {
 	if len(item) > maxFrame {
 		return fmt.Errorf("put on %s: %d bytes: %w", q.name, len(item), errFrameTooLong)
 	}
-	if q.maxsize > 0 && !q.takeSlot(item, seconds) {
+	if q.maxsize > 0 && !q.takeSlot(item, seconds, sure) {
 		return errQueueFull()
 	}
 	q.announce(item)
@@ -227,10 +227,16 @@ func (q *Queue) PutTimeout(v any, seconds float64) error {
 	return nil
 }
 
-func (q *Queue) takeSlot(item []byte, seconds float64) bool {
+// takeSlot takes a free place. sure: the gate released the put knowing
+// there is room (a get has been reported), so it waits for the getter to
+// free it, without a queue.block that would depend on who is quicker.
+func (q *Queue) takeSlot(item []byte, seconds float64, sure bool) bool {
 	slots := q.p.word(qSlots)
 	if takeOne(slots) {
 		return true
+	}
+	if sure {
+		return q.waitTake(slots, qPutWaiters, -1, nil)
 	}
 	if seconds != 0 {
 		q.rt.Emit(KindQueueBlock, q.name, BlockVal{Op: "put", Timeout: timeoutVal(seconds)})
@@ -322,13 +328,13 @@ func (q *Queue) GetNowait(v any) error { return q.GetTimeout(v, 0) }
 // limit); still empty after that is queue.Empty.
 func (q *Queue) GetTimeout(v any, seconds float64) error {
 	defer runtime.KeepAlive(q.p)
-	q.rt.await(KindQueueGet, q.name, IntentVal{Timeout: seconds >= 0})
+	sure := q.rt.await(KindQueueGet, q.name, IntentVal{Timeout: seconds >= 0})
 	if q.p.closed.Load() {
 		return q.closedErr(KindQueueGet)
 	}
 	d := q.rt.realTimeout(seconds)
 	deadline := time.Now().Add(d)
-	if !q.claim(seconds, d) {
+	if !q.claim(seconds, d, sure) {
 		q.rt.emitErr(KindQueueGet, q.name, nil, "queue.Empty")
 		return errQueueEmpty()
 	}
@@ -373,10 +379,16 @@ func (q *Queue) got(item []byte) {
 }
 
 // claim takes one published frame, waiting for one unless seconds is 0.
-func (q *Queue) claim(seconds float64, d time.Duration) bool {
+// sure: the gate released the get knowing an item was put, so it waits for
+// the putter's feeder to publish it, without a queue.block (or a
+// queue.Empty) that would depend on who is quicker.
+func (q *Queue) claim(seconds float64, d time.Duration, sure bool) bool {
 	avail := q.p.word(qAvail)
 	if takeOne(avail) {
 		return true
+	}
+	if sure {
+		return q.waitTake(avail, qGetWaiters, -1, q.want)
 	}
 	if seconds == 0 {
 		return false

@@ -59,6 +59,8 @@ type Intent struct {
 	reentrant bool   // an RLock: its holder may take it again
 	method    string // a proxy call's method
 	job       int    // a pool job (get)
+	// sure: the fold says it will not block, its timeout aside (judge).
+	sure bool
 }
 
 // Describe says the pending operation in Python terms.
@@ -309,54 +311,60 @@ func waitingOutside(pid int) bool {
 func (c *gateCtl) judge(st *State) {
 	for _, in := range c.pending {
 		in.CanProceed, in.Blocked = true, ""
-		if in.timeout {
-			continue
+		c.judgeOne(st, in)
+		in.sure = in.CanProceed
+		if in.timeout { // it cannot block forever: it may always go
+			in.CanProceed, in.Blocked = true, ""
 		}
-		switch in.Op {
-		case primitives.KindLockAcquire:
-			if l := st.findLock(in.Obj); l != nil && l.Holder != 0 && !(in.reentrant && l.Holder == in.Pid) {
-				in.CanProceed, in.Blocked = false, st.heldBy(l)
-			}
-		case primitives.KindSemAcquire:
-			value := in.initial
-			if x := st.findSem(in.Obj); x != nil && x.Initial > 0 {
-				value = x.Value
-			}
-			if value <= 0 {
-				in.CanProceed, in.Blocked = false, in.Obj+", no free slot"
-			}
-		case primitives.KindEventWait:
-			if f := st.findFlag(in.Obj); f == nil || !f.Set {
-				in.CanProceed, in.Blocked = false, in.Obj+", not set"
-			}
-		case kindQueueGet:
-			if q := st.findQueue(in.Obj); q == nil || len(q.Items) == 0 {
-				in.CanProceed, in.Blocked = false, in.Obj+", empty"
-			}
-		case kindQueuePut:
-			if q := st.findQueue(in.Obj); q != nil && in.initial > 0 && len(q.Items) >= in.initial {
-				in.CanProceed, in.Blocked = false, in.Obj+", full"
-			}
-		case kindQueueJoin:
-			if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
-				in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
-			}
-		case kindPoolTaskStart, kindPoolGet, kindPoolJoin:
-			if why := st.poolBlocked(in.Op, in.Obj, in.job); why != "" {
-				in.CanProceed, in.Blocked = false, why
-			}
-		case kindManagerCall:
-			if why := st.managedBlocked(in.Obj, in.method); why != "" {
-				in.CanProceed, in.Blocked = false, why
-			}
-		case kindPipeRecv:
-			if why := st.recvBlocked(in.Obj); why != "" {
-				in.CanProceed, in.Blocked = false, why
-			}
-		case primitives.KindProcJoin:
-			if p := st.byName(in.Obj); p != nil && p.Status != Exited && !p.Zombie {
-				in.CanProceed, in.Blocked = false, "join "+in.Obj+", still running"
-			}
+	}
+}
+
+// judgeOne decides from the fold whether in would block now.
+func (c *gateCtl) judgeOne(st *State, in *Intent) {
+	switch in.Op {
+	case primitives.KindLockAcquire:
+		if l := st.findLock(in.Obj); l != nil && l.Holder != 0 && !(in.reentrant && l.Holder == in.Pid) {
+			in.CanProceed, in.Blocked = false, st.heldBy(l)
+		}
+	case primitives.KindSemAcquire:
+		value := in.initial
+		if x := st.findSem(in.Obj); x != nil && x.Initial > 0 {
+			value = x.Value
+		}
+		if value <= 0 {
+			in.CanProceed, in.Blocked = false, in.Obj+", no free slot"
+		}
+	case primitives.KindEventWait:
+		if f := st.findFlag(in.Obj); f == nil || !f.Set {
+			in.CanProceed, in.Blocked = false, in.Obj+", not set"
+		}
+	case kindQueueGet:
+		if q := st.findQueue(in.Obj); q == nil || len(q.Items) == 0 {
+			in.CanProceed, in.Blocked = false, in.Obj+", empty"
+		}
+	case kindQueuePut:
+		if q := st.findQueue(in.Obj); q != nil && in.initial > 0 && len(q.Items) >= in.initial {
+			in.CanProceed, in.Blocked = false, in.Obj+", full"
+		}
+	case kindQueueJoin:
+		if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
+			in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
+		}
+	case kindPoolTaskStart, kindPoolGet, kindPoolJoin:
+		if why := st.poolBlocked(in.Op, in.Obj, in.job); why != "" {
+			in.CanProceed, in.Blocked = false, why
+		}
+	case kindManagerCall:
+		if why := st.managedBlocked(in.Obj, in.method); why != "" {
+			in.CanProceed, in.Blocked = false, why
+		}
+	case kindPipeRecv:
+		if why := st.recvBlocked(in.Obj); why != "" {
+			in.CanProceed, in.Blocked = false, why
+		}
+	case primitives.KindProcJoin:
+		if p := st.byName(in.Obj); p != nil && p.Status != Exited && !p.Zombie {
+			in.CanProceed, in.Blocked = false, "join "+in.Obj+", still running"
 		}
 	}
 }
@@ -377,7 +385,11 @@ func (c *gateCtl) release(in *Intent) {
 	}
 	delete(c.pending, in.Pid)
 	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == primitives.KindSleep}
-	c.gate.Release(in.slot, in.ticket)
+	if in.sure {
+		c.gate.ReleaseSure(in.slot, in.ticket)
+	} else {
+		c.gate.Release(in.slot, in.ticket)
+	}
 }
 
 // ErrBusy is returned while a released operation is still running.
