@@ -61,3 +61,13 @@ func TestParseLessonReportsABrokenPrediction(t *testing.T) {
 		t.Errorf("questions %d, problems %v, body %q; want 1 question and a problem at line 8", len(f.Questions), f.Problems, f.Body)
 	}
 }
+
+// A prediction's key needs its colon: "when" alone is an unknown line, not
+// "when:" with nothing after it (found by FuzzSplitPredictions).
+func TestPredictionKeyWithoutColonIsAProblem(t *testing.T) {
+	md := "## Predict\n- demo: tickets\n  when\n  ask: How many?\n  - one | outcome == 1\n  - more | outcome > 1\n  expect: 2\n  why: Because.\n"
+	_, ps, problems := SplitPredictions(5, md, nil)
+	if len(problems) != 1 || problems[0].Line != 3 || !strings.Contains(problems[0].Msg, `"when"`) || len(ps) != 1 || ps[0].When != nil {
+		t.Errorf("predictions %+v, problems %v; want the prediction and one problem at line 3", ps, problems)
+	}
+}

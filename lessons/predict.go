@@ -180,9 +180,11 @@ func SplitPredictions(n int, md string, check func(Prediction) string) (body str
 			problems = append(problems, Problem{i + 1, "text in the prediction section outside a \"- demo:\" item"})
 			continue
 		}
-		key, val, _ := strings.Cut(l, ":")
+		key, val, colon := strings.Cut(l, ":")
 		val = strings.TrimSpace(val)
 		switch {
+		case !colon && !strings.HasPrefix(l, "- "): // "when" alone is not "when:"
+			problems = append(problems, Problem{i + 1, fmt.Sprintf("unknown line %q in a prediction (demo, when, ask, - choice, expect, why, otherwise)", l)})
 		case strings.HasPrefix(l, "- "):
 			c, err := parseChoice(strings.TrimSpace(l[2:]))
 			if err != "" {

@@ -65,7 +65,15 @@ func writePrediction(p Prediction) string {
 	return b.String()
 }
 
+// samePrediction compares all but the ID and line; "when:" with nothing
+// after it is no when: line.
 func samePrediction(a, b Prediction) bool {
 	a.ID, b.ID, a.Line, b.Line = "", "", 0, 0
+	if len(a.When) == 0 {
+		a.When = nil
+	}
+	if len(b.When) == 0 {
+		b.When = nil
+	}
 	return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b)
 }
