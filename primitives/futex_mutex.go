@@ -72,7 +72,13 @@ func (m *futexMutex) lockQuiet(stop <-chan struct{}) bool {
 
 // unlock frees the mutex and wakes one waiter if there may be one.
 func (m *futexMutex) unlock() {
-	if atomic.SwapUint32(m.word(), unlocked) == contended {
-		futexWakeOn(m.word(), 1)
+	if atomic.SwapUint32((*uint32)(m), unlocked) == contended {
+		m.wakeOne()
 	}
 }
+
+// wakeOne is unlock's slow path, kept out of line so that unlock is inlined
+// where Lock.release used to do the same inline.
+//
+//go:noinline
+func (m *futexMutex) wakeOne() { futexWakeOn(m.word(), 1) }
