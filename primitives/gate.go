@@ -121,10 +121,11 @@ func (rt *Runtime) awaitOp(op, obj string) { rt.await(op, obj, IntentVal{}) }
 // Notices at the gate: intents that wait for nothing, which tell the
 // scheduler of a hand-off it cannot see in the timeline. A pool worker
 // hands each result to the result handler in the pool's process
-// (OpPoolHandoff, before it puts the result); the handler says when it has
-// delivered it, callbacks and done callbacks run (OpPoolDelivered). Until
-// then the scheduler releases nothing, so that a callback comes in the same
-// place in every run of a seed.
+// (OpPoolHandoff, once it has put the result, before it comes back to the
+// gate); the handler says when it has delivered it, callbacks and done
+// callbacks run (OpPoolDelivered). Until both are in, the scheduler
+// releases nothing, so that a callback comes in the same place in every
+// run of a seed.
 const (
 	OpPoolHandoff   = "pool.handoff"
 	OpPoolDelivered = "pool.delivered"

@@ -298,10 +298,13 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 		} else {
 			res.Vals, res.N = vals, t.N
 		}
-		rt.notice(OpPoolHandoff, a.Pool) // before the put: the handler's notice comes after it
 		if err := a.Results.Put(res.encode()); err != nil {
 			return err
 		}
+		// After the put, so that a worker killed before it owes nothing;
+		// the handler's notice may come first, while this worker is still
+		// away from the gate: either way nothing moves until both are in.
+		rt.notice(OpPoolHandoff, a.Pool)
 	}
 	return nil
 })
