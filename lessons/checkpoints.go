@@ -54,12 +54,10 @@ var checkHeadings = []string{"## Check yourself", "## 自我检测"}
 // with its line; the others still count.
 func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []Problem) {
 	lines := strings.Split(md, "\n")
-	start := -1
+	start := -1 // the first heading: the section runs to the end of the file
 	for i, l := range lines {
-		for _, h := range checkHeadings {
-			if strings.TrimSpace(l) == h {
-				start = i
-			}
+		if start < 0 && slices.Contains(checkHeadings, strings.TrimSpace(l)) {
+			start = i
 		}
 	}
 	if start < 0 {
@@ -99,6 +97,8 @@ func SplitCheckpoints(n int, md string) (body string, qs []Question, problems []
 		num, rest, isItem := cutNumber(raw)
 		switch {
 		case l == "":
+			continue
+		case slices.Contains(checkHeadings, l): // the heading again: one section
 			continue
 		case isItem:
 			finish()

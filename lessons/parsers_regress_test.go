@@ -71,3 +71,23 @@ func TestPredictionKeyWithoutColonIsAProblem(t *testing.T) {
 		t.Errorf("predictions %+v, problems %v; want the prediction and one problem at line 3", ps, problems)
 	}
 }
+
+// A lesson with its Predict heading twice, or its Check yourself heading
+// twice, reads the items under both, and shows neither heading as text
+// (found by FuzzParseLesson: the second heading and what followed it were
+// shown as the lesson's text).
+func TestSectionHeadingTwice(t *testing.T) {
+	item := "- demo: tickets\n  ask: How many?\n  - one | outcome == 1\n  - more | outcome > 1\n  expect: 2\n  why: Because.\n"
+	md := "# 5. T\n\nText.\n\n## Predict\n\n" + item + "\n## 先猜一猜\n\n" + item + "\n## More text\n\nEnd.\n"
+	body, ps, problems := SplitPredictions(5, md, nil)
+	if len(ps) != 2 || len(problems) != 0 || ps[1].Line != 16 || strings.Contains(body, "先猜") ||
+		!strings.Contains(body, "## More text") || !strings.Contains(body, "Text.") {
+		t.Errorf("predictions %+v, problems %v, body %q; want two, the headings cut", ps, problems, body)
+	}
+	q := "1. Q?\n   - [ ] a\n   - [x] b\n\n   *Why:* w\n"
+	md = "# 5. T\n\nText.\n\n## Check yourself\n\n" + q + "\n## Check yourself\n\n2. R?\n   - [x] c\n   - [ ] d\n\n   *Why:* v\n"
+	body, qs, problems := SplitCheckpoints(5, md)
+	if len(qs) != 2 || len(problems) != 0 || qs[1].Line != 15 || strings.Contains(body, "Check yourself") || !strings.Contains(body, "Text.") {
+		t.Errorf("questions %+v, problems %v, body %q; want two, the headings cut", qs, problems, body)
+	}
+}

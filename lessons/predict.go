@@ -115,28 +115,31 @@ var predictHeadings = []string{"## Predict", "## 先猜一猜"}
 //	  why: Every buyer reads 1 before the first one writes 0.
 //	  otherwise: This run's buyers happened not to overlap; run it again.
 //
-// and run to the next "## " heading. check, if set, is told of each
+// and run to the next "## " heading; a lesson may have more than one such
+// section, each cut out of the body. check, if set, is told of each
 // prediction's scenario and measures, and says what is wrong with them.
 func SplitPredictions(n int, md string, check func(Prediction) string) (body string, ps []Prediction, problems []Problem) {
 	lines := strings.Split(md, "\n")
-	start, end := -1, len(lines)
+	// heading[i]: line i starts a section; section[i]: it is in one
+	heading, section := make([]bool, len(lines)), make([]bool, len(lines))
+	var kept []string
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		if start < 0 {
-			for _, h := range predictHeadings {
-				if t == h {
-					start = i
-				}
-			}
-		} else if strings.HasPrefix(t, "## ") {
-			end = i
-			break
+		switch {
+		case slices.Contains(predictHeadings, t):
+			heading[i], section[i] = true, true
+		case strings.HasPrefix(t, "## "):
+		case i > 0 && section[i-1]:
+			section[i] = true
+		}
+		if !section[i] {
+			kept = append(kept, l)
 		}
 	}
-	if start < 0 {
+	if !slices.Contains(heading, true) {
 		return md, nil, nil
 	}
-	body = strings.Join(append(append([]string{}, lines[:start]...), lines[end:]...), "\n")
+	body = strings.Join(kept, "\n")
 	var p *Prediction
 	finish := func() {
 		if p == nil {
@@ -163,7 +166,11 @@ func SplitPredictions(n int, md string, check func(Prediction) string) (body str
 		}
 		p = nil
 	}
-	for i := start + 1; i < end; i++ {
+	for i := range lines {
+		if heading[i] || !section[i] {
+			finish() // an item ends with its section
+			continue
+		}
 		raw, l := lines[i], strings.TrimSpace(lines[i])
 		if l == "" {
 			continue
