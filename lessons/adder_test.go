@@ -72,7 +72,8 @@ func checkAdder(t *testing.T, events []primitives.Record, st *sim.State, n int) 
 }
 
 func TestAdderAnswersEveryRequestWithItsSum(t *testing.T) {
-	for range 3 {
+	t.Parallel()
+	for range repeats(3) {
 		events, st := run(t, "adder")
 		checkAdder(t, events, st, 5)
 	}
@@ -81,6 +82,7 @@ func TestAdderAnswersEveryRequestWithItsSum(t *testing.T) {
 }
 
 func TestAdderSteppedAndSeeded(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Step}, {Mode: sim.Seeded, Seed: 1}, {Mode: sim.Seeded, Seed: 2}} {
 		events, st := runIn(t, mode, "adder", "requests=3")
 		checkAdder(t, events, st, 3)

@@ -75,11 +75,12 @@ func watchCallbacks(t *testing.T, events []primitives.Record, st *sim.State) cal
 }
 
 func TestCallbackParsesEveryPageInTheMainProcessInCompletionOrder(t *testing.T) {
+	t.Parallel()
 	var submitted []string
 	for _, p := range callbackPages {
 		submitted = append(submitted, p.path)
 	}
-	for range 3 {
+	for range repeats(3) {
 		events, st := run(t, "callback")
 		r := watchCallbacks(t, events, st)
 		// Each page parsed once, with its size and title right, downloaded
@@ -122,6 +123,7 @@ func TestCallbackParsesEveryPageInTheMainProcessInCompletionOrder(t *testing.T) 
 // One worker downloads one page after another: the callbacks come in the
 // order the pages were submitted.
 func TestCallbackWithOneWorkerKeepsSubmissionOrder(t *testing.T) {
+	t.Parallel()
 	var submitted []string
 	for _, p := range callbackPages {
 		submitted = append(submitted, p.path)
@@ -141,6 +143,7 @@ func TestCallbackWithOneWorkerKeepsSubmissionOrder(t *testing.T) {
 // The page server and its client speak enough HTTP/1.0 for each other, and
 // Shutdown leaves no connection or port behind.
 func TestPageServerServesAndShutsDown(t *testing.T) {
+	t.Parallel()
 	rt := primitives.NewMain(primitives.MainOptions{Speed: 10})
 	s, err := newPageServer(rt, callbackPages)
 	if err != nil {
@@ -185,6 +188,7 @@ func TestPageServerServesAndShutsDown(t *testing.T) {
 // A session stopped while downloads are under way ends at once, and the main
 // process's HTTP server is gone with it: its port no longer answers.
 func TestCallbackStoppedLeavesNoServer(t *testing.T) {
+	t.Parallel()
 	sc, _ := Lookup("callback")
 	v, err := sc.Resolve(nil)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // each naming its demos, every demo built, and the same demos named in the
 // Chinese file.
 func TestCourseIsReadFromTheLessonFiles(t *testing.T) {
+	t.Parallel()
 	c := Course()
 	if len(c) != 14 {
 		t.Fatalf("%d lessons, want 14", len(c))
@@ -50,6 +51,7 @@ func TestCourseIsReadFromTheLessonFiles(t *testing.T) {
 }
 
 func TestDemosLine(t *testing.T) {
+	t.Parallel()
 	ids, line, ok := demosLine("# 5. Locks\n\n*Demos:* `tickets`, `terminate`\n\ntext")
 	if !ok || line != 3 || !slices.Equal(ids, []string{"tickets", "terminate"}) {
 		t.Errorf("demos line: %v %d %v", ids, line, ok)

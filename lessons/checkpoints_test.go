@@ -8,6 +8,7 @@ import (
 )
 
 func TestSplitCheckpoints(t *testing.T) {
+	t.Parallel()
 	md := `# 5. Locks
 
 Some text.
@@ -72,6 +73,7 @@ Some text.
 // checkpoint questions, as many in Chinese as in English, with the same
 // right answers.
 func TestEveryLessonHasCheckpoints(t *testing.T) {
+	t.Parallel()
 	totalTries := 0
 	for _, l := range Course() {
 		var counts [2]int
@@ -125,6 +127,7 @@ func TestEveryLessonHasCheckpoints(t *testing.T) {
 // A question's *Try:* names one of its own lesson's demos, or the CPU
 // model in lesson 1; another is dropped and reported.
 func TestTriesStayInTheirLesson(t *testing.T) {
+	t.Parallel()
 	md := "# 5. Locks\n\n*Demos:* `tickets`, `terminate`\n\n## Check yourself\n\n" +
 		"1. A?\n   - [x] a\n   - [ ] b\n\n   *Try:* tickets lock=on\n\n   *Why:* w\n\n" +
 		"2. B?\n   - [x] a\n   - [ ] b\n\n   *Try:* manager lock=on\n\n   *Why:* w\n\n" +

@@ -13,6 +13,7 @@ import (
 // both runs' wall times. (Which run is faster is a measurement, not a test:
 // the lesson shows it.)
 func TestCPUPinnedThenSpread(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("CPU affinity is Linux's")
 	}

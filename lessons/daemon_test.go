@@ -60,6 +60,7 @@ func daemonChild(t *testing.T, st *sim.State, target string, daemon bool) *sim.P
 }
 
 func TestDaemonIsTerminatedWhenTheMainCodeEnds(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "daemon") // daemon=on is the default
 	child := daemonChild(t, st, "daemon.heartbeat", true)
 	out := prints(events)
@@ -91,6 +92,7 @@ func TestDaemonIsTerminatedWhenTheMainCodeEnds(t *testing.T) {
 }
 
 func TestDaemonOffIsJoinedAtExit(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "daemon", "daemon=off")
 	child := daemonChild(t, st, "daemon.countdown", false)
 	out := prints(events)
@@ -134,6 +136,7 @@ func TestDaemonOffIsJoinedAtExit(t *testing.T) {
 }
 
 func TestDaemonCannotStartChildren(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "daemon", "child=on")
 	child := daemonChild(t, st, "daemon.heartbeat", true)
 	var raised *primitives.Record
@@ -169,6 +172,7 @@ func TestDaemonCannotStartChildren(t *testing.T) {
 }
 
 func TestNonDaemonMayStartChildren(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "daemon", "child=on", "daemon=off")
 	child := daemonChild(t, st, "daemon.countdown", false)
 	if len(st.Procs) != 3 {
@@ -196,6 +200,7 @@ func TestNonDaemonMayStartChildren(t *testing.T) {
 // the child's lines after the main code's last one: the daemon is
 // terminated there, the countdown carries on to the end.
 func TestDaemonChildPrintsAfterEndMeasure(t *testing.T) {
+	t.Parallel()
 	m := Daemon.Measure("child_prints_after_end")
 	after := func(events []primitives.Record) int {
 		out := prints(events)

@@ -62,7 +62,8 @@ func watchLight(events []primitives.Record) lightRun {
 }
 
 func TestEventCarsWaitForGreenAndThePoliceGoesAnyway(t *testing.T) {
-	for range 3 {
+	t.Parallel()
+	for range repeats(3) {
 		events, st := run(t, "event")
 		r := watchLight(events)
 		for _, p := range r.problems {
@@ -98,6 +99,7 @@ func TestEventCarsWaitForGreenAndThePoliceGoesAnyway(t *testing.T) {
 }
 
 func TestEventPoliceWaitingLongerSeesGreen(t *testing.T) {
+	t.Parallel()
 	events, _ := run(t, "event", "police_wait=5")
 	r := watchLight(events)
 	for _, p := range r.problems {

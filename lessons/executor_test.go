@@ -118,8 +118,9 @@ func watchExecutor(t *testing.T, name string, events []primitives.Record, st *si
 }
 
 func TestExecutorCallbacksRunInMainAsCallsFinish(t *testing.T) {
+	t.Parallel()
 	reordered := 0
-	for range 2 {
+	for range repeats(2) {
 		events, st := run(t, "executor")
 		r := watchExecutor(t, "live", events, st, 3)
 		// Bigger numbers sleep longer: with three workers, the calls finish
@@ -129,7 +130,7 @@ func TestExecutorCallbacksRunInMainAsCallsFinish(t *testing.T) {
 		}
 		t.Logf("live: calls finished as jobs %v", r.finished)
 	}
-	if reordered == 0 {
+	if acrossRuns() && reordered == 0 {
 		t.Error("in two runs the calls finished in the order submitted; the callbacks should show another order")
 	}
 	for _, tc := range []struct {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestIsolationGlobalsAreNotSharedButFilesAre(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "isolation")
 	if len(st.Procs) != 2 {
 		t.Fatalf("%d processes, want MainProcess and one child", len(st.Procs))
@@ -62,6 +63,7 @@ func TestIsolationGlobalsAreNotSharedButFilesAre(t *testing.T) {
 // parent_n, the measure lesson 3's prediction reads, is the n the parent
 // prints after the child set its own to 0.
 func TestIsolationParentNMeasure(t *testing.T) {
+	t.Parallel()
 	m := Isolation.Measure("parent_n")
 	events, _ := run(t, "isolation")
 	if v, ok := m(events); !ok || v != 100 {

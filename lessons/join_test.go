@@ -59,6 +59,7 @@ func joinMainJoins(events []primitives.Record) []string {
 }
 
 func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "join")
 	ws := joinWorkers(t, st)
 	first, last := ws[0].Started, ws[0].Ended
@@ -121,6 +122,7 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 }
 
 func TestJoinSerialTakesTheSum(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "join", "mode=serial")
 	ws := joinWorkers(t, st)
 	// One at a time: each worker starts only after the one before exited.
@@ -157,6 +159,7 @@ func TestJoinSerialTakesTheSum(t *testing.T) {
 // they run together, at least the sum one at a time, and nothing to tell
 // before main prints it.
 func TestJoinTookSecondsMeasure(t *testing.T) {
+	t.Parallel()
 	m := Join.Measure("took_seconds")
 	events, _ := run(t, "join")
 	if v, ok := m(events); !ok || v != int(joinTook(t, events)+0.5) || v < 5 || v > 7 {

@@ -131,7 +131,8 @@ func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, cons
 }
 
 func TestJoinableShutdownOrder(t *testing.T) {
-	for range 3 {
+	t.Parallel()
+	for range repeats(3) {
 		events, st := run(t, "joinable")
 		joinableCheck(t, events, st, 2, 10)
 		// Live, the producer puts its jobs at once and reaches join()
@@ -143,6 +144,7 @@ func TestJoinableShutdownOrder(t *testing.T) {
 }
 
 func TestJoinableOtherSizes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ consumers, jobs int }{{1, 3}, {4, 16}, {4, 1}} {
 		events, st := run(t, "joinable", fmt.Sprintf("consumers=%d", c.consumers), fmt.Sprintf("jobs=%d", c.jobs))
 		joinableCheck(t, events, st, c.consumers, c.jobs)
@@ -150,6 +152,7 @@ func TestJoinableOtherSizes(t *testing.T) {
 }
 
 func TestJoinableInStepAndSeededModes(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Step}, {Mode: sim.Seeded, Seed: 2}, {Mode: sim.Seeded, Seed: 13}} {
 		events, st := runIn(t, mode, "joinable", "consumers=3", "jobs=5")
 		joinableCheck(t, events, st, 3, 5)

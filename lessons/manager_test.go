@@ -67,8 +67,9 @@ func watchCounter(t *testing.T, events []primitives.Record) counterRun {
 }
 
 func TestManagerWithoutLockLosesUpdates(t *testing.T) {
+	t.Parallel()
 	lost := 0
-	for range 3 {
+	for range repeats(3) {
 		events, _ := run(t, "manager")
 		r := watchCounter(t, events)
 		if len(r.reads) != 100 {
@@ -92,12 +93,13 @@ func TestManagerWithoutLockLosesUpdates(t *testing.T) {
 		}
 		t.Logf("lock=off: count ends at %d (%d updates lost)", r.final, r.final)
 	}
-	if lost < 2 {
+	if acrossRuns() && lost < 2 {
 		t.Errorf("only %d of 3 unlocked runs lost updates; the lesson needs the race to show in nearly every run", lost)
 	}
 }
 
 func TestManagerWithLockEndsAtZero(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Live}, {Mode: sim.Seeded, Seed: 5}} {
 		events, _ := runIn(t, mode, "manager", "lock=on", "procs=30")
 		r := watchCounter(t, events)

@@ -12,6 +12,7 @@ import (
 // exited, main's: proctour adopted it (the subreaper), saw it exit, and
 // reaped it.
 func TestOrphanIsAdopted(t *testing.T) {
+	// Not parallel: a timed scenario (see timed).
 	if runtime.GOOS != "linux" {
 		t.Skip("the subreaper is Linux's")
 	}

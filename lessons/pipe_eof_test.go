@@ -80,7 +80,8 @@ func checkPipeEOF(t *testing.T, events []primitives.Record, st *sim.State, n int
 }
 
 func TestPipeEOFReachesTheReaderOnceEveryWriteEndIsClosed(t *testing.T) {
-	for range 3 {
+	t.Parallel()
+	for range repeats(3) {
 		events, st := run(t, "pipe-eof")
 		checkPipeEOF(t, events, st, 3)
 	}
@@ -89,6 +90,7 @@ func TestPipeEOFReachesTheReaderOnceEveryWriteEndIsClosed(t *testing.T) {
 }
 
 func TestPipeEOFSteppedAndSeeded(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Step}, {Mode: sim.Seeded, Seed: 5}, {Mode: sim.Seeded, Seed: 6}} {
 		events, st := runIn(t, mode, "pipe-eof")
 		checkPipeEOF(t, events, st, 3)
@@ -99,6 +101,7 @@ func TestPipeEOFSteppedAndSeeded(t *testing.T) {
 // in recv() for ever after the last message, main waits in join(), and the
 // watchdog stops the demo, naming the end still open and who holds it.
 func TestPipeEOFForgottenCloseHangsTheReader(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Live}, {Mode: sim.Live}, {Mode: sim.Step}, {Mode: sim.Seeded, Seed: 4}} {
 		events, st := runIn(t, mode, "pipe-eof", "forget_close=on")
 		want := pipeEOFSent(3)
@@ -154,6 +157,7 @@ func TestPipeEOFForgottenCloseHangsTheReader(t *testing.T) {
 // EOFErrors: one when every write end is closed, none (told once the
 // watchdog stops the wait) when main keeps its copy.
 func TestPipeEOFEofsMeasure(t *testing.T) {
+	t.Parallel()
 	m := PipeEOF.Measure("eofs")
 	events, _ := run(t, "pipe-eof")
 	if v, ok := m(events); !ok || v != 1 {

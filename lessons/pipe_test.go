@@ -103,7 +103,8 @@ func pipePolls(events []primitives.Record) []bool {
 }
 
 func TestPipeParentAndChildTalkBothWays(t *testing.T) {
-	for range 3 {
+	t.Parallel()
+	for range repeats(3) {
 		events, st := run(t, "pipe")
 		checkPipeConversation(t, events, st)
 		// The child takes 1 s to answer; poll(0.4) says False before the
@@ -120,6 +121,7 @@ func TestPipeParentAndChildTalkBothWays(t *testing.T) {
 }
 
 func TestPipeSteppedAndSeededRunsTellTheSameConversation(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Step}, {Mode: sim.Seeded, Seed: 3}, {Mode: sim.Seeded, Seed: 11}} {
 		events, st := runIn(t, mode, "pipe")
 		checkPipeConversation(t, events, st)
@@ -127,6 +129,7 @@ func TestPipeSteppedAndSeededRunsTellTheSameConversation(t *testing.T) {
 }
 
 func TestPipePatientPollNeverTimesOut(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "pipe", "patience=2")
 	checkPipeConversation(t, events, st)
 	if polls := pipePolls(events); !slices.Equal(polls, []bool{true, true, true}) {
@@ -140,7 +143,8 @@ func TestPipePatientPollNeverTimesOut(t *testing.T) {
 // With duplex=False the pipe is one-way, child_conn → parent_conn: the
 // child's greeting arrives, then each side uses its end the wrong way.
 func TestPipeOneWayRaisesOSError(t *testing.T) {
-	for range 2 {
+	t.Parallel()
+	for range repeats(2) {
 		events, st := run(t, "pipe", "duplex=off")
 		if got := pipeValues[string](t, events, "MainProcess", primitives.KindPipeRecv, "parent_conn"); !slices.Equal(got, []string{"hello from the child"}) {
 			t.Errorf("main received %q, want only the child's greeting", got)

@@ -78,6 +78,7 @@ func watchPool(t *testing.T, events []primitives.Record, st *sim.State) poolRun 
 var poolSquares = []int{0, 1, 4, 9, 16, 25, 36, 49, 64, 81}
 
 func TestPoolSyncRunsOneTaskAtATime(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mode  sim.Options
 		procs int
@@ -97,6 +98,7 @@ func TestPoolSyncRunsOneTaskAtATime(t *testing.T) {
 }
 
 func TestPoolAsyncRunsProcessesAtOnceInTheSameWorkers(t *testing.T) {
+	t.Parallel()
 	for _, procs := range []int{3, 2, 5} {
 		events, st := run(t, "pool", fmt.Sprintf("processes=%d", procs))
 		r := watchPool(t, events, st)

@@ -14,6 +14,7 @@ import (
 // Each way is timed; which is quicker is not asserted here (no timing
 // assertions in tests), only logged.
 func TestPoolVsProcessSameResultsBothTimed(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mode  sim.Options
 		tasks int

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSplitPredictions(t *testing.T) {
+	t.Parallel()
 	md := `# 5. Locks
 
 Text.
@@ -63,6 +64,7 @@ Text.
 }
 
 func TestPredictionRevealReadsTheRun(t *testing.T) {
+	t.Parallel()
 	_, ps, _ := SplitPredictions(5, "## Predict\n\n- demo: tickets\n  ask: ?\n  - one | outcome == 1\n  - more | outcome > 1\n  expect: 2\n  why: w\n", CheckPrediction)
 	sold := func(n int) []primitives.Record {
 		var out []primitives.Record
@@ -82,6 +84,7 @@ func TestPredictionRevealReadsTheRun(t *testing.T) {
 // The course's predictions are well formed, name demos and measures that
 // exist, and are alike in both languages.
 func TestEveryPredictionIsWellFormed(t *testing.T) {
+	t.Parallel()
 	total := 0
 	for _, l := range Course() {
 		var got [2][]Prediction
@@ -147,6 +150,7 @@ func checkPredictions(t *testing.T, sc *Scenario, v Vars, events []primitives.Re
 // by TestEveryScenarioRunsCleanWithDefaults) and about the CPU model come
 // true as checkPredictions says.
 func TestPredictionsComeTrue(t *testing.T) {
+	t.Parallel()
 	for _, p := range coursePredictions(t) {
 		if p.Demo == ModelDemo {
 			cpus, _ := strconv.Atoi(p.When["cpus"])

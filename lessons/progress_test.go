@@ -9,6 +9,7 @@ import (
 )
 
 func TestProgressSavesAndLoads(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p, err := LoadProgress(dir)
 	if err != nil || len(p.Lessons) != 0 {
@@ -56,6 +57,7 @@ func TestProgressSavesAndLoads(t *testing.T) {
 // A corrupt progress file is set aside and reported; the program carries
 // on with empty progress.
 func TestCorruptProgressIsSetAside(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "progress.json")
 	os.WriteFile(path, []byte(`{"version": 1, "lessons": {`), 0o600)

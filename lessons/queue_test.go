@@ -103,6 +103,7 @@ func queuePrefix(t *testing.T, events []primitives.Record, timeout bool) {
 }
 
 func TestQueueFullAndEmptyRaiseAtOnceWithNowait(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "queue")
 	queuePrefix(t, events, false)
 	at := queueListing.At
@@ -120,6 +121,7 @@ func TestQueueFullAndEmptyRaiseAtOnceWithNowait(t *testing.T) {
 }
 
 func TestQueueTimeoutWaitsBeforeRaising(t *testing.T) {
+	t.Parallel()
 	events, _ := run(t, "queue", "timeout=2", "items=2")
 	queuePrefix(t, events, true)
 	at := queueListing.At
@@ -226,7 +228,8 @@ func queueWorkerStory(t *testing.T, events []primitives.Record, st *sim.State, i
 }
 
 func TestQueueWorkersPutWaitsForRoom(t *testing.T) {
-	for range 3 {
+	t.Parallel()
+	for range repeats(3) {
 		events, st := run(t, "queue")
 		// Main gets result-0 as soon as it is put and then takes a second
 		// per result, while the worker puts the next ones at once: the
@@ -238,6 +241,7 @@ func TestQueueWorkersPutWaitsForRoom(t *testing.T) {
 }
 
 func TestQueueFewItemsNeverFill(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "queue", "items=3")
 	if n, _ := queueWorkerStory(t, events, st, 3); n != 0 {
 		t.Errorf("%d puts of 3 items waited, but Queue(3) holds 3", n)
@@ -245,6 +249,7 @@ func TestQueueFewItemsNeverFill(t *testing.T) {
 }
 
 func TestQueueInStepAndSeededModes(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []sim.Options{{Mode: sim.Step}, {Mode: sim.Seeded, Seed: 1}, {Mode: sim.Seeded, Seed: 9}} {
 		events, st := runIn(t, mode, "queue", "items=6")
 		queuePrefix(t, events, false)

@@ -5,6 +5,7 @@ import "testing"
 // A variant steps through its values round the end, and an integer knob
 // stays within its range.
 func TestVariantStep(t *testing.T) {
+	t.Parallel()
 	mode := Variant{Key: "server", Default: "fork", Values: []string{"fork", "pool"}}
 	buyers := Variant{Key: "buyers", Default: "100", Min: 1, Max: 200}
 	for _, c := range []struct {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSweepScratchRemovesOnlyDeadOwners(t *testing.T) {
+	t.Parallel()
 	// A pid that surely ended: a child we started and reaped.
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	if err := cmd.Run(); err != nil {

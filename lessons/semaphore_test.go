@@ -9,6 +9,7 @@ import (
 )
 
 func TestSemaphoreNeverLetsMoreThanItsValueIn(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		sets          []string
 		people, slots int
@@ -68,6 +69,7 @@ func TestSemaphoreNeverLetsMoreThanItsValueIn(t *testing.T) {
 // with more people than toilets some must wait, and the value each acquire
 // and release reports stays within 0..3.
 func TestSemaphoreQueueShowsWaiting(t *testing.T) {
+	t.Parallel()
 	events, _ := run(t, "semaphore")
 	waited := 0
 	releases := 0
@@ -99,6 +101,7 @@ func TestSemaphoreQueueShowsWaiting(t *testing.T) {
 // max_inside, the measure lesson 6's prediction reads, is the most people
 // inside at once: the semaphore's value, once everyone has been.
 func TestSemaphoreMaxInsideMeasure(t *testing.T) {
+	t.Parallel()
 	m := Semaphore.Measure("max_inside")
 	for _, tc := range []struct {
 		sets []string

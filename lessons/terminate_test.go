@@ -9,6 +9,7 @@ import (
 )
 
 func TestTerminatedHolderNeverReleasesTheLock(t *testing.T) {
+	// Not parallel: a timed scenario (see timed).
 	for range 3 {
 		events, st := run(t, "terminate")
 		byName := func(name string) *sim.Proc {
@@ -82,6 +83,7 @@ func TestTerminatedHolderNeverReleasesTheLock(t *testing.T) {
 }
 
 func TestTerminateOffEndsNormally(t *testing.T) {
+	t.Parallel()
 	events, st := run(t, "terminate", "kill=off", "workers=4")
 	if st.Watchdog != "" {
 		t.Errorf("watchdog: %s", st.Watchdog)

@@ -11,6 +11,7 @@ import (
 // The child exits at once; the OS shows it as a zombie (Z) until main's
 // join() waits for it, and then it is gone.
 func TestZombieUntilJoined(t *testing.T) {
+	// Not parallel: a timed scenario (see timed).
 	if runtime.GOOS != "linux" {
 		t.Skip("process states are read from /proc")
 	}
