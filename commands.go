@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/proctour/proctour/i18n"
 	"io"
 	"os"
 	"runtime"
@@ -245,7 +246,7 @@ const minTimeout = 10 * time.Millisecond
 // the log reports it); an error when the main script failed.
 func demoOutcome(id string, st *sim.State, lang string) error {
 	if st.Watchdog == "" && len(st.Procs) > 0 && st.Procs[0].Status == sim.Exited && st.Procs[0].ExitCode != 0 {
-		return fmt.Errorf(report.Say(lang, "%s failed: its main script ended with exit code %d", "%s 失败了：主脚本的退出码是 %d"), id, st.Procs[0].ExitCode)
+		return fmt.Errorf(i18n.Tr(lang, "%s failed: its main script ended with exit code %d"), id, st.Procs[0].ExitCode)
 	}
 	return nil
 }

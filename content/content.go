@@ -13,6 +13,13 @@ import (
 //go:embed en/*.md zh/*.md
 var files embed.FS
 
+// CatalogueZh is the Chinese of every string proctour writes in English,
+// as a JSON object from the English (a fmt format, as written) to the
+// Chinese; package i18n reads it.
+//
+//go:embed zh/catalogue.json
+var CatalogueZh []byte
+
 // Langs are the languages the text is written in.
 var Langs = []string{"en", "zh"}
 

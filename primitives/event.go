@@ -20,6 +20,10 @@ type Record struct {
 	Daemon *bool           `json:"daemon,omitempty"`
 	Line   int             `json:"line,omitempty"`
 	Err    string          `json:"err,omitempty"`
+	// Text, where present, is what val says in English as a format and
+	// its values, for the screen to put into another language (the
+	// watchdog's report).
+	Text json.RawMessage `json:"text,omitempty"`
 }
 
 // Wire is an Event as a process writes it to the session's event pipe: the

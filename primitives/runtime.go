@@ -1,6 +1,7 @@
 package primitives
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,6 +132,15 @@ func (rt *Runtime) Line(n int) { rt.line.Store(int32(n)) }
 // Emit reports an event of this process. kind and obj follow DESIGN.md;
 // val is encoded as JSON.
 func (rt *Runtime) Emit(kind, obj string, val any) { rt.emitErr(kind, obj, val, "") }
+
+// EmitText reports an event whose value is English prose, with text: the
+// same as a format and its values, for other languages.
+func (rt *Runtime) EmitText(kind, obj string, val any, text json.RawMessage) {
+	if rt.trace == nil {
+		return
+	}
+	rt.trace.write(Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Text: text}, val)
+}
 
 func (rt *Runtime) emitErr(kind, obj string, val any, errName string) {
 	if rt.trace == nil {

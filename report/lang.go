@@ -6,15 +6,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Say is en, or cn when lang is Chinese: the few words of the headless
-// views' own.
-func Say(lang, en, cn string) string {
-	if lang == "zh" {
-		return cn
-	}
-	return en
-}
-
 // PadRight and PadLeft pad s to n columns of a terminal, where a Chinese
 // character takes two.
 func PadRight(s string, n int) string { return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/proctour/proctour/i18n"
 	"io"
 	"strings"
 
@@ -25,7 +26,7 @@ func List(w io.Writer, lang string) {
 		for _, s := range avail {
 			fmt.Fprintf(w, "    %-*s  %s\n", width, s.ID, s.SummaryIn(lang))
 			if knobs := variantsText(s); knobs != "" {
-				fmt.Fprintf(w, "    %-*s  %s%s\n", width, "", Say(lang, "variants: ", "变体："), knobs)
+				fmt.Fprintf(w, "    %-*s  %s%s\n", width, "", i18n.Tr(lang, "variants: "), knobs)
 			}
 		}
 	}

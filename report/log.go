@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/proctour/proctour/i18n"
 	"io"
 	"maps"
 	"slices"
@@ -46,8 +47,8 @@ func NewTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) 
 	if s := v.String(); s != "" {
 		title += "  (" + s + ")"
 	}
-	fmt.Fprintf(t.w, "%s\n%s  %s  %s  %s  %s\n", title, PadLeft(Say(lang, "time", "时间"), 8),
-		PadRight(Say(lang, "process", "进程"), t.width), PadLeft("pid", 7), PadLeft(Say(lang, "line", "行"), 4), Say(lang, "event", "事件"))
+	fmt.Fprintf(t.w, "%s\n%s  %s  %s  %s  %s\n", title, PadLeft(i18n.Tr(lang, "time"), 8),
+		PadRight(i18n.Tr(lang, "process"), t.width), PadLeft("pid", 7), PadLeft(i18n.Tr(lang, "line"), 4), i18n.Tr(lang, "event"))
 	return t
 }
 
@@ -71,23 +72,23 @@ func (t *textLog) Close(timeline []primitives.Record) error {
 	fmt.Fprintln(t.w)
 	lang := t.lang
 	if st.Watchdog != "" {
-		fmt.Fprintf(t.w, Say(lang, "The watchdog stopped the demo: %s\n", "看门狗停下了这个演示：%s\n"), sim.LocalizeProse(lang, st.Watchdog))
+		fmt.Fprintf(t.w, i18n.Tr(lang, "The watchdog stopped the demo: %s\n"), st.WatchdogIn(lang))
 	}
 	for _, f := range st.Files {
-		fmt.Fprintf(t.w, Say(lang, "%s now holds %s\n", "%s 现在的内容是 %s\n"), f.Name, sim.Repr(f.Content))
+		fmt.Fprintf(t.w, i18n.Tr(lang, "%s now holds %s\n"), f.Name, sim.Repr(f.Content))
 	}
 	exits := map[int]int{}
 	for _, p := range st.Procs[1:] {
 		exits[p.ExitCode]++
 	}
-	fmt.Fprintf(t.w, Say(lang, "%d events from %d processes in %.3fs; child exit codes:", "%d 个事件，来自 %d 个进程，用时 %.3f 秒；子进程的退出码："),
+	fmt.Fprintf(t.w, i18n.Tr(lang, "%d events from %d processes in %.3fs; child exit codes:"),
 		len(timeline), len(st.Procs), float64(st.TNs)/1e9)
 	for _, code := range slices.Sorted(maps.Keys(exits)) {
 		fmt.Fprintf(t.w, " %d×%d", exits[code], code)
 	}
 	fmt.Fprintln(t.w)
 	for _, v := range st.Violations {
-		fmt.Fprintf(t.w, Say(lang, "invariant broken: %s\n", "不变式被破坏：%s\n"), v)
+		fmt.Fprintf(t.w, i18n.Tr(lang, "invariant broken: %s\n"), v)
 	}
 	return t.w.Flush()
 }

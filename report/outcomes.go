@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/proctour/proctour/i18n"
 	"io"
 	"strings"
 
@@ -65,12 +66,12 @@ func Outcomes(w io.Writer, label string, t lessons.Tally, lang string) {
 		most = max(most, b.Runs)
 	}
 	labelW := max(ansi.StringWidth(label), 6)
-	fmt.Fprintf(w, "%s  %s\n", PadLeft(label, labelW), PadLeft(Say(lang, "runs", "次数"), 5))
+	fmt.Fprintf(w, "%s  %s\n", PadLeft(label, labelW), PadLeft(i18n.Tr(lang, "runs"), 5))
 	for _, b := range bars {
 		fmt.Fprintf(w, "%s  %5d  %s\n", PadLeft(b.Label(), labelW), b.Runs, barOf(b.Runs, most, 40))
 	}
 	if values := t.Values(); len(values) > 0 {
-		fmt.Fprintf(w, Say(lang, "%d runs; %s from %d to %d, mean %.1f\n", "共 %d 次运行；%s从 %d 到 %d，平均 %.1f\n"),
+		fmt.Fprintf(w, i18n.Tr(lang, "%d runs; %s from %d to %d, mean %.1f\n"),
 			t.Runs, label, values[0], values[len(values)-1], t.Mean())
 	}
 }
@@ -87,7 +88,7 @@ type RepeatLog struct {
 // NewRepeatLog starts the log of n runs of sc with the values v.
 func NewRepeatLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, n int, lang string) *RepeatLog {
 	label := sc.OutcomeLabelIn(lang)
-	head := label + Say(lang, ", run by run:", "，逐次：")
+	head := label + i18n.Tr(lang, ", run by run:")
 	fmt.Fprintf(w, "proctour run %s --repeat %d  (%s)\n%s", sc.ID, n, v, head)
 	return &RepeatLog{w: w, label: label, lang: lang, col: ansi.StringWidth(head)}
 }
@@ -112,10 +113,10 @@ func (r *RepeatLog) Close(t lessons.Tally) {
 	fmt.Fprint(r.w, "\n\n")
 	Outcomes(r.w, r.label, t, r.lang)
 	if t.Stopped > 0 {
-		fmt.Fprintf(r.w, Say(r.lang, "%d of %d runs were stopped by the watchdog\n", "%d / %d 次运行被看门狗停下\n"), t.Stopped, t.Runs)
+		fmt.Fprintf(r.w, i18n.Tr(r.lang, "%d of %d runs were stopped by the watchdog\n"), t.Stopped, t.Runs)
 	}
 	if unknown := t.Runs - t.Measured; unknown > 0 {
-		fmt.Fprintf(r.w, Say(r.lang, "%d of %d runs ended without an outcome\n", "%d / %d 次运行没有得出结果\n"), unknown, t.Runs)
+		fmt.Fprintf(r.w, i18n.Tr(r.lang, "%d of %d runs ended without an outcome\n"), unknown, t.Runs)
 	}
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/proctour/proctour/i18n"
 	"io"
 
 	"github.com/proctour/proctour/content"
@@ -12,8 +13,8 @@ import (
 // predictions made and its checkpoints answered right, then the total, in
 // lang.
 func Progress(w io.Writer, p *lessons.Progress, lang string) {
-	fmt.Fprintf(w, "%s %s  %s  %s\n", PadRight("     "+Say(lang, "lesson", "课程"), 53), PadLeft(Say(lang, "demos", "演示"), 5),
-		PadLeft(Say(lang, "predicted", "预测"), 9), PadLeft(Say(lang, "checks", "检测"), 6))
+	fmt.Fprintf(w, "%s %s  %s  %s\n", PadRight("     "+i18n.Tr(lang, "lesson"), 53), PadLeft(i18n.Tr(lang, "demos"), 5),
+		PadLeft(i18n.Tr(lang, "predicted"), 9), PadLeft(i18n.Tr(lang, "checks"), 6))
 	done := 0
 	for _, l := range lessons.Course() {
 		f, _ := lessons.ReadLesson(lang, l.N)
@@ -36,10 +37,9 @@ func Progress(w io.Writer, p *lessons.Progress, lang string) {
 			PadLeft(fmt.Sprintf("%d/%d", predicted, len(f.Predictions)), 9),
 			PadLeft(fmt.Sprintf("%d/%d", right, len(f.Questions)), 6))
 	}
-	fmt.Fprintf(w, "\n"+Say(lang, "%d of %d lessons done (✓: every demo run and every checkpoint answered right)",
-		"已完成 %d / %d 课（✓：每个演示都运行过，每道检测题都答对）"), done, len(lessons.Course()))
+	fmt.Fprintf(w, "\n"+i18n.Tr(lang, "%d of %d lessons done (✓: every demo run and every checkpoint answered right)"), done, len(lessons.Course()))
 	if p.Path() != "" {
-		fmt.Fprintf(w, "\n"+Say(lang, "saved in %s", "保存在 %s"), p.Path())
+		fmt.Fprintf(w, "\n"+i18n.Tr(lang, "saved in %s"), p.Path())
 	}
 	fmt.Fprintln(w)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -21,147 +22,173 @@ const (
 )
 
 // Describe says what an event is in the Python terms the lessons use:
-// `lock.acquire()`, `time.sleep(0.1)`, `print('sold out')`.
-func Describe(r primitives.Record) string {
+// `lock.acquire()`, `time.sleep(0.1)`, `print('sold out')`, in English.
+func Describe(r primitives.Record) string { return DescribeIn(r, "en") }
+
+// DescribeIn is Describe in lang: the Python stays as it is, its comments
+// are put into lang. Control characters from the trace are written as
+// escapes, so that a description drawn as it is cannot move the cursor.
+func DescribeIn(r primitives.Record, lang string) string { return printable(describeText(r).In(lang)) }
+
+// describeText is the description as a format and its values: Python
+// code, names and values are values; only the prose around them (a
+// comment, "a worker of pool") is the format, which the catalogue puts
+// into another language.
+func describeText(r primitives.Record) i18n.T {
+	t := describe(r)
+	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF && !strings.HasPrefix(r.Kind, "pool.") {
+		t = i18n.Join(t, i18n.Code(" → "+r.Err))
+	}
+	return t
+}
+
+func describe(r primitives.Record) i18n.T {
 	v := valText(r.Val)
-	var s string
+	code := i18n.Code
 	switch r.Kind {
 	case primitives.KindProcStart:
-		s = fmt.Sprintf("Process(target=%s).start()  # pid %d", targetText(r), r.Pid)
-		if r.PPid == 0 {
-			s = fmt.Sprintf("python %s  # the main script, pid %d", scriptName(r), r.Pid)
-		}
-		switch strText(r.Val) {
-		case managerTarget:
-			s = fmt.Sprintf("Manager()  # its server process starts, pid %d", r.Pid)
-		case poolWorkerTarget:
-			s = fmt.Sprintf("a pool's worker process starts  # pid %d", r.Pid)
-		}
-		if r.Daemon != nil && *r.Daemon {
-			s += ", daemon"
-		}
+		return procStartText(r)
 	case primitives.KindProcExit:
-		s = "exit, exitcode=" + v
+		exit := code("exit, exitcode=" + v)
 		if r.Obj == "stopped" {
-			s += "  # the demo was stopped"
-		} else if code, _ := strconv.Atoi(v); code < 0 {
-			s += "  # killed by " + signalName(-code)
+			return i18n.Tf("%s  # the demo was stopped", exit)
+		} else if n, _ := strconv.Atoi(v); n < 0 {
+			return i18n.Tf("%s  # killed by %s", exit, signalName(-n))
 		}
+		return exit
 	case primitives.KindProcZombie:
-		s = "exited  # a zombie until its parent waits for it"
+		return i18n.Tf("exited  # a zombie until its parent waits for it")
 	case primitives.KindProcTerminate:
 		if v == `'SIGKILL'` {
-			s = r.Obj + ".kill()"
-		} else {
-			s = r.Obj + ".terminate()"
+			return code(r.Obj + ".kill()")
 		}
+		return code(r.Obj + ".terminate()")
 	case primitives.KindProcJoin:
-		s = r.Obj + ".join(" + timeoutText(v) + ")"
+		return code(r.Obj + ".join(" + timeoutText(v) + ")")
 	case primitives.KindStdout:
 		if r.Obj == "stderr" {
-			s = strText(r.Val)
-		} else {
-			s = "print(" + v + ")"
+			return code(strText(r.Val))
 		}
+		return code("print(" + v + ")")
 	case primitives.KindSleep:
-		s = "time.sleep(" + v + ")"
+		return code("time.sleep(" + v + ")")
 	case primitives.KindLockWait:
-		s = r.Obj + ".acquire(" + timeoutText(v) + ")  # waiting"
+		return i18n.Tf("%s  # waiting", r.Obj+".acquire("+timeoutText(v)+")")
 	case primitives.KindLockAcquire, primitives.KindSemAcquire:
-		s = r.Obj + ".acquire()"
-		if v == "false" {
-			s += " → False"
-		} else if r.Kind == primitives.KindSemAcquire {
-			s += semLeft(r.Val)
+		switch {
+		case v == "false":
+			return code(r.Obj + ".acquire() → False")
+		case r.Kind == primitives.KindSemAcquire:
+			return semLeft(r.Obj+".acquire()", r.Val)
 		}
-	case primitives.KindLockRelease, primitives.KindSemRelease:
-		s = r.Obj + ".release()"
-		if r.Kind == primitives.KindSemRelease {
-			s += semLeft(r.Val)
-		}
+		return code(r.Obj + ".acquire()")
+	case primitives.KindLockRelease:
+		return code(r.Obj + ".release()")
+	case primitives.KindSemRelease:
+		return semLeft(r.Obj+".release()", r.Val)
 	case primitives.KindSemWait:
-		s = r.Obj + ".acquire()  # waiting for a free slot"
+		return i18n.Tf("%s  # waiting for a free slot", r.Obj+".acquire()")
 	case primitives.KindEventWait:
-		s = r.Obj + ".wait(" + timeoutText(v) + ")  # waiting"
+		return i18n.Tf("%s  # waiting", r.Obj+".wait("+timeoutText(v)+")")
 	case primitives.KindEventWake:
-		s = r.Obj + ".wait() → " + pyBool(v)
+		return code(r.Obj + ".wait() → " + pyBool(v))
 	case primitives.KindEventSet:
-		s = r.Obj + ".set()"
+		return code(r.Obj + ".set()")
 	case primitives.KindEventClear:
-		s = r.Obj + ".clear()"
+		return code(r.Obj + ".clear()")
 	case primitives.KindFileRead:
-		s = "open('" + r.Obj + "').read() → " + v
+		return code("open('" + r.Obj + "').read() → " + v)
 	case primitives.KindFileWrite:
-		s = "open('" + r.Obj + "', 'w').write(" + v + ")"
+		return code("open('" + r.Obj + "', 'w').write(" + v + ")")
 	case primitives.KindFileAppend:
-		s = "open('" + r.Obj + "', 'a').write(" + v + ")"
+		return code("open('" + r.Obj + "', 'a').write(" + v + ")")
 	case primitives.KindWatchdog:
-		s = "watchdog: " + strText(r.Val)
+		return i18n.Tf("watchdog: %s", watchdogText(r))
 	case primitives.KindTiming:
 		var sec float64
 		json.Unmarshal(r.Val, &sec)
-		s = fmt.Sprintf("timed %s: %.3f s", r.Obj, sec)
+		return i18n.Tf("timed %s: %.3f s", TimingLabel(r.Obj), sec)
 	case kindQueueNew:
-		s = queueCtor(r)
+		return code(queueCtor(r))
 	case kindQueuePut:
-		s = r.Obj + ".put(" + v + ")"
+		return code(r.Obj + ".put(" + v + ")")
 	case kindQueueGet:
-		s = r.Obj + ".get() → " + v
 		if r.Err != "" { // nothing was got: the error says so below
-			s = r.Obj + ".get()"
+			return code(r.Obj + ".get()")
 		}
+		return code(r.Obj + ".get() → " + v)
 	case kindQueueBlock:
-		var b blockVal
-		json.Unmarshal(r.Val, &b)
-		limit := ""
-		if t := valText(b.Timeout); t != "None" && t != "" {
-			limit = ", at most " + t + " s"
-		}
-		if b.Op == "put" {
-			s = r.Obj + ".put(...)  # full: waiting for a free slot" + limit
-		} else {
-			s = r.Obj + ".get()  # empty: waiting for an item" + limit
-		}
+		return queueBlockText(r)
 	case kindQueueTaskDone:
-		s = r.Obj + ".task_done()  # " + v + " not done yet"
+		return i18n.Tf("%s  # %s not done yet", r.Obj+".task_done()", v)
 	case kindQueueJoin:
-		s = r.Obj + ".join()  # until every item is done"
+		return i18n.Tf("%s  # until every item is done", r.Obj+".join()")
 	case kindPipeSend:
 		if r.Err != "" { // the failed send's value is not in the event
 			v = "..."
 		}
-		s = r.Obj + ".send(" + v + ")"
+		return code(r.Obj + ".send(" + v + ")")
 	case kindPipeRecv:
-		s = r.Obj + ".recv() → " + v
 		if r.Err != "" {
-			s = r.Obj + ".recv()"
+			return code(r.Obj + ".recv()")
 		}
+		return code(r.Obj + ".recv() → " + v)
 	case kindPipeClose:
-		s = r.Obj + ".close()"
+		return code(r.Obj + ".close()")
 	case kindPipeEOF:
-		s = r.Obj + ".recv() → EOFError: every copy of the other end is closed"
+		return i18n.Tf("%s → EOFError: every copy of the other end is closed", r.Obj+".recv()")
 	case kindPipeNew:
-		s = pipeCtor(r)
+		return code(pipeCtor(r))
 	case kindPipeInherit:
-		s = r.Obj + "  # a copy of this end, passed in the arguments"
+		return i18n.Tf("%s  # a copy of this end, passed in the arguments", r.Obj)
 	case kindPipeBlock:
-		s = r.Obj + ".recv()  # nothing has arrived: waiting"
+		return i18n.Tf("%s  # nothing has arrived: waiting", r.Obj+".recv()")
 	case kindPipePoll:
-		s = pollText(r)
+		return code(pollText(r))
 	case kindManagerCall, kindManagerNew, kindManagerServe, kindManagerBlock:
-		s = describeManager(r)
+		return describeManager(r)
 	case kindPoolNew, kindPoolWorker, kindPoolSubmit, kindPoolTaskStart, kindPoolTaskDone,
 		kindPoolCallback, kindPoolGet, kindPoolClose, kindPoolJoin, kindPoolTerminate:
-		s = describePool(r)
+		return describePool(r)
 	case kindQueueClose:
-		s = r.Obj + ".close()  # no more puts from this process"
+		return i18n.Tf("%s  # no more puts from this process", r.Obj+".close()")
+	}
+	return code(r.Kind + " " + r.Obj + " " + v)
+}
+
+// procStartText is a process's start: the main script, a Process, a
+// manager's server or a pool's worker.
+func procStartText(r primitives.Record) i18n.T {
+	var t i18n.T
+	switch {
+	case strText(r.Val) == managerTarget:
+		t = i18n.Tf("Manager()  # its server process starts, pid %d", r.Pid)
+	case strText(r.Val) == poolWorkerTarget:
+		t = i18n.Tf("a pool's worker process starts  # pid %d", r.Pid)
+	case r.PPid == 0:
+		t = i18n.Tf("python %s  # the main script, pid %d", scriptName(r), r.Pid)
 	default:
-		s = r.Kind + " " + r.Obj + " " + v
+		t = i18n.Tf("%s  # pid %d", "Process(target="+targetText(r)+").start()", r.Pid)
 	}
-	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF && !strings.HasPrefix(r.Kind, "pool.") {
-		s += " → " + r.Err
+	if r.Daemon != nil && *r.Daemon {
+		t = i18n.Join(t, i18n.Tf(", daemon"))
 	}
-	return printable(s)
+	return t
+}
+
+// queueBlockText is a put into a full queue or a get from an empty one,
+// waiting.
+func queueBlockText(r primitives.Record) i18n.T {
+	var b blockVal
+	json.Unmarshal(r.Val, &b)
+	t := i18n.Tf("%s  # empty: waiting for an item", r.Obj+".get()")
+	if b.Op == "put" {
+		t = i18n.Tf("%s  # full: waiting for a free slot", r.Obj+".put(...)")
+	}
+	if limit := valText(b.Timeout); limit != "None" && limit != "" {
+		t = i18n.Join(t, i18n.Tf(", at most %s s", limit))
+	}
+	return t
 }
 
 func pyRepr(x any) string {
@@ -230,12 +257,14 @@ func targetText(r primitives.Record) string {
 	return t
 }
 
-func semLeft(raw json.RawMessage) string {
+// semLeft is a semaphore's call and its value after: "s.acquire()  #
+// value 2 of 3".
+func semLeft(call string, raw json.RawMessage) i18n.T {
 	var v primitives.SemValue
 	if json.Unmarshal(raw, &v) != nil || v.Initial == 0 {
-		return ""
+		return i18n.Code(call)
 	}
-	return fmt.Sprintf("  # value %d of %d", v.Value, v.Initial)
+	return i18n.Tf("%s  # value %d of %d", call, v.Value, v.Initial)
 }
 
 func signalName(n int) string {

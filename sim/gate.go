@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -50,7 +51,7 @@ type Intent struct {
 	// CanProceed is false when the operation would block now; Blocked
 	// then says on what ("lock, held by buyer-3").
 	CanProceed bool
-	Blocked    string
+	Blocked    i18n.T
 
 	slot      int
 	ticket    uint32
@@ -64,43 +65,52 @@ type Intent struct {
 }
 
 // Describe says the pending operation in Python terms.
-func (in Intent) Describe() string {
+func (in Intent) Describe() string { return in.DescribeIn("en") }
+
+// DescribeIn is Describe with its prose in lang.
+func (in Intent) DescribeIn(lang string) string { return printable(in.describeText().In(lang)) }
+
+func (in Intent) describeText() i18n.T {
 	r := primitives.Record{Kind: in.Op, Obj: in.Obj}
+	code := i18n.Code
 	switch in.Op {
 	case primitives.KindLockAcquire, primitives.KindSemAcquire:
-		return in.Obj + ".acquire()"
+		return code(in.Obj + ".acquire()")
 	case primitives.KindEventWait:
-		return in.Obj + ".wait()"
+		return code(in.Obj + ".wait()")
 	case primitives.KindStdout:
-		return "print(...)"
+		return code("print(...)")
 	case primitives.KindSleep:
-		return "time.sleep(...)"
+		return code("time.sleep(...)")
 	case primitives.KindProcStart:
-		return in.Obj + ".start()"
+		return code(in.Obj + ".start()")
 	case primitives.KindFileRead:
-		return "open('" + in.Obj + "').read()"
+		return code("open('" + in.Obj + "').read()")
 	case primitives.KindFileWrite:
-		return "open('" + in.Obj + "', 'w').write(...)"
+		return code("open('" + in.Obj + "', 'w').write(...)")
 	case primitives.KindFileAppend:
-		return "open('" + in.Obj + "', 'a').write(...)"
+		return code("open('" + in.Obj + "', 'a').write(...)")
 	case kindQueuePut:
-		return in.Obj + ".put(...)"
+		return code(in.Obj + ".put(...)")
 	case kindQueueGet:
-		return in.Obj + ".get()"
+		return code(in.Obj + ".get()")
 	case kindPipeSend:
-		return in.Obj + ".send(...)"
+		return code(in.Obj + ".send(...)")
 	case kindPipeRecv:
-		return in.Obj + ".recv()"
+		return code(in.Obj + ".recv()")
 	case kindManagerCall:
-		return in.Obj + "." + in.method + "(...)"
+		return code(in.Obj + "." + in.method + "(...)")
 	case kindPoolTaskStart:
-		return "take a task from " + in.Obj
+		return i18n.Tf("take a task from %s", in.Obj)
 	case kindPoolSubmit:
-		return in.Obj + ": submit work"
+		return i18n.Tf("%s: submit work", in.Obj)
 	case kindPoolGet:
-		return fmt.Sprintf("result.get()  # job %d", in.job)
+		return i18n.Tf("%s  # job %d", "result.get()", in.job)
 	}
-	return strings.TrimSuffix(Describe(r), " None")
+	if d := Describe(r); strings.HasSuffix(d, " None") { // no value yet
+		return code(strings.TrimSuffix(d, " None"))
+	}
+	return describeText(r)
 }
 
 // ErrNotStepping is returned by Release in a session that is not in step mode.
@@ -310,11 +320,11 @@ func waitingOutside(pid int) bool {
 // judge decides, from the fold, whether each pending operation can proceed.
 func (c *gateCtl) judge(st *State) {
 	for _, in := range c.pending {
-		in.CanProceed, in.Blocked = true, ""
+		in.CanProceed, in.Blocked = true, i18n.T{}
 		c.judgeOne(st, in)
 		in.sure = in.CanProceed
 		if in.timeout { // it cannot block forever: it may always go
-			in.CanProceed, in.Blocked = true, ""
+			in.CanProceed, in.Blocked = true, i18n.T{}
 		}
 	}
 }
@@ -332,39 +342,39 @@ func (c *gateCtl) judgeOne(st *State, in *Intent) {
 			value = x.Value
 		}
 		if value <= 0 {
-			in.CanProceed, in.Blocked = false, in.Obj+", no free slot"
+			in.CanProceed, in.Blocked = false, i18n.Tf("%s, no free slot", in.Obj)
 		}
 	case primitives.KindEventWait:
 		if f := st.findFlag(in.Obj); f == nil || !f.Set {
-			in.CanProceed, in.Blocked = false, in.Obj+", not set"
+			in.CanProceed, in.Blocked = false, i18n.Tf("%s, not set", in.Obj)
 		}
 	case kindQueueGet:
 		if q := st.findQueue(in.Obj); q == nil || len(q.Items) == 0 {
-			in.CanProceed, in.Blocked = false, in.Obj+", empty"
+			in.CanProceed, in.Blocked = false, i18n.Tf("%s, empty", in.Obj)
 		}
 	case kindQueuePut:
 		if q := st.findQueue(in.Obj); q != nil && in.initial > 0 && len(q.Items) >= in.initial {
-			in.CanProceed, in.Blocked = false, in.Obj+", full"
+			in.CanProceed, in.Blocked = false, i18n.Tf("%s, full", in.Obj)
 		}
 	case kindQueueJoin:
 		if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
-			in.CanProceed, in.Blocked = false, "join "+in.Obj+", items not done"
+			in.CanProceed, in.Blocked = false, i18n.Tf("join %s, items not done", in.Obj)
 		}
 	case kindPoolTaskStart, kindPoolGet, kindPoolJoin:
-		if why := st.poolBlocked(in.Op, in.Obj, in.job); why != "" {
+		if why := st.poolBlocked(in.Op, in.Obj, in.job); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
 	case kindManagerCall:
-		if why := st.managedBlocked(in.Obj, in.method); why != "" {
+		if why := st.managedBlocked(in.Obj, in.method); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
 	case kindPipeRecv:
-		if why := st.recvBlocked(in.Obj); why != "" {
+		if why := st.recvBlocked(in.Obj); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
 	case primitives.KindProcJoin:
 		if p := st.byName(in.Obj); p != nil && p.Status != Exited && !p.Zombie {
-			in.CanProceed, in.Blocked = false, "join "+in.Obj+", still running"
+			in.CanProceed, in.Blocked = false, i18n.Tf("join %s, still running", in.Obj)
 		}
 	}
 }
@@ -407,9 +417,12 @@ var (
 
 // WouldBlockError is a release refused because the operation would block:
 // Why says on what ("lock, held by buyer-3").
-type WouldBlockError struct{ Proc, Why string }
+type WouldBlockError struct {
+	Proc string
+	Why  i18n.T
+}
 
-func (e *WouldBlockError) Error() string { return e.Proc + " would block: " + e.Why }
+func (e *WouldBlockError) Error() string { return e.Proc + " would block: " + e.Why.String() }
 
 func (c *gateCtl) releasePid(pid int, st *State) error {
 	if c.halted {
@@ -512,18 +525,19 @@ func (c *gateCtl) stuck(st *State) bool {
 
 // whoWaits describes a deadlock at the gate, waiters grouped by what they
 // wait for.
-func (c *gateCtl) whoWaits() string {
-	var order []string
+func (c *gateCtl) whoWaits() i18n.T {
+	var order []i18n.T
 	who := map[string][]string{}
 	for _, in := range c.list() {
-		if _, seen := who[in.Blocked]; !seen {
+		key := in.Blocked.String()
+		if _, seen := who[key]; !seen {
 			order = append(order, in.Blocked)
 		}
-		who[in.Blocked] = append(who[in.Blocked], in.Proc)
+		who[key] = append(who[key], in.Proc)
 	}
-	parts := make([]string, len(order))
+	parts := make([]i18n.T, len(order))
 	for i, b := range order {
-		parts[i] = waitPhrase(who[b], b)
+		parts[i] = waitPhrase(who[b.String()], b)
 	}
-	return strings.Join(parts, "; ")
+	return semicolons(parts)
 }

@@ -61,7 +61,7 @@ func TestJudge(t *testing.T) {
 	} {
 		c := &gateCtl{pending: map[int]*Intent{tc.in.Pid: &tc.in}}
 		c.judge(world)
-		if tc.in.CanProceed != tc.can || tc.in.Blocked != tc.blocked {
+		if tc.in.CanProceed != tc.can || tc.in.Blocked.String() != tc.blocked {
 			t.Errorf("%s: can proceed %v (%q), want %v (%q)", tc.name, tc.in.CanProceed, tc.in.Blocked, tc.can, tc.blocked)
 		}
 	}
@@ -161,7 +161,7 @@ func TestQueueFoldAndJudge(t *testing.T) {
 	} {
 		c := &gateCtl{pending: map[int]*Intent{tc.in.Pid: &tc.in}}
 		c.judge(world)
-		if tc.in.CanProceed != tc.can || tc.in.Blocked != tc.blocked {
+		if tc.in.CanProceed != tc.can || tc.in.Blocked.String() != tc.blocked {
 			t.Errorf("%s %s: can proceed %v (%q), want %v (%q)", tc.in.Op, tc.in.Obj, tc.in.CanProceed, tc.in.Blocked, tc.can, tc.blocked)
 		}
 	}

@@ -46,7 +46,7 @@ func TestStepModeReleasesOnlyWhatCanProceed(t *testing.T) {
 			for _, in := range pending {
 				if in.Op == primitives.KindLockAcquire && !in.CanProceed {
 					sawBlocked = true
-					if !strings.HasPrefix(in.Blocked, "lock, held by Process-") {
+					if !strings.HasPrefix(in.Blocked.String(), "lock, held by Process-") {
 						t.Errorf("blocked on %q", in.Blocked)
 					}
 					if err := s.Release(in.Pid); err != nil && strings.Contains(err.Error(), "would block") {

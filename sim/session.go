@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -474,20 +475,21 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 		}
 		idle := time.Since(s.lastAt) >= s.opts.Idle
 		stuck := s.state.Stuck() && idle
-		who := s.state.WhoWaits()
+		who := s.state.WhoWaitsText()
 		if s.gate != nil && s.gate.stuck(&s.state) && idle {
 			stuck, who = true, s.gate.whoWaits()
 		}
 		s.mu.Unlock()
 		switch {
 		case stuck:
-			s.bark("deadlock", "every process waits forever: "+who)
+			s.bark("deadlock", i18n.Tf("every process waits forever: %s", who))
 			return
 		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout && !(s.opts.Mode == Step && !s.opts.Auto):
 			// (A person stepping through a demo takes the time they need.)
-			msg := fmt.Sprintf("still running after its budget of %v", s.opts.Timeout.Round(time.Millisecond))
-			if who != "" {
-				msg += ": " + who
+			budget := s.opts.Timeout.Round(time.Millisecond).String()
+			msg := i18n.Tf("still running after its budget of %s", budget)
+			if !who.IsZero() {
+				msg = i18n.Tf("still running after its budget of %s: %s", budget, who)
 			}
 			s.bark("timeout", msg)
 			return
@@ -495,8 +497,12 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 	}
 }
 
-func (s *Session) bark(obj, msg string) {
-	s.rt.Emit(primitives.KindWatchdog, obj, msg)
+// bark reports the watchdog's finding, in English as the trace's value and
+// as a format and its values (the record's text) for other languages, and
+// stops the session.
+func (s *Session) bark(obj string, msg i18n.T) {
+	text, _ := json.Marshal(msg)
+	s.rt.EmitText(primitives.KindWatchdog, obj, msg.String(), text)
 	s.Stop()
 }
 

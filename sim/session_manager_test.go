@@ -125,7 +125,7 @@ func TestJudgeManagerCalls(t *testing.T) {
 	} {
 		c := &gateCtl{pending: map[int]*Intent{tc.in.Pid: &tc.in}}
 		c.judge(world)
-		if tc.in.CanProceed != tc.can || tc.in.Blocked != tc.blocked {
+		if tc.in.CanProceed != tc.can || tc.in.Blocked.String() != tc.blocked {
 			t.Errorf("%s.%s: can proceed %v (%q), want %v (%q)", tc.in.Obj, tc.in.method, tc.in.CanProceed, tc.in.Blocked, tc.can, tc.blocked)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -91,8 +92,10 @@ type State struct {
 	Timings []Timing
 	// Delivered is the latest message received, from a queue or a pipe.
 	Delivered *Delivery
-	// Watchdog is the watchdog's report, empty unless it stopped the demo.
-	Watchdog string
+	// Watchdog is the watchdog's report, empty unless it stopped the demo;
+	// WatchdogText is the same, for the screen to put into its language.
+	Watchdog     string
+	WatchdogText i18n.T
 	// Violations are broken invariants of DESIGN.md, found while folding.
 	Violations []string
 	// Ended is set by the final event (MainProcess's proc.exit).
@@ -122,6 +125,10 @@ func Fold(events []primitives.Record) *State {
 	}
 	return s
 }
+
+// WatchdogIn is the watchdog's report in lang, control characters from
+// the trace escaped; "" unless it stopped the demo.
+func (s *State) WatchdogIn(lang string) string { return printable(s.WatchdogText.In(lang)) }
 
 // Proc returns the process with the pid, or nil.
 func (s *State) Proc(pid int) *Proc { return s.procs[pid] }
@@ -311,7 +318,7 @@ func (s *State) Apply(e primitives.Record) {
 	case primitives.KindWatchdog:
 		var msg string
 		json.Unmarshal(e.Val, &msg)
-		s.Watchdog = msg
+		s.Watchdog, s.WatchdogText = msg, watchdogText(e)
 	case kindQueueNew, kindQueuePut, kindQueueGet, kindQueueBlock, kindQueueTaskDone, kindQueueJoin:
 		s.applyQueue(p, e)
 	case kindPipeNew, kindPipeInherit, kindPipeSend, kindPipeRecv, kindPipeBlock, kindPipeClose, kindPipeEOF:
@@ -456,7 +463,10 @@ func (s *State) Stuck() bool {
 // WhoWaits says, in a sentence, who waits on what and who holds it:
 // "worker-0 and worker-1 wait for lock, held by holder, which exited with
 // -15 and will never release it".
-func (s *State) WhoWaits() string {
+func (s *State) WhoWaits() string { return s.WhoWaitsText().String() }
+
+// WhoWaitsText is WhoWaits as a format and its values.
+func (s *State) WhoWaitsText() i18n.T {
 	var order []string
 	waiting := map[string][]string{}
 	for _, p := range s.Live() {
@@ -468,45 +478,50 @@ func (s *State) WhoWaits() string {
 		}
 		waiting[p.On] = append(waiting[p.On], p.Name)
 	}
-	parts := make([]string, 0, len(order))
+	parts := make([]i18n.T, 0, len(order))
 	for _, on := range order {
-		what := on
+		what := i18n.Code(on)
 		if l := s.findLock(on); l != nil && l.Holder != 0 {
 			what = s.heldBy(l)
-		} else if why := s.managedBlocked(on, "acquire"); why != "" {
+		} else if why := s.managedBlocked(on, "acquire"); !why.IsZero() {
 			what = why
 		} else if end, ok := strings.CutPrefix(on, "recv "); ok {
 			what = s.recvWaitsFor(end)
 		}
 		parts = append(parts, waitPhrase(waiting[on], what))
 	}
-	return strings.Join(parts, "; ")
+	return semicolons(parts)
+}
+
+// semicolons is the clauses one after another, "a; b; c".
+func semicolons(parts []i18n.T) i18n.T {
+	if len(parts) == 0 {
+		return i18n.T{}
+	}
+	t := parts[0]
+	for _, p := range parts[1:] {
+		t = i18n.Tf("%s; %s", t, p)
+	}
+	return t
 }
 
 // heldBy names a held lock and its holder, and says so when the holder is
 // dead: "lock, held by holder, which exited with -15 and will never release
 // it".
-func (s *State) heldBy(l *LockState) string {
-	out := l.Name + ", held by " + s.Name(l.Holder)
+func (s *State) heldBy(l *LockState) i18n.T {
+	t := i18n.Tf("%s, held by %s", l.Name, s.Name(l.Holder))
 	if h := s.procs[l.Holder]; h != nil && h.Status == Exited {
-		out += fmt.Sprintf(", which exited with %d and will never release it", h.ExitCode)
+		t = i18n.Join(t, i18n.Tf(", which exited with %d and will never release it", h.ExitCode))
 	}
-	return out
+	return t
 }
 
 // waitPhrase is "a waits for x" or "a, b and c wait for x".
-func waitPhrase(names []string, what string) string {
+func waitPhrase(names []string, what i18n.T) i18n.T {
 	if len(names) == 1 {
-		return names[0] + " waits for " + what
+		return i18n.Tf("%s waits for %s", names[0], what)
 	}
-	return andList(names) + " wait for " + what
-}
-
-func andList(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return i18n.Tf("%s wait for %s", i18n.Names(names), what)
 }
 
 // Check folds a complete timeline and returns every broken invariant of

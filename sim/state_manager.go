@@ -2,9 +2,9 @@ package sim
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -103,24 +103,24 @@ func (s *State) applyManager(p *Proc, e primitives.Record) {
 // managedBlocked says why a proxy call would wait in the server now, or ""
 // when it would not: acquire of a lock another process holds, get from an
 // empty queue.
-func (s *State) managedBlocked(obj, method string) string {
+func (s *State) managedBlocked(obj, method string) i18n.T {
 	_, o := s.FindManaged(obj)
 	if o == nil {
-		return ""
+		return i18n.T{}
 	}
 	switch {
 	case o.Type == "Lock" && method == "acquire":
 		var holder int
 		if json.Unmarshal(o.Value, &holder) == nil && holder != 0 {
-			return fmt.Sprintf("%s, held by %s", obj, s.Name(holder))
+			return i18n.Tf("%s, held by %s", obj, s.Name(holder))
 		}
 	case o.Type == "Queue" && method == "get":
 		var items []json.RawMessage
 		if json.Unmarshal(o.Value, &items) == nil && len(items) == 0 {
-			return obj + ", empty"
+			return i18n.Tf("%s, empty", obj)
 		}
 	}
-	return ""
+	return i18n.T{}
 }
 
 // managerCallText is a proxy call in Python: d['count'], d['count'] = 98,
@@ -161,24 +161,24 @@ func managerCallText(obj string, v managerVal) string {
 }
 
 // describeManager says a manager event in Python terms.
-func describeManager(r primitives.Record) string {
+func describeManager(r primitives.Record) i18n.T {
 	var v managerVal
 	json.Unmarshal(r.Val, &v)
 	call := managerCallText(r.Obj, v)
 	switch r.Kind {
 	case kindManagerCall:
 		if r.Err != "" || len(v.Result) == 0 || string(v.Result) == "null" || strings.Contains(call, " = ") {
-			return call
+			return i18n.Code(call)
 		}
-		return call + " → " + valText(v.Result)
+		return i18n.Code(call + " → " + valText(v.Result))
 	case kindManagerNew:
-		return r.Obj + " = manager." + managerCtor(v) + "  # for " + v.Caller
+		return i18n.Tf("%s  # for %s", r.Obj+" = manager."+managerCtor(v), v.Caller)
 	case kindManagerServe:
-		return "serves " + call + " for " + v.Caller
+		return i18n.Tf("serves %s for %s", call, v.Caller)
 	case kindManagerBlock:
-		return "holds " + call + " for " + v.Caller + ": it must wait"
+		return i18n.Tf("holds %s for %s: it must wait", call, v.Caller)
 	}
-	return r.Kind
+	return i18n.Code(r.Kind)
 }
 
 func managerCtor(v managerVal) string {

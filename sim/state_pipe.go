@@ -3,9 +3,9 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -168,35 +168,36 @@ func (s *State) pipeExit(pid int) {
 	}
 }
 
-// Holders names the processes that hold a copy of the end: "MainProcess and
-// writer".
-func (s *State) holders(end *PipeEnd) string {
-	names := make([]string, len(end.Holders))
+// holders names the processes that hold a copy of the end: "MainProcess
+// and writer".
+func (s *State) holders(end *PipeEnd) i18n.Names {
+	names := make(i18n.Names, len(end.Holders))
 	for i, pid := range end.Holders {
 		names[i] = s.Name(pid)
 	}
-	return andList(names)
+	return names
 }
 
-// recvBlocked says why a recv on end would wait, or "" when it would not:
-// a message is on its way, or no copy of the other end is open (EOFError).
-func (s *State) recvBlocked(name string) string {
+// recvBlocked says why a recv on end would wait, or nothing when it would
+// not: a message is on its way, or no copy of the other end is open
+// (EOFError).
+func (s *State) recvBlocked(name string) i18n.T {
 	pp, i := s.FindEnd(name)
 	if pp == nil {
-		return name + ", nothing has arrived"
+		return i18n.Tf("%s, nothing has arrived", name)
 	}
 	other := pp.Ends[1-i]
 	if len(other.Sent) > 0 || len(other.Holders) == 0 {
-		return ""
+		return i18n.T{}
 	}
-	return fmt.Sprintf("%s, nothing has arrived; %s is still open in %s", name, other.Name, s.holders(other))
+	return i18n.Tf("%s; %s", i18n.Tf("%s, nothing has arrived", name), i18n.Tf("%s is still open in %s", other.Name, s.holders(other)))
 }
 
 // recvWaitsFor says what a process blocked in recv on end waits for, and
 // why it may never come: "a message on reader_conn; writer_conn is still
 // open in MainProcess, so recv() cannot raise EOFError".
-func (s *State) recvWaitsFor(name string) string {
-	out := "a message on " + name
+func (s *State) recvWaitsFor(name string) i18n.T {
+	out := i18n.Tf("a message on %s", name)
 	pp, i := s.FindEnd(name)
 	if pp == nil {
 		return out
@@ -205,5 +206,5 @@ func (s *State) recvWaitsFor(name string) string {
 	if len(other.Holders) == 0 {
 		return out
 	}
-	return fmt.Sprintf("%s; %s is still open in %s, so recv() cannot raise EOFError", out, other.Name, s.holders(other))
+	return i18n.Tf("%s; %s", out, i18n.Tf("%s is still open in %s, so recv() cannot raise EOFError", other.Name, s.holders(other)))
 }

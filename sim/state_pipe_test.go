@@ -75,7 +75,7 @@ func TestPipeRecvJudgedByWhatIsSentAndWhoHoldsTheOtherEnd(t *testing.T) {
 	}
 	drained := pipeWorld(t, ev(2, "reader", kindPipeRecv, "reader_conn", 42), ev(3, "writer", kindPipeClose, "writer_conn", nil))
 	in := recv(drained)
-	if in.CanProceed || in.Blocked != "reader_conn, nothing has arrived; writer_conn is still open in MainProcess" {
+	if in.CanProceed || in.Blocked.String() != "reader_conn, nothing has arrived; writer_conn is still open in MainProcess" {
 		t.Errorf("main still holds writer_conn: can proceed %v, %q", in.CanProceed, in.Blocked)
 	}
 	closed := pipeWorld(t, ev(2, "reader", kindPipeRecv, "reader_conn", 42), ev(3, "writer", primitives.KindProcExit, "", 0), ev(1, "MainProcess", kindPipeClose, "writer_conn", nil))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -178,102 +179,109 @@ func (s *State) poolExit(pid int) {
 	}
 }
 
-// poolBlocked says why a pool operation would wait now, or "".
-func (s *State) poolBlocked(op, obj string, job int) string {
+// poolBlocked says why a pool operation would wait now, or nothing.
+func (s *State) poolBlocked(op, obj string, job int) i18n.T {
 	p := s.FindPool(obj)
 	if p == nil {
-		return ""
+		return i18n.T{}
 	}
 	switch op {
 	case kindPoolTaskStart: // a worker about to take a task
 		if p.Queued == 0 && !p.Closed {
-			return obj + ", no task queued"
+			return i18n.Tf("%s, no task queued", obj)
 		}
 	case kindPoolGet:
 		if j := p.job(job); j != nil && !j.Ready() {
-			return fmt.Sprintf("job %d of %s, %d of %d done", j.ID, obj, j.Done, j.Items)
+			return i18n.Tf("job %d of %s, %d of %d done", j.ID, obj, j.Done, j.Items)
 		}
 	case kindPoolJoin:
 		for _, pr := range s.Procs {
 			if pr.Target == poolWorkerTarget && pr.Status != Exited {
-				return obj + ", " + pr.Name + " still running"
+				return i18n.Tf("%s, %s still running", obj, pr.Name)
 			}
 		}
 	}
-	return ""
+	return i18n.T{}
 }
 
 // describePool says a pool event in Python terms.
-func describePool(r primitives.Record) string {
+func describePool(r primitives.Record) i18n.T {
 	var v poolVal
 	json.Unmarshal(r.Val, &v)
 	if i := strings.LastIndex(v.Func, "."); i >= 0 { // tasks are registered as scenario.func
 		v.Func = v.Func[i+1:]
 	}
+	code := i18n.Code
 	switch r.Kind {
 	case kindPoolNew:
 		if v.Ctor == "ProcessPoolExecutor" {
-			return fmt.Sprintf("%s = ProcessPoolExecutor(max_workers=%d)", r.Obj, v.Processes)
+			return code(fmt.Sprintf("%s = ProcessPoolExecutor(max_workers=%d)", r.Obj, v.Processes))
 		}
 		args := strconv.Itoa(v.Processes)
 		if v.MaxTasks > 0 {
 			args = "processes=" + args + ", maxtasksperchild=" + strconv.Itoa(v.MaxTasks)
 		}
-		return r.Obj + " = Pool(" + args + ")"
+		return code(r.Obj + " = Pool(" + args + ")")
 	case kindPoolWorker:
-		return "a worker of " + r.Obj + ", waiting for tasks"
+		return i18n.Tf("a worker of %s, waiting for tasks", r.Obj)
 	case kindPoolSubmit:
-		switch v.How {
-		case "apply_async":
-			return fmt.Sprintf("%s.apply_async(%s, (%s,))  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
-		case "apply":
-			return fmt.Sprintf("%s.apply(%s, (%s,))  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
-		case "submit":
-			return fmt.Sprintf("%s.submit(%s, %s)  # job %d", r.Obj, v.Func, valText(v.Args), v.Job)
-		default:
-			return fmt.Sprintf("%s.%s(%s, <%d items>)  # job %d, %d %s", r.Obj, v.How, v.Func, v.Items, v.Job, v.Chunks, plural(v.Chunks, "chunk", "chunks"))
-		}
+		return poolSubmitText(r.Obj, v)
 	case kindPoolTaskStart:
-		return fmt.Sprintf("%s(%s)  # job %d, item %d", v.Func, valText(v.Args), v.Job, v.I)
+		return i18n.Tf("%s  # job %d, item %d", fmt.Sprintf("%s(%s)", v.Func, valText(v.Args)), v.Job, v.I)
 	case kindPoolTaskDone:
 		if r.Err != "" {
-			return fmt.Sprintf("%s raised %s: %s  # job %d, item %d", v.Func, r.Err, v.Msg, v.Job, v.I)
+			return i18n.Tf("%s raised %s: %s  # job %d, item %d", v.Func, r.Err, v.Msg, v.Job, v.I)
 		}
-		return fmt.Sprintf("%s → %s  # job %d, item %d", v.Func, valText(v.Result), v.Job, v.I)
+		return i18n.Tf("%s  # job %d, item %d", v.Func+" → "+valText(v.Result), v.Job, v.I)
 	case kindPoolCallback:
 		if v.How == "future" {
-			return fmt.Sprintf("%s(future)  # done callback of job %d → %s, in the main process", v.Callback, v.Job, valText(v.Value))
+			return i18n.Tf("%s  # done callback of job %d → %s, in the main process", v.Callback+"(future)", v.Job, valText(v.Value))
 		}
-		return fmt.Sprintf("%s(%s)  # callback of job %d, in the main process", v.Callback, valText(v.Value), v.Job)
+		return i18n.Tf("%s  # callback of job %d, in the main process", v.Callback+"("+valText(v.Value)+")", v.Job)
 	case kindPoolGet:
-		call := "result.get()"
-		switch v.How {
-		case "result":
-			call = "future.result()"
-		case "apply":
-			call = r.Obj + ".apply(...) returns"
-		}
-		if r.Err != "" {
-			return fmt.Sprintf("%s  # job %d → %s", call, v.Job, r.Err)
-		}
-		if v.How == "apply" {
-			return fmt.Sprintf("%s %s  # job %d", call, valText(v.Value), v.Job)
-		}
-		return fmt.Sprintf("%s → %s  # job %d", call, valText(v.Value), v.Job)
+		return poolGetText(r, v)
 	case kindPoolClose:
 		if v.How == "shutdown" {
-			return fmt.Sprintf("%s.shutdown(wait=%s)", r.Obj, pyBool(strconv.FormatBool(v.Wait)))
+			return code(fmt.Sprintf("%s.shutdown(wait=%s)", r.Obj, pyBool(strconv.FormatBool(v.Wait))))
 		}
-		return r.Obj + ".close()"
+		return code(r.Obj + ".close()")
 	case kindPoolJoin, kindPoolTerminate:
-		return r.Obj + "." + strings.TrimPrefix(r.Kind, "pool.") + "()"
+		return code(r.Obj + "." + strings.TrimPrefix(r.Kind, "pool.") + "()")
 	}
-	return r.Kind
+	return code(r.Kind)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// poolSubmitText is work handed to a pool: apply, apply_async, submit, or
+// a map in chunks.
+func poolSubmitText(pool string, v poolVal) i18n.T {
+	switch v.How {
+	case "apply_async", "apply":
+		return i18n.Tf("%s  # job %d", fmt.Sprintf("%s.%s(%s, (%s,))", pool, v.How, v.Func, valText(v.Args)), v.Job)
+	case "submit":
+		return i18n.Tf("%s  # job %d", fmt.Sprintf("%s.submit(%s, %s)", pool, v.Func, valText(v.Args)), v.Job)
 	}
-	return many
+	call := fmt.Sprintf("%s.%s(%s, <%d items>)", pool, v.How, v.Func, v.Items)
+	if v.Chunks == 1 {
+		return i18n.Tf("%s  # job %d, %d chunk", call, v.Job, v.Chunks)
+	}
+	return i18n.Tf("%s  # job %d, %d chunks", call, v.Job, v.Chunks)
+}
+
+// poolGetText is a result collected: result.get(), future.result(), or
+// what apply returns.
+func poolGetText(r primitives.Record, v poolVal) i18n.T {
+	call := "result.get()"
+	switch v.How {
+	case "result":
+		call = "future.result()"
+	case "apply":
+		if r.Err != "" {
+			return i18n.Tf("%s returns  # job %d → %s", r.Obj+".apply(...)", v.Job, r.Err)
+		}
+		return i18n.Tf("%s returns %s  # job %d", r.Obj+".apply(...)", valText(v.Value), v.Job)
+	}
+	if r.Err != "" {
+		return i18n.Tf("%s  # job %d → %s", call, v.Job, r.Err)
+	}
+	return i18n.Tf("%s  # job %d", call+" → "+valText(v.Value), v.Job)
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
 )
 
@@ -171,6 +172,13 @@ func parseLine(b []byte, last bool) (primitives.Record, string) {
 		default:
 			why = `"daemon" must be true or false`
 		}
+	}
+	if raw, ok := fields["text"]; ok && why == "" {
+		var t i18n.T
+		if err := json.Unmarshal(raw, &t); err != nil {
+			why = `"text" is not a message as proctour writes it`
+		}
+		rec.Text = raw
 	}
 	if why != "" {
 		return rec, why

@@ -248,7 +248,7 @@ func (d demo) resources(s styles, w int) []string {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
 	}
 	if d.st.Watchdog != "" { // wrapped: it says why the run hung, the point of the lesson
-		for _, l := range strings.Split(ansi.Wordwrap(fmt.Sprintf(s.tr("⚠ watchdog: %s"), sim.LocalizeProse(s.lang, d.st.Watchdog)), w, ""), "\n") {
+		for _, l := range strings.Split(ansi.Wordwrap(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.WatchdogIn(s.lang)), w, ""), "\n") {
 			lines = append(lines, s.Warn.Render(l))
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
@@ -327,8 +328,8 @@ func TestRefusedStepSaysWhyInTheLessonsLanguage(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"en", &sim.WouldBlockError{Proc: "buyer-7", Why: "lock, held by buyer-3"}, "buyer-7 would block: lock, held by buyer-3"},
-		{"zh", &sim.WouldBlockError{Proc: "buyer-7", Why: "lock, held by buyer-3"}, "buyer-7 会阻塞：lock，被 buyer-3 持有"},
+		{"en", &sim.WouldBlockError{Proc: "buyer-7", Why: i18n.Tf("%s, held by %s", "lock", "buyer-3")}, "buyer-7 would block: lock, held by buyer-3"},
+		{"zh", &sim.WouldBlockError{Proc: "buyer-7", Why: i18n.Tf("%s, held by %s", "lock", "buyer-3")}, "buyer-7 会阻塞：lock，被 buyer-3 持有"},
 		{"zh", sim.ErrAllWouldBlock, "等待放行的每个操作现在都会阻塞"},
 		{"zh", sim.ErrNothingWaiting, "没有进程在等待放行"},
 		{"en", sim.ErrHalted, "the demo has stopped"},

@@ -203,7 +203,7 @@ func (d demo) refused(err error) demo {
 	var wb *sim.WouldBlockError
 	switch {
 	case errors.As(err, &wb):
-		return d.say(true, "%s would block: %s", wb.Proc, sim.LocalizeProse(d.lang, wb.Why))
+		return d.say(true, "%s would block: %s", wb.Proc, wb.Why.In(d.lang))
 	case errors.Is(err, sim.ErrAllWouldBlock):
 		return d.say(true, "every waiting operation would block")
 	case errors.Is(err, sim.ErrNothingWaiting):

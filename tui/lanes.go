@@ -105,7 +105,7 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 func laneStep(st *sim.State, l lane, s styles, describe func(primitives.Record) string) string {
 	if in := l.Intent; in != nil {
 		if !in.CanProceed {
-			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), sim.LocalizeProse(s.lang, in.Blocked)))
+			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked.In(s.lang)))
 		}
 		return s.Pending.Render("→ " + in.DescribeIn(s.lang))
 	}

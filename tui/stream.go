@@ -91,7 +91,7 @@ func waitBatch(s *sim.Session, run int64, from int, prev []sim.Intent) tea.Cmd {
 
 func sameIntents(a, b []sim.Intent) bool {
 	return slices.EqualFunc(a, b, func(x, y sim.Intent) bool {
-		return x.Pid == y.Pid && x.Arrived == y.Arrived && x.CanProceed == y.CanProceed && x.Blocked == y.Blocked
+		return x.Pid == y.Pid && x.Arrived == y.Arrived && x.CanProceed == y.CanProceed && x.Blocked.String() == y.Blocked.String()
 	})
 }
 

@@ -22,7 +22,7 @@ func timingWidget(st *sim.State, s styles, width int) []string {
 	}
 	labelW, most := 0, 0.0
 	for _, t := range st.Timings {
-		labelW = max(labelW, lipgloss.Width(sim.LocalizeLabel(s.lang, t.Label)))
+		labelW = max(labelW, lipgloss.Width(sim.TimingLabel(t.Label).In(s.lang)))
 		most = max(most, t.Seconds)
 	}
 	labelW = min(labelW, 24)
@@ -39,7 +39,7 @@ func timingWidget(st *sim.State, s styles, width int) []string {
 		}
 		n = max(n, 1)
 		bar := s.Held.Render(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n)
-		line := resourceName(s, label) + fit(sim.LocalizeLabel(s.lang, t.Label), labelW) + " " + bar + " " + s.Text.Render(fmt.Sprintf("%.3f s", t.Seconds))
+		line := resourceName(s, label) + fit(sim.TimingLabel(t.Label).In(s.lang), labelW) + " " + bar + " " + s.Text.Render(fmt.Sprintf("%.3f s", t.Seconds))
 		out = append(out, cut(line, width))
 	}
 	return out
