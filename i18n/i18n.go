@@ -114,13 +114,21 @@ func Has(lang, s string) bool {
 // Say is format in lang with args put in: Tf(format, args...).In(lang).
 func Say(lang, format string, args ...any) string { return T{format, args}.In(lang) }
 
-var zh = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	if err := json.Unmarshal(content.CatalogueZh, &m); err != nil {
-		panic("i18n: content/zh/catalogue.json: " + err.Error()) // a test reads it
-	}
-	return m
-})
+var (
+	zhOnce sync.Once
+	zhMap  map[string]string
+)
+
+// zh is the Chinese catalogue, read on first use (sync.OnceValue would
+// allocate at package init, in every child).
+func zh() map[string]string {
+	zhOnce.Do(func() {
+		if err := json.Unmarshal(content.CatalogueZh, &zhMap); err != nil {
+			panic("i18n: content/zh/catalogue.json: " + err.Error()) // a test reads it
+		}
+	})
+	return zhMap
+}
 
 // A T travels in a trace as {"f": format, "a": [values]}: a value that is a
 // T is such an object, Names are {"names": [...]}, and a whole number is
@@ -167,7 +175,7 @@ func (t *T) read(b []byte, depth int) error {
 		return err
 	}
 	if !plainFormat(w.F) {
-		return fmt.Errorf("message format %q: only %%s, %%d, %%v, %%q and %%.1f to %%.3f are used", w.F)
+		return fmt.Errorf("message format %q: only %%s, %%d, %%v, %%q and %%.0f to %%.3g are used", w.F)
 	}
 	t.Format, t.Args = w.F, nil
 	for _, raw := range w.A {
@@ -212,7 +220,7 @@ func plainFormat(f string) bool {
 			rest, i = rest[3:], i+3 // an explicit argument index
 		}
 		switch {
-		case len(rest) >= 3 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '3' && rest[2] == 'f':
+		case len(rest) >= 3 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '3' && (rest[2] == 'f' || rest[2] == 'g'):
 			i += 3
 		case rest != "" && strings.IndexByte("%sdvq", rest[0]) >= 0:
 			i++

@@ -10,7 +10,7 @@ import (
 	"github.com/proctour/proctour/content"
 )
 
-var verb = regexp.MustCompile(`%(\[\d\])?(\.[0-3]f|[sdvq%])`)
+var verb = regexp.MustCompile(`%(\[\d\])?(\.[0-3][fg]|[sdvq%])`)
 
 // verbs are a format's verbs, in the order of the values they take.
 func verbs(f string) []string {

@@ -85,10 +85,7 @@ func (h home) mark(n int) string {
 
 func (h home) view(s styles) string {
 	w := h.width
-	sub := " — multiprocessing as Python teaches it, on real processes"
-	if h.lang == "zh" {
-		sub = " — 按 Python 的讲法学多进程，用真实的进程演示"
-	}
+	sub := tr(h.lang, " — multiprocessing as Python teaches it, on real processes")
 	lines := []string{s.Title.Render("proctour") + s.Subtitle.Render(sub), ""}
 	for _, n := range []string{h.notice, h.note} { // first, where it is seen
 		if n != "" {
@@ -119,14 +116,8 @@ func (h home) view(s styles) string {
 			done++
 		}
 	}
-	legend := fmt.Sprintf("  %s not started   %s started   %s done  ·  %d of %d lessons done", markNotStarted, markStarted, markDone, done, len(h.lessons))
-	if h.lang == "zh" {
-		legend = fmt.Sprintf("  %s 未开始   %s 进行中   %s 已完成  ·  已完成 %d / %d 课", markNotStarted, markStarted, markDone, done, len(h.lessons))
-	}
-	what := "  done: every demo run to its end and every checkpoint answered right"
-	if h.lang == "zh" {
-		what = "  已完成：每个演示都运行到结束，每道检测题都答对"
-	}
+	legend := fmt.Sprintf(tr(h.lang, "  %s not started   %s started   %s done  ·  %d of %d lessons done"), markNotStarted, markStarted, markDone, done, len(h.lessons))
+	what := tr(h.lang, "  done: every demo run to its end and every checkpoint answered right")
 	lines = append(lines, "", s.Dim.Render(cut(legend, w)), s.Dim.Render(cut(what, w)))
 	return joinLines(block(lines, w, h.height))
 }

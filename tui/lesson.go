@@ -333,10 +333,7 @@ func (m lesson) view(s styles) string {
 		return joinLines(beside(left, block(right, m.width-rw-1, m.height), s.Rule.Render("│")))
 	}
 	tabs := s.Title.Render(m.title()) + "   "
-	names := []string{"Text", "Demo"}
-	if m.lang == "zh" {
-		names = []string{"正文", "演示"}
-	}
+	names := []string{tr(m.lang, "Text"), tr(m.lang, "Demo")}
 	for i, name := range names {
 		label := " " + name + " "
 		if i == m.tab {

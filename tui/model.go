@@ -130,26 +130,20 @@ func (m cpuModel) update(msg tea.KeyPressMsg) (cpuModel, tea.Cmd) {
 }
 
 func (m cpuModel) view(s styles, lang string) string {
-	zh := lang == "zh"
-	say := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
-	}
-	cpuWord := say("1 CPU", "1 个 CPU")
-	other := say("t switches to two CPUs.", "按 t 换成 2 个 CPU。")
+	say := func(en string) string { return tr(lang, en) }
+	cpuWord := say("1 CPU")
+	other := say("t switches to two CPUs.")
 	if m.cpus == 2 {
-		cpuWord, other = say("2 CPUs", "2 个 CPU"), say("t switches back to one CPU.", "按 t 换回 1 个 CPU。")
+		cpuWord, other = say("2 CPUs"), say("t switches back to one CPU.")
 	}
 	lines := []string{
 		"",
-		"  " + s.Warn.Render(say("THE CPU MODEL — a model, not real processes", "CPU 模型 —— 这是模型，不是真实的进程")),
+		"  " + s.Warn.Render(say("THE CPU MODEL — a model, not real processes")),
 		"  " + s.Dim.Render(m.header(cpuWord, say)),
 		"",
 	}
 	if p := m.asking; p != nil {
-		lines = append(lines, "  "+s.Title.Render(say("Predict before you step", "先猜一猜，再一拍一拍地看")), "")
+		lines = append(lines, "  "+s.Title.Render(say("Predict before you step")), "")
 		for _, l := range strings.Split(markdown.Render(p.Ask, max(m.w-4, 20), markdown.NewTheme(s.dark, true)), "\n") {
 			lines = append(lines, "  "+s.Text.Render(l))
 		}
@@ -161,11 +155,10 @@ func (m cpuModel) view(s styles, lang string) string {
 				lines = append(lines, "    "+plainChoice(c.Text))
 			}
 		}
-		lines = append(lines, "", "  "+s.Dim.Render(say("↑/↓ choose · enter answer · s step without guessing · t one or two CPUs · M back to the text",
-			"↑/↓ 选择 · 回车 作答 · s 不猜直接看 · t 切换 1 或 2 个 CPU · M 回到正文")))
+		lines = append(lines, "", "  "+s.Dim.Render(say("↑/↓ choose · enter answer · s step without guessing · t one or two CPUs · M back to the text")))
 		return joinLines(block(lines, m.w, m.h))
 	}
-	header := "  " + fit(say("tick", "拍"), 7)
+	header := "  " + fit(say("tick"), 7)
 	for i := range m.at {
 		header += fmt.Sprintf("%-2d", i%100)
 	}
@@ -197,35 +190,32 @@ func (m cpuModel) view(s styles, lang string) string {
 		}
 		lines = append(lines, s.Dim.Render(cut(row, m.w)))
 	}
-	lines = append(lines, "", "  "+s.Running.Render("█")+say(" running   ", " 运行   ")+s.Dim.Render("·")+say(" ready   ", " 就绪   ")+
-		s.Blocked.Render("░")+say(" blocked (waiting for I/O)   blank: done   CPU -: idle", " 阻塞（等待 I/O）   空白：已结束   CPU -：空闲"), "")
+	lines = append(lines, "", "  "+s.Running.Render("█")+say(" running   ")+s.Dim.Render("·")+say(" ready   ")+
+		s.Blocked.Render("░")+say(" blocked (waiting for I/O)   blank: done   CPU -: idle"), "")
 	if m.at > 0 {
 		t := m.ticks[m.at-1]
 		var parts []string
 		for p, proc := range lessons.ModelWorkload {
 			st := t.States[p].String()
-			if zh {
-				st = [...]string{"就绪", "运行", "阻塞", "结束", ""}[t.States[p]]
+			if lang != "en" { // a state in the model's narrow columns
+				st = tr(lang, "model state: "+st)
 			}
 			parts = append(parts, proc.Name+" "+st)
 		}
-		lines = append(lines, "  "+fmt.Sprintf(say("At tick %d: ", "第 %d 拍："), m.at-1)+strings.Join(parts, say(", ", "，")))
+		lines = append(lines, "  "+fmt.Sprintf(say("At tick %d: "), m.at-1)+strings.Join(parts, say(", ")))
 	}
 	if m.at == len(m.ticks) {
-		done := fmt.Sprintf("All done after %d ticks on %s. %s", len(m.ticks), cpuWord, other)
-		if zh {
-			done = fmt.Sprintf("在 %s 上共用 %d 拍全部完成。%s", cpuWord, len(m.ticks), other)
-		}
+		done := fmt.Sprintf(say("All done after %d ticks on %s. %s"), len(m.ticks), cpuWord, other)
 		lines = append(lines, "  "+s.OK.Render(done))
 	}
-	lines = append(lines, m.revealView(s, zh)...)
-	lines = append(lines, "", "  "+s.Dim.Render(say("space/→ next tick · ← back · t one or two CPUs · M back to the text", "空格/→ 下一拍 · ← 后退 · t 切换 1 或 2 个 CPU · M 回到正文")))
+	lines = append(lines, m.revealView(s, lang)...)
+	lines = append(lines, "", "  "+s.Dim.Render(say("space/→ next tick · ← back · t one or two CPUs · M back to the text")))
 	return joinLines(block(lines, m.w, m.h))
 }
 
 // revealView checks the student's guess against the timeline drawn to
 // its end, and explains.
-func (m cpuModel) revealView(s styles, zh bool) []string {
+func (m cpuModel) revealView(s styles, lang string) []string {
 	p := m.prediction()
 	if p == nil || m.at < len(m.ticks) {
 		return nil
@@ -234,21 +224,16 @@ func (m cpuModel) revealView(s styles, zh bool) []string {
 	if !ok {
 		return nil
 	}
-	say := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
-	}
+	say := func(en string) string { return tr(lang, en) }
 	got, _ := p.RevealWith(lessons.ModelMeasure(m.ticks))
-	lines := []string{"", "  " + say("Your prediction: ", "你的预测：") + plainChoice(p.Choices[guess].Text)}
+	lines := []string{"", "  " + say("Your prediction: ") + plainChoice(p.Choices[guess].Text)}
 	if got >= 0 {
-		lines = append(lines, "  "+fmt.Sprintf(say("The model: %s.", "模型的结果：%s。"), plainChoice(p.Choices[got].Text)))
+		lines = append(lines, "  "+fmt.Sprintf(say("The model: %s."), plainChoice(p.Choices[got].Text)))
 	}
 	if got == guess {
-		lines = append(lines, "  "+s.OK.Render(say("✓ Right.", "✓ 猜对了。")))
+		lines = append(lines, "  "+s.OK.Render(say("✓ Right.")))
 	} else {
-		lines = append(lines, "  "+s.Warn.Render(say("✗ No.", "✗ 猜错了。")))
+		lines = append(lines, "  "+s.Warn.Render(say("✗ No.")))
 	}
 	for _, l := range strings.Split(markdown.Render(p.Why, max(m.w-4, 20), markdown.NewTheme(s.dark, true)), "\n") {
 		lines = append(lines, "  "+s.Text.Render(l))
@@ -258,9 +243,9 @@ func (m cpuModel) revealView(s styles, zh bool) []string {
 
 // header says the model's CPUs, slice and tick; while the student is
 // asked how many ticks the run takes, not how many it has.
-func (m cpuModel) header(cpuWord string, say func(en, cn string) string) string {
+func (m cpuModel) header(cpuWord string, say func(string) string) string {
 	if m.asking != nil {
-		return fmt.Sprintf(say("%s · time slice %d ticks", "%s · 时间片 %d 拍"), cpuWord, lessons.ModelSlice)
+		return fmt.Sprintf(say("%s · time slice %d ticks"), cpuWord, lessons.ModelSlice)
 	}
-	return fmt.Sprintf(say("%s · time slice %d ticks · tick %d of %d", "%s · 时间片 %d 拍 · 第 %d 拍，共 %d 拍"), cpuWord, lessons.ModelSlice, m.at, len(m.ticks))
+	return fmt.Sprintf(say("%s · time slice %d ticks · tick %d of %d"), cpuWord, lessons.ModelSlice, m.at, len(m.ticks))
 }

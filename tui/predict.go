@@ -56,10 +56,7 @@ func (d demo) predictKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 // predictView asks the lesson's question before the run.
 func (d demo) predictView(s styles, w int) []string {
 	p := d.predicting
-	title, hint := "Predict before you run", "↑/↓ choose · enter run · s run without guessing"
-	if d.lang == "zh" {
-		title, hint = "运行之前先猜一猜", "↑/↓ 选择 · 回车 运行 · s 不猜直接运行"
-	}
+	title, hint := tr(d.lang, "Predict before you run"), tr(d.lang, "↑/↓ choose · enter run · s run without guessing")
 	lines := []string{"", s.Title.Render(title), ""}
 	for _, l := range strings.Split(markdown.Render(p.Ask, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
 		lines = append(lines, s.Text.Render(l))
@@ -79,34 +76,28 @@ func (d demo) predictView(s styles, w int) []string {
 func (d demo) reveal() (demo, bool) {
 	p := d.guessed
 	got, v := p.Reveal(d.sc, d.timeline)
-	zh := d.lang == "zh"
-	say := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
-	}
-	lines := []string{say("Your prediction: ", "你的预测：") + p.Choices[d.guess].Text}
+	say := func(en string) string { return tr(d.lang, en) }
+	lines := []string{say("Your prediction: ") + p.Choices[d.guess].Text}
 
 	right := got == d.guess
 	switch {
 	case got < 0:
-		lines = append(lines, say("This run cannot tell: it was stopped early, or this machine cannot show it.", "这次运行无法判断：它被提前停止了，或者这台机器显示不出来。"))
+		lines = append(lines, say("This run cannot tell: it was stopped early, or this machine cannot show it."))
 	default:
 		this := p.Choices[got].Text
 		// the headline number, with its name: "more than one (tickets
 		// sold: 6)"; other measures are counts and flags the choice says
 		if p.Choices[got].Measure == "outcome" && d.sc.Outcome != nil && !strings.Contains(this, strconv.Itoa(v)) {
-			this += fmt.Sprintf(say(" (%s: %d)", "（%s：%d）"), d.sc.OutcomeLabelIn(d.lang), v)
+			this += fmt.Sprintf(say(" (%s: %d)"), d.sc.OutcomeLabelIn(d.lang), v)
 		}
-		lines = append(lines, fmt.Sprintf(say("This run: %s.", "这次运行：%s。"), this))
+		lines = append(lines, fmt.Sprintf(say("This run: %s."), this))
 		switch {
 		case right:
-			lines = append(lines, say("✓ Right.", "✓ 猜对了。"))
+			lines = append(lines, say("✓ Right."))
 		case p.Otherwise != "": // a run may or may not show it
-			lines = append(lines, say("✗ Not this time.", "✗ 这次没猜中。"))
+			lines = append(lines, say("✗ Not this time."))
 		default:
-			lines = append(lines, say("✗ No.", "✗ 猜错了。"))
+			lines = append(lines, say("✗ No."))
 		}
 	}
 	lines = append(lines, p.Why)

@@ -118,19 +118,13 @@ func (q quiz) score() (right, answered int) {
 
 func (q quiz) view(s styles, lang string) string {
 	w := q.width
-	heading, next, none := "Check yourself", "enter or n: next question", "This lesson has no checkpoint questions."
-	if lang == "zh" {
-		heading, next, none = "自我检测", "回车或 n：下一题", "本课没有检测题。"
-	}
+	heading, next, none := tr(lang, "Check yourself"), tr(lang, "enter or n: next question"), tr(lang, "This lesson has no checkpoint questions.")
 	if len(q.qs) == 0 {
 		return "  " + s.Dim.Render(none)
 	}
 	qq := q.qs[q.cur]
 	right, answered := q.score()
-	tally := fmt.Sprintf("  %d / %d · %d right of %d answered", q.cur+1, len(q.qs), right, answered)
-	if lang == "zh" {
-		tally = fmt.Sprintf("  %d / %d · 已答 %d 题，答对 %d 题", q.cur+1, len(q.qs), answered, right)
-	}
+	tally := fmt.Sprintf(tr(lang, "  %d / %d · %d right of %d answered"), q.cur+1, len(q.qs), right, answered)
 	lines := []string{"", "  " + s.Title.Render(heading) + s.Dim.Render(tally), ""}
 	wrap := func(text string, indent string, style func(...string) string) {
 		for _, l := range strings.Split(markdown.Render(text, max(w-len(indent)-2, 20), markdown.NewTheme(!s.noColor && s.dark, s.noColor)), "\n") {
@@ -162,17 +156,11 @@ func (q quiz) view(s styles, lang string) string {
 	if !isAnswered {
 		switch {
 		case q.hinted[q.cur] && qq.Hint != "":
-			label := "Hint: "
-			if lang == "zh" {
-				label = "提示："
-			}
+			label := tr(lang, "Hint: ")
 			lines = append(lines, "")
 			wrap(label+qq.Hint, "  ", s.Dim.Render)
 		case qq.Hint != "":
-			more := "h: a hint"
-			if lang == "zh" {
-				more = "h：提示"
-			}
+			more := tr(lang, "h: a hint")
 			lines = append(lines, "", "  "+s.Dim.Render(more))
 		}
 	}
@@ -191,15 +179,9 @@ func (q quiz) view(s styles, lang string) string {
 	}
 	if isAnswered {
 		lines = append(lines, "")
-		verdict := s.OK.Render("Right.")
+		verdict := s.OK.Render(tr(lang, "Right."))
 		if chosen != qq.Answer {
-			verdict = s.Failed.Render("Not quite.")
-		}
-		if lang == "zh" {
-			verdict = s.OK.Render("答对了。")
-			if chosen != qq.Answer {
-				verdict = s.Failed.Render("不太对。")
-			}
+			verdict = s.Failed.Render(tr(lang, "Not quite."))
 		}
 		lines = append(lines, "  "+verdict)
 		wrap(qq.Why, "  ", s.Text.Render)
