@@ -245,6 +245,15 @@ func (c *gateCtl) observe(r primitives.Record) {
 			}
 			c.inflight[r.Pid] = flight{since: time.Now().Add(time.Duration(sec * float64(primitives.Unit) / speed))}
 		}
+	case primitives.KindEventWait, primitives.KindLockWait, kindQueueBlock:
+		// A wait released because its timeout keeps it from blocking
+		// forever starts here: its away clock starts here too, not at its
+		// release, so that on a loaded machine a short timeout (the police
+		// car's 0.2 s) still ends before it is counted away; a long one is
+		// counted away and the others move meanwhile, as they would.
+		if f, ok := c.inflight[r.Pid]; ok && !f.sure {
+			c.inflight[r.Pid] = flight{since: time.Now()}
+		}
 	}
 }
 
