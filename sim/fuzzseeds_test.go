@@ -33,6 +33,7 @@ func addTraceSeeds(f *testing.F) {
 		strings.Replace(ok, `"t_ns":1000`, `"t_ns":1e999`, 1),
 		ok + traceLine(2, `{"a":[1,{"b":null}],"c":"\u001b[2J"}`)[:30],
 		ok + traceLine(2, `{"method":"__setitem__","args":["count",[[[1]]]],"value":{"count":[[[1]]]}}`),
+		ok + strings.Replace(traceLine(2, `"stuck"`), `"val"`, `"text": { "f": "%s waits <for> %d", "a": [ "x", 3 ] }, "val"`, 1),
 		"{}\n", "[]\n", "\n", "",
 	} {
 		f.Add([]byte(s))
