@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzFold: for any trace ReadTrace accepts, folding it never panics and
-// keeps the State's own invariants: every process is found by its pid and
-// has a status it can name; folding is deterministic (twice, the same
+// keeps the State's own invariants: every pid leads to the latest process
+// started with it (an OS reuses pids; a process started twice is a
+// violation, and both are listed), every process has a status it can name; folding is deterministic (twice, the same
 // State) and does not touch the events; folding a prefix and applying the
 // rest, as the demo view does when its cursor moves on, is folding the
 // whole; and what the views ask of a State, and every event's
@@ -41,12 +42,16 @@ func FuzzFold(f *testing.F) {
 		if st.Seq != events[len(events)-1].Seq || st.TNs != events[len(events)-1].TNs {
 			t.Fatalf("the State is at seq %d, t_ns %d; the last event is %+v", st.Seq, st.TNs, events[len(events)-1])
 		}
-		if len(st.procs) != len(st.Procs) {
-			t.Fatalf("%d processes by pid, %d in order", len(st.procs), len(st.Procs))
+		latest := map[int]*Proc{}
+		for _, p := range st.Procs {
+			latest[p.Pid] = p
+		}
+		if len(latest) != len(st.procs) {
+			t.Fatalf("%d pids among the processes, %d processes by pid", len(latest), len(st.procs))
 		}
 		for _, p := range st.Procs {
-			if st.Proc(p.Pid) != p {
-				t.Fatalf("process %s (pid %d) is not found by its pid", p.Name, p.Pid)
+			if st.Proc(p.Pid) != latest[p.Pid] {
+				t.Fatalf("pid %d does not lead to the latest process started with it", p.Pid)
 			}
 			if p.Status < Running || p.Status > Exited {
 				t.Fatalf("process %s has status %d", p.Name, p.Status)
