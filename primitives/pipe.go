@@ -235,8 +235,8 @@ func (c *Conn) SendBytes(b []byte) error {
 // (nil: the value is dropped). Once every copy of the other end is closed
 // and no message is left, it returns Python's EOFError.
 func (c *Conn) Recv(v any) error {
-	c.rt.await(KindPipeRecv, c.name, IntentVal{})
-	b, err := c.read(0)
+	sure := c.rt.await(KindPipeRecv, c.name, IntentVal{})
+	b, err := c.read(0, sure)
 	if err != nil {
 		return err
 	}
@@ -263,13 +263,13 @@ func (c *Conn) Recv(v any) error {
 // the end receives no more: a duplex end becomes write-only, a receive-only
 // end is closed.
 func (c *Conn) RecvBytes(maxlength int) ([]byte, error) {
-	c.rt.await(KindPipeRecv, c.name, IntentVal{})
+	sure := c.rt.await(KindPipeRecv, c.name, IntentVal{})
 	if maxlength < 0 {
 		e := pyErr("ValueError", "negative maxlength")
 		c.rt.emitErr(KindPipeRecv, c.name, nil, e.Type)
 		return nil, e
 	}
-	b, err := c.read(maxlength)
+	b, err := c.read(maxlength, sure)
 	if err != nil {
 		return nil, err
 	}
@@ -430,8 +430,11 @@ func (c *Conn) sendFailed(err error) error {
 }
 
 // read receives one message of at most limit bytes (0: no limit), with
-// Python's errors and the pipe.eof event.
-func (c *Conn) read(limit int) ([]byte, error) {
+// Python's errors and the pipe.eof event. sure: the gate released the recv
+// knowing a message (or the end of the pipe) is on its way — sent, or every
+// write end reported closed — so it waits for it without a pipe.block that
+// would depend on who is quicker.
+func (c *Conn) read(limit int, sure bool) ([]byte, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	if err := c.checkReadable(); err != nil {
@@ -442,7 +445,7 @@ func (c *Conn) read(limit int) ([]byte, error) {
 		if c.rt.trace != nil {
 			// Say so before waiting, so that the timeline shows a reader
 			// blocked on an end (and the watchdog sees it).
-			if ready, _ = waitFD(c.f, false, 0); !ready {
+			if ready, _ = waitFD(c.f, false, 0); !ready && !sure {
 				c.rt.Emit(KindPipeBlock, c.name, "recv")
 			}
 		}

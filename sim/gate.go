@@ -153,6 +153,9 @@ type gateCtl struct {
 	// drained, if set, reports whether the collector has taken in every
 	// event and intent written so far.
 	drained func() bool
+	// servers are the managers' server processes: never at the gate, they
+	// serve the calls it releases.
+	servers map[int]bool
 }
 
 func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl {
@@ -165,6 +168,7 @@ func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl 
 		dying:    map[int]bool{},
 		owed:     map[string]int{},
 		killed:   map[string]bool{},
+		servers:  map[int]bool{},
 	}
 }
 
@@ -215,6 +219,8 @@ func (c *gateCtl) observe(r primitives.Record) {
 		// gate releases.
 		if strText(r.Val) != managerTarget {
 			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
+		} else {
+			c.servers[r.Pid] = true
 		}
 		c.pids[r.Proc] = r.Pid
 	case primitives.KindProcTerminate:
@@ -232,6 +238,7 @@ func (c *gateCtl) observe(r primitives.Record) {
 			c.killed[r.Proc] = true
 		}
 		delete(c.dying, r.Pid)
+		delete(c.servers, r.Pid)
 	case primitives.KindSleep:
 		// Sure only while it sleeps: what follows the sleep may wait on a
 		// socket before the next operation comes to the gate, and the
@@ -283,6 +290,15 @@ func (c *gateCtl) quiet() bool {
 			return false
 		}
 		away = true
+	}
+	if away {
+		// One asleep may be waiting for a manager's server to answer its
+		// call: while a server runs, it is not yet known to wait outside.
+		for pid := range c.servers {
+			if !waitingOutside(pid) {
+				return false
+			}
+		}
 	}
 	// Asleep may mean at the gate, its intent not yet read: only when
 	// every event and intent written so far has been taken in (after the
