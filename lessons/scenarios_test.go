@@ -50,11 +50,13 @@ func acrossRuns() bool { return !testing.Short() }
 // only if a process acts within a few hundred milliseconds: terminate's
 // main must terminate the holder within its 0.4 s sleep, zombie's main
 // looks at its child twice while it is a zombie, orphan's child looks at
-// its parent before the parent exits. Beside a dozen other sessions on a
+// its parent before the parent exits; and pool-vs-process's lesson is
+// which of its two halves is quicker, so a burst of other processes
+// starting during one half answers it. Beside a dozen other sessions on a
 // small machine, that would be the scheduler's choice. So the tests of
-// these scenarios do not call t.Parallel: go test runs them one at a time,
-// alone, before it lets the parallel tests go.
-var timed = map[string]bool{"terminate": true, "zombie": true, "orphan": true}
+// these scenarios that check it do not call t.Parallel: go test runs them
+// one at a time, alone, before it lets the parallel tests go.
+var timed = map[string]bool{"terminate": true, "zombie": true, "orphan": true, "pool-vs-process": true}
 
 // run runs a scenario headless with settings and returns its timeline and
 // final state, failing the test on any broken invariant.
