@@ -10,7 +10,7 @@ import (
 
 func TestTerminatedHolderNeverReleasesTheLock(t *testing.T) {
 	// Not parallel: a timed scenario (see timed).
-	for range 3 {
+	for range repeats(3) {
 		events, st := run(t, "terminate")
 		byName := func(name string) *sim.Proc {
 			for _, p := range st.Procs {
