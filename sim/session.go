@@ -196,8 +196,16 @@ func (s *Session) run(script Script, scriptDone, watched, collected chan struct{
 		// Let the stop's SIGTERM end every child before the end of the
 		// main code looks at them, so that it finds the same (none alive)
 		// in every run rather than whichever the OS has not yet reaped.
+		// (Bounded: a pool may start a replacement worker after the
+		// stop's last SIGKILL; the end of the main code ends it.)
+		limit := time.After(3 * time.Second)
+	wait:
 		for _, c := range s.rt.ActiveChildren() {
-			<-c.Done()
+			select {
+			case <-c.Done():
+			case <-limit:
+				break wait
+			}
 		}
 	}
 	finish(s.rt)
