@@ -23,10 +23,12 @@ const (
 // block is one block of a parsed document.
 type block struct {
 	kind     blockKind
-	level    int      // bHeading: 1..6
+	line     int      // the source line it starts on, from 1
+	level    int      // bHeading: 1..6; bCode: how many backticks open it
 	text     string   // bPara, bHeading: the text, source lines joined by "\n"
 	lang     string   // bCode: the fence's language word
-	lines    []string // bCode: the lines inside the fence
+	lines    []string // bCode: the lines inside the fence; bPara: its source lines
+	closed   bool     // bCode: a closing fence ends it
 	children []block  // bQuote
 	ordered  bool     // bList
 	start    int      // bList, ordered: the first item's number
@@ -220,9 +222,9 @@ func interrupts(line string) bool {
 	return false
 }
 
-// parseBlocks parses lines into blocks; depth is how deeply they are
-// nested in quotes and lists.
-func parseBlocks(lines []string, depth int) []block {
+// parseBlocks parses lines into blocks; first is the source line number
+// of lines[0], depth how deeply they are nested in quotes and lists.
+func parseBlocks(lines []string, first, depth int) []block {
 	var out []block
 	for i := 0; i < len(lines); {
 		line := lines[i]
@@ -232,10 +234,11 @@ func parseBlocks(lines []string, depth int) []block {
 		}
 		ind, rest := indentOf(line)
 		if ok, lang := fenceOpen(rest); ok {
-			b := block{kind: bCode, lang: lang}
+			b := block{kind: bCode, line: first + i, level: runLen(rest, 0), lang: lang}
 			for i++; i < len(lines); i++ {
 				li, r := indentOf(lines[i])
 				if isFenceClose(r) {
+					b.closed = true
 					i++
 					break
 				}
@@ -245,16 +248,17 @@ func parseBlocks(lines []string, depth int) []block {
 			continue
 		}
 		if lvl, text, ok := heading(rest); ok {
-			out = append(out, block{kind: bHeading, level: lvl, text: text})
+			out = append(out, block{kind: bHeading, line: first + i, level: lvl, text: text})
 			i++
 			continue
 		}
 		if isRule(rest) {
-			out = append(out, block{kind: bRule})
+			out = append(out, block{kind: bRule, line: first + i})
 			i++
 			continue
 		}
 		if depth < maxDepth && rest[0] == '>' {
+			start := i
 			var inner []string
 			for ; i < len(lines); i++ {
 				_, r := indentOf(lines[i])
@@ -267,32 +271,54 @@ func parseBlocks(lines []string, depth int) []block {
 				}
 				inner = append(inner, expandIndent(r))
 			}
-			out = append(out, block{kind: bQuote, children: parseBlocks(inner, depth+1)})
+			out = append(out, block{kind: bQuote, line: first + start, children: parseBlocks(inner, first+start, depth+1)})
 			continue
 		}
 		if depth < maxDepth {
 			if _, ok := listMarker(rest); ok {
-				b, n := parseList(lines[i:], depth)
+				b, n := parseList(lines[i:], first+i, depth)
 				out = append(out, b)
 				i += n
 				continue
 			}
 		}
-		para := []string{strings.TrimSpace(rest)}
+		start := i
 		for i++; i < len(lines) && !isBlank(lines[i]) && !interrupts(lines[i]); i++ {
-			para = append(para, strings.TrimSpace(lines[i]))
 		}
-		out = append(out, block{kind: bPara, text: strings.Join(para, "\n")})
+		b := block{kind: bPara, line: first + start, lines: lines[start:i:i]}
+		b.text = paraText(b.lines)
+		out = append(out, b)
 	}
 	return out
 }
 
-// parseList parses the list that starts at lines[0], and returns it and
-// how many lines it took.
-func parseList(lines []string, depth int) (block, int) {
+// paraText is the text of a paragraph of lines: each trimmed, joined by
+// "\n".
+func paraText(lines []string) string {
+	if len(lines) == 1 {
+		return strings.TrimSpace(lines[0])
+	}
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for k, l := range lines {
+		if k > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimSpace(l))
+	}
+	return b.String()
+}
+
+// parseList parses the list that starts at lines[0], source line first,
+// and returns it and how many lines it took.
+func parseList(lines []string, first, depth int) (block, int) {
 	ind0, rest0 := indentOf(lines[0])
 	m0, _ := listMarker(rest0)
-	b := block{kind: bList, ordered: m0.ordered, start: m0.num}
+	b := block{kind: bList, line: first, ordered: m0.ordered, start: m0.num}
 	i := 0
 	for i < len(lines) {
 		ind, rest := indentOf(lines[i])
@@ -300,6 +326,7 @@ func parseList(lines []string, depth int) (block, int) {
 		if !ok || m.ordered != b.ordered || ind >= ind0+2 {
 			break
 		}
+		itemLine := first + i
 		contentCol := ind + m.width
 		content := []string{m.content}
 		inFence, _ := fenceOpen(m.content)
@@ -348,7 +375,7 @@ func parseList(lines []string, depth int) (block, int) {
 			}
 			break
 		}
-		b.items = append(b.items, parseBlocks(content, depth+1))
+		b.items = append(b.items, parseBlocks(content, itemLine, depth+1))
 		// Blank lines between this item and a sibling make the list loose.
 		j := i
 		for j < len(lines) && isBlank(lines[j]) {

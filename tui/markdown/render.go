@@ -57,7 +57,7 @@ func Render(src string, width int, th Theme) string {
 		return ""
 	}
 	r := &renderer{th: th, affixes: make(map[uint16]affix)}
-	lines := r.blocks(nil, parseBlocks(splitLines(src), 0), width, sText, false)
+	lines := r.blocks(nil, parseBlocks(splitLines(src), 1, 0), width, sText, false)
 	for i, l := range lines {
 		if ansi.StringWidth(l) > width { // only if a Theme style pads
 			lines[i] = ansi.Truncate(l, width, "")
