@@ -38,7 +38,7 @@ presents them. Every demo starts real child processes and shows what they do,
 event by event.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown command %q (commands: list, run, replay, progress, version; see 'proctour --help')", args[0])
+				return usagef("unknown command %q (commands: list, listing, run, replay, progress, version; see 'proctour --help')", args[0])
 			}
 			return nil
 		},
@@ -69,7 +69,7 @@ event by event.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see 'proctour %s --help')", err, strings.TrimPrefix(c.CommandPath(), "proctour "))
 	})
-	root.AddCommand(newListCmd(stdout), newRunCmd(stdout), newReplayCmd(), newProgressCmd(stdout, stderr), newVersionCmd(stdout))
+	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newProgressCmd(stdout, stderr), newVersionCmd(stdout))
 	for _, c := range root.Commands() {
 		c.SilenceErrors, c.SilenceUsage = true, true
 	}

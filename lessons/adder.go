@@ -7,8 +7,10 @@ import (
 )
 
 var adderListing = NewListing(`
+REQUESTS = {requests}
+
 import time
-from multiprocessing import Process, Pipe, set_start_method
+from multiprocessing import Pipe, get_context
 
 def adder(conn):
     served = 0
@@ -27,9 +29,9 @@ if __name__ == '__main__':
     # With spawn the server gets only server_conn, the end in its args.
     # (With fork it would also inherit main's copy of client_conn, and
     # its recv() would never raise EOFError.)
-    set_start_method('spawn')
+    spawn = get_context('spawn')  # whatever the default start method is
     client_conn, server_conn = Pipe()                   #@pipe
-    server = Process(target=adder, args=(server_conn,), name='server')
+    server = spawn.Process(target=adder, args=(server_conn,), name='server')
     server.start()                                      #@start
     # Main's copy of the server's end: closed, so that if the server
     # died, client_conn.recv() would raise EOFError, not wait for ever.
@@ -56,6 +58,7 @@ var Adder = register(&Scenario{
 	SummaryZh: "一个服务进程从管道读取 (x, y) 请求并求和，直到 EOFError：一个迷你 RPC 服务器",
 	Listing:   adderListing,
 	ListingZh: map[string]string{
+		"whatever the default start method is":                              "不管默认的启动方式是哪种",
 		"a request: waits for the next one":                                 "一个请求：等待下一个",
 		"the client closed its end":                                         "客户端关闭了它那一端",
 		"the server takes its time":                                         "服务端不慌不忙",

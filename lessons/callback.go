@@ -11,6 +11,8 @@ import (
 )
 
 var callbackListing = NewListing(`
+PROCESSES = {processes}
+
 import os
 import re
 import threading

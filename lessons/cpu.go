@@ -10,13 +10,21 @@ import (
 )
 
 var cpuListing = NewListing(`
+PROCS = {procs}
+
 import os, time
 from multiprocessing import Process
 
+WORK = 5_000_000  # loop steps: about half a second of one CPU in CPython
+
 def burn(name, pin):
     if pin:
-        os.sched_setaffinity(0, {0})    # this process may run on CPU 0 only  #@pin
-    print(f'{name} may run on CPUs {sorted(os.sched_getaffinity(0))}')  #@cpus
+        try:
+            os.sched_setaffinity(0, {0})    # this process may run on CPU 0 only  #@pin
+        except (AttributeError, OSError) as e:  # no affinity on macOS, Windows
+            print(f'{name}: cannot pin to CPU 0 here ({e!r}); it runs unpinned')
+    if hasattr(os, 'sched_getaffinity'):
+        print(f'{name} may run on CPUs {sorted(os.sched_getaffinity(0))}')  #@cpus
     start, cpu = time.perf_counter(), time.process_time()
     n = 0
     for i in range(WORK):               # pure computation: no I/O, no waiting  #@burn
@@ -53,10 +61,12 @@ var CPU = register(&Scenario{
 	SummaryZh: "CPU 密集的工作进程绑在一个 CPU 上时轮流运行；分散到多个 CPU 上时并行运行",
 	Listing:   cpuListing,
 	ListingZh: map[string]string{
-		"this process may run on CPU 0 only":             "本进程只能在 CPU 0 上运行",
-		"pure computation: no I/O, no waiting":           "纯计算：没有 I/O，也不等待",
-		"time-slicing: they take turns on CPU 0":         "时间片：它们轮流在 CPU 0 上运行",
-		"parallelism: one CPU each, if there are enough": "并行：CPU 够多时，每个进程占一个",
+		"this process may run on CPU 0 only":                    "本进程只能在 CPU 0 上运行",
+		"loop steps: about half a second of one CPU in CPython": "循环步数：CPython 里约占一个 CPU 半秒",
+		"no affinity on macOS, Windows":                         "macOS、Windows 没有 CPU 亲和性",
+		"pure computation: no I/O, no waiting":                  "纯计算：没有 I/O，也不等待",
+		"time-slicing: they take turns on CPU 0":                "时间片：它们轮流在 CPU 0 上运行",
+		"parallelism: one CPU each, if there are enough":        "并行：CPU 够多时，每个进程占一个",
 	},
 	Variants: []Variant{
 		{Key: "procs", Default: "2", Min: 1, Max: 8, Help: "how many CPU-bound workers", HelpZh: "CPU 密集的工作进程有几个"},

@@ -9,6 +9,9 @@ import (
 )
 
 var daemonListing = NewListing(`
+DAEMON = {daemon}
+START_HELPER = {child}
+
 import time
 from multiprocessing import Process
 
@@ -39,10 +42,10 @@ def countdown(spawn):
 
 if __name__ == '__main__':
     if DAEMON:
-        p = Process(target=heartbeat, args=(SPAWN,))
+        p = Process(target=heartbeat, args=(START_HELPER,))
         p.daemon = True  # before start()              #@daemon
     else:
-        p = Process(target=countdown, args=(SPAWN,))   #@plain
+        p = Process(target=countdown, args=(START_HELPER,))   #@plain
     p.start()                                          #@start
     print(f'main: started {p.name}, daemon={p.daemon}')   #@started
     time.sleep(2.2)  # the main code's own work        #@work

@@ -14,6 +14,10 @@ import (
 )
 
 var echoListing = NewListing(`
+SERVER = {server}
+CLIENTS = {clients}
+WORKERS = {workers}
+
 import socket
 import time
 from multiprocessing import Process, Pool, current_process
@@ -41,8 +45,8 @@ def serve_one(k):  # server=pool: a task serves one connection
 
 def client(port):
     me = current_process().name
-    with (socket.create_connection(('127.0.0.1', port)) as s,      #@connect
-          s.makefile('r') as replies):
+    s = socket.create_connection(('127.0.0.1', port))              #@connect
+    with s, s.makefile('r') as replies:
         print(f'{me}: connected from port {s.getsockname()[1]}')    #@connected
         for word in WORDS:
             s.sendall(f'{word} from {me}\n'.encode())               #@send

@@ -8,6 +8,8 @@ import (
 )
 
 var eventListing = NewListing(`
+POLICE_WAIT = {police_wait}
+
 import time
 from multiprocessing import Process, Event
 

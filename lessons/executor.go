@@ -8,6 +8,8 @@ import (
 )
 
 var executorListing = NewListing(`
+WORKERS = {workers}
+
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor

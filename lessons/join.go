@@ -10,6 +10,8 @@ import (
 )
 
 var joinListing = NewListing(`
+MODE = {mode}
+
 import time
 from multiprocessing import Process
 
@@ -22,7 +24,7 @@ if __name__ == '__main__':
     workers = [Process(target=work, args=(s,), name=f'worker-{s}')
                for s in (2, 3, 5)]
     t0 = time.perf_counter()                           #@t0
-    if SERIAL:
+    if MODE == 'serial':
         for p in workers:
             p.start()                                  #@start1
             p.join()  # wait for this one before the next starts   #@join1

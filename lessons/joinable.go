@@ -9,6 +9,9 @@ import (
 )
 
 var joinableListing = NewListing(`
+CONSUMERS = {consumers}
+JOBS = {jobs}
+
 import time
 from multiprocessing import Process, JoinableQueue, current_process
 

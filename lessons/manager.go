@@ -10,6 +10,9 @@ import (
 )
 
 var managerListing = NewListing(`
+USE_LOCK = {lock}
+PROCS = {procs}
+
 import os
 from multiprocessing import Process, Manager, Event
 

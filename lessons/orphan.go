@@ -15,8 +15,8 @@ from multiprocessing import Process
 def orphan():
     print('orphan: my parent is', os.getppid())                 #@before
     time.sleep(1)              # meanwhile its parent exits        #@sleep
-    # Its new parent: init (1), or the nearest "subreaper". proctour is
-    # one, so that the orphan stays in view: its pid is main's here.
+    # Its new parent: init (1), or the nearest "subreaper" (systemd on a
+    # desktop; in proctour's demo, proctour, to keep the orphan in view).
     print('orphan: now my parent is', os.getppid())             #@after
 
 def parent():
@@ -46,13 +46,13 @@ var Orphan = register(&Scenario{
 	SummaryZh: "父进程先退出：它的子进程成了孤儿，被收养，父进程 pid 随之改变",
 	Listing:   orphanListing,
 	ListingZh: map[string]string{
-		"meanwhile its parent exits":                                          "这期间它的父进程退出了",
-		"Its new parent: init (1), or the nearest \"subreaper\". proctour is": "新的父进程：init (1)，或离它最近的 subreaper。",
-		"one, so that the orphan stays in view: its pid is main's here.":      "proctour 就是 subreaper，好让孤儿留在视野中：这里就是主进程。",
-		"the child is running by now":                                         "此时子进程已在运行",
-		"no clean-up, no join: the child is left":                             "不做清理，也不 join：子进程被撇下",
-		"the parent is gone; its child is not":                                "父进程已退出，它的子进程还在",
-		"the orphan lives on, then exits":                                     "孤儿继续运行，然后退出",
+		"meanwhile its parent exits": "这期间它的父进程退出了",
+		"Its new parent: init (1), or the nearest \"subreaper\" (systemd on a": "新的父进程：init (1)，或离它最近的 subreaper",
+		"desktop; in proctour's demo, proctour, to keep the orphan in view).":  "（桌面上是 systemd；proctour 的演示里是 proctour，好让孤儿留在视野中）。",
+		"the child is running by now":                                          "此时子进程已在运行",
+		"no clean-up, no join: the child is left":                              "不做清理，也不 join：子进程被撇下",
+		"the parent is gone; its child is not":                                 "父进程已退出，它的子进程还在",
+		"the orphan lives on, then exits":                                      "孤儿继续运行，然后退出",
 	},
 	Budget: 8 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

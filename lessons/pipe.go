@@ -9,6 +9,9 @@ import (
 )
 
 var pipeListing = NewListing(`
+DUPLEX = {duplex}
+PATIENCE = {patience}
+
 import time
 from multiprocessing import Process, Pipe
 

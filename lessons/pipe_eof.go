@@ -9,8 +9,11 @@ import (
 )
 
 var pipeEOFListing = NewListing(`
+FORGET_CLOSE = {forget_close}
+MESSAGES = {messages}
+
 import time
-from multiprocessing import Process, Pipe, set_start_method
+from multiprocessing import Pipe, get_context
 
 def writer(conn):
     for i in range(MESSAGES):
@@ -33,10 +36,10 @@ if __name__ == '__main__':
     # reader has no copy of writer_conn. (With fork, the default on
     # Linux before Python 3.14, it would inherit main's copy, and
     # would never see EOF unless it closed that copy too.)
-    set_start_method('spawn')
+    spawn = get_context('spawn')  # whatever the default start method is
     reader_conn, writer_conn = Pipe(duplex=False)       #@pipe
-    w = Process(target=writer, args=(writer_conn,), name='writer')
-    r = Process(target=reader, args=(reader_conn,), name='reader')
+    w = spawn.Process(target=writer, args=(writer_conn,), name='writer')
+    r = spawn.Process(target=reader, args=(reader_conn,), name='reader')
     w.start()                                           #@wstart
     r.start()                                           #@rstart
     # main still holds a copy of each end: close what main does not use.
@@ -63,6 +66,7 @@ var PipeEOF = register(&Scenario{
 	SummaryZh: "写端的每一份副本都关闭之后，recv() 才抛出 EOFError；forget_close=on 会卡住",
 	Listing:   pipeEOFListing,
 	ListingZh: map[string]string{
+		"whatever the default start method is":                               "不管默认的启动方式是哪种",
 		"the writer's copy of the write end":                                 "writer 持有的写端副本",
 		"With spawn, a child gets only the ends passed in its args: the":     "用 spawn 时，子进程只拿到参数里传入的那些端：",
 		"reader has no copy of writer_conn. (With fork, the default on":      "reader 没有 writer_conn 的副本。（fork 是 Python 3.14",

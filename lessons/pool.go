@@ -11,6 +11,9 @@ import (
 )
 
 var poolListing = NewListing(`
+MODE = {mode}
+PROCESSES = {processes}
+
 import os
 import time
 from multiprocessing import Pool
@@ -21,7 +24,7 @@ def square(x):
 
 if __name__ == '__main__':
     pool = Pool(PROCESSES)  # starts PROCESSES workers, now      #@pool
-    if SYNC:
+    if MODE == 'sync':
         pairs = []
         for i in range(10):
             # apply() waits for the result: one task at a time

@@ -9,6 +9,8 @@ import (
 )
 
 var poolVsProcessListing = NewListing(`
+TASKS = {tasks}
+
 import time
 from multiprocessing import Pool, Process, Queue
 

@@ -8,6 +8,10 @@ import (
 )
 
 var prodconsListing = NewListing(`
+PRODUCERS = {producers}
+CONSUMERS = {consumers}
+ITEMS = {items}
+
 import time
 from multiprocessing import Process, Queue, current_process
 

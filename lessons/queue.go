@@ -10,6 +10,9 @@ import (
 )
 
 var queueListing = NewListing(`
+ITEMS = {items}
+TIMEOUT = {timeout}
+
 import queue
 import time
 from multiprocessing import Process, Queue

@@ -73,8 +73,8 @@ type Scenario struct {
 	Measures map[string]func(events []primitives.Record) (int, bool)
 	Main     func(rt *primitives.Runtime, v Vars) error
 
-	zhOnce  sync.Once
-	zhLines []string // the listing with its comments in Chinese (ListingLines)
+	enOnce, zhOnce   sync.Once
+	enLines, zhLines []string // the listing in English and in Chinese, at the defaults (ListingLines)
 }
 
 // Outcome is a run's result as one number, read from its timeline.

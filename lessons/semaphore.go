@@ -10,6 +10,9 @@ import (
 )
 
 var semaphoreListing = NewListing(`
+PEOPLE = {people}
+SLOTS = {slots}
+
 import time
 from multiprocessing import Process, Semaphore
 

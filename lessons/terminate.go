@@ -9,6 +9,9 @@ import (
 )
 
 var terminateListing = NewListing(`
+KILL = {kill}
+WORKERS = {workers}
+
 import time
 from multiprocessing import Process, Lock, Event
 

@@ -12,6 +12,10 @@ import (
 )
 
 var ticketsListing = NewListing(`
+BUYERS = {buyers}
+USE_LOCK = {lock}
+TICKETS = {tickets}
+
 import json, time
 from multiprocessing import Process, Lock
 

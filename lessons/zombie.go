@@ -8,12 +8,18 @@ import (
 )
 
 var zombieListing = NewListing(`
-import time
+WAIT = {wait}
+
+import os, subprocess, time
 from multiprocessing import Process
 
 def state(pid):
-    # What the OS says of the process (Linux): R running, S sleeping,
-    # Z zombie; once it is gone there is no /proc/PID at all.
+    # What the OS says of the process: R running, S sleeping, Z zombie;
+    # once it is gone there is no such process at all.
+    if not os.path.exists('/proc'):  # macOS, the BSDs: ask ps
+        ps = subprocess.run(['ps', '-o', 'stat=', '-p', str(pid)],
+                            capture_output=True, text=True)
+        return ps.stdout.strip()[:1] or 'gone'
     try:
         with open(f'/proc/{pid}/stat') as f:
             return f.read().rsplit(')', 1)[1].split()[0]
@@ -45,10 +51,11 @@ var Zombie = register(&Scenario{
 	SummaryZh: "已退出的子进程在父进程等待它（join）之前是僵尸进程",
 	Listing:   zombieListing,
 	ListingZh: map[string]string{
-		"What the OS says of the process (Linux): R running, S sleeping,": "操作系统给出的进程状态（Linux）：R 运行，S 睡眠，",
-		"Z zombie; once it is gone there is no /proc/PID at all.":         "Z 僵尸；进程彻底消失后，连 /proc/PID 也没有了。",
-		"still starting or working":                                       "还在启动或工作中",
-		"the child exits meanwhile; nobody waits for it":                  "子进程在这期间退出；没有人等它",
+		"What the OS says of the process: R running, S sleeping, Z zombie;": "操作系统给出的进程状态：R 运行，S 睡眠，Z 僵尸；",
+		"once it is gone there is no such process at all.":                  "进程彻底消失后，就根本没有这个进程了。",
+		"macOS, the BSDs: ask ps":                                           "macOS、BSD：问 ps",
+		"still starting or working":                                         "还在启动或工作中",
+		"the child exits meanwhile; nobody waits for it":                    "子进程在这期间退出；没有人等它",
 		"Z: a zombie": "Z：僵尸",
 		"a zombie for as long as its parent does not wait": "父进程不等它，它就一直是僵尸",
 		"the parent waits: the OS can forget the child":    "父进程等待它：操作系统就能忘掉这个子进程",

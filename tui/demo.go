@@ -193,7 +193,7 @@ func (d demo) layout(s styles) demoLayout {
 	}
 	need := most
 	if d.sc != nil {
-		need = listingWidth(d.sc.ListingLines(s.lang))
+		need = listingWidth(d.sc.ProgramLines(s.lang, d.vars))
 	}
 	lo.listW = max(min(need, most), min(30, most))
 	lo.lanesW = w - lo.listW - 1
@@ -292,7 +292,7 @@ func (d demo) view(s styles) string {
 	}
 	var code []string
 	if d.sc != nil {
-		code = d.sc.ListingLines(s.lang)
+		code = d.sc.ProgramLines(s.lang, d.vars)
 	}
 	right := drawListing(code, lo.marks, lo.currentLineNum, s, lo.listW, lo.top-1)
 	out = append(out, beside(left, right, s.Rule.Render("│"))...)
