@@ -13,6 +13,7 @@ import os
 from multiprocessing import Process
 
 def greet(name):
+    # its parent: main (under forkserver, the fork server that forked it)
     print(f'hello {name}: pid {os.getpid()}, parent {os.getppid()}')   #@greet
 
 class Greeter(Process):
@@ -44,7 +45,8 @@ var Hello = register(&Scenario{
 	SummaryZh: "用 args 启动一个 Process，再启动一个 Process 子类；真实的 pid 和 ppid",
 	Listing:   helloListing,
 	ListingZh: map[string]string{
-		"args is a tuple: note the comma": "args 是元组：注意那个逗号",
+		"its parent: main (under forkserver, the fork server that forked it)": "它的父进程：主进程（forkserver 下是 fork 出它的 fork 服务器）",
+		"args is a tuple: note the comma":                                     "args 是元组：注意那个逗号",
 	},
 	Budget: 10 * time.Second,
 	Measures: map[string]func([]primitives.Record) (int, bool){

@@ -11,7 +11,12 @@
 //   - ID, and Lesson: the number of the lesson it belongs to;
 //   - the Python listing (NewListing), its lines tagged `#@name` where
 //     events point, and its comments in Chinese (ListingZh, keyed by the
-//     English comment);
+//     English comment). It is a whole program that runs under CPython 3.9+
+//     (fork, spawn and forkserver) and does what the demo does: its first
+//     lines set one constant per variant, `USE_LOCK = {lock}`, then a blank
+//     line (`proctour listing` and the demo view fill in the values);
+//     add its run and what to check to pyCases in
+//     listing_python_linux_test.go;
 //   - Summary and SummaryZh; each Variant's Help and HelpZh; an Outcome's
 //     Label and LabelZh, if it has one;
 //   - ScriptFile, only when ID + ".py" would not do (queue_demo.py: a
