@@ -21,7 +21,9 @@ func newListingCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print a demo's Python listing, a program to run with python3",
 		Long: `Print the Python program a demo scenario stands for: its listing, with the
 constants on its first lines set from the variants (--set key=value, else the
-defaults). Nothing else is printed: save it and run it with python3.`,
+defaults). Nothing else is printed: save it under the name the demo gives it
+(tickets.py; queue_demo.py for queue, as a queue.py would hide the queue
+module from its own import) and run it with python3, 3.9 or later.`,
 		Example: `  proctour listing tickets > tickets.py && python3 tickets.py
   proctour listing tickets --set lock=on --set buyers=20
   proctour listing manager --lang zh`,

@@ -10,7 +10,12 @@ import (
 
 var orphanListing = NewListing(`
 import os, time
-from multiprocessing import Process
+from multiprocessing import get_context
+
+# fork: every process is the child of the one that starts it. (Under
+# forkserver, the default on Linux from Python 3.14, a fork server is
+# every child's parent: the orphan would never be orphaned.)
+fork = get_context('fork')
 
 def orphan():
     print('orphan: my parent is', os.getppid())                 #@before
@@ -20,7 +25,7 @@ def orphan():
     print('orphan: now my parent is', os.getppid())             #@after
 
 def parent():
-    p = Process(target=orphan, name='orphan')
+    p = fork.Process(target=orphan, name='orphan')
     p.start()                                                    #@start
     time.sleep(0.5)            # the child is running by now       #@psleep
     print('parent: exiting without waiting for my child')        #@leave
@@ -28,7 +33,7 @@ def parent():
 
 if __name__ == '__main__':
     print('main: my pid is', os.getpid())                        #@main
-    p = Process(target=parent, name='parent')
+    p = fork.Process(target=parent, name='parent')
     p.start()                                                    #@pstart
     p.join()                   # the parent is gone; its child is not  #@join
     time.sleep(2)              # the orphan lives on, then exits    #@wait
@@ -46,7 +51,10 @@ var Orphan = register(&Scenario{
 	SummaryZh: "父进程先退出：它的子进程成了孤儿，被收养，父进程 pid 随之改变",
 	Listing:   orphanListing,
 	ListingZh: map[string]string{
-		"meanwhile its parent exits": "这期间它的父进程退出了",
+		"fork: every process is the child of the one that starts it. (Under":   "fork：每个进程都是启动它的那个进程的子进程。（用",
+		"forkserver, the default on Linux from Python 3.14, a fork server is":  "forkserver 时，即 Python 3.14 起 Linux 上的默认方式，",
+		"every child's parent: the orphan would never be orphaned.)":           "每个子进程的父进程都是 fork 服务器：孤儿永远成不了孤儿。）",
+		"meanwhile its parent exits":                                           "这期间它的父进程退出了",
 		"Its new parent: init (1), or the nearest \"subreaper\" (systemd on a": "新的父进程：init (1)，或离它最近的 subreaper",
 		"desktop; in proctour's demo, proctour, to keep the orphan in view).":  "（桌面上是 systemd；proctour 的演示里是 proctour，好让孤儿留在视野中）。",
 		"the child is running by now":                                          "此时子进程已在运行",

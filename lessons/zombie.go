@@ -11,7 +11,7 @@ var zombieListing = NewListing(`
 WAIT = {wait}
 
 import os, subprocess, time
-from multiprocessing import Process
+from multiprocessing import get_context
 
 def state(pid):
     # What the OS says of the process: R running, S sleeping, Z zombie;
@@ -30,7 +30,10 @@ def child():
     print('child: my work is done, exiting')                  #@work
 
 if __name__ == '__main__':
-    p = Process(target=child, name='child')
+    # fork: main itself is the child's parent. (Under forkserver, the
+    # default on Linux from Python 3.14, a fork server is, and it waits
+    # for its children at once: no zombie to see.)
+    p = get_context('fork').Process(target=child, name='child')
     p.start()                                                  #@start
     print('child is', state(p.pid))   # still starting or working   #@first
     time.sleep(1)     # the child exits meanwhile; nobody waits for it  #@sleep
@@ -51,6 +54,9 @@ var Zombie = register(&Scenario{
 	SummaryZh: "已退出的子进程在父进程等待它（join）之前是僵尸进程",
 	Listing:   zombieListing,
 	ListingZh: map[string]string{
+		"fork: main itself is the child's parent. (Under forkserver, the":   "fork：主进程本身就是子进程的父进程。（用 forkserver 时，",
+		"default on Linux from Python 3.14, a fork server is, and it waits": "即 Python 3.14 起 Linux 上的默认方式，父进程是 fork 服务器，",
+		"for its children at once: no zombie to see.)":                      "它会立刻等待子进程：看不到僵尸。）",
 		"What the OS says of the process: R running, S sleeping, Z zombie;": "操作系统给出的进程状态：R 运行，S 睡眠，Z 僵尸；",
 		"once it is gone there is no such process at all.":                  "进程彻底消失后，就根本没有这个进程了。",
 		"macOS, the BSDs: ask ps":                                           "macOS、BSD：问 ps",
