@@ -193,7 +193,7 @@ func (d demo) layout(s styles) demoLayout {
 	}
 	need := most
 	if d.sc != nil {
-		need = listingWidth(d.sc.ProgramLines(s.lang, d.vars))
+		need = listingWidth(d.sc.ProgramLines(s.lang, d.listingVars()))
 	}
 	lo.listW = max(min(need, most), min(30, most))
 	lo.lanesW = w - lo.listW - 1
@@ -292,9 +292,9 @@ func (d demo) view(s styles) string {
 	}
 	var code []string
 	if d.sc != nil {
-		code = d.sc.ProgramLines(s.lang, d.vars)
+		code = d.sc.ProgramLines(s.lang, d.listingVars())
 	}
-	right := drawListing(code, lo.marks, lo.currentLineNum, s, lo.listW, lo.top-1)
+	right := drawListing(code, lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
 	out = append(out, beside(left, right, s.Rule.Render("│"))...)
 	if lo.res > 0 {
 		out = append(out, rule(s, s.tr("resources"), w))
@@ -382,4 +382,28 @@ func (d demo) statusInfo() statusInfo {
 		in.Phase = "running"
 	}
 	return in
+}
+
+// listingVars are the values the listing's constants show: those being
+// chosen while the variants are edited, else the run's.
+func (d demo) listingVars() lessons.Vars {
+	if d.editing != nil {
+		return d.editing
+	}
+	return d.vars
+}
+
+// listingFocus is the listing line to show and highlight: in the variants
+// editor the constant of the variant under the cursor, else current.
+func (d demo) listingFocus(current int) int {
+	if d.editing == nil || d.sc == nil || d.editSel < 0 || d.editSel >= len(d.sc.Variants) {
+		return current
+	}
+	key := d.sc.Variants[d.editSel].Key
+	for _, c := range d.sc.Listing.Constants() {
+		if c.Key == key {
+			return c.Line
+		}
+	}
+	return current
 }

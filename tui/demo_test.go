@@ -341,3 +341,26 @@ func TestRefusedStepSaysWhyInTheLessonsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The listing pane shows the program with the values: the run's, or those
+// being chosen in the variants editor.
+func TestListingShowsTheValues(t *testing.T) {
+	d := testDemo(t, "tickets")
+	shows := func(want string) bool {
+		return strings.Contains(ansi.Strip(d.view(newStyles(true, true))), want)
+	}
+	d, _ = d.update(press("v"))
+	// the editor shows the constants, at the values
+	if !shows("BUYERS = 100") || !shows("USE_LOCK = False") {
+		t.Errorf("the listing does not show its constants at the defaults:\n%s", ansi.Strip(d.view(newStyles(true, true))))
+	}
+	d, _ = d.update(press("right"))
+	if !shows("USE_LOCK = True") {
+		t.Errorf("lock switched on in the editor: the listing does not say USE_LOCK = True:\n%s", ansi.Strip(d.view(newStyles(true, true))))
+	}
+	d, _ = d.update(press("esc"))
+	d, _ = d.update(press("v"))
+	if !shows("USE_LOCK = False") {
+		t.Errorf("esc, v: the listing does not say USE_LOCK = False again")
+	}
+}
