@@ -131,15 +131,6 @@ func TestSeededRunsRepeat(t *testing.T) {
 	for _, d := range demos {
 		name := strings.Join(append([]string{d.id}, d.sets...), ",")
 		t.Run(name, func(t *testing.T) {
-			if d.id == "callback" {
-				// Its pages come from an HTTP server that is a thread of
-				// MainProcess, outside the gate, answering after real
-				// delays (0.4 to 2.7 listing seconds): whether a download
-				// is back before the scheduler's next step is the clock's
-				// to say. Its callbacks themselves are ordered (executor
-				// and pool check that).
-				t.Skip("the page server's delays are real time, outside the gate")
-			}
 			t.Parallel()
 			var first []primitives.Record
 			for i := range runs {

@@ -113,6 +113,10 @@ func NewMain(o MainOptions) *Runtime {
 	return rt
 }
 
+// Gated reports whether the process's operations wait at a gate (step and
+// seeded modes), where the scheduler, not the clock, decides the order.
+func (rt *Runtime) Gated() bool { return rt.gate != nil }
+
 // Pid is the process's OS pid (os.getpid()).
 func (rt *Runtime) Pid() int { return rt.pid }
 
