@@ -115,6 +115,7 @@ func normalised(id string, events []primitives.Record, mapPids bool) []string {
 // identical. It asserts nothing about time or about what the OS decides:
 // only that the seeded scheduler decided the same thing every time.
 func TestSeededRunsRepeat(t *testing.T) {
+	t.Parallel() // beside the other scenario tests: its runs wait on sleeps too
 	runs := 3
 	if testing.Short() {
 		runs = 2
