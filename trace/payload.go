@@ -1,0 +1,133 @@
+package trace
+
+import "encoding/json"
+
+// The structured payloads: the val of the kinds that carry an object,
+// one type a payload, written by the primitives and read by the fold
+// with the same type. A field is only ever added. The field order and the
+// omitempty of each field are the contract's bytes: a trace written
+// today reads the same tomorrow. A value of the program's (an item, a
+// result, a timeout that may be null) is JSON as it is
+// (json.RawMessage), so that it is read back without loss.
+
+// SemValue is the payload of sem.wait, sem.acquire and sem.release: the
+// value after the operation and the value the semaphore was created with.
+type SemValue struct {
+	Value   int `json:"value"`
+	Initial int `json:"initial"`
+}
+
+// QueueNew is the payload of queue.new: Queue(maxsize) or
+// JoinableQueue(maxsize).
+type QueueNew struct {
+	MaxSize  int  `json:"maxsize"`
+	Joinable bool `json:"joinable"`
+}
+
+// QueueBlock is the payload of queue.block: which call waits ("put" on a
+// full queue, "get" on an empty one), and for how long at most (the
+// listing's seconds; null: for as long as it takes).
+type QueueBlock struct {
+	Op      string          `json:"op"`
+	Timeout json.RawMessage `json:"timeout"`
+}
+
+// PipeNew is the payload of pipe.new: the names of its two ends, and
+// whether it is duplex.
+type PipeNew struct {
+	Ends   []string `json:"ends"`
+	Duplex bool     `json:"duplex"`
+}
+
+// PipeInherit is the payload of pipe.inherit: the pipe whose end (obj) a
+// child got a copy of.
+type PipeInherit struct {
+	Pipe string `json:"pipe"`
+}
+
+// PipePoll is the payload of pipe.poll: poll(timeout) (null: no timeout)
+// and what it returned.
+type PipePoll struct {
+	Timeout json.RawMessage `json:"timeout"`
+	Ready   bool            `json:"ready"`
+}
+
+// ManagerCall is the payload of manager.call, the caller's: the proxied
+// object's type, the method and its arguments, and what it returned.
+type ManagerCall struct {
+	Type   string            `json:"type"`
+	Method string            `json:"method"`
+	Args   []json.RawMessage `json:"args"`
+	Result json.RawMessage   `json:"result,omitempty"`
+}
+
+// ManagerServe is the payload of the server's events, manager.new,
+// manager.serve and manager.block: the call (none for manager.new), the
+// object's type, who called (its name and pid), the object's value after
+// it, and whether a call that must wait has a timeout.
+type ManagerServe struct {
+	Method  string            `json:"method,omitempty"`
+	Args    []json.RawMessage `json:"args,omitempty"`
+	Type    string            `json:"type,omitempty"`
+	Caller  string            `json:"caller"`
+	Pid     int               `json:"pid"`
+	Value   json.RawMessage   `json:"value,omitempty"`
+	Timeout bool              `json:"timeout,omitempty"`
+}
+
+// PoolNew is the payload of pool.new: Pool(processes, maxtasksperchild),
+// or the pool of a ProcessPoolExecutor (ctor).
+type PoolNew struct {
+	Ctor      string `json:"ctor"` // "Pool" or "ProcessPoolExecutor"
+	MaxTasks  int    `json:"maxtasksperchild"`
+	Processes int    `json:"processes"`
+}
+
+// PoolSubmit is the payload of pool.submit: a job handed to the pool,
+// how (apply_async, map_async, submit, …), and its items in chunks.
+type PoolSubmit struct {
+	Job    int             `json:"job"`
+	Func   string          `json:"func"`
+	Args   json.RawMessage `json:"args,omitempty"` // one item's argument
+	Items  int             `json:"items"`
+	Chunks int             `json:"chunks"`
+	How    string          `json:"how"`
+}
+
+// PoolTask is the payload of pool.task_start and pool.task_done: item I
+// of a job, run by a worker; its result, or the message of what it raised
+// (the exception's name is the record's err).
+type PoolTask struct {
+	Job    int             `json:"job"`
+	I      int             `json:"i"`
+	Func   string          `json:"func,omitempty"`
+	Args   json.RawMessage `json:"args,omitempty"`
+	Take   bool            `json:"take,omitempty"` // the first item of a chunk: the worker took it from the queue
+	Result json.RawMessage `json:"result,omitempty"`
+	Msg    string          `json:"msg,omitempty"`
+}
+
+// PoolCallback is the payload of pool.callback: a job's callback (or
+// error callback, or a future's done callback) about to run in the main
+// process, and the value it is given.
+type PoolCallback struct {
+	Job      int             `json:"job"`
+	Callback string          `json:"callback"`
+	Value    json.RawMessage `json:"value"`
+	How      string          `json:"how,omitempty"` // "future": a done callback, given the future
+}
+
+// PoolGet is the payload of pool.get: a job's result collected, and the
+// value (or the exception's text) it returned.
+type PoolGet struct {
+	Job   int             `json:"job"`
+	Value json.RawMessage `json:"value,omitempty"`
+	How   string          `json:"how,omitempty"` // "result": a future's result(); "apply"
+}
+
+// PoolClose is the payload of pool.close when an executor's shutdown says
+// it; a pool's close() has val null.
+type PoolClose struct {
+	How  string `json:"how,omitempty"` // "shutdown"
+	Wait bool   `json:"wait,omitempty"`
+}
