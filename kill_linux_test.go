@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // TestHelperProctour is not a test: it is proctour itself, run as a separate
@@ -40,8 +40,8 @@ func startProctour(t *testing.T, args string, n int) (*exec.Cmd, []int) {
 	var pids []int
 	sc := bufio.NewScanner(out)
 	for len(pids) < n && sc.Scan() {
-		var r primitives.Record
-		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Kind == primitives.KindProcStart && r.PPid == cmd.Process.Pid {
+		var r trace.Record
+		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Kind == trace.KindProcStart && r.PPid == cmd.Process.Pid {
 			pids = append(pids, r.Pid)
 		}
 	}

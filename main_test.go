@@ -12,6 +12,7 @@ import (
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestMain(m *testing.M) {
@@ -98,18 +99,18 @@ func TestRunExitCodeSaysWhetherTheDemoFailed(t *testing.T) {
 		t.Errorf("pipe-eof forget_close=on: exit %d, stderr %q; want 0, nothing on stderr and the watchdog in the log", code, errs)
 	}
 	// A main script that failed: its own proc.exit says so.
-	failed := []primitives.Record{
-		{Seq: 1, Pid: 10, Proc: "MainProcess", Kind: primitives.KindProcStart, Val: json.RawMessage(`"hello"`)},
-		{Seq: 2, Pid: 10, Proc: "MainProcess", Kind: primitives.KindProcExit, Val: json.RawMessage(`1`)},
+	failed := []trace.Record{
+		{Seq: 1, Pid: 10, Proc: "MainProcess", Kind: trace.KindProcStart, Val: json.RawMessage(`"hello"`)},
+		{Seq: 2, Pid: 10, Proc: "MainProcess", Kind: trace.KindProcExit, Val: json.RawMessage(`1`)},
 	}
 	err := demoOutcome("hello", sim.Fold(failed), "en")
 	if err == nil || !strings.Contains(err.Error(), "hello failed: its main script ended with exit code 1") {
 		t.Errorf("a main script that exited 1: %v, want it reported as a failure", err)
 	}
-	stopped := []primitives.Record{
+	stopped := []trace.Record{
 		failed[0],
-		{Seq: 2, Pid: 10, Proc: "MainProcess", Kind: primitives.KindWatchdog, Val: json.RawMessage(`"still running after its budget of 1s"`)},
-		{Seq: 3, Pid: 10, Proc: "MainProcess", Kind: primitives.KindProcExit, Val: json.RawMessage(`-15`)},
+		{Seq: 2, Pid: 10, Proc: "MainProcess", Kind: trace.KindWatchdog, Val: json.RawMessage(`"still running after its budget of 1s"`)},
+		{Seq: 3, Pid: 10, Proc: "MainProcess", Kind: trace.KindProcExit, Val: json.RawMessage(`-15`)},
 	}
 	if err := demoOutcome("hello", sim.Fold(stopped), "en"); err != nil {
 		t.Errorf("a demo stopped by the watchdog is reported as %v", err)
@@ -128,7 +129,7 @@ func TestRunJSONIsAValidTrace(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	events, err := sim.ReadTrace(strings.NewReader(out))
+	events, err := trace.Read(strings.NewReader(out))
 	if err != nil {
 		t.Fatalf("stdout is not a trace: %v", err)
 	}

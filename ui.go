@@ -12,8 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"github.com/proctour/proctour/primitives"
-	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 	"github.com/proctour/proctour/tui"
 )
 
@@ -101,7 +100,7 @@ controls as a live demo.`,
 	return cmd
 }
 
-func readTraceFile(path string) ([]primitives.Record, error) {
+func readTraceFile(path string) ([]trace.Record, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -111,7 +110,7 @@ func readTraceFile(path string) ([]primitives.Record, error) {
 		defer f.Close()
 		r = f
 	}
-	events, err := sim.ReadTrace(r)
+	events, err := trace.Read(r)
 	if err != nil {
 		return nil, fmt.Errorf("replay %s: %w", path, err)
 	}

@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // checkAdder checks a run with n requests as a student would: every answer
 // is the sum of its request, in order, and the server ends after EOF, which
 // comes only once main has closed client_conn.
-func checkAdder(t *testing.T, events []primitives.Record, st *sim.State, n int) {
+func checkAdder(t *testing.T, events []trace.Record, st *sim.State, n int) {
 	t.Helper()
 	var requests [][2]int
 	var sums []int
@@ -23,13 +23,13 @@ func checkAdder(t *testing.T, events []primitives.Record, st *sim.State, n int) 
 		sums = append(sums, i+i*10)
 		lines = append(lines, fmt.Sprintf("MainProcess: %d + %d = %d", i, i*10, i+i*10))
 	}
-	if got := pipeValues[[2]int](t, events, "server", primitives.KindPipeRecv, "server_conn"); !slices.Equal(got, requests) {
+	if got := pipeValues[[2]int](t, events, "server", trace.KindPipeRecv, "server_conn"); !slices.Equal(got, requests) {
 		t.Errorf("the server received %v, want %v in order", got, requests)
 	}
-	if got := pipeValues[int](t, events, "server", primitives.KindPipeSend, "server_conn"); !slices.Equal(got, sums) {
+	if got := pipeValues[int](t, events, "server", trace.KindPipeSend, "server_conn"); !slices.Equal(got, sums) {
 		t.Errorf("the server answered %v, want the sums %v", got, sums)
 	}
-	if got := pipeValues[int](t, events, "MainProcess", primitives.KindPipeRecv, "client_conn"); !slices.Equal(got, sums) {
+	if got := pipeValues[int](t, events, "MainProcess", trace.KindPipeRecv, "client_conn"); !slices.Equal(got, sums) {
 		t.Errorf("main received %v, want the sums %v in order", got, sums)
 	}
 	out := prints(events)
@@ -46,14 +46,14 @@ func checkAdder(t *testing.T, events []primitives.Record, st *sim.State, n int) 
 	closed, eofs := false, 0
 	for _, e := range events {
 		switch {
-		case e.Kind == primitives.KindPipeClose && e.Obj == "client_conn" && e.Proc == "MainProcess":
+		case e.Kind == trace.KindPipeClose && e.Obj == "client_conn" && e.Proc == "MainProcess":
 			closed = true
-		case e.Kind == primitives.KindPipeEOF:
+		case e.Kind == trace.KindPipeEOF:
 			eofs++
 			if e.Proc != "server" || e.Obj != "server_conn" || !closed {
 				t.Errorf("EOF %+v: want the server's, on server_conn, after main closed client_conn (closed: %v)", e, closed)
 			}
-		case e.Kind == primitives.KindPipeSend && e.Proc == "MainProcess" && closed:
+		case e.Kind == trace.KindPipeSend && e.Proc == "MainProcess" && closed:
 			t.Errorf("main sent after closing client_conn: %+v", e)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var callbackListing = NewListing(`
@@ -113,15 +114,15 @@ var Callback = register(&Scenario{
 	// The default takes about 2.7 listing seconds (0.6 s; 1.1 s in step
 	// mode); processes=1, one download after another, about 6.4 (1.3 s).
 	Budget: 4 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// callbacks run anywhere but in the main process (0: all in main)
-		"callbacks_outside_main": func(events []primitives.Record) (int, bool) {
+		"callbacks_outside_main": func(events []trace.Record) (int, bool) {
 			if len(events) == 0 {
 				return 0, false
 			}
 			main, n, seen := events[0].Pid, 0, false
 			for _, e := range events {
-				if e.Kind == primitives.KindPoolCallback {
+				if e.Kind == trace.KindPoolCallback {
 					seen = true
 					if e.Pid != main {
 						n++

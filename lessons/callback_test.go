@@ -10,6 +10,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // callbackRun is what a student reads off a callback run: the order the
@@ -22,32 +23,32 @@ type callbackRun struct {
 	workers      map[int]bool
 }
 
-func watchCallbacks(t *testing.T, events []primitives.Record, st *sim.State) callbackRun {
+func watchCallbacks(t *testing.T, events []trace.Record, st *sim.State) callbackRun {
 	t.Helper()
 	r := callbackRun{mainPid: st.Procs[0].Pid, workers: map[int]bool{}}
 	base := ""
 	for _, e := range events {
 		var text string
-		if e.Kind == primitives.KindStdout {
+		if e.Kind == trace.KindStdout {
 			json.Unmarshal(e.Val, &text)
 		}
 		switch {
 		case e.Obj == "stderr" || e.Err != "":
 			t.Errorf("%s: %s %s %s", e.Proc, e.Kind, e.Err, e.Val)
-		case e.Kind == primitives.KindStdout && strings.HasPrefix(text, "main ") && base == "":
+		case e.Kind == trace.KindStdout && strings.HasPrefix(text, "main ") && base == "":
 			_, url, ok := strings.Cut(text, " on ")
 			if !ok {
 				t.Fatalf("main's first line %q names no address", text)
 			}
 			base = url
-		case e.Kind == primitives.KindPoolTaskDone:
+		case e.Kind == trace.KindPoolTaskDone:
 			var v struct{ Result downloaded }
 			if err := json.Unmarshal(e.Val, &v); err != nil {
 				t.Fatalf("task_done %s: %v", e.Val, err)
 			}
 			r.done = append(r.done, strings.TrimPrefix(v.Result.URL, base))
 			r.workers[e.Pid] = true
-		case e.Kind == primitives.KindPoolCallback:
+		case e.Kind == trace.KindPoolCallback:
 			var v struct {
 				Callback string
 				Value    downloaded
@@ -59,7 +60,7 @@ func watchCallbacks(t *testing.T, events []primitives.Record, st *sim.State) cal
 				t.Errorf("callback %s ran in %s (pid %d); want parse in MainProcess (pid %d)", v.Callback, e.Proc, e.Pid, r.mainPid)
 			}
 			r.called = append(r.called, strings.TrimPrefix(v.Value.URL, base))
-		case e.Kind == primitives.KindStdout && strings.Contains(text, " bytes, title "):
+		case e.Kind == trace.KindStdout && strings.Contains(text, " bytes, title "):
 			if e.Proc != "MainProcess" || e.Pid != r.mainPid {
 				t.Errorf("parse printed in %s (pid %d): %q", e.Proc, e.Pid, text)
 			}
@@ -198,7 +199,7 @@ func TestCallbackStoppedLeavesNoServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var events []primitives.Record
+	var events []trace.Record
 	base := ""
 	timeout := time.After(10 * time.Second)
 	for done := false; !done; {
@@ -210,10 +211,10 @@ func TestCallbackStoppedLeavesNoServer(t *testing.T) {
 			}
 			events = append(events, e)
 			var text string
-			if e.Kind == primitives.KindStdout && json.Unmarshal(e.Val, &text) == nil && strings.HasPrefix(text, "main ") {
+			if e.Kind == trace.KindStdout && json.Unmarshal(e.Val, &text) == nil && strings.HasPrefix(text, "main ") {
 				_, base, _ = strings.Cut(text, " on ")
 			}
-			if e.Kind == primitives.KindPoolCallback && base != "" {
+			if e.Kind == trace.KindPoolCallback && base != "" {
 				s.Stop() // the first page is parsed, the others are on their way
 			}
 		case <-timeout:

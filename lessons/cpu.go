@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var cpuListing = NewListing(`
@@ -72,10 +73,10 @@ var CPU = register(&Scenario{
 		{Key: "procs", Default: "2", Min: 1, Max: 8, Help: "how many CPU-bound workers", HelpZh: "CPU 密集的工作进程有几个"},
 	},
 	Budget: 30 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// the pinned run's wall time as a percentage of the spread run's,
 		// from the two timings main reports
-		"pinned_vs_spread_pct": func(events []primitives.Record) (int, bool) {
+		"pinned_vs_spread_pct": func(events []trace.Record) (int, bool) {
 			secs := timings(events)
 			if len(secs) < 2 || secs[1] <= 0 {
 				return 0, false

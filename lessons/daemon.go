@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var daemonListing = NewListing(`
@@ -74,20 +75,20 @@ var Daemon = register(&Scenario{
 		{Key: "child", Default: "off", Values: []string{"off", "on"}, Help: "the child first starts a child of its own", HelpZh: "子进程先启动一个自己的子进程"},
 	},
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// lines the child printed after the main code's last line ("main:
 		// main code ends"); told once the child has exited
-		"child_prints_after_end": func(events []primitives.Record) (int, bool) {
+		"child_prints_after_end": func(events []trace.Record) (int, bool) {
 			ended, exited, n := false, false, 0
 			for _, e := range events {
 				var text string
 				switch {
-				case e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil &&
+				case e.Kind == trace.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil &&
 					strings.HasPrefix(text, "main: main code ends"):
 					ended = true
-				case e.Kind == primitives.KindStdout && e.Proc == "Process-1" && ended:
+				case e.Kind == trace.KindStdout && e.Proc == "Process-1" && ended:
 					n++
-				case e.Kind == primitives.KindProcExit && e.Proc == "Process-1":
+				case e.Kind == trace.KindProcExit && e.Proc == "Process-1":
 					exited = true
 				}
 			}

@@ -5,18 +5,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // daemonLastMainPrint is the seq of MainProcess's last print, the last line
 // of the main code; it fails unless that print says the main code ends.
-func daemonLastMainPrint(t *testing.T, events []primitives.Record) int64 {
+func daemonLastMainPrint(t *testing.T, events []trace.Record) int64 {
 	t.Helper()
 	var seq int64
 	var text string
 	for _, e := range events {
-		if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" {
+		if e.Kind == trace.KindStdout && e.Proc == "MainProcess" {
 			seq = e.Seq
 			json.Unmarshal(e.Val, &text)
 		}
@@ -29,7 +29,7 @@ func daemonLastMainPrint(t *testing.T, events []primitives.Record) int64 {
 
 // daemonFind returns the first event of kind from proc (and on obj, unless
 // obj is "*"), or nil.
-func daemonFind(events []primitives.Record, proc, kind, obj string) *primitives.Record {
+func daemonFind(events []trace.Record, proc, kind, obj string) *trace.Record {
 	for i, e := range events {
 		if e.Proc == proc && e.Kind == kind && (obj == "*" || e.Obj == obj) {
 			return &events[i]
@@ -74,14 +74,14 @@ func TestDaemonIsTerminatedWhenTheMainCodeEnds(t *testing.T) {
 		t.Errorf("the daemon was not alive when the main code ended: %q", out)
 	}
 	end := daemonLastMainPrint(t, events)
-	term := daemonFind(events, "MainProcess", primitives.KindProcTerminate, "Process-1")
+	term := daemonFind(events, "MainProcess", trace.KindProcTerminate, "Process-1")
 	if term == nil {
 		t.Fatalf("no proc.terminate of Process-1 from MainProcess")
 	}
 	if term.Seq <= end {
 		t.Errorf("terminate (seq %d) before the main code's last line (seq %d)", term.Seq, end)
 	}
-	exit := daemonFind(events, "Process-1", primitives.KindProcExit, "*")
+	exit := daemonFind(events, "Process-1", trace.KindProcExit, "*")
 	if exit.Seq <= term.Seq || child.ExitCode != -15 {
 		t.Errorf("the daemon exited with %d at seq %d, after terminate at seq %d; want -15 (SIGTERM) after it", child.ExitCode, exit.Seq, term.Seq)
 	}
@@ -100,13 +100,13 @@ func TestDaemonOffIsJoinedAtExit(t *testing.T) {
 		t.Errorf("main did not report a non-daemon: %q", out)
 	}
 	end := daemonLastMainPrint(t, events)
-	if e := daemonFind(events, "MainProcess", primitives.KindProcTerminate, "*"); e != nil {
+	if e := daemonFind(events, "MainProcess", trace.KindProcTerminate, "*"); e != nil {
 		t.Errorf("a non-daemon child was terminated: seq %d", e.Seq)
 	}
 	// After the main code's last line, main waits for the child.
-	var join *primitives.Record
+	var join *trace.Record
 	for i, e := range events {
-		if e.Proc == "MainProcess" && e.Kind == primitives.KindProcJoin && e.Obj == "Process-1" && e.Seq > end {
+		if e.Proc == "MainProcess" && e.Kind == trace.KindProcJoin && e.Obj == "Process-1" && e.Seq > end {
 			join = &events[i]
 		}
 	}
@@ -117,7 +117,7 @@ func TestDaemonOffIsJoinedAtExit(t *testing.T) {
 	// exits 0.
 	after := 0
 	for _, e := range events {
-		if e.Proc == "Process-1" && e.Kind == primitives.KindStdout && e.Seq > end {
+		if e.Proc == "Process-1" && e.Kind == trace.KindStdout && e.Seq > end {
 			after++
 		}
 	}
@@ -129,7 +129,7 @@ func TestDaemonOffIsJoinedAtExit(t *testing.T) {
 			t.Errorf("no line %q: %q", want, out)
 		}
 	}
-	exit := daemonFind(events, "Process-1", primitives.KindProcExit, "*")
+	exit := daemonFind(events, "Process-1", trace.KindProcExit, "*")
 	if child.ExitCode != 0 || exit.Seq <= join.Seq {
 		t.Errorf("the child exited %d at seq %d; want 0 after main's join at seq %d", child.ExitCode, exit.Seq, join.Seq)
 	}
@@ -139,9 +139,9 @@ func TestDaemonCannotStartChildren(t *testing.T) {
 	t.Parallel()
 	events, st := run(t, "daemon", "child=on")
 	child := daemonChild(t, st, "daemon.heartbeat", true)
-	var raised *primitives.Record
+	var raised *trace.Record
 	for i, e := range events {
-		if e.Proc == "Process-1" && e.Kind == primitives.KindStdout && e.Obj == "stderr" {
+		if e.Proc == "Process-1" && e.Kind == trace.KindStdout && e.Obj == "stderr" {
 			raised = &events[i]
 		}
 	}
@@ -166,7 +166,7 @@ func TestDaemonCannotStartChildren(t *testing.T) {
 	if count(out, "heartbeat") != 0 || count(out, "Process-1 alive: False") != 1 {
 		t.Errorf("the daemon should have died at start(), before its first heartbeat: %q", out)
 	}
-	if e := daemonFind(events, "MainProcess", primitives.KindProcTerminate, "*"); e != nil {
+	if e := daemonFind(events, "MainProcess", trace.KindProcTerminate, "*"); e != nil {
 		t.Errorf("terminated a daemon that had already exited: seq %d", e.Seq)
 	}
 }
@@ -202,7 +202,7 @@ func TestNonDaemonMayStartChildren(t *testing.T) {
 func TestDaemonChildPrintsAfterEndMeasure(t *testing.T) {
 	t.Parallel()
 	m := Daemon.Measure("child_prints_after_end")
-	after := func(events []primitives.Record) int {
+	after := func(events []trace.Record) int {
 		out := prints(events)
 		n := 0
 		for i, l := range out {
@@ -225,7 +225,7 @@ func TestDaemonChildPrintsAfterEndMeasure(t *testing.T) {
 	}
 	exit := 0
 	for i, e := range events {
-		if e.Kind == primitives.KindProcExit && e.Proc == "Process-1" {
+		if e.Kind == trace.KindProcExit && e.Proc == "Process-1" {
 			exit = i
 		}
 	}

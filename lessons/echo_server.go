@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var echoListing = NewListing(`
@@ -137,13 +138,13 @@ var EchoServer = register(&Scenario{
 	// outside (a quarter of a second each time), so the default takes about
 	// 8 s and clients=10 about 19 s.
 	Budget: 24 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// the longest any client waited for its first echo, in tenths of
 		// a second; told once every client has had one
-		"slowest_first_echo_ds": func(events []primitives.Record) (int, bool) {
+		"slowest_first_echo_ds": func(events []trace.Record) (int, bool) {
 			clients, firsts, slowest := 0, 0, 0.0
 			for _, e := range events {
-				if e.Kind == primitives.KindProcStart && strings.HasPrefix(e.Proc, "client") {
+				if e.Kind == trace.KindProcStart && strings.HasPrefix(e.Proc, "client") {
 					clients++
 				}
 				text, _ := printed(e)

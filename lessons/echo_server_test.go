@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // echoRun is what a student reads off an echo-server run: each client's
@@ -24,7 +24,7 @@ type echoRun struct {
 	order []string
 }
 
-func watchEcho(t *testing.T, events []primitives.Record, st *sim.State) echoRun {
+func watchEcho(t *testing.T, events []trace.Record, st *sim.State) echoRun {
 	t.Helper()
 	r := echoRun{port: map[string]int{}, echoes: map[string][]string{}, servers: map[string][]int{}}
 	for _, e := range events {
@@ -32,7 +32,7 @@ func watchEcho(t *testing.T, events []primitives.Record, st *sim.State) echoRun 
 			t.Errorf("%s: %s %s %s", e.Proc, e.Kind, e.Err, e.Val)
 			continue
 		}
-		if e.Kind != primitives.KindStdout {
+		if e.Kind != trace.KindStdout {
 			continue
 		}
 		var text string
@@ -245,7 +245,7 @@ func TestEchoServerStopsCleanly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var events []primitives.Record
+		var events []trace.Record
 		var w watch
 		stopped := false
 		timeout := time.After(10 * time.Second)
@@ -258,7 +258,7 @@ func TestEchoServerStopsCleanly(t *testing.T) {
 				}
 				w.saw(e)
 				events = append(events, e)
-				if !stopped && (e.Kind == when && e.Proc != "MainProcess" || e.Kind == primitives.KindStdout && strings.Contains(string(e.Val), when)) {
+				if !stopped && (e.Kind == when && e.Proc != "MainProcess" || e.Kind == trace.KindStdout && strings.Contains(string(e.Val), when)) {
 					s.Stop()
 					stopped = true
 				}
@@ -267,7 +267,7 @@ func TestEchoServerStopsCleanly(t *testing.T) {
 			}
 		}
 		last := events[len(events)-1]
-		if !stopped || last.Kind != primitives.KindProcExit || last.Obj != "stopped" {
+		if !stopped || last.Kind != trace.KindProcExit || last.Obj != "stopped" {
 			t.Errorf("server=%s: the session ended with %s %s", server, last.Kind, last.Obj)
 		}
 		for _, e := range events {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var eventListing = NewListing(`
@@ -87,9 +88,9 @@ var Event = register(&Scenario{
 		{Key: "police_wait", Default: "1", Min: 1, Max: 5, Help: "seconds the police car waits for green before going anyway", HelpZh: "警车等绿灯的秒数，等不到就照样开走"},
 	},
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether the police car's wait(timeout) ran out on red
-		"police_on_red": func(events []primitives.Record) (int, bool) {
+		"police_on_red": func(events []trace.Record) (int, bool) {
 			for _, text := range printedBy(events, "police") {
 				switch text {
 				case "police: still red, goes anyway":

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // lightRun is what a student checks on a traffic-light run, gathered by
@@ -20,7 +20,7 @@ type lightRun struct {
 	problems     []string
 }
 
-func watchLight(events []primitives.Record) lightRun {
+func watchLight(events []trace.Record) lightRun {
 	r := lightRun{passes: map[string]int{}}
 	st := &sim.State{}
 	red := func() bool { return len(st.Flags) == 0 || !st.Flags[0].Set }
@@ -28,30 +28,30 @@ func watchLight(events []primitives.Record) lightRun {
 		st.Apply(e)
 		car := strings.HasPrefix(e.Proc, "car-")
 		var text string
-		if e.Kind == primitives.KindStdout {
+		if e.Kind == trace.KindStdout {
 			json.Unmarshal(e.Val, &text)
 		}
 		switch {
-		case e.Kind == primitives.KindEventSet:
+		case e.Kind == trace.KindEventSet:
 			r.sets++
-		case e.Kind == primitives.KindEventClear:
+		case e.Kind == trace.KindEventClear:
 			r.clears++
-		case car && e.Kind == primitives.KindEventWait:
+		case car && e.Kind == trace.KindEventWait:
 			if red() {
 				r.waitedOnRed = append(r.waitedOnRed, e.Proc)
 			}
-		case car && e.Kind == primitives.KindEventWake:
+		case car && e.Kind == trace.KindEventWake:
 			if string(e.Val) != "true" || red() || r.sets == 0 {
 				r.problems = append(r.problems, e.Proc+" woke with "+string(e.Val)+" while the light was red")
 			}
-		case car && e.Kind == primitives.KindStdout && strings.HasSuffix(text, " passes"):
+		case car && e.Kind == trace.KindStdout && strings.HasSuffix(text, " passes"):
 			r.passes[e.Proc]++
 			if red() {
 				r.problems = append(r.problems, e.Proc+" passed on red")
 			}
-		case e.Proc == "police" && e.Kind == primitives.KindEventWait:
+		case e.Proc == "police" && e.Kind == trace.KindEventWait:
 			r.policeOnRed = red()
-		case e.Proc == "police" && e.Kind == primitives.KindEventWake:
+		case e.Proc == "police" && e.Kind == trace.KindEventWake:
 			r.policeWake = append(r.policeWake, string(e.Val))
 			if string(e.Val) == "false" && !red() {
 				r.problems = append(r.problems, "the police car timed out on green")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var executorListing = NewListing(`
@@ -65,10 +66,10 @@ var Executor = register(&Scenario{
 	// The default takes about 3 listing seconds (0.6 s) live; workers=1,
 	// or step mode, where one sleep runs at a time, about 7.5 (1.5 s).
 	Budget: 5 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether every done callback ran in the main process; told once
 		// the executor is shut down
-		"callbacks_in_main": func(events []primitives.Record) (int, bool) {
+		"callbacks_in_main": func(events []trace.Record) (int, bool) {
 			main, all := "", true
 			for _, text := range printedBy(events, "MainProcess") {
 				if v, ok := strings.CutPrefix(text, "main pid: "); ok {

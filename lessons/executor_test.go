@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // executorRun is what a student reads off an executor run: the order the
@@ -19,7 +19,7 @@ type executorRun struct {
 	callbacks []int
 }
 
-func watchExecutor(t *testing.T, name string, events []primitives.Record, st *sim.State, workers int) executorRun {
+func watchExecutor(t *testing.T, name string, events []trace.Record, st *sim.State, workers int) executorRun {
 	t.Helper()
 	var r executorRun
 	main := st.Procs[0]
@@ -35,7 +35,7 @@ func watchExecutor(t *testing.T, name string, events []primitives.Record, st *si
 		}
 		json.Unmarshal(e.Val, &v)
 		switch e.Kind {
-		case primitives.KindPoolSubmit:
+		case trace.KindPoolSubmit:
 			if v.How == "submit" {
 				var x int
 				json.Unmarshal(v.Args, &x)
@@ -43,17 +43,17 @@ func watchExecutor(t *testing.T, name string, events []primitives.Record, st *si
 			} else {
 				mapJob = int64(v.Job)
 			}
-		case primitives.KindPoolTaskDone:
+		case trace.KindPoolTaskDone:
 			if _, ok := submitted[v.Job]; ok {
 				r.finished = append(r.finished, v.Job)
 			}
-		case primitives.KindPoolCallback:
+		case trace.KindPoolCallback:
 			// A done callback runs in the main process, given the future.
 			if e.Proc != "MainProcess" || e.Pid != main.Pid {
 				t.Errorf("%s: the callback of job %d ran in %s (pid %d), not the main process", name, v.Job, e.Proc, e.Pid)
 			}
 			r.callbacks = append(r.callbacks, v.Job)
-		case primitives.KindPoolGet:
+		case trace.KindPoolGet:
 			if int64(v.Job) == mapJob {
 				var got []int
 				json.Unmarshal(v.Value, &got)
@@ -61,9 +61,9 @@ func watchExecutor(t *testing.T, name string, events []primitives.Record, st *si
 					t.Errorf("%s: executor.map returned %v, want %v (the input's order)", name, got, want)
 				}
 			}
-		case primitives.KindPoolClose:
+		case trace.KindPoolClose:
 			closed = e.Seq
-		case primitives.KindProcExit:
+		case trace.KindProcExit:
 			if e.Proc != "MainProcess" && (closed == 0 || string(e.Val) != "0") {
 				t.Errorf("%s: %s exited with %s (seq %d), want 0 after shutdown (seq %d)", name, e.Proc, e.Val, e.Seq, closed)
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var helloListing = NewListing(`
@@ -49,10 +50,10 @@ var Hello = register(&Scenario{
 		"args is a tuple: note the comma":                                     "args 是元组：注意那个逗号",
 	},
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether the child printed before main's line after start();
 		// told once main has printed it
-		"child_first": func(events []primitives.Record) (int, bool) {
+		"child_first": func(events []trace.Record) (int, bool) {
 			child := false
 			for _, e := range events {
 				text, ok := printed(e)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var isolationListing = NewListing(`
@@ -54,13 +55,13 @@ var Isolation = register(&Scenario{
 		"still 100": "仍是 100",
 	},
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// the n the parent prints after joining the child, "parent: n = 100"
-		"parent_n": func(events []primitives.Record) (int, bool) {
+		"parent_n": func(events []trace.Record) (int, bool) {
 			for _, e := range events {
 				var text string
 				var n int
-				if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil {
+				if e.Kind == trace.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil {
 					if _, err := fmt.Sscanf(text, "parent: n = %d", &n); err == nil {
 						return n, true
 					}

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestIsolationGlobalsAreNotSharedButFilesAre(t *testing.T) {
@@ -27,10 +27,10 @@ func TestIsolationGlobalsAreNotSharedButFilesAre(t *testing.T) {
 	}
 	var exit, parentSees int64
 	for _, e := range events {
-		if e.Kind == primitives.KindProcExit && e.Proc == "Process-1" {
+		if e.Kind == trace.KindProcExit && e.Proc == "Process-1" {
 			exit = e.Seq
 		}
-		if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && parentSees == 0 {
+		if e.Kind == trace.KindStdout && e.Proc == "MainProcess" && parentSees == 0 {
 			parentSees = e.Seq
 		}
 	}
@@ -47,7 +47,7 @@ func TestIsolationGlobalsAreNotSharedButFilesAre(t *testing.T) {
 	// Who wrote what: each append comes from its own process.
 	var writers []string
 	for _, e := range events {
-		if e.Kind == primitives.KindFileAppend {
+		if e.Kind == trace.KindFileAppend {
 			writers = append(writers, e.Proc)
 		}
 	}
@@ -71,7 +71,7 @@ func TestIsolationParentNMeasure(t *testing.T) {
 	}
 	last := 0
 	for i, e := range events {
-		if e.Kind == primitives.KindProcExit && e.Proc == "Process-1" {
+		if e.Kind == trace.KindProcExit && e.Proc == "Process-1" {
 			last = i
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var joinListing = NewListing(`
@@ -54,14 +55,14 @@ var Join = register(&Scenario{
 		{Key: "mode", Default: "together", Values: []string{"together", "serial"}, Help: "start all then join all, or start and join one at a time", HelpZh: "先全部 start 再全部 join，还是一次 start 并 join 一个"},
 	},
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// what main printed it took, "took 5.0s", to the nearest listing
 		// second (main measures it itself, so it does not depend on speed)
-		"took_seconds": func(events []primitives.Record) (int, bool) {
+		"took_seconds": func(events []trace.Record) (int, bool) {
 			for _, e := range events {
 				var text string
 				var s float64
-				if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil {
+				if e.Kind == trace.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil {
 					if _, err := fmt.Sscanf(text, "took %fs", &s); err == nil {
 						return int(math.Round(s)), true
 					}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // joinUnits converts a span of t_ns to listing seconds at speed 1.
@@ -36,7 +37,7 @@ func joinWorkers(t *testing.T, st *sim.State) []*sim.Proc {
 }
 
 // joinTook reads the elapsed time MainProcess printed last, in listing seconds.
-func joinTook(t *testing.T, events []primitives.Record) float64 {
+func joinTook(t *testing.T, events []trace.Record) float64 {
 	t.Helper()
 	out := prints(events)
 	last := out[len(out)-1]
@@ -48,10 +49,10 @@ func joinTook(t *testing.T, events []primitives.Record) float64 {
 }
 
 // joinMainJoins lists the objects of MainProcess's proc.join events, in order.
-func joinMainJoins(events []primitives.Record) []string {
+func joinMainJoins(events []trace.Record) []string {
 	var out []string
 	for _, e := range events {
-		if e.Kind == primitives.KindProcJoin && e.Proc == "MainProcess" {
+		if e.Kind == trace.KindProcJoin && e.Proc == "MainProcess" {
 			out = append(out, e.Obj)
 		}
 	}
@@ -85,10 +86,10 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 	// Every join comes after every start: start them all, then join them all.
 	lastStart, firstJoin := int64(0), int64(-1)
 	for _, e := range events {
-		if e.Kind == primitives.KindProcStart && strings.HasPrefix(e.Proc, "worker-") {
+		if e.Kind == trace.KindProcStart && strings.HasPrefix(e.Proc, "worker-") {
 			lastStart = e.Seq
 		}
-		if e.Kind == primitives.KindProcJoin && firstJoin < 0 {
+		if e.Kind == trace.KindProcJoin && firstJoin < 0 {
 			firstJoin = e.Seq
 		}
 	}
@@ -111,7 +112,7 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 	}
 	var sleeps []string
 	for _, e := range events {
-		if e.Kind == primitives.KindSleep {
+		if e.Kind == trace.KindSleep {
 			sleeps = append(sleeps, e.Proc+" "+string(e.Val))
 		}
 	}
@@ -139,9 +140,9 @@ func TestJoinSerialTakesTheSum(t *testing.T) {
 	var order []string
 	for _, e := range events {
 		switch {
-		case e.Kind == primitives.KindProcStart && strings.HasPrefix(e.Proc, "worker-"):
+		case e.Kind == trace.KindProcStart && strings.HasPrefix(e.Proc, "worker-"):
 			order = append(order, "start "+e.Proc)
-		case e.Kind == primitives.KindProcJoin && e.Proc == "MainProcess":
+		case e.Kind == trace.KindProcJoin && e.Proc == "MainProcess":
 			order = append(order, "join "+e.Obj)
 		}
 	}

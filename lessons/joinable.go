@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var joinableListing = NewListing(`
@@ -73,10 +74,10 @@ var Joinable = register(&Scenario{
 	// jobs for one consumer, about 13 (2.6 s) live; in step mode, where one
 	// sleep runs at a time, up to 23 (4.5 s).
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// jobs taken but not yet finished when the producer's q.join()
 		// returned
-		"unfinished_at_join": func(events []primitives.Record) (int, bool) {
+		"unfinished_at_join": func(events []trace.Record) (int, bool) {
 			n := 0
 			for _, e := range events {
 				text, _ := printed(e)

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // joinableCheck checks a run the way the lesson traces it: every job is
@@ -15,7 +15,7 @@ import (
 // event) only after the last task_done(); then the producer ends, then the
 // main code; then, and only then, the daemon consumers are terminated and
 // die of SIGTERM.
-func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, consumers, jobs int) {
+func joinableCheck(t *testing.T, events []trace.Record, st *sim.State, consumers, jobs int) {
 	t.Helper()
 	var want, put []string
 	for k := range jobs {
@@ -29,10 +29,10 @@ func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, cons
 	var lastDone, join, joinReturn, producerExit, mainEnd int64
 	for i, e := range events {
 		switch {
-		case e.Proc == "producer" && e.Kind == primitives.KindQueuePut:
+		case e.Proc == "producer" && e.Kind == trace.KindQueuePut:
 			put = append(put, queueText(e.Val))
 			puts++
-		case e.Kind == primitives.KindQueueGet && e.Err == "":
+		case e.Kind == trace.KindQueueGet && e.Err == "":
 			job := queueText(e.Val)
 			if !strings.HasPrefix(e.Proc, "consumer-") {
 				t.Errorf("%s got %s; only consumers get", e.Proc, job)
@@ -42,7 +42,7 @@ func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, cons
 			}
 			gotBy[job] = e.Proc
 			gets[e.Proc]++
-		case e.Kind == primitives.KindQueueTaskDone:
+		case e.Kind == trace.KindQueueTaskDone:
 			dones[e.Proc]++
 			if dones[e.Proc] > gets[e.Proc] {
 				t.Errorf("seq %d: %s called task_done() %d times after %d gets", e.Seq, e.Proc, dones[e.Proc], gets[e.Proc])
@@ -55,21 +55,21 @@ func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, cons
 			left = append(left, string(e.Val))
 			wantLeft = append(wantLeft, fmt.Sprint(puts-doneSoFar))
 			lastDone = e.Seq
-		case e.Proc == "producer" && e.Kind == primitives.KindQueueJoin:
+		case e.Proc == "producer" && e.Kind == trace.KindQueueJoin:
 			join = e.Seq
 			// join() returns with the producer's next event.
 			for _, f := range events[i+1:] {
 				if f.Proc == "producer" {
 					joinReturn = f.Seq
-					if f.Kind != primitives.KindStdout || queueText(f.Val) != "producer: every job is done" {
+					if f.Kind != trace.KindStdout || queueText(f.Val) != "producer: every job is done" {
 						t.Errorf("after q.join() the producer did %s %s, want its print", f.Kind, f.Val)
 					}
 					break
 				}
 			}
-		case e.Proc == "producer" && e.Kind == primitives.KindProcExit:
+		case e.Proc == "producer" && e.Kind == trace.KindProcExit:
 			producerExit = e.Seq
-		case e.Proc == "MainProcess" && e.Kind == primitives.KindStdout:
+		case e.Proc == "MainProcess" && e.Kind == trace.KindStdout:
 			mainEnd = e.Seq
 		}
 	}
@@ -101,8 +101,8 @@ func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, cons
 		if !c.Daemon || c.PPid != st.Procs[0].Pid {
 			t.Errorf("%s: daemon %v, parent %d; want a daemon child of MainProcess", name, c.Daemon, c.PPid)
 		}
-		term := daemonFind(events, "MainProcess", primitives.KindProcTerminate, name)
-		exit := daemonFind(events, name, primitives.KindProcExit, "*")
+		term := daemonFind(events, "MainProcess", trace.KindProcTerminate, name)
+		exit := daemonFind(events, name, trace.KindProcExit, "*")
 		switch {
 		case term == nil:
 			t.Errorf("%s was never terminated", name)
@@ -119,8 +119,8 @@ func joinableCheck(t *testing.T, events []primitives.Record, st *sim.State, cons
 		// code ends but its exit (and the start of that wait, which may be
 		// late in coming).
 		for _, e := range events {
-			waits := e.Kind == primitives.KindQueueBlock && blockOp(e) == "get"
-			if e.Proc == name && e.Seq > mainEnd && e.Kind != primitives.KindProcExit && !waits {
+			waits := e.Kind == trace.KindQueueBlock && blockOp(e) == "get"
+			if e.Proc == name && e.Seq > mainEnd && e.Kind != trace.KindProcExit && !waits {
 				t.Errorf("%s did %s after the main code ended", name, e.Kind)
 			}
 		}
@@ -137,7 +137,7 @@ func TestJoinableShutdownOrder(t *testing.T) {
 		joinableCheck(t, events, st, 2, 10)
 		// Live, the producer puts its jobs at once and reaches join()
 		// while they are still being worked on: it waits.
-		if e := queueFind(events, "producer", primitives.KindQueueJoin, ""); string(e.Val) == "0" {
+		if e := queueFind(events, "producer", trace.KindQueueJoin, ""); string(e.Val) == "0" {
 			t.Errorf("the producer's join() found every job done already; it should wait for the consumers")
 		}
 	}

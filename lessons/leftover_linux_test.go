@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // A session's processes are this process's children (or, orphaned, its
@@ -19,8 +19,8 @@ type watch struct{ started map[int]string }
 // saw notes the start time of a process the session started, as soon as
 // its start is reported: it has not been reaped yet (its exit comes later
 // in the trace), so its pid is not free for another process.
-func (w *watch) saw(r primitives.Record) {
-	if r.Kind != primitives.KindProcStart || r.Pid == os.Getpid() {
+func (w *watch) saw(r trace.Record) {
+	if r.Kind != trace.KindProcStart || r.Pid == os.Getpid() {
 		return
 	}
 	if w.started == nil {

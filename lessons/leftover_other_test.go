@@ -7,14 +7,14 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // watch remembers the pids of the processes a session started.
 type watch struct{ pids []int }
 
-func (w *watch) saw(r primitives.Record) {
-	if r.Kind == primitives.KindProcStart && r.Pid != os.Getpid() {
+func (w *watch) saw(r trace.Record) {
+	if r.Kind == trace.KindProcStart && r.Pid != os.Getpid() {
 		w.pids = append(w.pids, r.Pid)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 var managerListing = NewListing(`
@@ -67,7 +68,7 @@ var Manager = register(&Scenario{
 		{Key: "procs", Default: "100", Min: 1, Max: 200, Help: "how many processes take one from the count", HelpZh: "多少个进程各把计数减一"},
 	},
 	Budget: 30 * time.Second,
-	Outcome: &Outcome{Label: "final count", LabelZh: "最终计数", Measure: func(events []primitives.Record) (int, bool) {
+	Outcome: &Outcome{Label: "final count", LabelZh: "最终计数", Measure: func(events []trace.Record) (int, bool) {
 		_, d := sim.Fold(events).FindManaged("d")
 		if d == nil {
 			return 0, false

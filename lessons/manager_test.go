@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // counterRun is what a student reads off a manager run: the count the
@@ -19,7 +19,7 @@ type counterRun struct {
 	children []int
 }
 
-func watchCounter(t *testing.T, events []primitives.Record) counterRun {
+func watchCounter(t *testing.T, events []trace.Record) counterRun {
 	t.Helper()
 	st := sim.Fold(events)
 	var r counterRun
@@ -33,7 +33,7 @@ func watchCounter(t *testing.T, events []primitives.Record) counterRun {
 	r.final = dv["count"]
 	json.Unmarshal(l.Value, &r.appended)
 	for _, e := range events {
-		if e.Kind == primitives.KindManagerCall && e.Obj == "d" && e.Proc != "MainProcess" {
+		if e.Kind == trace.KindManagerCall && e.Obj == "d" && e.Proc != "MainProcess" {
 			var v struct {
 				Method string `json:"method"`
 				Result int    `json:"result"`

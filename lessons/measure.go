@@ -3,20 +3,20 @@ package lessons
 import (
 	"encoding/json"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // printed is the text an event printed, if it is a print.
-func printed(e primitives.Record) (string, bool) {
+func printed(e trace.Record) (string, bool) {
 	var text string
-	if e.Kind != primitives.KindStdout || json.Unmarshal(e.Val, &text) != nil {
+	if e.Kind != trace.KindStdout || json.Unmarshal(e.Val, &text) != nil {
 		return "", false
 	}
 	return text, true
 }
 
 // printedBy is every line proc printed, in order.
-func printedBy(events []primitives.Record, proc string) []string {
+func printedBy(events []trace.Record, proc string) []string {
 	var out []string
 	for _, e := range events {
 		if text, ok := printed(e); ok && e.Proc == proc {
@@ -35,11 +35,11 @@ func boolInt(b bool) int {
 }
 
 // timings are the seconds of every timing the run reported, in order.
-func timings(events []primitives.Record) []float64 {
+func timings(events []trace.Record) []float64 {
 	var secs []float64
 	for _, e := range events {
 		var s float64
-		if e.Kind == primitives.KindTiming && json.Unmarshal(e.Val, &s) == nil {
+		if e.Kind == trace.KindTiming && json.Unmarshal(e.Val, &s) == nil {
 			secs = append(secs, s)
 		}
 	}

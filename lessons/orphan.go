@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var orphanListing = NewListing(`
@@ -63,9 +64,9 @@ var Orphan = register(&Scenario{
 		"the orphan lives on, then exits":                                      "孤儿继续运行，然后退出",
 	},
 	Budget: 8 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether the orphan's parent pid changed after its parent exited
-		"ppid_changed": func(events []primitives.Record) (int, bool) {
+		"ppid_changed": func(events []trace.Record) (int, bool) {
 			var before, after string
 			for _, text := range printedBy(events, "orphan") {
 				if v, ok := strings.CutPrefix(text, "orphan: my parent is "); ok {

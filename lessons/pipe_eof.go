@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var pipeEOFListing = NewListing(`
@@ -82,18 +83,18 @@ var PipeEOF = register(&Scenario{
 	},
 	Budget: 8 * time.Second,
 	Hangs:  func(v Vars) bool { return v.On("forget_close") },
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// EOFErrors the reader got; none is told only once the writer has
 		// closed its end and the watchdog has stopped the wait
-		"eofs": func(events []primitives.Record) (int, bool) {
+		"eofs": func(events []trace.Record) (int, bool) {
 			n, wclosed, watchdog := 0, false, false
 			for _, e := range events {
 				switch {
-				case e.Kind == primitives.KindPipeEOF:
+				case e.Kind == trace.KindPipeEOF:
 					n++
-				case e.Kind == primitives.KindPipeClose && e.Proc == "writer" && e.Obj == "writer_conn":
+				case e.Kind == trace.KindPipeClose && e.Proc == "writer" && e.Obj == "writer_conn":
 					wclosed = true
-				case e.Kind == primitives.KindWatchdog && wclosed:
+				case e.Kind == trace.KindWatchdog && wclosed:
 					watchdog = true
 				}
 			}

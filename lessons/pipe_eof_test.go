@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // pipeEOFSent are the messages the writer sends with messages=n.
@@ -20,7 +20,7 @@ func pipeEOFSent(n int) []string {
 }
 
 // readerGot is what the reader printed that it got, in order.
-func readerGot(events []primitives.Record) []string {
+func readerGot(events []trace.Record) []string {
 	var got []string
 	for _, line := range prints(events) {
 		if s, ok := strings.CutPrefix(line, "reader: reader got "); ok {
@@ -33,10 +33,10 @@ func readerGot(events []primitives.Record) []string {
 // checkPipeEOF checks a run where every copy of the write end is closed:
 // the reader gets every message, then EOFError once, only after the last
 // copy of writer_conn was closed, and everyone exits 0.
-func checkPipeEOF(t *testing.T, events []primitives.Record, st *sim.State, n int) {
+func checkPipeEOF(t *testing.T, events []trace.Record, st *sim.State, n int) {
 	t.Helper()
 	want := pipeEOFSent(n)
-	if got := pipeValues[string](t, events, "reader", primitives.KindPipeRecv, "reader_conn"); !slices.Equal(got, want) {
+	if got := pipeValues[string](t, events, "reader", trace.KindPipeRecv, "reader_conn"); !slices.Equal(got, want) {
 		t.Errorf("the reader received %q, want %q in order", got, want)
 	}
 	if got := readerGot(events); !slices.Equal(got, want) {
@@ -46,12 +46,12 @@ func checkPipeEOF(t *testing.T, events []primitives.Record, st *sim.State, n int
 	eofs := 0
 	for _, e := range events {
 		switch {
-		case e.Kind == primitives.KindPipeClose && e.Obj == "writer_conn":
+		case e.Kind == trace.KindPipeClose && e.Obj == "writer_conn":
 			if eofs > 0 {
 				t.Errorf("%s closed writer_conn after the reader's EOF", e.Proc)
 			}
 			closed = append(closed, e.Proc)
-		case e.Kind == primitives.KindPipeEOF:
+		case e.Kind == trace.KindPipeEOF:
 			eofs++
 			if e.Proc != "reader" || e.Obj != "reader_conn" || e.Err != "EOFError" {
 				t.Errorf("EOF event %+v, want the reader's EOFError on reader_conn", e)
@@ -109,10 +109,10 @@ func TestPipeEOFForgottenCloseHangsTheReader(t *testing.T) {
 			t.Errorf("the reader printed that it got %q, want every message %q", got, want)
 		}
 		for _, e := range events {
-			if e.Kind == primitives.KindPipeEOF {
+			if e.Kind == trace.KindPipeEOF {
 				t.Errorf("the reader saw EOF although main still holds writer_conn: %+v", e)
 			}
-			if e.Kind == primitives.KindPipeClose && e.Obj == "writer_conn" && e.Proc == "MainProcess" {
+			if e.Kind == trace.KindPipeClose && e.Obj == "writer_conn" && e.Proc == "MainProcess" {
 				t.Errorf("main closed writer_conn with forget_close=on: %+v", e)
 			}
 		}
@@ -135,7 +135,7 @@ func TestPipeEOFForgottenCloseHangsTheReader(t *testing.T) {
 			t.Errorf("the reader exited with %d, want -15 (stopped by the watchdog)", r.ExitCode)
 		}
 		// Who holds the write end when the watchdog fires: main only.
-		w := slices.IndexFunc(events, func(e primitives.Record) bool { return e.Kind == primitives.KindWatchdog })
+		w := slices.IndexFunc(events, func(e trace.Record) bool { return e.Kind == trace.KindWatchdog })
 		if w < 0 {
 			t.Fatal("no watchdog event")
 		}
@@ -167,7 +167,7 @@ func TestPipeEOFEofsMeasure(t *testing.T) {
 	if v, ok := m(events); !ok || v != 0 {
 		t.Errorf("forget_close=on: eofs %d, %v; want 0, told", v, ok)
 	}
-	w := slices.IndexFunc(events, func(e primitives.Record) bool { return e.Kind == primitives.KindWatchdog })
+	w := slices.IndexFunc(events, func(e trace.Record) bool { return e.Kind == trace.KindWatchdog })
 	if v, ok := m(events[:w]); w < 0 || ok {
 		t.Errorf("forget_close=on, before the watchdog: eofs %d, told %v", v, ok)
 	}

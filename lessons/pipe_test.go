@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // pipeProc finds a process of the run by name.
@@ -24,7 +24,7 @@ func pipeProc(t *testing.T, st *sim.State, name string) *sim.Proc {
 
 // pipeValues are the values that proc sent (kind pipe.send) or received
 // (pipe.recv) on end obj, in order, decoded; failed calls are left out.
-func pipeValues[T any](t *testing.T, events []primitives.Record, proc, kind, obj string) []T {
+func pipeValues[T any](t *testing.T, events []trace.Record, proc, kind, obj string) []T {
 	t.Helper()
 	var out []T
 	for _, e := range events {
@@ -41,7 +41,7 @@ func pipeValues[T any](t *testing.T, events []primitives.Record, proc, kind, obj
 }
 
 // pipeFailure is the first event of proc with kind that failed, or nil.
-func pipeFailure(events []primitives.Record, proc, kind string) *primitives.Record {
+func pipeFailure(events []trace.Record, proc, kind string) *trace.Record {
 	for i, e := range events {
 		if e.Proc == proc && e.Kind == kind && e.Err != "" {
 			return &events[i]
@@ -53,17 +53,17 @@ func pipeFailure(events []primitives.Record, proc, kind string) *primitives.Reco
 // checkPipeConversation checks a duplex run as a student would: every
 // message arrives, in order, each answer is the message in capitals, and
 // both sides say goodbye.
-func checkPipeConversation(t *testing.T, events []primitives.Record, st *sim.State) {
+func checkPipeConversation(t *testing.T, events []trace.Record, st *sim.State) {
 	t.Helper()
 	toChild := append(slices.Clone(pipeMessages), "bye")
-	if got := pipeValues[string](t, events, "MainProcess", primitives.KindPipeSend, "parent_conn"); !slices.Equal(got, toChild) {
+	if got := pipeValues[string](t, events, "MainProcess", trace.KindPipeSend, "parent_conn"); !slices.Equal(got, toChild) {
 		t.Errorf("main sent %q, want %q", got, toChild)
 	}
-	if got := pipeValues[string](t, events, "child", primitives.KindPipeRecv, "child_conn"); !slices.Equal(got, toChild) {
+	if got := pipeValues[string](t, events, "child", trace.KindPipeRecv, "child_conn"); !slices.Equal(got, toChild) {
 		t.Errorf("the child received %q, want %q in that order", got, toChild)
 	}
 	toMain := []string{"hello from the child", "PING", "HOW ARE YOU?", "PIPES ARE FUN", "bye, parent"}
-	if got := pipeValues[string](t, events, "MainProcess", primitives.KindPipeRecv, "parent_conn"); !slices.Equal(got, toMain) {
+	if got := pipeValues[string](t, events, "MainProcess", trace.KindPipeRecv, "parent_conn"); !slices.Equal(got, toMain) {
 		t.Errorf("main received %q, want %q in that order", got, toMain)
 	}
 
@@ -80,7 +80,7 @@ func checkPipeConversation(t *testing.T, events []primitives.Record, st *sim.Sta
 		t.Errorf("main printed that it got %q and the child %q; want %q and %q", heard, said, toMain, toChild)
 	}
 	for _, e := range events {
-		if e.Kind == primitives.KindPipeEOF || e.Err != "" {
+		if e.Kind == trace.KindPipeEOF || e.Err != "" {
 			t.Errorf("%s: %s %s failed with %s", e.Proc, e.Kind, e.Obj, e.Err)
 		}
 	}
@@ -90,10 +90,10 @@ func checkPipeConversation(t *testing.T, events []primitives.Record, st *sim.Sta
 }
 
 // pipePolls are main's poll(t) results, in order.
-func pipePolls(events []primitives.Record) []bool {
+func pipePolls(events []trace.Record) []bool {
 	var out []bool
 	for _, e := range events {
-		if e.Proc == "MainProcess" && e.Kind == primitives.KindPipePoll {
+		if e.Proc == "MainProcess" && e.Kind == trace.KindPipePoll {
 			var v struct{ Ready bool }
 			json.Unmarshal(e.Val, &v)
 			out = append(out, v.Ready)
@@ -146,13 +146,13 @@ func TestPipeOneWayRaisesOSError(t *testing.T) {
 	t.Parallel()
 	for range repeats(2) {
 		events, st := run(t, "pipe", "duplex=off")
-		if got := pipeValues[string](t, events, "MainProcess", primitives.KindPipeRecv, "parent_conn"); !slices.Equal(got, []string{"hello from the child"}) {
+		if got := pipeValues[string](t, events, "MainProcess", trace.KindPipeRecv, "parent_conn"); !slices.Equal(got, []string{"hello from the child"}) {
 			t.Errorf("main received %q, want only the child's greeting", got)
 		}
-		if e := pipeFailure(events, "MainProcess", primitives.KindPipeSend); e == nil || e.Obj != "parent_conn" || e.Err != "OSError" {
+		if e := pipeFailure(events, "MainProcess", trace.KindPipeSend); e == nil || e.Obj != "parent_conn" || e.Err != "OSError" {
 			t.Errorf("main's send on parent_conn: %+v, want OSError", e)
 		}
-		if e := pipeFailure(events, "child", primitives.KindPipeRecv); e == nil || e.Obj != "child_conn" || e.Err != "OSError" {
+		if e := pipeFailure(events, "child", trace.KindPipeRecv); e == nil || e.Obj != "child_conn" || e.Err != "OSError" {
 			t.Errorf("the child's recv on child_conn: %+v, want OSError", e)
 		}
 		out := prints(events)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var poolListing = NewListing(`
@@ -69,9 +70,9 @@ var Pool = register(&Scenario{
 	// The slowest, mode=sync or processes=1, takes about 5 listing seconds
 	// (1 s), in live and in step mode alike.
 	Budget: 4 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// how many different pids ran the tasks, as main prints it
-		"distinct_pids": func(events []primitives.Record) (int, bool) {
+		"distinct_pids": func(events []trace.Record) (int, bool) {
 			for _, text := range printedBy(events, "MainProcess") {
 				var tasks, pids int
 				if n, _ := fmt.Sscanf(text, "%d tasks ran in %d workers", &tasks, &pids); n == 2 {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // poolRun is what a student reads off a pool run: the results and worker
@@ -21,7 +21,7 @@ type poolRun struct {
 	most    int   // the most tasks running at once
 }
 
-func watchPool(t *testing.T, events []primitives.Record, st *sim.State) poolRun {
+func watchPool(t *testing.T, events []trace.Record, st *sim.State) poolRun {
 	t.Helper()
 	var r poolRun
 	out := prints(events)
@@ -52,13 +52,13 @@ func watchPool(t *testing.T, events []primitives.Record, st *sim.State) poolRun 
 	running := 0
 	for _, e := range events {
 		switch e.Kind {
-		case primitives.KindPoolTaskStart:
+		case trace.KindPoolTaskStart:
 			running++
 			r.most = max(r.most, running)
 			if !slices.Contains(r.workers, e.Pid) {
 				t.Errorf("%s (pid %d) ran a task, and is not one of the pool's workers %v", e.Proc, e.Pid, r.workers)
 			}
-		case primitives.KindPoolTaskDone:
+		case trace.KindPoolTaskDone:
 			running--
 			var v struct{ Result [2]int }
 			json.Unmarshal(e.Val, &v)

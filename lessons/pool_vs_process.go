@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var poolVsProcessListing = NewListing(`
@@ -81,9 +82,9 @@ var PoolVsProcess = register(&Scenario{
 	// about 0.4 s for the default live and 1 s in step mode; 300 tasks take
 	// about 1 s live and 3 s in step mode.
 	Budget: 10 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether the pool was faster than a process per task
-		"pool_faster": func(events []primitives.Record) (int, bool) {
+		"pool_faster": func(events []trace.Record) (int, bool) {
 			secs := timings(events)
 			if len(secs) < 2 {
 				return 0, false

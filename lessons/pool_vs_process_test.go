@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // The same tasks both ways, and the same, correct, results: the pool's map
@@ -28,11 +28,11 @@ func TestPoolVsProcessSameResultsBothTimed(t *testing.T) {
 		got := make([]int, tc.tasks)
 		for _, e := range events {
 			switch {
-			case e.Kind == primitives.KindPoolGet:
+			case e.Kind == trace.KindPoolGet:
 				var v struct{ Value []int }
 				json.Unmarshal(e.Val, &v)
 				byPool = v.Value
-			case e.Kind == primitives.KindQueueGet && e.Proc == "MainProcess" && e.Err == "":
+			case e.Kind == trace.KindQueueGet && e.Proc == "MainProcess" && e.Err == "":
 				var r [2]int
 				if json.Unmarshal(e.Val, &r) != nil || r[0] < 0 || r[0] >= tc.tasks {
 					t.Errorf("%s: main got %s from q", name, e.Val)

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // Prediction is a question asked before a demo runs, answered by what the
@@ -67,7 +67,7 @@ func (p Prediction) Applies(id string, v Vars) bool {
 
 // Reveal measures the run and says which choice it bore out (-1: none
 // could be told, e.g. the run was stopped before the measure).
-func (p Prediction) Reveal(sc *Scenario, events []primitives.Record) (choice, value int) {
+func (p Prediction) Reveal(sc *Scenario, events []trace.Record) (choice, value int) {
 	return p.RevealWith(func(name string) (int, bool) {
 		m := sc.Measure(name)
 		if m == nil {
@@ -91,7 +91,7 @@ func (p Prediction) RevealWith(measure func(name string) (int, bool)) (choice, v
 
 // Measure is the scenario's measure of that name: "outcome" is its
 // Outcome; others are in Measures.
-func (s *Scenario) Measure(name string) func([]primitives.Record) (int, bool) {
+func (s *Scenario) Measure(name string) func([]trace.Record) (int, bool) {
 	if name == "outcome" && s.Outcome != nil {
 		return s.Outcome.Measure
 	}

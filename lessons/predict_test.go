@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/proctour/proctour/content"
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestSplitPredictions(t *testing.T) {
@@ -66,11 +66,11 @@ Text.
 func TestPredictionRevealReadsTheRun(t *testing.T) {
 	t.Parallel()
 	_, ps, _ := SplitPredictions(5, "## Predict\n\n- demo: tickets\n  ask: ?\n  - one | outcome == 1\n  - more | outcome > 1\n  expect: 2\n  why: w\n", CheckPrediction)
-	sold := func(n int) []primitives.Record {
-		var out []primitives.Record
+	sold := func(n int) []trace.Record {
+		var out []trace.Record
 		for range n {
 			v, _ := json.Marshal("buyer-1 got a ticket")
-			out = append(out, primitives.Record{Kind: primitives.KindStdout, Val: v})
+			out = append(out, trace.Record{Kind: trace.KindStdout, Val: v})
 		}
 		return out
 	}
@@ -130,7 +130,7 @@ func coursePredictions(t *testing.T) []Prediction {
 // values v against it: each is answered (its measures are told at the
 // end of a run), and one without an otherwise: line, which the lesson
 // says every run bears out, came true.
-func checkPredictions(t *testing.T, sc *Scenario, v Vars, events []primitives.Record) {
+func checkPredictions(t *testing.T, sc *Scenario, v Vars, events []trace.Record) {
 	t.Helper()
 	for _, p := range coursePredictions(t) {
 		if !p.Applies(sc.ID, v) {

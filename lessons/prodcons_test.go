@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // prodconsItem splits "p2-item-7" into producer 2, index 7.
@@ -20,7 +20,7 @@ func prodconsItem(s string) (producer, index int, ok bool) {
 // consumed exactly once; each consumer sees each producer's items in the
 // order they were made; main puts one None per consumer, after every
 // producer has ended; each consumer stops at its None; everyone exits 0.
-func prodconsCheck(t *testing.T, events []primitives.Record, st *sim.State, producers, consumers, items int) {
+func prodconsCheck(t *testing.T, events []trace.Record, st *sim.State, producers, consumers, items int) {
 	t.Helper()
 	put := map[string][]string{}    // producer -> items it put, in order
 	got := map[string][]string{}    // consumer -> items it got, None included
@@ -29,14 +29,14 @@ func prodconsCheck(t *testing.T, events []primitives.Record, st *sim.State, prod
 	lastProducerExit := int64(0)
 	for _, e := range events {
 		switch {
-		case e.Kind == primitives.KindQueuePut && e.Proc == "MainProcess":
+		case e.Kind == trace.KindQueuePut && e.Proc == "MainProcess":
 			if string(e.Val) != "null" {
 				t.Errorf("main put %s; it should put only None", e.Val)
 			}
 			nones = append(nones, e.Seq)
-		case e.Kind == primitives.KindQueuePut:
+		case e.Kind == trace.KindQueuePut:
 			put[e.Proc] = append(put[e.Proc], queueText(e.Val))
-		case e.Kind == primitives.KindQueueGet && e.Err == "":
+		case e.Kind == trace.KindQueueGet && e.Err == "":
 			item := queueText(e.Val)
 			if item != "None" && len(got[e.Proc]) > 0 && got[e.Proc][len(got[e.Proc])-1] == "None" {
 				t.Errorf("%s got %s after its sentinel", e.Proc, item)
@@ -49,7 +49,7 @@ func prodconsCheck(t *testing.T, events []primitives.Record, st *sim.State, prod
 				t.Errorf("%s got %s, which %s had already got", e.Proc, item, other)
 			}
 			consumed[item] = e.Proc
-		case e.Kind == primitives.KindProcExit && strings.HasPrefix(e.Proc, "producer-"):
+		case e.Kind == trace.KindProcExit && strings.HasPrefix(e.Proc, "producer-"):
 			lastProducerExit = max(lastProducerExit, e.Seq)
 		}
 	}
@@ -145,15 +145,15 @@ func TestProdconsInStepAndSeededModes(t *testing.T) {
 
 // prodconsWaits counts the puts of producers that waited on a full buffer
 // and the gets that waited on an empty one (before the first put, too).
-func prodconsWaits(events []primitives.Record) (puts, gets, getsBeforeFirstPut int) {
+func prodconsWaits(events []trace.Record) (puts, gets, getsBeforeFirstPut int) {
 	firstPut := false
 	for _, e := range events {
 		switch {
-		case e.Kind == primitives.KindQueuePut:
+		case e.Kind == trace.KindQueuePut:
 			firstPut = true
-		case e.Kind == primitives.KindQueueBlock && blockOp(e) == "put" && strings.HasPrefix(e.Proc, "producer-"):
+		case e.Kind == trace.KindQueueBlock && blockOp(e) == "put" && strings.HasPrefix(e.Proc, "producer-"):
 			puts++
-		case e.Kind == primitives.KindQueueBlock && blockOp(e) == "get":
+		case e.Kind == trace.KindQueueBlock && blockOp(e) == "get":
 			gets++
 			if !firstPut {
 				getsBeforeFirstPut++

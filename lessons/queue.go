@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var queueListing = NewListing(`
@@ -85,10 +86,10 @@ var Queue = register(&Scenario{
 	// The default takes about 7 listing seconds (1.3 s); the longest,
 	// items=10 timeout=2, about 16 (3.2 s), in step mode too.
 	Budget: 8 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether the put on the full queue raised queue.Full; told once
 		// main has looked at the queue empty
-		"full_raised": func(events []primitives.Record) (int, bool) {
+		"full_raised": func(events []trace.Record) (int, bool) {
 			raised := false
 			for _, text := range printedBy(events, "MainProcess") {
 				if strings.HasPrefix(text, "queue.Full") {

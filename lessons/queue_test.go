@@ -11,6 +11,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // queueText decodes an item or a print: a JSON string, or "None" for null.
@@ -28,7 +29,7 @@ func queueText(raw json.RawMessage) string {
 // queueOps lists proc's queue events and prints, in order, as a student
 // reads them off the log: "put apple", "put date → queue.Full", "block
 // get", "get result-0", "print full: True".
-func queueOps(events []primitives.Record, proc string) []string {
+func queueOps(events []trace.Record, proc string) []string {
 	var out []string
 	for _, e := range events {
 		if e.Proc != proc {
@@ -36,16 +37,16 @@ func queueOps(events []primitives.Record, proc string) []string {
 		}
 		var s string
 		switch e.Kind {
-		case primitives.KindQueuePut:
+		case trace.KindQueuePut:
 			s = "put " + queueText(e.Val)
-		case primitives.KindQueueGet:
+		case trace.KindQueueGet:
 			s = "get"
 			if e.Err == "" {
 				s += " " + queueText(e.Val)
 			}
-		case primitives.KindQueueBlock:
+		case trace.KindQueueBlock:
 			s = "block " + blockOp(e)
-		case primitives.KindStdout:
+		case trace.KindStdout:
 			s = "print " + queueText(e.Val)
 		default:
 			continue
@@ -60,7 +61,7 @@ func queueOps(events []primitives.Record, proc string) []string {
 
 // queueFind returns the first event of proc of kind with error errName
 // ("" for none), or nil.
-func queueFind(events []primitives.Record, proc, kind, errName string) *primitives.Record {
+func queueFind(events []trace.Record, proc, kind, errName string) *trace.Record {
 	for i, e := range events {
 		if e.Proc == proc && e.Kind == kind && e.Err == errName {
 			return &events[i]
@@ -73,7 +74,7 @@ func queueFind(events []primitives.Record, proc, kind, errName string) *primitiv
 // refused, drain in FIFO order, empty, refused. Main's own gets may wait a
 // moment for its feeder (an item is visible a little after its put), so
 // "block get" lines are left out.
-func queuePrefix(t *testing.T, events []primitives.Record, timeout bool) {
+func queuePrefix(t *testing.T, events []trace.Record, timeout bool) {
 	t.Helper()
 	var ops []string
 	for _, op := range queueOps(events, "MainProcess") {
@@ -107,11 +108,11 @@ func TestQueueFullAndEmptyRaiseAtOnceWithNowait(t *testing.T) {
 	events, st := run(t, "queue")
 	queuePrefix(t, events, false)
 	at := queueListing.At
-	full := queueFind(events, "MainProcess", primitives.KindQueuePut, "queue.Full")
+	full := queueFind(events, "MainProcess", trace.KindQueuePut, "queue.Full")
 	if full.Line != at("putnowait") || queueText(full.Val) != "date" {
 		t.Errorf("queue.Full at line %d for %s, want put_nowait('date') at line %d", full.Line, full.Val, at("putnowait"))
 	}
-	empty := queueFind(events, "MainProcess", primitives.KindQueueGet, "queue.Empty")
+	empty := queueFind(events, "MainProcess", trace.KindQueueGet, "queue.Empty")
 	if empty.Line != at("getnowait") {
 		t.Errorf("queue.Empty at line %d, want get_nowait() at line %d", empty.Line, at("getnowait"))
 	}
@@ -129,13 +130,13 @@ func TestQueueTimeoutWaitsBeforeRaising(t *testing.T) {
 	for _, c := range []struct {
 		kind, block, err, tag string
 	}{
-		{primitives.KindQueuePut, `"put"`, "queue.Full", "puttimeout"},
-		{primitives.KindQueueGet, `"get"`, "queue.Empty", "gettimeout"},
+		{trace.KindQueuePut, `"put"`, "queue.Full", "puttimeout"},
+		{trace.KindQueueGet, `"get"`, "queue.Empty", "gettimeout"},
 	} {
 		raisedAt := queueFind(events, "MainProcess", c.kind, c.err)
-		var block *primitives.Record
+		var block *trace.Record
 		for i, e := range events {
-			if e.Proc == "MainProcess" && e.Kind == primitives.KindQueueBlock && strconv.Quote(blockOp(e)) == c.block && e.Seq < raisedAt.Seq {
+			if e.Proc == "MainProcess" && e.Kind == trace.KindQueueBlock && strconv.Quote(blockOp(e)) == c.block && e.Seq < raisedAt.Seq {
 				block = &events[i]
 			}
 		}
@@ -157,22 +158,22 @@ func TestQueueTimeoutWaitsBeforeRaising(t *testing.T) {
 // A put may also wait a moment with 2 items showing: a get's event comes
 // before its slot is given back (so that the slot is never seen first), and
 // a put in between waits for it.
-func queueWorkerStory(t *testing.T, events []primitives.Record, st *sim.State, items int) (waited, full int) {
+func queueWorkerStory(t *testing.T, events []trace.Record, st *sim.State, items int) (waited, full int) {
 	t.Helper()
 	var want, got, puts []string
 	for i := range items {
 		want = append(want, fmt.Sprintf("result-%d", i))
 	}
-	start := queueFind(events, "worker", primitives.KindProcStart, "")
+	start := queueFind(events, "worker", trace.KindProcStart, "")
 	firstGet := int64(0)
 	for _, e := range events {
 		switch {
-		case e.Proc == "MainProcess" && e.Kind == primitives.KindQueueGet && e.Seq > start.Seq:
+		case e.Proc == "MainProcess" && e.Kind == trace.KindQueueGet && e.Seq > start.Seq:
 			got = append(got, queueText(e.Val))
 			if firstGet == 0 {
 				firstGet = e.Seq
 			}
-		case e.Proc == "worker" && e.Kind == primitives.KindQueuePut:
+		case e.Proc == "worker" && e.Kind == trace.KindQueuePut:
 			puts = append(puts, queueText(e.Val))
 		}
 	}
@@ -182,7 +183,7 @@ func queueWorkerStory(t *testing.T, events []primitives.Record, st *sim.State, i
 	// Main asks before the worker has anything: its get waits.
 	var mainWaits bool
 	for _, e := range events {
-		if e.Seq > start.Seq && e.Seq < firstGet && e.Proc == "MainProcess" && e.Kind == primitives.KindQueueBlock && blockOp(e) == "get" {
+		if e.Seq > start.Seq && e.Seq < firstGet && e.Proc == "MainProcess" && e.Kind == trace.KindQueueBlock && blockOp(e) == "get" {
 			mainWaits = true
 		}
 	}
@@ -196,7 +197,7 @@ func queueWorkerStory(t *testing.T, events []primitives.Record, st *sim.State, i
 	for _, e := range events {
 		s.Apply(e)
 		switch {
-		case e.Proc == "worker" && e.Kind == primitives.KindQueueBlock:
+		case e.Proc == "worker" && e.Kind == trace.KindQueueBlock:
 			n := len(s.Queues[0].Items)
 			if n < 2 {
 				t.Errorf("seq %d: the worker's put waits while q holds %d items", e.Seq, n)
@@ -206,9 +207,9 @@ func queueWorkerStory(t *testing.T, events []primitives.Record, st *sim.State, i
 			if onFull {
 				full++
 			}
-		case e.Proc == "MainProcess" && e.Kind == primitives.KindQueueGet && e.Err == "":
+		case e.Proc == "MainProcess" && e.Kind == trace.KindQueueGet && e.Err == "":
 			gotSince = true
-		case e.Proc == "worker" && e.Kind == primitives.KindQueuePut && waiting:
+		case e.Proc == "worker" && e.Kind == trace.KindQueuePut && waiting:
 			if onFull && !gotSince {
 				t.Errorf("seq %d: the worker's put went on before main got an item from the full queue", e.Seq)
 			}

@@ -41,6 +41,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // Scenario is one demo. Every scenario file declares one, with the same
@@ -75,7 +76,7 @@ type Scenario struct {
 	Outcome *Outcome
 	// Measures are other numbers read from a run, by name, that lesson
 	// predictions can ask about.
-	Measures map[string]func(events []primitives.Record) (int, bool)
+	Measures map[string]func(events []trace.Record) (int, bool)
 	Main     func(rt *primitives.Runtime, v Vars) error
 
 	enOnce, zhOnce   sync.Once
@@ -86,7 +87,7 @@ type Scenario struct {
 type Outcome struct {
 	Label   string // "tickets sold"
 	LabelZh string // Label in Chinese: "售出的票数"
-	Measure func(events []primitives.Record) (int, bool)
+	Measure func(events []trace.Record) (int, bool)
 }
 
 // Variant is one knob: either one of Values, or an integer in Min..Max.

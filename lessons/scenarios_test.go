@@ -12,6 +12,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestMain(m *testing.M) {
@@ -60,14 +61,14 @@ var timed = map[string]bool{"terminate": true, "zombie": true, "orphan": true, "
 
 // run runs a scenario headless with settings and returns its timeline and
 // final state, failing the test on any broken invariant.
-func run(t *testing.T, id string, sets ...string) ([]primitives.Record, *sim.State) {
+func run(t *testing.T, id string, sets ...string) ([]trace.Record, *sim.State) {
 	t.Helper()
 	return runIn(t, sim.Options{Mode: sim.Live}, id, sets...)
 }
 
 // runIn is run in a mode: live, step (oldest first, automatically) or
 // seeded with mode.Seed.
-func runIn(t *testing.T, mode sim.Options, id string, sets ...string) ([]primitives.Record, *sim.State) {
+func runIn(t *testing.T, mode sim.Options, id string, sets ...string) ([]trace.Record, *sim.State) {
 	t.Helper()
 	sc, err := Lookup(id)
 	if err != nil {
@@ -90,7 +91,7 @@ func runIn(t *testing.T, mode sim.Options, id string, sets ...string) ([]primiti
 	if err != nil {
 		t.Fatal(err)
 	}
-	var events []primitives.Record
+	var events []trace.Record
 	var w watch
 	for r := range s.Events() {
 		w.saw(r)
@@ -119,10 +120,10 @@ func runIn(t *testing.T, mode sim.Options, id string, sets ...string) ([]primiti
 }
 
 // prints returns what processes printed, in order, as "proc: text".
-func prints(events []primitives.Record) []string {
+func prints(events []trace.Record) []string {
 	var out []string
 	for _, e := range events {
-		if e.Kind == primitives.KindStdout {
+		if e.Kind == trace.KindStdout {
 			var s string
 			json.Unmarshal(e.Val, &s)
 			out = append(out, e.Proc+": "+s)
@@ -165,11 +166,11 @@ func TestEveryScenarioRunsCleanWithDefaults(t *testing.T) {
 
 // signature is what must repeat for the same seed: every event's process,
 // kind, object and value, without pids or times.
-func signature(events []primitives.Record) []string {
+func signature(events []trace.Record) []string {
 	out := make([]string, len(events))
 	for i, e := range events {
 		val := string(e.Val)
-		if e.Kind == primitives.KindProcStart || e.Kind == primitives.KindProcExit && e.Proc == "MainProcess" {
+		if e.Kind == trace.KindProcStart || e.Kind == trace.KindProcExit && e.Proc == "MainProcess" {
 			val = ""
 		}
 		out[i] = e.Proc + " " + e.Kind + " " + e.Obj + " " + val
@@ -312,8 +313,8 @@ func TestHelloShowsRealPids(t *testing.T) {
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // blockOp is which call a queue.block event says waits: "put" or "get".
-func blockOp(e primitives.Record) string {
-	var v primitives.BlockVal
+func blockOp(e trace.Record) string {
+	var v trace.QueueBlock
 	json.Unmarshal(e.Val, &v)
 	return v.Op
 }
@@ -326,7 +327,7 @@ var (
 // checkChineseComments: in the Chinese UI, the comment of every event's
 // description ("  # the main script, pid 4242") is Chinese. Printed values
 // stay as they are, so quoted strings are left out of the check.
-func checkChineseComments(t *testing.T, events []primitives.Record) {
+func checkChineseComments(t *testing.T, events []trace.Record) {
 	t.Helper()
 	for _, e := range events {
 		d := sim.DescribeIn(e, "zh")

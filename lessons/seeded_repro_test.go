@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // measuresWallTime are the scenarios whose printed lines hold durations
@@ -38,7 +38,7 @@ var (
 // durations (see measuresWallTime) masked. (A value may equal a pid by
 // chance — 3844 is 62² and a pid — so runs are compared with and without
 // mapping the pids inside values: see sameRun.)
-func normalised(id string, events []primitives.Record, mapPids bool) []string {
+func normalised(id string, events []trace.Record, mapPids bool) []string {
 	names := map[int]string{}
 	for _, e := range events {
 		if _, ok := names[e.Pid]; !ok {
@@ -95,7 +95,7 @@ func normalised(id string, events []primitives.Record, mapPids bool) []string {
 		if len(e.Val) > 0 && dec.Decode(&val) != nil {
 			val = string(e.Val)
 		}
-		if e.Kind == primitives.KindTiming {
+		if e.Kind == trace.KindTiming {
 			val = "<measured>"
 		}
 		b, _ := json.Marshal(walk(val)) // map keys sorted
@@ -133,7 +133,7 @@ func TestSeededRunsRepeat(t *testing.T) {
 		name := strings.Join(append([]string{d.id}, d.sets...), ",")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var first []primitives.Record
+			var first []trace.Record
 			for i := range runs {
 				events := runSeeded(t, 7, d.id, d.sets...)
 				if i == 0 {
@@ -152,7 +152,7 @@ func TestSeededRunsRepeat(t *testing.T) {
 // the runs are compared, and a budget's watchdog is wall time, which a
 // machine loaded by the parallel tests could reach in one run and not in
 // another. It checks what runIn checks.
-func runSeeded(t *testing.T, seed uint64, id string, sets ...string) []primitives.Record {
+func runSeeded(t *testing.T, seed uint64, id string, sets ...string) []trace.Record {
 	t.Helper()
 	sc, err := Lookup(id)
 	if err != nil {
@@ -168,7 +168,7 @@ func runSeeded(t *testing.T, seed uint64, id string, sets ...string) []primitive
 	if err != nil {
 		t.Fatal(err)
 	}
-	var events []primitives.Record
+	var events []trace.Record
 	var w watch
 	for r := range s.Events() {
 		w.saw(r)
@@ -192,7 +192,7 @@ func runSeeded(t *testing.T, seed uint64, id string, sets ...string) []primitive
 // is (a number that is a pid by chance). It returns the index of the first
 // event that differs (one run ending first counts) and both as normalised,
 // or -1.
-func sameRun(id string, a, b []primitives.Record) (int, string, string) {
+func sameRun(id string, a, b []trace.Record) (int, string, string) {
 	am, bm := normalised(id, a, true), normalised(id, b, true)
 	ar, br := normalised(id, a, false), normalised(id, b, false)
 	for k := range max(len(am), len(bm)) {
@@ -217,19 +217,19 @@ func at(lines []string, k int) string {
 // that differ only in pids, ports and a measured duration are the same,
 // and a different value is not.
 func TestNormalisedMapsPidsAndPorts(t *testing.T) {
-	rec := func(pid, ppid int, proc, kind, val string) primitives.Record {
-		return primitives.Record{Pid: pid, PPid: ppid, Proc: proc, Kind: kind, Val: json.RawMessage(val)}
+	rec := func(pid, ppid int, proc, kind, val string) trace.Record {
+		return trace.Record{Pid: pid, PPid: ppid, Proc: proc, Kind: kind, Val: json.RawMessage(val)}
 	}
-	a := []primitives.Record{
-		rec(100, 0, "MainProcess", primitives.KindProcStart, `"echo-server"`),
-		rec(200, 100, "client-1", primitives.KindProcStart, `"x"`),
-		rec(200, 0, "client-1", primitives.KindStdout, `"client-1 (pid 200): connected from port 40001 after 0.52 s"`),
+	a := []trace.Record{
+		rec(100, 0, "MainProcess", trace.KindProcStart, `"echo-server"`),
+		rec(200, 100, "client-1", trace.KindProcStart, `"x"`),
+		rec(200, 0, "client-1", trace.KindStdout, `"client-1 (pid 200): connected from port 40001 after 0.52 s"`),
 		rec(100, 0, "MainProcess", "pool.get", `{"value": 200}`),
 	}
-	b := []primitives.Record{
-		rec(300, 0, "MainProcess", primitives.KindProcStart, `"echo-server"`),
-		rec(400, 300, "client-1", primitives.KindProcStart, `"x"`),
-		rec(400, 0, "client-1", primitives.KindStdout, `"client-1 (pid 400): connected from port 51234 after 0.61 s"`),
+	b := []trace.Record{
+		rec(300, 0, "MainProcess", trace.KindProcStart, `"echo-server"`),
+		rec(400, 300, "client-1", trace.KindProcStart, `"x"`),
+		rec(400, 0, "client-1", trace.KindStdout, `"client-1 (pid 400): connected from port 51234 after 0.61 s"`),
 		rec(300, 0, "MainProcess", "pool.get", `{"value": 400}`),
 	}
 	if k, x, y := sameRun("echo-server", a, b); k >= 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 var semaphoreListing = NewListing(`
@@ -52,14 +53,14 @@ var Semaphore = register(&Scenario{
 		{Key: "slots", Default: "3", Min: 1, Max: 10, Help: "the semaphore's value: toilets free at the start", HelpZh: "信号量的值：开始时空着的厕所数"},
 	},
 	Budget: 20 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// the most people inside the toilets at once; told once everyone
 		// has been
-		"max_inside": func(events []primitives.Record) (int, bool) {
+		"max_inside": func(events []trace.Record) (int, bool) {
 			done := false
 			for _, e := range events {
 				var text string
-				if e.Kind == primitives.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil && text == "everyone has been" {
+				if e.Kind == trace.KindStdout && e.Proc == "MainProcess" && json.Unmarshal(e.Val, &text) == nil && text == "everyone has been" {
 					done = true
 				}
 			}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestSemaphoreNeverLetsMoreThanItsValueIn(t *testing.T) {
@@ -40,9 +40,9 @@ func TestSemaphoreNeverLetsMoreThanItsValueIn(t *testing.T) {
 		in, out := map[string]int{}, map[string]int{}
 		for _, e := range events {
 			switch {
-			case e.Kind == primitives.KindSemAcquire && string(e.Val) != "false":
+			case e.Kind == trace.KindSemAcquire && string(e.Val) != "false":
 				in[e.Proc]++
-			case e.Kind == primitives.KindSemRelease && e.Err == "":
+			case e.Kind == trace.KindSemRelease && e.Err == "":
 				out[e.Proc]++
 			}
 		}
@@ -75,13 +75,13 @@ func TestSemaphoreQueueShowsWaiting(t *testing.T) {
 	releases := 0
 	for _, e := range events {
 		switch e.Kind {
-		case primitives.KindSemWait:
+		case trace.KindSemWait:
 			waited++
-		case primitives.KindSemAcquire, primitives.KindSemRelease:
-			if e.Kind == primitives.KindSemRelease {
+		case trace.KindSemAcquire, trace.KindSemRelease:
+			if e.Kind == trace.KindSemRelease {
 				releases++
 			}
-			var v primitives.SemValue
+			var v trace.SemValue
 			if err := json.Unmarshal(e.Val, &v); err != nil {
 				t.Fatalf("%s payload %s: %v", e.Kind, e.Val, err)
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var terminateListing = NewListing(`
@@ -68,10 +69,10 @@ var Terminate = register(&Scenario{
 	},
 	Budget: 10 * time.Second,
 	Hangs:  func(v Vars) bool { return v.On("kill") },
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// how many workers got the lock after the holder ended; told when
 		// they are all done, or the watchdog stopped them waiting
-		"workers_got_lock": func(events []primitives.Record) (int, bool) {
+		"workers_got_lock": func(events []trace.Record) (int, bool) {
 			holderGone, n := false, 0
 			for _, e := range events {
 				text, _ := printed(e)
@@ -80,7 +81,7 @@ var Terminate = register(&Scenario{
 					holderGone = true
 				case holderGone && strings.HasSuffix(text, " got the lock"):
 					n++
-				case holderGone && (text == "all workers done" || e.Kind == primitives.KindWatchdog):
+				case holderGone && (text == "all workers done" || e.Kind == trace.KindWatchdog):
 					return n, true
 				}
 			}

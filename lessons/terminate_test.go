@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestTerminatedHolderNeverReleasesTheLock(t *testing.T) {
@@ -33,18 +33,18 @@ func TestTerminatedHolderNeverReleasesTheLock(t *testing.T) {
 		held, terminated, exited := false, false, false
 		for _, e := range events {
 			switch {
-			case e.Kind == primitives.KindLockAcquire && e.Proc == "holder" && string(e.Val) == "true":
+			case e.Kind == trace.KindLockAcquire && e.Proc == "holder" && string(e.Val) == "true":
 				held = true
-			case e.Kind == primitives.KindLockRelease && e.Proc == "holder":
+			case e.Kind == trace.KindLockRelease && e.Proc == "holder":
 				t.Errorf("the holder released the lock: %+v", e)
-			case e.Kind == primitives.KindProcTerminate && e.Obj == "holder":
+			case e.Kind == trace.KindProcTerminate && e.Obj == "holder":
 				if !held {
 					t.Errorf("main terminated the holder before it held the lock")
 				}
 				terminated = true
-			case e.Kind == primitives.KindProcExit && e.Proc == "holder":
+			case e.Kind == trace.KindProcExit && e.Proc == "holder":
 				exited = true
-			case e.Kind == primitives.KindLockAcquire && exited && string(e.Val) == "true":
+			case e.Kind == trace.KindLockAcquire && exited && string(e.Val) == "true":
 				t.Errorf("%s acquired the lock after its holder was terminated", e.Proc)
 			}
 		}
@@ -94,7 +94,7 @@ func TestTerminateOffEndsNormally(t *testing.T) {
 		}
 	}
 	for _, e := range events {
-		if e.Kind == primitives.KindProcTerminate {
+		if e.Kind == trace.KindProcTerminate {
 			t.Errorf("kill=off, yet %s was terminated", e.Obj)
 		}
 	}

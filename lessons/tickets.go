@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var ticketsListing = NewListing(`
@@ -76,11 +77,11 @@ var Tickets = register(&Scenario{
 		{Key: "tickets", Default: "1", Min: 0, Max: 100, Help: "tickets in db.json at the start", HelpZh: "开始时 db.json 里的票数"},
 	},
 	Budget: 20 * time.Second,
-	Outcome: &Outcome{Label: "tickets sold", LabelZh: "售出的票数", Measure: func(events []primitives.Record) (int, bool) {
+	Outcome: &Outcome{Label: "tickets sold", LabelZh: "售出的票数", Measure: func(events []trace.Record) (int, bool) {
 		n := 0
 		for _, e := range events {
 			var text string
-			if e.Kind == primitives.KindStdout && json.Unmarshal(e.Val, &text) == nil && strings.HasSuffix(text, " got a ticket") {
+			if e.Kind == trace.KindStdout && json.Unmarshal(e.Val, &text) == nil && strings.HasSuffix(text, " got a ticket") {
 				n++
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var zombieListing = NewListing(`
@@ -70,10 +71,10 @@ var Zombie = register(&Scenario{
 		{Key: "wait", Default: "1", Min: 0, Max: 5, Help: "seconds the parent lets its exited child stay a zombie before join()", HelpZh: "父进程在 join() 之前让已退出的子进程当几秒僵尸"},
 	},
 	Budget: 8 * time.Second,
-	Measures: map[string]func([]primitives.Record) (int, bool){
+	Measures: map[string]func([]trace.Record) (int, bool){
 		// whether main saw its exited child as a zombie before join();
 		// told once the child is gone
-		"zombie_seen": func(events []primitives.Record) (int, bool) {
+		"zombie_seen": func(events []trace.Record) (int, bool) {
 			seen := false
 			for _, text := range printedBy(events, "MainProcess") {
 				if strings.HasPrefix(text, "child is Z") {

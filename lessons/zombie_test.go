@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // The child exits at once; the OS shows it as a zombie (Z) until main's
@@ -39,7 +39,7 @@ func TestZombieUntilJoined(t *testing.T) {
 		sawZombie := false
 		for _, e := range events {
 			fold.Apply(e)
-			if e.Kind == primitives.KindProcZombie {
+			if e.Kind == trace.KindProcZombie {
 				if c := fold.Procs[1]; !c.Zombie {
 					t.Errorf("%v: after proc.zombie the child is not shown as a zombie", opts.Mode)
 				}

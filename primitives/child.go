@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"sync"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // envChild marks a proctour process as a child; its value is the bootstrap.
@@ -174,7 +176,7 @@ func (rt *Runtime) Report(err error) {
 		msg = fmt.Sprintf("Traceback (most recent call last): %v", err)
 	}
 	if rt.trace != nil {
-		rt.emitErr(KindStdout, "stderr", msg, typ)
+		rt.emitErr(trace.KindStdout, "stderr", msg, typ)
 	} else {
 		fmt.Fprintln(os.Stderr, msg)
 	}

@@ -1,64 +1,19 @@
 package primitives
 
 import (
-	"encoding/json"
 	"fmt"
-)
 
-// Record is one event of a trace: something a process did, as DESIGN.md's
-// trace contract defines it. Seq and TNs are assigned by the session's
-// collector; the other fields are filled in by the process that acts.
-type Record struct {
-	Seq    int64           `json:"seq"`
-	TNs    int64           `json:"t_ns"`
-	Pid    int             `json:"pid"`
-	PPid   int             `json:"ppid,omitempty"`
-	Proc   string          `json:"proc"`
-	Kind   string          `json:"kind"`
-	Obj    string          `json:"obj"`
-	Val    json.RawMessage `json:"val"`
-	Daemon *bool           `json:"daemon,omitempty"`
-	Line   int             `json:"line,omitempty"`
-	Err    string          `json:"err,omitempty"`
-	// Text, where present, is what val says in English as a format and
-	// its values, for the screen to put into another language (the
-	// watchdog's report).
-	Text json.RawMessage `json:"text,omitempty"`
-}
+	"github.com/proctour/proctour/trace"
+)
 
 // Wire is an Event as a process writes it to the session's event pipe: the
 // event plus its place in the causal order (N, from the shared counter) and
 // the monotonic clock reading at the moment of the operation.
 type Wire struct {
-	Record
+	trace.Record
 	N    uint64 `json:"n"`
 	Mono int64  `json:"mono"`
 }
-
-// Event kinds. The trace contract allows new kinds but never renames one.
-const (
-	KindProcStart     = "proc.start"
-	KindProcExit      = "proc.exit"
-	KindProcTerminate = "proc.terminate"
-	KindProcJoin      = "proc.join"
-	KindStdout        = "stdout"
-	KindSleep         = "sleep"
-	KindLockWait      = "lock.wait"
-	KindLockAcquire   = "lock.acquire"
-	KindLockRelease   = "lock.release"
-	KindSemWait       = "sem.wait"
-	KindSemAcquire    = "sem.acquire"
-	KindSemRelease    = "sem.release"
-	KindEventWait     = "event.wait"
-	KindEventWake     = "event.wake"
-	KindEventSet      = "event.set"
-	KindEventClear    = "event.clear"
-	KindFileRead      = "file.read"
-	KindFileWrite     = "file.write"
-	KindFileAppend    = "file.append"
-	KindError         = "error"
-	KindWatchdog      = "watchdog"
-)
 
 // Error is an exception as Python names it: Type is the class name
 // ("ValueError", "queue.Full"), Msg its message.

@@ -1,5 +1,7 @@
 package primitives
 
+import "github.com/proctour/proctour/trace"
+
 // Executor is concurrent.futures.ProcessPoolExecutor, built on a Pool:
 // Submit returns a Future, Map keeps the items' order, Shutdown ends it.
 // Its events are the pool's, with the executor's name.
@@ -104,7 +106,7 @@ func ExecutorMap[A, R any](e *Executor, t Task[A, R], items []A) ([]R, error) {
 // Shutdown is shutdown(wait): no more submissions; with wait, it returns
 // once every pending call is done and the workers have exited.
 func (e *Executor) Shutdown(wait bool) error {
-	e.pool.close(closeVal{How: "shutdown", Wait: wait})
+	e.pool.close(trace.PoolClose{How: "shutdown", Wait: wait})
 	if !wait {
 		return nil
 	}

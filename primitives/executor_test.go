@@ -3,6 +3,8 @@ package primitives
 import (
 	"sync"
 	"testing"
+
+	"github.com/proctour/proctour/trace"
 )
 
 func TestExecutorFutures(t *testing.T) {
@@ -79,7 +81,7 @@ func TestExecutorFutures(t *testing.T) {
 	mu.Unlock()
 	n := 0
 	for _, ev := range events() {
-		if ev.Kind == KindPoolCallback {
+		if ev.Kind == trace.KindPoolCallback {
 			n++
 		}
 	}

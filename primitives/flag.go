@@ -3,6 +3,8 @@ package primitives
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // Event is multiprocessing.Event: a flag that processes wait for. Wait blocks
@@ -36,8 +38,8 @@ func (e *Event) IsSet() bool { return atomic.LoadUint32(e.flag()) == 1 }
 
 // Set makes the flag true and wakes every waiter.
 func (e *Event) Set() {
-	e.rt.awaitOp(KindEventSet, e.name)
-	e.rt.Emit(KindEventSet, e.name, nil)
+	e.rt.awaitOp(trace.KindEventSet, e.name)
+	e.rt.Emit(trace.KindEventSet, e.name, nil)
 	atomic.StoreUint32(e.flag(), 1)
 	if atomic.LoadUint32(e.waiters()) > 0 {
 		futexWakeOn(e.flag(), 1<<30)
@@ -46,8 +48,8 @@ func (e *Event) Set() {
 
 // Clear makes the flag false.
 func (e *Event) Clear() {
-	e.rt.awaitOp(KindEventClear, e.name)
-	e.rt.Emit(KindEventClear, e.name, nil)
+	e.rt.awaitOp(trace.KindEventClear, e.name)
+	e.rt.Emit(trace.KindEventClear, e.name, nil)
 	atomic.StoreUint32(e.flag(), 0)
 }
 
@@ -57,12 +59,12 @@ func (e *Event) Wait() bool { return e.WaitTimeout(-1) }
 // WaitTimeout is wait(timeout=seconds): it returns the flag, false when the
 // time ran out first.
 func (e *Event) WaitTimeout(seconds float64) bool {
-	e.rt.await(KindEventWait, e.name, IntentVal{Timeout: seconds >= 0})
+	e.rt.await(trace.KindEventWait, e.name, IntentVal{Timeout: seconds >= 0})
 	if e.IsSet() {
-		e.rt.Emit(KindEventWake, e.name, true)
+		e.rt.Emit(trace.KindEventWake, e.name, true)
 		return true
 	}
-	e.rt.Emit(KindEventWait, e.name, timeoutVal(seconds))
+	e.rt.Emit(trace.KindEventWait, e.name, timeoutVal(seconds))
 	d := e.rt.realTimeout(seconds)
 	deadline := time.Now().Add(d)
 	atomic.AddUint32(e.waiters(), 1)
@@ -77,7 +79,7 @@ func (e *Event) WaitTimeout(seconds float64) bool {
 		e.rt.waitWord(e.flag(), 0, left)
 	}
 	set := e.IsSet()
-	e.rt.Emit(KindEventWake, e.name, set)
+	e.rt.Emit(trace.KindEventWake, e.name, set)
 	return set
 }
 

@@ -3,12 +3,9 @@ package primitives
 import (
 	"encoding/json"
 	"sync/atomic"
-)
 
-// KindIntent marks a wire record that is not an event but an operation
-// announced at the gate (step and seeded modes); the session routes it to
-// its scheduler, never to the timeline.
-const KindIntent = "gate"
+	"github.com/proctour/proctour/trace"
+)
 
 // maxSlots is how many processes one gate can hold: one word each, after
 // the allocation counter, in one segment.
@@ -108,7 +105,7 @@ func (rt *Runtime) await(op, obj string, v IntentVal) (sure bool) {
 	t := atomic.LoadUint32(w)
 	v.Op, v.Slot, v.Ticket = op, rt.slot, t
 	raw, _ := json.Marshal(v)
-	rt.trace.writeIntent(Record{Pid: rt.pid, Proc: rt.name, Kind: KindIntent, Obj: obj, Line: int(rt.line.Load()), Val: raw})
+	rt.trace.writeIntent(trace.Record{Pid: rt.pid, Proc: rt.name, Kind: trace.KindIntent, Obj: obj, Line: int(rt.line.Load()), Val: raw})
 	for atomic.LoadUint32(w) == t {
 		rt.waitWord(w, t, -1)
 	}
@@ -139,7 +136,7 @@ func (rt *Runtime) notice(op, obj string) {
 		return
 	}
 	raw, _ := json.Marshal(IntentVal{Op: op})
-	o.trace.writeIntent(Record{Pid: o.pid, Proc: o.name, Kind: KindIntent, Obj: obj, Val: raw})
+	o.trace.writeIntent(trace.Record{Pid: o.pid, Proc: o.name, Kind: trace.KindIntent, Obj: obj, Val: raw})
 }
 
 // Stamped is how many events and intents have taken their number so far,

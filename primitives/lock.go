@@ -3,6 +3,8 @@ package primitives
 import (
 	"encoding/json"
 	"sync/atomic"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // Lock is multiprocessing.Lock: a non-recursive lock shared by processes.
@@ -38,7 +40,7 @@ func (l *Lock) TryAcquire() bool { return l.AcquireTimeout(0) }
 // AcquireTimeout is acquire(timeout=seconds), in listing seconds; negative
 // seconds wait for ever.
 func (l *Lock) AcquireTimeout(seconds float64) bool {
-	l.rt.await(KindLockAcquire, l.name, IntentVal{Timeout: seconds >= 0})
+	l.rt.await(trace.KindLockAcquire, l.name, IntentVal{Timeout: seconds >= 0})
 	return l.acquire(seconds)
 }
 
@@ -51,12 +53,12 @@ func (l *Lock) acquire(seconds float64) bool {
 		return true
 	}
 	if seconds == 0 {
-		l.rt.Emit(KindLockAcquire, l.name, false)
+		l.rt.Emit(trace.KindLockAcquire, l.name, false)
 		return false
 	}
-	l.rt.Emit(KindLockWait, l.name, timeoutVal(seconds))
+	l.rt.Emit(trace.KindLockWait, l.name, timeoutVal(seconds))
 	if !mu.lockSlow(l.rt, l.rt.realTimeout(seconds)) {
-		l.rt.Emit(KindLockAcquire, l.name, false)
+		l.rt.Emit(trace.KindLockAcquire, l.name, false)
 		return false
 	}
 	l.got()
@@ -68,14 +70,14 @@ func (l *Lock) acquire(seconds float64) bool {
 // acquisition even if the holder is killed the next instant.
 func (l *Lock) got() {
 	if l.rt.trace != nil {
-		l.rt.Emit(KindLockAcquire, l.name, true)
+		l.rt.Emit(trace.KindLockAcquire, l.name, true)
 	}
 	atomic.StoreInt32(l.seg.i32(4), int32(l.rt.pid))
 }
 
 // Release frees the lock; releasing a free lock is Python's ValueError.
 func (l *Lock) Release() error {
-	l.rt.awaitOp(KindLockRelease, l.name)
+	l.rt.awaitOp(trace.KindLockRelease, l.name)
 	return l.release()
 }
 
@@ -83,11 +85,11 @@ func (l *Lock) release() error {
 	mu := l.mutex()
 	if !mu.held() {
 		err := errReleasedTooMany()
-		l.rt.emitErr(KindLockRelease, l.name, nil, err.Type)
+		l.rt.emitErr(trace.KindLockRelease, l.name, nil, err.Type)
 		return err
 	}
 	if l.rt.trace != nil {
-		l.rt.Emit(KindLockRelease, l.name, nil)
+		l.rt.Emit(trace.KindLockRelease, l.name, nil)
 	}
 	atomic.StoreInt32(l.seg.i32(4), 0)
 	mu.unlock()
@@ -146,10 +148,10 @@ func (r *RLock) TryAcquire() bool { return r.AcquireTimeout(0) }
 
 // AcquireTimeout is acquire(timeout=seconds).
 func (r *RLock) AcquireTimeout(seconds float64) bool {
-	r.rt.await(KindLockAcquire, r.name, IntentVal{Timeout: seconds >= 0, Reentrant: true})
+	r.rt.await(trace.KindLockAcquire, r.name, IntentVal{Timeout: seconds >= 0, Reentrant: true})
 	if r.mine() {
 		n := atomic.AddUint32(r.count(), 1)
-		r.rt.Emit(KindLockAcquire, r.name, n)
+		r.rt.Emit(trace.KindLockAcquire, r.name, n)
 		return true
 	}
 	if !r.Lock.acquire(seconds) {
@@ -161,14 +163,14 @@ func (r *RLock) AcquireTimeout(seconds float64) bool {
 
 // Release drops one level; the lock is free when the count reaches zero.
 func (r *RLock) Release() error {
-	r.rt.awaitOp(KindLockRelease, r.name)
+	r.rt.awaitOp(trace.KindLockRelease, r.name)
 	if !r.mine() {
 		err := errRLockNotOwned()
-		r.rt.emitErr(KindLockRelease, r.name, nil, err.Type)
+		r.rt.emitErr(trace.KindLockRelease, r.name, nil, err.Type)
 		return err
 	}
 	if n := atomic.AddUint32(r.count(), ^uint32(0)); n > 0 {
-		r.rt.Emit(KindLockRelease, r.name, n)
+		r.rt.Emit(trace.KindLockRelease, r.name, n)
 		return nil
 	}
 	return r.Lock.release()

@@ -13,15 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// Event kinds of managers. manager.call is the caller's; the others are the
-// server process's.
-const (
-	KindManagerCall  = "manager.call"  // a proxy call returned: val {"method", "args", "result"}; err if it raised
-	KindManagerNew   = "manager.new"   // the server made an object: val {"type", "value", "caller"}
-	KindManagerServe = "manager.serve" // the server ran a call: val {"method", "args", "caller", "pid", "value"}, value the object's after
-	KindManagerBlock = "manager.block" // a call must wait (held lock, empty or full queue): val {"method", "caller", "pid"}
+	"github.com/proctour/proctour/trace"
 )
 
 // Python's errors of a manager connection.
@@ -56,7 +49,7 @@ type managerArgs struct {
 }
 
 // managerServer is the server process's target.
-var managerServer = Register("manager.server", func(rt *Runtime, a managerArgs) error {
+var managerServer = Register(trace.TargetManagerServer, func(rt *Runtime, a managerArgs) error {
 	key, err := hex.DecodeString(a.Key)
 	if err != nil {
 		return err

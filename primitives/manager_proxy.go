@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // Proxy is a proxy for an object in a manager's server process. Every
@@ -38,12 +40,12 @@ func (p *Proxy) call(method string, out any, nb bool, timeout float64, args ...a
 		b, err := json.Marshal(a)
 		if err != nil {
 			e := pyErr("TypeError", "cannot send %T to the manager: %v", a, err)
-			rt.emitErr(KindManagerCall, p.name, callVal{Type: p.Type, Method: method}, e.Type)
+			rt.emitErr(trace.KindManagerCall, p.name, trace.ManagerCall{Type: p.Type, Method: method}, e.Type)
 			return e
 		}
 		raw[i] = b
 	}
-	rt.await(KindManagerCall, p.name, IntentVal{Timeout: nb || timeout >= 0, Method: method})
+	rt.await(trace.KindManagerCall, p.name, IntentVal{Timeout: nb || timeout >= 0, Method: method})
 	req := mgrRequest{Obj: p.id, Method: method, Args: raw, NoBlock: nb, Pid: rt.pid, Proc: rt.name}
 	if timeout >= 0 {
 		req.Timeout = max(1, int64(rt.realTimeout(timeout)))
@@ -51,25 +53,18 @@ func (p *Proxy) call(method string, out any, nb bool, timeout float64, args ...a
 	var result json.RawMessage
 	err := p.roundTrip(req, &result)
 	if rt.trace != nil {
-		v := callVal{Type: p.Type, Method: method, Args: raw, Result: result}
+		v := trace.ManagerCall{Type: p.Type, Method: method, Args: raw, Result: result}
 		var pe *Error
 		if errors.As(err, &pe) {
-			rt.emitErr(KindManagerCall, p.name, v, pe.Type)
+			rt.emitErr(trace.KindManagerCall, p.name, v, pe.Type)
 		} else if err == nil {
-			rt.Emit(KindManagerCall, p.name, v)
+			rt.Emit(trace.KindManagerCall, p.name, v)
 		}
 	}
 	if err != nil || out == nil || len(result) == 0 {
 		return err
 	}
 	return json.Unmarshal(result, out)
-}
-
-type callVal struct {
-	Type   string            `json:"type"`
-	Method string            `json:"method"`
-	Args   []json.RawMessage `json:"args"`
-	Result json.RawMessage   `json:"result,omitempty"`
 }
 
 func (p *Proxy) roundTrip(req mgrRequest, out *json.RawMessage) error {

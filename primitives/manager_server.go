@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // mgrServer is a manager's server process: its objects, and a channel
@@ -81,16 +83,6 @@ func reply(v json.RawMessage, e *Error) mgrReply {
 	return mgrReply{Val: v}
 }
 
-type serveVal struct {
-	Method  string            `json:"method,omitempty"`
-	Args    []json.RawMessage `json:"args,omitempty"`
-	Type    string            `json:"type,omitempty"`
-	Caller  string            `json:"caller"`
-	Pid     int               `json:"pid"`
-	Value   json.RawMessage   `json:"value,omitempty"`
-	Timeout bool              `json:"timeout,omitempty"` // manager.block: the call has a timeout
-}
-
 func (s *mgrServer) handle(req mgrRequest) mgrReply {
 	switch {
 	case req.Obj == "" && req.Method == "shutdown":
@@ -127,7 +119,7 @@ func (s *mgrServer) handle(req mgrRequest) mgrReply {
 			return reply(v, e)
 		}
 		if !reported && s.rt.trace != nil {
-			s.rt.Emit(KindManagerBlock, o.name, serveVal{Method: req.Method, Type: o.typ, Caller: req.Proc, Pid: req.Pid, Timeout: req.Timeout > 0})
+			s.rt.Emit(trace.KindManagerBlock, o.name, trace.ManagerServe{Method: req.Method, Type: o.typ, Caller: req.Proc, Pid: req.Pid, Timeout: req.Timeout > 0})
 			reported = true
 		}
 		s.mu.Unlock()
@@ -148,11 +140,11 @@ func (s *mgrServer) handle(req mgrRequest) mgrReply {
 // the events follow the calls' order.
 func (s *mgrServer) served(o *mobj, req mgrRequest, e *Error) {
 	if s.rt.trace != nil {
-		v := serveVal{Method: req.Method, Type: o.typ, Args: req.Args, Caller: req.Proc, Pid: req.Pid, Value: o.snapshot()}
+		v := trace.ManagerServe{Method: req.Method, Type: o.typ, Args: req.Args, Caller: req.Proc, Pid: req.Pid, Value: o.snapshot()}
 		if e != nil {
-			s.rt.emitErr(KindManagerServe, o.name, v, e.Type)
+			s.rt.emitErr(trace.KindManagerServe, o.name, v, e.Type)
 		} else {
-			s.rt.Emit(KindManagerServe, o.name, v)
+			s.rt.Emit(trace.KindManagerServe, o.name, v)
 		}
 	}
 	close(s.changed)
@@ -176,7 +168,7 @@ func (s *mgrServer) create(req mgrRequest) mgrReply {
 	}
 	s.objs[id] = o
 	if s.rt.trace != nil {
-		s.rt.Emit(KindManagerNew, name, serveVal{Type: typ, Caller: req.Proc, Pid: req.Pid, Value: o.snapshot()})
+		s.rt.Emit(trace.KindManagerNew, name, trace.ManagerServe{Type: typ, Caller: req.Proc, Pid: req.Pid, Value: o.snapshot()})
 	}
 	idRaw, _ := json.Marshal(id)
 	return mgrReply{Val: idRaw}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"testing"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // decrementArgs: mgrDecrement's arguments. Think is the listing seconds
@@ -279,9 +281,9 @@ func TestManagerEvents(t *testing.T) {
 	server := 0
 	for _, e := range events() {
 		switch e.Kind {
-		case KindManagerCall:
+		case trace.KindManagerCall:
 			calls = append(calls, e)
-		case KindManagerServe:
+		case trace.KindManagerServe:
 			serves = append(serves, e)
 			server = e.Pid
 		}

@@ -12,19 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// Event kinds of pipe connections. obj is the connection's name
-// ("parent_conn"), except for pipe.new, whose obj is the pipe's.
-const (
-	KindPipeNew     = "pipe.new"     // Pipe() made: val {"ends": [a, b], "duplex": d}; its process holds both ends
-	KindPipeInherit = "pipe.inherit" // a child got a copy of an end in its arguments: val {"pipe": name}
-	KindPipeSend    = "pipe.send"    // val: the value sent (send_bytes: the bytes as a string)
-	KindPipeRecv    = "pipe.recv"    // val: the value received
-	KindPipePoll    = "pipe.poll"    // val {"timeout": t or null, "ready": b}
-	KindPipeClose   = "pipe.close"   // this process's copy of the end is closed
-	KindPipeEOF     = "pipe.eof"     // recv found every copy of the other end closed; err EOFError
-	KindPipeBlock   = "pipe.block"   // val "recv": nothing has arrived, the call waits
+	"github.com/proctour/proctour/trace"
 )
 
 // Python's messages for the errors of a connection.
@@ -95,14 +84,9 @@ func (rt *Runtime) NewPipe(name string, duplex bool) (*Conn, *Conn, error) {
 	c0 := newConn(rt, f0, n0, name, true, duplex)
 	c1 := newConn(rt, f1, n1, name, duplex, true)
 	if rt.trace != nil {
-		rt.Emit(KindPipeNew, name, pipeNewVal{Ends: []string{n0, n1}, Duplex: duplex})
+		rt.Emit(trace.KindPipeNew, name, trace.PipeNew{Ends: []string{n0, n1}, Duplex: duplex})
 	}
 	return c0, c1, nil
-}
-
-type pipeNewVal struct {
-	Ends   []string `json:"ends"`
-	Duplex bool     `json:"duplex"`
 }
 
 func endNames(name string) (string, string) {
@@ -202,18 +186,18 @@ func (c *Conn) Writable() bool { return c.writable }
 
 // Send is send(obj): v encoded as JSON, one message.
 func (c *Conn) Send(v any) error {
-	c.rt.awaitOp(KindPipeSend, c.name)
+	c.rt.awaitOp(trace.KindPipeSend, c.name)
 	if err := c.checkWritable(); err != nil {
 		return err
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		e := pyErr("TypeError", "cannot send %T: %v", v, err)
-		c.rt.emitErr(KindPipeSend, c.name, nil, e.Type)
+		c.rt.emitErr(trace.KindPipeSend, c.name, nil, e.Type)
 		return e
 	}
 	if c.rt.trace != nil {
-		c.rt.Emit(KindPipeSend, c.name, json.RawMessage(b))
+		c.rt.Emit(trace.KindPipeSend, c.name, json.RawMessage(b))
 	}
 	return c.write(b)
 }
@@ -221,12 +205,12 @@ func (c *Conn) Send(v any) error {
 // SendBytes is send_bytes(b): b as one message, written with one system
 // call when the pipe has room.
 func (c *Conn) SendBytes(b []byte) error {
-	c.rt.awaitOp(KindPipeSend, c.name)
+	c.rt.awaitOp(trace.KindPipeSend, c.name)
 	if err := c.checkWritable(); err != nil {
 		return err
 	}
 	if c.rt.trace != nil {
-		c.rt.Emit(KindPipeSend, c.name, string(b))
+		c.rt.Emit(trace.KindPipeSend, c.name, string(b))
 	}
 	return c.write(b)
 }
@@ -235,7 +219,7 @@ func (c *Conn) SendBytes(b []byte) error {
 // (nil: the value is dropped). Once every copy of the other end is closed
 // and no message is left, it returns Python's EOFError.
 func (c *Conn) Recv(v any) error {
-	sure := c.rt.await(KindPipeRecv, c.name, IntentVal{})
+	sure := c.rt.await(trace.KindPipeRecv, c.name, IntentVal{})
 	b, err := c.read(0, sure)
 	if err != nil {
 		return err
@@ -249,11 +233,11 @@ func (c *Conn) Recv(v any) error {
 			return fmt.Errorf("recv on %s: %w", c.name, err) // a Go mistake, not Python's
 		}
 		e := pyErr("pickle.UnpicklingError", "cannot decode %q: %v", shortBytes(b), err)
-		c.rt.emitErr(KindPipeRecv, c.name, string(b), e.Type)
+		c.rt.emitErr(trace.KindPipeRecv, c.name, string(b), e.Type)
 		return e
 	}
 	if c.rt.trace != nil {
-		c.rt.Emit(KindPipeRecv, c.name, json.RawMessage(b))
+		c.rt.Emit(trace.KindPipeRecv, c.name, json.RawMessage(b))
 	}
 	return nil
 }
@@ -263,10 +247,10 @@ func (c *Conn) Recv(v any) error {
 // the end receives no more: a duplex end becomes write-only, a receive-only
 // end is closed.
 func (c *Conn) RecvBytes(maxlength int) ([]byte, error) {
-	sure := c.rt.await(KindPipeRecv, c.name, IntentVal{})
+	sure := c.rt.await(trace.KindPipeRecv, c.name, IntentVal{})
 	if maxlength < 0 {
 		e := pyErr("ValueError", "negative maxlength")
-		c.rt.emitErr(KindPipeRecv, c.name, nil, e.Type)
+		c.rt.emitErr(trace.KindPipeRecv, c.name, nil, e.Type)
 		return nil, e
 	}
 	b, err := c.read(maxlength, sure)
@@ -274,7 +258,7 @@ func (c *Conn) RecvBytes(maxlength int) ([]byte, error) {
 		return nil, err
 	}
 	if c.rt.trace != nil {
-		c.rt.Emit(KindPipeRecv, c.name, string(b))
+		c.rt.Emit(trace.KindPipeRecv, c.name, string(b))
 	}
 	return b, nil
 }
@@ -282,7 +266,7 @@ func (c *Conn) RecvBytes(maxlength int) ([]byte, error) {
 // Poll is poll(timeout), in listing seconds: whether a message (or EOF) is
 // waiting to be received. 0 only looks; a negative timeout waits for ever.
 func (c *Conn) Poll(timeout float64) (bool, error) {
-	c.rt.await(KindPipeRecv, c.name, IntentVal{Timeout: timeout >= 0})
+	c.rt.await(trace.KindPipeRecv, c.name, IntentVal{Timeout: timeout >= 0})
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	if err := c.checkReadable(); err != nil {
@@ -293,25 +277,20 @@ func (c *Conn) Poll(timeout float64) (bool, error) {
 		var err error
 		if ready, err = c.wait(false, c.rt.realTimeout(timeout)); err != nil {
 			e := osError(err)
-			c.rt.emitErr(KindPipePoll, c.name, nil, e.Type)
+			c.rt.emitErr(trace.KindPipePoll, c.name, nil, e.Type)
 			return false, e
 		}
 	}
 	if c.rt.trace != nil {
-		c.rt.Emit(KindPipePoll, c.name, pollVal{Timeout: timeoutVal(timeout), Ready: ready})
+		c.rt.Emit(trace.KindPipePoll, c.name, trace.PipePoll{Timeout: timeoutVal(timeout), Ready: ready})
 	}
 	return ready, nil
-}
-
-type pollVal struct {
-	Timeout any  `json:"timeout"`
-	Ready   bool `json:"ready"`
 }
 
 // Close closes this process's copy of the end (close()). Closing twice is
 // no error; any other use of a closed end is Python's OSError.
 func (c *Conn) Close() error {
-	c.rt.awaitOp(KindPipeClose, c.name)
+	c.rt.awaitOp(trace.KindPipeClose, c.name)
 	return c.close(nil)
 }
 
@@ -322,7 +301,7 @@ func (c *Conn) close(why any) error {
 		return nil
 	}
 	if c.rt.trace != nil {
-		c.rt.Emit(KindPipeClose, c.name, why)
+		c.rt.Emit(trace.KindPipeClose, c.name, why)
 	}
 	return c.closeQuietly()
 }
@@ -348,7 +327,7 @@ func (c *Conn) checkWritable() error {
 	default:
 		return nil
 	}
-	c.rt.emitErr(KindPipeSend, c.name, nil, e.Type)
+	c.rt.emitErr(trace.KindPipeSend, c.name, nil, e.Type)
 	return e
 }
 
@@ -363,7 +342,7 @@ func (c *Conn) checkReadable() error {
 	default:
 		return nil
 	}
-	c.rt.emitErr(KindPipeRecv, c.name, nil, e.Type)
+	c.rt.emitErr(trace.KindPipeRecv, c.name, nil, e.Type)
 	return e
 }
 
@@ -374,7 +353,7 @@ func (c *Conn) checkReadable() error {
 func (c *Conn) write(b []byte) error {
 	if len(b) > maxFrame {
 		e := pyErr("ValueError", "message of %d bytes: %v (limit %d)", len(b), errFrameTooLong, maxFrame)
-		c.rt.emitErr(KindPipeSend, c.name, nil, e.Type)
+		c.rt.emitErr(trace.KindPipeSend, c.name, nil, e.Type)
 		return e
 	}
 	c.wmu.Lock()
@@ -425,7 +404,7 @@ func (c *Conn) sendFailed(err error) error {
 		err = os.ErrClosed
 	}
 	e := osError(err)
-	c.rt.emitErr(KindPipeSend, c.name, nil, e.Type)
+	c.rt.emitErr(trace.KindPipeSend, c.name, nil, e.Type)
 	return e
 }
 
@@ -446,7 +425,7 @@ func (c *Conn) read(limit int, sure bool) ([]byte, error) {
 			// Say so before waiting, so that the timeline shows a reader
 			// blocked on an end (and the watchdog sees it).
 			if ready, _ = waitFD(c.f, false, 0); !ready && !sure {
-				c.rt.Emit(KindPipeBlock, c.name, "recv")
+				c.rt.Emit(trace.KindPipeBlock, c.name, "recv")
 			}
 		}
 		if c.rt.stop != nil && !ready {
@@ -457,7 +436,7 @@ func (c *Conn) read(limit int, sure bool) ([]byte, error) {
 	}
 	if _, err := io.ReadFull(c.r, c.hdr[:]); err != nil {
 		if err == io.EOF {
-			c.rt.emitErr(KindPipeEOF, c.name, nil, "EOFError")
+			c.rt.emitErr(trace.KindPipeEOF, c.name, nil, "EOFError")
 			return nil, errEOF()
 		}
 		return nil, c.recvFailed(err)
@@ -465,7 +444,7 @@ func (c *Conn) read(limit int, sure bool) ([]byte, error) {
 	n := int(binary.BigEndian.Uint32(c.hdr[:]))
 	if (limit > 0 && n > limit) || n > maxFrame {
 		e := errBadLength()
-		c.rt.emitErr(KindPipeRecv, c.name, n, e.Type)
+		c.rt.emitErr(trace.KindPipeRecv, c.name, n, e.Type)
 		// As Python: the stream is no longer trusted.
 		if c.writable {
 			c.readable = false
@@ -491,7 +470,7 @@ func (c *Conn) recvFailed(err error) error {
 	default:
 		e = osError(err)
 	}
-	c.rt.emitErr(KindPipeRecv, c.name, nil, e.Type)
+	c.rt.emitErr(trace.KindPipeRecv, c.name, nil, e.Type)
 	return e
 }
 
@@ -576,7 +555,7 @@ func (c *Conn) UnmarshalJSON(b []byte) error {
 	}
 	c.init(self, f, h.Name, h.Pipe, h.Readable, h.Writable)
 	if self.trace != nil {
-		self.Emit(KindPipeInherit, c.name, map[string]string{"pipe": c.pipe})
+		self.Emit(trace.KindPipeInherit, c.name, trace.PipeInherit{Pipe: c.pipe})
 	}
 	return nil
 }

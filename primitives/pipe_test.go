@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // pingMsg is a structured value that crosses the pipe both ways.
@@ -589,27 +591,27 @@ func TestPipeEvents(t *testing.T) {
 		t.Fatalf("no %s by %s on %s in %v", kind, proc, obj, byKind[kind])
 		return Wire{}
 	}
-	newEv := one(KindPipeNew, "MainProcess", "parent_conn, child_conn")
+	newEv := one(trace.KindPipeNew, "MainProcess", "parent_conn, child_conn")
 	if string(newEv.Val) != `{"ends":["parent_conn","child_conn"],"duplex":true}` {
 		t.Errorf("pipe.new val %s", newEv.Val)
 	}
-	inh := one(KindPipeInherit, "Process-1", "child_conn")
+	inh := one(trace.KindPipeInherit, "Process-1", "child_conn")
 	if inh.N < newEv.N || string(inh.Val) != `{"pipe":"parent_conn, child_conn"}` {
 		t.Errorf("pipe.inherit %+v", inh)
 	}
-	one(KindPipeClose, "MainProcess", "child_conn")
+	one(trace.KindPipeClose, "MainProcess", "child_conn")
 
 	// Per direction, what was sent is what was received, in order, each
 	// receive after its send.
 	pairs := func(sender, sendObj, receiver, recvObj string) {
 		t.Helper()
 		var sent, got []Wire
-		for _, e := range byKind[KindPipeSend] {
+		for _, e := range byKind[trace.KindPipeSend] {
 			if e.Proc == sender && e.Obj == sendObj && e.Err == "" {
 				sent = append(sent, e)
 			}
 		}
-		for _, e := range byKind[KindPipeRecv] {
+		for _, e := range byKind[trace.KindPipeRecv] {
 			if e.Proc == receiver && e.Obj == recvObj && e.Err == "" {
 				got = append(got, e)
 			}
@@ -627,34 +629,34 @@ func TestPipeEvents(t *testing.T) {
 	}
 	pairs("MainProcess", "parent_conn", "Process-1", "child_conn")
 	pairs("Process-1", "child_conn", "MainProcess", "parent_conn")
-	if v := string(byKind[KindPipeSend][0].Val); v != `{"from":"child","n":0,"tags":["hello"]}` {
+	if v := string(byKind[trace.KindPipeSend][0].Val); v != `{"from":"child","n":0,"tags":["hello"]}` {
 		t.Errorf("the first send's val is %s, want the child's greeting as JSON", v)
 	}
 
-	poll := one(KindPipePoll, "MainProcess", "parent_conn")
+	poll := one(trace.KindPipePoll, "MainProcess", "parent_conn")
 	if string(poll.Val) != `{"timeout":0,"ready":false}` {
 		t.Errorf("pipe.poll val %s", poll.Val)
 	}
-	if e := one(KindPipeSend, "MainProcess", "r"); e.Err != "OSError" {
+	if e := one(trace.KindPipeSend, "MainProcess", "r"); e.Err != "OSError" {
 		t.Errorf("send on a receive-only end: err %q, want OSError", e.Err)
 	}
-	if e := one(KindPipeRecv, "MainProcess", "r"); e.Err != "pickle.UnpicklingError" || string(e.Val) != `"not json"` {
+	if e := one(trace.KindPipeRecv, "MainProcess", "r"); e.Err != "pickle.UnpicklingError" || string(e.Val) != `"not json"` {
 		t.Errorf("recv of bytes that are no value: %+v", e)
 	}
-	for _, e := range byKind[KindPipeEOF] {
+	for _, e := range byKind[trace.KindPipeEOF] {
 		if e.Err != "EOFError" {
 			t.Errorf("pipe.eof with err %q", e.Err)
 		}
 	}
 	// EOF comes after the close that caused it; the child then closes its end.
-	closeParent := one(KindPipeClose, "MainProcess", "parent_conn")
-	eofChild := one(KindPipeEOF, "Process-1", "child_conn")
-	closeChild := one(KindPipeClose, "Process-1", "child_conn")
+	closeParent := one(trace.KindPipeClose, "MainProcess", "parent_conn")
+	eofChild := one(trace.KindPipeEOF, "Process-1", "child_conn")
+	closeChild := one(trace.KindPipeClose, "Process-1", "child_conn")
 	if !(closeParent.N < eofChild.N && eofChild.N < closeChild.N) {
 		t.Errorf("order: parent_conn closed (n %d), child's EOF (n %d), child_conn closed (n %d)", closeParent.N, eofChild.N, closeChild.N)
 	}
-	eofR := one(KindPipeEOF, "MainProcess", "r")
-	if closeW := one(KindPipeClose, "MainProcess", "w"); eofR.N < closeW.N {
+	eofR := one(trace.KindPipeEOF, "MainProcess", "r")
+	if closeW := one(trace.KindPipeClose, "MainProcess", "w"); eofR.N < closeW.N {
 		t.Error("EOF on r before w was closed")
 	}
 
@@ -662,12 +664,12 @@ func TestPipeEvents(t *testing.T) {
 	// and then what its recv returned. (Which recvs wait is up to the
 	// scheduler: main's first, for a child still starting, nearly always;
 	// on a loaded machine the child's may be the ones.)
-	if len(byKind[KindPipeBlock]) == 0 {
+	if len(byKind[trace.KindPipeBlock]) == 0 {
 		t.Error("no recv waited in a whole conversation of messages")
 	}
 	slices.SortFunc(all, func(a, b Wire) int { return int(a.N) - int(b.N) })
 	for i, b := range all {
-		if b.Kind != KindPipeBlock {
+		if b.Kind != trace.KindPipeBlock {
 			continue
 		}
 		if string(b.Val) != `"recv"` {
@@ -676,11 +678,11 @@ func TestPipeEvents(t *testing.T) {
 		// (the parent reports a child's start, and may do so after the
 		// child's first events: that is not the child's next step)
 		next := slices.IndexFunc(all[i+1:], func(e Wire) bool {
-			return e.Pid == b.Pid && e.Kind != KindIntent && e.Kind != KindProcStart
+			return e.Pid == b.Pid && e.Kind != trace.KindIntent && e.Kind != trace.KindProcStart
 		})
 		if next < 0 {
 			t.Errorf("%s's pipe.block on %s (n %d) is followed by nothing of it", b.Proc, b.Obj, b.N)
-		} else if e := all[i+1+next]; !slices.Contains([]string{KindPipeRecv, KindPipeEOF}, e.Kind) || e.Obj != b.Obj {
+		} else if e := all[i+1+next]; !slices.Contains([]string{trace.KindPipeRecv, trace.KindPipeEOF}, e.Kind) || e.Obj != b.Obj {
 			t.Errorf("%s's pipe.block on %s (n %d) is followed by %s %s (n %d), not its recv", b.Proc, b.Obj, b.N, e.Kind, e.Obj, e.N)
 		}
 	}

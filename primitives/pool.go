@@ -9,20 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// Event kinds of pools.
-const (
-	KindPoolNew       = "pool.new"        // val {"processes": n, "maxtasksperchild": m}
-	KindPoolWorker    = "pool.worker"     // a worker process joined the pool (obj)
-	KindPoolSubmit    = "pool.submit"     // val {"job", "func", "args", "items", "chunks", "how"}
-	KindPoolTaskStart = "pool.task_start" // a worker runs an item: val {"job", "i", "func", "args", "take"}
-	KindPoolTaskDone  = "pool.task_done"  // val {"job", "i", "result"}; err if it raised
-	KindPoolCallback  = "pool.callback"   // in the parent: val {"job", "callback", "value"}; the callback runs next
-	KindPoolGet       = "pool.get"        // get() returned: val {"job", "value"}; err if the task raised
-	KindPoolClose     = "pool.close"
-	KindPoolJoin      = "pool.join"
-	KindPoolTerminate = "pool.terminate"
+	"github.com/proctour/proctour/trace"
 )
 
 // taskFunc runs a registered task on a chunk of items: args is a JSON
@@ -251,8 +239,8 @@ func (a *initArgs) UnmarshalJSON(b []byte) error {
 
 // poolWorker is a worker's target: take a chunk, run its items, put the
 // results, until told to exit or MaxTasks chunks are done.
-var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
-	rt.Emit(KindPoolWorker, a.Pool, nil)
+var poolWorker = Register(trace.TargetPoolWorker, func(rt *Runtime, a workerArgs) error {
+	rt.Emit(trace.KindPoolWorker, a.Pool, nil)
 	if a.Init != "" {
 		arg := a.InitArgs.raw
 		if len(arg) == 0 {
@@ -263,7 +251,7 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 		}
 	}
 	for done := 0; a.MaxTasks == 0 || done < a.MaxTasks; done++ {
-		rt.await(KindPoolTaskStart, a.Pool, IntentVal{})
+		rt.await(trace.KindPoolTaskStart, a.Pool, IntentVal{})
 		var raw rawItem
 		if err := a.Tasks.Get(&raw); err != nil {
 			return err
@@ -281,14 +269,14 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 		if rt.trace != nil {
 			each = &itemEvents{
 				start: func(k int, arg json.RawMessage) {
-					rt.Emit(KindPoolTaskStart, a.Pool, taskVal{Job: t.Job, I: t.I + k, Func: t.Func, Args: arg, Take: k == 0})
+					rt.Emit(trace.KindPoolTaskStart, a.Pool, trace.PoolTask{Job: t.Job, I: t.I + k, Func: t.Func, Args: arg, Take: k == 0})
 				},
 				done: func(k int, result json.RawMessage, e *Error) {
 					if e != nil {
-						rt.emitErr(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: t.I + k, Func: t.Func, Msg: e.Msg}, e.Type)
+						rt.emitErr(trace.KindPoolTaskDone, a.Pool, trace.PoolTask{Job: t.Job, I: t.I + k, Func: t.Func, Msg: e.Msg}, e.Type)
 						return
 					}
-					rt.Emit(KindPoolTaskDone, a.Pool, taskVal{Job: t.Job, I: t.I + k, Func: t.Func, Result: result})
+					rt.Emit(trace.KindPoolTaskDone, a.Pool, trace.PoolTask{Job: t.Job, I: t.I + k, Func: t.Func, Result: result})
 				},
 			}
 		}
@@ -308,16 +296,6 @@ var poolWorker = Register("pool.worker", func(rt *Runtime, a workerArgs) error {
 	}
 	return nil
 })
-
-type taskVal struct {
-	Job    int             `json:"job"`
-	I      int             `json:"i"`
-	Func   string          `json:"func,omitempty"`
-	Args   json.RawMessage `json:"args,omitempty"`
-	Take   bool            `json:"take,omitempty"` // the first item of a chunk: the worker took it from the queue
-	Result json.RawMessage `json:"result,omitempty"`
-	Msg    string          `json:"msg,omitempty"`
-}
 
 func asPyErr(err error) *Error {
 	var pe *Error
@@ -352,7 +330,7 @@ func (rt *Runtime) newPool(name string, o PoolOptions, ctor string) (*Pool, erro
 	if p.results, err = q.NewQueue(name+".results", 0); err != nil {
 		return nil, err
 	}
-	rt.Emit(KindPoolNew, name, map[string]any{"processes": p.n, "maxtasksperchild": o.MaxTasksPerChild, "ctor": ctor})
+	rt.Emit(trace.KindPoolNew, name, trace.PoolNew{Ctor: ctor, MaxTasks: o.MaxTasksPerChild, Processes: p.n})
 	go p.handleResults() // before the workers: Terminate below waits for it
 	for range p.n {
 		if err := p.startWorker(false); err != nil {
@@ -563,11 +541,11 @@ func (j *job) finish() {
 	}()
 	switch {
 	case j.err != nil && j.errCb != nil:
-		rt.Emit(KindPoolCallback, j.pool.name, cbVal{Job: j.id, Callback: j.errName, Value: errText(j.err)})
+		rt.Emit(trace.KindPoolCallback, j.pool.name, trace.PoolCallback{Job: j.id, Callback: j.errName, Value: errText(j.err)})
 		j.errCb(rt, j.err)
 	case j.err == nil && j.cb != nil:
 		v := j.value()
-		rt.Emit(KindPoolCallback, j.pool.name, cbVal{Job: j.id, Callback: j.cbName, Value: v})
+		rt.Emit(trace.KindPoolCallback, j.pool.name, trace.PoolCallback{Job: j.id, Callback: j.cbName, Value: v})
 		j.cb(rt, v)
 	}
 }
@@ -601,26 +579,21 @@ func (j *job) runHook(rt *Runtime, h doneHook) {
 			rt.Report(fmt.Errorf("exception calling callback for future: %v", r))
 		}
 	}()
-	var v any = j.value()
+	v := j.value()
 	if j.err != nil {
 		v = errText(j.err)
 	}
-	rt.Emit(KindPoolCallback, j.pool.name, cbVal{Job: j.id, Callback: h.name, Value: v, How: "future"})
+	rt.Emit(trace.KindPoolCallback, j.pool.name, trace.PoolCallback{Job: j.id, Callback: h.name, Value: v, How: "future"})
 	h.fn(rt)
 }
 
-type cbVal struct {
-	Job      int    `json:"job"`
-	Callback string `json:"callback"`
-	Value    any    `json:"value"`
-	How      string `json:"how,omitempty"` // "future": a done callback, given the future
-}
-
-func errText(e *Error) string {
+// errText is a task's exception as a payload's value: the string
+// "Type: message".
+func errText(e *Error) json.RawMessage {
 	if e.Msg == "" {
-		return e.Type
+		return encodeVal(e.Type)
 	}
-	return e.Type + ": " + e.Msg
+	return encodeVal(e.Type + ": " + e.Msg)
 }
 
 // value is the job's result: one item's, or the list of all, spliced
@@ -668,7 +641,7 @@ type chunk struct {
 // for the event.
 func submit[R any](p *Pool, fn string, chunks []chunk, single bool, arg json.RawMessage, cbs Callbacks[R], how string) (*AsyncResult[R], error) {
 	rt := p.rt
-	rt.awaitOp(KindPoolSubmit, p.name)
+	rt.awaitOp(trace.KindPoolSubmit, p.name)
 	items := 0
 	for _, c := range chunks {
 		items += c.n
@@ -677,7 +650,7 @@ func submit[R any](p *Pool, fn string, chunks []chunk, single bool, arg json.Raw
 	if p.state != poolRun {
 		p.mu.Unlock()
 		e := pyErr("ValueError", "Pool not running")
-		rt.emitErr(KindPoolSubmit, p.name, nil, e.Type)
+		rt.emitErr(trace.KindPoolSubmit, p.name, nil, e.Type)
 		return nil, e
 	}
 	p.nextJob++
@@ -696,7 +669,7 @@ func submit[R any](p *Pool, fn string, chunks []chunk, single bool, arg json.Raw
 	p.jobs[j.id] = j
 	p.mu.Unlock()
 	if rt.trace != nil {
-		rt.Emit(KindPoolSubmit, p.name, submitVal{Job: j.id, Func: fn, Items: items, Chunks: len(chunks), How: how, Args: arg})
+		rt.Emit(trace.KindPoolSubmit, p.name, trace.PoolSubmit{Job: j.id, Func: fn, Items: items, Chunks: len(chunks), How: how, Args: arg})
 	}
 	if items == 0 {
 		j.finish()
@@ -733,15 +706,6 @@ func oneItem(arg any) ([]chunk, json.RawMessage, error) {
 		return nil, nil, pyErr("TypeError", "cannot send %T to a worker: %v", arg, err)
 	}
 	return []chunk{{args: append(append(json.RawMessage("["), b...), ']'), n: 1}}, b, nil
-}
-
-type submitVal struct {
-	Job    int             `json:"job"`
-	Func   string          `json:"func"`
-	Args   json.RawMessage `json:"args,omitempty"`
-	Items  int             `json:"items"`
-	Chunks int             `json:"chunks"`
-	How    string          `json:"how"` // apply_async, map_async, …
 }
 
 // ApplyAsync is pool.apply_async(func, (args,), callback=…,
@@ -846,25 +810,19 @@ func (r *AsyncResult[R]) Get() (R, error) { return r.GetTimeout(-1) }
 func (r *AsyncResult[R]) GetTimeout(seconds float64) (R, error) {
 	var v R
 	p, rt := r.j.pool, r.runtime()
-	rt.await(KindPoolGet, p.name, IntentVal{Timeout: seconds >= 0, Job: r.j.id})
+	rt.await(trace.KindPoolGet, p.name, IntentVal{Timeout: seconds >= 0, Job: r.j.id})
 	if !r.wait(seconds) {
 		e := pyErr("multiprocessing.TimeoutError", "")
-		rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id, How: r.how}, e.Type)
+		rt.emitErr(trace.KindPoolGet, p.name, trace.PoolGet{Job: r.j.id, How: r.how}, e.Type)
 		return v, e
 	}
 	if r.j.err != nil {
-		rt.emitErr(KindPoolGet, p.name, getVal{Job: r.j.id, Value: errText(r.j.err), How: r.how}, r.j.err.Type)
+		rt.emitErr(trace.KindPoolGet, p.name, trace.PoolGet{Job: r.j.id, Value: errText(r.j.err), How: r.how}, r.j.err.Type)
 		return v, r.j.err
 	}
 	raw := r.j.value()
-	rt.Emit(KindPoolGet, p.name, getVal{Job: r.j.id, Value: raw, How: r.how})
+	rt.Emit(trace.KindPoolGet, p.name, trace.PoolGet{Job: r.j.id, Value: raw, How: r.how})
 	return v, decodeInto(raw, &v)
-}
-
-type getVal struct {
-	Job   int    `json:"job"`
-	Value any    `json:"value,omitempty"`
-	How   string `json:"how,omitempty"` // "result": a future's result()
 }
 
 // wait waits for the job, in a main script unwinding when the session
@@ -888,16 +846,10 @@ func (r *AsyncResult[R]) wait(seconds float64) bool {
 
 // Close is close(): no more tasks; the workers exit once the queued ones
 // are done.
-func (p *Pool) Close() { p.close(closeVal{}) }
+func (p *Pool) Close() { p.close(trace.PoolClose{}) }
 
-// closeVal is pool.close's payload: how an executor's shutdown says it.
-type closeVal struct {
-	How  string `json:"how,omitempty"` // "shutdown"
-	Wait bool   `json:"wait,omitempty"`
-}
-
-func (p *Pool) close(v closeVal) {
-	p.rt.awaitOp(KindPoolClose, p.name)
+func (p *Pool) close(v trace.PoolClose) {
+	p.rt.awaitOp(trace.KindPoolClose, p.name)
 	p.mu.Lock()
 	if p.state != poolRun {
 		p.mu.Unlock()
@@ -913,9 +865,9 @@ func (p *Pool) close(v closeVal) {
 	p.mu.Unlock()
 	p.once.Do(func() { close(p.gone) })
 	if v.How != "" {
-		p.rt.Emit(KindPoolClose, p.name, v)
+		p.rt.Emit(trace.KindPoolClose, p.name, v)
 	} else {
-		p.rt.Emit(KindPoolClose, p.name, nil)
+		p.rt.Emit(trace.KindPoolClose, p.name, nil)
 	}
 	for range n {
 		p.tasks.Put(poolTask{}.encode()) // one "exit" per worker, after every task
@@ -925,7 +877,7 @@ func (p *Pool) close(v closeVal) {
 // Terminate is terminate(): the workers are stopped at once (SIGTERM);
 // jobs not done never complete.
 func (p *Pool) Terminate() {
-	p.rt.awaitOp(KindPoolTerminate, p.name)
+	p.rt.awaitOp(trace.KindPoolTerminate, p.name)
 	p.terminate(true)
 }
 
@@ -938,7 +890,7 @@ func (p *Pool) terminate(events bool) {
 	p.once.Do(func() { close(p.gone) })
 	if !again {
 		if events {
-			p.rt.Emit(KindPoolTerminate, p.name, nil)
+			p.rt.Emit(trace.KindPoolTerminate, p.name, nil)
 		}
 		for _, w := range workers {
 			if w.IsAlive() {
@@ -967,12 +919,12 @@ func (p *Pool) join(event bool) error {
 	p.mu.Unlock()
 	if state == poolRun {
 		e := pyErr("ValueError", "Pool is still running")
-		p.rt.emitErr(KindPoolJoin, p.name, nil, e.Type)
+		p.rt.emitErr(trace.KindPoolJoin, p.name, nil, e.Type)
 		return e
 	}
-	p.rt.awaitOp(KindPoolJoin, p.name)
+	p.rt.awaitOp(trace.KindPoolJoin, p.name)
 	if event {
-		p.rt.Emit(KindPoolJoin, p.name, nil)
+		p.rt.Emit(trace.KindPoolJoin, p.name, nil)
 	}
 	for {
 		p.mu.Lock()

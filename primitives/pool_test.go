@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 var (
@@ -190,12 +192,12 @@ func TestPoolCallbacksRunInTheParentOneAtATime(t *testing.T) {
 	var cb, done int
 	for _, e := range events() {
 		switch e.Kind {
-		case KindPoolCallback:
+		case trace.KindPoolCallback:
 			cb++
 			if e.Pid != rt.Pid() || e.Proc != "MainProcess" {
 				t.Errorf("pool.callback from %s (%d), want the main process", e.Proc, e.Pid)
 			}
-		case KindPoolTaskDone:
+		case trace.KindPoolTaskDone:
 			done++
 			if e.Pid == rt.Pid() {
 				t.Error("a task ran in the main process")

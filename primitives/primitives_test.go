@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 func TestMain(m *testing.M) {
@@ -373,7 +375,7 @@ func TestDaemonRules(t *testing.T) {
 	}
 	var saw bool
 	for _, w := range all {
-		if w.Kind == KindStdout && strings.Contains(string(w.Val), "daemonic processes are not allowed to have children") {
+		if w.Kind == trace.KindStdout && strings.Contains(string(w.Val), "daemonic processes are not allowed to have children") {
 			saw = true
 			if w.Err != "AssertionError" {
 				t.Errorf("err = %q, want AssertionError", w.Err)
@@ -416,13 +418,13 @@ func TestEventsCarryCausalOrder(t *testing.T) {
 			t.Fatalf("event %d missing", n)
 		}
 		switch w.Kind {
-		case KindLockAcquire:
+		case trace.KindLockAcquire:
 			if holder != 0 {
 				t.Fatalf("event %d: %d acquired the lock held by %d", n, w.Pid, holder)
 			}
 			holder = w.Pid
 			acquires++
-		case KindLockRelease:
+		case trace.KindLockRelease:
 			holder = 0
 		}
 	}
@@ -439,11 +441,11 @@ func TestEventAfterTraceCloseIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := NewMain(MainOptions{Trace: tr})
-	rt.Emit(KindStdout, "", "before")
+	rt.Emit(trace.KindStdout, "", "before")
 	if err := tr.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rt.Emit(KindStdout, "", "after") // would fault on the unmapped counter
+	rt.Emit(trace.KindStdout, "", "after") // would fault on the unmapped counter
 	if n, _ := tr.Stamp(); n != 0 {
 		t.Errorf("a closed trace stamped %d", n)
 	}

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // Process is a child process running a registered target, as Python's
@@ -173,7 +175,7 @@ func (p *Process) Start() error {
 		return pyErr("AssertionError", "cannot start a process twice")
 	}
 	if !p.ungated {
-		rt.awaitOp(KindProcStart, p.Name)
+		rt.awaitOp(trace.KindProcStart, p.Name)
 	}
 	exe, err := executable()
 	if err != nil {
@@ -231,7 +233,7 @@ func (p *Process) Start() error {
 	rt.mu.Unlock()
 
 	daemon := p.Daemon
-	rt.emitFor(Record{Pid: p.pid, PPid: rt.pid, Proc: p.Name, Kind: KindProcStart, Daemon: &daemon, Line: int(rt.line.Load())}, p.target)
+	rt.emitFor(trace.Record{Pid: p.pid, PPid: rt.pid, Proc: p.Name, Kind: trace.KindProcStart, Daemon: &daemon, Line: int(rt.line.Load())}, p.target)
 	outDone := make(chan struct{})
 	go p.forwardOutput(outR, outDone)
 	go p.reap(outDone)
@@ -257,7 +259,7 @@ func (p *Process) forwardOutput(r *os.File, done chan<- struct{}) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), 1<<20)
 	for sc.Scan() {
-		p.rt.emitFor(Record{Pid: p.pid, Proc: p.Name, Kind: KindStdout, Obj: "stderr"}, sc.Text())
+		p.rt.emitFor(trace.Record{Pid: p.pid, Proc: p.Name, Kind: trace.KindStdout, Obj: "stderr"}, sc.Text())
 	}
 }
 
@@ -266,7 +268,7 @@ func (p *Process) forwardOutput(r *os.File, done chan<- struct{}) {
 func (p *Process) reap(outDone <-chan struct{}) {
 	if p.KeepZombie && waitExited(p.pid) == nil {
 		p.zombie.Store(true)
-		p.rt.emitFor(Record{Pid: p.pid, Proc: p.Name, Kind: KindProcZombie}, nil)
+		p.rt.emitFor(trace.Record{Pid: p.pid, Proc: p.Name, Kind: trace.KindProcZombie}, nil)
 		<-p.reapNow
 	}
 	err := p.cmd.Wait()
@@ -276,13 +278,9 @@ func (p *Process) reap(outDone <-chan struct{}) {
 	case <-time.After(250 * time.Millisecond): // a grandchild kept the output pipe
 	}
 	p.exit = code
-	p.rt.emitFor(Record{Pid: p.pid, Proc: p.Name, Kind: KindProcExit}, code)
+	p.rt.emitFor(trace.Record{Pid: p.pid, Proc: p.Name, Kind: trace.KindProcExit}, code)
 	close(p.done)
 }
-
-// KindProcZombie is a child that has exited and that its parent has not yet
-// waited for (KeepZombie): its proc.exit follows when it is reaped.
-const KindProcZombie = "proc.zombie"
 
 // reapZombie lets a kept zombie be reaped, and waits until it is.
 func (p *Process) reapZombie() {
@@ -299,8 +297,8 @@ func (p *Process) JoinTimeout(seconds float64) error {
 	if !p.started {
 		return pyErr("AssertionError", "can only join a started process")
 	}
-	p.rt.await(KindProcJoin, p.Name, IntentVal{Timeout: seconds >= 0})
-	p.rt.Emit(KindProcJoin, p.Name, timeoutVal(seconds))
+	p.rt.await(trace.KindProcJoin, p.Name, IntentVal{Timeout: seconds >= 0})
+	p.rt.Emit(trace.KindProcJoin, p.Name, timeoutVal(seconds))
 	var timeout <-chan time.Time
 	if seconds >= 0 {
 		t := time.NewTimer(p.rt.Real(seconds))
@@ -334,11 +332,11 @@ func (p *Process) signal(sig syscall.Signal, name, method string) error {
 		// proctour says the same (join's AssertionError is a real check).
 		return pyErr("AttributeError", "'NoneType' object has no attribute '%s'", method)
 	}
-	p.rt.awaitOp(KindProcTerminate, p.Name)
+	p.rt.awaitOp(trace.KindProcTerminate, p.Name)
 	if !p.IsAlive() {
 		return nil
 	}
-	p.rt.Emit(KindProcTerminate, p.Name, name)
+	p.rt.Emit(trace.KindProcTerminate, p.Name, name)
 	if err := p.cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return fmt.Errorf("%s %s: %w", strings.ToLower(name), p.Name, err)
 	}
@@ -377,8 +375,8 @@ func (rt *Runtime) Finish() {
 	}
 	for _, c := range kids {
 		if c.IsAlive() {
-			rt.awaitOp(KindProcJoin, c.Name)
-			rt.Emit(KindProcJoin, c.Name, nil)
+			rt.awaitOp(trace.KindProcJoin, c.Name)
+			rt.Emit(trace.KindProcJoin, c.Name, nil)
 		}
 		<-c.done
 	}
@@ -404,5 +402,5 @@ func (rt *Runtime) ExitNow(code int) {
 // ReportExit records the exit of a process that is not one of this
 // runtime's children: an orphan that a subreaper (proctour) reaped.
 func (rt *Runtime) ReportExit(pid int, name string, code int) {
-	rt.emitFor(Record{Pid: pid, Proc: name, Kind: KindProcExit}, code)
+	rt.emitFor(trace.Record{Pid: pid, Proc: name, Kind: trace.KindProcExit}, code)
 }

@@ -12,17 +12,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-)
 
-// Queue event kinds. queue.put is reported before the item can reach a
-// getter and queue.get after it was read, so a get never precedes its put.
-const (
-	KindQueuePut      = "queue.put"       // val: the item
-	KindQueueGet      = "queue.get"       // val: the item
-	KindQueueBlock    = "queue.block"     // the call waits: val {"op": "put" (full) or "get" (empty), "timeout": t or null}
-	KindQueueTaskDone = "queue.task_done" // val: the unfinished count after it
-	KindQueueJoin     = "queue.join"      // val: the unfinished count; the return is the next event
-	KindQueueClose    = "queue.close"     // this process will put and get no more
+	"github.com/proctour/proctour/trace"
 )
 
 // Queue is multiprocessing.Queue, built as CPython builds it: items are
@@ -183,16 +174,8 @@ func (rt *Runtime) newQueue(name string, maxsize int, joinable bool) (*Queue, er
 	atomic.StoreUint32(p.word(qSlots), uint32(q.maxsize))
 	// queue.new says what the listing says, Queue(3): the UI shows the
 	// slots, and the fold checks no more items are ever in it.
-	rt.Emit(KindQueueNew, name, queueNewVal{MaxSize: q.maxsize, Joinable: joinable})
+	rt.Emit(trace.KindQueueNew, name, trace.QueueNew{MaxSize: q.maxsize, Joinable: joinable})
 	return q, nil
-}
-
-// KindQueueNew is a queue's creation; val {"maxsize": n, "joinable": b}.
-const KindQueueNew = "queue.new"
-
-type queueNewVal struct {
-	MaxSize  int  `json:"maxsize"`
-	Joinable bool `json:"joinable"`
 }
 
 // Name is the queue's name in events.
@@ -208,9 +191,9 @@ func (q *Queue) PutNowait(v any) error { return q.PutTimeout(v, 0) }
 // no limit); still full after that is queue.Full.
 func (q *Queue) PutTimeout(v any, seconds float64) error {
 	defer runtime.KeepAlive(q.p) // its memory, while words of it are in use
-	sure := q.rt.await(KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0, Initial: q.maxsize})
+	sure := q.rt.await(trace.KindQueuePut, q.name, IntentVal{Timeout: seconds >= 0, Initial: q.maxsize})
 	if q.p.closed.Load() {
-		return q.closedErr(KindQueuePut)
+		return q.closedErr(trace.KindQueuePut)
 	}
 	item, err := queueEncode(v)
 	if err != nil {
@@ -239,12 +222,12 @@ func (q *Queue) takeSlot(item []byte, seconds float64, sure bool) bool {
 		return q.waitTake(slots, qPutWaiters, -1, nil)
 	}
 	if seconds != 0 {
-		q.rt.Emit(KindQueueBlock, q.name, BlockVal{Op: "put", Timeout: timeoutVal(seconds)})
+		q.rt.Emit(trace.KindQueueBlock, q.name, trace.QueueBlock{Op: "put", Timeout: timeoutVal(seconds)})
 		if q.waitTake(slots, qPutWaiters, q.rt.realTimeout(seconds), nil) {
 			return true
 		}
 	}
-	q.rt.emitErr(KindQueuePut, q.name, json.RawMessage(item), "queue.Full")
+	q.rt.emitErr(trace.KindQueuePut, q.name, json.RawMessage(item), "queue.Full")
 	return false
 }
 
@@ -306,13 +289,13 @@ func (q *Queue) announce(item []byte) {
 		// Under the task lock, so that task_done's counts follow the events.
 		lk := p.mutex(qTaskLock)
 		lk.lock(q.rt, -1)
-		q.rt.Emit(KindQueuePut, q.name, json.RawMessage(item))
+		q.rt.Emit(trace.KindQueuePut, q.name, json.RawMessage(item))
 		atomic.AddUint32(p.word(qUnfinished), 1)
 		lk.unlock()
 	case q.joinable:
 		atomic.AddUint32(p.word(qUnfinished), 1)
 	case q.rt.trace != nil:
-		q.rt.Emit(KindQueuePut, q.name, json.RawMessage(item))
+		q.rt.Emit(trace.KindQueuePut, q.name, json.RawMessage(item))
 	}
 	atomic.AddUint32(p.word(qSize), 1)
 }
@@ -328,14 +311,14 @@ func (q *Queue) GetNowait(v any) error { return q.GetTimeout(v, 0) }
 // limit); still empty after that is queue.Empty.
 func (q *Queue) GetTimeout(v any, seconds float64) error {
 	defer runtime.KeepAlive(q.p)
-	sure := q.rt.await(KindQueueGet, q.name, IntentVal{Timeout: seconds >= 0})
+	sure := q.rt.await(trace.KindQueueGet, q.name, IntentVal{Timeout: seconds >= 0})
 	if q.p.closed.Load() {
-		return q.closedErr(KindQueueGet)
+		return q.closedErr(trace.KindQueueGet)
 	}
 	d := q.rt.realTimeout(seconds)
 	deadline := time.Now().Add(d)
 	if !q.claim(seconds, d, sure) {
-		q.rt.emitErr(KindQueueGet, q.name, nil, "queue.Empty")
+		q.rt.emitErr(trace.KindQueueGet, q.name, nil, "queue.Empty")
 		return errQueueEmpty()
 	}
 	lockFor := time.Duration(-1)
@@ -346,7 +329,7 @@ func (q *Queue) GetTimeout(v any, seconds float64) error {
 	if !locked {
 		q.publish(1) // give the claim back: the item stays for someone else
 		q.wake(1)
-		q.rt.emitErr(KindQueueGet, q.name, nil, "queue.Empty")
+		q.rt.emitErr(trace.KindQueueGet, q.name, nil, "queue.Empty")
 		return errQueueEmpty()
 	}
 	if err != nil {
@@ -366,7 +349,7 @@ func (q *Queue) GetTimeout(v any, seconds float64) error {
 func (q *Queue) got(item []byte) {
 	p := q.p
 	if q.rt.trace != nil {
-		q.rt.Emit(KindQueueGet, q.name, json.RawMessage(item))
+		q.rt.Emit(trace.KindQueueGet, q.name, json.RawMessage(item))
 	}
 	atomic.AddUint32(p.word(qSize), ^uint32(0))
 	if q.maxsize > 0 { // after the event: the freed slot must not be seen first
@@ -393,7 +376,7 @@ func (q *Queue) claim(seconds float64, d time.Duration, sure bool) bool {
 	if seconds == 0 {
 		return false
 	}
-	q.rt.Emit(KindQueueBlock, q.name, BlockVal{Op: "get", Timeout: timeoutVal(seconds)})
+	q.rt.Emit(trace.KindQueueBlock, q.name, trace.QueueBlock{Op: "get", Timeout: timeoutVal(seconds)})
 	return q.waitTake(avail, qGetWaiters, d, q.want)
 }
 
@@ -523,9 +506,9 @@ func (q *Queue) load(off int) uint32 {
 // Close is close(): this process will put and get no more (both become
 // ValueError). What its feeder holds is still written out.
 func (q *Queue) Close() error {
-	q.rt.awaitOp(KindQueueClose, q.name)
+	q.rt.awaitOp(trace.KindQueueClose, q.name)
 	if !q.p.closed.Swap(true) {
-		q.rt.Emit(KindQueueClose, q.name, nil)
+		q.rt.Emit(trace.KindQueueClose, q.name, nil)
 	}
 	return nil
 }
@@ -561,13 +544,6 @@ func (q *Queue) CancelJoinThread() {
 func (q *Queue) closedErr(kind string) error {
 	q.rt.emitErr(kind, q.name, nil, "ValueError")
 	return pyErr("ValueError", "Queue %s is closed", q.name)
-}
-
-// BlockVal is queue.block's payload: which call waits, and for how long at
-// most (nil: for as long as it takes).
-type BlockVal struct {
-	Op      string `json:"op"`
-	Timeout any    `json:"timeout"`
 }
 
 func errQueueFull() *Error  { return &Error{Type: "queue.Full"} }

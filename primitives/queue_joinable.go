@@ -3,6 +3,8 @@ package primitives
 import (
 	"runtime"
 	"sync/atomic"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // JoinableQueue is multiprocessing.JoinableQueue: a Queue that also counts
@@ -23,7 +25,7 @@ func (rt *Runtime) NewJoinableQueue(name string, maxsize int) (*JoinableQueue, e
 // TaskDone is task_done(): one item got earlier is processed. More calls
 // than items put is Python's ValueError.
 func (q *JoinableQueue) TaskDone() error {
-	q.rt.awaitOp(KindQueueTaskDone, q.name)
+	q.rt.awaitOp(trace.KindQueueTaskDone, q.name)
 	p := q.p
 	defer runtime.KeepAlive(p)
 	un := p.word(qUnfinished)
@@ -36,7 +38,7 @@ func (q *JoinableQueue) TaskDone() error {
 			lk.unlock()
 			return q.tooManyTaskDone()
 		}
-		q.rt.Emit(KindQueueTaskDone, q.name, n-1)
+		q.rt.Emit(trace.KindQueueTaskDone, q.name, n-1)
 		left = atomic.AddUint32(un, ^uint32(0))
 		lk.unlock()
 	} else {
@@ -62,7 +64,7 @@ func (q *JoinableQueue) TaskDone() error {
 }
 
 func (q *JoinableQueue) tooManyTaskDone() error {
-	q.rt.emitErr(KindQueueTaskDone, q.name, nil, "ValueError")
+	q.rt.emitErr(trace.KindQueueTaskDone, q.name, nil, "ValueError")
 	return pyErr("ValueError", "task_done() called too many times")
 }
 
@@ -70,11 +72,11 @@ func (q *JoinableQueue) tooManyTaskDone() error {
 // CPython's, it returns once the count has reached zero, even if a put
 // raised it again before the waiter woke.
 func (q *JoinableQueue) Join() {
-	q.rt.awaitOp(KindQueueJoin, q.name)
+	q.rt.awaitOp(trace.KindQueueJoin, q.name)
 	p := q.p
 	defer runtime.KeepAlive(p)
 	un, gen := p.word(qUnfinished), p.word(qDoneGen)
-	q.rt.Emit(KindQueueJoin, q.name, atomic.LoadUint32(un))
+	q.rt.Emit(trace.KindQueueJoin, q.name, atomic.LoadUint32(un))
 	waiters := p.word(qJoinWaiters)
 	atomic.AddUint32(waiters, 1)
 	defer atomic.AddUint32(waiters, ^uint32(0))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // qItem is a test item: which producer put it, and its place in that
@@ -609,12 +611,12 @@ func TestQueueEvents(t *testing.T) {
 		}
 		val := string(w.Val)
 		switch w.Kind {
-		case KindQueuePut:
+		case trace.KindQueuePut:
 			if w.Err == "" {
 				puts[val]++
 				unfinished++
 			}
-		case KindQueueGet:
+		case trace.KindQueueGet:
 			if w.Err != "" {
 				continue
 			}
@@ -623,18 +625,18 @@ func TestQueueEvents(t *testing.T) {
 			}
 			puts[val]--
 			gets++
-		case KindQueueTaskDone:
+		case trace.KindQueueTaskDone:
 			unfinished--
 			if val != strconv.Itoa(unfinished) {
 				t.Fatalf("event %d: task_done reports %s unfinished, the events say %d", i, val, unfinished)
 			}
-		case KindQueueBlock:
-			var b BlockVal
+		case trace.KindQueueBlock:
+			var b trace.QueueBlock
 			if json.Unmarshal(w.Val, &b) != nil || (b.Op != "put" && b.Op != "get") {
 				t.Errorf("event %d: queue.block %s", i, val)
 			}
 			blocks++
-		case KindQueueJoin:
+		case trace.KindQueueJoin:
 			joins++
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // Unit is how long one second of a lesson's Python listing lasts in a demo
@@ -143,19 +145,19 @@ func (rt *Runtime) EmitText(kind, obj string, val any, text json.RawMessage) {
 	if rt.trace == nil {
 		return
 	}
-	rt.trace.write(Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Text: text}, val)
+	rt.trace.write(trace.Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Text: text}, val)
 }
 
 func (rt *Runtime) emitErr(kind, obj string, val any, errName string) {
 	if rt.trace == nil {
 		return
 	}
-	rt.trace.write(Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Err: errName}, val)
+	rt.trace.write(trace.Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Err: errName}, val)
 }
 
 // emitFor reports an event that belongs to another process's lane (a child's
 // start and exit, seen from its parent); e.Line is left as given.
-func (rt *Runtime) emitFor(e Record, val any) {
+func (rt *Runtime) emitFor(e trace.Record, val any) {
 	if rt.trace == nil {
 		return
 	}
@@ -167,15 +169,15 @@ func (rt *Runtime) Tracing() bool { return rt.trace != nil }
 
 // Print is Python's print(): the text becomes a stdout event of this process.
 func (rt *Runtime) Print(a ...any) {
-	rt.awaitOp(KindStdout, "")
+	rt.awaitOp(trace.KindStdout, "")
 	s := fmt.Sprintln(a...)
-	rt.Emit(KindStdout, "", strings.TrimSuffix(s, "\n"))
+	rt.Emit(trace.KindStdout, "", strings.TrimSuffix(s, "\n"))
 }
 
 // Printf prints formatted text, as print(f"...") does.
 func (rt *Runtime) Printf(format string, a ...any) {
-	rt.awaitOp(KindStdout, "")
-	rt.Emit(KindStdout, "", strings.TrimSuffix(fmt.Sprintf(format, a...), "\n"))
+	rt.awaitOp(trace.KindStdout, "")
+	rt.Emit(trace.KindStdout, "", strings.TrimSuffix(fmt.Sprintf(format, a...), "\n"))
 }
 
 // Real converts listing seconds to the real duration at this speed.
@@ -185,8 +187,8 @@ func (rt *Runtime) Real(seconds float64) time.Duration {
 
 // Sleep is time.sleep(seconds) in listing seconds.
 func (rt *Runtime) Sleep(seconds float64) {
-	rt.await(KindSleep, "", IntentVal{Timeout: true})
-	rt.Emit(KindSleep, "", seconds)
+	rt.await(trace.KindSleep, "", IntentVal{Timeout: true})
+	rt.Emit(trace.KindSleep, "", seconds)
 	d := rt.Real(seconds)
 	if rt.stop == nil {
 		time.Sleep(d)
@@ -203,28 +205,28 @@ func (rt *Runtime) Sleep(seconds float64) {
 
 // ReadFile reads a file and reports its content as a file.read event.
 func (rt *Runtime) ReadFile(path string) ([]byte, error) {
-	rt.awaitOp(KindFileRead, filepath.Base(path))
+	rt.awaitOp(trace.KindFileRead, filepath.Base(path))
 	b, err := os.ReadFile(path)
 	if err != nil {
-		rt.emitErr(KindFileRead, filepath.Base(path), nil, "FileNotFoundError")
+		rt.emitErr(trace.KindFileRead, filepath.Base(path), nil, "FileNotFoundError")
 		return nil, err
 	}
-	rt.Emit(KindFileRead, filepath.Base(path), string(b))
+	rt.Emit(trace.KindFileRead, filepath.Base(path), string(b))
 	return b, nil
 }
 
 // WriteFile writes a file and reports the new content as a file.write event.
 func (rt *Runtime) WriteFile(path string, data []byte) error {
-	rt.awaitOp(KindFileWrite, filepath.Base(path))
-	rt.Emit(KindFileWrite, filepath.Base(path), string(data))
+	rt.awaitOp(trace.KindFileWrite, filepath.Base(path))
+	rt.Emit(trace.KindFileWrite, filepath.Base(path), string(data))
 	return os.WriteFile(path, data, 0o644)
 }
 
 // AppendFile appends to a file, as open(path, 'a').write(s) does, and
 // reports what it appended as a file.append event.
 func (rt *Runtime) AppendFile(path string, data []byte) error {
-	rt.awaitOp(KindFileAppend, filepath.Base(path))
-	rt.Emit(KindFileAppend, filepath.Base(path), string(data))
+	rt.awaitOp(trace.KindFileAppend, filepath.Base(path))
+	rt.Emit(trace.KindFileAppend, filepath.Base(path), string(data))
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
@@ -310,22 +312,18 @@ func (rt *Runtime) realTimeout(seconds float64) time.Duration {
 	return rt.Real(seconds)
 }
 
-// timeoutVal is a timeout as an event payload: null when there is none.
-func timeoutVal(seconds float64) any {
+// timeoutVal is a timeout as an event payload: the listing's seconds, or
+// nil (null) when there is none.
+func timeoutVal(seconds float64) json.RawMessage {
 	if seconds < 0 {
 		return nil
 	}
-	return seconds
+	return encodeVal(seconds)
 }
-
-// KindTiming is a measured wall time the lesson compares: obj is what was
-// timed ("Pool(5).map"), val the seconds. The UI draws the timings of a run
-// side by side.
-const KindTiming = "timing"
 
 // Timing reports a measured wall time, as a listing's print of
 // time.perf_counter() differences would.
 func (rt *Runtime) Timing(label string, d time.Duration) {
-	rt.awaitOp(KindTiming, label)
-	rt.Emit(KindTiming, label, d.Seconds())
+	rt.awaitOp(trace.KindTiming, label)
+	rt.Emit(trace.KindTiming, label, d.Seconds())
 }

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // Semaphore is multiprocessing.Semaphore: a counter that acquire decrements,
@@ -17,13 +19,6 @@ type Semaphore struct {
 	rt   *Runtime
 	name string
 	seg  *segment
-}
-
-// SemValue is the payload of sem.* events: the value after the operation
-// and the value the semaphore was created with.
-type SemValue struct {
-	Value   int `json:"value"`
-	Initial int `json:"initial"`
 }
 
 // NewSemaphore creates Semaphore(value).
@@ -81,7 +76,7 @@ func (s *Semaphore) TryAcquire() bool { return s.AcquireTimeout(0) }
 
 // AcquireTimeout is acquire(timeout=seconds); negative seconds wait for ever.
 func (s *Semaphore) AcquireTimeout(seconds float64) bool {
-	s.rt.await(KindSemAcquire, s.name, IntentVal{Timeout: seconds >= 0, Initial: s.initial()})
+	s.rt.await(trace.KindSemAcquire, s.name, IntentVal{Timeout: seconds >= 0, Initial: s.initial()})
 	return s.acquire(seconds)
 }
 
@@ -100,27 +95,27 @@ func (s *Semaphore) take() (uint32, bool) {
 
 func (s *Semaphore) acquire(seconds float64) bool {
 	if n, ok := s.take(); ok {
-		s.emit(KindSemAcquire, n)
+		s.emit(trace.KindSemAcquire, n)
 		return true
 	}
 	if seconds == 0 {
-		s.rt.Emit(KindSemAcquire, s.name, false)
+		s.rt.Emit(trace.KindSemAcquire, s.name, false)
 		return false
 	}
-	s.emit(KindSemWait, 0)
+	s.emit(trace.KindSemWait, 0)
 	d := s.rt.realTimeout(seconds)
 	deadline := time.Now().Add(d)
 	atomic.AddUint32(s.waiters(), 1)
 	defer atomic.AddUint32(s.waiters(), ^uint32(0))
 	for {
 		if n, ok := s.take(); ok {
-			s.emit(KindSemAcquire, n)
+			s.emit(trace.KindSemAcquire, n)
 			return true
 		}
 		left := time.Duration(-1)
 		if d >= 0 {
 			if left = time.Until(deadline); left <= 0 {
-				s.rt.Emit(KindSemAcquire, s.name, false)
+				s.rt.Emit(trace.KindSemAcquire, s.name, false)
 				return false
 			}
 		}
@@ -130,23 +125,23 @@ func (s *Semaphore) acquire(seconds float64) bool {
 
 func (s *Semaphore) emit(kind string, value uint32) {
 	if s.rt.trace != nil {
-		s.rt.Emit(kind, s.name, SemValue{Value: int(value), Initial: s.initial()})
+		s.rt.Emit(kind, s.name, trace.SemValue{Value: int(value), Initial: s.initial()})
 	}
 }
 
 // Release frees a slot and wakes one waiter.
 func (s *Semaphore) Release() error {
-	s.rt.awaitOp(KindSemRelease, s.name)
+	s.rt.awaitOp(trace.KindSemRelease, s.name)
 	v := s.value()
 	n := atomic.LoadUint32(v)
 	if s.bounded() && int(n) >= s.initial() {
 		err := errReleasedTooMany()
-		s.rt.emitErr(KindSemRelease, s.name, nil, err.Type)
+		s.rt.emitErr(trace.KindSemRelease, s.name, nil, err.Type)
 		return err
 	}
 	// Report first: the release must be in the trace before anyone can
 	// take the slot it frees.
-	s.emit(KindSemRelease, n+1)
+	s.emit(trace.KindSemRelease, n+1)
 	atomic.AddUint32(v, 1)
 	if atomic.LoadUint32(s.waiters()) > 0 {
 		futexWakeOn(v, 1)

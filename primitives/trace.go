@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // maxWire is the largest event line written in one piece. Writes of at most
@@ -83,7 +85,7 @@ func (t *Trace) stamp() (n uint64, mono int64) {
 // writeIntent sends an intent. It takes its number in the causal order like
 // an event, so that the session sees it after everything the process did
 // before, but it never becomes part of the timeline.
-func (t *Trace) writeIntent(e Record) {
+func (t *Trace) writeIntent(e trace.Record) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.closed {
@@ -99,7 +101,7 @@ func (t *Trace) writeIntent(e Record) {
 
 // write sends one event. Errors are dropped: a process whose session has gone
 // has nobody to tell.
-func (t *Trace) write(e Record, val any) {
+func (t *Trace) write(e trace.Record, val any) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.closed {

@@ -10,14 +10,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // EventWriter prints a run's events as they come, then a summary.
 type EventWriter interface {
-	Write(primitives.Record) error
-	Close(timeline []primitives.Record) error
+	Write(trace.Record) error
+	Close(timeline []trace.Record) error
 }
 
 // NewJSON prints the trace: one JSON object a line, nothing else.
@@ -25,8 +25,8 @@ func NewJSON(w io.Writer) EventWriter { return &jsonWriter{w: w} }
 
 type jsonWriter struct{ w io.Writer }
 
-func (j *jsonWriter) Write(r primitives.Record) error          { return sim.WriteRecord(j.w, r) }
-func (j *jsonWriter) Close(timeline []primitives.Record) error { return nil }
+func (j *jsonWriter) Write(r trace.Record) error          { return trace.Write(j.w, r) }
+func (j *jsonWriter) Close(timeline []trace.Record) error { return nil }
 
 // textLog prints an aligned, readable log: time, process, listing line, and
 // the event in Python terms (its comments in lang); then a short summary.
@@ -52,7 +52,7 @@ func NewTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) 
 	return t
 }
 
-func (t *textLog) Write(r primitives.Record) error {
+func (t *textLog) Write(r trace.Record) error {
 	if n := utf8.RuneCountInString(r.Proc); n > t.width {
 		t.width = n
 	}
@@ -61,13 +61,13 @@ func (t *textLog) Write(r primitives.Record) error {
 		line = fmt.Sprintf("L%d", r.Line)
 	}
 	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, sim.DescribeIn(r, t.lang))
-	if r.Kind == primitives.KindStdout || r.Kind == primitives.KindWatchdog {
+	if r.Kind == trace.KindStdout || r.Kind == trace.KindWatchdog {
 		t.w.Flush() // a print shows up as it happens
 	}
 	return err
 }
 
-func (t *textLog) Close(timeline []primitives.Record) error {
+func (t *textLog) Close(timeline []trace.Record) error {
 	st := sim.Fold(timeline)
 	fmt.Fprintln(t.w)
 	lang := t.lang

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // collector turns wire events, arriving in any order from many processes,
@@ -28,17 +29,17 @@ type collector struct {
 	starts  map[int]uint64    // the number of each proc.start in queue, by pid
 	seq     int64
 	lastT   int64
-	out     func(primitives.Record)
+	out     func(trace.Record)
 	intent  func(primitives.Wire) // operations announced at the gate
 	// skip, if set, leaves an event out of the timeline before it is
 	// numbered (see gateCtl.formality).
-	skip func(primitives.Record) bool
+	skip func(trace.Record) bool
 	// caught, if set, is kept at the last number taken in when nothing is
 	// held back (see gateCtl.drained).
 	caught *atomic.Uint64
 }
 
-func newCollector(start int64, out func(primitives.Record), intent func(primitives.Wire)) *collector {
+func newCollector(start int64, out func(trace.Record), intent func(primitives.Wire)) *collector {
 	return &collector{
 		start: start, next: 1, out: out, intent: intent,
 		pending: map[uint64]primitives.Wire{},
@@ -112,7 +113,7 @@ func (c *collector) flush() {
 // release passes an event in counter order to the queue, and emits what
 // can go.
 func (c *collector) release(w primitives.Wire) {
-	if w.Kind == primitives.KindProcStart {
+	if w.Kind == trace.KindProcStart {
 		c.starts[w.Pid] = w.N
 	}
 	c.queue = append(c.queue, w)
@@ -131,7 +132,7 @@ func (c *collector) pump() {
 // needs is the process whose start must be out before w: its own, or, for
 // a start, its parent's.
 func (c *collector) needs(w primitives.Wire) int {
-	if w.Kind == primitives.KindProcStart {
+	if w.Kind == trace.KindProcStart {
 		return w.PPid
 	}
 	return w.Pid
@@ -149,7 +150,7 @@ func (c *collector) ready(w primitives.Wire) bool {
 		return false
 	}
 	at := func() int {
-		return slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == primitives.KindProcStart })
+		return slices.IndexFunc(c.queue, func(q primitives.Wire) bool { return q.N == n && q.Kind == trace.KindProcStart })
 	}
 	if i := at(); i < 0 || !c.ready(c.queue[i]) {
 		return false
@@ -162,11 +163,11 @@ func (c *collector) ready(w primitives.Wire) bool {
 }
 
 func (c *collector) emit(w primitives.Wire) {
-	if w.Kind == primitives.KindProcStart {
+	if w.Kind == trace.KindProcStart {
 		c.started[w.Pid] = true
 		delete(c.starts, w.Pid)
 	}
-	if w.Kind == primitives.KindIntent {
+	if w.Kind == trace.KindIntent {
 		c.intent(w)
 		return
 	}

@@ -10,45 +10,37 @@ import (
 	"strings"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
-)
-
-// The pipe kinds of DESIGN.md.
-const (
-	kindPipeSend  = "pipe.send"
-	kindPipeRecv  = "pipe.recv"
-	kindPipeClose = "pipe.close"
-	kindPipeEOF   = "pipe.eof"
+	"github.com/proctour/proctour/trace"
 )
 
 // Describe says what an event is in the Python terms the lessons use:
 // `lock.acquire()`, `time.sleep(0.1)`, `print('sold out')`, in English.
-func Describe(r primitives.Record) string { return DescribeIn(r, "en") }
+func Describe(r trace.Record) string { return DescribeIn(r, "en") }
 
 // DescribeIn is Describe in lang: the Python stays as it is, its comments
 // are put into lang. Control characters from the trace are written as
 // escapes, so that a description drawn as it is cannot move the cursor.
-func DescribeIn(r primitives.Record, lang string) string { return printable(describeText(r).In(lang)) }
+func DescribeIn(r trace.Record, lang string) string { return printable(describeText(r).In(lang)) }
 
 // describeText is the description as a format and its values: Python
 // code, names and values are values; only the prose around them (a
 // comment, "a worker of pool") is the format, which the catalogue puts
 // into another language.
-func describeText(r primitives.Record) i18n.T {
+func describeText(r trace.Record) i18n.T {
 	t := describe(r)
-	if r.Err != "" && r.Kind != primitives.KindStdout && r.Kind != kindPipeEOF && !strings.HasPrefix(r.Kind, "pool.") {
+	if r.Err != "" && r.Kind != trace.KindStdout && r.Kind != trace.KindPipeEOF && !strings.HasPrefix(r.Kind, "pool.") {
 		t = i18n.Join(t, i18n.Code(" → "+r.Err))
 	}
 	return t
 }
 
-func describe(r primitives.Record) i18n.T {
+func describe(r trace.Record) i18n.T {
 	v := valText(r.Val)
 	code := i18n.Code
 	switch r.Kind {
-	case primitives.KindProcStart:
+	case trace.KindProcStart:
 		return procStartText(r)
-	case primitives.KindProcExit:
+	case trace.KindProcExit:
 		exit := code("exit, exitcode=" + v)
 		if r.Obj == "stopped" {
 			return i18n.Tf("%s  # the demo was stopped", exit)
@@ -56,101 +48,101 @@ func describe(r primitives.Record) i18n.T {
 			return i18n.Tf("%s  # killed by %s", exit, signalName(-n))
 		}
 		return exit
-	case primitives.KindProcZombie:
+	case trace.KindProcZombie:
 		return i18n.Tf("exited  # a zombie until its parent waits for it")
-	case primitives.KindProcTerminate:
+	case trace.KindProcTerminate:
 		if v == `'SIGKILL'` {
 			return code(r.Obj + ".kill()")
 		}
 		return code(r.Obj + ".terminate()")
-	case primitives.KindProcJoin:
+	case trace.KindProcJoin:
 		return code(r.Obj + ".join(" + timeoutText(v) + ")")
-	case primitives.KindStdout:
+	case trace.KindStdout:
 		if r.Obj == "stderr" {
 			return code(strText(r.Val))
 		}
 		return code("print(" + v + ")")
-	case primitives.KindSleep:
+	case trace.KindSleep:
 		return code("time.sleep(" + v + ")")
-	case primitives.KindLockWait:
+	case trace.KindLockWait:
 		return i18n.Tf("%s  # waiting", r.Obj+".acquire("+timeoutText(v)+")")
-	case primitives.KindLockAcquire, primitives.KindSemAcquire:
+	case trace.KindLockAcquire, trace.KindSemAcquire:
 		switch {
 		case v == "false":
 			return code(r.Obj + ".acquire() → False")
-		case r.Kind == primitives.KindSemAcquire:
+		case r.Kind == trace.KindSemAcquire:
 			return semLeft(r.Obj+".acquire()", r.Val)
 		}
 		return code(r.Obj + ".acquire()")
-	case primitives.KindLockRelease:
+	case trace.KindLockRelease:
 		return code(r.Obj + ".release()")
-	case primitives.KindSemRelease:
+	case trace.KindSemRelease:
 		return semLeft(r.Obj+".release()", r.Val)
-	case primitives.KindSemWait:
+	case trace.KindSemWait:
 		return i18n.Tf("%s  # waiting for a free slot", r.Obj+".acquire()")
-	case primitives.KindEventWait:
+	case trace.KindEventWait:
 		return i18n.Tf("%s  # waiting", r.Obj+".wait("+timeoutText(v)+")")
-	case primitives.KindEventWake:
+	case trace.KindEventWake:
 		return code(r.Obj + ".wait() → " + pyBool(v))
-	case primitives.KindEventSet:
+	case trace.KindEventSet:
 		return code(r.Obj + ".set()")
-	case primitives.KindEventClear:
+	case trace.KindEventClear:
 		return code(r.Obj + ".clear()")
-	case primitives.KindFileRead:
+	case trace.KindFileRead:
 		return code("open('" + r.Obj + "').read() → " + v)
-	case primitives.KindFileWrite:
+	case trace.KindFileWrite:
 		return code("open('" + r.Obj + "', 'w').write(" + v + ")")
-	case primitives.KindFileAppend:
+	case trace.KindFileAppend:
 		return code("open('" + r.Obj + "', 'a').write(" + v + ")")
-	case primitives.KindWatchdog:
+	case trace.KindWatchdog:
 		return i18n.Tf("watchdog: %s", watchdogText(r))
-	case primitives.KindTiming:
+	case trace.KindTiming:
 		var sec float64
 		json.Unmarshal(r.Val, &sec)
 		return i18n.Tf("timed %s: %.3f s", TimingLabel(r.Obj), sec)
-	case kindQueueNew:
+	case trace.KindQueueNew:
 		return code(queueCtor(r))
-	case kindQueuePut:
+	case trace.KindQueuePut:
 		return code(r.Obj + ".put(" + v + ")")
-	case kindQueueGet:
+	case trace.KindQueueGet:
 		if r.Err != "" { // nothing was got: the error says so below
 			return code(r.Obj + ".get()")
 		}
 		return code(r.Obj + ".get() → " + v)
-	case kindQueueBlock:
+	case trace.KindQueueBlock:
 		return queueBlockText(r)
-	case kindQueueTaskDone:
+	case trace.KindQueueTaskDone:
 		return i18n.Tf("%s  # %s not done yet", r.Obj+".task_done()", v)
-	case kindQueueJoin:
+	case trace.KindQueueJoin:
 		return i18n.Tf("%s  # until every item is done", r.Obj+".join()")
-	case kindPipeSend:
+	case trace.KindPipeSend:
 		if r.Err != "" { // the failed send's value is not in the event
 			v = "..."
 		}
 		return code(r.Obj + ".send(" + v + ")")
-	case kindPipeRecv:
+	case trace.KindPipeRecv:
 		if r.Err != "" {
 			return code(r.Obj + ".recv()")
 		}
 		return code(r.Obj + ".recv() → " + v)
-	case kindPipeClose:
+	case trace.KindPipeClose:
 		return code(r.Obj + ".close()")
-	case kindPipeEOF:
+	case trace.KindPipeEOF:
 		return i18n.Tf("%s → EOFError: every copy of the other end is closed", r.Obj+".recv()")
-	case kindPipeNew:
+	case trace.KindPipeNew:
 		return code(pipeCtor(r))
-	case kindPipeInherit:
+	case trace.KindPipeInherit:
 		return i18n.Tf("%s  # a copy of this end, passed in the arguments", r.Obj)
-	case kindPipeBlock:
+	case trace.KindPipeBlock:
 		return i18n.Tf("%s  # nothing has arrived: waiting", r.Obj+".recv()")
-	case kindPipePoll:
+	case trace.KindPipePoll:
 		return code(pollText(r))
-	case kindManagerCall, kindManagerNew, kindManagerServe, kindManagerBlock:
+	case trace.KindManagerCall, trace.KindManagerNew, trace.KindManagerServe, trace.KindManagerBlock:
 		return describeManager(r)
-	case kindPoolNew, kindPoolWorker, kindPoolSubmit, kindPoolTaskStart, kindPoolTaskDone,
-		kindPoolCallback, kindPoolGet, kindPoolClose, kindPoolJoin, kindPoolTerminate:
+	case trace.KindPoolNew, trace.KindPoolWorker, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolTaskDone,
+		trace.KindPoolCallback, trace.KindPoolGet, trace.KindPoolClose, trace.KindPoolJoin, trace.KindPoolTerminate:
 		return describePool(r)
-	case kindQueueClose:
+	case trace.KindQueueClose:
 		return i18n.Tf("%s  # no more puts from this process", r.Obj+".close()")
 	}
 	return code(r.Kind + " " + r.Obj + " " + v)
@@ -158,12 +150,12 @@ func describe(r primitives.Record) i18n.T {
 
 // procStartText is a process's start: the main script, a Process, a
 // manager's server or a pool's worker.
-func procStartText(r primitives.Record) i18n.T {
+func procStartText(r trace.Record) i18n.T {
 	var t i18n.T
 	switch {
-	case strText(r.Val) == managerTarget:
+	case strText(r.Val) == trace.TargetManagerServer:
 		t = i18n.Tf("Manager()  # its server process starts, pid %d", r.Pid)
-	case strText(r.Val) == poolWorkerTarget:
+	case strText(r.Val) == trace.TargetPoolWorker:
 		t = i18n.Tf("a pool's worker process starts  # pid %d", r.Pid)
 	case r.PPid == 0:
 		t = i18n.Tf("python %s  # the main script, pid %d", scriptName(r), r.Pid)
@@ -178,8 +170,8 @@ func procStartText(r primitives.Record) i18n.T {
 
 // queueBlockText is a put into a full queue or a get from an empty one,
 // waiting.
-func queueBlockText(r primitives.Record) i18n.T {
-	var b blockVal
+func queueBlockText(r trace.Record) i18n.T {
+	var b trace.QueueBlock
 	json.Unmarshal(r.Val, &b)
 	t := i18n.Tf("%s  # empty: waiting for an item", r.Obj+".get()")
 	if b.Op == "put" {
@@ -249,7 +241,7 @@ func timeoutText(v string) string {
 
 // targetText is the Python name of a registered target: "tickets.task"
 // is task, "hello.Greeter.run" is Greeter.run.
-func targetText(r primitives.Record) string {
+func targetText(r trace.Record) string {
 	t := strText(r.Val)
 	if _, rest, ok := strings.Cut(t, "."); ok {
 		return rest
@@ -260,7 +252,7 @@ func targetText(r primitives.Record) string {
 // semLeft is a semaphore's call and its value after: "s.acquire()  #
 // value 2 of 3".
 func semLeft(call string, raw json.RawMessage) i18n.T {
-	var v primitives.SemValue
+	var v trace.SemValue
 	if json.Unmarshal(raw, &v) != nil || v.Initial == 0 {
 		return i18n.Code(call)
 	}
@@ -280,8 +272,8 @@ func signalName(n int) string {
 }
 
 // queueCtor is a queue's creation as the listing writes it.
-func queueCtor(r primitives.Record) string {
-	var v queueNew
+func queueCtor(r trace.Record) string {
+	var v trace.QueueNew
 	json.Unmarshal(r.Val, &v)
 	ctor := "Queue"
 	if v.Joinable {
@@ -296,8 +288,8 @@ func queueCtor(r primitives.Record) string {
 
 // pipeCtor is a pipe's creation as the listing writes it:
 // "parent_conn, child_conn = Pipe()".
-func pipeCtor(r primitives.Record) string {
-	var v pipeNew
+func pipeCtor(r trace.Record) string {
+	var v trace.PipeNew
 	json.Unmarshal(r.Val, &v)
 	if v.Duplex {
 		return r.Obj + " = Pipe()"
@@ -306,15 +298,14 @@ func pipeCtor(r primitives.Record) string {
 }
 
 // pollText is poll(timeout) and what it found.
-func pollText(r primitives.Record) string {
-	var v struct {
-		Timeout *float64 `json:"timeout"`
-		Ready   bool     `json:"ready"`
-	}
+func pollText(r trace.Record) string {
+	var v trace.PipePoll
 	json.Unmarshal(r.Val, &v)
+	var timeout *float64
+	json.Unmarshal(v.Timeout, &timeout)
 	arg := "None"
-	if v.Timeout != nil {
-		arg = strconv.FormatFloat(*v.Timeout, 'g', -1, 64)
+	if timeout != nil {
+		arg = strconv.FormatFloat(*timeout, 'g', -1, 64)
 	}
 	return r.Obj + ".poll(" + arg + ") → " + pyBool(strconv.FormatBool(v.Ready))
 }
@@ -345,7 +336,7 @@ func OrderedKeys(raw json.RawMessage) []string {
 // scriptName is the main script's file name, from MainProcess's
 // proc.start: its obj, which the session sets from the scenario
 // (Options.Script), or, in a trace without one, the scenario id with .py.
-func scriptName(r primitives.Record) string {
+func scriptName(r trace.Record) string {
 	if r.Obj != "" {
 		return r.Obj
 	}

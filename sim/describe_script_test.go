@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // The main script's name is its proc.start's obj, which the session sets
@@ -19,7 +19,7 @@ func TestMainScriptName(t *testing.T) {
 		{"", "pipe-eof", "python pipe-eof.py  # the main script, pid 42"},
 	} {
 		val, _ := json.Marshal(c.val)
-		r := primitives.Record{Pid: 42, Proc: "MainProcess", Kind: primitives.KindProcStart, Obj: c.obj, Val: val}
+		r := trace.Record{Pid: 42, Proc: "MainProcess", Kind: trace.KindProcStart, Obj: c.obj, Val: val}
 		if got := Describe(r); got != c.want {
 			t.Errorf("obj %q, val %q: %q, want %q", c.obj, c.val, got, c.want)
 		}

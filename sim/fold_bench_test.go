@@ -3,6 +3,8 @@ package sim
 import (
 	"os"
 	"testing"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // BenchmarkFoldTickets folds a recorded 100-buyer tickets trace (made with
@@ -13,7 +15,7 @@ func BenchmarkFoldTickets(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	events, err := ReadTrace(f)
+	events, err := trace.Read(f)
 	f.Close()
 	if err != nil {
 		b.Fatal(err)
@@ -30,7 +32,7 @@ func TestRecordedTraceIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	events, err := ReadTrace(f)
+	events, err := trace.Read(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
-// FuzzFold: for any trace ReadTrace accepts, folding it never panics and
+// FuzzFold: for any trace trace.Read accepts, folding it never panics and
 // keeps the State's own invariants: every pid leads to the latest process
 // started with it (an OS reuses pids; a process started twice is a
 // violation, and both are listed), every process has a status it can name; folding is deterministic (twice, the same
@@ -20,7 +20,7 @@ import (
 func FuzzFold(f *testing.F) {
 	addTraceSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		events, err := ReadTrace(bytes.NewReader(data))
+		events, err := trace.Read(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
@@ -73,8 +73,8 @@ func FuzzFold(f *testing.F) {
 	})
 }
 
-func cloneEvents(events []primitives.Record) []primitives.Record {
-	out := make([]primitives.Record, len(events))
+func cloneEvents(events []trace.Record) []trace.Record {
+	out := make([]trace.Record, len(events))
 	for i, e := range events {
 		e.Val = append([]byte(nil), e.Val...)
 		if e.Daemon != nil {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/proctour/proctour/trace"
 )
 
 // addTraceSeeds gives a fuzz target real traces to start from: the first
@@ -27,8 +29,8 @@ func addTraceSeeds(f *testing.F) {
 	ok := traceLine(1, `"hi"`) + "\n"
 	for _, s := range []string{
 		"\xef\xbb\xbf" + ok,
-		ok + traceLine(2, string(nested(MaxValueDepth))),
-		ok + traceLine(2, string(nested(MaxValueDepth+5))),
+		ok + traceLine(2, string(nested(trace.MaxValueDepth))),
+		ok + traceLine(2, string(nested(trace.MaxValueDepth+5))),
 		strings.Replace(ok, `"seq":1`, `"seq":"1"`, 1),
 		strings.Replace(ok, `"t_ns":1000`, `"t_ns":1e999`, 1),
 		ok + traceLine(2, `{"a":[1,{"b":null}],"c":"\u001b[2J"}`)[:30],
@@ -39,3 +41,22 @@ func addTraceSeeds(f *testing.F) {
 		f.Add([]byte(s))
 	}
 }
+
+// traceLine is a valid trace line with seq n and value val.
+func traceLine(n int, val string) string {
+	return `{"seq":` + itoa(n) + `,"t_ns":` + itoa(n*1000) + `,"pid":7,"proc":"MainProcess","kind":"stdout","obj":"stdout","val":` + val + "}"
+}
+
+func itoa(n int) string {
+	var b []byte
+	for {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		if n /= 10; n == 0 {
+			return string(b)
+		}
+	}
+}
+
+// goWords are what a message about a trace must not show: Go's types and
+// packages mean nothing to someone with a trace file.
+var goWords = []string{"Go ", "go struct", "json:", "int64", "strconv", "bufio", "Scanner", "Record.", "token too long", "ParseFloat", "[]", "map["}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // Mode is how a session schedules its processes (DESIGN.md "Modes").
@@ -71,40 +72,40 @@ func (in Intent) Describe() string { return in.DescribeIn("en") }
 func (in Intent) DescribeIn(lang string) string { return printable(in.describeText().In(lang)) }
 
 func (in Intent) describeText() i18n.T {
-	r := primitives.Record{Kind: in.Op, Obj: in.Obj}
+	r := trace.Record{Kind: in.Op, Obj: in.Obj}
 	code := i18n.Code
 	switch in.Op {
-	case primitives.KindLockAcquire, primitives.KindSemAcquire:
+	case trace.KindLockAcquire, trace.KindSemAcquire:
 		return code(in.Obj + ".acquire()")
-	case primitives.KindEventWait:
+	case trace.KindEventWait:
 		return code(in.Obj + ".wait()")
-	case primitives.KindStdout:
+	case trace.KindStdout:
 		return code("print(...)")
-	case primitives.KindSleep:
+	case trace.KindSleep:
 		return code("time.sleep(...)")
-	case primitives.KindProcStart:
+	case trace.KindProcStart:
 		return code(in.Obj + ".start()")
-	case primitives.KindFileRead:
+	case trace.KindFileRead:
 		return code("open('" + in.Obj + "').read()")
-	case primitives.KindFileWrite:
+	case trace.KindFileWrite:
 		return code("open('" + in.Obj + "', 'w').write(...)")
-	case primitives.KindFileAppend:
+	case trace.KindFileAppend:
 		return code("open('" + in.Obj + "', 'a').write(...)")
-	case kindQueuePut:
+	case trace.KindQueuePut:
 		return code(in.Obj + ".put(...)")
-	case kindQueueGet:
+	case trace.KindQueueGet:
 		return code(in.Obj + ".get()")
-	case kindPipeSend:
+	case trace.KindPipeSend:
 		return code(in.Obj + ".send(...)")
-	case kindPipeRecv:
+	case trace.KindPipeRecv:
 		return code(in.Obj + ".recv()")
-	case kindManagerCall:
+	case trace.KindManagerCall:
 		return code(in.Obj + "." + in.method + "(...)")
-	case kindPoolTaskStart:
+	case trace.KindPoolTaskStart:
 		return i18n.Tf("take a task from %s", in.Obj)
-	case kindPoolSubmit:
+	case trace.KindPoolSubmit:
 		return i18n.Tf("%s: submit work", in.Obj)
-	case kindPoolGet:
+	case trace.KindPoolGet:
 		return i18n.Tf("%s  # job %d", "result.get()", in.job)
 	}
 	if d := Describe(r); strings.HasSuffix(d, " None") { // no value yet
@@ -212,18 +213,18 @@ func (c *gateCtl) arrive(w primitives.Wire) {
 
 // observe follows the timeline: a new process runs until its first
 // operation reaches the gate; an exited one is gone.
-func (c *gateCtl) observe(r primitives.Record) {
+func (c *gateCtl) observe(r trace.Record) {
 	switch r.Kind {
-	case primitives.KindProcStart:
+	case trace.KindProcStart:
 		// A manager's server is never at the gate: it serves the calls the
 		// gate releases.
-		if strText(r.Val) != managerTarget {
+		if strText(r.Val) != trace.TargetManagerServer {
 			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
 		} else {
 			c.servers[r.Pid] = true
 		}
 		c.pids[r.Proc] = r.Pid
-	case primitives.KindProcTerminate:
+	case trace.KindProcTerminate:
 		// The signal is sent after this event: the target never comes
 		// back to the gate, and its exit is sure to be reported.
 		if pid, ok := c.pids[r.Obj]; ok && pid != r.Pid {
@@ -231,7 +232,7 @@ func (c *gateCtl) observe(r primitives.Record) {
 			c.dying[pid] = true
 			c.inflight[pid] = flight{since: time.Now(), sure: true}
 		}
-	case primitives.KindProcExit, primitives.KindProcZombie:
+	case trace.KindProcExit, trace.KindProcZombie:
 		delete(c.inflight, r.Pid)
 		delete(c.pending, r.Pid)
 		if c.dying[r.Pid] {
@@ -239,7 +240,7 @@ func (c *gateCtl) observe(r primitives.Record) {
 		}
 		delete(c.dying, r.Pid)
 		delete(c.servers, r.Pid)
-	case primitives.KindSleep:
+	case trace.KindSleep:
 		// Sure only while it sleeps: what follows the sleep may wait on a
 		// socket before the next operation comes to the gate, and the
 		// away clock starts when the sleep ends.
@@ -252,7 +253,7 @@ func (c *gateCtl) observe(r primitives.Record) {
 			}
 			c.inflight[r.Pid] = flight{since: time.Now().Add(time.Duration(sec * float64(primitives.Unit) / speed))}
 		}
-	case primitives.KindEventWait, primitives.KindLockWait, kindQueueBlock:
+	case trace.KindEventWait, trace.KindLockWait, trace.KindQueueBlock:
 		// A wait released because its timeout keeps it from blocking
 		// forever starts here: its away clock starts here too, not at its
 		// release, so that on a loaded machine a short timeout (the police
@@ -271,8 +272,8 @@ func (c *gateCtl) observe(r primitives.Record) {
 // would be in one run and not in another. A join of the end of the main
 // code (no line of the listing) of a child that was terminated and has
 // exited is therefore never shown; the exit is.
-func (c *gateCtl) formality(r primitives.Record, mainPid int) bool {
-	return r.Kind == primitives.KindProcJoin && r.Pid == mainPid && r.Line == 0 && c.killed[r.Obj]
+func (c *gateCtl) formality(r trace.Record, mainPid int) bool {
+	return r.Kind == trace.KindProcJoin && r.Pid == mainPid && r.Line == 0 && c.killed[r.Obj]
 }
 
 // quiet reports whether every process is at the gate, gone, or away (see
@@ -357,11 +358,11 @@ func (c *gateCtl) judge(st *State) {
 // judgeOne decides from the fold whether in would block now.
 func (c *gateCtl) judgeOne(st *State, in *Intent) {
 	switch in.Op {
-	case primitives.KindLockAcquire:
+	case trace.KindLockAcquire:
 		if l := st.findLock(in.Obj); l != nil && l.Holder != 0 && !(in.reentrant && l.Holder == in.Pid) {
 			in.CanProceed, in.Blocked = false, st.heldBy(l)
 		}
-	case primitives.KindSemAcquire:
+	case trace.KindSemAcquire:
 		value := in.initial
 		if x := st.findSem(in.Obj); x != nil && x.Initial > 0 {
 			value = x.Value
@@ -369,35 +370,35 @@ func (c *gateCtl) judgeOne(st *State, in *Intent) {
 		if value <= 0 {
 			in.CanProceed, in.Blocked = false, i18n.Tf("%s, no free slot", in.Obj)
 		}
-	case primitives.KindEventWait:
+	case trace.KindEventWait:
 		if f := st.findFlag(in.Obj); f == nil || !f.Set {
 			in.CanProceed, in.Blocked = false, i18n.Tf("%s, not set", in.Obj)
 		}
-	case kindQueueGet:
+	case trace.KindQueueGet:
 		if q := st.findQueue(in.Obj); q == nil || len(q.Items) == 0 {
 			in.CanProceed, in.Blocked = false, i18n.Tf("%s, empty", in.Obj)
 		}
-	case kindQueuePut:
+	case trace.KindQueuePut:
 		if q := st.findQueue(in.Obj); q != nil && in.initial > 0 && len(q.Items) >= in.initial {
 			in.CanProceed, in.Blocked = false, i18n.Tf("%s, full", in.Obj)
 		}
-	case kindQueueJoin:
+	case trace.KindQueueJoin:
 		if q := st.findQueue(in.Obj); q != nil && q.Unfinished > 0 {
 			in.CanProceed, in.Blocked = false, i18n.Tf("join %s, items not done", in.Obj)
 		}
-	case kindPoolTaskStart, kindPoolGet, kindPoolJoin:
+	case trace.KindPoolTaskStart, trace.KindPoolGet, trace.KindPoolJoin:
 		if why := st.poolBlocked(in.Op, in.Obj, in.job); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
-	case kindManagerCall:
+	case trace.KindManagerCall:
 		if why := st.managedBlocked(in.Obj, in.method); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
-	case kindPipeRecv:
+	case trace.KindPipeRecv:
 		if why := st.recvBlocked(in.Obj); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
-	case primitives.KindProcJoin:
+	case trace.KindProcJoin:
 		if p := st.byName(in.Obj); p != nil && p.Status != Exited && !p.Zombie {
 			in.CanProceed, in.Blocked = false, i18n.Tf("join %s, still running", in.Obj)
 		}
@@ -419,7 +420,7 @@ func (c *gateCtl) release(in *Intent) {
 		return
 	}
 	delete(c.pending, in.Pid)
-	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == primitives.KindSleep}
+	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == trace.KindSleep}
 	if in.sure {
 		c.gate.ReleaseSure(in.slot, in.ticket)
 	} else {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // The student as scheduler: with two workers after one lock, stepping
@@ -44,7 +45,7 @@ func TestStepModeReleasesOnlyWhatCanProceed(t *testing.T) {
 		// moved in between, so what the snapshot judged blocked is.
 		if quiet {
 			for _, in := range pending {
-				if in.Op == primitives.KindLockAcquire && !in.CanProceed {
+				if in.Op == trace.KindLockAcquire && !in.CanProceed {
 					sawBlocked = true
 					if !strings.HasPrefix(in.Blocked.String(), "lock, held by Process-") {
 						t.Errorf("blocked on %q", in.Blocked)

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // What this package says is English, as i18n.T: a format and its values.
@@ -32,7 +32,7 @@ func TimingLabel(label string) i18n.T {
 // watchdogText is a watchdog record's report as a format and its values:
 // from its text where the trace has one, else its English as it is (a
 // trace from before the text was recorded).
-func watchdogText(r primitives.Record) i18n.T {
+func watchdogText(r trace.Record) i18n.T {
 	var t i18n.T
 	if len(r.Text) > 0 && json.Unmarshal(r.Text, &t) == nil {
 		return t

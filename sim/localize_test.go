@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // In Chinese, the prose of a description is Chinese and its Python is left
@@ -13,36 +13,36 @@ import (
 func TestDescribeInChinese(t *testing.T) {
 	daemon := true
 	cases := []struct {
-		r    primitives.Record
+		r    trace.Record
 		want string
 	}{
-		{primitives.Record{Kind: primitives.KindProcStart, Pid: 4242, Val: json.RawMessage(`"tickets"`)},
+		{trace.Record{Kind: trace.KindProcStart, Pid: 4242, Val: json.RawMessage(`"tickets"`)},
 			"python tickets.py  # 主脚本，pid 4242"},
-		{primitives.Record{Kind: primitives.KindProcStart, Pid: 7, PPid: 1, Daemon: &daemon, Val: json.RawMessage(`"daemon.worker"`)},
+		{trace.Record{Kind: trace.KindProcStart, Pid: 7, PPid: 1, Daemon: &daemon, Val: json.RawMessage(`"daemon.worker"`)},
 			"Process(target=worker).start()  # pid 7，守护进程"},
-		{primitives.Record{Kind: primitives.KindProcExit, Val: json.RawMessage(`-15`)},
+		{trace.Record{Kind: trace.KindProcExit, Val: json.RawMessage(`-15`)},
 			"exit, exitcode=-15  # 被 SIGTERM 杀死"},
-		{primitives.Record{Kind: primitives.KindLockWait, Obj: "lock", Val: json.RawMessage(`null`)},
+		{trace.Record{Kind: trace.KindLockWait, Obj: "lock", Val: json.RawMessage(`null`)},
 			"lock.acquire()  # 等待中"},
-		{primitives.Record{Kind: primitives.KindSemAcquire, Obj: "toilets", Val: json.RawMessage(`{"value":2,"initial":3}`)},
+		{trace.Record{Kind: trace.KindSemAcquire, Obj: "toilets", Val: json.RawMessage(`{"value":2,"initial":3}`)},
 			"toilets.acquire()  # 值为 2，初始 3"},
-		{primitives.Record{Kind: kindQueueBlock, Obj: "q", Val: json.RawMessage(`{"op":"get","timeout":1}`)},
+		{trace.Record{Kind: trace.KindQueueBlock, Obj: "q", Val: json.RawMessage(`{"op":"get","timeout":1}`)},
 			"q.get()  # 空的：等数据，最多 1 秒"},
-		{primitives.Record{Kind: kindPipeEOF, Obj: "reader_conn"},
+		{trace.Record{Kind: trace.KindPipeEOF, Obj: "reader_conn"},
 			"reader_conn.recv() → EOFError：另一端的每个副本都关闭了"},
-		{primitives.Record{Kind: primitives.KindTiming, Obj: "2 on one CPU", Val: json.RawMessage(`0.5123`)},
+		{trace.Record{Kind: trace.KindTiming, Obj: "2 on one CPU", Val: json.RawMessage(`0.5123`)},
 			"计时 2 个挤在一个 CPU 上：0.512 秒"},
-		{primitives.Record{Kind: primitives.KindTiming, Obj: "Pool(5).map", Val: json.RawMessage(`0.05`)},
+		{trace.Record{Kind: trace.KindTiming, Obj: "Pool(5).map", Val: json.RawMessage(`0.05`)},
 			"计时 Pool(5).map：0.050 秒"},
 		// a printed value keeps its words, even words a comment uses
-		{primitives.Record{Kind: primitives.KindStdout, Val: json.RawMessage(`"still waiting for a free slot"`)},
+		{trace.Record{Kind: trace.KindStdout, Val: json.RawMessage(`"still waiting for a free slot"`)},
 			"print('still waiting for a free slot')"},
-		{primitives.Record{Kind: primitives.KindWatchdog, Obj: "deadlock", Val: json.RawMessage(`"every process waits forever: worker-0 and worker-1 wait for lock, held by holder, which exited with -15 and will never release it"`),
+		{trace.Record{Kind: trace.KindWatchdog, Obj: "deadlock", Val: json.RawMessage(`"every process waits forever: worker-0 and worker-1 wait for lock, held by holder, which exited with -15 and will never release it"`),
 			Text: mustJSON(i18n.Tf("every process waits forever: %s", waitPhrase([]string{"worker-0", "worker-1"},
 				i18n.Join(i18n.Tf("%s, held by %s", "lock", "holder"), i18n.Tf(", which exited with %d and will never release it", -15)))))},
 			"看门狗：每个进程都在永远等待：worker-0 和 worker-1 在等 lock，被 holder 持有，而它已以 -15 退出，永远不会释放"},
 		// a trace from before the watchdog's text was recorded: its English
-		{primitives.Record{Kind: primitives.KindWatchdog, Obj: "deadlock", Val: json.RawMessage(`"every process waits forever: p waits for q"`)},
+		{trace.Record{Kind: trace.KindWatchdog, Obj: "deadlock", Val: json.RawMessage(`"every process waits forever: p waits for q"`)},
 			"看门狗：every process waits forever: p waits for q"},
 	}
 	for _, c := range cases {

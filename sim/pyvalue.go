@@ -7,23 +7,12 @@ import (
 	"unicode/utf8"
 )
 
-// The limits on what a trace value may hold (checked by ReadTrace) and on
-// how much of one is drawn (PyValue). A trace is data from anywhere: a
-// value nested 9,000 deep, printed by a printer that recursed and decoded
-// the rest at every level, took gigabytes and minutes every frame.
+// The limits on how much of a trace value is drawn (PyValue). A trace is
+// data from anywhere: a value nested 9,000 deep, printed by a printer
+// that recursed and decoded the rest at every level, took gigabytes and
+// minutes every frame. (What a value may hold at all, trace.Read checks:
+// trace.MaxValueDepth, trace.MaxLineBytes.)
 const (
-	// MaxValueDepth is how deeply a trace line's value may nest. The
-	// demos' values nest 3 levels at most (a pool job's args, a manager's
-	// dict of lists); 64 leaves room for any hand-written trace, and a
-	// deeper one is refused when read.
-	MaxValueDepth = 64
-
-	// MaxLineBytes is the longest trace line ReadTrace takes. A demo's
-	// longest line is well under 1 KiB (a manager list of 100 pids); 1 MiB
-	// holds any value a lesson could show and keeps a hostile trace from
-	// making the reader hold an unbounded line.
-	MaxLineBytes = 1 << 20
-
 	// RenderDepth is how many levels of a value are drawn; a container
 	// below that is drawn as Python draws a list that holds itself, [...]
 	// (or {...}). Sixteen brackets already fill a lane's cell, so nothing

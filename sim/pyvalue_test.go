@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // nested is a list nested depth deep around 1: [[[1]]].
@@ -88,10 +88,10 @@ func TestPyValueAsBefore(t *testing.T) {
 // control character into it: a stderr line, a watchdog report, a manager
 // call's method name.
 func TestDescribeEscapesControlCharacters(t *testing.T) {
-	for _, e := range []primitives.Record{
-		{Seq: 1, Proc: "p", Kind: primitives.KindStdout, Obj: "stderr", Val: json.RawMessage(`"\u001b[2Jgone"`)},
-		{Seq: 1, Proc: "p", Kind: primitives.KindWatchdog, Val: json.RawMessage(`"stuck\u0007"`)},
-		{Seq: 1, Proc: "p", Kind: kindManagerCall, Obj: "d", Val: json.RawMessage(`{"method":"x\u001b]0;title\u0007","args":[]}`)},
+	for _, e := range []trace.Record{
+		{Seq: 1, Proc: "p", Kind: trace.KindStdout, Obj: "stderr", Val: json.RawMessage(`"\u001b[2Jgone"`)},
+		{Seq: 1, Proc: "p", Kind: trace.KindWatchdog, Val: json.RawMessage(`"stuck\u0007"`)},
+		{Seq: 1, Proc: "p", Kind: trace.KindManagerCall, Obj: "d", Val: json.RawMessage(`{"method":"x\u001b]0;title\u0007","args":[]}`)},
 	} {
 		for _, lang := range []string{"en", "zh"} {
 			if s := DescribeIn(e, lang); strings.ContainsFunc(s, isControl) || !strings.Contains(s, `\x`) {

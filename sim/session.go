@@ -16,6 +16,7 @@ import (
 
 	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // Script is a demo's main program: what a lesson's Python script does under
@@ -52,7 +53,7 @@ type Session struct {
 	stopped  bool // set before stop is closed
 
 	mu       sync.Mutex
-	timeline []primitives.Record
+	timeline []trace.Record
 	state    State
 	lastAt   time.Time // real time of the latest event
 	changed  chan struct{}
@@ -63,11 +64,11 @@ type Session struct {
 	// report: the teardown, whose order the OS decides (which SIGTERM is
 	// reaped first). It joins the timeline at the end in a fixed order
 	// (see endTail), so that a seed gives the same run to the last event.
-	tail    []primitives.Record
+	tail    []trace.Record
 	tailing bool
 	caught  atomic.Uint64 // see collector.caught
 
-	out         chan primitives.Record
+	out         chan trace.Record
 	publishOnce sync.Once
 	done        chan struct{}
 	err         error
@@ -90,7 +91,7 @@ func Start(script Script, o Options) (*Session, error) {
 	s := &Session{
 		opts: o, trace: tr, begin: primitives.Monotonic(),
 		stop: make(chan struct{}), changed: make(chan struct{}, 1), bcast: make(chan struct{}),
-		out: make(chan primitives.Record, 256), done: make(chan struct{}),
+		out: make(chan trace.Record, 256), done: make(chan struct{}),
 		lastAt: time.Now(),
 	}
 	var gate *primitives.Gate
@@ -105,7 +106,7 @@ func Start(script Script, o Options) (*Session, error) {
 		s.gate.drained = func() bool { return s.closed || s.caught.Load() >= tr.Stamped() }
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
-	s.rt.Emit(primitives.KindProcStart, o.Script, o.Name)
+	s.rt.Emit(trace.KindProcStart, o.Script, o.Name)
 
 	collected := make(chan struct{})
 	go s.collect(collected)
@@ -122,7 +123,7 @@ func Start(script Script, o Options) (*Session, error) {
 // event (MainProcess's proc.exit). Nothing is sent until the first call, and
 // a session ends whether or not anyone reads it (Snapshot is the other way
 // to follow a session).
-func (s *Session) Events() <-chan primitives.Record {
+func (s *Session) Events() <-chan trace.Record {
 	s.publishOnce.Do(func() { go s.publish() })
 	return s.out
 }
@@ -138,10 +139,10 @@ func (s *Session) Wait() error {
 }
 
 // Timeline is a copy of every event collected so far.
-func (s *Session) Timeline() []primitives.Record {
+func (s *Session) Timeline() []trace.Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]primitives.Record(nil), s.timeline...)
+	return append([]trace.Record(nil), s.timeline...)
 }
 
 // Stop ends the session early: MainProcess's waits are interrupted and every
@@ -341,18 +342,18 @@ func (s *Session) endTail() {
 	}
 	rank := map[int]int{s.rt.Pid(): -1}
 	for i, r := range s.Timeline() {
-		if _, ok := rank[r.Pid]; !ok && r.Kind == primitives.KindProcStart {
+		if _, ok := rank[r.Pid]; !ok && r.Kind == trace.KindProcStart {
 			rank[r.Pid] = i
 		}
 	}
-	lane := func(r primitives.Record) int {
+	lane := func(r trace.Record) int {
 		if i, ok := rank[r.Pid]; ok {
 			return i
 		}
 		return math.MaxInt // not started in the timeline (an orphan's child): last
 	}
 	sorted := slices.Clone(tail)
-	slices.SortStableFunc(sorted, func(a, b primitives.Record) int {
+	slices.SortStableFunc(sorted, func(a, b trace.Record) int {
 		if c := cmp.Compare(lane(a), lane(b)); c != 0 {
 			return c
 		}
@@ -368,14 +369,14 @@ func (s *Session) endTail() {
 
 // append adds an event to the timeline and the session's own fold, and
 // lets the scheduler act on it.
-func (s *Session) append(r primitives.Record) {
+func (s *Session) append(r trace.Record) {
 	s.mu.Lock()
 	if s.tailing {
 		s.tail = append(s.tail, r)
 		s.mu.Unlock()
 		return
 	}
-	if s.gate != nil && r.Kind == primitives.KindWatchdog {
+	if s.gate != nil && r.Kind == trace.KindWatchdog {
 		s.tailing = true
 	}
 	s.timeline = append(s.timeline, r)
@@ -395,7 +396,7 @@ func (s *Session) append(r primitives.Record) {
 
 // formality reports an event that step and seeded modes leave out (see
 // gateCtl.formality).
-func (s *Session) formality(r primitives.Record) bool {
+func (s *Session) formality(r trace.Record) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.gate.formality(r, s.rt.Pid())
@@ -418,9 +419,9 @@ func (s *Session) finalEvent(code int) {
 	_, mono := s.trace.Stamp()
 	val, _ := json.Marshal(code)
 	s.mu.Lock()
-	r := primitives.Record{
+	r := trace.Record{
 		Seq: 1, TNs: mono - s.begin,
-		Pid: s.rt.Pid(), Proc: s.rt.Name(), Kind: primitives.KindProcExit, Val: val,
+		Pid: s.rt.Pid(), Proc: s.rt.Name(), Kind: trace.KindProcExit, Val: val,
 	}
 	if code == -15 {
 		r.Obj = "stopped"
@@ -510,7 +511,7 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 // stops the session.
 func (s *Session) bark(obj string, msg i18n.T) {
 	text, _ := json.Marshal(msg)
-	s.rt.EmitText(primitives.KindWatchdog, obj, msg.String(), text)
+	s.rt.EmitText(trace.KindWatchdog, obj, msg.String(), text)
 	s.Stop()
 }
 
@@ -518,11 +519,11 @@ func (s *Session) bark(obj string, msg i18n.T) {
 // at the gate (step and seeded modes), whether the session is over, and a
 // channel that is closed at the next change. Any number of readers may use
 // it; nothing is consumed.
-func (s *Session) Snapshot(from int) (events []primitives.Record, pending []Intent, done bool, changed <-chan struct{}) {
+func (s *Session) Snapshot(from int) (events []trace.Record, pending []Intent, done bool, changed <-chan struct{}) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if from < len(s.timeline) {
-		events = append([]primitives.Record(nil), s.timeline[from:]...)
+		events = append([]trace.Record(nil), s.timeline[from:]...)
 	}
 	if s.gate != nil {
 		s.gate.judge(&s.state)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 type counterArgs struct {
@@ -105,23 +106,23 @@ func TestManagerSessionInEveryMode(t *testing.T) {
 func TestJudgeManagerCalls(t *testing.T) {
 	lockVal, _ := json.Marshal(map[string]any{"type": "Lock", "value": 2, "caller": "a", "pid": 2, "method": "acquire"})
 	world := foldOf(t,
-		ev(1, "MainProcess", primitives.KindProcStart, "", "x"),
-		ev(2, "a", primitives.KindProcStart, "", "t"),
-		ev(9, "SyncManager-1", primitives.KindProcStart, "", managerTarget),
-		ev(9, "SyncManager-1", kindManagerNew, "lock", map[string]any{"type": "Lock", "value": nil}),
-		ev(9, "SyncManager-1", kindManagerNew, "q", map[string]any{"type": "Queue", "value": []int{}}),
-		ev(9, "SyncManager-1", kindManagerServe, "lock", json.RawMessage(lockVal)),
+		ev(1, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(2, "a", trace.KindProcStart, "", "t"),
+		ev(9, "SyncManager-1", trace.KindProcStart, "", trace.TargetManagerServer),
+		ev(9, "SyncManager-1", trace.KindManagerNew, "lock", map[string]any{"type": "Lock", "value": nil}),
+		ev(9, "SyncManager-1", trace.KindManagerNew, "q", map[string]any{"type": "Queue", "value": []int{}}),
+		ev(9, "SyncManager-1", trace.KindManagerServe, "lock", json.RawMessage(lockVal)),
 	)
 	for _, tc := range []struct {
 		in      Intent
 		can     bool
 		blocked string
 	}{
-		{Intent{Pid: 1, Op: kindManagerCall, Obj: "lock", method: "acquire"}, false, "lock, held by a"},
-		{Intent{Pid: 1, Op: kindManagerCall, Obj: "lock", method: "acquire", timeout: true}, true, ""},
-		{Intent{Pid: 2, Op: kindManagerCall, Obj: "lock", method: "release"}, true, ""},
-		{Intent{Pid: 1, Op: kindManagerCall, Obj: "q", method: "get"}, false, "q, empty"},
-		{Intent{Pid: 1, Op: kindManagerCall, Obj: "q", method: "put"}, true, ""},
+		{Intent{Pid: 1, Op: trace.KindManagerCall, Obj: "lock", method: "acquire"}, false, "lock, held by a"},
+		{Intent{Pid: 1, Op: trace.KindManagerCall, Obj: "lock", method: "acquire", timeout: true}, true, ""},
+		{Intent{Pid: 2, Op: trace.KindManagerCall, Obj: "lock", method: "release"}, true, ""},
+		{Intent{Pid: 1, Op: trace.KindManagerCall, Obj: "q", method: "get"}, false, "q, empty"},
+		{Intent{Pid: 1, Op: trace.KindManagerCall, Obj: "q", method: "put"}, true, ""},
 	} {
 		c := &gateCtl{pending: map[int]*Intent{tc.in.Pid: &tc.in}}
 		c.judge(world)

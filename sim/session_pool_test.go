@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var cube = primitives.RegisterTask("simtest.cube", func(rt *primitives.Runtime, x int) (int, error) {
@@ -65,7 +66,7 @@ func TestPoolSessionInEveryMode(t *testing.T) {
 		}
 		callbacks := 0
 		for _, e := range events {
-			if e.Kind == kindPoolCallback {
+			if e.Kind == trace.KindPoolCallback {
 				callbacks++
 				if e.Proc != "MainProcess" {
 					t.Errorf("%s: callback in %s", mode, e.Proc)
@@ -125,7 +126,7 @@ func TestStopWhileTheEndTerminatesAPool(t *testing.T) {
 		}
 		if !stopped && !s.Busy() {
 			for _, in := range pending {
-				if in.Op == primitives.KindProcTerminate && in.Proc == "MainProcess" {
+				if in.Op == trace.KindProcTerminate && in.Proc == "MainProcess" {
 					s.Stop() // the main code is terminating the pool's workers
 					stopped = true
 				}
@@ -145,7 +146,7 @@ func TestStopWhileTheEndTerminatesAPool(t *testing.T) {
 	}
 	noViolations(t, s.Timeline())
 	for _, e := range s.Timeline() {
-		if e.Kind == primitives.KindProcStart && e.Proc != "MainProcess" {
+		if e.Kind == trace.KindProcStart && e.Proc != "MainProcess" {
 			if syscall.Kill(e.Pid, 0) == nil {
 				t.Errorf("worker %s (pid %d) is still there after the stop", e.Proc, e.Pid)
 			}

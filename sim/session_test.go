@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 func TestMain(m *testing.M) {
@@ -42,20 +43,20 @@ var (
 )
 
 // run starts a session and returns its whole timeline.
-func run(t *testing.T, script Script, o Options) ([]primitives.Record, *Session) {
+func run(t *testing.T, script Script, o Options) ([]trace.Record, *Session) {
 	t.Helper()
 	s, err := Start(script, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []primitives.Record
+	var got []trace.Record
 	for r := range s.Events() {
 		got = append(got, r)
 	}
 	return got, s
 }
 
-func noViolations(t *testing.T, events []primitives.Record) {
+func noViolations(t *testing.T, events []trace.Record) {
 	t.Helper()
 	for _, v := range Check(events) {
 		t.Error(v)
@@ -85,7 +86,7 @@ func TestSessionTimelineIsOrderedAndComplete(t *testing.T) {
 	}
 	prints := 0
 	for _, e := range events {
-		if e.Kind == primitives.KindStdout {
+		if e.Kind == trace.KindStdout {
 			prints++
 		}
 	}
@@ -93,7 +94,7 @@ func TestSessionTimelineIsOrderedAndComplete(t *testing.T) {
 		t.Errorf("%d prints, want 100", prints)
 	}
 	last := events[len(events)-1]
-	if last.Kind != primitives.KindProcExit || last.Proc != "MainProcess" || string(last.Val) != "0" {
+	if last.Kind != trace.KindProcExit || last.Proc != "MainProcess" || string(last.Val) != "0" {
 		t.Errorf("final event %+v, want MainProcess's exit 0", last)
 	}
 }
@@ -164,7 +165,7 @@ func TestStopLeavesNoProcess(t *testing.T) {
 	}
 	var pids []int
 	for r := range s.Events() {
-		if r.Kind == primitives.KindProcStart && r.Proc != "MainProcess" {
+		if r.Kind == trace.KindProcStart && r.Proc != "MainProcess" {
 			pids = append(pids, r.Pid)
 			if len(pids) == 5 {
 				s.Stop()
@@ -204,11 +205,11 @@ func TestTraceRoundTripAndMalformed(t *testing.T) {
 	}, Options{Name: "hello"})
 	var buf bytes.Buffer
 	for _, e := range events {
-		if err := WriteRecord(&buf, e); err != nil {
+		if err := trace.Write(&buf, e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	back, err := ReadTrace(bytes.NewReader(buf.Bytes()))
+	back, err := trace.Read(bytes.NewReader(buf.Bytes()))
 	if err != nil || len(back) != len(events) {
 		t.Fatalf("read back %d events, %v; want %d", len(back), err, len(events))
 	}
@@ -219,7 +220,7 @@ func TestTraceRoundTripAndMalformed(t *testing.T) {
 		{"seq gap", lines[0] + "\n" + strings.Replace(lines[1], `"seq":2`, `"seq":5`, 1) + "\n", "line 2: seq is 5, want 2"},
 		{"empty", "", "empty"},
 	} {
-		if _, err := ReadTrace(strings.NewReader(tc.trace)); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := trace.Read(strings.NewReader(tc.trace)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
 		}
 	}

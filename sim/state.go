@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // Status is what a process is doing, as the OS would say it.
@@ -37,10 +37,10 @@ type Proc struct {
 	On        string // the resource it is blocked on ("lock", "join Process-2")
 	Forever   bool   // blocked with no timeout
 	ExitCode  int
-	Last      primitives.Record // its latest step
-	From      int               // when Last received a message: its sender's pid
-	Started   int64             // t_ns of proc.start
-	Ended     int64             // t_ns of proc.exit
+	Last      trace.Record // its latest step
+	From      int          // when Last received a message: its sender's pid
+	Started   int64        // t_ns of proc.start
+	Ended     int64        // t_ns of proc.exit
 }
 
 // LockState is a lock: who holds it and who waits, in order.
@@ -118,7 +118,7 @@ type FileState struct {
 }
 
 // Fold folds a whole timeline (or a prefix of one) into a State.
-func Fold(events []primitives.Record) *State {
+func Fold(events []trace.Record) *State {
 	s := &State{}
 	for _, e := range events {
 		s.Apply(e)
@@ -141,7 +141,7 @@ func (s *State) Name(pid int) string {
 	return fmt.Sprint(pid)
 }
 
-func (s *State) violate(e primitives.Record, format string, a ...any) {
+func (s *State) violate(e trace.Record, format string, a ...any) {
 	s.Violations = append(s.Violations, fmt.Sprintf("seq %d: ", e.Seq)+fmt.Sprintf(format, a...))
 }
 
@@ -218,7 +218,7 @@ func remove(pids []int, pid int) []int {
 }
 
 // Apply folds one more event into the state.
-func (s *State) Apply(e primitives.Record) {
+func (s *State) Apply(e trace.Record) {
 	if s.procs == nil {
 		s.procs = map[int]*Proc{}
 	}
@@ -233,7 +233,7 @@ func (s *State) Apply(e primitives.Record) {
 	}
 	s.Seq, s.TNs = e.Seq, e.TNs
 
-	if e.Kind == primitives.KindProcStart {
+	if e.Kind == trace.KindProcStart {
 		s.start(e)
 		return
 	}
@@ -249,32 +249,32 @@ func (s *State) Apply(e primitives.Record) {
 	p.Last, p.From = e, 0
 	p.Status, p.On, p.Forever = Running, "", false
 	switch e.Kind {
-	case primitives.KindProcExit:
+	case trace.KindProcExit:
 		p.Zombie = false
 		s.exit(p, e)
-	case primitives.KindProcZombie:
+	case trace.KindProcZombie:
 		p.Zombie = true
 		s.pipeExit(p.Pid) // its descriptors closed as it exited
-	case primitives.KindProcJoin:
+	case trace.KindProcJoin:
 		if q := s.byName(e.Obj); q == nil || (q.Status != Exited && !q.Zombie) {
 			s.block(p, "join "+e.Obj, e.Val)
 		}
-	case primitives.KindSleep:
+	case trace.KindSleep:
 		p.Status = Sleeping
-	case primitives.KindLockWait:
+	case trace.KindLockWait:
 		l := s.lock(e.Obj)
 		l.Waiters = append(l.Waiters, p.Pid)
 		s.block(p, e.Obj, e.Val)
-	case primitives.KindLockAcquire:
+	case trace.KindLockAcquire:
 		s.lockAcquire(p, e)
-	case primitives.KindLockRelease:
+	case trace.KindLockRelease:
 		s.lockRelease(e)
-	case primitives.KindSemWait:
+	case trace.KindSemWait:
 		x := s.sem(e.Obj)
 		x.Waiters = append(x.Waiters, p.Pid)
 		s.semValue(x, e.Val)
 		s.block(p, e.Obj, nil)
-	case primitives.KindSemAcquire:
+	case trace.KindSemAcquire:
 		x := s.sem(e.Obj)
 		x.Waiters = remove(x.Waiters, p.Pid)
 		if string(e.Val) != "false" {
@@ -285,59 +285,59 @@ func (s *State) Apply(e primitives.Record) {
 				s.violate(e, "%d processes inside semaphore %s of value %d", len(x.Holders), x.Name, x.Initial)
 			}
 		}
-	case primitives.KindSemRelease:
+	case trace.KindSemRelease:
 		if e.Err == "" {
 			x := s.sem(e.Obj)
 			x.Holders = remove(x.Holders, p.Pid)
 			s.semValue(x, e.Val)
 		}
-	case primitives.KindEventWait:
+	case trace.KindEventWait:
 		f := s.flag(e.Obj)
 		f.Waiters = append(f.Waiters, p.Pid)
 		s.block(p, e.Obj, e.Val)
-	case primitives.KindEventWake:
+	case trace.KindEventWake:
 		f := s.flag(e.Obj)
 		f.Waiters = remove(f.Waiters, p.Pid)
-	case primitives.KindEventSet:
+	case trace.KindEventSet:
 		s.flag(e.Obj).Set = true
-	case primitives.KindEventClear:
+	case trace.KindEventClear:
 		s.flag(e.Obj).Set = false
-	case primitives.KindFileRead, primitives.KindFileWrite, primitives.KindFileAppend:
+	case trace.KindFileRead, trace.KindFileWrite, trace.KindFileAppend:
 		var content string
 		if json.Unmarshal(e.Val, &content) == nil {
 			f := s.file(e.Obj)
-			if e.Kind == primitives.KindFileAppend {
+			if e.Kind == trace.KindFileAppend {
 				content = f.Content + content
 			}
 			f.Content = content
 		}
-	case primitives.KindTiming:
+	case trace.KindTiming:
 		var sec float64
 		json.Unmarshal(e.Val, &sec)
 		s.Timings = append(s.Timings, Timing{Label: e.Obj, Seconds: sec})
-	case primitives.KindWatchdog:
+	case trace.KindWatchdog:
 		var msg string
 		json.Unmarshal(e.Val, &msg)
 		s.Watchdog, s.WatchdogText = msg, watchdogText(e)
-	case kindQueueNew, kindQueuePut, kindQueueGet, kindQueueBlock, kindQueueTaskDone, kindQueueJoin:
+	case trace.KindQueueNew, trace.KindQueuePut, trace.KindQueueGet, trace.KindQueueBlock, trace.KindQueueTaskDone, trace.KindQueueJoin:
 		s.applyQueue(p, e)
-	case kindPipeNew, kindPipeInherit, kindPipeSend, kindPipeRecv, kindPipeBlock, kindPipeClose, kindPipeEOF:
+	case trace.KindPipeNew, trace.KindPipeInherit, trace.KindPipeSend, trace.KindPipeRecv, trace.KindPipeBlock, trace.KindPipeClose, trace.KindPipeEOF:
 		s.applyPipe(p, e)
-	case kindManagerNew, kindManagerServe, kindManagerBlock:
+	case trace.KindManagerNew, trace.KindManagerServe, trace.KindManagerBlock:
 		s.applyManager(p, e)
-	case kindPoolNew, kindPoolWorker, kindPoolSubmit, kindPoolTaskStart, kindPoolTaskDone,
-		kindPoolCallback, kindPoolGet, kindPoolClose, kindPoolJoin, kindPoolTerminate:
+	case trace.KindPoolNew, trace.KindPoolWorker, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolTaskDone,
+		trace.KindPoolCallback, trace.KindPoolGet, trace.KindPoolClose, trace.KindPoolJoin, trace.KindPoolTerminate:
 		s.applyPool(p, e)
 	}
 }
 
-func (s *State) start(e primitives.Record) {
+func (s *State) start(e trace.Record) {
 	if old := s.procs[e.Pid]; old != nil && old.Status != Exited {
 		s.violate(e, "pid %d started twice", e.Pid)
 	}
 	p := &Proc{Pid: e.Pid, PPid: e.PPid, Name: e.Proc, Last: e, Started: e.TNs}
 	json.Unmarshal(e.Val, &p.Target)
-	p.Server = p.Target == managerTarget
+	p.Server = p.Target == trace.TargetManagerServer
 	if e.Daemon != nil {
 		p.Daemon = *e.Daemon
 	}
@@ -348,7 +348,7 @@ func (s *State) start(e primitives.Record) {
 	s.Procs = append(s.Procs, p)
 }
 
-func (s *State) exit(p *Proc, e primitives.Record) {
+func (s *State) exit(p *Proc, e trace.Record) {
 	p.Status, p.Ended = Exited, e.TNs
 	json.Unmarshal(e.Val, &p.ExitCode)
 	for _, l := range s.Locks {
@@ -386,7 +386,7 @@ func (s *State) block(p *Proc, on string, timeout json.RawMessage) {
 	p.Forever = len(timeout) == 0 || string(timeout) == "null"
 }
 
-func (s *State) lockAcquire(p *Proc, e primitives.Record) {
+func (s *State) lockAcquire(p *Proc, e trace.Record) {
 	l := s.lock(e.Obj)
 	l.Waiters = remove(l.Waiters, p.Pid)
 	switch string(e.Val) {
@@ -405,7 +405,7 @@ func (s *State) lockAcquire(p *Proc, e primitives.Record) {
 	}
 }
 
-func (s *State) lockRelease(e primitives.Record) {
+func (s *State) lockRelease(e trace.Record) {
 	if e.Err != "" {
 		return
 	}
@@ -418,7 +418,7 @@ func (s *State) lockRelease(e primitives.Record) {
 }
 
 func (s *State) semValue(x *SemState, val json.RawMessage) {
-	var v primitives.SemValue
+	var v trace.SemValue
 	if json.Unmarshal(val, &v) == nil && v.Initial > 0 {
 		x.Value, x.Initial = v.Value, v.Initial
 	}
@@ -526,7 +526,7 @@ func waitPhrase(names []string, what i18n.T) i18n.T {
 
 // Check folds a complete timeline and returns every broken invariant of
 // DESIGN.md: the fold's own findings, plus what can only be seen at the end.
-func Check(events []primitives.Record) []string {
+func Check(events []trace.Record) []string {
 	s := Fold(events)
 	v := slices.Clone(s.Violations)
 	if len(events) > 0 && events[0].Seq != 1 {
@@ -534,8 +534,17 @@ func Check(events []primitives.Record) []string {
 	}
 	if !s.Ended {
 		v = append(v, "the timeline has no final event (MainProcess's proc.exit)")
-	} else if last := events[len(events)-1]; last.Kind != primitives.KindProcExit || last.Pid != s.mainPid {
+	} else if last := events[len(events)-1]; last.Kind != trace.KindProcExit || last.Pid != s.mainPid {
 		v = append(v, "the last event is not MainProcess's exit")
 	}
+	return v
+}
+
+// payload reads a record's val as the payload type of its kind, as far
+// as it goes: a trace is data from anywhere, and a field that is missing
+// or of another type is left zero.
+func payload[T any](r trace.Record) T {
+	var v T
+	json.Unmarshal(r.Val, &v)
 	return v
 }

@@ -5,19 +5,7 @@ import (
 	"strings"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
-)
-
-// The manager kinds (primitives/manager.go).
-const (
-	kindManagerCall  = "manager.call"
-	kindManagerNew   = "manager.new"
-	kindManagerServe = "manager.serve"
-	kindManagerBlock = "manager.block"
-
-	// managerTarget is the manager server's target: a process that serves
-	// others' calls, not one the gate schedules or the watchdog waits for.
-	managerTarget = "manager.server"
+	"github.com/proctour/proctour/trace"
 )
 
 // ManagerState is a manager's server process and the objects it holds.
@@ -35,18 +23,6 @@ type ManagedObject struct {
 	Value   json.RawMessage
 	Waiters []int
 	Calls   int // calls served
-}
-
-// managerVal is the payload of the server's events.
-type managerVal struct {
-	Method  string            `json:"method"`
-	Type    string            `json:"type"`
-	Args    []json.RawMessage `json:"args"`
-	Caller  string            `json:"caller"`
-	Pid     int               `json:"pid"`
-	Value   json.RawMessage   `json:"value"`
-	Timeout bool              `json:"timeout"`
-	Result  json.RawMessage   `json:"result"`
 }
 
 func (s *State) manager(p *Proc) *ManagerState {
@@ -73,14 +49,14 @@ func (s *State) FindManaged(name string) (*ManagerState, *ManagedObject) {
 }
 
 // applyManager folds a manager event of process p.
-func (s *State) applyManager(p *Proc, e primitives.Record) {
-	var v managerVal
+func (s *State) applyManager(p *Proc, e trace.Record) {
+	var v trace.ManagerServe
 	json.Unmarshal(e.Val, &v)
 	switch e.Kind {
-	case kindManagerNew:
+	case trace.KindManagerNew:
 		m := s.manager(p)
 		m.Objects = append(m.Objects, &ManagedObject{Name: e.Obj, Type: v.Type, Value: v.Value})
-	case kindManagerServe:
+	case trace.KindManagerServe:
 		_, o := s.FindManaged(e.Obj)
 		if o == nil {
 			return
@@ -88,7 +64,7 @@ func (s *State) applyManager(p *Proc, e primitives.Record) {
 		o.Value = v.Value
 		o.Calls++
 		o.Waiters = remove(o.Waiters, v.Pid)
-	case kindManagerBlock:
+	case trace.KindManagerBlock:
 		_, o := s.FindManaged(e.Obj)
 		if o == nil {
 			return
@@ -124,10 +100,11 @@ func (s *State) managedBlocked(obj, method string) i18n.T {
 }
 
 // managerCallText is a proxy call in Python: d['count'], d['count'] = 98,
-// l.append(7), ns.x, v.value = 3, lock.acquire().
-func managerCallText(obj string, v managerVal) string {
-	args := make([]string, len(v.Args))
-	for i, a := range v.Args {
+// l.append(7), ns.x, v.value = 3, lock.acquire(). typ is the object's
+// type (dict, Value, …).
+func managerCallText(obj, typ, method string, rawArgs []json.RawMessage) string {
+	args := make([]string, len(rawArgs))
+	for i, a := range rawArgs {
 		args[i] = valText(a)
 	}
 	arg := func(i int) string {
@@ -138,50 +115,54 @@ func managerCallText(obj string, v managerVal) string {
 	}
 	attr := func(i int) string { return strings.Trim(arg(i), "'") }
 	switch {
-	case v.Method == "__getitem__":
+	case method == "__getitem__":
 		return obj + "[" + arg(0) + "]"
-	case v.Method == "__setitem__":
+	case method == "__setitem__":
 		return obj + "[" + arg(0) + "] = " + arg(1)
-	case v.Method == "__delitem__":
+	case method == "__delitem__":
 		return "del " + obj + "[" + arg(0) + "]"
-	case v.Method == "__getattr__":
+	case method == "__getattr__":
 		return obj + "." + attr(0)
-	case v.Method == "__setattr__":
+	case method == "__setattr__":
 		return obj + "." + attr(0) + " = " + arg(1)
-	case v.Method == "__len__":
+	case method == "__len__":
 		return "len(" + obj + ")"
-	case v.Method == "copy" && (v.Type == "dict" || v.Type == "list"):
-		return v.Type + "(" + obj + ")"
-	case v.Type == "Value" && v.Method == "get":
+	case method == "copy" && (typ == "dict" || typ == "list"):
+		return typ + "(" + obj + ")"
+	case typ == "Value" && method == "get":
 		return obj + ".value"
-	case v.Type == "Value" && v.Method == "set":
+	case typ == "Value" && method == "set":
 		return obj + ".value = " + arg(0)
 	}
-	return obj + "." + v.Method + "(" + strings.Join(args, ", ") + ")"
+	return obj + "." + method + "(" + strings.Join(args, ", ") + ")"
 }
 
 // describeManager says a manager event in Python terms.
-func describeManager(r primitives.Record) i18n.T {
-	var v managerVal
-	json.Unmarshal(r.Val, &v)
-	call := managerCallText(r.Obj, v)
-	switch r.Kind {
-	case kindManagerCall:
+func describeManager(r trace.Record) i18n.T {
+	if r.Kind == trace.KindManagerCall {
+		var v trace.ManagerCall
+		json.Unmarshal(r.Val, &v)
+		call := managerCallText(r.Obj, v.Type, v.Method, v.Args)
 		if r.Err != "" || len(v.Result) == 0 || string(v.Result) == "null" || strings.Contains(call, " = ") {
 			return i18n.Code(call)
 		}
 		return i18n.Code(call + " → " + valText(v.Result))
-	case kindManagerNew:
+	}
+	var v trace.ManagerServe
+	json.Unmarshal(r.Val, &v)
+	call := managerCallText(r.Obj, v.Type, v.Method, v.Args)
+	switch r.Kind {
+	case trace.KindManagerNew:
 		return i18n.Tf("%s  # for %s", r.Obj+" = manager."+managerCtor(v), v.Caller)
-	case kindManagerServe:
+	case trace.KindManagerServe:
 		return i18n.Tf("serves %s for %s", call, v.Caller)
-	case kindManagerBlock:
+	case trace.KindManagerBlock:
 		return i18n.Tf("holds %s for %s: it must wait", call, v.Caller)
 	}
 	return i18n.Code(r.Kind)
 }
 
-func managerCtor(v managerVal) string {
+func managerCtor(v trace.ManagerServe) string {
 	val := ""
 	if len(v.Value) > 0 && v.Type != "Lock" && v.Type != "Queue" {
 		val = valText(v.Value)

@@ -6,15 +6,7 @@ import (
 	"slices"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
-)
-
-// The pipe kinds beyond DESIGN.md's core ones.
-const (
-	kindPipeNew     = "pipe.new"     // val {"ends": [a, b], "duplex": d}; its process holds both ends
-	kindPipeInherit = "pipe.inherit" // a child got a copy of end obj
-	kindPipePoll    = "pipe.poll"    // val {"timeout": t, "ready": b}
-	kindPipeBlock   = "pipe.block"   // recv on end obj waits: nothing has arrived
+	"github.com/proctour/proctour/trace"
 )
 
 // PipeState is a Pipe as the timeline shows it: its two ends, which
@@ -58,11 +50,6 @@ type Delivery struct {
 	Val      json.RawMessage
 }
 
-type pipeNew struct {
-	Ends   []string `json:"ends"`
-	Duplex bool     `json:"duplex"`
-}
-
 // FindEnd finds a pipe end by name (the newest pipe with an end of that
 // name), and returns its pipe and its index, 0 or 1.
 func (s *State) FindEnd(name string) (*PipeState, int) {
@@ -77,9 +64,9 @@ func (s *State) FindEnd(name string) (*PipeState, int) {
 }
 
 // applyPipe folds a pipe event of process p.
-func (s *State) applyPipe(p *Proc, e primitives.Record) {
-	if e.Kind == kindPipeNew {
-		var v pipeNew
+func (s *State) applyPipe(p *Proc, e trace.Record) {
+	if e.Kind == trace.KindPipeNew {
+		var v trace.PipeNew
 		json.Unmarshal(e.Val, &v)
 		if len(v.Ends) != 2 {
 			s.violate(e, "pipe.new of %s without its two ends", e.Obj)
@@ -98,21 +85,21 @@ func (s *State) applyPipe(p *Proc, e primitives.Record) {
 	}
 	end, other := pp.Ends[i], pp.Ends[1-i]
 	switch e.Kind {
-	case kindPipeInherit:
+	case trace.KindPipeInherit:
 		if !slices.Contains(end.Holders, p.Pid) {
 			end.Holders = append(end.Holders, p.Pid)
 		}
-	case kindPipeClose:
+	case trace.KindPipeClose:
 		end.Holders = remove(end.Holders, p.Pid)
 		end.Readers = remove(end.Readers, p.Pid)
-	case kindPipeSend:
+	case trace.KindPipeSend:
 		if e.Err == "" {
 			end.Sent = append(end.Sent, Message{Val: e.Val, From: p.Pid, Seq: e.Seq})
 		}
-	case kindPipeBlock:
+	case trace.KindPipeBlock:
 		end.Readers = append(end.Readers, p.Pid)
 		s.block(p, "recv "+end.Name, nil)
-	case kindPipeRecv:
+	case trace.KindPipeRecv:
 		end.Readers = remove(end.Readers, p.Pid)
 		if e.Err != "" {
 			return
@@ -127,7 +114,7 @@ func (s *State) applyPipe(p *Proc, e primitives.Record) {
 		m := other.Sent[k]
 		other.Sent = slices.Delete(other.Sent, k, k+1)
 		s.deliver(p, e, m.From)
-	case kindPipeEOF:
+	case trace.KindPipeEOF:
 		end.Readers = remove(end.Readers, p.Pid)
 		end.EOF = true
 		// Every copy of the other end is closed. A holder killed by a signal
@@ -152,7 +139,7 @@ func sameMessage(sent, got json.RawMessage) bool {
 }
 
 // deliver records that p's last step received a message from pid from.
-func (s *State) deliver(p *Proc, e primitives.Record, from int) {
+func (s *State) deliver(p *Proc, e trace.Record, from int) {
 	p.From = from
 	s.Delivered = &Delivery{Seq: e.Seq, From: from, To: p.Pid, Obj: e.Obj, Val: e.Val}
 }

@@ -5,26 +5,26 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // pipeWorld is the pipe-eof lesson at the moment the reader waits: main made
 // the pipe and passed the read end to reader and the write end to writer;
 // writer sent two messages, reader received one and waits for the next.
-func pipeWorld(t *testing.T, more ...primitives.Record) *State {
+func pipeWorld(t *testing.T, more ...trace.Record) *State {
 	t.Helper()
 	const main, reader, writer = 1, 2, 3
-	events := []primitives.Record{
-		ev(main, "MainProcess", primitives.KindProcStart, "", "x"),
-		ev(main, "MainProcess", kindPipeNew, "reader_conn, writer_conn", pipeNew{Ends: []string{"reader_conn", "writer_conn"}}),
-		ev(reader, "reader", primitives.KindProcStart, "", "t"),
-		ev(reader, "reader", kindPipeInherit, "reader_conn", map[string]string{"pipe": "reader_conn, writer_conn"}),
-		ev(writer, "writer", primitives.KindProcStart, "", "t"),
-		ev(writer, "writer", kindPipeInherit, "writer_conn", map[string]string{"pipe": "reader_conn, writer_conn"}),
-		ev(writer, "writer", kindPipeSend, "writer_conn", "hello"),
-		ev(writer, "writer", kindPipeSend, "writer_conn", 42),
-		ev(reader, "reader", kindPipeRecv, "reader_conn", "hello"),
-		ev(main, "MainProcess", kindPipeClose, "reader_conn", nil),
+	events := []trace.Record{
+		ev(main, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(main, "MainProcess", trace.KindPipeNew, "reader_conn, writer_conn", trace.PipeNew{Ends: []string{"reader_conn", "writer_conn"}}),
+		ev(reader, "reader", trace.KindProcStart, "", "t"),
+		ev(reader, "reader", trace.KindPipeInherit, "reader_conn", map[string]string{"pipe": "reader_conn, writer_conn"}),
+		ev(writer, "writer", trace.KindProcStart, "", "t"),
+		ev(writer, "writer", trace.KindPipeInherit, "writer_conn", map[string]string{"pipe": "reader_conn, writer_conn"}),
+		ev(writer, "writer", trace.KindPipeSend, "writer_conn", "hello"),
+		ev(writer, "writer", trace.KindPipeSend, "writer_conn", 42),
+		ev(reader, "reader", trace.KindPipeRecv, "reader_conn", "hello"),
+		ev(main, "MainProcess", trace.KindPipeClose, "reader_conn", nil),
 	}
 	return foldOf(t, append(events, more...)...)
 }
@@ -55,8 +55,8 @@ func TestPipeFoldHoldersAndMessages(t *testing.T) {
 
 func TestPipeFoldRecvOfAMessageNeverSent(t *testing.T) {
 	st := pipeWorld(t,
-		ev(2, "reader", kindPipeRecv, "reader_conn", 42),
-		ev(2, "reader", kindPipeRecv, "reader_conn", 42),
+		ev(2, "reader", trace.KindPipeRecv, "reader_conn", 42),
+		ev(2, "reader", trace.KindPipeRecv, "reader_conn", 42),
 	)
 	if len(st.Violations) != 1 || !strings.Contains(st.Violations[0], "reader received 42 on reader_conn, which was never sent") {
 		t.Errorf("violations %q, want one for the second 42", st.Violations)
@@ -65,7 +65,7 @@ func TestPipeFoldRecvOfAMessageNeverSent(t *testing.T) {
 
 func TestPipeRecvJudgedByWhatIsSentAndWhoHoldsTheOtherEnd(t *testing.T) {
 	recv := func(st *State) Intent {
-		in := Intent{Pid: 2, Op: kindPipeRecv, Obj: "reader_conn"}
+		in := Intent{Pid: 2, Op: trace.KindPipeRecv, Obj: "reader_conn"}
 		c := &gateCtl{pending: map[int]*Intent{2: &in}}
 		c.judge(st)
 		return in
@@ -73,12 +73,12 @@ func TestPipeRecvJudgedByWhatIsSentAndWhoHoldsTheOtherEnd(t *testing.T) {
 	if in := recv(pipeWorld(t)); !in.CanProceed {
 		t.Errorf("a message is on its way, yet recv would block: %s", in.Blocked)
 	}
-	drained := pipeWorld(t, ev(2, "reader", kindPipeRecv, "reader_conn", 42), ev(3, "writer", kindPipeClose, "writer_conn", nil))
+	drained := pipeWorld(t, ev(2, "reader", trace.KindPipeRecv, "reader_conn", 42), ev(3, "writer", trace.KindPipeClose, "writer_conn", nil))
 	in := recv(drained)
 	if in.CanProceed || in.Blocked.String() != "reader_conn, nothing has arrived; writer_conn is still open in MainProcess" {
 		t.Errorf("main still holds writer_conn: can proceed %v, %q", in.CanProceed, in.Blocked)
 	}
-	closed := pipeWorld(t, ev(2, "reader", kindPipeRecv, "reader_conn", 42), ev(3, "writer", primitives.KindProcExit, "", 0), ev(1, "MainProcess", kindPipeClose, "writer_conn", nil))
+	closed := pipeWorld(t, ev(2, "reader", trace.KindPipeRecv, "reader_conn", 42), ev(3, "writer", trace.KindProcExit, "", 0), ev(1, "MainProcess", trace.KindPipeClose, "writer_conn", nil))
 	if in := recv(closed); !in.CanProceed {
 		t.Errorf("every copy of writer_conn is closed, so recv raises EOFError at once, yet it would block: %s", in.Blocked)
 	}
@@ -86,11 +86,11 @@ func TestPipeRecvJudgedByWhatIsSentAndWhoHoldsTheOtherEnd(t *testing.T) {
 
 func TestPipeReaderBlockedNamesTheOpenEnd(t *testing.T) {
 	st := pipeWorld(t,
-		ev(2, "reader", kindPipeRecv, "reader_conn", 42),
-		ev(3, "writer", kindPipeClose, "writer_conn", nil),
-		ev(3, "writer", primitives.KindProcExit, "", 0),
-		ev(2, "reader", kindPipeBlock, "reader_conn", "recv"),
-		ev(1, "MainProcess", primitives.KindProcJoin, "reader", nil),
+		ev(2, "reader", trace.KindPipeRecv, "reader_conn", 42),
+		ev(3, "writer", trace.KindPipeClose, "writer_conn", nil),
+		ev(3, "writer", trace.KindProcExit, "", 0),
+		ev(2, "reader", trace.KindPipeBlock, "reader_conn", "recv"),
+		ev(1, "MainProcess", trace.KindProcJoin, "reader", nil),
 	)
 	if !st.Stuck() {
 		t.Fatal("reader waits in recv and main joins it: the state should be stuck")
@@ -105,10 +105,10 @@ func TestPipeEOFClosesEveryCopyOfTheOtherEnd(t *testing.T) {
 	// The writer is killed: its descriptor closes as it dies, and the
 	// reader's EOF may come before its exit is reported.
 	st := pipeWorld(t,
-		ev(1, "MainProcess", kindPipeClose, "writer_conn", nil),
-		ev(2, "reader", kindPipeRecv, "reader_conn", 42),
-		ev(2, "reader", kindPipeEOF, "reader_conn", nil),
-		ev(3, "writer", primitives.KindProcExit, "", -9),
+		ev(1, "MainProcess", trace.KindPipeClose, "writer_conn", nil),
+		ev(2, "reader", trace.KindPipeRecv, "reader_conn", 42),
+		ev(2, "reader", trace.KindPipeEOF, "reader_conn", nil),
+		ev(3, "writer", trace.KindProcExit, "", -9),
 	)
 	if len(st.Violations) > 0 {
 		t.Fatal(st.Violations)
@@ -121,10 +121,10 @@ func TestPipeEOFClosesEveryCopyOfTheOtherEnd(t *testing.T) {
 
 func TestQueueGetIsADeliveryFromItsPutter(t *testing.T) {
 	st := foldOf(t,
-		ev(1, "MainProcess", primitives.KindProcStart, "", "x"),
-		ev(2, "producer", primitives.KindProcStart, "", "t"),
-		ev(2, "producer", kindQueuePut, "q", "bun"),
-		ev(1, "MainProcess", kindQueueGet, "q", "bun"),
+		ev(1, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(2, "producer", trace.KindProcStart, "", "t"),
+		ev(2, "producer", trace.KindQueuePut, "q", "bun"),
+		ev(1, "MainProcess", trace.KindQueueGet, "q", "bun"),
 	)
 	if d := st.Delivered; d == nil || d.From != 2 || d.To != 1 || d.Obj != "q" {
 		t.Errorf("delivered %+v, want bun from producer to MainProcess through q", d)

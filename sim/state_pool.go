@@ -7,23 +7,7 @@ import (
 	"strings"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
-)
-
-// The pool kinds (primitives/pool.go).
-const (
-	kindPoolNew       = "pool.new"
-	kindPoolWorker    = "pool.worker"
-	kindPoolSubmit    = "pool.submit"
-	kindPoolTaskStart = "pool.task_start"
-	kindPoolTaskDone  = "pool.task_done"
-	kindPoolCallback  = "pool.callback"
-	kindPoolGet       = "pool.get"
-	kindPoolClose     = "pool.close"
-	kindPoolJoin      = "pool.join"
-	kindPoolTerminate = "pool.terminate"
-
-	poolWorkerTarget = "pool.worker"
+	"github.com/proctour/proctour/trace"
 )
 
 // PoolState is a process pool: its workers and what each runs, the chunks
@@ -67,25 +51,6 @@ type PoolJob struct {
 // Ready reports whether the job is complete: every item done, or one failed.
 func (j *PoolJob) Ready() bool { return j.Done >= j.Items || j.Failed != "" }
 
-type poolVal struct {
-	Processes int             `json:"processes"`
-	Ctor      string          `json:"ctor"`
-	MaxTasks  int             `json:"maxtasksperchild"`
-	Job       int             `json:"job"`
-	I         int             `json:"i"`
-	Func      string          `json:"func"`
-	Args      json.RawMessage `json:"args"`
-	Items     int             `json:"items"`
-	Chunks    int             `json:"chunks"`
-	How       string          `json:"how"`
-	Take      bool            `json:"take"`
-	Result    json.RawMessage `json:"result"`
-	Msg       string          `json:"msg"`
-	Callback  string          `json:"callback"`
-	Wait      bool            `json:"wait"`
-	Value     json.RawMessage `json:"value"`
-}
-
 // FindPool finds a pool by name.
 func (s *State) FindPool(name string) *PoolState {
 	for _, p := range s.Pools {
@@ -106,10 +71,9 @@ func (p *PoolState) job(id int) *PoolJob {
 }
 
 // applyPool folds a pool event of process pr.
-func (s *State) applyPool(pr *Proc, e primitives.Record) {
-	var v poolVal
-	json.Unmarshal(e.Val, &v)
-	if e.Kind == kindPoolNew {
+func (s *State) applyPool(pr *Proc, e trace.Record) {
+	if e.Kind == trace.KindPoolNew {
+		v := payload[trace.PoolNew](e)
 		s.Pools = append(s.Pools, &PoolState{Name: e.Obj, Executor: v.Ctor == "ProcessPoolExecutor", Processes: v.Processes, MaxTasks: v.MaxTasks, Running: map[int]*PoolItem{}})
 		return
 	}
@@ -118,15 +82,17 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 		return
 	}
 	switch e.Kind {
-	case kindPoolWorker:
+	case trace.KindPoolWorker:
 		p.Workers = append(p.Workers, pr.Pid)
-	case kindPoolSubmit:
+	case trace.KindPoolSubmit:
 		if e.Err != "" {
 			return
 		}
+		v := payload[trace.PoolSubmit](e)
 		p.Jobs = append(p.Jobs, &PoolJob{ID: v.Job, Func: v.Func, How: v.How, Args: v.Args, Items: v.Items})
 		p.Queued += v.Chunks
-	case kindPoolTaskStart:
+	case trace.KindPoolTaskStart:
+		v := payload[trace.PoolTask](e)
 		if v.Take {
 			p.Queued--
 			if p.Queued < 0 {
@@ -138,8 +104,9 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 		if j := p.job(v.Job); j != nil {
 			j.Started++
 		}
-	case kindPoolTaskDone:
+	case trace.KindPoolTaskDone:
 		delete(p.Running, pr.Pid)
+		v := payload[trace.PoolTask](e)
 		j := p.job(v.Job)
 		if j == nil {
 			s.violate(e, "%s finished a task of job %d, which was never submitted", pr.Name, v.Job)
@@ -153,21 +120,23 @@ func (s *State) applyPool(pr *Proc, e primitives.Record) {
 				j.Value = v.Result
 			}
 		}
-	case kindPoolCallback:
+	case trace.KindPoolCallback:
+		v := payload[trace.PoolCallback](e)
 		if j := p.job(v.Job); j != nil {
 			j.Callbacks++
 			j.Callback = v.Callback
 		}
-	case kindPoolGet:
+	case trace.KindPoolGet:
+		v := payload[trace.PoolGet](e)
 		if j := p.job(v.Job); j != nil && e.Err != "multiprocessing.TimeoutError" {
 			j.Got, j.Value = true, v.Value
 			if !j.Ready() {
 				s.violate(e, "get() of job %d returned before its tasks were done", j.ID)
 			}
 		}
-	case kindPoolClose:
+	case trace.KindPoolClose:
 		p.Closed = true
-	case kindPoolTerminate:
+	case trace.KindPoolTerminate:
 		p.Closed, p.Terminated = true, true
 	}
 }
@@ -186,17 +155,17 @@ func (s *State) poolBlocked(op, obj string, job int) i18n.T {
 		return i18n.T{}
 	}
 	switch op {
-	case kindPoolTaskStart: // a worker about to take a task
+	case trace.KindPoolTaskStart: // a worker about to take a task
 		if p.Queued == 0 && !p.Closed {
 			return i18n.Tf("%s, no task queued", obj)
 		}
-	case kindPoolGet:
+	case trace.KindPoolGet:
 		if j := p.job(job); j != nil && !j.Ready() {
 			return i18n.Tf("job %d of %s, %d of %d done", j.ID, obj, j.Done, j.Items)
 		}
-	case kindPoolJoin:
+	case trace.KindPoolJoin:
 		for _, pr := range s.Procs {
-			if pr.Target == poolWorkerTarget && pr.Status != Exited {
+			if pr.Target == trace.TargetPoolWorker && pr.Status != Exited {
 				return i18n.Tf("%s, %s still running", obj, pr.Name)
 			}
 		}
@@ -205,15 +174,11 @@ func (s *State) poolBlocked(op, obj string, job int) i18n.T {
 }
 
 // describePool says a pool event in Python terms.
-func describePool(r primitives.Record) i18n.T {
-	var v poolVal
-	json.Unmarshal(r.Val, &v)
-	if i := strings.LastIndex(v.Func, "."); i >= 0 { // tasks are registered as scenario.func
-		v.Func = v.Func[i+1:]
-	}
+func describePool(r trace.Record) i18n.T {
 	code := i18n.Code
 	switch r.Kind {
-	case kindPoolNew:
+	case trace.KindPoolNew:
+		v := payload[trace.PoolNew](r)
 		if v.Ctor == "ProcessPoolExecutor" {
 			return code(fmt.Sprintf("%s = ProcessPoolExecutor(max_workers=%d)", r.Obj, v.Processes))
 		}
@@ -222,38 +187,52 @@ func describePool(r primitives.Record) i18n.T {
 			args = "processes=" + args + ", maxtasksperchild=" + strconv.Itoa(v.MaxTasks)
 		}
 		return code(r.Obj + " = Pool(" + args + ")")
-	case kindPoolWorker:
+	case trace.KindPoolWorker:
 		return i18n.Tf("a worker of %s, waiting for tasks", r.Obj)
-	case kindPoolSubmit:
-		return poolSubmitText(r.Obj, v)
-	case kindPoolTaskStart:
-		return i18n.Tf("%s  # job %d, item %d", fmt.Sprintf("%s(%s)", v.Func, valText(v.Args)), v.Job, v.I)
-	case kindPoolTaskDone:
+	case trace.KindPoolSubmit:
+		return poolSubmitText(r.Obj, payload[trace.PoolSubmit](r))
+	case trace.KindPoolTaskStart:
+		v := payload[trace.PoolTask](r)
+		return i18n.Tf("%s  # job %d, item %d", fmt.Sprintf("%s(%s)", funcName(v.Func), valText(v.Args)), v.Job, v.I)
+	case trace.KindPoolTaskDone:
+		v := payload[trace.PoolTask](r)
 		if r.Err != "" {
-			return i18n.Tf("%s raised %s: %s  # job %d, item %d", v.Func, r.Err, v.Msg, v.Job, v.I)
+			return i18n.Tf("%s raised %s: %s  # job %d, item %d", funcName(v.Func), r.Err, v.Msg, v.Job, v.I)
 		}
-		return i18n.Tf("%s  # job %d, item %d", v.Func+" → "+valText(v.Result), v.Job, v.I)
-	case kindPoolCallback:
+		return i18n.Tf("%s  # job %d, item %d", funcName(v.Func)+" → "+valText(v.Result), v.Job, v.I)
+	case trace.KindPoolCallback:
+		v := payload[trace.PoolCallback](r)
 		if v.How == "future" {
 			return i18n.Tf("%s  # done callback of job %d → %s, in the main process", v.Callback+"(future)", v.Job, valText(v.Value))
 		}
 		return i18n.Tf("%s  # callback of job %d, in the main process", v.Callback+"("+valText(v.Value)+")", v.Job)
-	case kindPoolGet:
-		return poolGetText(r, v)
-	case kindPoolClose:
+	case trace.KindPoolGet:
+		return poolGetText(r, payload[trace.PoolGet](r))
+	case trace.KindPoolClose:
+		v := payload[trace.PoolClose](r)
 		if v.How == "shutdown" {
 			return code(fmt.Sprintf("%s.shutdown(wait=%s)", r.Obj, pyBool(strconv.FormatBool(v.Wait))))
 		}
 		return code(r.Obj + ".close()")
-	case kindPoolJoin, kindPoolTerminate:
+	case trace.KindPoolJoin, trace.KindPoolTerminate:
 		return code(r.Obj + "." + strings.TrimPrefix(r.Kind, "pool.") + "()")
 	}
 	return code(r.Kind)
 }
 
+// funcName is a task's Python name: tasks are registered as
+// scenario.func.
+func funcName(registered string) string {
+	if i := strings.LastIndex(registered, "."); i >= 0 {
+		return registered[i+1:]
+	}
+	return registered
+}
+
 // poolSubmitText is work handed to a pool: apply, apply_async, submit, or
 // a map in chunks.
-func poolSubmitText(pool string, v poolVal) i18n.T {
+func poolSubmitText(pool string, v trace.PoolSubmit) i18n.T {
+	v.Func = funcName(v.Func)
 	switch v.How {
 	case "apply_async", "apply":
 		return i18n.Tf("%s  # job %d", fmt.Sprintf("%s.%s(%s, (%s,))", pool, v.How, v.Func, valText(v.Args)), v.Job)
@@ -269,7 +248,7 @@ func poolSubmitText(pool string, v poolVal) i18n.T {
 
 // poolGetText is a result collected: result.get(), future.result(), or
 // what apply returns.
-func poolGetText(r primitives.Record, v poolVal) i18n.T {
+func poolGetText(r trace.Record, v trace.PoolGet) i18n.T {
 	call := "result.get()"
 	switch v.How {
 	case "result":

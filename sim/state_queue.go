@@ -5,19 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 
-	"github.com/proctour/proctour/primitives"
-)
-
-// The queue kinds of DESIGN.md. (They are named here too so that the fold
-// does not depend on which file of primitives defines them.)
-const (
-	kindQueueNew      = "queue.new" // Queue(maxsize) created: val {"maxsize": n, "joinable": b}
-	kindQueuePut      = "queue.put"
-	kindQueueGet      = "queue.get"
-	kindQueueBlock    = "queue.block"
-	kindQueueTaskDone = "queue.task_done"
-	kindQueueJoin     = "queue.join"
-	kindQueueClose    = "queue.close"
+	"github.com/proctour/proctour/trace"
 )
 
 // QueueState is a queue as the timeline shows it: the items put and not yet
@@ -34,12 +22,6 @@ type QueueState struct {
 	MaxItems   int  // the most items it held at once
 
 	from []int // who put each of Items
-}
-
-// queueNew is the payload of queue.new.
-type queueNew struct {
-	MaxSize  int  `json:"maxsize"`
-	Joinable bool `json:"joinable"`
 }
 
 func (s *State) findQueue(name string) *QueueState {
@@ -61,17 +43,17 @@ func (s *State) queue(name string) *QueueState {
 }
 
 // applyQueue folds a queue event of process p.
-func (s *State) applyQueue(p *Proc, e primitives.Record) {
+func (s *State) applyQueue(p *Proc, e trace.Record) {
 	if e.Err != "" { // queue.Full, queue.Empty, ValueError: nothing moved
 		return
 	}
 	q := s.queue(e.Obj)
 	switch e.Kind {
-	case kindQueueNew:
-		var v queueNew
+	case trace.KindQueueNew:
+		var v trace.QueueNew
 		json.Unmarshal(e.Val, &v)
 		q.Capacity, q.Joinable = v.MaxSize, v.Joinable
-	case kindQueuePut:
+	case trace.KindQueuePut:
 		q.Putters = remove(q.Putters, p.Pid)
 		q.Items = append(q.Items, e.Val)
 		q.from = append(q.from, p.Pid)
@@ -80,7 +62,7 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 		if q.Capacity > 0 && len(q.Items) > q.Capacity {
 			s.violate(e, "%s holds %d items, more than its maxsize %d", q.Name, len(q.Items), q.Capacity)
 		}
-	case kindQueueGet:
+	case trace.KindQueueGet:
 		q.Getters = remove(q.Getters, p.Pid)
 		// Items from different producers may reach the pipe in another
 		// order than their put events: take the oldest equal item.
@@ -92,8 +74,8 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 		q.Items = slices.Delete(q.Items, i, i+1)
 		s.deliver(p, e, q.from[i])
 		q.from = slices.Delete(q.from, i, i+1)
-	case kindQueueBlock:
-		var v blockVal
+	case trace.KindQueueBlock:
+		var v trace.QueueBlock
 		json.Unmarshal(e.Val, &v)
 		if v.Op == "put" {
 			q.Putters = append(q.Putters, p.Pid)
@@ -101,22 +83,16 @@ func (s *State) applyQueue(p *Proc, e primitives.Record) {
 			q.Getters = append(q.Getters, p.Pid)
 		}
 		s.block(p, e.Obj, v.Timeout) // a timed wait is not a deadlock
-	case kindQueueTaskDone:
+	case trace.KindQueueTaskDone:
 		q.Joinable = true
 		var n int
 		if json.Unmarshal(e.Val, &n) == nil {
 			q.Unfinished = n
 		}
-	case kindQueueJoin:
+	case trace.KindQueueJoin:
 		q.Joinable = true
 		if q.Unfinished > 0 {
 			s.block(p, "join "+q.Name, nil)
 		}
 	}
-}
-
-// blockVal is queue.block's payload.
-type blockVal struct {
-	Op      string          `json:"op"`
-	Timeout json.RawMessage `json:"timeout"`
 }

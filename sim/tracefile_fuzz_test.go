@@ -8,22 +8,24 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/proctour/proctour/trace"
 )
 
-// traceError is the form of every error ReadTrace gives: one line about
+// traceError is the form of every error trace.Read gives: one line about
 // the trace or a line of it.
 var traceError = regexp.MustCompile(`^(trace line ([0-9]+)[: ]|reading trace line ([0-9]+): |the trace is empty)`)
 
-// FuzzReadTrace: whatever the bytes, ReadTrace returns (no panic); an
+// FuzzReadTrace: whatever the bytes, trace.Read returns (no panic); an
 // error is one line that names the trace line (one that exists) and shows
 // nothing of Go; a trace it accepts keeps its promises (seq from 1 up by
 // one, t_ns never back, values of bounded depth, names without control
-// characters) and round-trips: written with WriteRecord and read again it
+// characters) and round-trips: written with trace.Write and read again it
 // is the same events, and writing those gives the same bytes.
 func FuzzReadTrace(f *testing.F) {
 	addTraceSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		events, err := ReadTrace(bytes.NewReader(data))
+		events, err := trace.Read(bytes.NewReader(data))
 		if err != nil {
 			msg := err.Error()
 			m := traceError.FindStringSubmatch(msg)
@@ -47,28 +49,28 @@ func FuzzReadTrace(f *testing.F) {
 			if e.Seq != int64(i+1) || (i > 0 && e.TNs < events[i-1].TNs) || e.Kind == "" || e.Proc == "" {
 				t.Fatalf("event %d breaks the trace's form: %+v", i, e)
 			}
-			if !json.Valid(e.Val) || jsonDepth(e.Val) > MaxValueDepth {
-				t.Fatalf("event %d: value %q is not JSON of depth ≤ %d", i, e.Val, MaxValueDepth)
+			if !json.Valid(e.Val) || trace.Depth(e.Val) > trace.MaxValueDepth {
+				t.Fatalf("event %d: value %q is not JSON of depth ≤ %d", i, e.Val, trace.MaxValueDepth)
 			}
 			for _, s := range []string{e.Proc, e.Kind, e.Obj, e.Err} {
-				if hasControl(s) {
+				if strings.ContainsFunc(s, isControl) {
 					t.Fatalf("event %d: %q holds a control character", i, s)
 				}
 			}
 		}
 		var once bytes.Buffer
 		for _, e := range events {
-			if err := WriteRecord(&once, e); err != nil {
+			if err := trace.Write(&once, e); err != nil {
 				t.Fatalf("writing %+v: %v", e, err)
 			}
 		}
-		back, err := ReadTrace(bytes.NewReader(once.Bytes()))
+		back, err := trace.Read(bytes.NewReader(once.Bytes()))
 		if err != nil {
 			t.Fatalf("a trace written from accepted events is refused: %v\n%s", err, once.Bytes())
 		}
 		var twice bytes.Buffer
 		for _, e := range back {
-			WriteRecord(&twice, e)
+			trace.Write(&twice, e)
 		}
 		if !bytes.Equal(once.Bytes(), twice.Bytes()) {
 			t.Fatalf("written, read and written again, the trace changed:\n%s\n%s", once.Bytes(), twice.Bytes())
@@ -108,7 +110,7 @@ func FuzzPyValue(f *testing.F) {
 				t.Fatalf("ValueElided %v, drawn %q", elided, s)
 			}
 			var x any
-			if len(s) < RenderBytes && jsonDepth(raw) <= RenderDepth && json.Unmarshal(raw, &x) == nil {
+			if len(s) < RenderBytes && trace.Depth(raw) <= RenderDepth && json.Unmarshal(raw, &x) == nil {
 				if want := pyRepr(x); !holdsMap(x) && want != s {
 					t.Fatalf("drawn %q, the decoder's value is %q", s, want)
 				}

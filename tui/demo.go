@@ -10,6 +10,7 @@ import (
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 	"github.com/proctour/proctour/tui/markdown"
 )
 
@@ -28,7 +29,7 @@ type demo struct {
 	seed  uint64
 	speed float64
 
-	timeline []primitives.Record
+	timeline []trace.Record
 	pending  []sim.Intent // the operations waiting at the gate, now
 	pb       Playback
 	st       *sim.State // the fold of timeline[:stAt]; stAt == pb.Cursor
@@ -103,7 +104,7 @@ func newMissingDemo(l lessons.Lesson) demo {
 }
 
 // newReplay is the demo view of a recorded trace.
-func newReplay(title string, timeline []primitives.Record, speed float64) demo {
+func newReplay(title string, timeline []trace.Record, speed float64) demo {
 	d := demo{title: title, replay: true, timeline: timeline, speed: speed, keys: newDemoKeys().forReplay(),
 		pb: Playback{Len: len(timeline)}, draw: &drawCache{}}
 	if d.speed <= 0 {
@@ -114,7 +115,7 @@ func newReplay(title string, timeline []primitives.Record, speed float64) demo {
 			d.elided++
 		}
 	}
-	if len(timeline) > 0 && timeline[0].Kind == primitives.KindProcStart {
+	if len(timeline) > 0 && timeline[0].Kind == trace.KindProcStart {
 		var id string
 		json.Unmarshal(timeline[0].Val, &id)
 		if sc, err := lessons.Lookup(id); err == nil {
@@ -287,7 +288,7 @@ func (d demo) view(s styles) string {
 	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
-		describe := func(e primitives.Record) string { return d.draw.describeEvent(d.timeline, e, s.lang) }
+		describe := func(e trace.Record) string { return d.draw.describeEvent(d.timeline, e, s.lang) }
 		left = drawLanesWith(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1, describe)
 	}
 	var code []string

@@ -12,8 +12,8 @@ import (
 
 	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // press is a key press as bubbletea reports it.
@@ -151,16 +151,16 @@ func findMsg[M any](t *testing.T, cmd tea.Cmd) M {
 func TestBatchesWhilePaused(t *testing.T) {
 	d := testDemo(t, "tickets")
 	d.run, d.running, d.sess = 42, true, &sim.Session{}
-	ev := func(seq int64, kind string) primitives.Record {
-		return primitives.Record{Seq: seq, Pid: 7, Proc: "MainProcess", Kind: kind, Val: []byte(`"tickets"`)}
+	ev := func(seq int64, kind string) trace.Record {
+		return trace.Record{Seq: seq, Pid: 7, Proc: "MainProcess", Kind: kind, Val: []byte(`"tickets"`)}
 	}
-	d, _ = d.update(batchMsg{run: 42, events: []primitives.Record{ev(1, primitives.KindProcStart)}})
+	d, _ = d.update(batchMsg{run: 42, events: []trace.Record{ev(1, trace.KindProcStart)}})
 	d, _ = d.update(press("p"))
-	d, _ = d.update(batchMsg{run: 42, events: []primitives.Record{ev(2, primitives.KindStdout), ev(3, primitives.KindStdout)}})
+	d, _ = d.update(batchMsg{run: 42, events: []trace.Record{ev(2, trace.KindStdout), ev(3, trace.KindStdout)}})
 	if d.pb.Cursor != 1 || d.pb.Len != 3 {
 		t.Errorf("paused: cursor %d of %d, want 1 of 3", d.pb.Cursor, d.pb.Len)
 	}
-	d, _ = d.update(batchMsg{run: 41, events: []primitives.Record{ev(9, primitives.KindStdout)}})
+	d, _ = d.update(batchMsg{run: 41, events: []trace.Record{ev(9, trace.KindStdout)}})
 	if d.pb.Len != 3 {
 		t.Errorf("a batch of an old run was taken: %d events", d.pb.Len)
 	}
@@ -203,7 +203,7 @@ func TestSaveAndReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	back, err := sim.ReadTrace(f)
+	back, err := trace.Read(f)
 	if err != nil {
 		t.Fatal(err)
 	}

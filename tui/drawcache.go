@@ -1,8 +1,8 @@
 package tui
 
 import (
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // drawCache keeps the text the demo view makes from events and states, so
@@ -13,7 +13,7 @@ import (
 // a value copied at every update; it holds the cache by pointer, and a nil
 // cache makes everything afresh.
 type drawCache struct {
-	tl    *primitives.Record // &timeline[0] of the timeline described
+	tl    *trace.Record // &timeline[0] of the timeline described
 	lang  string
 	descs []string // sim.DescribeIn(timeline[i], lang); "" until made
 
@@ -31,7 +31,7 @@ type resKey struct {
 }
 
 // describe is timeline[i] as the event log and the lanes say it.
-func (c *drawCache) describe(timeline []primitives.Record, i int, lang string) string {
+func (c *drawCache) describe(timeline []trace.Record, i int, lang string) string {
 	if c == nil {
 		return sim.DescribeIn(timeline[i], lang)
 	}
@@ -52,7 +52,7 @@ func (c *drawCache) describe(timeline []primitives.Record, i int, lang string) s
 
 // describeEvent is e as describe says it, when e is one of the timeline's
 // events (a process's last step is), else made afresh.
-func (c *drawCache) describeEvent(timeline []primitives.Record, e primitives.Record, lang string) string {
+func (c *drawCache) describeEvent(timeline []trace.Record, e trace.Record, lang string) string {
 	if i := int(e.Seq) - 1; i >= 0 && i < len(timeline) && sameEvent(timeline[i], e) {
 		return c.describe(timeline, i, lang)
 	}
@@ -61,7 +61,7 @@ func (c *drawCache) describeEvent(timeline []primitives.Record, e primitives.Rec
 
 // sameEvent reports whether a and b are one event: its place, time,
 // process and kind, and the very payload bytes.
-func sameEvent(a, b primitives.Record) bool {
+func sameEvent(a, b trace.Record) bool {
 	return a.Seq == b.Seq && a.TNs == b.TNs && a.Pid == b.Pid && a.Kind == b.Kind && a.Obj == b.Obj &&
 		len(a.Val) == len(b.Val) && (len(a.Val) == 0 || &a.Val[0] == &b.Val[0])
 }

@@ -5,14 +5,14 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // drawLog draws the event log in a w×h rectangle, the events described
 // through c: the events up to the
 // cursor, newest at the bottom, the one under the cursor marked; when the
 // cursor is behind the end, a few of the events after it follow, dimmed.
-func drawLog(timeline []primitives.Record, cursor int, s styles, w, h int, c *drawCache) []string {
+func drawLog(timeline []trace.Record, cursor int, s styles, w, h int, c *drawCache) []string {
 	if h <= 0 {
 		return nil
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // goldenSeed is the seeded scheduler's seed for the golden timelines: the
@@ -22,7 +22,7 @@ const goldenSeed = 7
 
 // demoAt is the app showing a scenario's demo directly, at a cursor over a
 // recorded timeline, at a size.
-func demoAt(tb testing.TB, id string, sets []string, timeline []primitives.Record, cursor, w, h int) app {
+func demoAt(tb testing.TB, id string, sets []string, timeline []trace.Record, cursor, w, h int) app {
 	tb.Helper()
 	a, err := newApp(Options{Scenario: id, Mode: sim.Seeded, Seed: goldenSeed, Speed: 1}, newRunner(), false)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // lane is one process drawn as a row of the demo view; Key is the digit
@@ -102,14 +102,14 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 
 // laneStep is what a lane says the process did last, or, at the gate,
 // what it is about to do. A message received says from whom.
-func laneStep(st *sim.State, l lane, s styles, describe func(primitives.Record) string) string {
+func laneStep(st *sim.State, l lane, s styles, describe func(trace.Record) string) string {
 	if in := l.Intent; in != nil {
 		if !in.CanProceed {
 			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked.In(s.lang)))
 		}
 		return s.Pending.Render("→ " + in.DescribeIn(s.lang))
 	}
-	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == primitives.KindProcExit {
+	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == trace.KindProcExit {
 		return "" // the state says it: "exited 0"
 	}
 	out := s.Text.Render(describe(l.Proc.Last))
@@ -164,12 +164,12 @@ func arrowGutter(st *sim.State, lanes []lane) []string {
 // drawLanes draws the lanes in a w×h rectangle: a row per lane, then a row
 // counting the hidden processes by state.
 func drawLanes(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h int) []string {
-	return drawLanesWith(st, lanes, hidden, s, w, h, func(e primitives.Record) string { return sim.DescribeIn(e, s.lang) })
+	return drawLanesWith(st, lanes, hidden, s, w, h, func(e trace.Record) string { return sim.DescribeIn(e, s.lang) })
 }
 
 // drawLanesWith is drawLanes with the processes' last steps described by
 // describe (the demo view's, which keeps what it made).
-func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h int, describe func(primitives.Record) string) []string {
+func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w, h int, describe func(trace.Record) string) []string {
 	gutter := arrowGutter(st, lanes)
 	nameW, pidW, stateW := 4, 3, 7
 	for _, l := range lanes {

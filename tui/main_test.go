@@ -9,6 +9,7 @@ import (
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // updating reports whether -update was given: rewrite the golden files.
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 }
 
 // record runs a scenario headless, to the end, and returns its timeline.
-func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string) []primitives.Record {
+func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string) []trace.Record {
 	tb.Helper()
 	sc, err := lessons.Lookup(id)
 	if err != nil {
@@ -52,7 +53,7 @@ func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var timeline []primitives.Record
+	var timeline []trace.Record
 	for r := range s.Events() {
 		timeline = append(timeline, r)
 	}
@@ -65,7 +66,7 @@ func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string
 // normalise makes a timeline the same in every run of a seeded scenario:
 // pids become 1000 + the order of each process's first appearance, and
 // times one millisecond per event.
-func normalise(timeline []primitives.Record) []primitives.Record {
+func normalise(timeline []trace.Record) []trace.Record {
 	pids := map[int]int{}
 	pid := func(p int) int {
 		if p == 0 {
@@ -76,7 +77,7 @@ func normalise(timeline []primitives.Record) []primitives.Record {
 		}
 		return pids[p]
 	}
-	out := make([]primitives.Record, len(timeline))
+	out := make([]trace.Record, len(timeline))
 	for i, r := range timeline {
 		r.Pid, r.PPid = pid(r.Pid), pid(r.PPid)
 		r.TNs = int64(i) * 1e6

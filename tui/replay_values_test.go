@@ -4,22 +4,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // deepReplay is a manager trace whose last event sets d['count'] to a
 // list nested depth deep, read as proctour replay reads it.
-func deepReplay(t *testing.T, depth int) []primitives.Record {
+func deepReplay(t *testing.T, depth int) []trace.Record {
 	t.Helper()
 	deep := strings.Repeat("[", depth) + "1" + strings.Repeat("]", depth)
-	trace := strings.Join([]string{
+	file := strings.Join([]string{
 		`{"seq":1,"t_ns":0,"pid":100,"proc":"MainProcess","kind":"proc.start","obj":"","val":"manager"}`,
 		`{"seq":2,"t_ns":10,"pid":101,"ppid":100,"proc":"SyncManager-1","kind":"proc.start","obj":"","val":"manager.server"}`,
 		`{"seq":3,"t_ns":20,"pid":101,"proc":"SyncManager-1","kind":"manager.new","obj":"d","val":{"type":"dict","caller":"MainProcess","pid":100,"value":{"count":1}}}`,
 		`{"seq":4,"t_ns":30,"pid":101,"proc":"SyncManager-1","kind":"manager.serve","obj":"d","val":{"method":"__setitem__","args":["count",` + deep + `],"type":"dict","caller":"MainProcess","pid":100,"value":{"count":` + deep + `}}}`,
 	}, "\n")
-	events, err := sim.ReadTrace(strings.NewReader(trace))
+	events, err := trace.Read(strings.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,14 +80,14 @@ func TestReplayFramesReuseTheirText(t *testing.T) {
 // bell.
 func TestWidgetsDrawNoControlCharacterFromATrace(t *testing.T) {
 	esc := `\u001b[2J\u0007`
-	trace := strings.Join([]string{
+	file := strings.Join([]string{
 		`{"seq":1,"t_ns":0,"pid":100,"proc":"MainProcess","kind":"proc.start","obj":"","val":"pool"}`,
 		`{"seq":2,"t_ns":1,"pid":100,"proc":"MainProcess","kind":"pool.new","obj":"pool","val":{"ctor":"Pool","maxtasksperchild":0,"processes":2}}`,
 		`{"seq":3,"t_ns":2,"pid":100,"proc":"MainProcess","kind":"pool.submit","obj":"pool","val":{"job":1,"func":"m.f` + esc + `","args":1,"items":1,"chunks":1,"how":"apply_async"}}`,
 		`{"seq":4,"t_ns":3,"pid":100,"proc":"MainProcess","kind":"pipe.new","obj":"a, b","val":{"ends":["a` + esc + `","b"],"duplex":true}}`,
 		`{"seq":5,"t_ns":4,"pid":100,"proc":"MainProcess","kind":"file.write","obj":"db.json","val":"x` + esc + `"}`,
 	}, "\n")
-	events, err := sim.ReadTrace(strings.NewReader(trace))
+	events, err := trace.Read(strings.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // Options say how the UI starts.
@@ -23,7 +23,7 @@ type Options struct {
 	Lang string // "en" (default) or "zh"
 	// Replay, when not nil, opens straight into the demo view of this
 	// recorded timeline; ReplayName (the file's name) titles it.
-	Replay     []primitives.Record
+	Replay     []trace.Record
 	ReplayName string
 	// Mode, Seed and Speed are the demos' run settings to start with.
 	Mode  sim.Mode

@@ -12,8 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // Messages from the commands that drive a session. Each carries the id of
@@ -29,7 +29,7 @@ type (
 	// operations waiting at the gate, and whether the session is over.
 	batchMsg struct {
 		run     int64
-		events  []primitives.Record
+		events  []trace.Record
 		pending []sim.Intent
 		done    bool
 	}
@@ -122,7 +122,7 @@ func stopRun(s *sim.Session) tea.Cmd {
 
 // saveTrace writes a timeline to proctour-<scenario>-<time>.jsonl in the
 // current directory.
-func saveTrace(id string, timeline []primitives.Record, now time.Time) tea.Cmd {
+func saveTrace(id string, timeline []trace.Record, now time.Time) tea.Cmd {
 	return safe(func() tea.Msg {
 		base := fmt.Sprintf("proctour-%s-%s", id, now.Format("20060102-150405"))
 		name := base + ".jsonl"
@@ -136,13 +136,13 @@ func saveTrace(id string, timeline []primitives.Record, now time.Time) tea.Cmd {
 }
 
 // writeTrace writes a timeline as a trace file; it never overwrites one.
-func writeTrace(path string, timeline []primitives.Record) error {
+func writeTrace(path string, timeline []trace.Record) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("save trace: %w", err)
 	}
 	for _, r := range timeline {
-		if err := sim.WriteRecord(f, r); err != nil {
+		if err := trace.Write(f, r); err != nil {
 			f.Close()
 			return fmt.Errorf("save trace: %w", err)
 		}

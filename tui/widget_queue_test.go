@@ -7,17 +7,17 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // timeline numbers hand-written events: pid, process, kind, object, value.
-func timeline(rows ...[5]string) []primitives.Record {
-	out := make([]primitives.Record, len(rows))
+func timeline(rows ...[5]string) []trace.Record {
+	out := make([]trace.Record, len(rows))
 	for i, r := range rows {
 		var pid int
 		json.Unmarshal([]byte(r[0]), &pid)
-		out[i] = primitives.Record{Seq: int64(i + 1), Pid: pid, Proc: r[1], Kind: r[2], Obj: r[3], Val: json.RawMessage(r[4])}
+		out[i] = trace.Record{Seq: int64(i + 1), Pid: pid, Proc: r[1], Kind: r[2], Obj: r[3], Val: json.RawMessage(r[4])}
 	}
 	return out
 }
