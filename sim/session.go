@@ -23,6 +23,16 @@ import (
 // `if __name__ == '__main__':`, run as MainProcess.
 type Script func(rt *primitives.Runtime) error
 
+// Unit is how long one second of a lesson's Python listing lasts in a
+// demo at speed 1 (primitives.Unit), for a screen that says so.
+const Unit = primitives.Unit
+
+// MaybeRunChild runs this process as a demo's child when it is one
+// (primitives.MaybeRunChild), and otherwise returns at once. A test
+// binary that runs sessions calls it first in TestMain: a demo's children
+// are that binary, run again.
+func MaybeRunChild() { primitives.MaybeRunChild() }
+
 // Options are how a session runs its script.
 type Options struct {
 	Name    string        // the scenario id, for MainProcess's proc.start

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/trace"
 	"github.com/proctour/proctour/tui/markdown"
@@ -332,7 +331,7 @@ func (d demo) intro(s styles, w int) []string {
 		"",
 		s.Dim.Render(s.tr("mode ")) + s.tr(d.mode.String()) + s.Dim.Render(s.tr("  (m: live → step → seeded)")),
 		s.Dim.Render(s.tr("speed ")) + speedText(d.speed) + s.Dim.Render(s.tr("  (+/-)")),
-		s.Dim.Render(fmt.Sprintf(s.tr("  time.sleep(1) lasts %.2g s here"), primitives.Unit.Seconds()/d.speed)),
+		s.Dim.Render(fmt.Sprintf(s.tr("  time.sleep(1) lasts %.2g s here"), sim.Unit.Seconds()/d.speed)),
 	}
 	if d.vars != nil && len(d.vars) > 0 {
 		lines = append(lines, s.Dim.Render(s.tr("variants "))+d.vars.String())

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/trace"
 )
@@ -29,7 +28,7 @@ func init() {
 // TestMain hands over to the child entry point first: the demos' children
 // are this test binary, run again.
 func TestMain(m *testing.M) {
-	primitives.MaybeRunChild()
+	sim.MaybeRunChild()
 	flag.Parse()
 	os.Exit(m.Run())
 }
