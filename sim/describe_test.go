@@ -1,6 +1,11 @@
 package sim
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/proctour/proctour/trace"
+)
 
 // Values read as Python prints their repr: quotes chosen as Python
 // chooses them, None/True/False, lists and dicts.
@@ -24,5 +29,20 @@ func TestReprIsPythons(t *testing.T) {
 	}
 	if got := pyRepr(map[string]any{"count": float64(3), "name": "it's"}); got != `{'count': 3, 'name': "it's"}` {
 		t.Errorf("a dict: %s", got)
+	}
+}
+
+// Every kind of the trace contract has a description of its own, not the
+// fallback that shows the kind as it is ("error" has none yet, and an
+// intent is never in a timeline).
+func TestEveryKindIsDescribed(t *testing.T) {
+	for _, k := range trace.Kinds() {
+		if k == trace.KindError || k == trace.KindIntent {
+			continue
+		}
+		r := trace.Record{Seq: 1, Pid: 7, Proc: "MainProcess", Kind: k, Obj: "x", Val: json.RawMessage("null")}
+		if got := Describe(r); got == k+" x None" || got == "" {
+			t.Errorf("%s is described as %q", k, got)
+		}
 	}
 }
