@@ -34,13 +34,12 @@ func watchCounter(t *testing.T, events []trace.Record) counterRun {
 	json.Unmarshal(l.Value, &r.appended)
 	for _, e := range events {
 		if e.Kind == trace.KindManagerCall && e.Obj == "d" && e.Proc != "MainProcess" {
-			var v struct {
-				Method string `json:"method"`
-				Result int    `json:"result"`
-			}
+			var v trace.ManagerCall
 			json.Unmarshal(e.Val, &v)
 			if v.Method == "__getitem__" {
-				r.reads = append(r.reads, v.Result)
+				var read int
+				json.Unmarshal(v.Result, &read)
+				r.reads = append(r.reads, read)
 			}
 		}
 	}

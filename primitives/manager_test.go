@@ -303,10 +303,7 @@ func TestManagerEvents(t *testing.T) {
 	if calls[2].Err != "KeyError" {
 		t.Errorf("d['missing'] err %q, want KeyError", calls[2].Err)
 	}
-	var sv struct {
-		Caller string          `json:"caller"`
-		Value  json.RawMessage `json:"value"`
-	}
+	var sv trace.ManagerServe
 	json.Unmarshal(serves[1].Val, &sv)
 	if server == rt.Pid() || sv.Caller != "MainProcess" || string(sv.Value) != `{"count":2}` {
 		t.Errorf("the server's event for the set: pid %d, %s", serves[1].Pid, serves[1].Val)
