@@ -2,7 +2,9 @@ package primitives
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 )
 
 // A pool moves lists of arguments and results between processes; most
@@ -75,4 +77,125 @@ func parseInts(b []byte) ([]int, bool) {
 		}
 	}
 	return out, true
+}
+
+// poolTask is a chunk of a job on the task queue: items I, I+1, … of job
+// Job. A task with no Func tells a worker to exit.
+type poolTask struct {
+	Job  int             `json:"j"`
+	I    int             `json:"i"`
+	N    int             `json:"n"`
+	Func string          `json:"f,omitempty"`
+	Args json.RawMessage `json:"a,omitempty"` // a JSON array of N arguments
+}
+
+// poolResult is a chunk's results, or its first error.
+type poolResult struct {
+	Job  int             `json:"j"`
+	I    int             `json:"i"`
+	N    int             `json:"n"`           // results in Vals
+	Vals json.RawMessage `json:"v,omitempty"` // a JSON array
+	Err  *Error          `json:"e,omitempty"`
+}
+
+// encode writes the task by hand: Args is already JSON, and json.Marshal
+// would scan it again.
+func (t poolTask) encode() rawItem {
+	b := make([]byte, 0, len(t.Args)+len(t.Func)+48)
+	b = append(b, `{"j":`...)
+	b = strconv.AppendInt(b, int64(t.Job), 10)
+	b = append(b, `,"i":`...)
+	b = strconv.AppendInt(b, int64(t.I), 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(t.N), 10)
+	if t.Func != "" {
+		b = append(b, `,"f":`...)
+		b = strconv.AppendQuote(b, t.Func)
+		b = append(b, `,"a":`...)
+		b = append(b, t.Args...)
+	}
+	return append(b, '}')
+}
+
+// encode writes the result by hand, as poolTask.encode.
+func (r poolResult) encode() rawItem {
+	b := make([]byte, 0, len(r.Vals)+48)
+	b = append(b, `{"j":`...)
+	b = strconv.AppendInt(b, int64(r.Job), 10)
+	b = append(b, `,"i":`...)
+	b = strconv.AppendInt(b, int64(r.I), 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(r.N), 10)
+	if len(r.Vals) > 0 {
+		b = append(b, `,"v":`...)
+		b = append(b, r.Vals...)
+	}
+	if r.Err != nil {
+		e, _ := json.Marshal(r.Err)
+		b = append(b, `,"e":`...)
+		b = append(b, e...)
+	}
+	return append(b, '}')
+}
+
+// poolMsg is a task or a result as parsePoolMsg reads it: a task's
+// arguments and a result's values are both in Args.
+type poolMsg struct {
+	Job, I, N int
+	Func      string
+	Args      json.RawMessage
+	err       *Error
+}
+
+// parsePoolMsg reads what poolTask.encode and poolResult.encode write,
+// without scanning the JSON arrays inside: they were made by json.Marshal
+// and are decoded (and so checked) where they are used.
+func parsePoolMsg(b []byte) (poolMsg, error) {
+	var m poolMsg
+	bad := func() (poolMsg, error) { return m, fmt.Errorf("pool: bad message %.60q", b) }
+	s := string(b)
+	num := func(prefix string) (int, bool) {
+		rest, ok := strings.CutPrefix(s, prefix)
+		if !ok {
+			return 0, false
+		}
+		end := strings.IndexAny(rest, ",}")
+		if end < 0 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(rest[:end])
+		s = rest[end:]
+		return n, err == nil
+	}
+	var ok1, ok2, ok3 bool
+	m.Job, ok1 = num(`{"j":`)
+	m.I, ok2 = num(`,"i":`)
+	m.N, ok3 = num(`,"n":`)
+	if !ok1 || !ok2 || !ok3 || !strings.HasSuffix(s, "}") {
+		return bad()
+	}
+	switch {
+	case s == "}":
+	case strings.HasPrefix(s, `,"f":`):
+		q, err := strconv.QuotedPrefix(s[5:])
+		if err != nil {
+			return bad()
+		}
+		m.Func, _ = strconv.Unquote(q)
+		rest, ok := strings.CutPrefix(s[5+len(q):], `,"a":`)
+		if !ok {
+			return bad()
+		}
+		m.Args = json.RawMessage(rest[:len(rest)-1])
+	case strings.HasPrefix(s, `,"v":`):
+		m.Args = json.RawMessage(s[5 : len(s)-1])
+	case strings.HasPrefix(s, `,"e":`):
+		m.err = new(Error)
+		if json.Unmarshal([]byte(s[5:len(s)-1]), m.err) != nil {
+			return bad()
+		}
+	default:
+		return bad()
+	}
+	return m, nil
 }
