@@ -208,17 +208,20 @@ func TestEchoServerPoolVariantsInEveryMode(t *testing.T) {
 		{sim.Options{Mode: sim.Step}, 3, 2},
 		{sim.Options{Mode: sim.Seeded, Seed: 9}, 3, 2},
 	} {
-		events, st := runIn(t, tc.mode, "echo-server", "server=pool", fmt.Sprint("clients=", tc.clients), fmt.Sprint("workers=", tc.workers))
-		r := watchEcho(t, events, st)
-		r.checkEchoes(t, tc.clients)
-		if most := r.mostAtOnce(); most > tc.workers {
-			t.Errorf("%v: %d connections served at once by a pool of %d", tc.mode.Mode, most, tc.workers)
-		}
-		// The clients beyond the workers wait, whatever the schedule: they
-		// are served only after a connection has closed.
-		if w := r.waited(); len(w) < tc.clients-tc.workers {
-			t.Errorf("%v: clients that waited for a free worker: %v, want %d", tc.mode.Mode, w, tc.clients-tc.workers)
-		}
+		t.Run(fmt.Sprint(tc.mode.Mode), func(t *testing.T) {
+			t.Parallel()
+			events, st := runIn(t, tc.mode, "echo-server", "server=pool", fmt.Sprint("clients=", tc.clients), fmt.Sprint("workers=", tc.workers))
+			r := watchEcho(t, events, st)
+			r.checkEchoes(t, tc.clients)
+			if most := r.mostAtOnce(); most > tc.workers {
+				t.Errorf("%v: %d connections served at once by a pool of %d", tc.mode.Mode, most, tc.workers)
+			}
+			// The clients beyond the workers wait, whatever the schedule:
+			// they are served only after a connection has closed.
+			if w := r.waited(); len(w) < tc.clients-tc.workers {
+				t.Errorf("%v: clients that waited for a free worker: %v, want %d", tc.mode.Mode, w, tc.clients-tc.workers)
+			}
+		})
 	}
 }
 
