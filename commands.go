@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/pytrace"
 	"github.com/proctour/proctour/report"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/tui"
@@ -130,6 +131,7 @@ type runFlags struct {
 	seed    uint64
 	repeat  int
 	lang    string
+	python  string
 }
 
 func newRunCmd(stdout io.Writer) *cobra.Command {
@@ -147,14 +149,21 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
   proctour run tickets --mode seeded --seed 7 --set buyers=10
   proctour run tickets --repeat 20              # how many tickets are sold, over 20 runs
   proctour run manager --repeat 20 --set lock=on
-  proctour run terminate --format json > terminate.jsonl`,
+  proctour run terminate --format json > terminate.jsonl
+  proctour run my_prog.py --format json -- arg1 arg2   # your own program, under real CPython`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) >= 1 && pytrace.IsProgram(args[0]) {
+				return nil // a Python program and its arguments (after --)
+			}
 			if len(args) != 1 {
-				return usagef("run needs exactly one scenario id ('proctour list' shows them)")
+				return usagef("run needs exactly one scenario id ('proctour list' shows them) or a Python program (proctour run my_prog.py [-- args…])")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if pytrace.IsProgram(args[0]) {
+				return runProgram(cmd, args, f, stdout)
+			}
 			return runScenario(cmd, args[0], f, stdout)
 		},
 	}
@@ -165,6 +174,7 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&f.mode, "mode", "live", "live (the OS schedules), step (one operation at a time, oldest first) or seeded")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "the seeded scheduler's seed: the same seed gives the same interleaving")
 	cmd.Flags().IntVar(&f.repeat, "repeat", 1, "run it this many times and chart the outcomes (tickets, manager)")
+	cmd.Flags().StringVar(&f.python, "python", "", "the Python interpreter for a .py program (default: $PROCTOUR_PYTHON, else python3 on PATH)")
 	cmd.Flags().StringVar(&f.lang, "lang", "", "language of the text log's comments and summary: en or zh (default: from LC_ALL or LANG); the JSON trace is the same in every language")
 	return cmd
 }

@@ -1,0 +1,7 @@
+package pytrace
+
+import "syscall"
+
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+func killGroup(pid int) {}

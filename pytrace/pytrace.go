@@ -1,0 +1,908 @@
+// Package pytrace runs an unmodified CPython program under proctour's
+// embedded tracer and turns what it does into the project's trace: the
+// same records, kinds and payloads as the Go demos', so that sim's fold and
+// every view understand a Python program unchanged.
+//
+// The tracer (py/, embedded) is a pure-Python package that sitecustomize
+// activates in the program and in every child it starts, under fork, spawn
+// and forkserver. Each Python process connects to a Unix socket and writes
+// one JSON object per line; this package orders the lines by their
+// monotonic stamps, gives objects the program's own names, and adds what a
+// process cannot say itself (its exit by a signal, the main process's exit
+// code, the watchdog).
+package pytrace
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/proctour/proctour/i18n"
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
+)
+
+//go:embed py/sitecustomize.py py/proctour_trace/__init__.py
+var tracerFS embed.FS
+
+// Options say what to run and how.
+type Options struct {
+	// Python is the interpreter: --python; "" means $PROCTOUR_PYTHON, else
+	// python3 on PATH.
+	Python string
+	// Program is the .py file; Args its arguments.
+	Program string
+	Args    []string
+	// Dir is the program's working directory ("" for the current one).
+	Dir string
+	// StartMethod, when set, is passed to multiprocessing.set_start_method
+	// before the program runs: fork, spawn or forkserver.
+	StartMethod string
+	// Timeout stops a run that takes longer (0: no limit).
+	Timeout time.Duration
+	// Idle is how long every process must wait forever, with nothing
+	// happening, before the watchdog stops the run (default 1s).
+	Idle time.Duration
+	// Window is how long an event is held back so that events of other
+	// processes stamped earlier can overtake it (default 100ms).
+	Window time.Duration
+}
+
+// InputError is a problem with what the user asked to run: no python3, a
+// file that is not there or not Python, a syntax error. Its message is one
+// line.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputf(format string, a ...any) error { return &InputError{fmt.Sprintf(format, a...)} }
+
+// MinVersion is the oldest CPython the tracer supports.
+var MinVersion = [2]int{3, 9}
+
+var versionRE = regexp.MustCompile(`Python (\d+)\.(\d+)`)
+
+// FindPython resolves the interpreter: flag, then $PROCTOUR_PYTHON, then
+// python3 on PATH; and checks its version.
+func FindPython(flag string) (string, error) {
+	name, from := flag, "--python"
+	if name == "" {
+		name, from = os.Getenv("PROCTOUR_PYTHON"), "PROCTOUR_PYTHON"
+	}
+	if name == "" {
+		name, from = "python3", "PATH"
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if from == "PATH" {
+			return "", inputf("no python3 on PATH: install CPython %d.%d or later, or say which with --python PATH or PROCTOUR_PYTHON", MinVersion[0], MinVersion[1])
+		}
+		return "", inputf("%s %s: no such interpreter", from, name)
+	}
+	out, err := exec.Command(path, "--version").CombinedOutput()
+	m := versionRE.FindSubmatch(out)
+	if err != nil || m == nil {
+		return "", inputf("%s does not run as Python (python --version: %s)", path, firstLine(string(out), err))
+	}
+	major, _ := strconv.Atoi(string(m[1]))
+	minor, _ := strconv.Atoi(string(m[2]))
+	if major < MinVersion[0] || (major == MinVersion[0] && minor < MinVersion[1]) {
+		return "", inputf("%s is Python %d.%d; proctour needs %d.%d or later", path, major, minor, MinVersion[0], MinVersion[1])
+	}
+	return path, nil
+}
+
+func firstLine(s string, err error) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" && err != nil {
+		s = err.Error()
+	}
+	return s
+}
+
+// IsProgram reports whether a run argument names a Python program rather
+// than a scenario: it ends in .py or is an existing file.
+func IsProgram(arg string) bool {
+	if strings.HasSuffix(arg, ".py") {
+		return true
+	}
+	st, err := os.Stat(arg)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// checkProgram rejects what python3 would not run as a program.
+func checkProgram(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", inputf("%s: %v", path, err)
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", inputf("%s: no such file", path)
+	case err != nil:
+		return "", inputf("%s: %v", path, unwrapPath(err))
+	case st.IsDir():
+		return "", inputf("%s is a directory, not a Python program", path)
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return "", inputf("%s: %v", path, unwrapPath(err))
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if bytes.IndexByte(head, 0) >= 0 || bytes.HasPrefix(head, []byte("\x7fELF")) {
+		return "", inputf("%s is not a Python program (it is a binary file)", path)
+	}
+	return abs, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// wireMsg is one line a Python process writes.
+type wireMsg struct {
+	K      string          `json:"k"`
+	Pid    int             `json:"pid"`
+	Kind   string          `json:"kind"`
+	Oid    string          `json:"oid"`
+	Obj    *string         `json:"obj"`
+	Val    json.RawMessage `json:"val"`
+	Mono   int64           `json:"mono"`
+	Line   int             `json:"line"`
+	Err    string          `json:"err"`
+	Name   *string         `json:"name"`
+	PPid   int             `json:"ppid"`
+	Daemon *bool           `json:"daemon"`
+	Type   string          `json:"type"`
+	Code   int             `json:"code"`
+	Text   string          `json:"text"`
+}
+
+// pending is an event waiting in the reorder window.
+type pending struct {
+	m     wireMsg
+	pid   int
+	order int64 // arrival, to break ties
+}
+
+// input is a message or the end of a connection.
+type input struct {
+	conn int
+	m    wireMsg
+	eof  bool
+}
+
+type proc struct {
+	pid, ppid  int
+	name       string
+	started    bool // proc.start released or queued
+	exitSeen   bool // the process reported its own exit
+	exited     bool // an exit (own or synthesized) is queued
+	reapCode   *int
+	closed     bool // its connection ended
+	stderrTail []string
+}
+
+// Run is one traced run of a Python program.
+type Run struct {
+	opts    Options
+	prog    string
+	dir     string // the tracer's private directory
+	ln      *net.UnixListener
+	cmd     *exec.Cmd
+	start   int64 // monotonic ns at the start
+	events  chan primitives.Record
+	done    chan struct{}
+	stopReq chan string
+	inputs  chan input
+
+	mu       sync.Mutex
+	timeline []primitives.Record
+	err      error
+	output   bytes.Buffer // the interpreter's own stdout and stderr (tail), for diagnostics
+
+	// loop state
+	procs    map[int]*proc
+	conns    map[int]int // connection → pid
+	open     int         // connections open
+	heap     []pending
+	order    int64
+	seq      int64
+	lastT    int64
+	hints    map[string]hint
+	names    map[string]string // oid → display name
+	taken    map[string]string // display name → oid
+	counters map[string]int
+	initial  map[string]int // semaphore oid → initial value
+	pipeName map[string]string
+	state    *sim.State
+	lastAt   time.Time
+	mainPid  int
+	diags    []string
+	barked   bool
+	killed   bool
+}
+
+type hint struct{ typ, name string }
+
+// Start checks the input, writes the tracer to a private directory and
+// starts the program. Errors are *InputError for bad input.
+func Start(o Options) (*Run, error) {
+	python, err := FindPython(o.Python)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := checkProgram(o.Program)
+	if err != nil {
+		return nil, err
+	}
+	switch o.StartMethod {
+	case "", "fork", "spawn", "forkserver":
+	default:
+		return nil, inputf("start method %q: want fork, spawn or forkserver", o.StartMethod)
+	}
+	if o.Idle <= 0 {
+		o.Idle = time.Second
+	}
+	if o.Window <= 0 {
+		o.Window = 100 * time.Millisecond
+	}
+	dir, err := os.MkdirTemp("", "proctour-py-")
+	if err != nil {
+		return nil, fmt.Errorf("tracer directory: %w", err)
+	}
+	r := &Run{opts: o, prog: prog, dir: dir,
+		events: make(chan primitives.Record, 256), done: make(chan struct{}), stopReq: make(chan string, 1),
+		inputs: make(chan input, 1024),
+		procs:  map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
+		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
+		state: &sim.State{}}
+	if err := r.setup(python); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	go r.loop()
+	return r, nil
+}
+
+// writeTracer copies the embedded package into dir.
+func writeTracer(dir string) error {
+	if err := os.Mkdir(filepath.Join(dir, "proctour_trace"), 0o700); err != nil {
+		return err
+	}
+	for _, name := range []string{"sitecustomize.py", "proctour_trace/__init__.py"} {
+		b, err := tracerFS.ReadFile("py/" + name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Run) setup(python string) error {
+	if err := writeTracer(r.dir); err != nil {
+		return fmt.Errorf("write the tracer: %w", err)
+	}
+	sock := filepath.Join(r.dir, "s")
+	if len(sock) > 100 { // sun_path's limit
+		return fmt.Errorf("tracer socket path too long: %s (set TMPDIR to a shorter directory)", sock)
+	}
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		return fmt.Errorf("tracer socket: %w", err)
+	}
+	r.ln = ln
+	env := []string{}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "PYTHONPATH", "PROCTOUR_TRACE_SOCK", "PROCTOUR_TRACE_ROOT", "PROCTOUR_TRACE_PROG", "PROCTOUR_START_METHOD":
+			continue
+		}
+		env = append(env, kv)
+	}
+	pp := r.dir
+	if old := os.Getenv("PYTHONPATH"); old != "" {
+		pp += string(os.PathListSeparator) + old
+	}
+	env = append(env, "PYTHONPATH="+pp, "PROCTOUR_TRACE_SOCK="+sock, "PROCTOUR_TRACE_PROG="+r.prog)
+	if r.opts.StartMethod != "" {
+		env = append(env, "PROCTOUR_START_METHOD="+r.opts.StartMethod)
+	}
+	cmd := exec.Command(python, append([]string{r.prog}, r.opts.Args...)...)
+	cmd.Env = env
+	cmd.Dir = r.opts.Dir
+	cmd.Stdin = nil
+	cmd.Stdout = &tailWriter{r: r}
+	cmd.Stderr = cmd.Stdout
+	cmd.SysProcAttr = sysProcAttr()
+	r.start = primitives.Monotonic()
+	r.lastAt = time.Now()
+	if err := cmd.Start(); err != nil {
+		ln.Close()
+		return inputf("cannot run %s: %v", python, unwrapPath(err))
+	}
+	r.cmd = cmd
+	r.mainPid = cmd.Process.Pid
+	go r.accept()
+	return nil
+}
+
+// tailWriter keeps the last bytes the interpreter wrote outside the
+// tracer's streams (a tracer that failed to start, a crash of CPython).
+type tailWriter struct{ r *Run }
+
+func (t *tailWriter) Write(b []byte) (int, error) {
+	t.r.mu.Lock()
+	defer t.r.mu.Unlock()
+	t.r.output.Write(b)
+	if t.r.output.Len() > 16<<10 {
+		rest := t.r.output.Bytes()[t.r.output.Len()-8<<10:]
+		t.r.output = *bytes.NewBuffer(append([]byte(nil), rest...))
+	}
+	return len(b), nil
+}
+
+func (r *Run) accept() {
+	id := 0
+	for {
+		c, err := r.ln.AcceptUnix()
+		if err != nil {
+			return
+		}
+		id++
+		go r.read(id, c)
+	}
+}
+
+func (r *Run) read(id int, c *net.UnixConn) {
+	defer c.Close()
+	br := bufio.NewReaderSize(c, 64<<10)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			var m wireMsg
+			if json.Unmarshal(line, &m) == nil {
+				r.inputs <- input{conn: id, m: m}
+			}
+		}
+		if err != nil {
+			r.inputs <- input{conn: id, eof: true}
+			return
+		}
+	}
+}
+
+// Events streams the trace's records in order; it is closed at the end.
+func (r *Run) Events() <-chan primitives.Record { return r.events }
+
+// Done is closed when the run is over and its directory removed.
+func (r *Run) Done() <-chan struct{} { return r.done }
+
+// Stop ends the run: every Python process is killed.
+func (r *Run) Stop() {
+	select {
+	case r.stopReq <- "":
+	default:
+	}
+}
+
+// Timeline is every record so far.
+func (r *Run) Timeline() []primitives.Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]primitives.Record(nil), r.timeline...)
+}
+
+// Err is, once Done, what made the run unusable: *InputError for a program
+// that python3 rejected (a syntax error, no __main__ guard under spawn).
+func (r *Run) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Trace runs a program to its end and returns its timeline.
+func Trace(ctx context.Context, o Options) ([]primitives.Record, error) {
+	r, err := Start(o)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			r.Stop()
+		case <-r.done:
+		}
+	}()
+	for range r.events {
+	}
+	<-r.done
+	return r.Timeline(), r.Err()
+}
+
+// loop is the run's one owner of its state.
+func (r *Run) loop() {
+	defer close(r.done)
+	defer os.RemoveAll(r.dir)
+	waited := make(chan *os.ProcessState, 1)
+	go func() {
+		st, _ := r.cmd.Process.Wait()
+		waited <- st
+	}()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	begin := time.Now()
+	var mainState *os.ProcessState
+	var mainGone time.Time
+	for {
+		select {
+		case in := <-r.inputs:
+			r.take(in)
+			continue
+		default:
+		}
+		select {
+		case in := <-r.inputs:
+			r.take(in)
+		case st := <-waited:
+			mainState, mainGone = st, time.Now()
+			waited = nil
+		case why := <-r.stopReq:
+			_ = why
+			r.kill()
+		case <-tick.C:
+			r.release(false)
+			if mainState == nil && !r.barked {
+				r.watch(begin)
+			}
+		}
+		if mainState != nil {
+			// The main process is gone: wait for the others' connections
+			// to end (the resource tracker, late children), then kill
+			// what is left and finish.
+			if r.open == 0 || time.Since(mainGone) > 2*time.Second {
+				if !r.killed {
+					r.kill()
+					if r.open > 0 {
+						mainGone = time.Now().Add(-1500 * time.Millisecond)
+						continue
+					}
+				}
+				r.drain()
+				r.finish(mainState)
+				return
+			}
+		}
+	}
+}
+
+// drain takes what is still buffered in the inputs.
+func (r *Run) drain() {
+	for {
+		select {
+		case in := <-r.inputs:
+			r.take(in)
+		default:
+			return
+		}
+	}
+}
+
+// kill ends every process of the run: the group (python3 runs in its own)
+// and each process that reported a pid.
+func (r *Run) kill() {
+	r.killed = true
+	killGroup(r.mainPid)
+	for pid, p := range r.procs {
+		if !p.closed {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
+func (r *Run) proc(pid int) *proc {
+	p := r.procs[pid]
+	if p == nil {
+		p = &proc{pid: pid}
+		r.procs[pid] = p
+	}
+	return p
+}
+
+// take handles one message as it arrives.
+func (r *Run) take(in input) {
+	if in.eof {
+		r.open--
+		pid, ok := r.conns[in.conn]
+		if !ok {
+			return
+		}
+		p := r.proc(pid)
+		p.closed = true
+		if p.started && !p.exitSeen && !p.exited && p.reapCode != nil && pid != r.mainPid {
+			r.synthExit(p, *p.reapCode, primitives.Monotonic())
+		}
+		return
+	}
+	m := in.m
+	switch m.K {
+	case "hello":
+		r.open++
+		r.conns[in.conn] = m.Pid
+		r.proc(m.Pid).closed = false
+	case "name":
+		if h, ok := r.hints[m.Oid]; !ok || (h.name == "" && m.Name != nil && *m.Name != "") {
+			n := ""
+			if m.Name != nil {
+				n = *m.Name
+			}
+			r.hints[m.Oid] = hint{typ: m.Type, name: n}
+		}
+	case "reap":
+		p := r.proc(m.Pid)
+		code := m.Code
+		p.reapCode = &code
+		if p.started && !p.exitSeen && !p.exited && p.closed {
+			r.synthExit(p, code, primitives.Monotonic())
+		}
+	case "diag":
+		if m.Text != "" {
+			r.diags = append(r.diags, m.Text)
+		}
+	case "ev":
+		pid := r.conns[in.conn]
+		p := r.proc(pid)
+		switch m.Kind {
+		case primitives.KindProcStart:
+			p.started = true
+			if m.Name != nil {
+				p.name = *m.Name
+			}
+			p.ppid = m.PPid
+		case primitives.KindProcExit:
+			p.exitSeen, p.exited = true, true
+		}
+		if !p.started {
+			return // a process that never started as one of the program's (the resource tracker)
+		}
+		r.order++
+		r.heap = append(r.heap, pending{m: m, pid: pid, order: r.order})
+	}
+}
+
+func (r *Run) synthExit(p *proc, code int, mono int64) {
+	p.exited = true
+	r.order++
+	r.heap = append(r.heap, pending{m: wireMsg{K: "ev", Kind: primitives.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)), Mono: mono}, pid: p.pid, order: r.order})
+}
+
+// release hands on, in stamp order, the events old enough that nothing
+// stamped earlier can still arrive; all of them when final.
+func (r *Run) release(final bool) {
+	if len(r.heap) == 0 {
+		return
+	}
+	sortPending(r.heap)
+	limit := primitives.Monotonic() - int64(r.opts.Window)
+	n := 0
+	for n < len(r.heap) && (final || r.heap[n].m.Mono <= limit) {
+		n++
+	}
+	out := r.heap[:n]
+	r.heap = append([]pending(nil), r.heap[n:]...)
+	for _, pe := range out {
+		r.emit(r.record(pe))
+	}
+}
+
+func sortPending(h []pending) {
+	// insertion sort: the heap is nearly sorted and small
+	for i := 1; i < len(h); i++ {
+		for j := i; j > 0 && less(h[j], h[j-1]); j-- {
+			h[j], h[j-1] = h[j-1], h[j]
+		}
+	}
+}
+
+func less(a, b pending) bool {
+	if a.m.Mono != b.m.Mono {
+		return a.m.Mono < b.m.Mono
+	}
+	return a.order < b.order
+}
+
+// emit numbers a record and hands it on.
+func (r *Run) emit(rec primitives.Record) {
+	r.seq++
+	rec.Seq = r.seq
+	if rec.TNs < r.lastT {
+		rec.TNs = r.lastT
+	}
+	r.lastT = rec.TNs
+	r.state.Apply(rec)
+	r.lastAt = time.Now()
+	r.mu.Lock()
+	r.timeline = append(r.timeline, rec)
+	r.mu.Unlock()
+	r.events <- rec
+}
+
+// displayName is the name an object is shown by: the program's variable
+// where the tracer found one and no other object has it, else Type-N.
+func (r *Run) displayName(oid string) string {
+	if oid == "" {
+		return ""
+	}
+	if n, ok := r.names[oid]; ok {
+		return n
+	}
+	h := r.hints[oid]
+	name := h.name
+	if name == "" || r.taken[name] != "" {
+		typ := h.typ
+		if typ == "" {
+			typ = "obj"
+		}
+		for {
+			r.counters[typ]++
+			name = fmt.Sprintf("%s-%d", typ, r.counters[typ])
+			if r.taken[name] == "" {
+				break
+			}
+		}
+	}
+	r.names[oid], r.taken[name] = name, oid
+	return name
+}
+
+// record turns a wire event into a trace record.
+func (r *Run) record(pe pending) primitives.Record {
+	m := pe.m
+	p := r.proc(pe.pid)
+	rec := primitives.Record{Pid: pe.pid, Proc: p.name, Kind: m.Kind, Line: m.Line, Err: m.Err, Val: m.Val}
+	rec.TNs = m.Mono - r.start
+	if rec.TNs < 0 {
+		rec.TNs = 0
+	}
+	if len(rec.Val) == 0 {
+		rec.Val = json.RawMessage("null")
+	}
+	if m.Obj != nil {
+		rec.Obj = *m.Obj
+	} else if !strings.HasPrefix(m.Kind, "file.") && m.Kind != primitives.KindStdout {
+		rec.Obj = r.displayName(m.Oid)
+	} else {
+		rec.Obj = m.Oid
+	}
+	switch m.Kind {
+	case primitives.KindProcStart:
+		if pe.pid == r.mainPid {
+			p.name = "MainProcess"
+			rec.Proc = p.name
+		} else {
+			rec.PPid = m.PPid
+			d := false
+			if m.Daemon != nil {
+				d = *m.Daemon
+			}
+			rec.Daemon = &d
+		}
+	case "pipe.new":
+		var v struct {
+			Ends   []string `json:"ends"`
+			Duplex bool     `json:"duplex"`
+		}
+		if json.Unmarshal(m.Val, &v) == nil && len(v.Ends) == 2 {
+			a, b := r.displayName(v.Ends[0]), r.displayName(v.Ends[1])
+			rec.Obj = a + ", " + b
+			r.pipeName[v.Ends[0]], r.pipeName[v.Ends[1]] = rec.Obj, rec.Obj
+			rec.Val, _ = json.Marshal(map[string]any{"ends": []string{a, b}, "duplex": v.Duplex})
+		}
+	case "pipe.inherit":
+		rec.Val, _ = json.Marshal(map[string]string{"pipe": r.pipeName[m.Oid]})
+	case "manager.new", "manager.serve":
+		var v map[string]any
+		if json.Unmarshal(m.Val, &v) == nil {
+			if pid, ok := v["pid"].(float64); ok {
+				if c := r.procs[int(pid)]; c != nil {
+					v["caller"] = c.name
+				}
+			}
+			rec.Val, _ = json.Marshal(v)
+		}
+	case "sem.acquire", "sem.release", "sem.wait":
+		var v struct {
+			Value   int `json:"value"`
+			Initial int `json:"initial"`
+		}
+		if json.Unmarshal(m.Val, &v) == nil && bytes.HasPrefix(m.Val, []byte("{")) {
+			if v.Initial > 0 {
+				if _, ok := r.initial[m.Oid]; !ok {
+					r.initial[m.Oid] = v.Initial
+				}
+			} else if ini, ok := r.initial[m.Oid]; ok {
+				v.Initial = ini
+				rec.Val, _ = json.Marshal(v)
+			}
+		}
+	case primitives.KindStdout:
+		if m.Oid == "stderr" {
+			p.stderrTail = append(p.stderrTail, string(m.Val))
+			if len(p.stderrTail) > 40 {
+				p.stderrTail = p.stderrTail[1:]
+			}
+		}
+	}
+	return rec
+}
+
+// watch is the watchdog: a run past its timeout, or one where every
+// process waits forever with nothing happening, is stopped and reported.
+func (r *Run) watch(begin time.Time) {
+	idle := time.Since(r.lastAt) >= r.opts.Idle && len(r.heap) == 0
+	switch {
+	case r.state.Stuck() && idle:
+		r.bark("deadlock", i18n.Tf("every process waits forever: %s", r.state.WhoWaitsText()))
+	case r.opts.Timeout > 0 && time.Since(begin) > r.opts.Timeout:
+		budget := r.opts.Timeout.Round(time.Millisecond).String()
+		msg := i18n.Tf("still running after its budget of %s", budget)
+		if who := r.state.WhoWaitsText(); !who.IsZero() {
+			msg = i18n.Tf("still running after its budget of %s: %s", budget, who)
+		}
+		r.bark("timeout", msg)
+	}
+}
+
+func (r *Run) bark(obj string, msg i18n.T) {
+	r.barked = true
+	r.release(true)
+	text, _ := json.Marshal(msg)
+	val, _ := json.Marshal(msg.String())
+	rec := primitives.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: primitives.KindWatchdog, Obj: obj, Val: val, Text: text,
+		TNs: primitives.Monotonic() - r.start}
+	if st := r.state.Proc(r.mainPid); st != nil {
+		rec.Line = st.Last.Line
+	}
+	r.emit(rec)
+	r.kill()
+}
+
+// finish synthesizes the exits nobody reported, ends with the main
+// process's exit, and decides whether the program was bad input.
+func (r *Run) finish(st *os.ProcessState) {
+	r.release(true)
+	now := primitives.Monotonic()
+	for _, p := range r.state.Live() {
+		if p.Pid == r.mainPid {
+			continue
+		}
+		code := -int(syscall.SIGKILL)
+		if pp := r.procs[p.Pid]; pp != nil && pp.reapCode != nil {
+			code = *pp.reapCode
+		}
+		r.synthExit(r.proc(p.Pid), code, now)
+	}
+	r.release(true)
+	code := exitCode(st)
+	if r.proc(r.mainPid).started {
+		rec := primitives.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: primitives.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)),
+			TNs: primitives.Monotonic() - r.start}
+		r.emit(rec)
+	}
+	close(r.events)
+	r.ln.Close()
+	err := r.diagnose(code)
+	r.mu.Lock()
+	r.err = err
+	r.mu.Unlock()
+}
+
+func exitCode(st *os.ProcessState) int {
+	if st == nil {
+		return -int(syscall.SIGKILL)
+	}
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return -int(ws.Signal())
+	}
+	return st.ExitCode()
+}
+
+var (
+	fileLineRE = regexp.MustCompile(`File "([^"]*)", line (\d+)`)
+	syntaxRE   = regexp.MustCompile(`^(SyntaxError|IndentationError|TabError): (.*)$`)
+)
+
+const bootstrapMsg = "before the current process has finished its bootstrapping phase"
+
+// diagnose explains a program python3 could not run, in one line.
+func (r *Run) diagnose(code int) error {
+	base := filepath.Base(r.prog)
+	for _, d := range r.diags {
+		if strings.Contains(strings.Join(strings.Fields(d), " "), bootstrapMsg) {
+			return inputf("%s starts processes when it is imported: under spawn and forkserver each child imports it again; put the code that starts them under if __name__ == '__main__':", base)
+		}
+	}
+	for _, p := range r.procs {
+		if strings.Contains(strings.Join(strings.Fields(strings.Join(p.stderrTail, " ")), " "), bootstrapMsg) {
+			return inputf("%s starts processes when it is imported: under spawn and forkserver each child imports it again; put the code that starts them under if __name__ == '__main__':", base)
+		}
+	}
+	main := r.proc(r.mainPid)
+	if !main.started {
+		r.mu.Lock()
+		out := r.output.String()
+		r.mu.Unlock()
+		return inputf("%s did not start under the tracer (exit code %d): %s", base, code, lastLine(out))
+	}
+	if code == 1 && len(main.stderrTail) > 0 {
+		var last string
+		json.Unmarshal([]byte(main.stderrTail[len(main.stderrTail)-1]), &last)
+		if m := syntaxRE.FindStringSubmatch(last); m != nil && r.onlyStderr() {
+			line := ""
+			for _, s := range main.stderrTail {
+				var t string
+				json.Unmarshal([]byte(s), &t)
+				if fm := fileLineRE.FindStringSubmatch(t); fm != nil {
+					line = ":" + fm[2]
+				}
+			}
+			if strings.Contains(m[2], "null bytes") || strings.Contains(m[2], "Non-UTF-8") {
+				return inputf("%s is not a Python program (%s)", base, m[2])
+			}
+			return inputf("%s%s: %s: %s", base, line, m[1], m[2])
+		}
+	}
+	return nil
+}
+
+// onlyStderr reports whether the main process did nothing but fail.
+func (r *Run) onlyStderr() bool {
+	for _, rec := range r.timeline {
+		if rec.Pid == r.mainPid && rec.Kind != primitives.KindProcStart && rec.Kind != primitives.KindProcExit && !(rec.Kind == primitives.KindStdout && rec.Obj == "stderr") {
+			return false
+		}
+	}
+	return true
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if s == "" {
+		return "no output"
+	}
+	return s
+}
