@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/pytrace"
 	"github.com/proctour/proctour/report"
 	"github.com/proctour/proctour/sim"
@@ -58,13 +59,30 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 	if f.format == "text" {
 		out = report.NewTextLog(stdout, &lessons.Scenario{ID: filepath.Base(prog)}, nil, lang)
 	}
+	// What a program that python3 rejects (a syntax error) prints is held
+	// back: that run ends in one line of error instead.
+	var held []primitives.Record
+	holding := true
 	var werr error
-	for rec := range r.Events() {
+	write := func(rec primitives.Record) {
 		if werr == nil {
 			if werr = out.Write(rec); werr != nil {
 				r.Stop()
 			}
 		}
+	}
+	for rec := range r.Events() {
+		if holding && (rec.Kind == primitives.KindProcStart && rec.Proc == "MainProcess" || rec.Kind == primitives.KindStdout && rec.Obj == "stderr") {
+			held = append(held, rec)
+			continue
+		}
+		if holding {
+			holding = false
+			for _, h := range held {
+				write(h)
+			}
+		}
+		write(rec)
 	}
 	<-r.Done()
 	if werr != nil {
@@ -76,6 +94,14 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 			return usageError{err}
 		}
 		return err
+	}
+	for _, h := range held {
+		if holding {
+			write(h)
+		}
+	}
+	if werr != nil {
+		return fmt.Errorf("write: %w", werr)
 	}
 	if err := out.Close(r.Timeline()); err != nil {
 		return err

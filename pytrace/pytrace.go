@@ -622,6 +622,9 @@ func (r *Run) release(final bool) {
 	out := r.heap[:n]
 	r.heap = append([]pending(nil), r.heap[n:]...)
 	for _, pe := range out {
+		if pe.m.Kind == "pipe.inherit" && r.pipeName[pe.m.Oid] == "" {
+			continue // a connection multiprocessing made for itself (a manager's)
+		}
 		r.emit(r.record(pe))
 	}
 }
@@ -856,6 +859,11 @@ func (r *Run) diagnose(code int) error {
 	for _, p := range r.procs {
 		if strings.Contains(strings.Join(strings.Fields(strings.Join(p.stderrTail, " ")), " "), bootstrapMsg) {
 			return inputf("%s starts processes when it is imported: under spawn and forkserver each child imports it again; put the code that starts them under if __name__ == '__main__':", base)
+		}
+	}
+	for _, d := range r.diags {
+		if strings.Contains(d, "Traceback") && (strings.Contains(d, "spawn.py") || strings.Contains(d, "forkserver.py")) {
+			return inputf("a child process failed while importing %s again (spawn and forkserver children import the program): %s; put the code that starts processes under if __name__ == '__main__':", base, lastLine(d))
 		}
 	}
 	main := r.proc(r.mainPid)

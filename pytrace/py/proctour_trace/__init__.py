@@ -188,6 +188,18 @@ def _user(depth=2, transparent=None):
     return None
 
 
+def _direct_line(f):
+    """The program's line when the program itself made the call (not
+    multiprocessing printing a traceback for it)."""
+    while f is not None:
+        fn = f.f_code.co_filename
+        c = _category(fn)
+        if c == 0:
+            return f.f_lineno if fn == _prog else None
+        f = f.f_back
+    return None
+
+
 def _line(f):
     while f is not None:
         if f.f_code.co_filename == _prog:
@@ -388,8 +400,12 @@ class _Stream:
                 pass
             if not _started and _sock is None:
                 return len(s)
+            line = _direct_line(f)
             for ln in lines:
-                _emit("stdout", self._obj, ln, f=f)
+                if line:
+                    _emit("stdout", self._obj, ln, line=line)
+                else:
+                    _emit("stdout", self._obj, ln)
         return len(s)
 
     def writelines(self, lines):
@@ -1262,8 +1278,8 @@ class _WorkerIn:
                 job, i, fn, args, kwds = task
                 name = fn
                 arg = args
-                if getattr(fn, "__name__", "") in ("mapstar", "starmapstar") and args:
-                    name, arg = args[0], list(args[1])
+                if getattr(fn, "__name__", "") in ("mapstar", "starmapstar") and args and len(args[0]) == 2:
+                    name, arg = args[0][0], list(args[0][1])
                 elif len(args) == 1:
                     arg = args[0]
                 self.cur = (job, i, _fname(name))
@@ -1338,18 +1354,21 @@ def _wrap_pool(MP):
     MP.worker = _pool_worker
     _pool_worker.__module__ = __name__
 
-    o_setup = P._setup_queues
+    o_repop = P._repopulate_pool
 
-    def _setup_queues(self):
-        o_setup(self)
-        f = _user(3)
-        if f is not None:
-            oid = _pool_oid(self)
-            names = _line_names(f)
-            _hint(oid, "Pool", names[0] if len(names) == 1 else None)
-            n = self._processes
-            _emit("pool.new", oid, {"ctor": "Pool", "maxtasksperchild": self._maxtasksperchild or 0, "processes": n}, f=f)
-    P._setup_queues = _setup_queues
+    def _repopulate_pool(self):
+        # Called once by __init__, before the first worker starts.
+        if not self.__dict__.get("_pt_new"):
+            self._pt_new = True
+            f = _user(3)
+            if f is not None:
+                oid = _pool_oid(self)
+                names = _line_names(f)
+                _hint(oid, "Pool", names[0] if len(names) == 1 else None)
+                _emit("pool.new", oid, {"ctor": "Pool", "maxtasksperchild": self._maxtasksperchild or 0,
+                                        "processes": self._processes}, f=f)
+        return o_repop(self)
+    P._repopulate_pool = _repopulate_pool
 
     o_apply_async, o_map_async = P.apply_async, P._map_async
 
