@@ -55,9 +55,14 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 		case <-r.Done():
 		}
 	}()
-	out := report.NewJSON(stdout)
-	if f.format == "text" {
-		out = report.NewTextLog(stdout, &lessons.Scenario{ID: filepath.Base(prog)}, nil, lang)
+	var out report.EventWriter // made at the first record: a rejected program prints nothing but its error
+	open := func() {
+		if out == nil {
+			out = report.NewJSON(stdout)
+			if f.format == "text" {
+				out = report.NewTextLog(stdout, &lessons.Scenario{ID: filepath.Base(prog)}, nil, lang)
+			}
+		}
 	}
 	// What a program that python3 rejects (a syntax error) prints is held
 	// back: that run ends in one line of error instead.
@@ -65,6 +70,7 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 	holding := true
 	var werr error
 	write := func(rec primitives.Record) {
+		open()
 		if werr == nil {
 			if werr = out.Write(rec); werr != nil {
 				r.Stop()
@@ -72,7 +78,7 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 		}
 	}
 	for rec := range r.Events() {
-		if holding && (rec.Kind == primitives.KindProcStart && rec.Proc == "MainProcess" || rec.Kind == primitives.KindStdout && rec.Obj == "stderr") {
+		if holding && (rec.Proc == "MainProcess" && (rec.Kind == primitives.KindProcStart || rec.Kind == primitives.KindProcExit) || rec.Kind == primitives.KindStdout && rec.Obj == "stderr") {
 			held = append(held, rec)
 			continue
 		}
@@ -85,9 +91,6 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 		write(rec)
 	}
 	<-r.Done()
-	if werr != nil {
-		return fmt.Errorf("write: %w", werr)
-	}
 	if err := r.Err(); err != nil {
 		var in *pytrace.InputError
 		if errors.As(err, &in) {
@@ -95,14 +98,15 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 		}
 		return err
 	}
-	for _, h := range held {
-		if holding {
+	if holding {
+		for _, h := range held {
 			write(h)
 		}
 	}
 	if werr != nil {
 		return fmt.Errorf("write: %w", werr)
 	}
+	open()
 	if err := out.Close(r.Timeline()); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,6 +184,7 @@ type wireMsg struct {
 	Type   string          `json:"type"`
 	Code   int             `json:"code"`
 	Text   string          `json:"text"`
+	Role   string          `json:"role"`
 }
 
 // pending is an event waiting in the reorder window.
@@ -207,6 +209,7 @@ type proc struct {
 	exited     bool // an exit (own or synthesized) is queued
 	reapCode   *int
 	closed     bool // its connection ended
+	child      bool // a process that will start as one of the program's
 	stderrTail []string
 }
 
@@ -326,7 +329,7 @@ func (r *Run) setup(python string) error {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "PYTHONPATH", "PROCTOUR_TRACE_SOCK", "PROCTOUR_TRACE_ROOT", "PROCTOUR_TRACE_PROG", "PROCTOUR_START_METHOD":
+		case "PYTHONPATH", "PROCTOUR_TRACE_SOCK", "PROCTOUR_TRACE_ROOT", "PROCTOUR_TRACE_PROG":
 			continue
 		}
 		env = append(env, kv)
@@ -336,7 +339,8 @@ func (r *Run) setup(python string) error {
 		pp += string(os.PathListSeparator) + old
 	}
 	env = append(env, "PYTHONPATH="+pp, "PROCTOUR_TRACE_SOCK="+sock, "PROCTOUR_TRACE_PROG="+r.prog)
-	if r.opts.StartMethod != "" {
+	if r.opts.StartMethod != "" { // else $PROCTOUR_START_METHOD, when set, reaches the tracer as it is
+		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "PROCTOUR_START_METHOD=") })
 		env = append(env, "PROCTOUR_START_METHOD="+r.opts.StartMethod)
 	}
 	cmd := exec.Command(python, append([]string{r.prog}, r.opts.Args...)...)
@@ -346,6 +350,7 @@ func (r *Run) setup(python string) error {
 	cmd.Stdout = &tailWriter{r: r}
 	cmd.Stderr = cmd.Stdout
 	cmd.SysProcAttr = sysProcAttr()
+	becomeSubreaper()
 	r.start = primitives.Monotonic()
 	r.lastAt = time.Now()
 	if err := cmd.Start(); err != nil {
@@ -526,7 +531,7 @@ func (r *Run) kill() {
 	killGroup(r.mainPid)
 	for pid, p := range r.procs {
 		if !p.closed {
-			syscall.Kill(pid, syscall.SIGKILL)
+			killPid(pid)
 		}
 	}
 }
@@ -560,7 +565,9 @@ func (r *Run) take(in input) {
 	case "hello":
 		r.open++
 		r.conns[in.conn] = m.Pid
-		r.proc(m.Pid).closed = false
+		p := r.proc(m.Pid)
+		p.closed = false
+		p.child = p.child || m.Role == "child"
 	case "name":
 		if h, ok := r.hints[m.Oid]; !ok || (h.name == "" && m.Name != nil && *m.Name != "") {
 			n := ""
@@ -576,6 +583,8 @@ func (r *Run) take(in input) {
 		if p.started && !p.exitSeen && !p.exited && p.closed {
 			r.synthExit(p, code, primitives.Monotonic())
 		}
+	case "child":
+		r.proc(m.Pid).child = true
 	case "diag":
 		if m.Text != "" {
 			r.diags = append(r.diags, m.Text)
@@ -775,7 +784,7 @@ func (r *Run) record(pe pending) primitives.Record {
 func (r *Run) watch(begin time.Time) {
 	idle := time.Since(r.lastAt) >= r.opts.Idle && len(r.heap) == 0
 	switch {
-	case r.state.Stuck() && idle:
+	case r.state.Stuck() && idle && !r.starting():
 		r.bark("deadlock", i18n.Tf("every process waits forever: %s", r.state.WhoWaitsText()))
 	case r.opts.Timeout > 0 && time.Since(begin) > r.opts.Timeout:
 		budget := r.opts.Timeout.Round(time.Millisecond).String()
@@ -785,6 +794,18 @@ func (r *Run) watch(begin time.Time) {
 		}
 		r.bark("timeout", msg)
 	}
+}
+
+// starting reports whether a child process is still on its way to
+// starting (a spawned child importing the program): the processes waiting
+// for it do not wait forever.
+func (r *Run) starting() bool {
+	for _, p := range r.procs {
+		if p.child && !p.started && !p.closed && p.reapCode == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Run) bark(obj string, msg i18n.T) {
@@ -825,10 +846,26 @@ func (r *Run) finish(st *os.ProcessState) {
 	}
 	close(r.events)
 	r.ln.Close()
+	r.reapAll()
 	err := r.diagnose(code)
 	r.mu.Lock()
 	r.err = err
 	r.mu.Unlock()
+}
+
+// reapAll waits (briefly) for every process of the run that became
+// proctour's child when its parent died.
+func (r *Run) reapAll() {
+	deadline := time.Now().Add(time.Second)
+	for pid := range r.procs {
+		if pid == r.mainPid {
+			continue
+		}
+		for !reap(pid) && time.Now().Before(deadline) {
+			killPid(pid)
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 }
 
 func exitCode(st *os.ProcessState) int {

@@ -7,3 +7,9 @@ import "syscall"
 func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
 
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
+
+func becomeSubreaper() {}
+
+func reap(pid int) bool { return true }
+
+func killPid(pid int) { syscall.Kill(pid, syscall.SIGKILL) }

@@ -42,6 +42,7 @@ _prog_stem = "main"
 _named = set()        # oids this process sent a name hint for
 _reaped = set()
 _counters = {}
+_role = "main"        # main, child (will start as a multiprocessing process) or machinery
 
 
 # ---------------------------------------------------------------- channel
@@ -55,7 +56,7 @@ def _connect():
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
     _sock = s
-    _raw({"k": "hello", "pid": os.getpid()})
+    _raw({"k": "hello", "pid": os.getpid(), "role": _role})
     t = threading.Thread(target=_lifeline, args=(s,), name="proctour-lifeline", daemon=True)
     t._pt_mach = True
     t.start()
@@ -89,7 +90,8 @@ def _raw(msg):
 
 
 def _after_fork_child():
-    global _sock, _send_lock, _started, _pending, _named, _reaped
+    global _sock, _send_lock, _started, _pending, _named, _reaped, _role
+    _role = "child"
     old = _sock
     _sock = None
     _send_lock = threading.Lock()
@@ -1055,7 +1057,10 @@ def _wrap_process(P):
         f = _user(2)
         if f is not None:
             self._pt_line = _line(f)
-        return o_start(self)
+        r = o_start(self)
+        if _sock is not None and self.pid:
+            _raw({"k": "child", "pid": self.pid})  # on its way: proctour waits for its start
+        return r
 
     def _bootstrap(self, parent_sentinel=None):
         global _started
@@ -1798,7 +1803,10 @@ def boot():
     global _started, _prog, _prog_stem
     if not os.environ.get(_SOCK_ENV):
         return
+    global _role
     root = _ROOT_ENV not in os.environ
+    if not root:
+        _role = "child" if "--multiprocessing-fork" in getattr(sys, "argv", ()) else "machinery"
     prog = os.environ.get("PROCTOUR_TRACE_PROG", "")
     _prog = os.path.abspath(prog) if prog else None
     if _prog:
