@@ -60,6 +60,7 @@ def _connect():
     t = threading.Thread(target=_lifeline, args=(s,), name="proctour-lifeline", daemon=True)
     t._pt_mach = True
     t.start()
+    _start_flusher()
     return True
 
 
@@ -77,21 +78,60 @@ def _lifeline(s):
         os._exit(137)
 
 
+_enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
+_buf = []
+# Kinds after which the process may wait: they go out at once, so that
+# proctour sees who waits (the watchdog) without the flusher's delay.
+_urgent = frozenset(("lock.wait", "sem.wait", "queue.block", "pipe.block", "proc.join", "event.wait",
+                     "cond.wait", "queue.join", "sleep", "proc.start", "proc.exit", "watchdog"))
+_FLUSH_EVERY = 0.02
+
+
 def _raw(msg):
-    data = (json.dumps(msg, ensure_ascii=False, separators=(",", ":"), default=repr) + "\n").encode("utf-8", "replace")
+    """Sends msg now, after whatever is buffered (one connection's order is kept)."""
+    _buf.append(msg)
+    _flush()
+
+
+def _flush():
+    global _buf
     s = _sock
-    if s is None:
-        return
     with _send_lock:
+        if not _buf:
+            return
+        batch, _buf = _buf, []
+        if s is None:
+            return
+        try:
+            data = "".join([_enc(m) + "\n" for m in batch]).encode("utf-8", "replace")
+        except Exception:
+            return
         try:
             s.sendall(data)
         except OSError:
             pass
 
 
+def _flusher(sleep):
+    while True:
+        sleep(_FLUSH_EVERY)
+        if _buf:
+            _flush()
+
+
+def _start_flusher():
+    t = threading.Thread(target=_flusher, args=(_orig_sleep,), name="proctour-flusher", daemon=True)
+    t._pt_mach = True
+    t.start()
+
+
+_orig_sleep = time.sleep
+
+
 def _after_fork_child():
-    global _sock, _send_lock, _started, _pending, _named, _reaped, _role
+    global _sock, _send_lock, _started, _pending, _named, _reaped, _role, _buf
     _role = "child"
+    _buf = []  # the parent sends its own
     old = _sock
     _sock = None
     _send_lock = threading.Lock()
@@ -266,7 +306,9 @@ def _emit(kind, oid="", val=None, mono=None, f=None, err=None, **extra):
         if len(_pending) < 1000:
             _pending.append(msg)
         return
-    _raw(msg)
+    _buf.append(msg)
+    if kind in _urgent or len(_buf) >= 512:
+        _flush()
 
 
 _assign = re.compile(r"^\s*([A-Za-z_][\w.\[\]'\"]*(?:\s*,\s*[A-Za-z_][\w.\[\]'\"]*)*)\s*(?::[^=]*)?=(?!=)")
@@ -1866,6 +1908,7 @@ def boot():
 
 def _at_exit():
     _flush_streams()
+    _flush()
     if not _started and _pending:
         text = "\n".join(m["val"] for m in _pending if m.get("kind") == "stdout" and isinstance(m.get("val"), str))
         _raw({"k": "diag", "text": text})
