@@ -11,3 +11,5 @@ func becomeSubreaper() {}
 func reap(pid int) bool { return true }
 
 func killPid(pid int) {}
+
+func (r *Run) place() (pythonpath, sock string, err error) { return r.placeInDir() }

@@ -13,6 +13,7 @@
 package pytrace
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -217,7 +218,8 @@ type proc struct {
 type Run struct {
 	opts    Options
 	prog    string
-	dir     string // the tracer's private directory
+	dir     string   // the tracer's private directory, where there is one
+	mem     *os.File // the tracer in memory (Linux): nothing on disk to leave behind
 	ln      *net.UnixListener
 	cmd     *exec.Cmd
 	start   int64 // monotonic ns at the start
@@ -277,50 +279,89 @@ func Start(o Options) (*Run, error) {
 	if o.Window <= 0 {
 		o.Window = 100 * time.Millisecond
 	}
-	dir, err := os.MkdirTemp("", "proctour-py-")
-	if err != nil {
-		return nil, fmt.Errorf("tracer directory: %w", err)
-	}
-	r := &Run{opts: o, prog: prog, dir: dir,
+	r := &Run{opts: o, prog: prog,
 		events: make(chan primitives.Record, 256), done: make(chan struct{}), stopReq: make(chan string, 1),
 		inputs: make(chan input, 1024),
 		procs:  map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
 		state: &sim.State{}}
 	if err := r.setup(python); err != nil {
-		os.RemoveAll(dir)
+		r.cleanup()
 		return nil, err
 	}
 	go r.loop()
 	return r, nil
 }
 
-// writeTracer copies the embedded package into dir.
-func writeTracer(dir string) error {
-	if err := os.Mkdir(filepath.Join(dir, "proctour_trace"), 0o700); err != nil {
-		return err
+// tracerFiles are the tracer's files, by their path on sys.path.
+var tracerFiles = []string{"sitecustomize.py", "proctour_trace/__init__.py"}
+
+// placeInDir writes the tracer to a new private (0700) directory, for
+// PYTHONPATH, with the event socket beside it.
+func (r *Run) placeInDir() (pythonpath, sock string, err error) {
+	dir, err := os.MkdirTemp("", "proctour-py-")
+	if err != nil {
+		return "", "", fmt.Errorf("tracer directory: %w", err)
 	}
-	for _, name := range []string{"sitecustomize.py", "proctour_trace/__init__.py"} {
+	r.dir = dir
+	if err := os.Mkdir(filepath.Join(dir, "proctour_trace"), 0o700); err != nil {
+		return "", "", err
+	}
+	for _, name := range tracerFiles {
 		b, err := tracerFS.ReadFile("py/" + name)
 		if err != nil {
-			return err
+			return "", "", err
 		}
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			return err
+			return "", "", fmt.Errorf("write the tracer: %w", err)
 		}
 	}
-	return nil
+	sock = filepath.Join(dir, "s")
+	if len(sock) > 100 { // sun_path's limit
+		return "", "", fmt.Errorf("tracer socket path too long: %s (set TMPDIR to a shorter directory)", sock)
+	}
+	return dir, sock, nil
+}
+
+// tracerZip is the tracer as a zip archive, which CPython imports from
+// sys.path as it would a directory.
+func tracerZip() ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range tracerFiles {
+		b, err := tracerFS.ReadFile("py/" + name)
+		if err != nil {
+			return nil, err
+		}
+		w, err := zw.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// cleanup removes what the run put on disk.
+func (r *Run) cleanup() {
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+	}
+	if r.mem != nil {
+		r.mem.Close()
+	}
 }
 
 func (r *Run) setup(python string) error {
-	if err := writeTracer(r.dir); err != nil {
-		return fmt.Errorf("write the tracer: %w", err)
+	pythonpath, sock, err := r.place()
+	if err != nil {
+		return err
 	}
-	sock := filepath.Join(r.dir, "s")
-	if len(sock) > 100 { // sun_path's limit
-		return fmt.Errorf("tracer socket path too long: %s (set TMPDIR to a shorter directory)", sock)
-	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	addr := &net.UnixAddr{Name: sock, Net: "unix"}
+	ln, err := net.ListenUnix("unix", addr)
 	if err != nil {
 		return fmt.Errorf("tracer socket: %w", err)
 	}
@@ -334,7 +375,7 @@ func (r *Run) setup(python string) error {
 		}
 		env = append(env, kv)
 	}
-	pp := r.dir
+	pp := pythonpath
 	if old := os.Getenv("PYTHONPATH"); old != "" {
 		pp += string(os.PathListSeparator) + old
 	}
@@ -459,7 +500,7 @@ func Trace(ctx context.Context, o Options) ([]primitives.Record, error) {
 // loop is the run's one owner of its state.
 func (r *Run) loop() {
 	defer close(r.done)
-	defer os.RemoveAll(r.dir)
+	defer r.cleanup()
 	waited := make(chan *os.ProcessState, 1)
 	go func() {
 		st, _ := r.cmd.Process.Wait()

@@ -588,3 +588,60 @@ func TestIsProgram(t *testing.T) {
 		t.Fatal("methods")
 	}
 }
+
+const hangSrc = `import time
+from multiprocessing import Process, Queue
+
+def worker(q):
+    print('worker waits')
+    q.get()
+
+if __name__ == '__main__':
+    q = Queue()
+    for _ in range(3):
+        Process(target=worker, args=(q,)).start()
+    time.sleep(1000)
+`
+
+func TestStopLeavesNoProcess(t *testing.T) {
+	needPython(t)
+	for _, m := range methods {
+		t.Run(m, func(t *testing.T) {
+			dir := t.TempDir()
+			prog := filepath.Join(dir, "hang.py")
+			os.WriteFile(prog, []byte(hangSrc), 0o600)
+			r, err := Start(Options{Program: prog, Dir: dir, StartMethod: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pids []int
+			waiting := 0
+			for rec := range r.Events() {
+				if rec.Kind == primitives.KindProcStart {
+					pids = append(pids, rec.Pid)
+				}
+				if rec.Kind == "queue.block" {
+					if waiting++; waiting == 3 {
+						r.Stop()
+					}
+				}
+			}
+			<-r.Done()
+			tl := r.Timeline()
+			if v := sim.Check(tl); len(v) > 0 {
+				t.Errorf("broken invariants: %v", v)
+			}
+			if len(pids) != 4 {
+				t.Fatalf("%d processes started, want 4\n%s", len(pids), dump(tl))
+			}
+			for _, pid := range pids {
+				if alive(pid) {
+					t.Errorf("pid %d still running after Stop", pid)
+				}
+			}
+			if last := tl[len(tl)-1]; last.Kind != primitives.KindProcExit || str(last.Val) != "" || string(last.Val) != "-9" {
+				t.Errorf("last event %s %s, want MainProcess's exit -9 (killed)", last.Kind, last.Val)
+			}
+		})
+	}
+}

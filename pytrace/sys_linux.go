@@ -1,6 +1,9 @@
 package pytrace
 
 import (
+	"fmt"
+	"os"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -27,3 +30,32 @@ func reap(pid int) bool {
 }
 
 func killPid(pid int) { syscall.Kill(pid, syscall.SIGKILL) }
+
+// place puts the tracer where python3 finds it: on Linux, a zip archive in
+// a memfd that the Python processes read through /proc/<proctour>/fd/N,
+// and an abstract Unix socket: nothing is on disk, so nothing is left
+// behind even when proctour is killed with SIGKILL.
+func (r *Run) place() (pythonpath, sock string, err error) {
+	z, err := tracerZip()
+	if err != nil {
+		return "", "", err
+	}
+	fd, err := unix.MemfdCreate("proctour-tracer", unix.MFD_CLOEXEC)
+	if err != nil {
+		return r.placeInDir()
+	}
+	f := os.NewFile(uintptr(fd), "proctour-tracer")
+	if _, err := f.Write(z); err != nil {
+		f.Close()
+		return r.placeInDir()
+	}
+	path := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd)
+	if _, err := os.Stat(path); err != nil { // no /proc
+		f.Close()
+		return r.placeInDir()
+	}
+	r.mem = f
+	return path, fmt.Sprintf("@proctour-py-%d-%d", os.Getpid(), runCounter.Add(1)), nil
+}
+
+var runCounter atomic.Int64

@@ -13,3 +13,5 @@ func becomeSubreaper() {}
 func reap(pid int) bool { return true }
 
 func killPid(pid int) { syscall.Kill(pid, syscall.SIGKILL) }
+
+func (r *Run) place() (pythonpath, sock string, err error) { return r.placeInDir() }

@@ -54,7 +54,7 @@ def _connect():
     if not path:
         return False
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
+    s.connect("\0" + path[1:] if path.startswith("@") else path)  # "@name": Linux's abstract namespace
     _sock = s
     _raw({"k": "hello", "pid": os.getpid(), "role": _role})
     t = threading.Thread(target=_lifeline, args=(s,), name="proctour-lifeline", daemon=True)
@@ -83,7 +83,8 @@ _buf = []
 # Kinds after which the process may wait: they go out at once, so that
 # proctour sees who waits (the watchdog) without the flusher's delay.
 _urgent = frozenset(("lock.wait", "sem.wait", "queue.block", "pipe.block", "proc.join", "event.wait",
-                     "cond.wait", "queue.join", "sleep", "proc.start", "proc.exit", "watchdog"))
+                     "cond.wait", "queue.join", "sleep", "proc.start", "proc.exit", "watchdog",
+                     "pool.task_done"))  # a pool may terminate its worker right after the result
 _FLUSH_EVERY = 0.02
 
 
@@ -1119,6 +1120,7 @@ def _wrap_process(P):
         for m in pend:
             m["mono"] = msg["mono"]
             _raw(m)
+        _flush_on_sigterm()
         for a in list(self._args) + list(self._kwargs.values()):
             if isinstance(a, C._ConnectionBase) and not a.closed:
                 _emit("pipe.inherit", _oid(a), None)
@@ -1164,6 +1166,27 @@ def _wrap_process(P):
         pass
     for cls in classes:
         _wrap_poll(cls)
+
+
+def _flush_on_sigterm():
+    """A process terminated with SIGTERM (p.terminate(), a pool's or the
+    main code's end for daemons) first sends what it has buffered, then
+    dies of the signal as it would have."""
+    import signal
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def on_term(sig, frame):
+        try:
+            _flush_streams()
+            _flush()
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except (ValueError, OSError):
+        pass
 
 
 def _wrap_poll(cls):
