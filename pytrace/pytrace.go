@@ -436,7 +436,14 @@ func (r *Run) read(id int, c *net.UnixConn) {
 	br := bufio.NewReaderSize(c, 64<<10)
 	for {
 		line, err := br.ReadBytes('\n')
-		if len(line) > 0 {
+		if len(line) > 0 && line[0] == '[' { // a batch
+			var ms []wireMsg
+			if json.Unmarshal(line, &ms) == nil {
+				for _, m := range ms {
+					r.inputs <- input{conn: id, m: m}
+				}
+			}
+		} else if len(line) > 0 {
 			var m wireMsg
 			if json.Unmarshal(line, &m) == nil {
 				r.inputs <- input{conn: id, m: m}

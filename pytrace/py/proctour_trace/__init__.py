@@ -104,7 +104,7 @@ def _flush():
         if s is None:
             return
         try:
-            data = "".join([_enc(m) + "\n" for m in batch]).encode("utf-8", "replace")
+            data = (_enc(batch) + "\n").encode("utf-8", "replace")  # one line: a JSON array of messages
         except Exception:
             return
         try:
@@ -559,12 +559,12 @@ def _wrap_ctor(cls, typ):
 
 
 def _semkind(obj):
-    import multiprocessing.synchronize as S
-    if isinstance(obj, S.RLock):
-        return "RLock"
-    if isinstance(obj, S.Lock):
-        return "Lock"
-    return "Semaphore"
+    k = obj.__dict__.get("_pt_kind")
+    if k is None:
+        import multiprocessing.synchronize as S
+        k = "RLock" if isinstance(obj, S.RLock) else "Lock" if isinstance(obj, S.Lock) else "Semaphore"
+        obj._pt_kind = k
+    return k
 
 
 def _semval(obj):
@@ -975,8 +975,10 @@ def _qget(q, o_get, block, timeout, f, typ):
     import queue as _q
     oid = _use(q, typ, f)
     if block:
+        # The feeder thread writes a put's item a moment later: a get that
+        # has its item within 2ms is not reported as waiting.
         try:
-            empty = not q._poll()
+            empty = not q._poll(0.002 if timeout is None else min(timeout, 0.002))
         except Exception:
             empty = False
         if empty:
