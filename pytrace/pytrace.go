@@ -13,14 +13,15 @@
 package pytrace
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
 	"embed"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"net"
@@ -78,7 +79,20 @@ func inputf(format string, a ...any) error { return &InputError{fmt.Sprintf(form
 // MinVersion is the oldest CPython the tracer supports.
 var MinVersion = [2]int{3, 9}
 
-var versionRE = regexp.MustCompile(`Python (\d+)\.(\d+)`)
+// The regular expressions are compiled on first use: package init runs in
+// every demo child (DESIGN.md), and must stay near zero.
+var (
+	reOnce                          sync.Once
+	versionRE, fileLineRE, syntaxRE *regexp.Regexp
+)
+
+func compileREs() {
+	reOnce.Do(func() {
+		versionRE = regexp.MustCompile(`Python (\d+)\.(\d+)`)
+		fileLineRE = regexp.MustCompile(`File "([^"]*)", line (\d+)`)
+		syntaxRE = regexp.MustCompile(`^(SyntaxError|IndentationError|TabError): (.*)$`)
+	})
+}
 
 // FindPython resolves the interpreter: flag, then $PROCTOUR_PYTHON, then
 // python3 on PATH; and checks its version.
@@ -97,6 +111,7 @@ func FindPython(flag string) (string, error) {
 		}
 		return "", inputf("%s %s: no such interpreter", from, name)
 	}
+	compileREs()
 	out, err := exec.Command(path, "--version").CombinedOutput()
 	m := versionRE.FindSubmatch(out)
 	if err != nil || m == nil {
@@ -323,24 +338,38 @@ func (r *Run) placeInDir() (pythonpath, sock string, err error) {
 	return dir, sock, nil
 }
 
-// tracerZip is the tracer as a zip archive, which CPython imports from
-// sys.path as it would a directory.
+// tracerZip is the tracer as a zip archive (stored, uncompressed), which
+// CPython imports from sys.path as it would a directory. (Written here:
+// archive/zip would add init work to every demo child.)
 func tracerZip() ([]byte, error) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	var buf, central bytes.Buffer
+	le := binary.LittleEndian
+	n := 0
 	for _, name := range tracerFiles {
 		b, err := tracerFS.ReadFile("py/" + name)
 		if err != nil {
 			return nil, err
 		}
-		w, err := zw.Create(name)
-		if err != nil {
-			return nil, err
+		sum := crc32.ChecksumIEEE(b)
+		off := uint32(buf.Len())
+		// local file header: version 2.0, no flags, stored, 1980-01-01
+		for _, v := range []any{uint32(0x04034b50), uint16(20), uint16(0), uint16(0), uint16(0), uint16(0x21),
+			sum, uint32(len(b)), uint32(len(b)), uint16(len(name)), uint16(0)} {
+			binary.Write(&buf, le, v)
 		}
-		w.Write(b)
+		buf.WriteString(name)
+		buf.Write(b)
+		for _, v := range []any{uint32(0x02014b50), uint16(20), uint16(20), uint16(0), uint16(0), uint16(0), uint16(0x21),
+			sum, uint32(len(b)), uint32(len(b)), uint16(len(name)), uint16(0), uint16(0), uint16(0), uint16(0), uint32(0), off} {
+			binary.Write(&central, le, v)
+		}
+		central.WriteString(name)
+		n++
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
+	cdOff := uint32(buf.Len())
+	buf.Write(central.Bytes())
+	for _, v := range []any{uint32(0x06054b50), uint16(0), uint16(0), uint16(n), uint16(n), uint32(central.Len()), cdOff, uint16(0)} {
+		binary.Write(&buf, le, v)
 	}
 	return buf.Bytes(), nil
 }
@@ -926,15 +955,11 @@ func exitCode(st *os.ProcessState) int {
 	return st.ExitCode()
 }
 
-var (
-	fileLineRE = regexp.MustCompile(`File "([^"]*)", line (\d+)`)
-	syntaxRE   = regexp.MustCompile(`^(SyntaxError|IndentationError|TabError): (.*)$`)
-)
-
 const bootstrapMsg = "before the current process has finished its bootstrapping phase"
 
 // diagnose explains a program python3 could not run, in one line.
 func (r *Run) diagnose(code int) error {
+	compileREs()
 	base := filepath.Base(r.prog)
 	for _, d := range r.diags {
 		if strings.Contains(strings.Join(strings.Fields(d), " "), bootstrapMsg) {
