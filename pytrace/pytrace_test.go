@@ -18,6 +18,19 @@ import (
 
 var methods = []string{"fork", "spawn", "forkserver"}
 
+// methodsFor is the start methods a test runs its program under: all three,
+// or with -short one of them, a different one from test to test.
+func methodsFor(t *testing.T) []string {
+	if !testing.Short() {
+		return methods
+	}
+	h := 0
+	for _, c := range t.Name() {
+		h += int(c)
+	}
+	return methods[h%3 : h%3+1]
+}
+
 // needPython skips a test where there is no CPython to trace.
 func needPython(t testing.TB) {
 	t.Helper()
@@ -148,7 +161,7 @@ if __name__ == '__main__':
 
 func TestTicketsWithLockSellsExactlyOne(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, "USE_LOCK = True\n"+ticketsSrc, m, nil)
 			if n := len(prints(tl, "购票成功")); n != 1 {
@@ -212,7 +225,7 @@ if __name__ == '__main__':
 
 func TestDaemonIsTerminatedWhenTheMainCodeEnds(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, daemonSrc, m, nil)
 			st := sim.Fold(tl)
@@ -263,7 +276,7 @@ if __name__ == '__main__':
 
 func TestJoinableQueueJoinReturnsAfterTheLastTaskDone(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, joinableSrc, m, nil)
 			var lastDone, joined, after int64
@@ -315,7 +328,7 @@ if __name__ == '__main__':
 
 func TestManagerDictWithLockEndsAtZero(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, managerSrc, m, nil)
 			if len(prints(tl, "剩余 0")) != 1 {
@@ -364,7 +377,7 @@ if __name__ == '__main__':
 
 func TestPoolCallbacksRunInTheMainProcess(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, poolSrc, m, nil)
 			main := tl[0].Pid
@@ -418,7 +431,7 @@ if __name__ == '__main__':
 
 func TestExecutorDoneCallbacks(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, executorSrc, m, nil)
 			main := tl[0].Pid
@@ -495,7 +508,7 @@ func TestPipeThatNeverReachesEOFIsStoppedByTheWatchdog(t *testing.T) {
 func TestChildTracebackInItsLane(t *testing.T) {
 	needPython(t)
 	src := "from multiprocessing import Process\n\ndef f():\n    raise KeyError('坏')\n\nif __name__ == '__main__':\n    p = Process(target=f)\n    p.start()\n    p.join()\n    print('exitcode', p.exitcode)\n"
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, src, m, nil)
 			st := sim.Fold(tl)
@@ -605,7 +618,7 @@ if __name__ == '__main__':
 
 func TestStopLeavesNoProcess(t *testing.T) {
 	needPython(t)
-	for _, m := range methods {
+	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			dir := t.TempDir()
 			prog := filepath.Join(dir, "hang.py")

@@ -1020,6 +1020,19 @@ def _wrap_pipes(C):
         return a, b
     C.Pipe = Pipe
 
+    if sys.platform.startswith("linux"):
+        # The forkserver's and the managers' Unix sockets go to Linux's
+        # abstract namespace rather than a pymp-* directory, which a
+        # killed run would leave behind.
+        o_addr = C.arbitrary_address
+
+        def arbitrary_address(family):
+            if family == "AF_UNIX":
+                import tempfile
+                return "\0pymp-%d-%s" % (os.getpid(), next(tempfile._get_candidate_names()))
+            return o_addr(family)
+        C.arbitrary_address = arbitrary_address
+
     B = C._ConnectionBase
     o_send, o_recv, o_close = B.send, B.recv, B.close
 
