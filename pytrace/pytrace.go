@@ -10,6 +10,17 @@
 // monotonic stamps, gives objects the program's own names, and adds what a
 // process cannot say itself (its exit by a signal, the main process's exit
 // code, the watchdog).
+//
+// Not yet: step and seeded modes. The socket is already two-way (proctour
+// writes nothing today; EOF is the lifeline), so a gate needs (1) the
+// tracer, before each instrumented operation of a program thread (never a
+// machinery thread: _mach), to send its intent urgently and wait on a
+// threading.Event that the lifeline thread sets when a "go" line arrives;
+// (2) here, a scheduler that releases one intent at a time. sim's gateCtl
+// (judge, schedule, stuck, whoWaits) is what should decide, but it is
+// unexported and driven by primitives.Gate: sim needs an entry point that
+// takes intents and releases from another source before this package can
+// use it.
 package pytrace
 
 import (
