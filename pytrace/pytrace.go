@@ -221,10 +221,10 @@ type pending struct {
 	order int64 // arrival, to break ties
 }
 
-// input is a message or the end of a connection.
+// input is messages of a connection, in its order, or its end.
 type input struct {
 	conn int
-	m    wireMsg
+	ms   []wireMsg
 	eof  bool
 }
 
@@ -479,14 +479,12 @@ func (r *Run) read(id int, c *net.UnixConn) {
 		if len(line) > 0 && line[0] == '[' { // a batch
 			var ms []wireMsg
 			if json.Unmarshal(line, &ms) == nil {
-				for _, m := range ms {
-					r.inputs <- input{conn: id, m: m}
-				}
+				r.inputs <- input{conn: id, ms: ms}
 			}
 		} else if len(line) > 0 {
 			var m wireMsg
 			if json.Unmarshal(line, &m) == nil {
-				r.inputs <- input{conn: id, m: m}
+				r.inputs <- input{conn: id, ms: []wireMsg{m}}
 			}
 		}
 		if err != nil {
@@ -633,8 +631,11 @@ func (r *Run) proc(pid int) *proc {
 	return p
 }
 
-// take handles one message as it arrives.
+// take handles messages as they arrive.
 func (r *Run) take(in input) {
+	for _, m := range in.ms {
+		r.take1(in.conn, m)
+	}
 	if in.eof {
 		r.open--
 		pid, ok := r.conns[in.conn]
@@ -646,13 +647,15 @@ func (r *Run) take(in input) {
 		if p.started && !p.exitSeen && !p.exited && p.reapCode != nil && pid != r.mainPid {
 			r.synthExit(p, *p.reapCode, primitives.Monotonic())
 		}
-		return
 	}
-	m := in.m
+}
+
+// take1 handles one message of connection conn.
+func (r *Run) take1(conn int, m wireMsg) {
 	switch m.K {
 	case "hello":
 		r.open++
-		r.conns[in.conn] = m.Pid
+		r.conns[conn] = m.Pid
 		p := r.proc(m.Pid)
 		p.closed = false
 		p.child = p.child || m.Role == "child"
@@ -678,7 +681,7 @@ func (r *Run) take(in input) {
 			r.diags = append(r.diags, m.Text)
 		}
 	case "ev":
-		pid := r.conns[in.conn]
+		pid := r.conns[conn]
 		p := r.proc(pid)
 		switch m.Kind {
 		case primitives.KindProcStart:

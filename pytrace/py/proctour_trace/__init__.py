@@ -971,6 +971,18 @@ def _qput(q, o_put, obj, block, timeout, f, typ):
     _emit("queue.put", oid, _jv(obj), mono=stamp[0], f=f)
 
 
+def _readable(conn, timeout):
+    """Whether conn has data within timeout seconds: poll(2) directly (a
+    Connection's own poll builds a selector each time)."""
+    import select
+    p = conn.__dict__.get("_pt_poller")
+    if p is None or conn.__dict__.get("_pt_pollfd") != conn.fileno():
+        p = select.poll()
+        p.register(conn.fileno(), select.POLLIN)
+        conn._pt_poller, conn._pt_pollfd = p, conn.fileno()
+    return bool(p.poll(int(timeout * 1000)))
+
+
 def _qget(q, o_get, block, timeout, f, typ):
     import queue as _q
     oid = _use(q, typ, f)
@@ -978,7 +990,7 @@ def _qget(q, o_get, block, timeout, f, typ):
         # The feeder thread writes a put's item a moment later: a get that
         # has its item within 2ms is not reported as waiting.
         try:
-            empty = not q._poll(0.002 if timeout is None else min(timeout, 0.002))
+            empty = not _readable(q._reader, 0.002 if timeout is None else min(timeout, 0.002))
         except Exception:
             empty = False
         if empty:
