@@ -9,10 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/pytrace"
 	"github.com/proctour/proctour/report"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // runProgram is proctour run on a Python program: the program under real
@@ -66,10 +66,10 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 	}
 	// What a program that python3 rejects (a syntax error) prints is held
 	// back: that run ends in one line of error instead.
-	var held []primitives.Record
+	var held []trace.Record
 	holding := true
 	var werr error
-	write := func(rec primitives.Record) {
+	write := func(rec trace.Record) {
 		open()
 		if werr == nil {
 			if werr = out.Write(rec); werr != nil {
@@ -78,7 +78,7 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 		}
 	}
 	for rec := range r.Events() {
-		if holding && (rec.Proc == "MainProcess" && (rec.Kind == primitives.KindProcStart || rec.Kind == primitives.KindProcExit) || rec.Kind == primitives.KindStdout && rec.Obj == "stderr") {
+		if holding && (rec.Proc == "MainProcess" && (rec.Kind == trace.KindProcStart || rec.Kind == trace.KindProcExit) || rec.Kind == trace.KindStdout && rec.Obj == "stderr") {
 			held = append(held, rec)
 			continue
 		}

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 const pythonHangSrc = `import time
@@ -46,12 +46,12 @@ func TestEndingProctourEndsThePythonProgram(t *testing.T) {
 			blocked := 0
 			sc := bufio.NewScanner(out)
 			for blocked < 3 && sc.Scan() {
-				var r primitives.Record
+				var r trace.Record
 				if json.Unmarshal(sc.Bytes(), &r) != nil {
 					continue
 				}
 				switch r.Kind {
-				case primitives.KindProcStart:
+				case trace.KindProcStart:
 					pids = append(pids, r.Pid)
 				case "queue.block":
 					blocked++

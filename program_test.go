@@ -8,6 +8,7 @@ import (
 
 	"github.com/proctour/proctour/pytrace"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 func needPython(t *testing.T) {
@@ -25,7 +26,7 @@ func TestRunPythonProgramPrintsATrace(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	tl, err := sim.ReadTrace(strings.NewReader(out))
+	tl, err := trace.Read(strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 // benchSrc times a Lock acquire+release and a Queue put→get round trip in
@@ -71,7 +71,7 @@ func BenchmarkTracerOverhead(b *testing.B) {
 		}
 		found := false
 		for _, r := range tl {
-			if r.Kind == primitives.KindStdout {
+			if r.Kind == trace.KindStdout {
 				if l, q, ok := parseResult(str(r.Val)); ok {
 					lt, qt, found = lt+l, qt+q, true
 				}

@@ -1,6 +1,9 @@
 package pytrace
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 func sysProcAttr() *syscall.SysProcAttr { return nil }
 
@@ -13,3 +16,7 @@ func reap(pid int) bool { return true }
 func killPid(pid int) {}
 
 func (r *Run) place() (pythonpath, sock string, err error) { return r.placeInDir() }
+
+var epoch = time.Now()
+
+func monotonic() int64 { return int64(time.Since(epoch)) }

@@ -48,8 +48,8 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/i18n"
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 //go:embed py/sitecustomize.py py/proctour_trace/__init__.py
@@ -249,13 +249,13 @@ type Run struct {
 	ln      *net.UnixListener
 	cmd     *exec.Cmd
 	start   int64 // monotonic ns at the start
-	events  chan primitives.Record
+	events  chan trace.Record
 	done    chan struct{}
 	stopReq chan string
 	inputs  chan input
 
 	mu       sync.Mutex
-	timeline []primitives.Record
+	timeline []trace.Record
 	err      error
 	output   bytes.Buffer // the interpreter's own stdout and stderr (tail), for diagnostics
 
@@ -306,7 +306,7 @@ func Start(o Options) (*Run, error) {
 		o.Window = 100 * time.Millisecond
 	}
 	r := &Run{opts: o, prog: prog,
-		events: make(chan primitives.Record, 256), done: make(chan struct{}), stopReq: make(chan string, 1),
+		events: make(chan trace.Record, 256), done: make(chan struct{}), stopReq: make(chan string, 1),
 		inputs: make(chan input, 1024),
 		procs:  map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
@@ -432,7 +432,7 @@ func (r *Run) setup(python string) error {
 	cmd.Stderr = cmd.Stdout
 	cmd.SysProcAttr = sysProcAttr()
 	becomeSubreaper()
-	r.start = primitives.Monotonic()
+	r.start = monotonic()
 	r.lastAt = time.Now()
 	if err := cmd.Start(); err != nil {
 		ln.Close()
@@ -495,7 +495,7 @@ func (r *Run) read(id int, c *net.UnixConn) {
 }
 
 // Events streams the trace's records in order; it is closed at the end.
-func (r *Run) Events() <-chan primitives.Record { return r.events }
+func (r *Run) Events() <-chan trace.Record { return r.events }
 
 // Done is closed when the run is over and its directory removed.
 func (r *Run) Done() <-chan struct{} { return r.done }
@@ -509,10 +509,10 @@ func (r *Run) Stop() {
 }
 
 // Timeline is every record so far.
-func (r *Run) Timeline() []primitives.Record {
+func (r *Run) Timeline() []trace.Record {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]primitives.Record(nil), r.timeline...)
+	return append([]trace.Record(nil), r.timeline...)
 }
 
 // Err is, once Done, what made the run unusable: *InputError for a program
@@ -524,7 +524,7 @@ func (r *Run) Err() error {
 }
 
 // Trace runs a program to its end and returns its timeline.
-func Trace(ctx context.Context, o Options) ([]primitives.Record, error) {
+func Trace(ctx context.Context, o Options) ([]trace.Record, error) {
 	r, err := Start(o)
 	if err != nil {
 		return nil, err
@@ -645,7 +645,7 @@ func (r *Run) take(in input) {
 		p := r.proc(pid)
 		p.closed = true
 		if p.started && !p.exitSeen && !p.exited && p.reapCode != nil && pid != r.mainPid {
-			r.synthExit(p, *p.reapCode, primitives.Monotonic())
+			r.synthExit(p, *p.reapCode, monotonic())
 		}
 	}
 }
@@ -672,7 +672,7 @@ func (r *Run) take1(conn int, m wireMsg) {
 		code := m.Code
 		p.reapCode = &code
 		if p.started && !p.exitSeen && !p.exited && p.closed {
-			r.synthExit(p, code, primitives.Monotonic())
+			r.synthExit(p, code, monotonic())
 		}
 	case "child":
 		r.proc(m.Pid).child = true
@@ -684,13 +684,13 @@ func (r *Run) take1(conn int, m wireMsg) {
 		pid := r.conns[conn]
 		p := r.proc(pid)
 		switch m.Kind {
-		case primitives.KindProcStart:
+		case trace.KindProcStart:
 			p.started = true
 			if m.Name != nil {
 				p.name = *m.Name
 			}
 			p.ppid = m.PPid
-		case primitives.KindProcExit:
+		case trace.KindProcExit:
 			p.exitSeen, p.exited = true, true
 		}
 		if !p.started {
@@ -704,7 +704,7 @@ func (r *Run) take1(conn int, m wireMsg) {
 func (r *Run) synthExit(p *proc, code int, mono int64) {
 	p.exited = true
 	r.order++
-	r.heap = append(r.heap, pending{m: wireMsg{K: "ev", Kind: primitives.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)), Mono: mono}, pid: p.pid, order: r.order})
+	r.heap = append(r.heap, pending{m: wireMsg{K: "ev", Kind: trace.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)), Mono: mono}, pid: p.pid, order: r.order})
 }
 
 // release hands on, in stamp order, the events old enough that nothing
@@ -714,7 +714,7 @@ func (r *Run) release(final bool) {
 		return
 	}
 	sortPending(r.heap)
-	limit := primitives.Monotonic() - int64(r.opts.Window)
+	limit := monotonic() - int64(r.opts.Window)
 	n := 0
 	for n < len(r.heap) && (final || r.heap[n].m.Mono <= limit) {
 		n++
@@ -746,7 +746,7 @@ func less(a, b pending) bool {
 }
 
 // emit numbers a record and hands it on.
-func (r *Run) emit(rec primitives.Record) {
+func (r *Run) emit(rec trace.Record) {
 	r.seq++
 	rec.Seq = r.seq
 	if rec.TNs < r.lastT {
@@ -790,10 +790,10 @@ func (r *Run) displayName(oid string) string {
 }
 
 // record turns a wire event into a trace record.
-func (r *Run) record(pe pending) primitives.Record {
+func (r *Run) record(pe pending) trace.Record {
 	m := pe.m
 	p := r.proc(pe.pid)
-	rec := primitives.Record{Pid: pe.pid, Proc: p.name, Kind: m.Kind, Line: m.Line, Err: m.Err, Val: m.Val}
+	rec := trace.Record{Pid: pe.pid, Proc: p.name, Kind: m.Kind, Line: m.Line, Err: m.Err, Val: m.Val}
 	rec.TNs = m.Mono - r.start
 	if rec.TNs < 0 {
 		rec.TNs = 0
@@ -803,13 +803,13 @@ func (r *Run) record(pe pending) primitives.Record {
 	}
 	if m.Obj != nil {
 		rec.Obj = *m.Obj
-	} else if !strings.HasPrefix(m.Kind, "file.") && m.Kind != primitives.KindStdout {
+	} else if !strings.HasPrefix(m.Kind, "file.") && m.Kind != trace.KindStdout {
 		rec.Obj = r.displayName(m.Oid)
 	} else {
 		rec.Obj = m.Oid
 	}
 	switch m.Kind {
-	case primitives.KindProcStart:
+	case trace.KindProcStart:
 		if pe.pid == r.mainPid {
 			p.name = "MainProcess"
 			rec.Proc = p.name
@@ -859,7 +859,7 @@ func (r *Run) record(pe pending) primitives.Record {
 				rec.Val, _ = json.Marshal(v)
 			}
 		}
-	case primitives.KindStdout:
+	case trace.KindStdout:
 		if m.Oid == "stderr" {
 			p.stderrTail = append(p.stderrTail, string(m.Val))
 			if len(p.stderrTail) > 40 {
@@ -904,8 +904,8 @@ func (r *Run) bark(obj string, msg i18n.T) {
 	r.release(true)
 	text, _ := json.Marshal(msg)
 	val, _ := json.Marshal(msg.String())
-	rec := primitives.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: primitives.KindWatchdog, Obj: obj, Val: val, Text: text,
-		TNs: primitives.Monotonic() - r.start}
+	rec := trace.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: trace.KindWatchdog, Obj: obj, Val: val, Text: text,
+		TNs: monotonic() - r.start}
 	if st := r.state.Proc(r.mainPid); st != nil {
 		rec.Line = st.Last.Line
 	}
@@ -917,7 +917,7 @@ func (r *Run) bark(obj string, msg i18n.T) {
 // process's exit, and decides whether the program was bad input.
 func (r *Run) finish(st *os.ProcessState) {
 	r.release(true)
-	now := primitives.Monotonic()
+	now := monotonic()
 	for _, p := range r.state.Live() {
 		if p.Pid == r.mainPid {
 			continue
@@ -931,8 +931,8 @@ func (r *Run) finish(st *os.ProcessState) {
 	r.release(true)
 	code := exitCode(st)
 	if r.proc(r.mainPid).started {
-		rec := primitives.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: primitives.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)),
-			TNs: primitives.Monotonic() - r.start}
+		rec := trace.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: trace.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)),
+			TNs: monotonic() - r.start}
 		r.emit(rec)
 	}
 	close(r.events)
@@ -1021,7 +1021,7 @@ func (r *Run) diagnose(code int) error {
 // onlyStderr reports whether the main process did nothing but fail.
 func (r *Run) onlyStderr() bool {
 	for _, rec := range r.timeline {
-		if rec.Pid == r.mainPid && rec.Kind != primitives.KindProcStart && rec.Kind != primitives.KindProcExit && !(rec.Kind == primitives.KindStdout && rec.Obj == "stderr") {
+		if rec.Pid == r.mainPid && rec.Kind != trace.KindProcStart && rec.Kind != trace.KindProcExit && !(rec.Kind == trace.KindStdout && rec.Obj == "stderr") {
 			return false
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 var methods = []string{"fork", "spawn", "forkserver"}
@@ -42,7 +42,7 @@ func needPython(t testing.TB) {
 // traced runs src (a program written the way tutorials write them) under
 // the tracer with the start method and returns its timeline, after checking
 // the trace's invariants and that no process of the run is left.
-func traced(t *testing.T, src, method string, files map[string]string) []primitives.Record {
+func traced(t *testing.T, src, method string, files map[string]string) []trace.Record {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
@@ -62,7 +62,7 @@ func traced(t *testing.T, src, method string, files map[string]string) []primiti
 		t.Errorf("%s: broken invariants: %v\n%s", method, v, dump(tl))
 	}
 	for _, r := range tl {
-		if r.Kind == primitives.KindProcStart && alive(r.Pid) {
+		if r.Kind == trace.KindProcStart && alive(r.Pid) {
 			t.Errorf("%s: %s (pid %d) is still running after the run", method, r.Proc, r.Pid)
 		}
 	}
@@ -84,7 +84,7 @@ func alive(pid int) bool {
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
-func dump(tl []primitives.Record) string {
+func dump(tl []trace.Record) string {
 	var b strings.Builder
 	for _, r := range tl {
 		line, _ := json.Marshal(r)
@@ -100,18 +100,18 @@ func str(raw json.RawMessage) string {
 	return s
 }
 
-func prints(tl []primitives.Record, sub string) []primitives.Record {
-	var out []primitives.Record
+func prints(tl []trace.Record, sub string) []trace.Record {
+	var out []trace.Record
 	for _, r := range tl {
-		if r.Kind == primitives.KindStdout && strings.Contains(str(r.Val), sub) {
+		if r.Kind == trace.KindStdout && strings.Contains(str(r.Val), sub) {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-func kinds(tl []primitives.Record, kind string) []primitives.Record {
-	var out []primitives.Record
+func kinds(tl []trace.Record, kind string) []trace.Record {
+	var out []trace.Record
 	for _, r := range tl {
 		if r.Kind == kind {
 			out = append(out, r)
@@ -170,10 +170,10 @@ func TestTicketsWithLockSellsExactlyOne(t *testing.T) {
 			if n := len(prints(tl, "没有票了")); n != 3 {
 				t.Errorf("%d buyers told 'sold out', want 3", n)
 			}
-			if n := len(kinds(tl, primitives.KindLockAcquire)); n != 4 {
+			if n := len(kinds(tl, trace.KindLockAcquire)); n != 4 {
 				t.Errorf("%d lock.acquire events, want one per buyer (4)", n)
 			}
-			for _, r := range kinds(tl, primitives.KindLockAcquire) {
+			for _, r := range kinds(tl, trace.KindLockAcquire) {
 				if r.Obj != "lock" || r.Line != 25 {
 					t.Errorf("lock.acquire named %q at line %d, want the program's name lock at line 25 (with lock:)", r.Obj, r.Line)
 				}
@@ -197,7 +197,7 @@ func TestTicketsWithoutLockStillATrace(t *testing.T) {
 	if n := len(prints(tl, "购票成功")); n < 1 || n > 4 {
 		t.Errorf("%d tickets sold, want 1 to 4", n)
 	}
-	if n := len(kinds(tl, primitives.KindLockAcquire)); n != 0 {
+	if n := len(kinds(tl, trace.KindLockAcquire)); n != 0 {
 		t.Errorf("%d lock.acquire events without the lock", n)
 	}
 }
@@ -286,7 +286,7 @@ func TestJoinableQueueJoinReturnsAfterTheLastTaskDone(t *testing.T) {
 					lastDone = r.Seq
 				case r.Kind == "queue.join":
 					joined = r.Seq
-				case r.Kind == primitives.KindStdout && str(r.Val) == "生产者: 全部吃完":
+				case r.Kind == trace.KindStdout && str(r.Val) == "生产者: 全部吃完":
 					after = r.Seq
 				}
 			}
@@ -482,7 +482,7 @@ func TestPipeThatNeverReachesEOFIsStoppedByTheWatchdog(t *testing.T) {
 	// Under fork the child inherits the write end w and never closes it:
 	// its recv waits forever, and main waits for it.
 	tl := traced(t, pipeHangSrc, "fork", nil)
-	wd := kinds(tl, primitives.KindWatchdog)
+	wd := kinds(tl, trace.KindWatchdog)
 	if len(wd) != 1 || wd[0].Obj != "deadlock" {
 		t.Fatalf("watchdog events %v, want one deadlock\n%s", wd, dump(tl))
 	}
@@ -497,7 +497,7 @@ func TestPipeThatNeverReachesEOFIsStoppedByTheWatchdog(t *testing.T) {
 	}
 	// Under spawn the child gets only r: EOF comes, no hang.
 	tl = traced(t, pipeHangSrc, "spawn", nil)
-	if len(kinds(tl, primitives.KindWatchdog)) != 0 || len(prints(tl, "EOF")) != 1 {
+	if len(kinds(tl, trace.KindWatchdog)) != 0 || len(prints(tl, "EOF")) != 1 {
 		t.Errorf("under spawn the reader should see EOFError\n%s", dump(tl))
 	}
 	if n := len(kinds(tl, "pipe.eof")); n != 1 {
@@ -518,7 +518,7 @@ func TestChildTracebackInItsLane(t *testing.T) {
 			child := st.Procs[1].Pid
 			var errLines []string
 			for _, r := range tl {
-				if r.Kind == primitives.KindStdout && r.Obj == "stderr" && r.Pid == child {
+				if r.Kind == trace.KindStdout && r.Obj == "stderr" && r.Pid == child {
 					errLines = append(errLines, str(r.Val))
 				}
 			}
@@ -630,7 +630,7 @@ func TestStopLeavesNoProcess(t *testing.T) {
 			var pids []int
 			waiting := 0
 			for rec := range r.Events() {
-				if rec.Kind == primitives.KindProcStart {
+				if rec.Kind == trace.KindProcStart {
 					pids = append(pids, rec.Pid)
 				}
 				if rec.Kind == "queue.block" {
@@ -652,7 +652,7 @@ func TestStopLeavesNoProcess(t *testing.T) {
 					t.Errorf("pid %d still running after Stop", pid)
 				}
 			}
-			if last := tl[len(tl)-1]; last.Kind != primitives.KindProcExit || str(last.Val) != "" || string(last.Val) != "-9" {
+			if last := tl[len(tl)-1]; last.Kind != trace.KindProcExit || str(last.Val) != "" || string(last.Val) != "-9" {
 				t.Errorf("last event %s %s, want MainProcess's exit -9 (killed)", last.Kind, last.Val)
 			}
 		})

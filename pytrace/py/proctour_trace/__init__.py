@@ -83,7 +83,7 @@ _buf = []
 # Kinds after which the process may wait: they go out at once, so that
 # proctour sees who waits (the watchdog) without the flusher's delay.
 _urgent = frozenset(("lock.wait", "sem.wait", "queue.block", "pipe.block", "proc.join", "event.wait",
-                     "cond.wait", "queue.join", "sleep", "proc.start", "proc.exit", "watchdog",
+                     "queue.join", "sleep", "proc.start", "proc.exit", "watchdog",
                      "pool.task_done"))  # a pool may terminate its worker right after the result
 _FLUSH_EVERY = 0.02
 
@@ -733,15 +733,17 @@ def _wrap_condition(S):
         f = _user(2)
         if f is None:
             return o_wait(self, timeout)
+        # In the trace's kinds: wait() releases the condition's lock and
+        # waits as for an Event; it wakes up holding the lock again.
         oid = _use(self, "Condition", f)
         _emit("lock.release", oid, None, f=f)
-        _emit("cond.wait", oid, timeout, f=f)
+        _emit("event.wait", oid, timeout, f=f)
         _tls.busy = True
         try:
             r = o_wait(self, timeout)
         finally:
             _tls.busy = False
-        _emit("cond.wake", oid, bool(r), f=f)
+        _emit("event.wake", oid, bool(r), f=f)
         _emit("lock.acquire", oid, True, f=f)
         return r
 
@@ -749,7 +751,7 @@ def _wrap_condition(S):
         f = _user(2)
         if f is None:
             return o_notify(self, n)
-        _emit("cond.notify", _use(self, "Condition", f), n, f=f)
+        _use(self, "Condition", f)  # (notify has no kind of its own in the trace yet)
         _tls.busy = True
         try:
             return o_notify(self, n)
@@ -760,7 +762,7 @@ def _wrap_condition(S):
         f = _user(2)
         if f is None:
             return o_all(self)
-        _emit("cond.notify", _use(self, "Condition", f), "all", f=f)
+        _use(self, "Condition", f)
         _tls.busy = True
         try:
             return o_all(self)

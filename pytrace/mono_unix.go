@@ -1,0 +1,13 @@
+//go:build unix
+
+package pytrace
+
+import "golang.org/x/sys/unix"
+
+// monotonic is CLOCK_MONOTONIC in nanoseconds: the clock Python's
+// time.monotonic_ns() reads, so stamps from both sides compare.
+func monotonic() int64 {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return ts.Nano()
+}
