@@ -218,23 +218,14 @@ func (p *pyPrinter) container(depth int) bool {
 // str reads the JSON string at p.i.
 func (p *pyPrinter) str() (string, bool) {
 	start := p.i
-	p.i++
-	for p.i < len(p.in) {
-		switch p.in[p.i] {
-		case '\\':
-			p.i += 2
-			continue
-		case '"':
-			p.i++
-			var s string
-			if json.Unmarshal(p.in[start:p.i], &s) != nil {
-				return "", false
-			}
-			return s, true
-		}
-		p.i++
+	if _, ok := p.skipStr(); !ok {
+		return "", false
 	}
-	return "", false
+	var s string
+	if json.Unmarshal(p.in[start:p.i], &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // skip passes over the container at p.i without drawing it.
