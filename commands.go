@@ -147,11 +147,13 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
   proctour run tickets --set lock=on --set buyers=20
   proctour run join --speed 0.5
   proctour run tickets --mode seeded --seed 7 --set buyers=10
+  proctour run tickets --python --set lock=on  # the lesson's own listing, under real CPython
   proctour run tickets --repeat 20              # how many tickets are sold, over 20 runs
   proctour run manager --repeat 20 --set lock=on
   proctour run terminate --format json > terminate.jsonl
   proctour run my_prog.py --format json -- arg1 arg2   # your own program, under real CPython`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			args, _, _ = pythonPath(cmd, args, f.python)
 			if len(args) >= 1 && pytrace.IsProgram(args[0]) {
 				return nil // a Python program and its arguments (after --)
 			}
@@ -161,8 +163,13 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			args, dash, python := pythonPath(cmd, args, f.python)
+			f.python = python
 			if pytrace.IsProgram(args[0]) {
-				return runProgram(cmd, args, f, stdout)
+				return runProgram(cmd, args, dash, f, stdout)
+			}
+			if cmd.Flags().Changed("python") {
+				return runListing(cmd, args[0], f, stdout)
 			}
 			return runScenario(cmd, args[0], f, stdout)
 		},
@@ -174,7 +181,8 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&f.mode, "mode", "live", "live (the OS schedules), step (one operation at a time, oldest first) or seeded")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "the seeded scheduler's seed: the same seed gives the same interleaving")
 	cmd.Flags().IntVar(&f.repeat, "repeat", 1, "run it this many times and chart the outcomes (tickets, manager)")
-	cmd.Flags().StringVar(&f.python, "python", "", "the Python interpreter for a .py program (default: $PROCTOUR_PYTHON, else python3 on PATH)")
+	cmd.Flags().StringVar(&f.python, "python", "", "the Python interpreter for a .py program (default: $PROCTOUR_PYTHON, else python3 on PATH); with a scenario, run its Python listing under it instead of the Go demo (--python alone: the default interpreter)")
+	cmd.Flags().Lookup("python").NoOptDefVal = pythonBare
 	cmd.Flags().StringVar(&f.lang, "lang", "", "language of the text log's comments and summary: en or zh (default: from LC_ALL or LANG); the JSON trace is the same in every language")
 	return cmd
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,11 +18,34 @@ import (
 	"github.com/proctour/proctour/trace"
 )
 
+// pythonBare is --python given without a path: the default interpreter.
+const pythonBare = "default"
+
+// pythonPath reads --python: alone (pythonBare), it takes the positional
+// argument right after the first one as its path, as `--python PATH` was
+// read before --python alone meant anything; it returns the arguments
+// without it, where -- was among them (cmd.ArgsLenAtDash) and the
+// interpreter ("" for the default).
+func pythonPath(cmd *cobra.Command, args []string, python string) ([]string, int, string) {
+	dash := cmd.ArgsLenAtDash()
+	if python != pythonBare {
+		return args, dash, python
+	}
+	if len(args) >= 2 && (dash < 0 || dash >= 2) {
+		if dash > 0 {
+			dash--
+		}
+		return append(args[:1:1], args[2:]...), dash, args[1]
+	}
+	return args, dash, ""
+}
+
 // runProgram is proctour run on a Python program: the program under real
-// CPython with proctour's tracer, printed as for a scenario.
-func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer) error {
+// CPython with proctour's tracer, printed as for a scenario. dash is where
+// -- was among args.
+func runProgram(cmd *cobra.Command, args []string, dash int, f runFlags, stdout io.Writer) error {
 	prog, rest := args[0], args[1:]
-	if n := cmd.ArgsLenAtDash(); n > 1 {
+	if dash > 1 {
 		return usagef("run %s: put the program's arguments after --, got %q", prog, args[1])
 	}
 	if f.format != "text" && f.format != "json" {
@@ -40,7 +66,65 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 	if err != nil {
 		return usageError{err}
 	}
-	r, err := pytrace.Start(pytrace.Options{Python: f.python, Program: prog, Args: rest, Timeout: f.timeout})
+	o := pytrace.Options{Python: f.python, Program: prog, Args: rest, Timeout: f.timeout}
+	return traceProgram(cmd, o, &lessons.Scenario{ID: filepath.Base(prog)}, nil, f.format, lang, stdout)
+}
+
+// runListing is proctour run SCENARIO --python: the scenario's listing, at
+// the variant values, saved under its script name in a private directory
+// (its working directory: the files it makes stay there) and run as
+// runProgram runs a program.
+func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) error {
+	sc, err := lessons.Lookup(id)
+	if err != nil {
+		return usageError{err}
+	}
+	vars, err := sc.Resolve(f.sets)
+	if err != nil {
+		return usageError{err}
+	}
+	if f.format != "text" && f.format != "json" {
+		return usagef("--format %q: want text or json", f.format)
+	}
+	if cmd.Flags().Changed("timeout") && f.timeout < minTimeout {
+		return usagef("--timeout %v: want a duration of at least %v, such as 30s", f.timeout, minTimeout)
+	}
+	for _, name := range []string{"repeat", "speed"} {
+		if cmd.Flags().Changed(name) {
+			return usagef("--%s is for the Go demo; --python runs the listing once, at Python's own speed", name)
+		}
+	}
+	if f.mode != "live" {
+		return usagef("--mode %s: a Python listing runs live for now (step and seeded modes are not yet there for real Python)", f.mode)
+	}
+	lang, err := resolveLang(f.lang)
+	if err != nil {
+		return usageError{err}
+	}
+	dir, err := os.MkdirTemp("", "proctour-listing-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	prog := filepath.Join(dir, sc.ScriptName())
+	if err := os.WriteFile(prog, []byte(sc.Program(lang, vars)), 0o600); err != nil {
+		return err
+	}
+	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, listingTimeout(sc))}
+	return traceProgram(cmd, o, sc, vars, f.format, lang, stdout)
+}
+
+// listingTimeout is how long a scenario's listing may run under the tracer
+// before the watchdog stops it: the Go demo's budget, with room for
+// CPython starting every process and importing the tracer.
+func listingTimeout(sc *lessons.Scenario) time.Duration {
+	return 2*sc.Budget + 10*time.Second
+}
+
+// traceProgram runs o's program under the tracer and prints its events to
+// stdout as the log of sc at vars (text) or as the trace (json).
+func traceProgram(cmd *cobra.Command, o pytrace.Options, sc *lessons.Scenario, vars lessons.Vars, format, lang string, stdout io.Writer) error {
+	r, err := pytrace.Start(o)
 	if err != nil {
 		var in *pytrace.InputError
 		if errors.As(err, &in) {
@@ -59,8 +143,8 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 	open := func() {
 		if out == nil {
 			out = report.NewJSON(stdout)
-			if f.format == "text" {
-				out = report.NewTextLog(stdout, &lessons.Scenario{ID: filepath.Base(prog)}, nil, lang)
+			if format == "text" {
+				out = report.NewTextLog(stdout, sc, vars, lang)
 			}
 		}
 	}
@@ -110,5 +194,5 @@ func runProgram(cmd *cobra.Command, args []string, f runFlags, stdout io.Writer)
 	if err := out.Close(r.Timeline()); err != nil {
 		return err
 	}
-	return demoOutcome(filepath.Base(prog), sim.Fold(r.Timeline()), lang)
+	return demoOutcome(sc.ID, sim.Fold(r.Timeline()), lang)
 }

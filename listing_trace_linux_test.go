@@ -1,0 +1,248 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/pytrace"
+	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
+)
+
+// tracedListing is a listing to run under the tracer, as `proctour run
+// SCENARIO --python` runs it, and what to check of its trace besides the
+// invariants, its end and its processes.
+type tracedListing struct {
+	id    string
+	sets  []string
+	short bool // one of the handful run with -short
+	check func(t *testing.T, sc *lessons.Scenario, tl []trace.Record)
+}
+
+// tracedExtra are the variants, besides every scenario at its defaults,
+// whose outcome the lesson makes a point of and that do not depend on the
+// scheduler.
+var tracedExtra = []tracedListing{
+	{id: "tickets", sets: []string{"lock=on"}, short: true, check: func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
+		if n, ok := sc.Outcome.Measure(tl); !ok || n != 1 {
+			t.Errorf("tickets sold (the scenario's outcome) = %d (told: %v), want exactly 1 with the lock", n, ok)
+		}
+		if n := len(tracedKind(tl, trace.KindLockAcquire)); n != 100 {
+			t.Errorf("%d lock.acquire events, want one per buyer (100)", n)
+		}
+	}},
+	{id: "manager", sets: []string{"lock=on"}, short: true, check: func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
+		if n, ok := sc.Outcome.Measure(tl); !ok || n != 0 {
+			t.Errorf("final count (the scenario's outcome) = %d (told: %v), want 0 with the lock", n, ok)
+		}
+	}},
+	{id: "pipe-eof", sets: []string{"forget_close=on"}, short: true, check: func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
+		for _, r := range tl {
+			if r.Kind == trace.KindStdout && strings.Contains(tracedStr(r.Val), "EOF") {
+				t.Errorf("the reader saw EOF although main kept its copy of the write end: %s", r.Val)
+			}
+		}
+	}},
+}
+
+// tracedChecks are the expectations of scenarios at their defaults.
+var tracedChecks = map[string]func(t *testing.T, sc *lessons.Scenario, tl []trace.Record){
+	"joinable": func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
+		// queue.join is the call; its return is the producer's next event
+		var lastDone, joined, after int64
+		done := 0
+		for _, r := range tl {
+			switch {
+			case r.Kind == trace.KindQueueTaskDone:
+				lastDone = r.Seq
+				done++
+			case r.Kind == trace.KindQueueJoin && r.Proc == "producer":
+				joined = r.Seq
+			case joined != 0 && after == 0 && r.Proc == "producer" && r.Seq > joined:
+				after = r.Seq
+				if r.Kind != trace.KindStdout || tracedStr(r.Val) != "producer: every job is done" {
+					t.Errorf("the producer's event after q.join() is %s %s, want its print 'producer: every job is done'", r.Kind, r.Val)
+				}
+			}
+		}
+		if joined == 0 || after == 0 || lastDone == 0 {
+			t.Fatalf("missing events: the producer's q.join() at seq %d, its next event at %d, the last task_done at %d", joined, after, lastDone)
+		}
+		if after < lastDone {
+			t.Errorf("the producer went on after q.join() (seq %d) before the last task_done (seq %d)", after, lastDone)
+		}
+		if done != 10 {
+			t.Errorf("%d task_done events, want one per job (10)", done)
+		}
+	},
+	"queue": func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
+		full, empty := 0, 0
+		for _, r := range tl {
+			switch {
+			case r.Kind == trace.KindQueuePut && r.Err == "queue.Full":
+				full++
+			case r.Kind == trace.KindQueueGet && r.Err == "queue.Empty":
+				empty++
+			}
+		}
+		if full != 1 || empty != 1 {
+			t.Errorf("%d q.put refused with queue.Full and %d q.get with queue.Empty, want one of each", full, empty)
+		}
+	},
+}
+
+// tracedShort are the scenarios at their defaults run with -short.
+var tracedShort = map[string]bool{"hello": true, "joinable": true, "queue": true}
+
+// tracedParallel is how many listings run at once: they wait on sleeps,
+// but each starts CPython processes, many for some.
+const tracedParallel = 4
+
+// TestListingsTraceUnderPython runs every scenario's listing at its
+// defaults (and the variants in tracedExtra) through the tracer, as
+// `proctour run SCENARIO --python` does, and checks that the trace keeps
+// the invariants, that the run ends as the lesson says (by itself, or
+// stopped by the watchdog where the scenario is a hang), that no process of
+// it is left, and the scenario's own expectation where it has one that the
+// scheduler does not decide.
+func TestListingsTraceUnderPython(t *testing.T) {
+	if _, err := pytrace.FindPython(""); err != nil {
+		t.Skipf("no CPython 3.9 or later, so the listings are not traced: %v", err)
+	}
+	var cases []tracedListing
+	for _, sc := range lessons.Scenarios() {
+		cases = append(cases, tracedListing{id: sc.ID, short: tracedShort[sc.ID], check: tracedChecks[sc.ID]})
+	}
+	cases = append(cases, tracedExtra...)
+	slots := make(chan struct{}, tracedParallel)
+	for _, c := range cases {
+		if testing.Short() && !c.short {
+			continue
+		}
+		name := strings.Join(append([]string{c.id}, c.sets...), ",")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			traceListing(t, c)
+		})
+	}
+}
+
+func traceListing(t *testing.T, c tracedListing) {
+	sc, err := lessons.Lookup(c.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, err := sc.Resolve(c.sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	prog := filepath.Join(dir, sc.ScriptName())
+	if err := os.WriteFile(prog, []byte(sc.Program("en", vars)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The run is bounded by the listing's timeout: past it, the watchdog
+	// stops it, and a run that should have ended fails below.
+	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, Timeout: listingTimeout(sc)})
+	if err != nil {
+		t.Fatalf("the tracer could not run %s: %v", sc.ScriptName(), err)
+	}
+	if v := sim.Check(tl); len(v) > 0 {
+		t.Errorf("broken invariants: %v", v)
+	}
+	for _, r := range tl {
+		if r.Kind == trace.KindProcStart && tracedAlive(r.Pid) {
+			t.Errorf("%s (pid %d) is still running after the run", r.Proc, r.Pid)
+		}
+	}
+	st := sim.Fold(tl)
+	hangs := sc.Hangs != nil && sc.Hangs(vars)
+	switch wd := tracedKind(tl, trace.KindWatchdog); {
+	case hangs && len(wd) != 1:
+		t.Errorf("%d watchdog events, want the hang stopped by the watchdog once", len(wd))
+	case !hangs && len(wd) > 0:
+		t.Errorf("the watchdog stopped the run: %s", tracedStr(wd[0].Val))
+	case !hangs && (len(st.Procs) == 0 || st.Procs[0].ExitCode != 0):
+		t.Errorf("the main process did not end with exit code 0: %s", tracedStderr(tl))
+	}
+	if c.check != nil {
+		c.check(t, sc, tl)
+	}
+	if t.Failed() {
+		t.Logf("the trace of %s (%s):\n%s", sc.ScriptName(), vars, tracedDump(tl))
+	}
+}
+
+func tracedKind(tl []trace.Record, kind string) []trace.Record {
+	var out []trace.Record
+	for _, r := range tl {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func tracedStr(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return string(raw)
+	}
+	return s
+}
+
+// tracedStderr is what the processes wrote to stderr (tracebacks).
+func tracedStderr(tl []trace.Record) string {
+	var b strings.Builder
+	for _, r := range tl {
+		if r.Kind == trace.KindStdout && r.Obj == "stderr" {
+			fmt.Fprintf(&b, "%s: %s\n", r.Proc, tracedStr(r.Val))
+		}
+	}
+	return b.String()
+}
+
+var tracedDumpMu sync.Mutex
+
+func tracedDump(tl []trace.Record) string {
+	tracedDumpMu.Lock()
+	defer tracedDumpMu.Unlock()
+	var b strings.Builder
+	for i, r := range tl {
+		if i == 400 {
+			fmt.Fprintf(&b, "… %d more\n", len(tl)-i)
+			break
+		}
+		line, _ := json.Marshal(r)
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// tracedAlive reports whether pid is a live process (not a zombie), as
+// pytrace's tests check.
+func tracedAlive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(f) == 0 || f[0] != "Z"
+}
