@@ -1358,6 +1358,9 @@ def _fname(fn):
     return (mod + "." + q) if mod else q
 
 
+_chunk_size = {}  # a map's job → its chunksize, as far as this worker has seen
+
+
 class _WorkerIn:
     def __init__(self, q, oid, executor):
         self._q, self._oid, self._ex = q, oid, executor
@@ -1371,17 +1374,24 @@ class _WorkerIn:
                     job, fn, args = task.work_id + 1, task.fn, task.args
                     if getattr(fn, "func", None) is not None and getattr(fn.func, "__name__", "") == "_process_chunk":
                         fn, args = fn.keywords.get("fn", fn), args
-                    self.cur = (job, 0, _fname(fn))
+                    self.cur = (job, 0, _fname(fn), None)
                     _emit("pool.task_start", self._oid, {"job": job, "i": 0, "func": _fname(fn), "args": _jv(args[0] if len(args) == 1 else args), "take": True})
             elif task is not None:
                 job, i, fn, args, kwds = task
                 name = fn
                 arg = args
+                items = None
                 if getattr(fn, "__name__", "") in ("mapstar", "starmapstar") and args and len(args[0]) == 2:
-                    name, arg = args[0][0], list(args[0][1])
+                    # a chunk of a map: its items are told one by one, as
+                    # the Go pool tells them; i is the first item's index
+                    # (every chunk but the last has the job's chunksize:
+                    # the largest this worker has seen of the job)
+                    name, items = args[0][0], list(args[0][1])
+                    size = _chunk_size[job] = max(_chunk_size.get(job, 0), len(items))
+                    i, arg = i * size, items[0] if items else None
                 elif len(args) == 1:
                     arg = args[0]
-                self.cur = (job, i, _fname(name))
+                self.cur = (job, i, _fname(name), items)
                 _emit("pool.task_start", self._oid, {"job": job, "i": i, "func": _fname(name), "args": _jv(arg), "take": True})
         except Exception:
             pass
@@ -1399,7 +1409,7 @@ class _WorkerOut:
         try:
             cur = self._in.cur
             if cur is not None:
-                job, i, fn = cur
+                job, i, fn, items = cur
                 val = {"job": job, "i": i, "func": fn}
                 err = None
                 if self._ex:
@@ -1411,6 +1421,13 @@ class _WorkerOut:
                         val["result"] = _jv(getattr(item, "result", None))
                 else:
                     ok, res = item[2]
+                    if ok and items is not None and isinstance(res, list) and len(res) == len(items):
+                        for n, r in enumerate(res):
+                            if n:
+                                _emit("pool.task_start", self._oid, {"job": job, "i": i + n, "func": fn, "args": _jv(items[n]), "take": False})
+                            _emit("pool.task_done", self._oid, {"job": job, "i": i + n, "func": fn, "result": _jv(r)})
+                        self._in.cur = None
+                        return self._q.put(item, *a, **k)
                     if ok:
                         val["result"] = _jv(res)
                     else:
