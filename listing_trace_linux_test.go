@@ -173,6 +173,8 @@ func traceListing(t *testing.T, c tracedListing) {
 	switch wd := tracedKind(tl, trace.KindWatchdog); {
 	case hangs && len(wd) != 1:
 		t.Errorf("%d watchdog events, want the hang stopped by the watchdog once", len(wd))
+	case hangs:
+		t.Logf("stopped by the watchdog (%s): %s", wd[0].Obj, tracedStr(wd[0].Val))
 	case !hangs && len(wd) > 0:
 		t.Errorf("the watchdog stopped the run: %s", tracedStr(wd[0].Val))
 	case !hangs && (len(st.Procs) == 0 || st.Procs[0].ExitCode != 0):

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/pytrace"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/trace"
@@ -56,6 +57,62 @@ func TestRunPythonBadInputIsOneLine(t *testing.T) {
 		{[]string{"run", syn, "--set", "lock=on"}, "--set is for scenarios"},
 		{[]string{"run", syn, "--mode", "step"}, "runs live for now"},
 		{[]string{"run", syn, "--python", filepath.Join(dir, "py9")}, "no such interpreter"},
+	} {
+		code, out, errs := proctour(tc.args...)
+		if code != 2 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q", tc.args, code, out)
+		}
+		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
+		}
+	}
+}
+
+func TestRunScenarioPythonRunsItsListing(t *testing.T) {
+	needPython(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	code, out, errs := proctour("run", "tickets", "--python", "--set", "lock=on", "--set", "buyers=3", "--format", "json")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	tl, err := trace.Read(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := sim.Check(tl); len(v) > 0 {
+		t.Errorf("broken invariants %v", v)
+	}
+	if len(tl) == 0 || tl[0].Kind != trace.KindProcStart || tl[0].Obj != "tickets.py" {
+		t.Fatalf("the trace does not start with tickets.py's start:\n%s", out)
+	}
+	if n, _ := lessons.Tickets.Outcome.Measure(tl); n != 1 {
+		t.Errorf("%d tickets sold with the lock, want 1:\n%s", n, out)
+	}
+	// --python=PATH chooses the interpreter; the text log is the scenario's
+	python, _ := pytrace.FindPython("")
+	code, out, errs = proctour("run", "tickets", "--python="+python, "--set", "lock=on", "--set", "buyers=2")
+	if code != 0 || errs != "" || !strings.HasPrefix(out, "proctour run tickets  (buyers=2 lock=on tickets=1)\n") || !strings.Contains(out, "print('left: 0')") {
+		t.Errorf("text log: exit %d, stderr %q\n%s", code, errs, out)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("left in TMPDIR: %v", left)
+	}
+}
+
+func TestRunScenarioPythonBadInputIsOneLine(t *testing.T) {
+	needPython(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "tickets", "--python", "--mode", "step"}, "--mode step: a Python listing runs live for now"},
+		{[]string{"run", "tickets", "--python", "--mode", "seeded"}, "--mode seeded: a Python listing runs live for now"},
+		{[]string{"run", "tickets", "--python", "--set", "lock=maybe"}, "lock=maybe: lock takes off, on"},
+		{[]string{"run", "tickest", "--python"}, `unknown scenario "tickest"`},
+		{[]string{"run", "tickets", "--python", "--repeat", "3"}, "--repeat is for the Go demo"},
+		{[]string{"run", "tickets", "--python", "--format", "xml"}, `--format "xml": want text or json`},
+		{[]string{"run", "tickets", "--python", filepath.Join(t.TempDir(), "py9")}, "no such interpreter"},
 	} {
 		code, out, errs := proctour(tc.args...)
 		if code != 2 || out != "" {
