@@ -411,6 +411,66 @@ func TestPoolCallbacksRunInTheMainProcess(t *testing.T) {
 	}
 }
 
+const chunkedMapSrc = `from multiprocessing import Pool
+
+def square(x):
+    return x * x
+
+if __name__ == '__main__':
+    with Pool(2) as pool:
+        print(sum(pool.map(square, range(20))))
+        print(sum(pool.starmap(pow, [(i, 2) for i in range(7)], chunksize=3)))
+`
+
+// A map in chunks (20 items in chunks of 3 for Pool(2)) is told item by
+// item, as the Go pool tells it: the fold counts a job's items.
+func TestPoolMapInChunksIsToldItemByItem(t *testing.T) {
+	needPython(t)
+	for _, m := range methodsFor(t) {
+		t.Run(m, func(t *testing.T) {
+			tl := traced(t, chunkedMapSrc, m, nil)
+			// the with block ends in pool.terminate(): a worker's SIGTERM
+			// that came while it sent its exit once deadlocked it
+			if wd := kinds(tl, trace.KindWatchdog); len(wd) > 0 {
+				t.Fatalf("the watchdog stopped it: %s\n%s", wd[0].Val, dump(tl))
+			}
+			if len(prints(tl, "2470")) != 1 || len(prints(tl, "91")) != 1 {
+				t.Errorf("sums missing\n%s", dump(tl))
+			}
+			results := map[int][]int{}
+			takes := map[int]int{}
+			for _, r := range kinds(tl, "pool.task_done") {
+				var v trace.PoolTask
+				json.Unmarshal(r.Val, &v)
+				var n int
+				json.Unmarshal(v.Result, &n)
+				results[v.Job] = append(results[v.Job], n)
+			}
+			for _, r := range kinds(tl, "pool.task_start") {
+				var v trace.PoolTask
+				json.Unmarshal(r.Val, &v)
+				if v.Take {
+					takes[v.Job]++
+				}
+			}
+			for job, want := range map[int]int{0: 20, 1: 7} {
+				got := slices.Sorted(slices.Values(results[job]))
+				if len(got) != want || got[len(got)-1] != (want-1)*(want-1) {
+					t.Errorf("job %d: results %v, want one per item, the squares of 0..%d", job, got, want-1)
+				}
+			}
+			if takes[0] != 7 || takes[1] != 3 {
+				t.Errorf("chunks taken: %v, want 7 of job 0 and 3 of job 1", takes)
+			}
+			for _, j := range sim.Fold(tl).Pools[0].Jobs {
+				if !j.Ready() || j.Done != j.Items {
+					t.Errorf("job %d: %d of %d items done", j.ID, j.Done, j.Items)
+				}
+			}
+		})
+	}
+}
+
 const executorSrc = `import os, time
 from concurrent.futures import ProcessPoolExecutor
 

@@ -94,23 +94,38 @@ def _raw(msg):
     _flush()
 
 
+_sender = None        # the thread inside _flush's send, if any
+_term_pending = False  # SIGTERM came while this process's main thread was sending
+
+
 def _flush():
-    global _buf
+    global _buf, _sender
     s = _sock
     with _send_lock:
-        if not _buf:
-            return
-        batch, _buf = _buf, []
-        if s is None:
-            return
+        _sender = threading.get_ident()
         try:
-            data = (_enc(batch) + "\n").encode("utf-8", "replace")  # one line: a JSON array of messages
-        except Exception:
-            return
-        try:
-            s.sendall(data)
-        except OSError:
-            pass
+            _send(s)
+        finally:
+            _sender = None
+    if _term_pending:
+        _die_of_sigterm()
+
+
+def _send(s):
+    global _buf
+    if not _buf:
+        return
+    batch, _buf = _buf, []
+    if s is None:
+        return
+    try:
+        data = (_enc(batch) + "\n").encode("utf-8", "replace")  # one line: a JSON array of messages
+    except Exception:
+        return
+    try:
+        s.sendall(data)
+    except OSError:
+        pass
 
 
 def _flusher(sleep):
@@ -130,8 +145,9 @@ _orig_sleep = time.sleep
 
 
 def _after_fork_child():
-    global _sock, _send_lock, _started, _pending, _named, _reaped, _role, _buf
+    global _sock, _send_lock, _started, _pending, _named, _reaped, _role, _buf, _sender, _term_pending
     _role = "child"
+    _sender, _term_pending = None, False
     _buf = []  # the parent sends its own
     old = _sock
     _sock = None
@@ -1197,6 +1213,12 @@ def _wrap_process(P):
         _wrap_poll(cls)
 
 
+def _die_of_sigterm():
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _flush_on_sigterm():
     """A process terminated with SIGTERM (p.terminate(), a pool's or the
     main code's end for daemons) first sends what it has buffered, then
@@ -1206,12 +1228,19 @@ def _flush_on_sigterm():
         return
 
     def on_term(sig, frame):
+        global _term_pending
+        if _sender == threading.get_ident():
+            # The signal came while this thread sends (its handler runs
+            # between bytecodes, or in sendall's retry after EINTR):
+            # _send_lock is ours, so flushing here would wait for itself
+            # forever. The send in progress dies of the signal once done.
+            _term_pending = True
+            return
         try:
             _flush_streams()
             _flush()
         finally:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
+            _die_of_sigterm()
     try:
         signal.signal(signal.SIGTERM, on_term)
     except (ValueError, OSError):
