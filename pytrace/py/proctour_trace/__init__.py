@@ -94,19 +94,13 @@ def _raw(msg):
     _flush()
 
 
-_sender = None        # the thread inside _flush's send, if any
-_term_pending = False  # SIGTERM came while this process's main thread was sending
+_term_pending = False  # SIGTERM came: the send under way dies of it once done
 
 
 def _flush():
-    global _buf, _sender
     s = _sock
     with _send_lock:
-        _sender = threading.get_ident()
-        try:
-            _send(s)
-        finally:
-            _sender = None
+        _send(s)
     if _term_pending:
         _die_of_sigterm()
 
@@ -145,9 +139,9 @@ _orig_sleep = time.sleep
 
 
 def _after_fork_child():
-    global _sock, _send_lock, _started, _pending, _named, _reaped, _role, _buf, _sender, _term_pending
+    global _sock, _send_lock, _started, _pending, _named, _reaped, _role, _buf, _term_pending
     _role = "child"
-    _sender, _term_pending = None, False
+    _term_pending = False
     _buf = []  # the parent sends its own
     old = _sock
     _sock = None
@@ -1229,13 +1223,14 @@ def _flush_on_sigterm():
 
     def on_term(sig, frame):
         global _term_pending
-        if _sender == threading.get_ident():
-            # The signal came while this thread sends (its handler runs
-            # between bytecodes, or in sendall's retry after EINTR):
-            # _send_lock is ours, so flushing here would wait for itself
-            # forever. The send in progress dies of the signal once done.
-            _term_pending = True
+        _term_pending = True
+        if not _send_lock.acquire(blocking=False):
+            # A send is under way, maybe this thread's own (the handler
+            # runs between bytecodes, or in sendall's retry after EINTR):
+            # waiting for _send_lock here could wait for itself forever.
+            # That send's _flush dies of the signal once it is done.
             return
+        _send_lock.release()
         try:
             _flush_streams()
             _flush()
