@@ -187,23 +187,33 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
-func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) error {
+// scenarioRun checks what proctour run SCENARIO and run SCENARIO --python
+// both take: the scenario, its values, the format and the timeout.
+func scenarioRun(cmd *cobra.Command, id string, f runFlags) (*lessons.Scenario, lessons.Vars, error) {
 	sc, err := lessons.Lookup(id)
 	if err != nil {
-		return usageError{err}
+		return nil, nil, usageError{err}
 	}
 	vars, err := sc.Resolve(f.sets)
 	if err != nil {
-		return usageError{err}
+		return nil, nil, usageError{err}
 	}
 	if f.format != "text" && f.format != "json" {
-		return usagef("--format %q: want text or json", f.format)
+		return nil, nil, usagef("--format %q: want text or json", f.format)
+	}
+	if cmd.Flags().Changed("timeout") && f.timeout < minTimeout {
+		return nil, nil, usagef("--timeout %v: want a duration of at least %v, such as 30s", f.timeout, minTimeout)
+	}
+	return sc, vars, nil
+}
+
+func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) error {
+	sc, vars, err := scenarioRun(cmd, id, f)
+	if err != nil {
+		return err
 	}
 	if !(f.speed >= 0.01 && f.speed <= 100) { // NaN fails every comparison
 		return usagef("--speed %g: want a factor from 0.01 to 100", f.speed)
-	}
-	if cmd.Flags().Changed("timeout") && f.timeout < minTimeout {
-		return usagef("--timeout %v: want a duration of at least %v, such as 30s", f.timeout, minTimeout)
 	}
 	mode, err := sim.ParseMode(f.mode)
 	if err != nil {

@@ -75,19 +75,9 @@ func runProgram(cmd *cobra.Command, args []string, dash int, f runFlags, stdout 
 // (its working directory: the files it makes stay there) and run as
 // runProgram runs a program.
 func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) error {
-	sc, err := lessons.Lookup(id)
+	sc, vars, err := scenarioRun(cmd, id, f)
 	if err != nil {
-		return usageError{err}
-	}
-	vars, err := sc.Resolve(f.sets)
-	if err != nil {
-		return usageError{err}
-	}
-	if f.format != "text" && f.format != "json" {
-		return usagef("--format %q: want text or json", f.format)
-	}
-	if cmd.Flags().Changed("timeout") && f.timeout < minTimeout {
-		return usagef("--timeout %v: want a duration of at least %v, such as 30s", f.timeout, minTimeout)
+		return err
 	}
 	for _, name := range []string{"repeat", "speed"} {
 		if cmd.Flags().Changed(name) {
