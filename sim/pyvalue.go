@@ -283,21 +283,13 @@ func pyQuote(v string) string {
 	b.Grow(len(v) + 2)
 	b.WriteByte(q)
 	for _, r := range v {
-		switch {
-		case r == '\\':
+		switch r {
+		case '\\':
 			b.WriteString(`\\`)
-		case r == rune(q):
+		case rune(q):
 			b.WriteString(`\` + string(q))
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case isControl(r):
-			b.WriteString(`\x` + strconv.FormatInt(int64(r)|0x100, 16)[1:])
 		default:
-			b.WriteRune(r)
+			writeEscaped(&b, r)
 		}
 	}
 	b.WriteByte(q)
@@ -321,18 +313,24 @@ func printable(s string) string {
 	}
 	var b strings.Builder
 	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case isControl(r):
-			b.WriteString(`\x` + strconv.FormatInt(int64(r)|0x100, 16)[1:])
-		default:
-			b.WriteRune(r)
-		}
+		writeEscaped(&b, r)
 	}
 	return b.String()
+}
+
+// writeEscaped writes r, or its escape if it is a control character: \n,
+// \r, \t, else \xNN, as Python's repr writes them.
+func writeEscaped(b *strings.Builder, r rune) {
+	switch {
+	case r == '\n':
+		b.WriteString(`\n`)
+	case r == '\r':
+		b.WriteString(`\r`)
+	case r == '\t':
+		b.WriteString(`\t`)
+	case isControl(r):
+		b.WriteString(`\x` + strconv.FormatInt(int64(r)|0x100, 16)[1:])
+	default:
+		b.WriteRune(r)
+	}
 }
