@@ -70,6 +70,17 @@ func run(t *testing.T, id string, sets ...string) ([]trace.Record, *sim.State) {
 // seeded with mode.Seed.
 func runIn(t *testing.T, mode sim.Options, id string, sets ...string) ([]trace.Record, *sim.State) {
 	t.Helper()
+	return runChecked(t, mode, false, id, sets...)
+}
+
+// runChecked runs a scenario headless and checks it: the trace's
+// invariants, no process left, the watchdog if and only if the scenario is
+// meant to hang, every line inside the listing. A run meant to hang keeps
+// its budget unless longBudget (runs compared with one another, where a
+// budget reached in one run and not in another would be a false
+// difference).
+func runChecked(t *testing.T, mode sim.Options, longBudget bool, id string, sets ...string) ([]trace.Record, *sim.State) {
+	t.Helper()
 	sc, err := Lookup(id)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +93,7 @@ func runIn(t *testing.T, mode sim.Options, id string, sets ...string) ([]trace.R
 	// budget is wall time, which 100 buyers starting beside the parallel
 	// tests on a loaded machine reached. One meant to hang keeps it.
 	timeout := 4 * sc.Budget
-	if sc.Hangs != nil && sc.Hangs(v) {
+	if sc.Hangs != nil && sc.Hangs(v) && !longBudget {
 		timeout = 0
 	}
 	opts := sc.Options(1, timeout)

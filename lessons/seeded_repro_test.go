@@ -162,42 +162,13 @@ func TestSeededRunsRepeat(t *testing.T) {
 	}
 }
 
-// runSeeded is runIn in seeded mode with four times the scenario's budget:
-// the runs are compared, and a budget's watchdog is wall time, which a
-// machine loaded by the parallel tests could reach in one run and not in
-// another. It checks what runIn checks.
+// runSeeded is runIn in seeded mode with four times the scenario's budget
+// even for a run meant to hang: the runs are compared, and a budget's
+// watchdog is wall time, which a machine loaded by the parallel tests
+// could reach in one run and not in another.
 func runSeeded(t *testing.T, seed uint64, id string, sets ...string) []trace.Record {
 	t.Helper()
-	sc, err := Lookup(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := sc.Resolve(sets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := sc.Options(1, 4*sc.Budget)
-	opts.Mode, opts.Seed, opts.Auto = sim.Seeded, seed, true
-	s, err := sim.Start(sc.Script(v), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var events []trace.Record
-	var w watch
-	for r := range s.Events() {
-		w.saw(r)
-		events = append(events, r)
-	}
-	for _, v := range sim.Check(events) {
-		t.Errorf("%s %v: %s", id, sets, v)
-	}
-	if left := w.leftovers(); len(left) > 0 {
-		t.Errorf("%s %v: children left after the session ended: %v", id, sets, left)
-	}
-	st := sim.Fold(events)
-	if hangs := sc.Hangs != nil && sc.Hangs(v); (st.Watchdog != "") != hangs {
-		t.Errorf("%s %v: meant to hang %v, watchdog %q", id, sets, hangs, st.Watchdog)
-	}
+	events, _ := runChecked(t, sim.Options{Mode: sim.Seeded, Seed: seed}, true, id, sets...)
 	return events
 }
 
