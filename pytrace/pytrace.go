@@ -250,12 +250,15 @@ type Run struct {
 	cmd     *exec.Cmd
 	start   int64 // monotonic ns at the start
 	events  chan trace.Record
+	pubOnce sync.Once
 	done    chan struct{}
 	stopReq chan string
 	inputs  chan input
 
 	mu       sync.Mutex
 	timeline []trace.Record
+	over     bool          // the last record is in the timeline
+	bcast    chan struct{} // closed and replaced at every change, for Snapshot
 	err      error
 	output   bytes.Buffer // the interpreter's own stdout and stderr (tail), for diagnostics
 
@@ -310,7 +313,7 @@ func Start(o Options) (*Run, error) {
 		inputs: make(chan input, 1024),
 		procs:  map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
-		state: &sim.State{}}
+		state: &sim.State{}, bcast: make(chan struct{})}
 	if err := r.setup(python); err != nil {
 		r.cleanup()
 		return nil, err
@@ -495,7 +498,62 @@ func (r *Run) read(id int, c *net.UnixConn) {
 }
 
 // Events streams the trace's records in order; it is closed at the end.
-func (r *Run) Events() <-chan trace.Record { return r.events }
+// Nothing is sent until the first call, and a run ends whether or not
+// anyone reads it (Snapshot is the other way to follow a run).
+func (r *Run) Events() <-chan trace.Record {
+	r.pubOnce.Do(func() { go r.publish() })
+	return r.events
+}
+
+func (r *Run) publish() {
+	defer close(r.events)
+	sent := 0
+	for {
+		batch, _, over, changed := r.Snapshot(sent)
+		for _, rec := range batch {
+			r.events <- rec
+		}
+		sent += len(batch)
+		if over && len(batch) == 0 {
+			return
+		}
+		if len(batch) == 0 {
+			<-changed
+		}
+	}
+}
+
+// Snapshot is sim.Source's: the timeline from index from on, whether the
+// run is over, and a channel closed at the next change. (Live mode: nothing
+// waits at a gate.)
+func (r *Run) Snapshot(from int) (events []trace.Record, pending []sim.Intent, done bool, changed <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if from < len(r.timeline) {
+		events = append([]trace.Record(nil), r.timeline[from:]...)
+	}
+	return events, nil, r.over, r.bcast
+}
+
+// Release is sim.Source's; a Python run is live.
+func (r *Run) Release(pid int) error { return sim.ErrNotStepping }
+
+// ReleaseNext is sim.Source's; a Python run is live.
+func (r *Run) ReleaseNext() error { return sim.ErrNotStepping }
+
+// Busy is sim.Source's: never, in live mode.
+func (r *Run) Busy() bool { return false }
+
+// Mode is sim.Source's.
+func (r *Run) Mode() sim.Mode { return sim.Live }
+
+var _ sim.Source = (*Run)(nil)
+
+// changedLocked wakes every Snapshot reader; call it with r.mu held.
+func (r *Run) changedLocked() {
+	close(r.bcast)
+	r.bcast = make(chan struct{})
+}
 
 // Done is closed when the run is over and its directory removed.
 func (r *Run) Done() <-chan struct{} { return r.done }
@@ -536,8 +594,6 @@ func Trace(ctx context.Context, o Options) ([]trace.Record, error) {
 		case <-r.done:
 		}
 	}()
-	for range r.events {
-	}
 	<-r.done
 	return r.Timeline(), r.Err()
 }
@@ -757,8 +813,8 @@ func (r *Run) emit(rec trace.Record) {
 	r.lastAt = time.Now()
 	r.mu.Lock()
 	r.timeline = append(r.timeline, rec)
+	r.changedLocked()
 	r.mu.Unlock()
-	r.events <- rec
 }
 
 // displayName is the name an object is shown by: the program's variable
@@ -935,12 +991,13 @@ func (r *Run) finish(st *os.ProcessState) {
 			TNs: monotonic() - r.start}
 		r.emit(rec)
 	}
-	close(r.events)
 	r.ln.Close()
 	r.reapAll()
 	err := r.diagnose(code)
 	r.mu.Lock()
 	r.err = err
+	r.over = true
+	r.changedLocked()
 	r.mu.Unlock()
 }
 
