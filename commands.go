@@ -26,6 +26,7 @@ var version = "dev"
 type uiFlags struct {
 	lang, mode string
 	seed       uint64
+	accessible bool
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -54,6 +55,9 @@ event by event.`,
 			if err != nil {
 				return usagef("--%v", err)
 			}
+			if accessibleWanted(ui.accessible) {
+				return runAccessible(cmd, lang, mode, ui.seed, nil)
+			}
 			progress, warn := loadProgress()
 			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress}
 			if warn != nil { // shown in the UI: a line printed before it takes the screen is never seen
@@ -65,6 +69,7 @@ event by event.`,
 	root.Flags().StringVar(&ui.lang, "lang", "", "language of the lessons: en or zh (default: from LC_ALL or LANG)")
 	root.Flags().StringVar(&ui.mode, "mode", "live", "how demos start: live, step or seeded")
 	root.Flags().Uint64Var(&ui.seed, "seed", 1, "the seeded scheduler's seed")
+	root.Flags().BoolVar(&ui.accessible, "accessible", false, "plain text for a screen reader or a braille display (also ACCESSIBLE=1): lessons as wrapped text, demos narrated one sentence per event, choices as numbered prompts on standard input")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

@@ -22,6 +22,10 @@ func Describe(r trace.Record) string { return DescribeIn(r, "en") }
 // escapes, so that a description drawn as it is cannot move the cursor.
 func DescribeIn(r trace.Record, lang string) string { return printable(describeText(r).In(lang)) }
 
+// DescribeText is Describe as a format and its values, for a caller that
+// puts it into a sentence of its own before choosing the language.
+func DescribeText(r trace.Record) i18n.T { return describeText(r) }
+
 // describeText is the description as a format and its values: Python
 // code, names and values are values; only the prose around them (a
 // comment, "a worker of pool") is the format, which the catalogue puts
