@@ -47,7 +47,7 @@ var errQuit = errors.New("quit")
 // course is one sitting.
 type course struct {
 	o    Options
-	in   *bufio.Scanner
+	in   chan string // standard input's lines; closed at its end
 	out  io.Writer
 	lang string
 	// vars are each demo's values, kept while the course is open.
@@ -71,8 +71,22 @@ func Run(o Options) error {
 	if o.Speed <= 0 {
 		o.Speed = 1
 	}
-	c := &course{o: o, in: bufio.NewScanner(o.In), out: o.Out, lang: o.Lang, vars: map[string]lessons.Vars{}}
-	c.in.Buffer(make([]byte, 4096), 1<<20)
+	c := &course{o: o, in: make(chan string), out: o.Out, lang: o.Lang, vars: map[string]lessons.Vars{}}
+	// Lines are read aside, so that a signal (the context) ends a course
+	// waiting at a prompt at once. The reader is left blocked on a
+	// terminal that never sends another line: the process is ending.
+	go func() {
+		defer close(c.in)
+		sc := bufio.NewScanner(o.In)
+		sc.Buffer(make([]byte, 4096), 1<<20)
+		for sc.Scan() {
+			select {
+			case c.in <- sc.Text():
+			case <-o.Context.Done():
+				return
+			}
+		}
+	}()
 	c.say("proctour, accessible mode. Type the number of a choice and press enter; q quits.")
 	if o.Lesson > 0 {
 		if err := c.lesson(o.Lesson); err != nil {
@@ -120,11 +134,10 @@ func (c *course) ask(prompt string, choices []string, zero string) (int, error) 
 	}
 	for {
 		fmt.Fprint(c.out, i18n.Tr(c.lang, "Your choice: "))
-		if !c.in.Scan() {
-			c.blank()
-			return 0, errQuit
+		text, err := c.next()
+		if err != nil {
+			return 0, err
 		}
-		text := strings.TrimSpace(c.in.Text())
 		if text == "q" || text == "Q" {
 			return 0, errQuit
 		}
@@ -143,14 +156,26 @@ func (c *course) ask(prompt string, choices []string, zero string) (int, error) 
 	}
 }
 
-// readLine reads a free answer (a variant's value); "" on an empty line.
-func (c *course) readLine(prompt string) (string, error) {
-	fmt.Fprint(c.out, prompt)
-	if !c.in.Scan() {
+// next is the next line typed, trimmed; errQuit at the end of input or
+// when the context ends.
+func (c *course) next() (string, error) {
+	select {
+	case line, ok := <-c.in:
+		if !ok {
+			c.blank()
+			return "", errQuit
+		}
+		return strings.TrimSpace(line), nil
+	case <-c.o.Context.Done():
 		c.blank()
 		return "", errQuit
 	}
-	return strings.TrimSpace(c.in.Text()), nil
+}
+
+// readLine reads a free answer (a variant's value); "" on an empty line.
+func (c *course) readLine(prompt string) (string, error) {
+	fmt.Fprint(c.out, prompt)
+	return c.next()
 }
 
 // home is the lesson list.
@@ -236,6 +261,13 @@ func (c *course) lesson(n int) error {
 			if len(sc.Variants) > 0 {
 				choices = append(choices, i18n.Say(c.lang, "Change the settings of %s", sc.ID))
 				acts = append(acts, func() error { return c.settings(sc) })
+			}
+		}
+		if hasModel(f.Predictions) {
+			for _, cpus := range []int{1, 2} {
+				cpus := cpus
+				choices = append(choices, i18n.Say(c.lang, "Run the CPU model on %d CPU(s)", cpus))
+				acts = append(acts, func() error { return c.model(f.Predictions, cpus) })
 			}
 		}
 		if len(f.Questions) > 0 {
@@ -345,24 +377,9 @@ func (c *course) checkpoints(n int, qs []lessons.Question) error {
 // asked first.
 func (c *course) demo(n int, sc *lessons.Scenario, preds []lessons.Prediction, mode sim.Mode) error {
 	vars := c.varsOf(sc)
-	guess, pred := -1, (*lessons.Prediction)(nil)
-	for i := range preds {
-		if preds[i].Applies(sc.ID, vars) {
-			pred = &preds[i]
-			break
-		}
-	}
-	if pred != nil {
-		c.blank()
-		choices := make([]string, len(pred.Choices))
-		for i, ch := range pred.Choices {
-			choices[i] = ch.Text
-		}
-		k, err := c.ask(i18n.Say(c.lang, "Predict first: %s", pred.Ask), choices, i18n.Tr(c.lang, "Run without guessing"))
-		if err != nil {
-			return err
-		}
-		guess = k
+	guess, pred, err := c.predict(preds, sc.ID, vars)
+	if err != nil {
+		return err
 	}
 	c.blank()
 	if vars.String() != "" {
@@ -392,9 +409,28 @@ func (c *course) demo(n int, sc *lessons.Scenario, preds []lessons.Prediction, m
 		}
 	}
 	if pred != nil {
-		c.reveal(n, sc, pred, guess, timeline)
+		c.reveal(pred, guess, func() (int, int) { return pred.Reveal(sc, timeline) }, n)
 	}
 	return nil
+}
+
+// predict asks the lesson's prediction about a run of demo with vars, if
+// it has one: the prediction and the choice (-1: none).
+func (c *course) predict(preds []lessons.Prediction, demo string, vars lessons.Vars) (int, *lessons.Prediction, error) {
+	for i := range preds {
+		p := &preds[i]
+		if !p.Applies(demo, vars) {
+			continue
+		}
+		c.blank()
+		choices := make([]string, len(p.Choices))
+		for i, ch := range p.Choices {
+			choices[i] = ch.Text
+		}
+		k, err := c.ask(i18n.Say(c.lang, "Predict first: %s", p.Ask), choices, i18n.Tr(c.lang, "Run without guessing"))
+		return k, p, err
+	}
+	return -1, nil, nil
 }
 
 // follow narrates a session to its end, asking who moves next in step
@@ -462,11 +498,10 @@ func (c *course) choose(s *sim.Session, pending []sim.Intent) error {
 	}
 	for {
 		fmt.Fprint(c.out, i18n.Tr(c.lang, "Your choice: "))
-		if !c.in.Scan() {
-			c.blank()
-			return errQuit
+		text, err := c.next()
+		if err != nil {
+			return err
 		}
-		text := strings.TrimSpace(c.in.Text())
 		if text == "q" || text == "Q" {
 			return errQuit
 		}
@@ -479,7 +514,7 @@ func (c *course) choose(s *sim.Session, pending []sim.Intent) error {
 			}
 			pid = can[k-1].Pid
 		}
-		err := s.Release(pid)
+		err = s.Release(pid)
 		var wb *sim.WouldBlockError
 		switch {
 		case err == nil, errors.Is(err, sim.ErrHalted):
@@ -496,9 +531,69 @@ func (c *course) choose(s *sim.Session, pending []sim.Intent) error {
 	}
 }
 
+func hasModel(ps []lessons.Prediction) bool {
+	for _, p := range ps {
+		if p.Demo == lessons.ModelDemo {
+			return true
+		}
+	}
+	return false
+}
+
+// model runs lesson 1's CPU model, narrated tick by tick, with its
+// prediction asked first. It is a model, not real processes: it says so.
+func (c *course) model(preds []lessons.Prediction, cpus int) error {
+	vars := lessons.Vars{"cpus": strconv.Itoa(cpus)}
+	guess, pred, err := c.predict(preds, lessons.ModelDemo, vars)
+	if err != nil {
+		return err
+	}
+	c.blank()
+	c.say("The CPU model (a model, not real processes): A, B and C take turns on %d CPU(s), 2 ticks at a time.", cpus)
+	ticks := lessons.RunModel(cpus)
+	names := make([]string, len(lessons.ModelWorkload))
+	for i, p := range lessons.ModelWorkload {
+		names[i] = p.Name
+	}
+	for i, t := range ticks {
+		var run, ready, io []string
+		for p, st := range t.States {
+			switch st {
+			case sim.ModelRunning:
+				run = append(run, names[p])
+			case sim.ModelReady:
+				ready = append(ready, names[p])
+			case sim.ModelBlocked:
+				io = append(io, names[p])
+			}
+		}
+		idle := 0
+		for _, p := range t.CPUs {
+			if p < 0 {
+				idle++
+			}
+		}
+		c.say("Tick %d: running %s; ready %s; waiting for I/O %s; idle CPUs %d.", i+1, list(c.lang, run), list(c.lang, ready), list(c.lang, io), idle)
+	}
+	c.say("Every process is done after %d ticks.", len(ticks))
+	if pred != nil {
+		c.reveal(pred, guess, func() (int, int) { return pred.RevealWith(lessons.ModelMeasure(ticks)) }, 1)
+	}
+	return nil
+}
+
+// list is names joined, or "none".
+func list(lang string, names []string) string {
+	if len(names) == 0 {
+		return i18n.Tr(lang, "none")
+	}
+	return strings.Join(names, ", ")
+}
+
 // reveal says what the run showed against the prediction.
-func (c *course) reveal(n int, sc *lessons.Scenario, p *lessons.Prediction, guess int, timeline []trace.Record) {
-	choice, value := p.Reveal(sc, timeline)
+// measure reads the run; n is the lesson, for progress.
+func (c *course) reveal(p *lessons.Prediction, guess int, measure func() (choice, value int), n int) {
+	choice, value := measure()
 	c.blank()
 	if choice < 0 {
 		c.say("This run cannot answer the prediction (it was stopped before it could be measured).")
