@@ -75,7 +75,7 @@ event by event.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see 'proctour %s --help')", err, strings.TrimPrefix(c.CommandPath(), "proctour "))
 	})
-	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newProgressCmd(stdout, stderr), newVersionCmd(stdout))
+	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newServeCmd(), newProgressCmd(stdout, stderr), newVersionCmd(stdout))
 	for _, c := range root.Commands() {
 		c.SilenceErrors, c.SilenceUsage = true, true
 	}

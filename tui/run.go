@@ -45,6 +45,12 @@ type Options struct {
 	// Notice is a problem to show on the lesson list from the start, such
 	// as a progress file that could not be read.
 	Notice string
+	// Extra are more program options: an SSH session's input, output,
+	// environment, colour profile and window size (package serve).
+	Extra []tea.ProgramOption
+	// Attach, when set, is given a way to send the program messages (an
+	// SSH session's window changes) once it exists.
+	Attach func(send func(tea.Msg))
 }
 
 // ProgressNotSavedError is the progress that could not be written when
@@ -91,7 +97,12 @@ func Run(o Options) (err error) {
 	if ctx != nil {
 		opts = append(opts, tea.WithContext(ctx))
 	}
-	final, err := tea.NewProgram(m, opts...).Run()
+	opts = append(opts, o.Extra...)
+	p := tea.NewProgram(m, opts...)
+	if o.Attach != nil {
+		o.Attach(p.Send)
+	}
+	final, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx != nil && ctx.Err() != nil {
 		err = nil // stopped from outside (SIGTERM): main decides the exit code
 	}
