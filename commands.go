@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,20 +88,48 @@ event by event.`,
 func newListCmd(stdout io.Writer) *cobra.Command {
 	var langFlag string
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the lessons and their demo scenarios",
-		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
+		Use:   "list [LESSON]",
+		Short: "List the lessons, their demo scenarios and the values of their variants",
+		Long: `List the lessons and, under each, its demo scenarios: what each shows and its
+variants, each with its default and the values it takes (--set key=value in
+proctour run and proctour listing). With a lesson number, only that lesson.`,
+		Example: `  proctour list
+  proctour list 5`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("list takes at most one lesson number, got %q", args[1])
+			}
+			if len(args) == 1 {
+				if _, err := lessonNumber(args[0]); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
 			lang, err := resolveLang(langFlag)
 			if err != nil {
 				return usageError{err}
 			}
-			report.List(stdout, lang)
+			lesson := 0
+			if len(args) == 1 {
+				lesson, _ = lessonNumber(args[0])
+			}
+			report.List(stdout, lang, lesson)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the titles and summaries: en or zh (default: from LC_ALL or LANG)")
 	return cmd
+}
+
+// lessonNumber reads a lesson number of the course.
+func lessonNumber(arg string) (int, error) {
+	n, err := strconv.Atoi(arg)
+	if last := len(lessons.Course()); err != nil || n < 1 || n > last {
+		return 0, usagef("lesson %q: want a lesson number from 1 to %d ('proctour list' shows them)", arg, last)
+	}
+	return n, nil
 }
 
 func newVersionCmd(stdout io.Writer) *cobra.Command {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/sim"
@@ -67,7 +69,10 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"run", "tickets", "--repeat", "0"}, "--repeat 0: want a number of runs"},
 		{[]string{"run", "tickets", "--repeat", "3", "--format", "json"}, "--repeat prints a chart"},
 		{[]string{"fly"}, `unknown command "fly"`},
-		{[]string{"list", "extra"}, "list takes no arguments"},
+		{[]string{"list", "15"}, `lesson "15": want a lesson number from 1 to 14`},
+		{[]string{"list", "1", "2"}, `list takes at most one lesson number, got "2"`},
+		{[]string{"list", "extra"}, `lesson "extra": want a lesson number from 1 to 14`},
+		{[]string{"version", "extra"}, "version takes no arguments"},
 		{[]string{"replay"}, "replay needs exactly one trace file"},
 		{[]string{"--lang", "fr"}, `--lang "fr": want en or zh`},
 		{[]string{"replay", "--lang", "fr", "sim/testdata/tickets-100.jsonl"}, `--lang "fr": want en or zh`},
@@ -141,6 +146,27 @@ func TestRunJSONIsAValidTrace(t *testing.T) {
 	}
 }
 
+// The text log's summary says what the run came to when the scenario has
+// an outcome: how many tickets were sold, the manager's final count.
+func TestRunTextStatesTheOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "tickets", "--set", "buyers=6", "--set", "lock=on", "--speed", "4"}, "\ntickets sold: 1\n"},
+		{[]string{"run", "tickets", "--set", "buyers=3", "--set", "lock=on", "--set", "tickets=5", "--speed", "4"}, "\ntickets sold: 3\n"},
+		{[]string{"run", "manager", "--set", "procs=5", "--set", "lock=on", "--speed", "4"}, "\nfinal count: 0\n"},
+	} {
+		code, out, errs := proctour(tc.args...)
+		if code != 0 || errs != "" || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %q in the summary:\n%s", tc.args, code, errs, tc.want, out)
+		}
+	}
+	if _, out, _ := proctour("run", "hello"); strings.Contains(out, "sold") || strings.Contains(out, "count:") {
+		t.Errorf("hello has no outcome, yet its summary states one:\n%s", out)
+	}
+}
+
 func TestRunTextIsReadable(t *testing.T) {
 	code, out, _ := proctour("run", "hello")
 	if code != 0 {
@@ -161,9 +187,11 @@ func TestHeadlessCommandsInChinese(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"list", "--lang", "zh"}, []string{" 5. 锁：抢票\n", "变体：lock=off buyers=100 tickets=1"}},
+		{[]string{"list", "--lang", "zh"}, []string{" 5. 锁：抢票\n", "lock=off    off|on  用一把 Lock 保护“读出、修改、写回”这几步\n",
+			"buyers=100  1–300   多少个买家进程\n", "每个变体依次列出默认值、可取的值和它改变什么"}},
 		{[]string{"run", "hello", "--lang", "zh"}, []string{"事件\n", "python hello.py  # 主脚本，pid ", "Process(target=greet).start()  # pid ",
 			"print('hello bob: pid ", "12 个事件，来自 3 个进程"}},
+		{[]string{"run", "tickets", "--set", "buyers=6", "--set", "lock=on", "--speed", "4", "--lang", "zh"}, []string{"\n售出的票数：1\n"}},
 		{[]string{"run", "tickets", "--repeat", "3", "--set", "buyers=6", "--set", "lock=on", "--lang", "zh"},
 			[]string{"售出的票数，逐次： 1 1 1\n", "共 3 次运行；售出的票数从 1 到 1，平均 1.0"}},
 	} {
@@ -179,12 +207,37 @@ func TestHeadlessCommandsInChinese(t *testing.T) {
 	}
 }
 
+// proctour list shows every variant with its default, the values it
+// takes and its help, in lines that fit 80 columns in both languages; with
+// a lesson number, that lesson only.
 func TestListAndVersion(t *testing.T) {
 	_, out, _ := proctour("list")
-	for _, want := range []string{" 5. Locks: grabbing tickets", "tickets", "variants: lock=off buyers=100 tickets=1"} {
+	for _, want := range []string{" 5. Locks: grabbing tickets\n", "    tickets    buyers race for tickets in db.json;",
+		"               lock=off    off|on  guard the read-modify-write with a Lock\n",
+		"               buyers=100  1–300   how many buyer processes\n",
+		"               tickets=1   0–100   tickets in db.json at the start\n",
+		"patience=0.4  0.4|2 ", "mode=together  together|serial  start all then join all"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list lacks %q:\n%s", want, out)
 		}
+	}
+	for _, sc := range lessons.Scenarios() {
+		for _, v := range sc.Variants {
+			if !strings.Contains(out, " "+v.Key+"="+v.Default+" ") {
+				t.Errorf("list does not show %s's variant %s=%s", sc.ID, v.Key, v.Default)
+			}
+		}
+	}
+	for _, lang := range []string{"en", "zh"} {
+		_, out, _ := proctour("list", "--lang", lang)
+		for _, line := range strings.Split(out, "\n") {
+			if w := ansi.StringWidth(line); w > 80 {
+				t.Errorf("list --lang %s: a line of %d columns:\n%s", lang, w, line)
+			}
+		}
+	}
+	if code, out, _ := proctour("list", "5"); code != 0 || !strings.Contains(out, " 5. Locks: grabbing tickets\n") || strings.Contains(out, " 4. ") || strings.Contains(out, " 6. ") {
+		t.Errorf("list 5: exit %d\n%s", code, out)
 	}
 	if _, out, _ := proctour("version"); !strings.HasPrefix(out, "proctour ") {
 		t.Errorf("version printed %q", out)

@@ -77,6 +77,11 @@ func (t *textLog) Close(timeline []trace.Record) error {
 	for _, f := range st.Files {
 		fmt.Fprintf(t.w, i18n.Tr(lang, "%s now holds %s\n"), f.Name, sim.Repr(f.Content))
 	}
+	if t.sc.Outcome != nil {
+		if n, ok := t.sc.Outcome.Measure(timeline); ok {
+			fmt.Fprintf(t.w, i18n.Tr(lang, "%s: %d\n"), t.sc.OutcomeLabelIn(lang), n)
+		}
+	}
 	exits := map[int]int{}
 	for _, p := range st.Procs[1:] {
 		exits[p.ExitCode]++
