@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"github.com/proctour/proctour/i18n"
 	"io"
 	"os"
 	"runtime"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/pytrace"
 	"github.com/proctour/proctour/report"
@@ -41,7 +42,7 @@ presents them. Every demo starts real child processes and shows what they do,
 event by event.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usagef("unknown command %q (commands: list, listing, run, replay, progress, version; see 'proctour --help')", args[0])
+				return unknownCommand(cmd.Root(), args[0])
 			}
 			return nil
 		},
@@ -74,15 +75,45 @@ event by event.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usagef("%v (see 'proctour %s --help')", err, strings.TrimPrefix(c.CommandPath(), "proctour "))
+		return usagef("%v (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newServeCmd(), newProgressCmd(stdout, stderr), newVersionCmd(stdout))
+	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newServeCmd(), newProgressCmd(stdout, stderr),
+		newVersionCmd(stdout), newCompletionCmd(stdout))
+	// proctour's own help command, which names a command it does not know
+	// (cobra's prints the root's help and exits 0); cobra's default
+	// completion command is replaced by newCompletionCmd, which refuses a
+	// shell it does not know.
+	root.SetHelpCommand(newHelpCmd(root))
+	root.CompletionOptions.DisableDefaultCmd = true
 	for _, c := range root.Commands() {
 		c.SilenceErrors, c.SilenceUsage = true, true
 	}
-	root.SetHelpCommand(&cobra.Command{Hidden: true})
-	root.CompletionOptions.DisableDefaultCmd = true
+	registerCompletions(root)
 	return root
+}
+
+// execute runs the command line args on proctour's command tree. The one
+// thing cobra does not refuse by itself: an unknown command followed by
+// --help (proctour serve --help) would print the root's help and succeed;
+// it is refused as the unknown command it is.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	root := newRootCmd(stdout, stderr)
+	var refused error
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, a []string) {
+		if c == root {
+			if err := root.ValidateArgs(c.Flags().Args()); err != nil {
+				refused = err
+				return
+			}
+		}
+		help(c, a)
+	})
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		return err
+	}
+	return refused
 }
 
 func newListCmd(stdout io.Writer) *cobra.Command {

@@ -78,9 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}()
 
 	lessons.SweepScratch() // directories of demos whose proctour was killed
-	cmd := newRootCmd(stdout, stderr)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	err := execute(ctx, args, stdout, stderr)
 	var sig signalError
 	switch {
 	case errors.As(context.Cause(ctx), &sig):
