@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
@@ -199,7 +200,18 @@ func nextOfProc(events []trace.Record) []int64 {
 	return next
 }
 
-func us(ns int64) float64 { return float64(ns) / 1000 }
+// us is ns in microseconds, the format's unit: the float that Perfetto's
+// importer, which truncates µs×1000 to an integer, reads back as ns
+// exactly. float64(ns)/1000 is read as ns-1 about once in a hundred
+// times, enough to make a slice end 1 ns after the next one begins, which
+// Perfetto takes for a child that outlives its parent.
+func us(ns int64) float64 {
+	x := float64(ns) / 1000
+	for int64(x*1000) < ns {
+		x = math.Nextafter(x, math.Inf(1))
+	}
+	return x
+}
 
 func dur(ns int64) *float64 { d := us(max(ns, 0)); return &d }
 
@@ -478,8 +490,8 @@ func (x *exporter) diffAsync(r trace.Record, before []asyncSnap) {
 	}
 	for _, a := range after {
 		b := find(before, a.cat, a.name)
-		x.asyncDiff(r, a.cat, "holds "+a.name, a.name, b.holders, a.holders)
 		x.asyncDiff(r, a.cat+".wait", "waits for "+a.name, a.name, b.waits, a.waits)
+		x.asyncDiff(r, a.cat, "holds "+a.name, a.name, b.holders, a.holders)
 	}
 	x.locks = after
 }
