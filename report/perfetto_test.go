@@ -158,7 +158,7 @@ func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []T
 	}
 	open := map[asyncKey][]TraceEvent{}
 	type thread struct{ pid, tid int }
-	stacks := map[thread][]int64{} // end times of the open X slices, in ns
+	stacks := map[thread][]int64{}                           // end times of the open X slices, in ns
 	ns := func(us float64) int64 { return int64(us * 1000) } // as Perfetto's importer reads a time
 	for i, e := range evs {
 		if e.Ph == "M" {
