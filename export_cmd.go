@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -58,18 +60,21 @@ func exportPerfetto(in, out string, stdout, stderr io.Writer) error {
 	if err := report.WritePerfetto(&buf, evs); err != nil {
 		return err
 	}
-	summary := stderr
 	if out == "-" {
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-	} else {
-		if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		summary = stdout
+		fmt.Fprintf(stderr, "wrote %s to standard output\n", phaseCounts(evs))
+		return nil
 	}
-	fmt.Fprintf(summary, "%s: %s\n", out, phaseCounts(evs))
+	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name says nothing to the user
+		}
+		return fmt.Errorf("export: cannot write %s: %w", out, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s to %s: open it at https://ui.perfetto.dev\n", phaseCounts(evs), out)
 	return nil
 }
 

@@ -509,7 +509,11 @@ func (x *exporter) asyncDiff(r trace.Record, cat, name, id string, was, is []int
 	w, n := count(was), count(is)
 	for _, pid := range union(was, is) {
 		for k := n[pid]; k < w[pid]; k++ {
-			x.out = append(x.out, TraceEvent{Name: name, Cat: cat, Ph: "e", Ts: us(r.TNs), Pid: pid, Tid: pid, ID2: &AsyncID{id}})
+			e := TraceEvent{Name: name, Cat: cat, Ph: "e", Ts: us(r.TNs), Pid: pid, Tid: pid, ID2: &AsyncID{id}}
+			if r.Seq == 0 { // finish: the trace ended first
+				e.Args = map[string]any{"unended": "still so when the trace ended"}
+			}
+			x.out = append(x.out, e)
 		}
 		for k := w[pid]; k < n[pid]; k++ {
 			x.out = append(x.out, TraceEvent{Name: name, Cat: cat, Ph: "b", Ts: us(r.TNs), Pid: pid, Tid: pid, ID2: &AsyncID{id},
