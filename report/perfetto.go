@@ -126,13 +126,17 @@ func PerfettoEvents(events []trace.Record) []TraceEvent {
 // enough for a flow to land inside it, short enough not to hide the next.
 const opDur = 1000 // ns
 
-// waits are the kinds whose operation lasts until the process's next
-// event: the process does nothing else until then.
-var waits = map[string]bool{
-	trace.KindSleep: true, trace.KindProcJoin: true, trace.KindProcZombie: true,
-	trace.KindEventWait: true, trace.KindQueueBlock: true, trace.KindQueueJoin: true,
-	trace.KindPipeBlock: true, trace.KindPoolJoin: true,
-	trace.KindLockWait: true, trace.KindSemWait: true,
+// waits reports whether an operation of kind lasts until the process's
+// next event: the process does nothing else until then. (A function, not
+// a map: a package-level map is built at init, in every demo child.)
+func waits(kind string) bool {
+	switch kind {
+	case trace.KindSleep, trace.KindProcJoin, trace.KindProcZombie,
+		trace.KindEventWait, trace.KindQueueBlock, trace.KindQueueJoin,
+		trace.KindPipeBlock, trace.KindPoolJoin, trace.KindLockWait, trace.KindSemWait:
+		return true
+	}
+	return false
 }
 
 type exporter struct {
@@ -253,7 +257,7 @@ func (x *exporter) apply(i int, r trace.Record) {
 		return
 	}
 	d := min(int64(opDur), x.gap(i, r))
-	if waits[r.Kind] {
+	if waits(r.Kind) {
 		d = x.gap(i, r)
 	}
 	x.out = append(x.out, x.slice(r, sim.Describe(r), category(r.Kind), r.TNs, d, nil))
