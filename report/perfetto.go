@@ -16,15 +16,18 @@ import (
 
 // TraceEvent is one event of the Chrome/Perfetto JSON trace format (the
 // "Trace Event Format" that ui.perfetto.dev and chrome://tracing open).
-// Times are microseconds since the session started.
+// Times are microseconds since the session started. The field order is
+// the order on a line: ph and ts come first because Perfetto's tokenizer
+// looks for ts by reading the keys before it, and older ones cannot read
+// a string with a \u escape (a name, an argument) on the way.
 type TraceEvent struct {
-	Name string   `json:"name,omitempty"`
-	Cat  string   `json:"cat,omitempty"`
 	Ph   string   `json:"ph"`
 	Ts   float64  `json:"ts"`
 	Dur  *float64 `json:"dur,omitempty"` // X only; present even when 0, or Perfetto drops the slice
 	Pid  int      `json:"pid"`
 	Tid  int      `json:"tid"`
+	Name string   `json:"name,omitempty"`
+	Cat  string   `json:"cat,omitempty"`
 	// ID is a flow's id (s, f): a number, as Perfetto reads a string id
 	// as hexadecimal.
 	ID int `json:"id,omitempty"`
@@ -48,20 +51,25 @@ func Perfetto(w io.Writer, events []trace.Record) error {
 }
 
 // WritePerfetto writes trace events as a JSON trace file: one line per
-// event, inside {"traceEvents": [...]}.
+// event, inside {"traceEvents": [...]} and nothing else (Perfetto reads a
+// "displayTimeUnit" as the unit of ts, and stops at a key it does not
+// know).
 func WritePerfetto(w io.Writer, evs []TraceEvent) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString(`{"displayTimeUnit":"ms","otherData":{"source":"proctour"},"traceEvents":[`)
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
+	enc.SetEscapeHTML(false) // print('<b>') stays as it is
+	bw.WriteString(`{"traceEvents":[`)
 	for i, e := range evs {
-		b, err := json.Marshal(e)
-		if err != nil {
+		line.Reset()
+		if err := enc.Encode(e); err != nil {
 			return fmt.Errorf("perfetto: %w", err)
 		}
 		if i > 0 {
 			bw.WriteByte(',')
 		}
 		bw.WriteByte('\n')
-		bw.Write(b)
+		bw.Write(bytes.TrimSuffix(line.Bytes(), []byte("\n")))
 	}
 	bw.WriteString("\n]}\n")
 	return bw.Flush()

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -100,6 +102,8 @@ func TestPerfettoExportOfEveryScenario(t *testing.T) {
 	}
 }
 
+var tsFirst = regexp.MustCompile(`^\{"ph":"[A-Za-z]","ts":[0-9]`)
+
 // checkTraceEventFormat checks a JSON trace file as Perfetto's importer
 // reads it, and returns its events.
 func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []TraceEvent {
@@ -113,8 +117,19 @@ func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []T
 	if len(doc.TraceEvents) == 0 {
 		t.Fatal("no traceEvents")
 	}
+	// Perfetto takes a "displayTimeUnit" for the unit of ts and stops at
+	// a key it does not know: traceEvents is the only one.
+	var top map[string]json.RawMessage
+	json.Unmarshal(file, &top)
+	if len(top) != 1 {
+		t.Errorf("top-level keys %v, want traceEvents alone", slices.Collect(maps.Keys(top)))
+	}
 	var evs []TraceEvent
 	for i, raw := range doc.TraceEvents {
+		// Perfetto's tokenizer finds ts by reading the keys before it.
+		if !tsFirst.Match(raw) {
+			t.Errorf("event %d does not begin with ph and ts: %s", i, raw)
+		}
 		var e TraceEvent
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
@@ -302,21 +317,21 @@ func TestPerfettoSmallTrace(t *testing.T) {
 		return out
 	}
 	wantAsync := []string{
-		`{"name":"holds lock","cat":"lock","ph":"b","ts":4,"pid":11,"tid":11,"id2":{"local":"lock"}}`,
-		`{"name":"waits for lock","cat":"lock.wait","ph":"b","ts":5,"pid":10,"tid":10,"id2":{"local":"lock"}}`,
-		`{"name":"holds lock","cat":"lock","ph":"e","ts":8,"pid":11,"tid":11,"id2":{"local":"lock"}}`,
-		`{"name":"waits for lock","cat":"lock.wait","ph":"e","ts":8.5,"pid":10,"tid":10,"id2":{"local":"lock"}}`,
-		`{"name":"holds lock","cat":"lock","ph":"b","ts":8.5,"pid":10,"tid":10,"id2":{"local":"lock"}}`,
-		`{"name":"holds lock","cat":"lock","ph":"e","ts":11,"pid":10,"tid":10,"id2":{"local":"lock"}}`,
+		`{"ph":"b","ts":4,"pid":11,"tid":11,"name":"holds lock","cat":"lock","id2":{"local":"lock"}}`,
+		`{"ph":"b","ts":5,"pid":10,"tid":10,"name":"waits for lock","cat":"lock.wait","id2":{"local":"lock"}}`,
+		`{"ph":"e","ts":8,"pid":11,"tid":11,"name":"holds lock","cat":"lock","id2":{"local":"lock"}}`,
+		`{"ph":"e","ts":8.5,"pid":10,"tid":10,"name":"waits for lock","cat":"lock.wait","id2":{"local":"lock"}}`,
+		`{"ph":"b","ts":8.5,"pid":10,"tid":10,"name":"holds lock","cat":"lock","id2":{"local":"lock"}}`,
+		`{"ph":"e","ts":11,"pid":10,"tid":10,"name":"holds lock","cat":"lock","id2":{"local":"lock"}}`,
 	}
 	wantFlow := []string{
-		`{"name":"put → get","cat":"queue","ph":"s","ts":6.5,"pid":11,"tid":11,"id":1}`,
-		`{"name":"put → get","cat":"queue","ph":"f","ts":10,"pid":10,"tid":10,"id":1,"bp":"e"}`,
+		`{"ph":"s","ts":6.5,"pid":11,"tid":11,"name":"put → get","cat":"queue","id":1}`,
+		`{"ph":"f","ts":10,"pid":10,"tid":10,"name":"put → get","cat":"queue","id":1,"bp":"e"}`,
 	}
 	wantCounter := []string{
-		`{"name":"queue q","cat":"counter","ph":"C","ts":2,"pid":10,"tid":10}`,
-		`{"name":"queue q","cat":"counter","ph":"C","ts":6.5,"pid":10,"tid":10}`,
-		`{"name":"queue q","cat":"counter","ph":"C","ts":10,"pid":10,"tid":10}`,
+		`{"ph":"C","ts":2,"pid":10,"tid":10,"name":"queue q","cat":"counter"}`,
+		`{"ph":"C","ts":6.5,"pid":10,"tid":10,"name":"queue q","cat":"counter"}`,
+		`{"ph":"C","ts":10,"pid":10,"tid":10,"name":"queue q","cat":"counter"}`,
 	}
 	for _, c := range []struct {
 		what      string
