@@ -21,7 +21,7 @@ func TestExportBadInputIsOneLine(t *testing.T) {
 	}{
 		{[]string{"export", "/nonexistent.jsonl", "--perfetto", filepath.Join(dir, "a.json")}, 2, "export: open /nonexistent.jsonl: no such file"},
 		{[]string{"export", notTrace, "--perfetto", filepath.Join(dir, "a.json")}, 2, "trace line 1: not a JSON object"},
-		{[]string{"export", cut, "--perfetto", filepath.Join(dir, "a.json")}, 2, "trace line 2: the line is cut short: the trace looks truncated"},
+		{[]string{"export", cut, "--perfetto", filepath.Join(dir, "a.json")}, 2, "trace line 2: the line is cut short"},
 		{[]string{"export", "testdata/malformed.jsonl", "--perfetto", "-"}, 2, "trace line 2: seq is 5, want 2"},
 		{[]string{"export", "sim/testdata/tickets-100.jsonl"}, 2, "export needs --perfetto OUT.json"},
 		{[]string{"export"}, 2, "export needs exactly one trace file"},

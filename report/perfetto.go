@@ -107,7 +107,7 @@ func PerfettoEvents(events []trace.Record) []TraceEvent {
 		next:    nextOfProc(events),
 		mainPid: events[0].Pid,
 		started: map[int]open{},
-		named:   map[int]bool{},
+		named:   map[int]int{},
 		tasks:   map[taskKey]open{},
 		submits: map[string]submitAt{},
 		pending: map[string][]pendingFlow{},
@@ -154,8 +154,7 @@ type exporter struct {
 	mainPid   int
 
 	started map[int]open // pid → its lifetime slice
-	named   map[int]bool
-	order   int
+	named   map[int]int // pid → its process_name in meta
 
 	st    *sim.State
 	locks []asyncSnap // before the event, for the diff
@@ -290,24 +289,26 @@ func category(kind string) string {
 	return cat
 }
 
-// name gives a process its track's name the first time it is seen.
+// name gives a process its track's name the first time it is seen, and
+// the name its proc.start gives it when that comes later: an event before
+// it (the run's own, which shares MainProcess's pid) does not name the
+// track.
 func (x *exporter) name(r trace.Record) {
-	if x.named[r.Pid] {
+	i, ok := x.named[r.Pid]
+	if ok && r.Kind != trace.KindProcStart {
 		return
 	}
-	x.named[r.Pid] = true
-	x.order++
 	label := fmt.Sprintf("%s (pid %d)", r.Proc, r.Pid)
+	if ok { // renamed by its proc.start
+		x.meta[i].Args["name"] = label
+		x.meta[i+2].Args["name"] = r.Proc
+		return
+	}
+	x.named[r.Pid] = len(x.meta)
 	x.meta = append(x.meta,
 		TraceEvent{Name: "process_name", Ph: "M", Pid: r.Pid, Tid: r.Pid, Args: map[string]any{"name": label}},
-		TraceEvent{Name: "process_sort_index", Ph: "M", Pid: r.Pid, Tid: r.Pid, Args: map[string]any{"sort_index": x.order}},
+		TraceEvent{Name: "process_sort_index", Ph: "M", Pid: r.Pid, Tid: r.Pid, Args: map[string]any{"sort_index": len(x.named)}},
 		TraceEvent{Name: "thread_name", Ph: "M", Pid: r.Pid, Tid: r.Pid, Args: map[string]any{"name": r.Proc}})
-	if _, ok := x.started[r.Pid]; !ok && r.Kind != trace.KindProcStart {
-		// A process whose start the trace does not hold: its life from
-		// its first event.
-		x.started[r.Pid] = open{len(x.out), r.TNs}
-		x.out = append(x.out, x.slice(r, r.Proc, "proc", r.TNs, 0, nil))
-	}
 }
 
 func (x *exporter) slice(r trace.Record, name, cat string, from, d int64, args map[string]any) TraceEvent {

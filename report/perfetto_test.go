@@ -157,8 +157,13 @@ func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []T
 		}
 	}
 	for _, r := range events {
-		if want := fmt.Sprintf("%s (pid %d)", r.Proc, r.Pid); named[r.Pid] != want {
+		// A process's track has the name its proc.start gives it, and
+		// a pid without one (the run's own events) has a name too.
+		if want := fmt.Sprintf("%s (pid %d)", r.Proc, r.Pid); r.Kind == trace.KindProcStart && named[r.Pid] != want {
 			t.Errorf("pid %d's track is named %q, want %q", r.Pid, named[r.Pid], want)
+		}
+		if _, ok := named[r.Pid]; !ok {
+			t.Errorf("pid %d (%s) has no track", r.Pid, r.Proc)
 		}
 	}
 
@@ -282,18 +287,20 @@ func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []T
 // exact events of a lock hold, a put→get flow and a queue's counter.
 func TestPerfettoSmallTrace(t *testing.T) {
 	lines := []string{
-		`{"seq":1,"t_ns":1000,"pid":10,"proc":"MainProcess","kind":"proc.start","obj":"demo.py","val":"demo"}`,
-		`{"seq":2,"t_ns":2000,"pid":10,"proc":"MainProcess","kind":"queue.new","obj":"q","val":{"maxsize":0,"joinable":false}}`,
-		`{"seq":3,"t_ns":3000,"pid":11,"ppid":10,"proc":"Process-1","kind":"proc.start","obj":"","val":"demo.child","daemon":false}`,
-		`{"seq":4,"t_ns":4000,"pid":11,"proc":"Process-1","kind":"lock.acquire","obj":"lock","val":true}`,
-		`{"seq":5,"t_ns":5000,"pid":10,"proc":"MainProcess","kind":"lock.wait","obj":"lock","val":null}`,
-		`{"seq":6,"t_ns":6500,"pid":11,"proc":"Process-1","kind":"queue.put","obj":"q","val":"bun-1"}`,
-		`{"seq":7,"t_ns":8000,"pid":11,"proc":"Process-1","kind":"lock.release","obj":"lock","val":null}`,
-		`{"seq":8,"t_ns":8500,"pid":10,"proc":"MainProcess","kind":"lock.acquire","obj":"lock","val":true}`,
-		`{"seq":9,"t_ns":9000,"pid":11,"proc":"Process-1","kind":"proc.exit","obj":"","val":0}`,
-		`{"seq":10,"t_ns":10000,"pid":10,"proc":"MainProcess","kind":"queue.get","obj":"q","val":"bun-1"}`,
-		`{"seq":11,"t_ns":11000,"pid":10,"proc":"MainProcess","kind":"lock.release","obj":"lock","val":null}`,
-		`{"seq":12,"t_ns":12000,"pid":10,"proc":"MainProcess","kind":"proc.exit","obj":"","val":0}`,
+		// proctour's own event before MainProcess starts, on its pid.
+		`{"seq":1,"t_ns":500,"pid":10,"proc":"proctour","kind":"stdout","obj":"","val":"about to run"}`,
+		`{"seq":2,"t_ns":1000,"pid":10,"proc":"MainProcess","kind":"proc.start","obj":"demo.py","val":"demo"}`,
+		`{"seq":3,"t_ns":2000,"pid":10,"proc":"MainProcess","kind":"queue.new","obj":"q","val":{"maxsize":0,"joinable":false}}`,
+		`{"seq":4,"t_ns":3000,"pid":11,"ppid":10,"proc":"Process-1","kind":"proc.start","obj":"","val":"demo.child","daemon":false}`,
+		`{"seq":5,"t_ns":4000,"pid":11,"proc":"Process-1","kind":"lock.acquire","obj":"lock","val":true}`,
+		`{"seq":6,"t_ns":5000,"pid":10,"proc":"MainProcess","kind":"lock.wait","obj":"lock","val":null}`,
+		`{"seq":7,"t_ns":6500,"pid":11,"proc":"Process-1","kind":"queue.put","obj":"q","val":"bun-1"}`,
+		`{"seq":8,"t_ns":8000,"pid":11,"proc":"Process-1","kind":"lock.release","obj":"lock","val":null}`,
+		`{"seq":9,"t_ns":8500,"pid":10,"proc":"MainProcess","kind":"lock.acquire","obj":"lock","val":true}`,
+		`{"seq":10,"t_ns":9000,"pid":11,"proc":"Process-1","kind":"proc.exit","obj":"","val":0}`,
+		`{"seq":11,"t_ns":10000,"pid":10,"proc":"MainProcess","kind":"queue.get","obj":"q","val":"bun-1"}`,
+		`{"seq":12,"t_ns":11000,"pid":10,"proc":"MainProcess","kind":"lock.release","obj":"lock","val":null}`,
+		`{"seq":13,"t_ns":12000,"pid":10,"proc":"MainProcess","kind":"proc.exit","obj":"","val":0}`,
 	}
 	events, err := trace.Read(strings.NewReader(strings.Join(lines, "\n") + "\n"))
 	if err != nil {
@@ -339,6 +346,11 @@ func TestPerfettoSmallTrace(t *testing.T) {
 	}{{"async", pick("b", "e"), wantAsync}, {"flows", pick("s", "f"), wantFlow}, {"counters", pick("C"), wantCounter}} {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s:\ngot  %s\nwant %s", c.what, strings.Join(c.got, "\n     "), strings.Join(c.want, "\n     "))
+		}
+	}
+	for _, e := range evs {
+		if e.Ph == "M" && e.Name == "process_name" && e.Pid == 10 && e.Args["name"] != "MainProcess (pid 10)" {
+			t.Errorf("pid 10's track is named %q, want MainProcess's", e.Args["name"])
 		}
 	}
 	var items []float64
