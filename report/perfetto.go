@@ -154,7 +154,7 @@ type exporter struct {
 	mainPid   int
 
 	started map[int]open // pid → its lifetime slice
-	named   map[int]int // pid → its process_name in meta
+	named   map[int]int  // pid → its process_name in meta
 
 	st    *sim.State
 	locks []asyncSnap // before the event, for the diff
