@@ -188,6 +188,11 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 			return d.say(true, "nothing to save yet: r runs the demo"), nil
 		}
 		return d.say(false, "saving…"), saveTrace(d.id(), d.timeline, time.Now())
+	case key.Matches(msg, k.Export):
+		if len(d.timeline) == 0 {
+			return d.say(true, "nothing to save yet: r runs the demo"), nil
+		}
+		return d.say(false, "saving…"), exportPerfetto(d.id(), d.timeline, time.Now())
 	}
 	return d, nil
 }

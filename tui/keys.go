@@ -103,6 +103,7 @@ type demoKeys struct {
 	Run, Pause, Step, Back1, Forward, Start, End key.Binding
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
 	NextDemo, Repeat                             key.Binding
+	Export                                       key.Binding // e: the run as a Perfetto file
 	globalKeys
 	Editor   editorKeys   // while the variant editor is open
 	Question questionKeys // while the lesson's question is asked
@@ -127,6 +128,7 @@ func newDemoKeys() demoKeys {
 		Variant:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "variants")),
 		Release:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "release lane")),
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save trace")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export for Perfetto")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
@@ -150,7 +152,7 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save} {
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -166,7 +168,7 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save, k.Repeat}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save, k.Export, k.Repeat}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
