@@ -30,7 +30,8 @@ func newExportCmd(stdout, stderr io.Writer) *cobra.Command {
 format, to open in https://ui.perfetto.dev or chrome://tracing: a track per
 process, lock and semaphore holds and waits, semaphore and queue counters,
 and arrows from each put to its get, each send to its recv, each submit to
-its tasks. OUT.json '-' writes it to standard output.`,
+its tasks. OUT.json '-' writes it to standard output. In the demo view, 'e'
+writes the same for the run on screen.`,
 		Example: `  proctour run prodcons --format json > prodcons.jsonl
   proctour export prodcons.jsonl --perfetto prodcons.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
