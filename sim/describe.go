@@ -92,6 +92,9 @@ func describe(r trace.Record) i18n.T {
 		return code(r.Obj + ".set()")
 	case trace.KindEventClear:
 		return code(r.Obj + ".clear()")
+	case trace.KindCondWait, trace.KindCondNotify, trace.KindCondWake,
+		trace.KindBarrierWait, trace.KindBarrierPass, trace.KindBarrierBroken, trace.KindBarrierAbort, trace.KindBarrierReset:
+		return describeCond(r)
 	case trace.KindFileRead:
 		return code("open('" + r.Obj + "').read() → " + v)
 	case trace.KindFileWrite:

@@ -77,7 +77,11 @@ type State struct {
 	Locks []*LockState
 	Sems  []*SemState
 	Flags []*FlagState
-	Files []*FileState
+	// Conds are multiprocessing Conditions: who waits on each.
+	Conds []*CondState
+	// Barriers are multiprocessing Barriers: parties, who waits, broken.
+	Barriers []*BarrierState
+	Files    []*FileState
 	// Queues are multiprocessing queues: their items in order, and who
 	// waits to put or get.
 	Queues []*QueueState
@@ -302,6 +306,10 @@ func (s *State) Apply(e trace.Record) {
 		s.flag(e.Obj).Set = true
 	case trace.KindEventClear:
 		s.flag(e.Obj).Set = false
+	case trace.KindCondWait, trace.KindCondNotify, trace.KindCondWake:
+		s.applyCond(p, e)
+	case trace.KindBarrierWait, trace.KindBarrierPass, trace.KindBarrierBroken, trace.KindBarrierAbort, trace.KindBarrierReset:
+		s.applyBarrier(p, e)
 	case trace.KindFileRead, trace.KindFileWrite, trace.KindFileAppend:
 		var content string
 		if json.Unmarshal(e.Val, &content) == nil {
@@ -366,6 +374,7 @@ func (s *State) exit(p *Proc, e trace.Record) {
 	}
 	s.pipeExit(p.Pid)
 	s.poolExit(p.Pid)
+	s.condBarrierExit(p.Pid)
 	for _, q := range s.Procs {
 		if q.Status == Blocked && q.On == "join "+p.Name {
 			q.Status, q.On, q.Forever = Running, "", false

@@ -35,6 +35,22 @@ const (
 	KindEventClear  = "event.clear"
 )
 
+// Conditions and barriers (Python's multiprocessing.Condition and
+// Barrier). A condition's lock is told by the lock kinds under the lock's
+// own name: the variable the program gave it (Condition(lock)), or the
+// condition's name when the condition made its own RLock. A barrier's
+// and a condition's inner locks and semaphores are never told.
+const (
+	KindCondWait      = "cond.wait"      // wait() released the lock and waits: val CondWait; err if the lock was not held (nothing changed)
+	KindCondNotify    = "cond.notify"    // notify(n) or notify_all(): val CondNotify; err if the lock was not held
+	KindCondWake      = "cond.wake"      // wait() returned, holding the lock again: val CondWake
+	KindBarrierWait   = "barrier.wait"   // a party arrives at wait(): val BarrierWait
+	KindBarrierPass   = "barrier.pass"   // wait() returned, every party having arrived: val the index it returned
+	KindBarrierBroken = "barrier.broken" // wait() raised (err BrokenBarrierError): the barrier is broken
+	KindBarrierAbort  = "barrier.abort"  // abort(): the barrier is broken, its waiters raise
+	KindBarrierReset  = "barrier.reset"  // reset(): the barrier is whole again and empty, its waiters raise
+)
+
 // Queues. queue.put is reported before the item can reach a getter and
 // queue.get after it was read, so a get never precedes its put.
 const (
@@ -105,6 +121,8 @@ func Kinds() []string {
 		KindLockWait, KindLockAcquire, KindLockRelease,
 		KindSemWait, KindSemAcquire, KindSemRelease,
 		KindEventWait, KindEventWake, KindEventSet, KindEventClear,
+		KindCondWait, KindCondNotify, KindCondWake,
+		KindBarrierWait, KindBarrierPass, KindBarrierBroken, KindBarrierAbort, KindBarrierReset,
 		KindQueueNew, KindQueuePut, KindQueueGet, KindQueueBlock, KindQueueTaskDone, KindQueueJoin, KindQueueClose,
 		KindPipeNew, KindPipeInherit, KindPipeSend, KindPipeRecv, KindPipePoll, KindPipeClose, KindPipeEOF, KindPipeBlock,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,

@@ -17,6 +17,42 @@ type SemValue struct {
 	Initial int `json:"initial"`
 }
 
+// CondWait is the payload of cond.wait: the lock wait() released (its
+// name in the trace; an RLock held Depth times is released that many
+// times and taken again as often), the timeout (null: none), and "wait_for"
+// when the wait is one of wait_for(predicate)'s.
+type CondWait struct {
+	Lock    string          `json:"lock"`
+	Depth   int             `json:"depth,omitempty"`
+	Timeout json.RawMessage `json:"timeout"`
+	How     string          `json:"how,omitempty"`
+}
+
+// CondNotify is the payload of cond.notify: notify(n), or notify_all()
+// (All), and how many waiting processes it woke.
+type CondNotify struct {
+	N     int  `json:"n"`
+	All   bool `json:"all,omitempty"`
+	Woken int  `json:"woken"`
+}
+
+// CondWake is the payload of cond.wake: the lock held again (Depth times,
+// as before the wait), and what wait() returned: false when it timed out
+// rather than being notified.
+type CondWake struct {
+	Lock     string `json:"lock"`
+	Depth    int    `json:"depth,omitempty"`
+	Notified bool   `json:"notified"`
+	How      string `json:"how,omitempty"`
+}
+
+// BarrierWait is the payload of barrier.wait: Barrier(parties)'s parties,
+// and wait(timeout)'s timeout (null: the barrier's own, or none).
+type BarrierWait struct {
+	Parties int             `json:"parties"`
+	Timeout json.RawMessage `json:"timeout"`
+}
+
 // QueueNew is the payload of queue.new: Queue(maxsize) or
 // JoinableQueue(maxsize).
 type QueueNew struct {
@@ -122,7 +158,8 @@ type PoolCallback struct {
 type PoolGet struct {
 	Job   int             `json:"job"`
 	Value json.RawMessage `json:"value,omitempty"`
-	How   string          `json:"how,omitempty"` // "result": a future's result(); "apply"
+	How   string          `json:"how,omitempty"` // "result": a future's result(); "apply"; "imap", "imap_unordered": one item, as the iterator delivers it
+	Item  *int            `json:"item,omitempty"` // imap's and imap_unordered's: the index of the item delivered
 }
 
 // PoolClose is the payload of pool.close when an executor's shutdown says

@@ -47,7 +47,16 @@ var payloads = []struct {
 	{[]string{KindPoolCallback}, func() any { return new(PoolCallback) }, []string{
 		`{"job":1,"callback":"report","value":25,"how":"future"}`, `{"job":2,"callback":"on_error","value":"ValueError: bad input"}`}},
 	{[]string{KindPoolGet}, func() any { return new(PoolGet) }, []string{
-		`{"job":1,"value":25,"how":"result"}`, `{"job":6,"value":[25,4,16,1,9]}`, `{"job":2,"how":"apply"}`}},
+		`{"job":1,"value":25,"how":"result"}`, `{"job":6,"value":[25,4,16,1,9]}`, `{"job":2,"how":"apply"}`,
+		`{"job":4,"value":9,"how":"imap_unordered","item":3}`, `{"job":4,"value":0,"how":"imap","item":0}`}},
+	{[]string{KindCondWait}, func() any { return new(CondWait) }, []string{
+		`{"lock":"cond","timeout":null}`, `{"lock":"lock","depth":2,"timeout":0.5,"how":"wait_for"}`}},
+	{[]string{KindCondNotify}, func() any { return new(CondNotify) }, []string{
+		`{"n":1,"woken":1}`, `{"n":0,"all":true,"woken":3}`}},
+	{[]string{KindCondWake}, func() any { return new(CondWake) }, []string{
+		`{"lock":"cond","notified":true}`, `{"lock":"lock","depth":2,"notified":false,"how":"wait_for"}`}},
+	{[]string{KindBarrierWait}, func() any { return new(BarrierWait) }, []string{
+		`{"parties":3,"timeout":null}`, `{"parties":2,"timeout":1.5}`}},
 	{[]string{KindPoolClose}, func() any { return new(PoolClose) }, []string{
 		`{"how":"shutdown","wait":true}`, `{"how":"shutdown"}`}},
 }
@@ -90,6 +99,7 @@ func structured(kind string) bool {
 	switch kind {
 	case KindSemWait, KindSemAcquire, KindSemRelease, KindQueueNew, KindQueueBlock,
 		KindPipeNew, KindPipeInherit, KindPipePoll,
+		KindCondWait, KindCondNotify, KindCondWake, KindBarrierWait,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,
 		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose:
 		return true
