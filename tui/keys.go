@@ -47,18 +47,34 @@ func (k homeKeys) FullHelp() [][]key.Binding {
 }
 
 // readerKeys scroll the lesson text. They are the viewport's only keys:
-// its defaults (space, f, b, d, u…) are playback keys here.
+// its defaults (space, f, b, d, u…) are playback keys here. Top, Bottom
+// and space (a page down) work where the text has the keys alone (its
+// tab); beside a demo, g, G and space are the demo's.
 type readerKeys struct {
 	Up, Down, PageUp, PageDown key.Binding
+	Top, Bottom, Space         key.Binding
 }
 
 func newReaderKeys() readerKeys {
 	return readerKeys{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
+		Space:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "page down")),
 	}
+}
+
+// besideDemo are the reader's keys while a demo beside it has its own
+// b, g, G and space.
+func (k readerKeys) besideDemo() readerKeys {
+	k.PageUp = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
+	for _, b := range []*key.Binding{&k.Top, &k.Bottom, &k.Space} {
+		b.SetEnabled(false)
+	}
+	return k
 }
 
 // viewportKeys is the viewport's keymap made of the reader's keys.
@@ -95,7 +111,7 @@ func (k lessonKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Tab, k.Check, k.Model, k.Back, k.Help, k.Quit}
 }
 func (k lessonKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Lang, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Space, k.Top, k.Bottom}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Lang, k.Back, k.Help, k.Quit}}
 }
 
 // demoKeys are the demo view's playback keys.

@@ -112,7 +112,7 @@ func (m lesson) setSize(w, h int, style string) (lesson, tea.Cmd) {
 	m.demo.keys.tab.SetEnabled(!m.wide())
 	m.demo.keys.scroll = nil
 	if m.wide() {
-		r := m.keys.readerKeys
+		r := m.keys.readerKeys.besideDemo()
 		m.demo.keys.scroll = []key.Binding{r.Up, r.Down, r.PageUp, r.PageDown}
 	}
 	var cmd tea.Cmd
@@ -195,7 +195,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		case m.checking && !m.showsDemoOnly() && isQuizKey(msg, m.quiz.keys):
 			m.quiz, cmd = m.quiz.update(msg)
 			return m, cmd
-		case !m.showsDemo() || isReaderKey(msg, m.keys.readerKeys):
+		case !m.showsDemo() || isReaderKey(msg, m.keys.readerKeys.besideDemo()):
 			m.reader, cmd = m.reader.update(msg)
 			return m, cmd
 		}
@@ -252,7 +252,7 @@ func lessonProblems(lang string, n int) []lessons.Problem {
 }
 
 func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {
-	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown)
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Space)
 }
 
 // nextDemo switches the demo panel to the lesson's next scenario, stopping
