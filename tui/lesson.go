@@ -64,7 +64,7 @@ func (m lesson) withLang(lang string, cache *renderCache) (lesson, tea.Cmd) {
 	m.lang = lang
 	m.reader = newReader(m.l, lang, cache)
 	q := newQuiz(m.l.N, lessonQuestions(lang, m.l.N))
-	q.cur, q.sel, q.chosen, q.hinted = m.quiz.cur, m.quiz.sel, m.quiz.chosen, m.quiz.hinted
+	q.cur, q.sel, q.chosen, q.hinted, q.again = m.quiz.cur, m.quiz.sel, m.quiz.chosen, m.quiz.hinted, m.quiz.again
 	m.quiz, m.problems = q, lessonProblems(lang, m.l.N)
 	preds := lessonPredictions(lang, m.l.N)
 	same := func(p *lessons.Prediction) *lessons.Prediction {

@@ -435,31 +435,59 @@ func TestCheckpointTryIt(t *testing.T) {
 	}
 }
 
-// After the last question the quiz sums up; enter there asks the ones
-// answered wrong again.
+// After the last question the quiz sums up and says what enter does;
+// enter there asks the ones answered wrong again, under a header that
+// says so and keeps the score just shown. A question skipped with n is
+// what enter goes to before the end.
 func TestQuizEndsWithAScore(t *testing.T) {
 	qs := lessonQuestions("en", 4)
 	q := newQuiz(4, qs).setSize(100, 40)
-	for i, qq := range qs {
-		if i > 0 {
-			q, _ = q.update(tea.KeyPressMsg{Code: 'n', Text: "n"})
-		}
-		pick := qq.Answer
-		if i == 1 {
-			pick = (qq.Answer + 1) % len(qq.Choices) // one wrong
-		}
+	view := func() string { return ansi.Strip(q.view(newStyles(true, true), "en")) }
+	n := tea.KeyPressMsg{Code: 'n', Text: "n"}
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	answer := func(pick int) {
 		for range pick {
 			q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyDown})
 		}
-		q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		q, _ = q.update(enter)
 	}
-	view := ansi.Strip(q.view(newStyles(true, true), "en"))
-	if !strings.Contains(view, fmt.Sprintf("%d of %d right.", len(qs)-1, len(qs))) || !strings.Contains(view, "try the ones you missed again") {
-		t.Errorf("the end of the quiz:\n%s", view)
+	q, _ = q.update(n) // question 1 skipped
+	for i := 1; i < len(qs); i++ {
+		pick := qs[i].Answer
+		if i == 1 {
+			pick = (pick + 1) % len(qs[i].Choices) // one wrong
+		}
+		answer(pick)
+		if i < len(qs)-1 {
+			if !strings.Contains(view(), "enter or n: next question") {
+				t.Errorf("question %d answered: no word on what enter does:\n%s", i+1, view())
+			}
+			q, _ = q.update(enter)
+		}
 	}
-	q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if v := view(); !strings.Contains(v, "enter: question 1, not answered yet") {
+		t.Errorf("the last question answered, the first skipped:\n%s", v)
+	}
+	q, _ = q.update(enter)
+	if q.cur != 0 {
+		t.Fatalf("enter after the last question: at question %d, want the skipped first", q.cur+1)
+	}
+	answer(qs[0].Answer)
+	want := fmt.Sprintf("%d of %d right.", len(qs)-1, len(qs))
+	if v := view(); !strings.Contains(v, want) || !strings.Contains(v, "enter: the 1 you missed, asked again") {
+		t.Errorf("the end of the quiz:\n%s", v)
+	}
+	q, _ = q.update(enter)
 	if _, answered := q.chosen[1]; q.cur != 1 || answered || len(q.chosen) != len(qs)-1 {
 		t.Errorf("enter at the end: at question %d, answers %v", q.cur+1, q.chosen)
+	}
+	header := strings.SplitN(strings.TrimSpace(view()), "\n", 2)[0]
+	if wantH := fmt.Sprintf("2 / %d · asked again · %d of %d right so far", len(qs), len(qs)-1, len(qs)); !strings.Contains(header, wantH) {
+		t.Errorf("the missed question asked again under %q, want %q", header, wantH)
+	}
+	answer(qs[1].Answer)
+	if v := view(); !strings.Contains(v, fmt.Sprintf("All %d answered right.", len(qs))) {
+		t.Errorf("every answer right at last:\n%s", v)
 	}
 }
 
