@@ -56,6 +56,7 @@ type demo struct {
 	// will have, and the variant under the cursor.
 	editing lessons.Vars
 	editSel int
+	typed   string   // digits typed for the variant under the cursor, not yet taken
 	ranMode sim.Mode // the mode of the current (or last) run
 	// repeating is a k repeat under way; outcomes the results of the
 	// repeats, the latest last, one per set of values.

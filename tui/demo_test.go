@@ -70,7 +70,7 @@ func TestDemoSettingsKeys(t *testing.T) {
 
 // TestVariantRestarts sets tickets' variants in the editor (v): the
 // cursor starts on lock, → switches it, ↓ and ← change the next; esc
-// leaves the values alone, enter runs with them, to the end.
+// leaves the values alone, r applies them and runs, to the end.
 func TestVariantRestarts(t *testing.T) {
 	d := testDemo(t, "tickets")
 	d, _ = d.update(press("v"))
@@ -99,9 +99,9 @@ func TestVariantRestarts(t *testing.T) {
 	if screen := ansi.Strip(d.view(newStyles(true, true))); !strings.Contains(screen, "› buyers   ‹ 3 (default 100) ›") {
 		t.Errorf("the editor after changes:\n%s", screen)
 	}
-	d, cmd := d.update(press("enter"))
+	d, cmd := d.update(press("r"))
 	if d.editing != nil || d.vars["lock"] != "on" || d.vars["buyers"] != "3" || !d.running || d.run == 0 {
-		t.Fatalf("enter: vars %v, running=%v run=%d", d.vars, d.running, d.run)
+		t.Fatalf("r: vars %v, running=%v run=%d", d.vars, d.running, d.run)
 	}
 	started := findMsg[runStartedMsg](t, cmd)
 	if started.err != nil {
@@ -120,6 +120,55 @@ func TestVariantRestarts(t *testing.T) {
 	}
 	if d.pb.Cursor != len(d.timeline) || d.st.Seq != st.Seq {
 		t.Errorf("following: cursor %d of %d", d.pb.Cursor, len(d.timeline))
+	}
+}
+
+// Digits type a number into the editor (the first replaces the value,
+// backspace erases one), kept to the variant's range; enter applies the
+// values without a run, and k then charts those values; esc discards.
+func TestVariantEditorTypesAndApplies(t *testing.T) {
+	d := testDemo(t, "tickets")
+	keys := func(ks ...string) {
+		for _, k := range ks {
+			d, _ = d.update(press(k))
+		}
+	}
+	keys("v", "down")
+	keys("1", "0", "0", "0")
+	if screen := ansi.Strip(d.view(newStyles(true, true))); !strings.Contains(screen, "› buyers   ‹ 1000▏ ›") {
+		t.Errorf("typing 1000: the editor shows\n%s", screen)
+	}
+	d, _ = d.update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	d, _ = d.update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	keys("7", "down") // 107, then on to tickets
+	if d.editing["buyers"] != "107" {
+		t.Fatalf("1000 ⌫ ⌫ 7: buyers=%s, want 107", d.editing["buyers"])
+	}
+	keys("3", "5", "0", "up") // tickets take 0 to 100
+	if d.editing["tickets"] != "100" || !d.noteBad || !strings.Contains(d.note, "tickets takes 0 to 100") {
+		t.Errorf("350 tickets: tickets=%s, note %q", d.editing["tickets"], d.note)
+	}
+	keys("up", "4", "right") // onto lock, which takes no digits
+	if d.editing["lock"] != "on" {
+		t.Errorf("4 then → on lock: lock=%s", d.editing["lock"])
+	}
+	d, cmd := d.update(press("enter"))
+	if cmd != nil || d.running || d.run != 0 || d.editing != nil {
+		t.Fatalf("enter applies without a run: running %v, run %d, editor %v", d.running, d.run, d.editing)
+	}
+	if got := d.vars.String(); got != "buyers=107 lock=on tickets=100" {
+		t.Errorf("enter: values %q", got)
+	}
+	if !strings.Contains(d.note, "r runs them, k runs them 20 times") {
+		t.Errorf("enter: the note %q does not say what runs them", d.note)
+	}
+	d, cmd = d.update(press("k"))
+	if !d.repeating || cmd == nil {
+		t.Fatalf("k after enter: repeating %v", d.repeating)
+	}
+	keys("v", "down", "5", "esc")
+	if d.editing != nil || d.typed != "" || d.vars["buyers"] != "107" {
+		t.Errorf("esc: editor %v, typed %q, buyers=%s", d.editing, d.typed, d.vars["buyers"])
 	}
 }
 

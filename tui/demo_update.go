@@ -275,7 +275,7 @@ func (d demo) start() (demo, tea.Cmd) {
 func (d demo) dismiss() (demo, bool) {
 	switch {
 	case d.editing != nil:
-		d.editing = nil
+		d.editing, d.typed = nil, ""
 	case d.predicting != nil:
 		d.predicting = nil
 	default:

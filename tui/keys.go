@@ -233,9 +233,11 @@ func both(a, b key.Binding, keys string) key.Binding {
 }
 
 // editorKeys are the variant editor's keys (v): up and down choose a
-// variant, left and right change its value.
+// variant, left and right change its value, digits type a number; enter
+// applies the values to the next run, r applies them and runs.
 type editorKeys struct {
-	Up, Down, Less, More, More10, Less10, Run, Cancel key.Binding
+	Up, Down, Less, More, More10, Less10 key.Binding
+	Digit, Erase, Apply, Run, Cancel     key.Binding
 }
 
 func newEditorKeys() editorKeys {
@@ -246,19 +248,22 @@ func newEditorKeys() editorKeys {
 		More:   key.NewBinding(key.WithKeys("right", "l", "+", "space"), key.WithHelp("→/l/+", "change")),
 		More10: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "by 10")),
 		Less10: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "by 10")),
-		Run:    key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "run")),
+		Digit:  key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "type a number")),
+		Erase:  key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase a digit")),
+		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Run:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "apply and run")),
 		Cancel: key.NewBinding(key.WithKeys("esc", "v"), key.WithHelp("esc", "cancel")),
 	}
 }
 
-// ShortHelp is the line the editor draws itself: ↑↓ choose · ←→ change ·
-// enter run · esc cancel.
+// ShortHelp is the line the editor draws itself: ↑/↓ choose · ←/→
+// change · enter apply · r apply and run · esc cancel.
 func (k editorKeys) ShortHelp() []key.Binding {
-	return []key.Binding{both(k.Up, k.Down, "↑/↓"), both(k.Less, k.More, "←/→"), k.Run, k.Cancel}
+	return []key.Binding{both(k.Up, k.Down, "↑/↓"), both(k.Less, k.More, "←/→"), k.Apply, k.Run, k.Cancel}
 }
 
 func (k editorKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Less, k.More, k.More10, k.Less10}, {k.Run, k.Cancel}}
+	return [][]key.Binding{{k.Up, k.Down, k.Less, k.More, k.More10, k.Less10, k.Digit, k.Erase}, {k.Apply, k.Run, k.Cancel}}
 }
 
 // questionKeys answer a lesson's prediction: the demo's, asked before a
