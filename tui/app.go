@@ -50,6 +50,7 @@ type app struct {
 	err      error // why the program quit, if it failed
 	progress *lessons.Progress
 	saver    *progressSaver
+	shelf    *shelf // the demos left, kept while the program is open
 }
 
 // newApp builds the root model for the options.
@@ -57,7 +58,7 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	a := app{
 		runs: runs, cache: newRenderCache(), lang: o.Lang, noColor: noColor, dark: true,
 		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed},
-		home: newHome(), keys: newGlobalKeys(), help: help.New(), saver: &progressSaver{},
+		home: newHome(), keys: newGlobalKeys(), help: help.New(), saver: &progressSaver{}, shelf: newShelf(),
 	}
 	if a.lang == "" {
 		a.lang = "en"
@@ -98,6 +99,14 @@ func (a app) restyle(dark bool) app {
 func (a app) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
 func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, notes, ok := a.shelf.update(msg); ok { // a run of a demo left, going on
+		for _, n := range notes {
+			var save tea.Cmd
+			a, save = a.record(n)
+			cmd = tea.Batch(cmd, save)
+		}
+		return a, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -153,7 +162,7 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
-		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs)
+		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs, a.shelf)
 		a.screen = screenLesson
 		n := a.home.selected().N
 		a, save := a.noteProgress(func(p *lessons.Progress) { p.MarkRead(n) })
@@ -176,7 +185,9 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // back closes what is open over the screen (the full help, a demo's
 // editor or question, a lesson's quiz or model); with nothing open, it
-// leaves a lesson or a demo for the lesson list, stopping its run.
+// leaves a lesson or a demo for the lesson list. The demo is kept, its run
+// going on in the background, and the lesson list says so; a replay's
+// playing stops.
 func (a app) back() (tea.Model, tea.Cmd) {
 	var closed bool
 	switch {
@@ -191,19 +202,22 @@ func (a app) back() (tea.Model, tea.Cmd) {
 	if closed {
 		return a, nil
 	}
-	var stop tea.Cmd
-	switch a.screen {
-	case screenLesson:
-		stop = a.lesson.close()
-	case screenDemo:
-		stop = a.demo.close()
-	default:
+	left, ok := a.activeDemo()
+	if !ok {
 		return a, nil
+	}
+	if a.screen == screenLesson {
+		a.lesson.leave()
+	} else {
+		a.shelf.put(a.demo)
+	}
+	a.home.note = ""
+	if left.running && left.sc != nil && !left.replay {
+		a.home.note = fmt.Sprintf(tr(a.lang, "%s is still running: it will be there when you come back"), left.sc.ID)
 	}
 	a.screen = screenHome
 	a.lesson, a.demo = lesson{}, demo{}
-	m, cmd := a.resize()
-	return m, tea.Batch(stop, cmd)
+	return a.resize()
 }
 
 // route hands a message to the screen on show.

@@ -234,9 +234,6 @@ func (d demo) restart() (demo, tea.Cmd) {
 	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, o))
 }
 
-// close stops the demo's run, if any: the demo is leaving the screen.
-func (d demo) close() tea.Cmd { return stopRun(d.sess) }
-
 func (d demo) changeSpeed(faster bool) demo {
 	i := slices.Index(speeds, d.speed)
 	if i < 0 {

@@ -42,14 +42,15 @@ type lesson struct {
 	keys      lessonKeys
 	set       demoSettings
 	runs      *runner
+	shelf     *shelf // the demos left, this lesson's and others'
 	style     string
 	width     int
 	height    int
 }
 
-func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner) lesson {
+func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner, kept *shelf) lesson {
 	m := lesson{l: l, reader: newReader(l, lang, cache), scenarios: l.Available(),
-		keys: newLessonKeys(), set: set, runs: runs, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N)),
+		keys: newLessonKeys(), set: set, runs: runs, shelf: kept, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N)),
 		problems: lessonProblems(lang, l.N)}
 	m.keys.Model.SetEnabled(l.N == 1) // the CPU model belongs to lesson 1
 	m.demo = m.newDemo()
@@ -88,10 +89,15 @@ func (m lesson) withLang(lang string, cache *renderCache) (lesson, tea.Cmd) {
 	return m.setSize(m.width, m.height, m.style)
 }
 
+// newDemo is the demo panel of the scenario m.cur: as the student left
+// it, if they did, else new.
 func (m lesson) newDemo() demo {
 	d := newMissingDemo(m.l)
 	if len(m.scenarios) > 0 {
-		d = newDemo(m.scenarios[m.cur], m.set, m.runs)
+		var ok bool
+		if d, ok = m.shelf.take(m.scenarios[m.cur].ID); !ok {
+			d = newDemo(m.scenarios[m.cur], m.set, m.runs)
+		}
 	}
 	d.keys.lesson = true
 	d.keys.extra = []key.Binding{m.keys.Check, m.keys.Model, m.keys.Lang}
@@ -255,16 +261,16 @@ func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {
 	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Space)
 }
 
-// nextDemo switches the demo panel to the lesson's next scenario, stopping
-// the run of the one it leaves.
+// nextDemo switches the demo panel to the lesson's next scenario; the one
+// it leaves is kept, its run going on.
 func (m lesson) nextDemo() (lesson, tea.Cmd) {
-	stop := m.demo.close()
+	m.shelf.put(m.demo)
 	m.cur = (m.cur + 1) % len(m.scenarios)
 	m.demo = m.newDemo()
 	var cmd tea.Cmd
 	m, cmd = m.setSize(m.width, m.height, m.style)
 	m.demo = m.demo.say(false, "demo %d of %d: %s", m.cur+1, len(m.scenarios), m.scenarios[m.cur].ID)
-	return m, tea.Batch(stop, cmd)
+	return m, cmd
 }
 
 // try sets up the run a checkpoint question names: its demo, with its
@@ -285,9 +291,9 @@ func (m lesson) try(t lessons.Try) (lesson, tea.Cmd) {
 	if i < 0 {
 		return m, nil // not this lesson's: the file check keeps tries to a lesson's own demos
 	}
-	var stop, cmd tea.Cmd
-	if i != m.cur || m.demo.running {
-		stop = m.demo.close()
+	var cmd tea.Cmd
+	if i != m.cur {
+		m.shelf.put(m.demo)
 		m.cur = i
 		m.demo = m.newDemo()
 		m, cmd = m.setSize(m.width, m.height, m.style)
@@ -301,7 +307,7 @@ func (m lesson) try(t lessons.Try) (lesson, tea.Cmd) {
 		m.tab = tabDemo
 	}
 	m.demo = m.demo.say(false, "%s, live: r runs it", strings.TrimSpace(t.Demo+" "+vars.String()))
-	return m, tea.Batch(stop, cmd)
+	return m, cmd
 }
 
 // takeNotes hands over what the student did that progress records, from
@@ -318,8 +324,8 @@ func (m lesson) takeNotes() (lesson, []tea.Msg) {
 	return m, notes
 }
 
-// close stops the demo's run: the lesson is leaving the screen.
-func (m lesson) close() tea.Cmd { return m.demo.close() }
+// leave keeps the lesson's demo: the lesson is leaving the screen.
+func (m lesson) leave() { m.shelf.put(m.demo) }
 
 func (m lesson) title() string {
 	return fmt.Sprintf("%d. %s", m.l.N, content.Title(m.lang, m.l.N, m.l.Title))
