@@ -58,6 +58,9 @@ type demo struct {
 	editSel int
 	typed   string   // digits typed for the variant under the cursor, not yet taken
 	ranMode sim.Mode // the mode of the current (or last) run
+	// ranSpeed is the speed of the current (or last) run: played back
+	// (p, once it has ended), ×1 is the pace it ran at
+	ranSpeed float64
 	// repeating is a k repeat under way; outcomes the results of the
 	// repeats, the latest last, one per set of values.
 	repeating bool
@@ -371,7 +374,9 @@ func (d demo) statusInfo() statusInfo {
 		in.Phase = "nothing to run"
 	case d.run == 0:
 		in.Phase = "r to run"
-	case d.pb.Paused:
+	case d.playing:
+		in.Phase = "playing"
+	case d.pb.Paused && d.running:
 		in.Phase = "paused, still collecting"
 	case !d.running:
 		in.Phase = "ended"

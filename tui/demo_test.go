@@ -272,6 +272,48 @@ func TestSaveAndReplay(t *testing.T) {
 	}
 }
 
+// p after a run has ended plays its timeline forward from the cursor, an
+// event at a time through a burst, and says so in the status bar; p again
+// stops it. Before any run, p says there is nothing to play.
+func TestPlayAfterTheEnd(t *testing.T) {
+	d := testDemo(t, "hello")
+	if d, _ = d.update(press("p")); !d.noteBad || !strings.Contains(d.note, "nothing to play yet") {
+		t.Errorf("p before a run: note %q", d.note)
+	}
+	timeline := normalise(record(t, "hello", sim.Live, 0))
+	d.timeline, d.run, d.ranSpeed = timeline, nextRun(), 1
+	d.pb = Playback{Cursor: 2, Len: len(timeline)}
+	d.refold()
+	d, cmd := d.update(press("p"))
+	if !d.playing || cmd == nil || d.pb.Cursor != 2 {
+		t.Fatalf("p after the end: playing %v, cursor %d", d.playing, d.pb.Cursor)
+	}
+	if in := d.statusInfo(); in.Phase != "playing" || strings.Contains(in.Note, "still collected") {
+		t.Errorf("p after the end: status %q, note %q", in.Phase, in.Note)
+	}
+	seen := []int{d.pb.Cursor}
+	for ticks := 0; d.playing && ticks < 100000; ticks++ {
+		d, _ = d.update(playTickMsg{run: d.run})
+		if c := d.pb.Cursor; c != seen[len(seen)-1] {
+			seen = append(seen, c)
+		}
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] != seen[i-1]+1 {
+			t.Fatalf("played through cursors %v: want one event at a time", seen)
+		}
+	}
+	if d.playing || d.pb.Cursor != len(timeline) || d.statusInfo().Phase != "ended" {
+		t.Errorf("played to event %d of %d, playing %v, phase %q", d.pb.Cursor, len(timeline), d.playing, d.statusInfo().Phase)
+	}
+	d, _ = d.update(press("p")) // at the end: from the start
+	d, _ = d.update(playTickMsg{run: d.run})
+	d, _ = d.update(press("p"))
+	if d.playing || d.pb.Cursor > 1 || !strings.Contains(d.note, "stopped at event") {
+		t.Errorf("p at the end then p: playing %v, cursor %d, note %q", d.playing, d.pb.Cursor, d.note)
+	}
+}
+
 func TestTooSmall(t *testing.T) {
 	a, err := newApp(Options{}, newRunner(), true)
 	if err != nil {

@@ -149,21 +149,35 @@ func (d demo) playbackKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	return d, nil
 }
 
-// pause plays or pauses a replay; a run's events are still collected
-// while its drawing is paused.
+// pause plays or pauses a replay, or a run that has ended, from the
+// cursor (from the start when it is at the end); while a run goes on, its
+// drawing is frozen and its events are still collected.
 func (d demo) pause() (demo, tea.Cmd) {
-	if d.replay {
-		if d.playing {
-			d.playing = false
-			return d, nil
-		}
-		return d.play(d.pb.Cursor)
+	switch {
+	case d.playing:
+		d.playing = false
+		return d.say(false, "stopped at event %d of %d: p plays on", d.pb.Cursor, d.pb.Len), nil
+	case d.replay || (!d.running && len(d.timeline) > 0):
+		d.pb.Paused = false
+		d, cmd := d.play(d.pb.Cursor)
+		return d.say(false, "playing from event %d: p stops, +/- change the pace", d.pb.Cursor), cmd
+	case !d.running:
+		return d.say(true, "nothing to play yet: r runs the demo"), nil
 	}
 	d = d.navigate(TogglePause, 0)
 	if d.pb.Paused {
 		return d.say(false, "paused; events are still collected"), nil
 	}
 	return d, nil
+}
+
+// playRate is how fast playing goes through the recorded time: a replay
+// at its speed; a run as fast as it ran, times what +/- changed since.
+func (d demo) playRate() float64 {
+	if d.replay || d.ranSpeed <= 0 {
+		return d.speed
+	}
+	return d.speed / d.ranSpeed
 }
 
 // runKey changes how the next run runs, releases a process in step mode,
@@ -225,12 +239,12 @@ func (d demo) restart() (demo, tea.Cmd) {
 		return d, nil
 	}
 	stop := stopRun(d.sess)
-	d.run, d.sess, d.running = nextRun(), nil, true
+	d.run, d.sess, d.running, d.playing = nextRun(), nil, true, false
 	d.timeline, d.pending = nil, nil
 	d = d.navigate(Restart, 0)
 	o := d.sc.Options(d.speed, 0)
 	o.Mode, o.Seed = d.mode, d.seed
-	d.ranMode = d.mode
+	d.ranMode, d.ranSpeed = d.mode, d.speed
 	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, o))
 }
 
@@ -248,7 +262,7 @@ func (d demo) changeSpeed(faster bool) demo {
 		i = max(i-1, 0)
 	}
 	d.speed = speeds[i]
-	if d.replay {
+	if d.replay || d.playing {
 		return d.say(false, "speed %s", speedText(d.speed))
 	}
 	return d.say(false, "speed %s from the next run (r)", speedText(d.speed))

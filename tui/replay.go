@@ -6,7 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// play plays a replay in time from event from.
+// play plays a replay, or a run that has ended, in time from event from.
 func (d demo) play(from int) (demo, tea.Cmd) {
 	if from >= len(d.timeline) {
 		from = 0
@@ -26,11 +26,10 @@ func (d demo) playStep(msg playTickMsg) (demo, tea.Cmd) {
 	if !d.playing || !d.owns(msg.run) {
 		return d, nil
 	}
-	d.playNs += int64(float64(30*time.Millisecond) * d.speed)
-	n := d.pb.Cursor
-	for n < len(d.timeline) && d.timeline[n].TNs <= d.playNs {
-		n++
-	}
+	rate := d.playRate()
+	d.playNs += int64(float64(30*time.Millisecond) * rate)
+	var n int
+	n, d.playNs = PlayTo(len(d.timeline), func(i int) int64 { return d.timeline[i].TNs }, d.pb.Cursor, d.playNs, int(rate))
 	d = d.navigate(Seek, n)
 	if n == len(d.timeline) {
 		d.playing = false
