@@ -283,7 +283,7 @@ func TestRunRepeatChartsTheOutcome(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	for _, want := range []string{"tickets sold, run by run: 1 1 1 1\n", "           1      4  ████", "4 runs; tickets sold from 1 to 1, mean 1.0"} {
+	for _, want := range []string{"tickets sold, run by run: 1 1 1 1\n", "           1      4  ████", "████  ← correct\n", "4 runs; tickets sold from 1 to 1, mean 1.0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -88,6 +88,10 @@ type Outcome struct {
 	Label   string // "tickets sold"
 	LabelZh string // Label in Chinese: "售出的票数"
 	Measure func(events []trace.Record) (int, bool)
+	// Correct, if set, is the outcome of a run with these values that
+	// nothing went wrong in (every ticket sold once, the count at 0): a
+	// chart gives it a bar of its own.
+	Correct func(v Vars) int
 }
 
 // Variant is one knob: either one of Values, or an integer in Min..Max.

@@ -38,7 +38,7 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 	case playTickMsg:
 		return d.playStep(msg)
 	case repeatedMsg:
-		return d.repeated(msg), nil
+		return d.repeated(msg)
 	}
 	return d, nil
 }

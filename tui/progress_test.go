@@ -142,32 +142,51 @@ func TestLessonSaysWhatIsWrongInItsFile(t *testing.T) {
 	}
 }
 
-// k runs the demo many times and draws how its outcome is distributed:
-// with the lock, every run sells exactly one ticket.
+// k runs the demo many times and draws how its outcome is distributed as
+// the runs end ("7/20 runs…"): with the lock, every run sells exactly one
+// ticket, the correct outcome, marked.
 func TestRepeatCountsOutcomes(t *testing.T) {
-	sc := lessons.Tickets
-	vars, _ := sc.Resolve([]string{"lock=on", "buyers=5"})
-	runs := newRunner()
-	msg := repeatScenario(runs, 7, sc, vars, sc.Options(4, 0))().(repeatedMsg)
-	if err := runs.shutdown(5 * time.Second); err != nil {
-		t.Fatal(err)
+	d := newDemo(lessons.Tickets, demoSettings{speed: 4}, newRunner()).setSize(120, 39)
+	defer d.runs.shutdown(5 * time.Second)
+	d.vars, _ = d.sc.Resolve([]string{"lock=on", "buyers=5"})
+	d, cmd := d.update(press("k"))
+	var progress []string
+	for d.repeating {
+		msg := cmd().(repeatedMsg)
+		if msg.err != nil {
+			t.Fatal(msg.err)
+		}
+		d, cmd = d.update(msg)
+		progress = append(progress, d.note)
+		if msg.tally.Runs == 7 {
+			if chart := ansi.Strip(strings.Join(d.outcomeCharts(newStyles(true, true), 120), "\n")); !strings.Contains(chart, "tickets sold: 7/20 runs…") {
+				t.Errorf("after 7 runs, the chart:\n%s", chart)
+			}
+		}
 	}
-	if msg.err != nil || msg.tally.Measured != repeatRuns || msg.tally.Counts[1] != repeatRuns || msg.label != "tickets sold" {
-		t.Fatalf("repeat: %+v", msg)
+	if len(progress) != repeatRuns || !strings.Contains(progress[6], "7/20") {
+		t.Errorf("progress notes %q", progress)
 	}
-	lines := outcomeLines(&msg, newStyles(true, true), 60)
-	if got := ansi.Strip(strings.Join(lines, "\n")); !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "        1   20  ████") {
+	m := d.outcomes[len(d.outcomes)-1]
+	if m.tally.Measured != repeatRuns || m.tally.Counts[1] != repeatRuns || m.label != "tickets sold" {
+		t.Fatalf("repeat: %+v", m)
+	}
+	got := ansi.Strip(strings.Join(d.outcomeCharts(newStyles(true, true), 60), "\n"))
+	if !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "        1   20  ████") || !strings.Contains(got, "← correct") {
 		t.Errorf("outcome chart:\n%s", got)
 	}
 }
 
-// Many different outcomes share bars by range, so that the chart fits.
+// Many different outcomes share bars by range, so that the chart fits;
+// the correct outcome (one ticket) keeps a bar of its own, empty or not.
 func TestOutcomeChartBinsWideRanges(t *testing.T) {
-	m := &repeatedMsg{label: "final count", tally: lessons.Tally{Measured: 20, Runs: 20, Counts: map[int]int{}}}
+	d := newDemo(lessons.Tickets, demoSettings{speed: 1}, nil)
+	m := repeatedMsg{id: "tickets", label: "tickets sold", values: d.vars, tally: lessons.Tally{Measured: 20, Runs: 20, Counts: map[int]int{}}}
 	for i := range 20 {
-		m.tally.Counts[60+i*2]++
+		m.tally.Counts[2+i*2]++
 	}
-	lines := outcomeLines(m, newStyles(true, true), 60)
+	d.outcomes = []repeatedMsg{m}
+	lines := d.outcomeCharts(newStyles(true, true), 60)
 	if len(lines) > 7 {
 		t.Errorf("%d lines for 20 different values:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
@@ -180,6 +199,46 @@ func TestOutcomeChartBinsWideRanges(t *testing.T) {
 	}
 	if total != 20 {
 		t.Errorf("the bars count %d runs, want 20:\n%s", total, ansi.Strip(strings.Join(lines, "\n")))
+	}
+	if first := strings.TrimSpace(ansi.Strip(lines[1])); first != "1    0  ← correct" {
+		t.Errorf("the first bar %q, want the correct outcome alone", first)
+	}
+}
+
+// Two repeats side by side (lock off, lock on) share their bars and their
+// scale: the same outcome on the same row, the same number of runs as
+// long a bar in both.
+func TestOutcomeChartsShareAScale(t *testing.T) {
+	d := newDemo(lessons.Tickets, demoSettings{speed: 1}, nil).setSize(120, 39)
+	on, _ := d.sc.Resolve([]string{"lock=on"})
+	off := d.vars
+	mk := func(v lessons.Vars, outcomes ...int) repeatedMsg {
+		m := repeatedMsg{id: "tickets", label: "tickets sold", vars: v.String(), values: v, tally: lessons.Tally{Counts: map[int]int{}}}
+		for _, o := range outcomes {
+			m.tally.Counts[o]++
+			m.tally.Runs++
+			m.tally.Measured++
+		}
+		return m
+	}
+	d.outcomes = []repeatedMsg{mk(off, 1, 1, 1, 1, 1, 1, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4), mk(on, 1, 1, 1, 1, 1, 1)}
+	lines := d.outcomeCharts(newStyles(true, true), 120)
+	for _, l := range lines[1:] {
+		l = ansi.Strip(l)
+		half := (120 - 3) / 2
+		left, right := strings.TrimSpace(string([]rune(l)[:half])), strings.TrimSpace(string([]rune(l)[half+3:]))
+		var lv, ln, rv, rn int
+		fmt.Sscanf(left, "%d %d", &lv, &ln)
+		fmt.Sscanf(right, "%d %d", &rv, &rn)
+		if lv != rv {
+			t.Errorf("row %q beside %q: not the same outcome", left, right)
+		}
+		if ln == rn && strings.Count(left, "█") != strings.Count(right, "█") {
+			t.Errorf("%d runs drawn %d long on the left, %d on the right", ln, strings.Count(left, "█"), strings.Count(right, "█"))
+		}
+	}
+	if len(lines) != 5 { // a title, then 1 to 4, the gap at 2 included
+		t.Errorf("want a bar each for 1 to 4:\n%s", ansi.Strip(strings.Join(lines, "\n")))
 	}
 }
 
