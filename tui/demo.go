@@ -24,9 +24,10 @@ type demo struct {
 	nothing bool     // no demo to run: the lesson's demos are not built yet
 	missing []string // those demos
 
-	mode  sim.Mode
-	seed  uint64
-	speed float64
+	mode     sim.Mode
+	seed     uint64
+	seedText *string // the seed being typed (S), until enter or esc
+	speed    float64
 
 	timeline []trace.Record
 	pending  []sim.Intent // the operations waiting at the gate, now

@@ -314,6 +314,34 @@ func TestPlayAfterTheEnd(t *testing.T) {
 	}
 }
 
+// S types a seed in the status bar; enter sets it and makes the next runs
+// seeded with it, shown in the status bar where it can be copied; esc
+// leaves the seed as it was.
+func TestSeedIsTypedInTheDemo(t *testing.T) {
+	a, err := newApp(Options{Lang: "en", Scenario: "tickets", Speed: 1, Seed: 5}, newRunner(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = pressAll(a, tea.WindowSizeMsg{Width: 100, Height: 30}, press("S"), press("4"), press("2"))
+	if screen := screenText(a); !strings.Contains(screen, "seed 42▏ · enter: seeded runs with it · esc: keep 5") || !strings.Contains(helpFoot(t, a), "enter set the seed") {
+		t.Errorf("typing a seed:\n%s", screen)
+	}
+	a = pressAll(a, tea.KeyPressMsg{Code: tea.KeyBackspace}, press("7"), press("enter"))
+	if d := a.demo; d.seed != 47 || d.mode != sim.Seeded || d.seedText != nil {
+		t.Fatalf("S 4 2 ⌫ 7 enter: seed %d, mode %v", d.seed, d.mode)
+	}
+	if screen := screenText(a); !strings.Contains(screen, "seeded seed 47") {
+		t.Errorf("the status bar does not show the seed:\n%s", screen)
+	}
+	a = pressAll(a, press("S"), press("9"), press("esc"))
+	if d := a.demo; d.seed != 47 || d.seedText != nil || a.screen != screenDemo {
+		t.Errorf("S 9 esc: seed %d, typing %v, screen %d", d.seed, d.seedText != nil, a.screen)
+	}
+	if o := a.demo.runOptions(); o.Seed != 47 || o.Mode != sim.Seeded {
+		t.Errorf("the next run's options: %+v", o)
+	}
+}
+
 func TestTooSmall(t *testing.T) {
 	a, err := newApp(Options{}, newRunner(), true)
 	if err != nil {

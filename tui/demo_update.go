@@ -94,6 +94,9 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	if d.editing != nil {
 		return d.editKey(msg)
 	}
+	if d.seedText != nil {
+		return d.seedKey(msg)
+	}
 	k := d.keys
 	if key.Matches(msg, k.Run, k.Pause, k.Step, k.Forward, k.Back1, k.Start, k.End, k.Faster, k.Slower) {
 		return d.playbackKey(msg)
@@ -109,6 +112,8 @@ func (d demo) helpKeys() help.KeyMap {
 		return d.keys.modal(d.keys.Question, true)
 	case d.editing != nil:
 		return d.keys.modal(d.keys.Editor, false) // esc is the editor's cancel
+	case d.seedText != nil:
+		return d.keys.modal(d.keys.SeedText, false)
 	}
 	return d.keys
 }
@@ -193,6 +198,8 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.say(false, "mode %s from the next run (r)", tr(d.lang, d.mode.String())), nil
 	case key.Matches(msg, k.Variant):
 		return d.openEditor()
+	case key.Matches(msg, k.Seed):
+		return d.openSeed()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
 	case key.Matches(msg, k.Repeat):
@@ -242,10 +249,16 @@ func (d demo) restart() (demo, tea.Cmd) {
 	d.run, d.sess, d.running, d.playing = nextRun(), nil, true, false
 	d.timeline, d.pending = nil, nil
 	d = d.navigate(Restart, 0)
+	d.ranMode, d.ranSpeed = d.mode, d.speed
+	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, d.runOptions()))
+}
+
+// runOptions are the session options of the next run: its mode, seed and
+// speed.
+func (d demo) runOptions() sim.Options {
 	o := d.sc.Options(d.speed, 0)
 	o.Mode, o.Seed = d.mode, d.seed
-	d.ranMode, d.ranSpeed = d.mode, d.speed
-	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, o))
+	return o
 }
 
 func (d demo) changeSpeed(faster bool) demo {
@@ -280,13 +293,19 @@ func (d demo) start() (demo, tea.Cmd) {
 	return d.restart()
 }
 
-// dismiss closes what the demo shows over its lanes, the editor or a
-// prediction's question, and reports whether there was one: esc closes
+// modal reports whether the editor, a prediction's question or the seed
+// being typed has the keys.
+func (d demo) modal() bool { return d.editing != nil || d.predicting != nil || d.seedText != nil }
+
+// dismiss closes what the demo shows over its lanes, the editor, a
+// prediction's question or the seed being typed, and reports whether there was one: esc closes
 // that before it leaves the screen.
 func (d demo) dismiss() (demo, bool) {
 	switch {
 	case d.editing != nil:
 		d.editing, d.typed = nil, ""
+	case d.seedText != nil:
+		d.seedText, d.note = nil, ""
 	case d.predicting != nil:
 		d.predicting = nil
 	default:

@@ -120,8 +120,10 @@ type demoKeys struct {
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
 	NextDemo, Repeat                             key.Binding
 	Export                                       key.Binding // e: the run as a Perfetto file
+	Seed                                         key.Binding // S: type the seeded mode's seed
 	globalKeys
 	Editor   editorKeys   // while the variant editor is open
+	SeedText seedKeys     // while a seed is typed
 	Question questionKeys // while the lesson's question is asked
 	lesson   bool         // inside a lesson: d switches demos, tab the text
 	tab      key.Binding
@@ -147,9 +149,11 @@ func newDemoKeys() demoKeys {
 		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export for Perfetto")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
+		Seed:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "seed")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 		Editor:     newEditorKeys(),
+		SeedText:   newSeedKeys(),
 		Question:   newQuestionKeys(),
 	}
 }
@@ -159,7 +163,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -168,7 +172,7 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export} {
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -184,7 +188,7 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save, k.Export, k.Repeat}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Variant, k.Release, k.Save, k.Export, k.Repeat}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
@@ -265,6 +269,26 @@ func (k editorKeys) ShortHelp() []key.Binding {
 func (k editorKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Less, k.More, k.More10, k.Less10, k.Digit, k.Erase}, {k.Apply, k.Run, k.Cancel}}
 }
+
+// seedKeys type a seed for seeded mode (S), shown in the status bar.
+type seedKeys struct {
+	Digit, Erase, Set, Cancel key.Binding
+}
+
+func newSeedKeys() seedKeys {
+	return seedKeys{
+		Digit:  key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "type a seed")),
+		Erase:  key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase a digit")),
+		Set:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set the seed")),
+		Cancel: key.NewBinding(key.WithKeys("esc", "S"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k seedKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Digit, k.Erase, k.Set, k.Cancel}
+}
+
+func (k seedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // questionKeys answer a lesson's prediction: the demo's, asked before a
 // run, or the CPU model's, asked before it steps.

@@ -169,7 +169,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.NextDemo) && len(m.scenarios) > 1:
 			return m.nextDemo()
-		case m.showsDemo() && (m.demo.predicting != nil || m.demo.editing != nil):
+		case m.showsDemo() && m.demo.modal():
 			// the demo's question or editor has the keys while it is open
 			m.demo, cmd = m.demo.update(msg)
 			return m, cmd
@@ -220,7 +220,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 // text.
 func (m lesson) helpKeys() help.KeyMap {
 	switch {
-	case m.showsDemo() && (m.demo.predicting != nil || m.demo.editing != nil):
+	case m.showsDemo() && m.demo.modal():
 		return m.demo.helpKeys()
 	case m.model != nil && !m.showsDemoOnly():
 		k := m.keys

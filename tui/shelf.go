@@ -19,7 +19,7 @@ func (s *shelf) put(d demo) {
 	if s == nil || d.sc == nil || d.replay || d.nothing {
 		return
 	}
-	d.editing, d.typed, d.predicting, d.playing = nil, "", nil, false
+	d.editing, d.typed, d.predicting, d.playing, d.seedText = nil, "", nil, false, nil
 	d.note, d.noteBad = "", false
 	s.m[d.sc.ID] = d
 }
