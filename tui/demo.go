@@ -93,7 +93,7 @@ func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{}}
 	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
 	if d.speed <= 0 {
-		d.speed = 1
+		d.speed = watchSpeed
 	}
 	d.refold()
 	return d

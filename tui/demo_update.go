@@ -13,9 +13,6 @@ import (
 	"github.com/proctour/proctour/sim"
 )
 
-// speeds are the speed factors +/- step through.
-var speeds = []float64{0.1, 0.25, 0.5, 1, 2, 4, 10}
-
 // update handles the demo's keys and the messages of its run.
 func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -115,7 +112,11 @@ func (d demo) helpKeys() help.KeyMap {
 	case d.seedText != nil:
 		return d.keys.modal(d.keys.SeedText, false)
 	}
-	return d.keys
+	k := d.keys
+	if !d.replay && !d.running && len(d.timeline) > 0 && !d.playing { // p plays a run that has ended
+		k.Pause.SetHelp("p", "play")
+	}
+	return k
 }
 
 // playbackKey runs, pauses, steps and scrubs the timeline, or changes the
@@ -278,7 +279,7 @@ func (d demo) changeSpeed(faster bool) demo {
 	if d.replay || d.playing {
 		return d.say(false, "speed %s", speedText(d.speed))
 	}
-	return d.say(false, "speed %s from the next run (r)", speedText(d.speed))
+	return d.say(false, "speed %s from the next run (r): time.sleep(1) lasts %.2g s, times shown are real seconds", speedText(d.speed), sim.Unit.Seconds()/d.speed)
 }
 
 // start is the student's "run it": the lesson's prediction about a run

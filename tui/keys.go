@@ -134,7 +134,7 @@ type demoKeys struct {
 func newDemoKeys() demoKeys {
 	return demoKeys{
 		Run:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
-		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "play/pause")),
+		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Step:       key.NewBinding(key.WithKeys("space", "n"), key.WithHelp("space", "step")),
 		Back1:      key.NewBinding(key.WithKeys("b", "left"), key.WithHelp("b/←", "back")),
 		Forward:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "forward")),

@@ -25,7 +25,9 @@ type Options struct {
 	// recorded timeline; ReplayName (the file's name) titles it.
 	Replay     []trace.Record
 	ReplayName string
-	// Mode, Seed and Speed are the demos' run settings to start with.
+	// Mode, Seed and Speed are the demos' run settings to start with;
+	// Speed 0 is the pace of the lessons' listings (time.sleep(1) lasts
+	// a second), a replay's 1 the pace it was recorded at.
 	Mode  sim.Mode
 	Seed  uint64
 	Speed float64
