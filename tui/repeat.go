@@ -41,7 +41,9 @@ func (d demo) repeat() (demo, tea.Cmd) {
 		return d, nil
 	}
 	d.repeating, d.repeatRun = true, nextRun()
-	o := d.sc.Options(d.speed, 0)
+	// headless, only the outcome counts: at least as fast as speed 1,
+	// the pace the lessons' "most runs oversell" was measured at
+	o := d.sc.Options(max(d.speed, 1), 0)
 	o.Mode = sim.Live
 	m := repeatedMsg{run: d.repeatRun, id: d.sc.ID, vars: d.vars.String(), label: d.sc.Outcome.Label,
 		values: maps.Clone(d.vars), opts: o, tally: lessons.Tally{Counts: map[int]int{}}}
@@ -59,10 +61,19 @@ func (d demo) repeated(msg repeatedMsg) (demo, tea.Cmd) {
 		return d.say(true, "%v", msg.err), nil
 	}
 	d = d.keepOutcomes(msg)
+	// the count goes on in the status bar unless something else was said
+	// since (the chart's title counts too)
+	counting := d.note == "" || d.note == fmt.Sprintf(tr(d.lang, "running it %d times… %d/%d"), repeatRuns, msg.tally.Runs-1, repeatRuns)
 	if msg.tally.Runs < repeatRuns && d.sc != nil {
-		return d.say(false, "running it %d times… %d/%d", repeatRuns, msg.tally.Runs, repeatRuns), repeatOnce(d.runs, d.sc, msg)
+		if counting {
+			d = d.say(false, "running it %d times… %d/%d", repeatRuns, msg.tally.Runs, repeatRuns)
+		}
+		return d, repeatOnce(d.runs, d.sc, msg)
 	}
 	d.repeating = false
+	if !counting {
+		return d, nil
+	}
 	return d.say(false, "%d runs", msg.tally.Measured), nil
 }
 

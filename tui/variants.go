@@ -136,7 +136,7 @@ func (d demo) editorView(s styles, w int) []string {
 	}
 	// the keys before the help text, which may be cut on a small screen
 	v := d.sc.Variants[d.editSel]
-	lines = append(lines, s.Dim.Render(cut(s.tr("↑↓ choose · ←→ change · enter apply · r apply and run · esc cancel"), w)))
+	lines = append(lines, s.Dim.Render(cut(s.tr("↑↓ choose · ←→ change · enter apply · r run · esc cancel"), w)))
 	about := d.sc.VariantHelpIn(s.lang, v.Key)
 	if len(v.Values) == 0 {
 		about = fmt.Sprintf(s.tr("%d to %d (type digits, or pgup/pgdn: by 10): "), v.Min, v.Max) + about
