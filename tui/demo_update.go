@@ -279,7 +279,7 @@ func (d demo) changeSpeed(faster bool) demo {
 	if d.replay || d.playing {
 		return d.say(false, "speed %s", speedText(d.speed))
 	}
-	return d.say(false, "speed %s from the next run (r): time.sleep(1) lasts %.2g s, times shown are real seconds", speedText(d.speed), sim.Unit.Seconds()/d.speed)
+	return d.say(false, "speed %s from the next run (r): time.sleep(1) = %.2g s", speedText(d.speed), sim.Unit.Seconds()/d.speed)
 }
 
 // start is the student's "run it": the lesson's prediction about a run

@@ -46,7 +46,7 @@ func (d demo) seedKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 			return d.say(true, "no seed typed: the seed stays %d", d.seed), nil
 		}
 		d.seed, d.mode = n, sim.Seeded
-		return d.say(false, "seeded, seed %d, from the next run (r): the same seed, the same run", d.seed), nil
+		return d.say(false, "seed %d, seeded from the next run (r): same seed, same run", d.seed), nil
 	}
 	d.seedText = &typed
 	return d.seedPrompt(), nil
