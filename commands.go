@@ -307,7 +307,7 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 		log.Close(t)
 		return nil
 	}
-	s, err := sim.Start(sc.Script(vars), opts)
+	s, err := lessons.StartSession(sc, vars, opts)
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,11 @@ func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) err
 	if err := os.WriteFile(prog, []byte(sc.Program(lang, vars)), 0o600); err != nil {
 		return err
 	}
-	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, listingTimeout(sc))}
+	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, listingTimeout(sc)),
+		Scenario: sc.ID, Vars: vars}
+	if sc.Outcome != nil {
+		o.Outcome, o.OutcomeLabel = sc.Outcome.Measure, sc.Outcome.Label
+	}
 	return traceProgram(cmd, o, sc, vars, f.format, lang, stdout)
 }
 
@@ -152,7 +156,8 @@ func traceProgram(cmd *cobra.Command, o pytrace.Options, sc *lessons.Scenario, v
 		}
 	}
 	for rec := range r.Events() {
-		if holding && (rec.Proc == "MainProcess" && (rec.Kind == trace.KindProcStart || rec.Kind == trace.KindProcExit) || rec.Kind == trace.KindStdout && rec.Obj == "stderr") {
+		if holding && (rec.Proc == "MainProcess" && (rec.Kind == trace.KindProcStart || rec.Kind == trace.KindProcExit) ||
+			rec.Kind == trace.KindStdout && rec.Obj == "stderr" || rec.Kind == trace.KindRunBegin || rec.Kind == trace.KindRunEnd) {
 			held = append(held, rec)
 			continue
 		}

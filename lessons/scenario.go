@@ -251,7 +251,11 @@ func (s *Scenario) Options(speed float64, timeout time.Duration) sim.Options {
 		// a fast run keeps a floor of min(budget, 3 s).
 		timeout = max(time.Duration(float64(s.Budget)/speed), min(s.Budget, 3*time.Second))
 	}
-	return sim.Options{Name: s.ID, Script: s.ScriptName(), Speed: speed, Timeout: timeout}
+	o := sim.Options{Name: s.ID, Script: s.ScriptName(), Speed: speed, Timeout: timeout}
+	if s.Outcome != nil {
+		o.Outcome, o.OutcomeLabel = s.Outcome.Measure, s.Outcome.Label
+	}
+	return o
 }
 
 var catalogue []*Scenario

@@ -60,7 +60,12 @@ func (t *textLog) Write(r trace.Record) error {
 	if r.Line > 0 {
 		line = fmt.Sprintf("L%d", r.Line)
 	}
-	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, sim.DescribeIn(r, t.lang))
+	desc := sim.DescribeIn(r, t.lang)
+	if t.sc.Listing == nil { // a Python program's: its names are its own
+	} else if src := t.sc.Listing.Lines(); r.Line > 0 && r.Line <= len(src) {
+		desc = sim.InListing(desc, r.Obj, src[r.Line-1]) // the call as the listing's line names it
+	}
+	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, desc)
 	if r.Kind == trace.KindStdout || r.Kind == trace.KindWatchdog {
 		t.w.Flush() // a print shows up as it happens
 	}

@@ -21,6 +21,16 @@ const (
 	KindTiming        = "timing"   // a measured wall time the lesson compares: obj what was timed ("Pool(5).map"), val the seconds
 )
 
+// The run itself: what was run and how, first, and how it ended, last.
+// Both are proctour's, not a process's: pid is proctour's own (in a Go
+// demo, MainProcess's), proc "proctour"; the fold takes no lane from them.
+// A trace written before they were added has neither (its first event is
+// MainProcess's proc.start, its last MainProcess's proc.exit).
+const (
+	KindRunBegin = "run.begin" // the first event: val RunBegin (scenario or program, variants, mode, seed, speed, version)
+	KindRunEnd   = "run.end"   // the last event, after MainProcess's proc.exit: val RunEnd (exit, who stopped it, the outcome)
+)
+
 // Locks, semaphores and events.
 const (
 	KindLockWait    = "lock.wait"    // val: the timeout or null
@@ -118,6 +128,7 @@ func Kinds() []string {
 		KindProcStart, KindProcExit, KindProcTerminate, KindProcJoin, KindProcZombie,
 		KindStdout, KindSleep, KindFileRead, KindFileWrite, KindFileAppend,
 		KindError, KindWatchdog, KindTiming,
+		KindRunBegin, KindRunEnd,
 		KindLockWait, KindLockAcquire, KindLockRelease,
 		KindSemWait, KindSemAcquire, KindSemRelease,
 		KindEventWait, KindEventWake, KindEventSet, KindEventClear,

@@ -59,6 +59,11 @@ var payloads = []struct {
 		`{"parties":3,"timeout":null}`, `{"parties":2,"timeout":1.5}`}},
 	{[]string{KindPoolClose}, func() any { return new(PoolClose) }, []string{
 		`{"how":"shutdown","wait":true}`, `{"how":"shutdown"}`}},
+	{[]string{KindRunBegin}, func() any { return new(RunBegin) }, []string{
+		`{"scenario":"tickets","vars":{"buyers":"100","lock":"off","tickets":"1"},"mode":"seeded","seed":7,"speed":0.5,"timeout":12,"proctour":"v0.3.0"}`,
+		`{"program":"prog.py","args":["a","b"],"mode":"live","seed":0,"speed":1,"start_method":"spawn","python":"3.11.2","proctour":"dev"}`}},
+	{[]string{KindRunEnd}, func() any { return new(RunEnd) }, []string{
+		`{"exit":0,"outcome":3,"outcome_label":"tickets sold"}`, `{"exit":-15,"stopped_by":"watchdog"}`, `{"exit":1}`}},
 }
 
 // Each payload read into its type and written again is the same bytes,
@@ -101,7 +106,8 @@ func structured(kind string) bool {
 		KindPipeNew, KindPipeInherit, KindPipePoll,
 		KindCondWait, KindCondNotify, KindCondWake, KindBarrierWait,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,
-		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose:
+		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose,
+		KindRunBegin, KindRunEnd:
 		return true
 	}
 	return false

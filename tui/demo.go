@@ -2,7 +2,6 @@ package tui
 
 import (
 	tea "charm.land/bubbletea/v2"
-	"encoding/json"
 	"fmt"
 	"github.com/charmbracelet/x/ansi"
 	"strings"
@@ -23,6 +22,9 @@ type demo struct {
 	replay  bool
 	nothing bool     // no demo to run: the lesson's demos are not built yet
 	missing []string // those demos
+
+	begin *trace.RunBegin // a replay's run.begin: what was run, and how (nil: a trace from before it)
+	early bool            // a replay of a trace that ends early (cut short)
 
 	mode     sim.Mode
 	seed     uint64
@@ -90,7 +92,7 @@ type demoSettings struct {
 func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 	vars, _ := sc.Resolve(nil)
 	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed,
-		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{}}
+		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{listing: listingLines(sc)}}
 	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
 	if d.speed <= 0 {
 		d.speed = watchSpeed
@@ -119,12 +121,17 @@ func newReplay(title string, timeline []trace.Record, speed float64) demo {
 			d.elided++
 		}
 	}
-	if len(timeline) > 0 && timeline[0].Kind == trace.KindProcStart {
-		var id string
-		json.Unmarshal(timeline[0].Val, &id)
-		if sc, err := lessons.Lookup(id); err == nil {
-			d.sc = sc
+	d.begin, d.early = replayHeader(timeline), trace.EndsEarly(timeline)
+	if sc, err := lessons.Lookup(replayScenario(timeline, d.begin)); err == nil {
+		d.sc = sc
+		d.draw.listing = listingLines(sc)
+	}
+	if b := d.begin; b != nil {
+		d.vars = replayVars(d.sc, b.Vars)
+		if m, err := sim.ParseMode(b.Mode); err == nil {
+			d.mode = m
 		}
+		d.seed = b.Seed
 	}
 	d.refold()
 	return d
@@ -257,6 +264,7 @@ func (d demo) resources(s styles, w int) []string {
 			lines = append(lines, s.Warn.Render(l))
 		}
 	}
+	lines = append(lines, d.endLines(s, w)...)
 	if n := len(d.st.Violations); n > 0 {
 		lines = append(lines, s.Error.Render(cut(fmt.Sprintf(s.tr("⚠ %d broken invariant(s): %s"), n, d.st.Violations[0]), w)))
 	}
@@ -307,7 +315,7 @@ func (d demo) view(s styles) string {
 	}
 	out = append(out, rule(s, s.tr("events"), w))
 	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1, d.draw)...)
-	out = append(out, drawStatus(d.statusInfo(), s, w))
+	out = append(out, drawStatus(d.statusIn(s.lang), s, w))
 	return strings.Join(out, "\n")
 }
 
@@ -321,6 +329,9 @@ func (d demo) header(s styles, w int) string {
 		title = s.Title.Render(fmt.Sprintf(s.tr("replay %s"), d.title))
 		if d.elided > 0 {
 			title += s.Warn.Render(" · " + fmt.Sprintf(s.tr("%d value(s) too deep or too long to show whole: drawn cut short"), d.elided))
+		}
+		if d.early {
+			title += s.Warn.Render(" · " + s.tr("the trace ends early: it was cut short"))
 		}
 	case d.sc != nil:
 		title += s.Subtitle.Render(" — " + d.sc.SummaryIn(s.lang))
@@ -368,8 +379,11 @@ func (d demo) statusInfo() statusInfo {
 	case d.replay:
 		in.Mode = "replay"
 		in.Phase = "r to play"
-		if d.playing {
+		switch {
+		case d.playing:
 			in.Phase = "playing"
+		case d.early && d.pb.AtEnd():
+			in.Phase = "the trace ends early"
 		}
 	case d.nothing:
 		in.Phase = "nothing to run"

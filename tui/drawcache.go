@@ -16,6 +16,9 @@ type drawCache struct {
 	tl    *trace.Record // &timeline[0] of the timeline described
 	lang  string
 	descs []string // sim.DescribeIn(timeline[i], lang); "" until made
+	// listing is the Python listing the events' lines point into (nil:
+	// none): a call is named as that line names it (sim.InListing).
+	listing []string
 
 	res    []string // the widgets' lines for resKey
 	resKey resKey
@@ -45,9 +48,18 @@ func (c *drawCache) describe(timeline []trace.Record, i int, lang string) string
 		c.descs = append(c.descs, make([]string, len(timeline)-len(c.descs))...)
 	}
 	if c.descs[i] == "" {
-		c.descs[i] = sim.DescribeIn(timeline[i], lang)
+		c.descs[i] = c.made(timeline[i], lang)
 	}
 	return c.descs[i]
+}
+
+// made is e described, named as the listing names its call.
+func (c *drawCache) made(e trace.Record, lang string) string {
+	d := sim.DescribeIn(e, lang)
+	if e.Line > 0 && e.Line <= len(c.listing) {
+		d = sim.InListing(d, e.Obj, c.listing[e.Line-1])
+	}
+	return d
 }
 
 // describeEvent is e as describe says it, when e is one of the timeline's
@@ -56,7 +68,10 @@ func (c *drawCache) describeEvent(timeline []trace.Record, e trace.Record, lang 
 	if i := int(e.Seq) - 1; i >= 0 && i < len(timeline) && sameEvent(timeline[i], e) {
 		return c.describe(timeline, i, lang)
 	}
-	return sim.DescribeIn(e, lang)
+	if c == nil {
+		return sim.DescribeIn(e, lang)
+	}
+	return c.made(e, lang)
 }
 
 // sameEvent reports whether a and b are one event: its place, time,

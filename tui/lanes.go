@@ -80,6 +80,12 @@ func pickLanes(st *sim.State, pending []sim.Intent, n int) (lanes []lane, hidden
 func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 	p := l.Proc
 	switch {
+	case p.Status == sim.Exited && p.StoppedBy == trace.StoppedByWatchdog:
+		// (In a Go demo the main script runs in proctour itself, which
+		// goes on: it was stopped, not a process that exited.)
+		return "✗", s.tr("stopped by the watchdog"), s.Failed
+	case p.Status == sim.Exited && p.StoppedBy != "":
+		return "✗", s.tr("stopped before its end"), s.Failed
 	case p.Status == sim.Exited && p.ExitCode == 0:
 		return "✓", fmt.Sprintf(s.tr("exited %d"), 0), s.Exited
 	case p.Status == sim.Exited:
@@ -112,7 +118,15 @@ func laneStep(st *sim.State, l lane, s styles, describe func(trace.Record) strin
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == trace.KindProcExit {
 		return "" // the state says it: "exited 0"
 	}
-	out := s.Text.Render(describe(l.Proc.Last))
+	desc := describe(l.Proc.Last)
+	if l.Proc.Status != sim.Blocked {
+		// a join that waited has returned: not the same line as the call
+		call, _, _ := strings.Cut(desc, "  #")
+		if t, ok := sim.Returned(l.Proc.Last, call); ok {
+			desc = t.In(s.lang)
+		}
+	}
+	out := s.Text.Render(desc)
 	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
 		out += s.Marker.Render(fmt.Sprintf(s.tr("  ← from %s"), st.Name(from)))
 	}

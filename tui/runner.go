@@ -34,7 +34,7 @@ func (r *runner) start(sc *lessons.Scenario, vars lessons.Vars, o sim.Options) (
 	if r.closed {
 		return nil, errClosed
 	}
-	s, err := sim.Start(sc.Script(vars), o)
+	s, err := lessons.StartSession(sc, vars, o)
 	if err != nil {
 		return nil, err
 	}
