@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/charmbracelet/x/ansi"
@@ -77,7 +80,9 @@ func newReplayCmd() *cobra.Command {
 		Short: "Open a recorded trace in the demo view, to step through and scrub",
 		Long: `Open a trace — saved with 's' in the demo view, or written by
 'proctour run SCENARIO --format json' — in the demo view, with the same
-controls as a live demo.`,
+controls as a live demo. FILE is a path, '-' for standard input, or the
+name of a trace the demo view saved (in the traces directory beside the
+progress: $XDG_STATE_HOME/proctour/traces).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("replay needs exactly one trace file")
@@ -93,7 +98,14 @@ controls as a live demo.`,
 			if err != nil {
 				return usageError{err}
 			}
-			return openUI(cmd, tui.Options{Lang: lang, Replay: events, ReplayName: filepath.Base(args[0])})
+			// esc leads to the course: the student's, read and saved as
+			// the tutorial itself does.
+			progress, warn := loadProgress()
+			opts := tui.Options{Lang: lang, Replay: events, ReplayName: filepath.Base(args[0]), Seed: 1, Progress: progress}
+			if warn != nil {
+				opts.Notice = warn.Error()
+			}
+			return openUI(cmd, opts)
 		},
 	}
 	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the screen: en or zh (default: from LC_ALL or LANG)")
@@ -104,6 +116,14 @@ func readTraceFile(path string) ([]trace.Record, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
 		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) && !strings.ContainsRune(path, filepath.Separator) {
+			// a name the demo view saved: in the traces directory
+			if dir, derr := tui.TracesDir(); derr == nil {
+				if g, gerr := os.Open(filepath.Join(dir, path)); gerr == nil {
+					f, err = g, nil
+				}
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("replay: %w", err)
 		}

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -228,10 +230,16 @@ func TestBatchesWhilePaused(t *testing.T) {
 	}
 }
 
+// s saves the run into the traces directory beside the progress (not the
+// directory proctour was started in), the status bar says the whole path,
+// and the saved trace replays with what the run was: its scenario, values,
+// mode and seed in the status bar, and how it ended once played to the end.
 func TestSaveAndReplay(t *testing.T) {
-	t.Chdir(t.TempDir())
-	timeline := normalise(record(t, "hello", sim.Live, 0))
-	d := testDemo(t, "hello")
+	cwd, state := t.TempDir(), t.TempDir()
+	t.Chdir(cwd)
+	t.Setenv("PROCTOUR_STATE_DIR", state)
+	timeline := normalise(record(t, "tickets", sim.Seeded, 7, "lock=on", "buyers=4"))
+	d := testDemo(t, "tickets")
 	d.timeline, d.pb = timeline, Playback{Cursor: len(timeline), Len: len(timeline), Following: true}
 	d.refold()
 	d, cmd := d.update(press("s"))
@@ -239,9 +247,21 @@ func TestSaveAndReplay(t *testing.T) {
 	if saved.err != nil {
 		t.Fatal(saved.err)
 	}
+	if dir := filepath.Join(state, "traces"); filepath.Dir(saved.path) != dir || !strings.HasPrefix(filepath.Base(saved.path), "tickets-") {
+		t.Errorf("saved as %s, want tickets-… in %s", saved.path, dir)
+	}
+	if left, _ := os.ReadDir(cwd); len(left) > 0 {
+		t.Errorf("the save left %v in the current directory", left)
+	}
 	d, _ = d.update(saved)
-	if !strings.Contains(d.statusInfo().Note, "proctour-hello-") {
-		t.Errorf("the status bar does not say where the trace went: %q", d.statusInfo().Note)
+	if note := d.statusInfo().Note; note != "saved "+saved.path {
+		t.Errorf("the status bar says %q, want the whole path %s", note, saved.path)
+	}
+	// At 80 columns, where a trace is saved by default (~/.local/state/…)
+	// is said whole: the note takes the bar.
+	d.note = "saved ~/.local/state/proctour/traces/tickets-20261205-004534.jsonl"
+	if bar := ansi.Strip(drawStatus(d.statusIn("en"), newStyles(false, true), 80)); !strings.Contains(bar, d.note) {
+		t.Errorf("the status bar at 80 columns cuts the path: %q", bar)
 	}
 	second := cmd().(savedMsg) // a second save in the same second
 	if second.err != nil || second.path == saved.path {
@@ -256,9 +276,18 @@ func TestSaveAndReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newReplay("saved.jsonl", back, 1).setSize(80, 23)
-	if r.sc == nil || r.sc.ID != "hello" || r.pb.Cursor != 0 || r.pb.Len != len(timeline) {
-		t.Fatalf("replay: scenario %v, cursor %d of %d", r.sc, r.pb.Cursor, r.pb.Len)
+	if !reflect.DeepEqual(back, timeline) {
+		t.Errorf("the saved trace reads back as another timeline")
+	}
+	r := newReplay("saved.jsonl", back, 1).setSize(120, 40)
+	if r.sc == nil || r.sc.ID != "tickets" || r.pb.Cursor != 0 || r.pb.Len != len(timeline) || r.early {
+		t.Fatalf("replay: scenario %v, cursor %d of %d, ends early %v", r.sc, r.pb.Cursor, r.pb.Len, r.early)
+	}
+	if r.vars["lock"] != "on" || r.vars["buyers"] != "4" || r.mode != sim.Seeded || r.seed != 7 {
+		t.Errorf("replay of lock=on buyers=4 seeded 7: values %v, mode %v, seed %d", r.vars, r.mode, r.seed)
+	}
+	if screen := screenOf(r); !strings.Contains(screen, "buyers=4 lock=on tickets=1 · seeded, seed 7") {
+		t.Errorf("the replay's status bar or listing does not show the run's values, mode and seed:\n%s", screen)
 	}
 	r, cmd = r.update(press("r"))
 	for r.playing {
@@ -269,6 +298,37 @@ func TestSaveAndReplay(t *testing.T) {
 	}
 	if cmd == nil {
 		t.Error("r in a replay gave no tick")
+	}
+	if screen := screenOf(r); !strings.Contains(screen, "■ the run ended: the main script ended with exit code 0; tickets sold: 1") {
+		t.Errorf("the replay played to its end does not say how the run ended:\n%s", screen)
+	}
+	r.lang = "zh"
+	if screen := screenOfIn(r, "zh"); !strings.Contains(screen, "■ 运行结束：主脚本结束，退出码 0；售出的票数：1") || !strings.Contains(screen, "buyers=4 lock=on tickets=1 · 种子模式，种子 7") {
+		t.Errorf("in Chinese, the replay's end or settings:\n%s", screen)
+	}
+}
+
+// A trace cut short by lines (head -400) reads well, and its replay says
+// it ends early, in the header and where it stops: not as a run that ended.
+func TestReplayOfATraceCutShort(t *testing.T) {
+	timeline := normalise(record(t, "tickets", sim.Seeded, 7, "buyers=4"))
+	cut := timeline[:len(timeline)/2]
+	r := newReplay("cut.jsonl", cut, 1).setSize(120, 40)
+	if !r.early {
+		t.Fatal("a trace cut in half does not end early")
+	}
+	if screen := screenOf(r); !strings.Contains(screen, "replay cut.jsonl · the trace ends early: it was cut short") {
+		t.Errorf("the header does not say the trace ends early:\n%s", screen)
+	}
+	r = r.navigate(ToEnd, 0)
+	screen := screenOf(r)
+	for _, want := range []string{"⚠ the trace ends here, early: it has no run.end", "the trace ends early"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("at its last event, the replay does not say %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, "the run ended") {
+		t.Errorf("a trace cut short is shown as a run that ended:\n%s", screen)
 	}
 }
 
@@ -437,6 +497,13 @@ func TestStepMode(t *testing.T) {
 
 func screenOf(d demo) string {
 	return ansi.Strip(d.view(newStyles(true, true)))
+}
+
+// screenOfIn is screenOf in lang.
+func screenOfIn(d demo, lang string) string {
+	s := newStyles(true, true)
+	s.lang = lang
+	return ansi.Strip(d.view(s))
 }
 
 // A step the gate refuses says why, in the lesson's language: in Chinese

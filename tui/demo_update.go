@@ -31,7 +31,7 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		if msg.err != nil {
 			return d.say(true, "%v", msg.err), nil
 		}
-		return d.say(false, "saved %s", msg.path), nil
+		return d.say(false, "saved %s", msg.shown), nil
 	case playTickMsg:
 		return d.playStep(msg)
 	case repeatedMsg:

@@ -60,6 +60,15 @@ func drawStatus(in statusInfo, s styles, w int) string {
 			break
 		}
 	}
+	// a note (where a trace was saved) is worth more than the count, the
+	// time and the mode
+	for len(parts) > 0 && in.Note != "" && lipgloss.Width(line) > w {
+		parts = parts[:len(parts)-1]
+		line = bar()
+	}
+	if in.Note != "" && lipgloss.Width(line) > w {
+		line = note
+	}
 	if pad := w - lipgloss.Width(line); pad > 0 {
 		line += s.StatusBar.Render(strings.Repeat(" ", pad))
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -38,10 +40,10 @@ type (
 		run int64
 		err error
 	}
-	// savedMsg says where a trace was saved.
+	// savedMsg says where a trace was saved: path, shown as shown.
 	savedMsg struct {
-		path string
-		err  error
+		path, shown string
+		err         error
 	}
 	// playTickMsg advances a replay played in time.
 	playTickMsg struct{ run int64 }
@@ -120,19 +122,47 @@ func stopRun(s *sim.Session) tea.Cmd {
 	})
 }
 
-// saveTrace writes a timeline to proctour-<scenario>-<time>.jsonl in the
-// current directory.
+// saveTrace writes a timeline to <scenario>-<time>.jsonl in the traces
+// directory (TracesDir: beside the progress, not wherever proctour
+// was started), and says where, home as ~.
 func saveTrace(id string, timeline []trace.Record, now time.Time) tea.Cmd {
 	return safe(func() tea.Msg {
-		base := fmt.Sprintf("proctour-%s-%s", id, now.Format("20060102-150405"))
+		dir, err := TracesDir()
+		if err == nil {
+			err = os.MkdirAll(dir, 0o700)
+		}
+		if err != nil {
+			return savedMsg{err: fmt.Errorf("save trace: %w", err)}
+		}
+		base := filepath.Join(dir, fmt.Sprintf("%s-%s", id, now.Format("20060102-150405")))
 		name := base + ".jsonl"
-		err := writeTrace(name, timeline)
+		err = writeTrace(name, timeline)
 		for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ { // two saves in a second
 			name = fmt.Sprintf("%s-%d.jsonl", base, i)
 			err = writeTrace(name, timeline)
 		}
-		return savedMsg{path: "./" + name, err: err}
+		return savedMsg{path: name, shown: homeShort(name), err: err}
 	})
+}
+
+// TracesDir is where the demo view saves traces: traces/ in the state
+// directory (lessons.StateDir), where `proctour replay NAME` finds them.
+func TracesDir() (string, error) {
+	dir, err := lessons.StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "traces"), nil
+}
+
+// homeShort is path with the home directory as ~, as a shell takes it.
+func homeShort(path string) string {
+	if home, err := os.UserHomeDir(); err == nil && home != "/" {
+		if rest, ok := strings.CutPrefix(path, home+string(filepath.Separator)); ok {
+			return "~" + string(filepath.Separator) + rest
+		}
+	}
+	return path
 }
 
 // writeTrace writes a timeline as a trace file; it never overwrites one.
