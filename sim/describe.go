@@ -504,22 +504,25 @@ func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// codeOf is a line of Python without its comment.
+// codeOf is a line of Python without its comment, the text of its
+// strings blanked out.
 func codeOf(line string) string {
+	b := []byte(line)
 	var quote byte
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case quote != 0 && c == '\\':
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0 && c == '\\' && i+1 < len(b):
+			b[i], b[i+1] = ' ', ' '
 			i++
 		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
+			b[i] = ' '
 		case c == '\'' || c == '"':
 			quote = c
 		case c == '#':
-			return line[:i]
+			return string(b[:i])
 		}
 	}
-	return line
+	return string(b)
 }

@@ -80,12 +80,10 @@ func pickLanes(st *sim.State, pending []sim.Intent, n int) (lanes []lane, hidden
 func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 	p := l.Proc
 	switch {
-	case p.Status == sim.Exited && p.StoppedBy == trace.StoppedByWatchdog:
-		// (In a Go demo the main script runs in proctour itself, which
-		// goes on: it was stopped, not a process that exited.)
-		return "✗", s.tr("stopped by the watchdog"), s.Failed
 	case p.Status == sim.Exited && p.StoppedBy != "":
-		return "✗", s.tr("stopped before its end"), s.Failed
+		// (In a Go demo the main script runs in proctour itself, which
+		// goes on: it was stopped, not a process that exited -15.)
+		return "✗", s.tr("stopped"), s.Failed
 	case p.Status == sim.Exited && p.ExitCode == 0:
 		return "✓", fmt.Sprintf(s.tr("exited %d"), 0), s.Exited
 	case p.Status == sim.Exited:
@@ -116,6 +114,12 @@ func laneStep(st *sim.State, l lane, s styles, describe func(trace.Record) strin
 		return s.Pending.Render("→ " + in.DescribeIn(s.lang))
 	}
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == trace.KindProcExit {
+		switch l.Proc.StoppedBy {
+		case trace.StoppedByWatchdog:
+			return s.Text.Render(s.tr("the main script was stopped by the watchdog"))
+		case trace.StoppedByUser:
+			return s.Text.Render(s.tr("the main script was stopped before its end"))
+		}
 		return "" // the state says it: "exited 0"
 	}
 	desc := describe(l.Proc.Last)
