@@ -92,7 +92,7 @@ func (t *textLog) Close(timeline []trace.Record) error {
 		exits[p.ExitCode]++
 	}
 	fmt.Fprintf(t.w, i18n.Tr(lang, "%d events from %d processes in %.3fs; child exit codes:"),
-		len(timeline), len(st.Procs), float64(st.TNs)/1e9)
+		processEvents(timeline), len(st.Procs), float64(st.TNs)/1e9)
 	for _, code := range slices.Sorted(maps.Keys(exits)) {
 		fmt.Fprintf(t.w, " %d×%d", exits[code], code)
 	}
@@ -101,4 +101,16 @@ func (t *textLog) Close(timeline []trace.Record) error {
 		fmt.Fprintf(t.w, i18n.Tr(lang, "invariant broken: %s\n"), v)
 	}
 	return t.w.Flush()
+}
+
+// processEvents counts the events of the processes: not run.begin and
+// run.end, which are the run's.
+func processEvents(timeline []trace.Record) int {
+	n := 0
+	for _, r := range timeline {
+		if r.Kind != trace.KindRunBegin && r.Kind != trace.KindRunEnd {
+			n++
+		}
+	}
+	return n
 }

@@ -66,7 +66,10 @@ func describe(r trace.Record) i18n.T {
 		}
 		return code(r.Obj + ".terminate()")
 	case trace.KindProcJoin:
-		return i18n.Tf("%s  # waits until %s has exited", r.Obj+".join("+timeoutText(v)+")", r.Obj)
+		if t := timeoutText(v); t != "" {
+			return i18n.Tf("%s  # returns once %s has exited, or after %s s", r.Obj+".join("+t+")", r.Obj, v)
+		}
+		return i18n.Tf("%s  # returns once %s has exited", r.Obj+".join()", r.Obj)
 	case trace.KindStdout:
 		if r.Obj == "stderr" {
 			return code(strText(r.Val))

@@ -55,7 +55,7 @@ func TestInListing(t *testing.T) {
 	for _, c := range []struct{ desc, obj, src, want string }{
 		{"child_conn.recv() → 'ping'", "child_conn", "        msg = conn.recv()      # waits for the parent", "conn.recv() → 'ping'"},
 		{"reader_conn.recv()  # nothing has arrived: waiting", "reader_conn", "            msg = conn.recv()", "conn.recv()  # nothing has arrived: waiting"},
-		{"writer.join()  # waits until writer has exited", "writer", "    w.join()", "w.join()  # waits until writer has exited"},
+		{"writer.join()  # returns once writer has exited", "writer", "    w.join()", "w.join()  # returns once writer has exited"},
 		{"parent_conn.send('ping')", "parent_conn", "        parent_conn.send(msg)", "parent_conn.send('ping')"},
 		{"a.send(1)", "a", "    b.send(1); c.send(2)", "a.send(1)"},                                             // two names: which?
 		{"a.send(1)", "a", "    print('x.send(1)')  # b.send(", "a.send(1)"},                                    // in a string or a comment

@@ -115,10 +115,10 @@ func laneStep(st *sim.State, l lane, s styles, describe func(trace.Record) strin
 	}
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == trace.KindProcExit {
 		switch l.Proc.StoppedBy {
-		case trace.StoppedByWatchdog:
-			return s.Text.Render(s.tr("the main script was stopped by the watchdog"))
+		case trace.StoppedByWatchdog: // "stopped  by the watchdog"
+			return s.Text.Render(s.tr("by the watchdog"))
 		case trace.StoppedByUser:
-			return s.Text.Render(s.tr("the main script was stopped before its end"))
+			return s.Text.Render(s.tr("before its end"))
 		}
 		return "" // the state says it: "exited 0"
 	}

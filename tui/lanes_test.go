@@ -49,11 +49,11 @@ func TestJoinWaitingAndReturnedDiffer(t *testing.T) {
 	)
 	tl[1].PPid, tl[2].Line = 1, line
 	waiting := drawnLanes(t, sc, tl[:3], "en")
-	if !strings.Contains(waiting, "blocked: join") || !strings.Contains(waiting, " r.join() # waits until reader has exited") {
+	if !strings.Contains(waiting, "blocked: join") || !strings.Contains(waiting, " r.join() # returns once reader has exited") {
 		t.Errorf("MainProcess waiting in the join:\n%s", waiting)
 	}
 	returned := drawnLanes(t, sc, tl, "en")
-	if !strings.Contains(returned, "running r.join() returned") || strings.Contains(returned, "waits until") {
+	if !strings.Contains(returned, "running r.join() returned") || strings.Contains(returned, "returns once") {
 		t.Errorf("MainProcess once the join returned:\n%s", returned)
 	}
 	if zh := drawnLanes(t, sc, tl, "zh"); !strings.Contains(zh, "r.join() 已返回") {
@@ -74,7 +74,7 @@ func TestMainScriptStoppedByTheWatchdog(t *testing.T) {
 		[5]string{"1", "proctour", "run.end", "", `{"exit":-15,"stopped_by":"watchdog"}`},
 	)
 	tl[1].PPid = 1
-	for lang, want := range map[string]string{"en": "✗ MainProcess 1 stopped the main script was stopped by the watchdog", "zh": "✗ MainProcess 1 已停止 主脚本被看门狗停下了"} {
+	for lang, want := range map[string]string{"en": "✗ MainProcess 1 stopped by the watchdog", "zh": "✗ MainProcess 1 已停止 被看门狗叫停"} {
 		got := drawnLanes(t, nil, tl, lang)
 		if !strings.Contains(got, want) || strings.Contains(got, "-15\n") || !strings.Contains(got, "worker-0") {
 			t.Errorf("%s: the main script's lane:\n%s\nwant %q", lang, got, want)
@@ -82,7 +82,7 @@ func TestMainScriptStoppedByTheWatchdog(t *testing.T) {
 	}
 	// Stopped from outside (q, esc): stopped, not by the watchdog.
 	user := append(slices.Clone(tl[:2]), tl[3:5]...)
-	if got := drawnLanes(t, nil, user, "en"); !strings.Contains(got, "✗ MainProcess 1 stopped the main script was stopped before its end") {
+	if got := drawnLanes(t, nil, user, "en"); !strings.Contains(got, "✗ MainProcess 1 stopped before its end") {
 		t.Errorf("stopped by the user:\n%s", got)
 	}
 }
