@@ -228,6 +228,15 @@ func (d demo) layout(s styles) demoLayout {
 		n--
 	}
 	lo.lanes, lo.hidden = pickLanes(d.st, pending, n)
+	var src []string
+	if d.draw != nil {
+		src = d.draw.listing
+	}
+	for i, l := range lo.lanes { // a step at the gate named as the listing names it
+		if in := l.Intent; in != nil && in.Line > 0 && in.Line <= len(src) {
+			lo.lanes[i].Call = sim.InListing(in.DescribeIn(s.lang), in.Obj, src[in.Line-1])
+		}
+	}
 	lo.marks = listingMarks(d.st, lo.lanes, pending)
 	if c := d.pb.Cursor; c > 0 && c <= len(d.timeline) {
 		lo.currentLineNum = d.timeline[c-1].Line

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/trace"
 )
@@ -48,7 +51,14 @@ func (c *drawCache) describe(timeline []trace.Record, i int, lang string) string
 		c.descs = append(c.descs, make([]string, len(timeline)-len(c.descs))...)
 	}
 	if c.descs[i] == "" {
-		c.descs[i] = c.made(timeline[i], lang)
+		d, settled := c.made(timeline[i], lang), true
+		if e := timeline[i]; e.Kind == trace.KindPipeInherit && c.listing != nil {
+			d, settled = c.inherited(timeline[i+1:], e, d)
+		}
+		if !settled { // (what names it has not happened yet)
+			return d
+		}
+		c.descs[i] = d
 	}
 	return c.descs[i]
 }
@@ -60,6 +70,27 @@ func (c *drawCache) made(e trace.Record, lang string) string {
 		d = sim.InListing(d, e.Obj, c.listing[e.Line-1])
 	}
 	return d
+}
+
+// inherited is desc, a pipe end's arrival in a child, with the name the
+// child's code gives it where that is another, seen from the child's next
+// call on it: "conn = child_conn  # a copy of this end, passed in the
+// arguments". settled is false while there is no such call yet.
+func (c *drawCache) inherited(after []trace.Record, e trace.Record, desc string) (string, bool) {
+	for _, r := range after[:min(len(after), 500)] {
+		if r.Pid == e.Pid && r.Kind == trace.KindProcExit {
+			break // it never called on it
+		}
+		if r.Pid != e.Pid || r.Obj != e.Obj || r.Line <= 0 || r.Line > len(c.listing) {
+			continue
+		}
+		call := sim.InListing(sim.DescribeIn(r, "en"), e.Obj, c.listing[r.Line-1])
+		if name, _, ok := strings.Cut(call, "."); ok && name != e.Obj && name != "" && !strings.ContainsAny(name, " (") {
+			return name + " = " + desc, true
+		}
+		return desc, true
+	}
+	return desc, len(after) >= 500 || slices.ContainsFunc(after, func(r trace.Record) bool { return r.Pid == e.Pid && r.Kind == trace.KindProcExit })
 }
 
 // describeEvent is e as describe says it, when e is one of the timeline's

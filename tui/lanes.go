@@ -18,6 +18,9 @@ type lane struct {
 	Proc   *sim.Proc
 	Key    string
 	Intent *sim.Intent // its operation waiting at the gate, if any
+	// Call is Intent's call named as the listing's line names it (conn,
+	// not child_conn); "" draws Intent as sim says it.
+	Call string
 }
 
 // pickLanes chooses which processes get a lane when there are more than n:
@@ -108,10 +111,14 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 // what it is about to do. A message received says from whom.
 func laneStep(st *sim.State, l lane, s styles, describe func(trace.Record) string) string {
 	if in := l.Intent; in != nil {
-		if !in.CanProceed {
-			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked.In(s.lang)))
+		call := l.Call
+		if call == "" {
+			call = in.DescribeIn(s.lang)
 		}
-		return s.Pending.Render("→ " + in.DescribeIn(s.lang))
+		if !in.CanProceed {
+			return s.PendingBlocked.Render("→ " + call + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked.In(s.lang)))
+		}
+		return s.Pending.Render("→ " + call)
 	}
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == trace.KindProcExit {
 		switch l.Proc.StoppedBy {

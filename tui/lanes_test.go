@@ -86,3 +86,36 @@ func TestMainScriptStoppedByTheWatchdog(t *testing.T) {
 		t.Errorf("stopped by the user:\n%s", got)
 	}
 }
+
+// The child's end of a pipe arrives under the name its code gives it:
+// "conn = child_conn  # a copy…", and its calls are conn's, as the listing
+// says them; before the child has used it, it is child_conn's arrival,
+// told again once it has.
+func TestChildsEndNamedAsItsCode(t *testing.T) {
+	sc, err := lessons.Lookup("pipe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := slices.IndexFunc(sc.Listing.Lines(), func(l string) bool { return strings.TrimSpace(l) == "conn.send('hello from the child')" }) + 1
+	if line == 0 {
+		t.Fatal("pipe's listing has no conn.send('hello from the child')")
+	}
+	tl := timeline(
+		[5]string{"1", "MainProcess", "proc.start", "pipe.py", `"pipe"`},
+		[5]string{"1", "MainProcess", "pipe.new", "parent_conn, child_conn", `{"ends":["parent_conn","child_conn"],"duplex":true}`},
+		[5]string{"2", "child", "proc.start", "", `"pipe.child"`},
+		[5]string{"2", "child", "pipe.inherit", "child_conn", `{"pipe":"parent_conn, child_conn"}`},
+		[5]string{"2", "child", "pipe.send", "child_conn", `"hello from the child"`},
+	)
+	tl[2].PPid, tl[4].Line = 1, line
+	c := &drawCache{listing: listingLines(sc)}
+	if got := c.describe(tl[:4], 3, "en"); got != "child_conn  # a copy of this end, passed in the arguments" {
+		t.Errorf("before the child uses it: %q", got)
+	}
+	if got := c.describe(tl, 3, "en"); got != "conn = child_conn  # a copy of this end, passed in the arguments" {
+		t.Errorf("once the child has used it: %q", got)
+	}
+	if got := c.describe(tl, 4, "en"); got != "conn.send('hello from the child')" {
+		t.Errorf("the child's send: %q", got)
+	}
+}
