@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"time"
 
@@ -14,18 +12,11 @@ import (
 )
 
 // exportPerfetto writes a timeline as Chrome/Perfetto JSON trace events
-// to proctour-<scenario>-<time>.perfetto.json, beside the traces that s
-// saves (the current directory); it never overwrites a file.
+// to <scenario>-<time>.perfetto.json, beside the traces that s saves (the
+// traces directory); it never overwrites a file.
 func exportPerfetto(id string, timeline []trace.Record, now time.Time) tea.Cmd {
 	return safe(func() tea.Msg {
-		base := fmt.Sprintf("proctour-%s-%s", id, now.Format("20060102-150405"))
-		name := base + ".perfetto.json"
-		err := writePerfetto(name, timeline)
-		for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ { // two exports in a second
-			name = fmt.Sprintf("%s-%d.perfetto.json", base, i)
-			err = writePerfetto(name, timeline)
-		}
-		return savedMsg{path: "./" + name, err: err}
+		return saveInTraces(id, now, ".perfetto.json", func(path string) error { return writePerfetto(path, timeline) })
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 // traces, and the status bar says where.
 func TestExportForPerfetto(t *testing.T) {
 	t.Chdir(t.TempDir())
+	t.Setenv("PROCTOUR_STATE_DIR", t.TempDir())
 	d := testDemo(t, "hello")
 	if _, cmd := d.update(press("e")); cmd != nil {
 		t.Error("e before a run wrote something")

@@ -123,26 +123,33 @@ func stopRun(s *sim.Session) tea.Cmd {
 }
 
 // saveTrace writes a timeline to <scenario>-<time>.jsonl in the traces
-// directory (TracesDir: beside the progress, not wherever proctour
-// was started), and says where, home as ~.
+// directory (TracesDir: beside the progress, not wherever proctour was
+// started), and says where.
 func saveTrace(id string, timeline []trace.Record, now time.Time) tea.Cmd {
 	return safe(func() tea.Msg {
-		dir, err := TracesDir()
-		if err == nil {
-			err = os.MkdirAll(dir, 0o700)
-		}
-		if err != nil {
-			return savedMsg{err: fmt.Errorf("save trace: %w", err)}
-		}
-		base := filepath.Join(dir, fmt.Sprintf("%s-%s", id, now.Format("20060102-150405")))
-		name := base + ".jsonl"
-		err = writeTrace(name, timeline)
-		for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ { // two saves in a second
-			name = fmt.Sprintf("%s-%d.jsonl", base, i)
-			err = writeTrace(name, timeline)
-		}
-		return savedMsg{path: name, shown: homeShort(name), err: err}
+		return saveInTraces(id, now, ".jsonl", func(path string) error { return writeTrace(path, timeline) })
 	})
+}
+
+// saveInTraces writes a file named for the scenario and the time, with
+// ext, into the traces directory by write, which never overwrites a file
+// (two saves in a second get -2, -3, …), and says where, home as ~.
+func saveInTraces(id string, now time.Time, ext string, write func(path string) error) savedMsg {
+	dir, err := TracesDir()
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		return savedMsg{err: fmt.Errorf("save: %w", err)}
+	}
+	base := filepath.Join(dir, fmt.Sprintf("%s-%s", id, now.Format("20060102-150405")))
+	name := base + ext
+	err = write(name)
+	for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ {
+		name = fmt.Sprintf("%s-%d%s", base, i, ext)
+		err = write(name)
+	}
+	return savedMsg{path: name, shown: homeShort(name), err: err}
 }
 
 // TracesDir is where the demo view saves traces: traces/ in the state
