@@ -342,6 +342,9 @@ func (d demo) header(s styles, w int) string {
 		if d.early {
 			title += s.Warn.Render(" · " + s.tr("the trace ends early: it was cut short"))
 		}
+		if d.begin != nil { // what the run was: lock=off told from lock=on at once
+			title += s.Subtitle.Render(" — " + d.statusIn(s.lang).Vars)
+		}
 	case d.sc != nil:
 		title += s.Subtitle.Render(" — " + d.sc.SummaryIn(s.lang))
 	}

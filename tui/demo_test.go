@@ -286,6 +286,9 @@ func TestSaveAndReplay(t *testing.T) {
 	if r.vars["lock"] != "on" || r.vars["buyers"] != "4" || r.mode != sim.Seeded || r.seed != 7 {
 		t.Errorf("replay of lock=on buyers=4 seeded 7: values %v, mode %v, seed %d", r.vars, r.mode, r.seed)
 	}
+	if head, _, _ := strings.Cut(screenOf(r.setSize(80, 24)), "\n"); !strings.HasPrefix(head, "replay saved.jsonl — buyers=4 lock=on tickets=1 · seeded, seed 7") {
+		t.Errorf("at 80×24 the replay's header does not say the run's values, mode and seed: %q", head)
+	}
 	if screen := screenOf(r); !strings.Contains(screen, "buyers=4 lock=on tickets=1 · seeded, seed 7") {
 		t.Errorf("the replay's status bar or listing does not show the run's values, mode and seed:\n%s", screen)
 	}
