@@ -76,6 +76,13 @@ type Options struct {
 	// Window is how long an event is held back so that events of other
 	// processes stamped earlier can overtake it (default 100ms).
 	Window time.Duration
+	// Mode is live, step or seeded, as for a Go demo (sim.Options); Seed
+	// drives the seeded scheduler; Auto, in step mode, releases the oldest
+	// operation that can proceed whenever all is quiet. Only live runs
+	// today: Start refuses the others with an *InputError.
+	Mode sim.Mode
+	Seed uint64
+	Auto bool
 }
 
 // InputError is a problem with what the user asked to run: no python3, a
@@ -301,6 +308,9 @@ func Start(o Options) (*Run, error) {
 	case "", "fork", "spawn", "forkserver":
 	default:
 		return nil, inputf("start method %q: want fork, spawn or forkserver", o.StartMethod)
+	}
+	if o.Mode != sim.Live {
+		return nil, inputf("step and seeded modes for Python programs are not available yet")
 	}
 	if o.Idle <= 0 {
 		o.Idle = time.Second
