@@ -15,7 +15,8 @@ import (
 
 // demo is the demo view: a scenario's timeline drawn as lanes, resources,
 // the Python listing and an event log, at the playback cursor. It runs the
-// scenario through a sim.Session, or replays a recorded trace.
+// scenario's Go demo, or a Python program under the tracer (python), through
+// a sim.Source, or replays a recorded trace.
 type demo struct {
 	sc      *lessons.Scenario // nil: a replay of a scenario not in this build
 	vars    lessons.Vars
@@ -37,11 +38,13 @@ type demo struct {
 	draw     *drawCache // the text made from timeline and st, kept across frames
 	elided   int        // a replay's values drawn only in part (too deep or long)
 
-	run     int64        // the current run's id; 0 before the first
-	sess    *sim.Session // the current run's session, once started
-	running bool         // the current run has not ended
-	playing bool         // a replay playing in time
-	playNs  int64        // a replay's clock
+	run     int64      // the current run's id; 0 before the first
+	sess    sim.Source // the current run, once started
+	running bool       // the current run has not ended
+	playing bool       // a replay playing in time
+	playNs  int64      // a replay's clock
+	python  *pyTarget  // not nil: runs are real CPython's (python.go)
+	interp  string     // --python: the interpreter for them
 
 	// preds are the lesson's predictions about this demo; predicting is
 	// the one being asked before a run, guess the choice made for the
@@ -82,14 +85,15 @@ type demo struct {
 
 // demoSettings are the run settings a demo starts with.
 type demoSettings struct {
-	mode  sim.Mode
-	seed  uint64
-	speed float64
+	mode   sim.Mode
+	seed   uint64
+	speed  float64
+	python string // --python
 }
 
 func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 	vars, _ := sc.Resolve(nil)
-	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed,
+	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed, interp: set.python,
 		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{}}
 	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
 	if d.speed <= 0 {
@@ -197,8 +201,8 @@ func (d demo) layout(s styles) demoLayout {
 		most = w / 2
 	}
 	need := most
-	if d.sc != nil {
-		need = listingWidth(d.sc.ProgramLines(s.lang, d.listingVars()))
+	if code := d.listingLines(s.lang); code != nil {
+		need = listingWidth(code)
 	}
 	lo.listW = max(min(need, most), min(30, most))
 	lo.lanesW = w - lo.listW - 1
@@ -279,11 +283,7 @@ func (d demo) view(s styles) string {
 		return strings.Join(out, "\n")
 	}
 	lo := d.layout(s)
-	listTitle := s.tr("listing")
-	if d.sc != nil {
-		listTitle = d.sc.ScriptName()
-	}
-	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
+	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, d.listingTitle(s), lo.listW))
 	var left []string
 	if d.editing != nil {
 		left = block(d.editorView(s, lo.lanesW), lo.lanesW, lo.top-1)
@@ -295,11 +295,7 @@ func (d demo) view(s styles) string {
 		describe := func(e trace.Record) string { return d.draw.describeEvent(d.timeline, e, s.lang) }
 		left = drawLanesWith(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1, describe)
 	}
-	var code []string
-	if d.sc != nil {
-		code = d.sc.ProgramLines(s.lang, d.listingVars())
-	}
-	right := drawListing(code, lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
+	right := drawListing(d.listingLines(s.lang), lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
 	out = append(out, beside(left, right, s.Rule.Render("│"))...)
 	if lo.res > 0 {
 		out = append(out, rule(s, s.tr("resources"), w))
@@ -324,12 +320,17 @@ func (d demo) header(s styles, w int) string {
 		}
 	case d.sc != nil:
 		title += s.Subtitle.Render(" — " + d.sc.SummaryIn(s.lang))
+	case d.python != nil:
+		title += s.Subtitle.Render(" — " + s.tr("your program under real CPython, traced"))
 	}
 	return fit(title, w)
 }
 
 // intro is what the lanes say before the first run.
 func (d demo) intro(s styles, w int) []string {
+	if d.python != nil {
+		return d.pythonIntro(s)
+	}
 	lines := []string{
 		"",
 		s.Title.Render(s.tr("Press r to run this demo.")),
@@ -345,6 +346,9 @@ func (d demo) intro(s styles, w int) []string {
 	if d.sc != nil && d.sc.Outcome != nil {
 		lines = append(lines, s.Dim.Render(s.tr("k runs it 20 times and charts the outcome")))
 	}
+	if d.sc != nil {
+		lines = append(lines, s.Dim.Render(s.tr("P runs the listing itself under real CPython")))
+	}
 	if d.mode == sim.Step {
 		lines = append(lines, "", s.Dim.Render(s.tr("step mode: space releases the next operation,")), s.Dim.Render(s.tr("1–9 release the process of that lane")))
 	}
@@ -355,11 +359,14 @@ func (d demo) intro(s styles, w int) []string {
 // translates the mode and the phase).
 func (d demo) statusInfo() statusInfo {
 	in := statusInfo{
-		Scenario: d.id(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
+		Scenario: d.id(), Runtime: d.runtime(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
 		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad,
 	}
 	if d.vars != nil {
 		in.Vars = d.vars.String()
+	}
+	if d.python != nil {
+		in.Speed = 0 // CPython's own
 	}
 	if c := d.pb.Cursor; c > 0 && c <= len(d.timeline) {
 		in.Elapsed = d.timeline[c-1].TNs
