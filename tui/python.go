@@ -215,16 +215,15 @@ func (d demo) listingTitle(s styles) string {
 	return s.tr("listing")
 }
 
-// runtime is what runs the demo, for the status bar: the Go demo, or
-// CPython and its version; "" for a replay.
+// runtime is what runs the demo, for the status bar: CPython and its
+// version, or "" for the Go demo (the default: the status bar has no room
+// to spare at 80 columns) and a replay.
 func (d demo) runtime() string {
 	switch {
 	case d.python != nil && d.python.version != "":
 		return d.python.version
 	case d.python != nil:
 		return "CPython"
-	case d.sc != nil && !d.replay && !d.nothing:
-		return "Go demo"
 	}
 	return ""
 }
