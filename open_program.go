@@ -81,9 +81,9 @@ func compileProgram(python, path string) error {
 	kind, msg, _ := strings.Cut(rest, "\t")
 	base := filepath.Base(path)
 	switch {
-	case kind == "ValueError" || strings.Contains(msg, "null bytes") || strings.Contains(msg, "Non-UTF-8"):
+	case kind == "ValueError" || strings.Contains(msg, "null bytes"):
 		return usagef("%s is not a Python program (%s)", base, msg)
-	case !strings.HasSuffix(path, ".py"):
+	case !strings.HasSuffix(path, ".py") || strings.Contains(msg, "Non-UTF-8") || strings.Contains(msg, "codec can't decode"):
 		return usagef("%s is not a Python program (line %s: %s: %s)", base, line, kind, msg)
 	case line == "0":
 		return usagef("%s: %s: %s", base, kind, msg)

@@ -61,14 +61,15 @@ func (d demo) pythonKey(msg tea.KeyPressMsg) (_ demo, _ tea.Cmd, ok bool) {
 	k := d.keys
 	switch {
 	case key.Matches(msg, k.Python):
+		// No note: it would hide the run's phase; the status bar names
+		// CPython while it runs the demo.
 		if d.python != nil {
 			d.python = nil
-			d, cmd := d.restart()
-			return d.say(false, "the Go demo again: P runs the listing under real CPython"), cmd, true
+		} else {
+			d.python = &pyTarget{}
 		}
-		d.python = &pyTarget{}
 		d, cmd := d.restart()
-		return d.say(false, "the listing under real CPython, traced: r runs it again, P goes back to the Go demo"), cmd, true
+		return d, cmd, true
 	case d.python != nil && key.Matches(msg, k.Faster, k.Slower):
 		return d.say(true, "a Python program runs at its own speed: +/- are for the Go demos"), nil, true
 	}
