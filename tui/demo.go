@@ -252,6 +252,7 @@ func (d demo) resources(s styles, w int) []string {
 		}
 	}
 	lines = append(lines, d.outcomeCharts(s, w)...)
+	lines = append(lines, d.pythonProblem(s, w)...)
 	lines = append(lines, d.draw.resources(d.st, d.stAt, s, w)...)
 	if len(d.st.Timings) > 0 && d.ranMode != sim.Live && !d.replay {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))

@@ -10,6 +10,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/pytrace"
@@ -25,6 +26,7 @@ type pyTarget struct {
 	args    []string // the program's arguments
 	source  []string // the program's lines, for the listing pane
 	version string   // the interpreter of the latest run, "CPython 3.11.7"
+	problem string   // why the latest run could not run as a program
 }
 
 // runProgramMsg starts the run of a demo opened on a Python program.
@@ -74,6 +76,39 @@ func (d demo) pythonKey(msg tea.KeyPressMsg) (_ demo, _ tea.Cmd, ok bool) {
 		return d.say(true, "a Python program runs at its own speed: +/- are for the Go demos"), nil, true
 	}
 	return d, nil, false
+}
+
+// ranPython takes what the start or the end of a Python run says: the
+// interpreter's version, and why the program could not run (a syntax
+// error, no __main__ guard under spawn), for the status bar and, whole,
+// above the event log. The target is copied: models are values.
+func (d demo) ranPython(version string, err error) demo {
+	if d.python == nil {
+		return d
+	}
+	p := *d.python
+	if version != "" {
+		p.version = version
+	}
+	p.problem = ""
+	if err != nil {
+		p.problem = err.Error()
+	}
+	d.python = &p
+	return d
+}
+
+// pythonProblem is why the latest Python run could not run, wrapped to
+// w columns, for the resources panel.
+func (d demo) pythonProblem(s styles, w int) []string {
+	if d.python == nil || d.python.problem == "" {
+		return nil
+	}
+	var lines []string
+	for _, l := range strings.Split(ansi.Wordwrap("⚠ "+d.python.problem, w, ""), "\n") {
+		lines = append(lines, s.Error.Render(l))
+	}
+	return lines
 }
 
 // startPython starts the demo's Python run: the student's program, or
