@@ -46,7 +46,7 @@ func (d demo) started(msg runStartedMsg) (demo, tea.Cmd) {
 	if !d.owns(msg.run) {
 		return d, nil
 	}
-	d = d.ranPython(msg.python, nil)
+	d = d.ranPython(msg.python, msg.source, nil)
 	if msg.err != nil {
 		d.running = false
 		return d.say(true, "could not start: %v", msg.err), nil
@@ -69,7 +69,7 @@ func (d demo) arrived(msg batchMsg) (demo, tea.Cmd) {
 	}
 	d.running, d.pending = false, nil
 	if msg.err != nil { // a Python program that could not run: its lane shows its stderr
-		d = d.ranPython("", msg.err).say(true, "%v", msg.err)
+		d = d.ranPython("", nil, msg.err).say(true, "%v", msg.err)
 	}
 	if d.sc != nil && !d.replay {
 		d.notes = append(slices.Clip(d.notes), demoEndedMsg{id: d.sc.ID})

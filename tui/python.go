@@ -36,11 +36,10 @@ type runProgramMsg struct{}
 // source is the listing, its runs are CPython's. The source is read now,
 // before the UI starts (no I/O in Update).
 func newProgramDemo(program string, args []string, set demoSettings, runs *runner) (demo, error) {
-	b, err := os.ReadFile(program)
+	source, err := readSource(program)
 	if err != nil {
-		return demo{}, fmt.Errorf("read %s: %w", program, err)
+		return demo{}, err
 	}
-	source := strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n"), "\n")
 	k := newDemoKeys()
 	for _, b := range []*key.Binding{&k.Variant, &k.Repeat, &k.Python} {
 		b.SetEnabled(false) // no variants, no outcome, and it is Python already
@@ -55,6 +54,15 @@ func newProgramDemo(program string, args []string, set demoSettings, runs *runne
 // isProgram reports whether the demo is the student's own program
 // (proctour my_prog.py) rather than a scenario's.
 func (d demo) isProgram() bool { return d.python != nil && d.python.program != "" }
+
+// readSource reads a program's lines, for the listing pane.
+func readSource(program string) ([]string, error) {
+	b, err := os.ReadFile(program)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", program, err)
+	}
+	return strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n"), "\n"), nil
+}
 
 // pythonKey handles the keys that mean something else for a Python run:
 // P switches a built-in demo between the Go demo and its listing under
@@ -79,16 +87,20 @@ func (d demo) pythonKey(msg tea.KeyPressMsg) (_ demo, _ tea.Cmd, ok bool) {
 }
 
 // ranPython takes what the start or the end of a Python run says: the
-// interpreter's version, and why the program could not run (a syntax
-// error, no __main__ guard under spawn), for the status bar and, whole,
-// above the event log. The target is copied: models are values.
-func (d demo) ranPython(version string, err error) demo {
+// interpreter's version, the program's source as the run read it (the
+// student may have edited it since the last r), and why the program
+// could not run (no __main__ guard under spawn), for the status bar and,
+// whole, above the event log. The target is copied: models are values.
+func (d demo) ranPython(version string, source []string, err error) demo {
 	if d.python == nil {
 		return d
 	}
 	p := *d.python
 	if version != "" {
 		p.version = version
+	}
+	if source != nil {
+		p.source = source
 	}
 	p.problem = ""
 	if err != nil {
@@ -122,11 +134,15 @@ func (d demo) startPython() tea.Cmd {
 	}
 	r, run := d.runs, d.run
 	return safe(func() tea.Msg {
+		var source []string
+		if spec.program != "" { // read again: it may have been edited since
+			source, _ = readSource(spec.program)
+		}
 		s, version, err := r.startPython(spec)
 		if err != nil {
-			return runStartedMsg{run: run, python: version, err: err}
+			return runStartedMsg{run: run, python: version, source: source, err: err}
 		}
-		return runStartedMsg{run: run, sess: s, python: version}
+		return runStartedMsg{run: run, sess: s, python: version, source: source}
 	})
 }
 

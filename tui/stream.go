@@ -21,11 +21,13 @@ import (
 type (
 	// runStartedMsg says a run started (or could not): a Go demo's
 	// session, or a Python program under the tracer, whose interpreter
-	// python names ("CPython 3.11.7").
+	// python names ("CPython 3.11.7"), and whose lines are source (the
+	// student's program, read as the run started).
 	runStartedMsg struct {
 		run    int64
 		sess   sim.Source
 		python string
+		source []string
 		err    error
 	}
 	// batchMsg is everything new since the last batch: events, the
