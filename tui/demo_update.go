@@ -46,7 +46,7 @@ func (d demo) started(msg runStartedMsg) (demo, tea.Cmd) {
 	if !d.owns(msg.run) {
 		return d, nil
 	}
-	d = d.ranPython(msg.python, msg.source, nil)
+	d = d.ranPython(msg.python, msg.source, msg.err)
 	if msg.err != nil {
 		d.running = false
 		return d.say(true, "could not start: %v", msg.err), nil

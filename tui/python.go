@@ -285,7 +285,7 @@ func (d demo) runtime() string {
 func (d demo) pythonIntro(s styles) []string {
 	lines := []string{"", s.Title.Render(s.tr("Press r to run it under real CPython, traced."))}
 	if d.python.program != "" {
-		lines = append(lines, "", s.Dim.Render(fmt.Sprintf(s.tr("%s, unmodified: every process it starts is a lane"), d.title)))
+		lines = append(lines, "", s.Dim.Render(fmt.Sprintf(s.tr("%s runs unmodified, a lane per process"), d.title)))
 	} else {
 		lines = append(lines, "", s.Dim.Render(s.tr("P goes back to the Go demo")))
 	}
