@@ -66,7 +66,7 @@ func readSource(program string) ([]string, error) {
 
 // pythonKey handles the keys that mean something else for a Python run:
 // P switches a built-in demo between the Go demo and its listing under
-// CPython; the speed is CPython's own. ok is false for every other key.
+// CPython; the speed is CPython's own, and k charts the Go demo only. ok is false for every other key.
 func (d demo) pythonKey(msg tea.KeyPressMsg) (_ demo, _ tea.Cmd, ok bool) {
 	k := d.keys
 	switch {
@@ -82,6 +82,8 @@ func (d demo) pythonKey(msg tea.KeyPressMsg) (_ demo, _ tea.Cmd, ok bool) {
 		return d, cmd, true
 	case d.python != nil && key.Matches(msg, k.Faster, k.Slower):
 		return d.say(true, "a Python program runs at its own speed: +/- are for the Go demos"), nil, true
+	case d.python != nil && key.Matches(msg, k.Repeat):
+		return d.say(true, "k charts the Go demo's runs: P goes back to it first"), nil, true
 	}
 	return d, nil, false
 }
