@@ -159,6 +159,9 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if d, ok := a.activeDemo(); ok && d.reading.typing && msg.String() != "ctrl+c" {
+		return a.route(msg) // a search typed in the demo: q, ? and esc are letters of it
+	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
 		return a, tea.Quit
@@ -351,7 +354,11 @@ func (a app) content() string {
 		return ""
 	}
 	if a.width < minWidth || a.height < minHeight {
+		// one line, the longest way of saying it that fits
 		msg := fmt.Sprintf(tr(a.lang, "proctour needs at least %d×%d; this terminal is %d×%d"), minWidth, minHeight, a.width, a.height)
+		if lipgloss.Width(msg) > a.width {
+			msg = fmt.Sprintf(tr(a.lang, "needs %d×%d; this is %d×%d"), minWidth, minHeight, a.width, a.height)
+		}
 		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, cut(msg, a.width))
 	}
 	var body string

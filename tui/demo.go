@@ -1,11 +1,15 @@
 package tui
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"encoding/json"
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
+	"slices"
+	"strconv"
 	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
@@ -74,6 +78,13 @@ type demo struct {
 	// notes are what the student did that their progress records (a run
 	// ended, a prediction checked), for the app to take in this update
 	notes []tea.Msg
+
+	// zoom gives the listing the lanes' room (z); reading is the event
+	// log's filter and search, verdictPage the page of a long verdict
+	// shown beside its evidence (w)
+	zoom        bool
+	reading     logReading
+	verdictPage int
 
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
@@ -185,6 +196,8 @@ type demoLayout struct {
 	top, res, log  int // rows: lanes and listing, resources, event log
 	lanesW, listW  int
 	resLines       []string
+	verdictPages   int // a verdict too long to show whole beside its evidence: its pages (w)
+	verdictPage    int
 	lanes          []lane
 	hidden         []*sim.Proc
 	marks          map[int][]string
@@ -194,30 +207,28 @@ type demoLayout struct {
 func (d demo) layout(s styles) demoLayout {
 	w, body := d.width, d.height-2
 	var lo demoLayout
-	// the listing takes what its lines need, up to two fifths of a narrow
-	// screen and half a wide one; the lanes have the rest
-	most := w * 2 / 5
-	if w >= 110 {
-		most = w / 2
-	}
-	need := most
-	if code := d.listingLines(s.lang); code != nil {
-		need = listingWidth(code)
-	}
-	lo.listW = max(min(need, most), min(30, most))
-	lo.lanesW = w - lo.listW - 1
-	lo.resLines = d.resources(s, w)
-	if n := len(lo.resLines); n > 0 {
+	lo.listW, lo.lanesW = d.listingSplit(s, w)
+	verdict, evidence := d.resources(s, w)
+	if n := len(verdict) + len(evidence); n > 0 {
 		// a reveal or a chart of many runs is what the student reads when
 		// a run ends: it may take the log's room
 		most := body / 4
 		if len(d.revealed) > 0 || len(d.outcomes) > 0 {
-			most = body * 2 / 5
+			most = body / 2
 		}
-		lo.res = min(n, max(2, most)) + 1
+		room := min(n, max(2, most))
+		lo.res = room + 1
+		lo.resLines, lo.verdictPage, lo.verdictPages = verdictBeside(verdict, evidence, room, d.verdictPage)
 	}
 	rest := body - lo.res
 	lo.log = max(3, rest*2/5)
+	switch {
+	case len(d.timeline) == 0: // nothing to log yet
+		lo.log = 3
+	case d.zoomed() || d.predicting != nil || d.editing != nil:
+		// the listing or the question is what is read: the log shrinks
+		lo.log = min(lo.log, max(3, rest/5))
+	}
 	lo.top = rest - lo.log
 	pending := d.visiblePending()
 	n := lo.top - 1
@@ -238,17 +249,79 @@ func (d demo) layout(s styles) demoLayout {
 	return lo
 }
 
-// resources are the widgets' lines, then the watchdog's report and any
+// lanesRoom is the columns the panel beside the listing asks for: the
+// lanes' names, pids and states with room for what each did last, or the
+// width of the text drawn there before a run.
+func (d demo) lanesRoom(s styles) int {
+	switch {
+	case d.predicting != nil || d.editing != nil:
+		return 46
+	case d.st == nil || len(d.st.Procs) == 0: // the intro
+		return 42
+	}
+	head, step := 0, 0
+	for _, p := range d.st.Procs {
+		_, state, _ := laneState(lane{Proc: p}, s)
+		head = max(head, min(lipgloss.Width(p.Name), laneNameMax)+len(strconv.Itoa(p.Pid))+min(lipgloss.Width(state), laneStateMax))
+		if p.Status != sim.Exited {
+			step = 30 // room for what it did last; an exited lane says only "exited 0"
+		}
+	}
+	return head + 8 + step // key, symbol, spaces, arrows
+}
+
+// listingSplit shares w columns between the lanes and the listing: the
+// listing has the room its longest line needs when the lanes leave it,
+// else what the lanes do not need, and at least two fifths (its long
+// lines wrap); zoomed (z), it has the whole width.
+func (d demo) listingSplit(s styles, w int) (listW, lanesW int) {
+	if d.zoomed() {
+		return w, 0
+	}
+	need := w / 2
+	if code := d.listingLines(s.lang); code != nil {
+		need = listingWidth(code)
+	}
+	lanes := d.lanesRoom(s)
+	switch {
+	case need+1+lanes <= w:
+		listW = need
+	default:
+		listW = max(w-1-lanes, min(need, max(w*2/5, 36)))
+	}
+	return listW, w - listW - 1
+}
+
+// zoomed reports whether the listing has the lanes' room too: z, unless a
+// question or the editor is drawn there.
+func (d demo) zoomed() bool { return d.zoom && d.predicting == nil && d.editing == nil }
+
+// verdictBeside fits a verdict and its evidence in room rows: both whole
+// when they fit, else the evidence whole (if it leaves the verdict two
+// rows) and the verdict in pages of the rows left; page is taken round
+// the pages. It returns the rows, the page shown and the pages.
+func verdictBeside(verdict, evidence []string, room, page int) (rows []string, shown, pages int) {
+	if len(verdict)+len(evidence) <= room || len(verdict) == 0 {
+		return slices.Concat(verdict, evidence), 0, 1
+	}
+	per := max(room-len(evidence), min(2, len(verdict), room))
+	pages = (len(verdict) + per - 1) / per
+	shown = (page%pages + pages) % pages
+	v := verdict[shown*per : min((shown+1)*per, len(verdict))]
+	return slices.Concat(v, evidence), shown, pages
+}
+
+// resources are the verdict on a prediction, then the evidence: the charts
+// of repeated runs, the widgets' lines, the watchdog's report and any
 // broken invariant.
-func (d demo) resources(s styles, w int) []string {
-	var lines []string
+func (d demo) resources(s styles, w int) (verdict, lines []string) {
 	for i, r := range d.revealed {
 		style := s.Text
 		if i < 3 {
 			style = s.Warn
 		}
 		for _, l := range strings.Split(markdown.Render(r, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
-			lines = append(lines, style.Render(cut(l, w)))
+			verdict = append(verdict, style.Render(cut(l, w)))
 		}
 	}
 	lines = append(lines, d.outcomeCharts(s, w)...)
@@ -265,7 +338,7 @@ func (d demo) resources(s styles, w int) []string {
 	if n := len(d.st.Violations); n > 0 {
 		lines = append(lines, s.Error.Render(cut(fmt.Sprintf(s.tr("⚠ %d broken invariant(s): %s"), n, d.st.Violations[0]), w)))
 	}
-	return lines
+	return verdict, lines
 }
 
 // view draws the demo in its width×height: header, lanes beside the
@@ -284,28 +357,44 @@ func (d demo) view(s styles) string {
 		return strings.Join(out, "\n")
 	}
 	lo := d.layout(s)
-	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, d.listingTitle(s), lo.listW))
+	listTitle := d.listingTitle(s)
+	right := drawListing(d.listingLines(s.lang), lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
+	if lo.lanesW <= 0 { // zoomed: the listing alone
+		out = append(out, rule(s, listTitle+" · "+s.tr("z: the processes again"), w))
+		out = append(out, right...)
+	} else {
+		out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
+		out = append(out, beside(d.leftPanel(s, lo), right, s.Rule.Render("│"))...)
+	}
+	if lo.res > 0 {
+		title := s.tr("resources")
+		if lo.verdictPages > 1 {
+			title += " · " + fmt.Sprintf(s.tr("verdict %d/%d (w: more)"), lo.verdictPage+1, lo.verdictPages)
+		}
+		out = append(out, rule(s, title, w))
+		out = append(out, block(lo.resLines, w, lo.res-1)...)
+	}
+	out = append(out, rule(s, d.reading.title(s), w))
+	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1, d.draw, d.reading)...)
+	out = append(out, drawStatus(d.statusInfo(), s, w))
+	return strings.Join(out, "\n")
+}
+
+// leftPanel is what is drawn beside the listing: the variant editor, the
+// lesson's question, the intro before a first run, or the lanes.
+func (d demo) leftPanel(s styles, lo demoLayout) []string {
 	var left []string
 	if d.editing != nil {
 		left = block(d.editorView(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else if d.predicting != nil {
-		left = block(d.predictView(s, lo.lanesW), lo.lanesW, lo.top-1)
+		left = block(d.predictView(s, lo.lanesW, lo.top-1), lo.lanesW, lo.top-1)
 	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
 		describe := func(e trace.Record) string { return d.draw.describeEvent(d.timeline, e, s.lang) }
 		left = drawLanesWith(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1, describe)
 	}
-	right := drawListing(d.listingLines(s.lang), lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
-	out = append(out, beside(left, right, s.Rule.Render("│"))...)
-	if lo.res > 0 {
-		out = append(out, rule(s, s.tr("resources"), w))
-		out = append(out, block(lo.resLines, w, lo.res-1)...)
-	}
-	out = append(out, rule(s, s.tr("events"), w))
-	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1, d.draw)...)
-	out = append(out, drawStatus(d.statusInfo(), s, w))
-	return strings.Join(out, "\n")
+	return left
 }
 
 // header is the demo's title line.

@@ -89,6 +89,9 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d, nil
 	}
 	d.note = ""
+	if d, ok := d.readKey(msg); ok {
+		return d, nil
+	}
 	if d.predicting != nil {
 		return d.predictKey(msg)
 	}
@@ -112,6 +115,8 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 // the question's or the editor's while one is open.
 func (d demo) helpKeys() help.KeyMap {
 	switch {
+	case d.reading.typing:
+		return d.readingHelp()
 	case d.predicting != nil:
 		return d.keys.modal(d.keys.Question, true)
 	case d.editing != nil:

@@ -16,6 +16,8 @@ type drawCache struct {
 	tl    *trace.Record // &timeline[0] of the timeline described
 	lang  string
 	descs []string // sim.DescribeIn(timeline[i], lang); "" until made
+	// nameW is the longest process name in the first names events
+	names, nameW int
 
 	res    []string // the widgets' lines for resKey
 	resKey resKey
@@ -35,12 +37,7 @@ func (c *drawCache) describe(timeline []trace.Record, i int, lang string) string
 	if c == nil {
 		return sim.DescribeIn(timeline[i], lang)
 	}
-	if len(timeline) == 0 || c.tl != &timeline[0] || c.lang != lang {
-		c.tl, c.lang, c.descs = nil, lang, nil
-		if len(timeline) > 0 {
-			c.tl = &timeline[0]
-		}
-	}
+	c.sync(timeline, lang)
 	if len(c.descs) < len(timeline) {
 		c.descs = append(c.descs, make([]string, len(timeline)-len(c.descs))...)
 	}
@@ -48,6 +45,16 @@ func (c *drawCache) describe(timeline []trace.Record, i int, lang string) string
 		c.descs[i] = sim.DescribeIn(timeline[i], lang)
 	}
 	return c.descs[i]
+}
+
+// sync starts the cache afresh for another timeline or language.
+func (c *drawCache) sync(timeline []trace.Record, lang string) {
+	if len(timeline) == 0 || c.tl != &timeline[0] || c.lang != lang {
+		c.tl, c.lang, c.descs, c.names, c.nameW = nil, lang, nil, 0, 0
+		if len(timeline) > 0 {
+			c.tl = &timeline[0]
+		}
+	}
 }
 
 // describeEvent is e as describe says it, when e is one of the timeline's

@@ -12,6 +12,10 @@ import (
 	"github.com/proctour/proctour/trace"
 )
 
+// The widest a lane's name and state are drawn: "SpawnPoolWorker-10",
+// "blocked: join worker-1"; a longer state is cut at a word.
+const laneNameMax, laneStateMax = 18, 24
+
 // lane is one process drawn as a row of the demo view; Key is the digit
 // that releases it in step mode ("" beyond 9).
 type lane struct {
@@ -178,12 +182,12 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 		pidW = max(pidW, len(strconv.Itoa(l.Proc.Pid)))
 		stateW = max(stateW, lipgloss.Width(state))
 	}
-	nameW, stateW = min(nameW, 17), min(stateW, 18)
+	nameW, stateW = min(nameW, laneNameMax), min(stateW, laneStateMax)
 	lines := make([]string, 0, h)
 	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
 		head := fmt.Sprintf("%1s %s %s %*d %s ",
-			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(state, stateW)))
+			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(cutWords(state, stateW), stateW)))
 		if gutter != nil {
 			head = s.Marker.Render(gutter[i]) + " " + head
 		}

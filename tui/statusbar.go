@@ -56,6 +56,9 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		}
 		note = s.StatusBar.Render("│ ") + style.Render(in.Note+" ")
 		in.Phase = ""
+		if in.Vars != "" && strings.Contains(in.Note, in.Vars) {
+			in.Vars = "" // said once: "tickets lock=on, live: r runs it"
+		}
 	}
 	bar := func(extra ...string) string {
 		all := append(append([]string{}, parts...), extra...)
