@@ -213,7 +213,7 @@ func (d demo) layout(s styles) demoLayout {
 		// a reveal or a chart of many runs is what the student reads when
 		// a run ends: it may take the log's room
 		most := body / 4
-		if len(d.revealed) > 0 || len(d.outcomes) > 0 {
+		if (len(d.revealed) > 0 || len(d.outcomes) > 0) && !d.zoomed() {
 			most = body / 2
 		}
 		room := min(n, max(2, most))

@@ -77,14 +77,19 @@ func (rd logReading) find(timeline []trace.Record, from int, forward bool, lang 
 // under the cursor marked; when the cursor is behind the end, a few of
 // the events after it follow, dimmed. Under them, the event under the
 // cursor whole (or the search being typed). Only the events rd keeps are
-// listed. The process column is as wide as the run's longest name (up to
+// listed; filtered, the one marked is the process's latest by the cursor. The process column is as wide as the run's longest name (up to
 // a lane's), the same wherever the log is scrolled.
 func drawLog(timeline []trace.Record, cursor int, s styles, w, h int, c *drawCache, rd logReading) []string {
 	if h <= 0 {
 		return nil
 	}
-	detail := logDetail(timeline, cursor, s, w, c, rd)
-	if h < 3 {
+	// the event under the cursor, or filtered, the process's latest by then
+	at := cursor - 1
+	for at >= 0 && !rd.keeps(timeline[at]) {
+		at--
+	}
+	detail := logDetail(timeline, at, s, w, c, rd)
+	if h < 3 && !rd.typing { // the search being typed is always shown
 		detail = nil
 	}
 	detail = detail[:min(len(detail), max(1, h/3))]
@@ -113,7 +118,7 @@ func drawLog(timeline []trace.Record, cursor int, s styles, w, h int, c *drawCac
 	}
 	for k := len(before) - 1; k >= 0; k-- {
 		i := before[k]
-		if i == cursor-1 {
+		if i == at {
 			lines = append(lines, s.Cursor.Render(fit("▸ "+line(i), w)))
 		} else {
 			lines = append(lines, s.Text.Render(cut("  "+line(i), w)))
@@ -131,22 +136,22 @@ func drawLog(timeline []trace.Record, cursor int, s styles, w, h int, c *drawCac
 	return append(block(lines, w, rows), block(detail, w, len(detail))...)
 }
 
-// logDetail is the event under the cursor whole, wrapped to w: its
+// logDetail is event i (the one marked) whole, wrapped to w: its
 // number, time, process and pid, line and description, which the log's
 // row may cut. While a search is typed, it is the search instead.
-func logDetail(timeline []trace.Record, cursor int, s styles, w int, c *drawCache, rd logReading) []string {
+func logDetail(timeline []trace.Record, i int, s styles, w int, c *drawCache, rd logReading) []string {
 	if rd.typing {
 		return []string{s.Marker.Render("/") + s.Text.Render(rd.query) + s.Cursor.Render(" ")}
 	}
-	if cursor <= 0 || cursor > len(timeline) {
+	if i < 0 || i >= len(timeline) {
 		return nil
 	}
-	e := timeline[cursor-1]
+	e := timeline[i]
 	head := fmt.Sprintf("#%d %s %s pid %d", e.Seq, seconds(e.TNs), e.Proc, e.Pid)
 	if e.Line > 0 {
 		head += fmt.Sprintf(" L%d", e.Line)
 	}
-	text := head + " · " + c.describe(timeline, cursor-1, s.lang)
+	text := head + " · " + c.describe(timeline, i, s.lang)
 	rows := wrapHanging(text, w-2, 2)
 	out := make([]string, len(rows))
 	for i, r := range rows {

@@ -465,6 +465,17 @@ func TestLogSearchAndFilter(t *testing.T) {
 	if listed < 2 {
 		t.Errorf("f: %d events of %s listed:\n%s", listed, name, got)
 	}
+	// f again: the next process; the event drawn whole is its latest by
+	// the cursor, not the cursor's of another process
+	a = press1(t, a, "f")
+	rd := a.demo.reading
+	if rd.pid == pid || rd.pid == 0 {
+		t.Fatalf("f again: filter on pid %d, want the next process", rd.pid)
+	}
+	got = screenText(a)
+	if !strings.Contains(got, fmt.Sprintf(" %s pid %d", rd.name, rd.pid)) {
+		t.Errorf("f again: the detail line is not %s's:\n%s", rd.name, got)
+	}
 }
 
 // The process column is as wide at the start of the log as at its end.

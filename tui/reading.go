@@ -107,12 +107,12 @@ func (d demo) filterNext() demo {
 	} else if i := indexPid(procs, d.reading.pid); i+1 < len(procs) {
 		next = i + 1
 	}
-	if next < 0 {
+	if next < 0 { // the log's title says which
 		d.reading.pid, d.reading.name = 0, ""
-		return d.say(false, "the log shows every process")
+		return d
 	}
 	d.reading.pid, d.reading.name = procs[next].Pid, procs[next].Proc
-	return d.say(false, "the log shows %s only (f: the next one)", d.reading.name)
+	return d
 }
 
 // startOrder is each process's first event, in the order they appear.
