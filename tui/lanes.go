@@ -183,6 +183,11 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 		stateW = max(stateW, lipgloss.Width(state))
 	}
 	nameW, stateW = min(nameW, laneNameMax), min(stateW, laneStateMax)
+	fixed := 2 + 2 + nameW + 1 + pidW + 1 // key, symbol, name, pid
+	if gutter != nil {
+		fixed += 2
+	}
+	stateW = max(min(stateW, w-fixed-1), min(stateW, 8)) // a state cut at a word, not by the row's edge
 	lines := make([]string, 0, h)
 	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
@@ -191,7 +196,11 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 		if gutter != nil {
 			head = s.Marker.Render(gutter[i]) + " " + head
 		}
-		lines = append(lines, cut(head+laneStep(st, l, s, describe), w))
+		step := ""
+		if w-lipgloss.Width(head) >= 6 { // else a lone "…" would say nothing
+			step = laneStep(st, l, s, describe)
+		}
+		lines = append(lines, cut(head+step, w))
 	}
 	if len(hidden) > 0 {
 		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden, s), w)))

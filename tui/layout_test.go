@@ -502,3 +502,33 @@ func TestLogNameColumnIsFixed(t *testing.T) {
 		t.Errorf("the descriptions start at columns %v as the log scrolls, want one", cols)
 	}
 }
+
+// A lane's state is cut at a word when the lanes are narrow: "blocked:
+// join…", never "blocked: join wor…".
+func TestLaneStateCutAtAWord(t *testing.T) {
+	st := sim.Fold(timeline(
+		[5]string{"1", "MainProcess", "proc.start", "", `"join"`},
+		[5]string{"2", "worker-5", "proc.start", "", `"join.work"`},
+		[5]string{"1", "MainProcess", "proc.join", "worker-5", `null`},
+	))
+	lanes, hidden := pickLanes(st, nil, 5)
+	s := newStyles(true, true)
+	for _, w := range []int{38, 40, 43, 60} {
+		rows := ansi.Strip(strings.Join(drawLanes(st, lanes, hidden, s, w, 3), "\n"))
+		if !strings.Contains(rows, "blocked: join") {
+			t.Errorf("at %d columns no blocked lane:\n%s", w, rows)
+		}
+		if w == 60 && !strings.Contains(rows, "blocked: join worker-5") {
+			t.Errorf("at 60 columns the state is cut:\n%s", rows)
+		}
+		for _, r := range drawLanes(st, lanes, hidden, s, w, 3) {
+			r = ansi.Strip(r)
+			if strings.Contains(r, "blocked") && (strings.Contains(r, "wor…") || strings.Contains(r, "worker…") && !strings.Contains(r, "worker-5")) {
+				t.Errorf("at %d columns the state is cut inside a word: %q", w, r)
+			}
+			if ansi.StringWidth(r) > w {
+				t.Errorf("at %d columns: %q is wider", w, r)
+			}
+		}
+	}
+}
