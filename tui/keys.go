@@ -367,10 +367,10 @@ type readKeys struct {
 
 func newReadKeys() readKeys {
 	return readKeys{
-		Zoom:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom the listing")),
-		Verdict: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "more of the verdict")),
-		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "log: one process")),
-		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the log")),
+		Zoom:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom code")),
+		Verdict: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "why: more")),
+		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "one proc")),
+		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Next:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
 		Prev:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Find:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
@@ -382,8 +382,12 @@ func (k readKeys) ShortHelp() []key.Binding { return []key.Binding{k.Find, k.Can
 
 // FullHelp is the demo's reading keys, or while the search is typed the
 // typing's.
+// n and N are one item, and the words are short, so that four columns
+// fit in 80.
 func (k readKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Zoom, k.Verdict, k.Filter, k.Search, k.Next, k.Prev}}
+	match := key.NewBinding(key.WithKeys(slices.Concat(k.Next.Keys(), k.Prev.Keys())...), key.WithHelp("n/N", "next/prev"))
+	match.SetEnabled(k.Next.Enabled())
+	return [][]key.Binding{{k.Zoom, k.Verdict, k.Filter, k.Search, match}}
 }
 
 // typing is the help while the search is typed: enter and esc.

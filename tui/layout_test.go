@@ -3,11 +3,14 @@ package tui
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
@@ -531,4 +534,31 @@ func TestLaneStateCutAtAWord(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The full help of a lesson's demo at 80 columns has every column: the
+// reading keys and the screen's (? and q) too, in both languages.
+func TestFullHelpFitsWithReadingKeys(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		a := press1(t, lessonDemo(t, lang, 5, "tickets", 80, 24), "?")
+		foot := strings.Join(strings.Split(screenText(a), "\n")[24-lipgloss.Height(a.helpView()):], "\n")
+		for _, want := range []string{"z ", "/ ", "n/N ", "? ", "q ", "esc "} {
+			item := regexp.MustCompile(regexp.QuoteMeta(want) + ` *` + regexp.QuoteMeta(trHelp(lang, helpOf(a, want))))
+			if !item.MatchString(foot) {
+				t.Errorf("%s: no %q in the full help:\n%s", lang, want, foot)
+			}
+		}
+	}
+}
+
+// helpOf is the help of the binding shown as k in the app's full help.
+func helpOf(a app, k string) key.Help {
+	for _, g := range a.screenKeys().FullHelp() {
+		for _, b := range g {
+			if b.Help().Key+" " == k {
+				return b.Help()
+			}
+		}
+	}
+	return key.Help{Key: k, Desc: "(not in the keymap)"}
 }
