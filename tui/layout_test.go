@@ -562,3 +562,26 @@ func helpOf(a app, k string) key.Help {
 	}
 	return key.Help{Key: k, Desc: "(not in the keymap)"}
 }
+
+// The match count in the log's title counts only the filtered process's
+// matches once f keeps one process.
+func TestSearchCountFollowsTheFilter(t *testing.T) {
+	timeline := normalise(record(t, "tickets", sim.Seeded, goldenSeed, "buyers=20", "lock=on"))
+	a := demoAt(t, "tickets", []string{"buyers=20", "lock=on"}, timeline, 1, 120, 40)
+	a = typed(t, a, "/", "d", "b", ".", "j", "s", "o", "n", "enter")
+	all := a.demo.reading.count
+	a = press1(t, a, "f")
+	pid := a.demo.reading.pid
+	want := 0
+	for _, e := range timeline {
+		if e.Pid == pid && strings.Contains(strings.ToLower(sim.Describe(e)), "db.json") {
+			want++
+		}
+	}
+	if got := a.demo.reading.count; got != want || want >= all {
+		t.Errorf("f: %d matches counted, want %d of that process (of %d in all)", got, want, all)
+	}
+	if title := fmt.Sprintf("/db.json %d of %d (n/N)", a.demo.reading.nth, want); !strings.Contains(screenText(a), title) {
+		t.Errorf("no %q in the log's title:\n%s", title, screenText(a))
+	}
+}

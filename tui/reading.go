@@ -72,7 +72,7 @@ func (d demo) findNext(forward bool) demo {
 	if len(d.timeline) == 0 {
 		return d.say(true, "no events yet")
 	}
-	at, count := rd.find(d.timeline, d.pb.Cursor-1, forward, d.lang, d.draw)
+	at, _ := rd.find(d.timeline, d.pb.Cursor-1, forward, d.lang, d.draw)
 	if at < 0 {
 		return d.say(true, "no event matches “%s”", rd.query)
 	}
@@ -81,10 +81,23 @@ func (d demo) findNext(forward bool) demo {
 	if rd.query == "" {
 		return d
 	}
-	d.reading.nth, d.reading.count = 0, count
-	for i := 0; i <= at; i++ {
+	return d.recount()
+}
+
+// recount counts the search's matches (among the filtered process's
+// events) and which of them is under the cursor, for the log's title.
+func (d demo) recount() demo {
+	rd := &d.reading
+	rd.nth, rd.count = 0, 0
+	if rd.query == "" {
+		return d
+	}
+	for i := range d.timeline {
 		if rd.matches(d.timeline, i, d.lang, d.draw) {
-			d.reading.nth++
+			rd.count++
+			if i < d.pb.Cursor {
+				rd.nth = rd.count
+			}
 		}
 	}
 	return d
@@ -109,10 +122,10 @@ func (d demo) filterNext() demo {
 	}
 	if next < 0 { // the log's title says which
 		d.reading.pid, d.reading.name = 0, ""
-		return d
+		return d.recount()
 	}
 	d.reading.pid, d.reading.name = procs[next].Pid, procs[next].Proc
-	return d
+	return d.recount()
 }
 
 // startOrder is each process's first event, in the order they appear.
