@@ -151,7 +151,7 @@ func newDemoKeys() demoKeys {
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
 		Seed:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "seed")),
-		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real CPython ↔ Go demo")),
+		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real Python")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 		Editor:     newEditorKeys(),
