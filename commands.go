@@ -26,9 +26,9 @@ var version = "dev"
 
 // uiFlags are the tutorial's options.
 type uiFlags struct {
-	lang, mode string
-	seed       uint64
-	accessible bool
+	lang, mode, python string
+	seed               uint64
+	accessible         bool
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -40,15 +40,18 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 events, queues, pipes, managers and pools — the way Python's multiprocessing
 presents them. Every demo starts real child processes and shows what they do,
 event by event.`,
+		Example: `  proctour                 # the lessons
+  proctour my_prog.py      # your own program, under real CPython, in the demo view
+  proctour my_prog.py -- -n 3 --verbose   # with its arguments`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
+			if len(args) > 0 && !pytrace.IsProgram(args[0]) {
 				return unknownCommand(cmd.Root(), args[0])
 			}
 			return nil
 		},
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			lang, err := resolveLang(ui.lang)
 			if err != nil {
 				return usageError{err}
@@ -58,12 +61,21 @@ event by event.`,
 				return usagef("--%v", err)
 			}
 			if accessibleWanted(ui.accessible) {
+				if len(args) > 0 {
+					return usagef("the accessible mode does not open a Python program yet: 'proctour run %s' prints its trace as text", args[0])
+				}
 				return runAccessible(cmd, lang, mode, ui.seed, nil)
 			}
 			progress, warn := loadProgress()
-			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress}
+			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress, Python: ui.python}
 			if warn != nil { // shown in the UI: a line printed before it takes the screen is never seen
 				opts.Notice = warn.Error()
+			}
+			if len(args) > 0 {
+				if err := checkProgram(ui.python, args[0]); err != nil {
+					return err
+				}
+				opts.Program, opts.ProgramArgs = args[0], args[1:]
 			}
 			return openUI(cmd, opts)
 		},
@@ -72,6 +84,7 @@ event by event.`,
 	root.Flags().StringVar(&ui.mode, "mode", "live", "how demos start: live, step or seeded")
 	root.Flags().Uint64Var(&ui.seed, "seed", 1, "the seeded scheduler's seed")
 	root.Flags().BoolVar(&ui.accessible, "accessible", false, "plain text for a screen reader or a braille display (also ACCESSIBLE=1): lessons as wrapped text, demos narrated one sentence per event, choices as numbered prompts on standard input")
+	root.Flags().StringVar(&ui.python, "python", "", "the Python interpreter for a program and for P in the demos (default: $PROCTOUR_PYTHON, else python3 on PATH)")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

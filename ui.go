@@ -30,7 +30,7 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 		return fmt.Errorf("the tutorial needs an interactive terminal; for a headless run use 'proctour run SCENARIO' ('proctour list' shows them)")
 	}
 	if w, h, err := term.GetSize(out.Fd()); err == nil && (w < minWidth || h < minHeight) {
-		return fmt.Errorf("the terminal is %d×%d; proctour needs at least %d×%d", w, h, minWidth, minHeight)
+		return errors.New(tooSmall(w, h))
 	}
 	if st, err := term.GetState(in.Fd()); err == nil {
 		terminalState.Store(&savedTerminal{fd: in.Fd(), out: out, state: st})
@@ -45,6 +45,23 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 		return nil
 	}
 	return err
+}
+
+// tooSmall says the terminal is too small in one line that fits its
+// width after main's "proctour: ": the longest of the ways to say it that
+// does.
+func tooSmall(w, h int) string {
+	says := []string{
+		fmt.Sprintf("the terminal is %d×%d; proctour needs at least %d×%d", w, h, minWidth, minHeight),
+		fmt.Sprintf("terminal %d×%d, needs %d×%d", w, h, minWidth, minHeight),
+		fmt.Sprintf("needs %d×%d", minWidth, minHeight),
+	}
+	for _, s := range says[:len(says)-1] {
+		if len("proctour: ")+ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	return says[len(says)-1]
 }
 
 // savedTerminal is the terminal as it was before the UI took it over.

@@ -258,6 +258,13 @@ func (s *Scenario) Options(speed float64, timeout time.Duration) sim.Options {
 	return o
 }
 
+// ListingTimeout is how long the scenario's listing may run under the
+// Python tracer before the watchdog stops it: the Go demo's budget, with
+// room for CPython starting every process and importing the tracer.
+func (s *Scenario) ListingTimeout() time.Duration {
+	return 2*s.Budget + 10*time.Second
+}
+
 var catalogue []*Scenario
 
 // register adds a scenario to the catalogue; scenario files call it from a

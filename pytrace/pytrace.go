@@ -83,6 +83,13 @@ type Options struct {
 	Vars         map[string]string
 	Outcome      func(events []trace.Record) (int, bool)
 	OutcomeLabel string
+	// Mode is live, step or seeded, as for a Go demo (sim.Options); Seed
+	// drives the seeded scheduler; Auto, in step mode, releases the oldest
+	// operation that can proceed whenever all is quiet. Only live runs
+	// today: Start refuses the others with an *InputError.
+	Mode sim.Mode
+	Seed uint64
+	Auto bool
 }
 
 // InputError is a problem with what the user asked to run: no python3, a
@@ -315,6 +322,9 @@ func Start(o Options) (*Run, error) {
 	case "", "fork", "spawn", "forkserver":
 	default:
 		return nil, inputf("start method %q: want fork, spawn or forkserver", o.StartMethod)
+	}
+	if o.Mode != sim.Live {
+		return nil, inputf("step and seeded modes for Python programs are not available yet")
 	}
 	if o.Idle <= 0 {
 		o.Idle = time.Second

@@ -161,7 +161,7 @@ type PoolCallback struct {
 type PoolGet struct {
 	Job   int             `json:"job"`
 	Value json.RawMessage `json:"value,omitempty"`
-	How   string          `json:"how,omitempty"` // "result": a future's result(); "apply"; "imap", "imap_unordered": one item, as the iterator delivers it
+	How   string          `json:"how,omitempty"`  // "result": a future's result(); "apply"; "imap", "imap_unordered": one item, as the iterator delivers it
 	Item  *int            `json:"item,omitempty"` // imap's and imap_unordered's: the index of the item delivered
 }
 

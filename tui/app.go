@@ -57,7 +57,7 @@ type app struct {
 func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	a := app{
 		runs: runs, cache: newRenderCache(), lang: o.Lang, noColor: noColor, dark: true,
-		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed},
+		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed, python: o.Python},
 		home: newHome(), keys: newGlobalKeys(), help: help.New(), saver: &progressSaver{}, shelf: newShelf(),
 	}
 	if a.lang == "" {
@@ -76,6 +76,12 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	switch {
 	case o.Replay != nil:
 		a.screen, a.demo = screenDemo, newReplay(o.ReplayName, o.Replay, o.Speed)
+	case o.Program != "":
+		d, err := newProgramDemo(o.Program, o.ProgramArgs, a.set, runs)
+		if err != nil {
+			return a, err
+		}
+		a.screen, a.demo = screenDemo, d
 	case o.Scenario != "":
 		sc, err := lessons.Lookup(o.Scenario)
 		if err != nil {
@@ -96,7 +102,12 @@ func (a app) restyle(dark bool) app {
 	return a
 }
 
-func (a app) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (a app) Init() tea.Cmd {
+	if a.screen == screenDemo && a.demo.python != nil {
+		return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return runProgramMsg{} })
+	}
+	return tea.RequestBackgroundColor
+}
 
 func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, notes, ok := a.shelf.update(msg); ok { // a run of a demo left, going on
@@ -131,6 +142,12 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case tea.KeyPressMsg:
 		return a.handleKey(msg)
+	case runProgramMsg: // a Python program opened: it runs at once
+		var cmd tea.Cmd
+		if a.screen == screenDemo {
+			a.demo, cmd = a.demo.restart()
+		}
+		return a, cmd
 	case progressSavedMsg:
 		a.home.note = ""
 		if msg.err != nil {
@@ -142,6 +159,9 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if d, ok := a.activeDemo(); ok && d.reading.typing && msg.String() != "ctrl+c" {
+		return a.route(msg) // a search typed in the demo: q, ? and esc are letters of it
+	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
 		return a, tea.Quit
@@ -206,9 +226,13 @@ func (a app) back() (tea.Model, tea.Cmd) {
 	if !ok {
 		return a, nil
 	}
-	if a.screen == screenLesson {
+	var stop tea.Cmd
+	switch {
+	case a.screen == screenLesson:
 		a.lesson.leave()
-	} else {
+	case a.demo.isProgram(): // not kept: nothing would lead back to it
+		stop = stopRun(a.demo.sess)
+	default:
 		a.shelf.put(a.demo)
 	}
 	a.home.note = ""
@@ -217,7 +241,8 @@ func (a app) back() (tea.Model, tea.Cmd) {
 	}
 	a.screen = screenHome
 	a.lesson, a.demo = lesson{}, demo{}
-	return a.resize()
+	m, cmd := a.resize()
+	return m, tea.Batch(stop, cmd)
 }
 
 // route hands a message to the screen on show.
@@ -329,7 +354,11 @@ func (a app) content() string {
 		return ""
 	}
 	if a.width < minWidth || a.height < minHeight {
+		// one line, the longest way of saying it that fits
 		msg := fmt.Sprintf(tr(a.lang, "proctour needs at least %d×%d; this terminal is %d×%d"), minWidth, minHeight, a.width, a.height)
+		if lipgloss.Width(msg) > a.width {
+			msg = fmt.Sprintf(tr(a.lang, "needs %d×%d; this is %d×%d"), minWidth, minHeight, a.width, a.height)
+		}
 		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, cut(msg, a.width))
 	}
 	var body string

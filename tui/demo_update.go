@@ -46,6 +46,7 @@ func (d demo) started(msg runStartedMsg) (demo, tea.Cmd) {
 	if !d.owns(msg.run) {
 		return d, nil
 	}
+	d = d.ranPython(msg.python, msg.source, msg.err)
 	if msg.err != nil {
 		d.running = false
 		return d.say(true, "could not start: %v", msg.err), nil
@@ -67,6 +68,9 @@ func (d demo) arrived(msg batchMsg) (demo, tea.Cmd) {
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
 	}
 	d.running, d.pending = false, nil
+	if msg.err != nil { // a Python program that could not run: its lane shows its stderr
+		d = d.ranPython("", nil, msg.err).say(true, "%v", msg.err)
+	}
 	if d.sc != nil && !d.replay {
 		d.notes = append(slices.Clip(d.notes), demoEndedMsg{id: d.sc.ID})
 		if g := d.guessed; g != nil {
@@ -85,6 +89,9 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d, nil
 	}
 	d.note = ""
+	if d, ok := d.readKey(msg); ok {
+		return d, nil
+	}
 	if d.predicting != nil {
 		return d.predictKey(msg)
 	}
@@ -93,6 +100,9 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	}
 	if d.seedText != nil {
 		return d.seedKey(msg)
+	}
+	if d, cmd, ok := d.pythonKey(msg); ok {
+		return d, cmd
 	}
 	k := d.keys
 	if key.Matches(msg, k.Run, k.Pause, k.Step, k.Forward, k.Back1, k.Start, k.End, k.Faster, k.Slower) {
@@ -105,6 +115,8 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 // the question's or the editor's while one is open.
 func (d demo) helpKeys() help.KeyMap {
 	switch {
+	case d.reading.typing:
+		return d.readingHelp()
 	case d.predicting != nil:
 		return d.keys.modal(d.keys.Question, true)
 	case d.editing != nil:
@@ -243,7 +255,7 @@ func (d demo) refused(err error) demo {
 
 // restart starts a new run with the current settings, stopping the last.
 func (d demo) restart() (demo, tea.Cmd) {
-	if d.sc == nil || d.runs == nil {
+	if d.sc == nil && d.python == nil || d.runs == nil {
 		return d, nil
 	}
 	stop := stopRun(d.sess)
@@ -251,6 +263,9 @@ func (d demo) restart() (demo, tea.Cmd) {
 	d.timeline, d.pending = nil, nil
 	d = d.navigate(Restart, 0)
 	d.ranMode, d.ranSpeed = d.mode, d.speed
+	if d.python != nil {
+		return d, tea.Batch(stop, d.startPython())
+	}
 	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, d.runOptions()))
 }
 

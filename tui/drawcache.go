@@ -22,6 +22,8 @@ type drawCache struct {
 	// listing is the Python listing the events' lines point into (nil:
 	// none): a call is named as that line names it (sim.InListing).
 	listing []string
+	// nameW is the longest process name in the first names events
+	names, nameW int
 
 	res    []string // the widgets' lines for resKey
 	resKey resKey
@@ -41,12 +43,7 @@ func (c *drawCache) describe(timeline []trace.Record, i int, lang string) string
 	if c == nil {
 		return sim.DescribeIn(timeline[i], lang)
 	}
-	if len(timeline) == 0 || c.tl != &timeline[0] || c.lang != lang {
-		c.tl, c.lang, c.descs = nil, lang, nil
-		if len(timeline) > 0 {
-			c.tl = &timeline[0]
-		}
-	}
+	c.sync(timeline, lang)
 	if len(c.descs) < len(timeline) {
 		c.descs = append(c.descs, make([]string, len(timeline)-len(c.descs))...)
 	}
@@ -91,6 +88,16 @@ func (c *drawCache) inherited(after []trace.Record, e trace.Record, desc string)
 		return desc, true
 	}
 	return desc, len(after) >= 500 || slices.ContainsFunc(after, func(r trace.Record) bool { return r.Pid == e.Pid && r.Kind == trace.KindProcExit })
+}
+
+// sync starts the cache afresh for another timeline or language.
+func (c *drawCache) sync(timeline []trace.Record, lang string) {
+	if len(timeline) == 0 || c.tl != &timeline[0] || c.lang != lang {
+		c.tl, c.lang, c.descs, c.names, c.nameW = nil, lang, nil, 0, 0
+		if len(timeline) > 0 {
+			c.tl = &timeline[0]
+		}
+	}
 }
 
 // describeEvent is e as describe says it, when e is one of the timeline's

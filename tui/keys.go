@@ -118,9 +118,10 @@ func (k lessonKeys) FullHelp() [][]key.Binding {
 type demoKeys struct {
 	Run, Pause, Step, Back1, Forward, Start, End key.Binding
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
-	NextDemo, Repeat                             key.Binding
+	NextDemo, Repeat, Python                     key.Binding
 	Export                                       key.Binding // e: the run as a Perfetto file
 	Seed                                         key.Binding // S: type the seeded mode's seed
+	Read                                         readKeys    // the listing's zoom, the verdict's pages, the log's filter and search
 	globalKeys
 	Editor   editorKeys   // while the variant editor is open
 	SeedText seedKeys     // while a seed is typed
@@ -135,7 +136,7 @@ func newDemoKeys() demoKeys {
 	return demoKeys{
 		Run:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
 		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
-		Step:       key.NewBinding(key.WithKeys("space", "n"), key.WithHelp("space", "step")),
+		Step:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "step")), // n is the next match
 		Back1:      key.NewBinding(key.WithKeys("b", "left"), key.WithHelp("b/←", "back")),
 		Forward:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "forward")),
 		Start:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "start")),
@@ -150,11 +151,13 @@ func newDemoKeys() demoKeys {
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
 		Seed:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "seed")),
+		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real Python")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 		Editor:     newEditorKeys(),
 		SeedText:   newSeedKeys(),
 		Question:   newQuestionKeys(),
+		Read:       newReadKeys(),
 	}
 }
 
@@ -163,7 +166,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -172,7 +175,8 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed} {
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python,
+		&k.Read.Zoom, &k.Read.Verdict, &k.Read.Filter, &k.Read.Search, &k.Read.Next, &k.Read.Prev} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -188,15 +192,16 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Variant, k.Release, k.Save, k.Export, k.Repeat}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
 	}
+	read := k.Read.FullHelp()[0]
 	if len(k.scroll) > 0 {
-		return [][]key.Binding{nav, run, k.scroll, screen}
+		return [][]key.Binding{nav, run, read, k.scroll, screen}
 	}
-	return [][]key.Binding{nav, run, screen}
+	return [][]key.Binding{nav, run, read, screen}
 }
 
 // modal is the help of the editor or the question over the demo: its
@@ -351,3 +356,41 @@ func (k modelKeys) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{{k.Next, k.Back, k.CPUs}}
 }
+
+// readKeys read what the demo view would cut off: the listing zoomed to
+// the whole width, a long verdict page by page beside its evidence, and
+// the event log filtered to one process and searched.
+type readKeys struct {
+	Zoom, Verdict, Filter, Search, Next, Prev key.Binding
+	Find, Cancel                              key.Binding // while the search is typed
+}
+
+func newReadKeys() readKeys {
+	return readKeys{
+		Zoom:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom code")),
+		Verdict: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "why: more")),
+		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "one proc")),
+		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Next:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		Prev:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Find:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k readKeys) ShortHelp() []key.Binding { return []key.Binding{k.Find, k.Cancel} }
+
+// FullHelp is the demo's reading keys, or while the search is typed the
+// typing's.
+// n and N are one item, and the words are short, so that four columns
+// fit in 80.
+func (k readKeys) FullHelp() [][]key.Binding {
+	match := key.NewBinding(key.WithKeys(slices.Concat(k.Next.Keys(), k.Prev.Keys())...), key.WithHelp("n/N", "next/prev"))
+	match.SetEnabled(k.Next.Enabled())
+	return [][]key.Binding{{k.Zoom, k.Verdict, k.Filter, k.Search, match}}
+}
+
+// typing is the help while the search is typed: enter and esc.
+type typingKeys struct{ readKeys }
+
+func (k typingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Find, k.Cancel}} }

@@ -12,6 +12,10 @@ import (
 	"github.com/proctour/proctour/trace"
 )
 
+// The widest a lane's name and state are drawn: "SpawnPoolWorker-10",
+// "blocked: join worker-1"; a longer state is cut at a word.
+const laneNameMax, laneStateMax = 18, 24
+
 // lane is one process drawn as a row of the demo view; Key is the digit
 // that releases it in step mode ("" beyond 9).
 type lane struct {
@@ -203,16 +207,25 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 		pidW = max(pidW, len(strconv.Itoa(l.Proc.Pid)))
 		stateW = max(stateW, lipgloss.Width(state))
 	}
-	nameW, stateW = min(nameW, 17), min(stateW, 18)
+	nameW, stateW = min(nameW, laneNameMax), min(stateW, laneStateMax)
+	fixed := 2 + 2 + nameW + 1 + pidW + 1 // key, symbol, name, pid
+	if gutter != nil {
+		fixed += 2
+	}
+	stateW = max(min(stateW, w-fixed-1), min(stateW, 8)) // a state cut at a word, not by the row's edge
 	lines := make([]string, 0, h)
 	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
 		head := fmt.Sprintf("%1s %s %s %*d %s ",
-			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(state, stateW)))
+			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(cutWords(state, stateW), stateW)))
 		if gutter != nil {
 			head = s.Marker.Render(gutter[i]) + " " + head
 		}
-		lines = append(lines, cut(head+laneStep(st, l, s, describe), w))
+		step := ""
+		if w-lipgloss.Width(head) >= 6 { // else a lone "…" would say nothing
+			step = laneStep(st, l, s, describe)
+		}
+		lines = append(lines, cut(head+step, w))
 	}
 	if len(hidden) > 0 {
 		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden, s), w)))

@@ -123,9 +123,11 @@ func (m lesson) setSize(w, h int, style string) (lesson, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	if m.wide() {
+		// the text is drawn a column short of its share: a line as wide
+		// as it would run into the divider ("steps│")
 		rw := m.readerWidth()
-		m.reader, cmd = m.reader.setSize(rw, h-1, style)
-		m.quiz = m.quiz.setSize(rw, h-1)
+		m.reader, cmd = m.reader.setSize(rw-1, h-1, style)
+		m.quiz = m.quiz.setSize(rw-1, h-1)
 		m.demo = m.demo.setSize(w-rw-1, h)
 	} else {
 		m.reader, cmd = m.reader.setSize(w, h-1, style)
@@ -162,6 +164,10 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		return m.try(msg.try)
 	case tea.KeyPressMsg:
 		switch {
+		case m.showsDemo() && m.demo.reading.typing:
+			// a search typed in the demo's log: tab and d are letters of it
+			m.demo, cmd = m.demo.update(msg)
+			return m, cmd
 		case key.Matches(msg, m.keys.Tab):
 			if !m.wide() {
 				m.tab = 1 - m.tab
@@ -220,7 +226,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 // text.
 func (m lesson) helpKeys() help.KeyMap {
 	switch {
-	case m.showsDemo() && m.demo.modal():
+	case m.showsDemo() && (m.demo.modal() || m.demo.reading.typing):
 		return m.demo.helpKeys()
 	case m.model != nil && !m.showsDemoOnly():
 		k := m.keys

@@ -33,6 +33,13 @@ type Options struct {
 	Speed float64
 	// Scenario, when set, opens this scenario's demo directly.
 	Scenario string
+	// Program, when set, opens straight into the demo view of this Python
+	// program, run under real CPython with the tracer, with ProgramArgs as
+	// its arguments. Python is the interpreter (--python; "" for
+	// $PROCTOUR_PYTHON, else python3 on PATH), for it and for P.
+	Program     string
+	ProgramArgs []string
+	Python      string
 	// Progress is the student's progress, updated and saved as they read,
 	// run demos and answer checkpoints; nil keeps it in memory only.
 	Progress *lessons.Progress
