@@ -54,11 +54,11 @@ var Deadlock = register(&Scenario{
 	SummaryZh: "两笔转账以相反的顺序给两个账户加锁：各自拿着一把锁，等对方的那一把",
 	Listing:   deadlockListing,
 	ListingZh: map[string]string{
-		"I hold my first lock":            "我拿到第一把锁了",
+		"I hold my first lock":             "我拿到第一把锁了",
 		"let the other take its first too": "让对方也拿到它的第一把锁",
-		"one per account":                 "每个账户一把",
-		"the cure: lock_a first, always":  "解药：永远先拿 lock_a",
-		"the opposite order":              "相反的顺序",
+		"one per account":                  "每个账户一把",
+		"the cure: lock_a first, always":   "解药：永远先拿 lock_a",
+		"the opposite order":               "相反的顺序",
 	},
 	Variants: []Variant{
 		{Key: "order", Default: "opposite", Values: []string{"opposite", "same"}, Help: "opposite: b_to_a takes lock_b first; same: both take lock_a first", HelpZh: "opposite：b_to_a 先拿 lock_b；same：两者都先拿 lock_a"},

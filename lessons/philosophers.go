@@ -68,6 +68,8 @@ var Philosophers = register(&Scenario{
 		"at most PHILOSOPHERS - 1 at the table": "桌边最多坐 PHILOSOPHERS - 1 位",
 		"the worst moment, on purpose":          "故意挑最糟的时刻",
 		"the neighbour on the right":            "右手边的邻座",
+		"until every philosopher has come":      "等到所有哲学家都到齐",
+		"dinner is served":                      "开饭了",
 	},
 	Variants: []Variant{
 		{Key: "philosophers", Default: "5", Min: 2, Max: 9, Help: "philosophers, and forks, around the table", HelpZh: "桌边的哲学家人数，也是叉子数"},
