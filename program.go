@@ -58,14 +58,15 @@ func runProgram(cmd *cobra.Command, args []string, dash int, f runFlags, stdout 
 			return usagef("--%s is for scenarios; a Python program takes its own arguments after --", name)
 		}
 	}
-	if f.mode != "live" {
-		return usagef("--mode %s: a Python program runs live for now (step and seeded modes are not yet there for real Python)", f.mode)
+	mode, err := pythonMode(cmd, f)
+	if err != nil {
+		return err
 	}
 	lang, err := resolveLang(f.lang)
 	if err != nil {
 		return usageError{err}
 	}
-	o := pytrace.Options{Python: f.python, Program: prog, Args: rest, Timeout: f.timeout}
+	o := pytrace.Options{Python: f.python, Program: prog, Args: rest, Timeout: f.timeout, Mode: mode, Seed: f.seed, Auto: true}
 	return traceProgram(cmd, o, &lessons.Scenario{ID: filepath.Base(prog)}, nil, f.format, lang, stdout)
 }
 
@@ -83,8 +84,9 @@ func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) err
 			return usagef("--%s is for the Go demo; --python runs the listing once, at Python's own speed", name)
 		}
 	}
-	if f.mode != "live" {
-		return usagef("--mode %s: a Python listing runs live for now (step and seeded modes are not yet there for real Python)", f.mode)
+	mode, err := pythonMode(cmd, f)
+	if err != nil {
+		return err
 	}
 	lang, err := resolveLang(f.lang)
 	if err != nil {
@@ -100,11 +102,25 @@ func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) err
 		return err
 	}
 	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, sc.ListingTimeout()),
-		Scenario: sc.ID, Vars: vars}
+		Scenario: sc.ID, Vars: vars, Mode: mode, Seed: f.seed, Auto: true}
 	if sc.Outcome != nil {
 		o.Outcome, o.OutcomeLabel = sc.Outcome.Measure, sc.Outcome.Label
 	}
 	return traceProgram(cmd, o, sc, vars, f.format, lang, stdout)
+}
+
+// pythonMode reads --mode and --seed for real Python: live, step (headless,
+// so the oldest operation that can proceed goes next, as if someone kept
+// pressing space) or seeded; a seed means something in seeded mode only.
+func pythonMode(cmd *cobra.Command, f runFlags) (sim.Mode, error) {
+	mode, err := sim.ParseMode(f.mode)
+	if err != nil {
+		return sim.Live, usagef("--%v", err)
+	}
+	if cmd.Flags().Changed("seed") && mode != sim.Seeded {
+		return sim.Live, usagef("--seed %d: a seed drives --mode seeded; this run's mode is %s", f.seed, mode)
+	}
+	return mode, nil
 }
 
 // traceProgram runs o's program under the tracer and prints its events to

@@ -52,7 +52,7 @@ import (
 	"github.com/proctour/proctour/trace"
 )
 
-//go:embed py/sitecustomize.py py/proctour_trace/__init__.py
+//go:embed py/sitecustomize.py py/proctour_trace/__init__.py py/proctour_trace/gate.py
 var tracerFS embed.FS
 
 // Options say what to run and how.
@@ -74,7 +74,7 @@ type Options struct {
 	// happening, before the watchdog stops the run (default 1s).
 	Idle time.Duration
 	// Window is how long an event is held back so that events of other
-	// processes stamped earlier can overtake it (default 100ms).
+	// processes stamped earlier can overtake it (default 100ms; live mode).
 	Window time.Duration
 	// Scenario and Vars, for a lesson's listing, are its id and variant
 	// values; Outcome and OutcomeLabel its outcome (sim.Options): the
@@ -83,10 +83,11 @@ type Options struct {
 	Vars         map[string]string
 	Outcome      func(events []trace.Record) (int, bool)
 	OutcomeLabel string
-	// Mode is live, step or seeded, as for a Go demo (sim.Options); Seed
-	// drives the seeded scheduler; Auto, in step mode, releases the oldest
-	// operation that can proceed whenever all is quiet. Only live runs
-	// today: Start refuses the others with an *InputError.
+	// Mode is live, step or seeded (sim's modes): in step and seeded
+	// modes every operation of the program waits at sim's gate until its
+	// scheduler releases it; Seed drives the seeded choice, and Auto, in
+	// step mode, releases the oldest operation that can proceed whenever
+	// all is quiet (step mode without a person: headless runs, tests).
 	Mode sim.Mode
 	Seed uint64
 	Auto bool
@@ -232,6 +233,14 @@ type wireMsg struct {
 	Code   int             `json:"code"`
 	Text   string          `json:"text"`
 	Role   string          `json:"role"`
+	// gate and notice (step and seeded modes)
+	N         int64  `json:"n"`
+	Op        string `json:"op"`
+	Timeout   bool   `json:"timeout"`
+	Initial   int    `json:"initial"`
+	Reentrant bool   `json:"reentrant"`
+	Method    string `json:"method"`
+	Job       int    `json:"job"`
 }
 
 // pending is an event waiting in the reorder window.
@@ -244,7 +253,9 @@ type pending struct {
 // input is messages of a connection, in its order, or its end.
 type input struct {
 	conn int
+	sock *sock
 	ms   []wireMsg
+	n    int64 // bytes of the line(s)
 	eof  bool
 }
 
@@ -303,6 +314,15 @@ type Run struct {
 	barked   bool
 	killed   bool
 	stopped  bool // Stop was called
+
+	// step and seeded modes (gate.go); nil sched in live mode
+	sched   *sim.Scheduler
+	socksMu sync.Mutex
+	socks   map[int]*sock // connection → its socket, while open
+	pidSock map[int]*sock
+	reqs    chan request
+	gatePub []sim.Intent // published for Snapshot, under mu
+	busyPub bool
 }
 
 type hint struct{ typ, name string }
@@ -323,21 +343,26 @@ func Start(o Options) (*Run, error) {
 	default:
 		return nil, inputf("start method %q: want fork, spawn or forkserver", o.StartMethod)
 	}
-	if o.Mode != sim.Live {
-		return nil, inputf("step and seeded modes for Python programs are not available yet")
-	}
 	if o.Idle <= 0 {
 		o.Idle = time.Second
 	}
 	if o.Window <= 0 {
 		o.Window = 100 * time.Millisecond
 	}
+	if o.Mode < sim.Live || o.Mode > sim.Seeded {
+		return nil, inputf("mode %d: want live, step or seeded", o.Mode)
+	}
 	r := &Run{opts: o, prog: prog,
 		events: make(chan trace.Record, 256), done: make(chan struct{}), stopReq: make(chan string, 1),
 		inputs: make(chan input, 1024),
 		procs:  map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
-		state: &sim.State{}, bcast: make(chan struct{})}
+		state: &sim.State{}, bcast: make(chan struct{}),
+		socks: map[int]*sock{}, pidSock: map[int]*sock{}, reqs: make(chan request)}
+	if o.Mode != sim.Live {
+		r.sched = sim.NewScheduler(o.Mode, o.Seed, o.Auto, r.let)
+		r.sched.SetDrained(r.drained)
+	}
 	if err := r.setup(python); err != nil {
 		r.cleanup()
 		return nil, err
@@ -350,14 +375,14 @@ func Start(o Options) (*Run, error) {
 // header puts run.begin first: what runs, and how.
 func (r *Run) header(python string) {
 	b := trace.RunBegin{Scenario: r.opts.Scenario, Program: filepath.Base(r.prog), Args: r.opts.Args, Vars: r.opts.Vars,
-		Mode: sim.Live.String(), Speed: 1, Timeout: r.opts.Timeout.Seconds(), StartMethod: r.opts.StartMethod,
+		Mode: r.opts.Mode.String(), Seed: r.opts.Seed, Speed: 1, Timeout: r.opts.Timeout.Seconds(), StartMethod: r.opts.StartMethod,
 		Python: python, Proctour: trace.Version()}
 	val, _ := json.Marshal(b)
 	r.emit(trace.Record{Pid: os.Getpid(), Proc: trace.RunProc, Kind: trace.KindRunBegin, Val: val})
 }
 
 // tracerFiles are the tracer's files, by their path on sys.path.
-var tracerFiles = []string{"sitecustomize.py", "proctour_trace/__init__.py"}
+var tracerFiles = []string{"sitecustomize.py", "proctour_trace/__init__.py", "proctour_trace/gate.py"}
 
 // placeInDir writes the tracer to a new private (0700) directory, for
 // PYTHONPATH, with the event socket beside it.
@@ -447,7 +472,7 @@ func (r *Run) setup(python string) error {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "PYTHONPATH", "PROCTOUR_TRACE_SOCK", "PROCTOUR_TRACE_ROOT", "PROCTOUR_TRACE_PROG":
+		case "PYTHONPATH", "PROCTOUR_TRACE_SOCK", "PROCTOUR_TRACE_ROOT", "PROCTOUR_TRACE_PROG", "PROCTOUR_TRACE_GATE":
 			continue
 		}
 		env = append(env, kv)
@@ -457,6 +482,9 @@ func (r *Run) setup(python string) error {
 		pp += string(os.PathListSeparator) + old
 	}
 	env = append(env, "PYTHONPATH="+pp, "PROCTOUR_TRACE_SOCK="+sock, "PROCTOUR_TRACE_PROG="+r.prog)
+	if r.sched != nil {
+		env = append(env, "PROCTOUR_TRACE_GATE=1")
+	}
 	if r.opts.StartMethod != "" { // else $PROCTOUR_START_METHOD, when set, reaches the tracer as it is
 		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "PROCTOUR_START_METHOD=") })
 		env = append(env, "PROCTOUR_START_METHOD="+r.opts.StartMethod)
@@ -510,22 +538,30 @@ func (r *Run) accept() {
 
 func (r *Run) read(id int, c *net.UnixConn) {
 	defer c.Close()
-	br := bufio.NewReaderSize(c, 64<<10)
+	sk := newSock(c)
+	r.socksMu.Lock()
+	r.socks[id] = sk
+	r.socksMu.Unlock()
+	br := bufio.NewReaderSize(sk, 64<<10)
 	for {
 		line, err := br.ReadBytes('\n')
+		in := input{conn: id, sock: sk, n: int64(len(line))}
 		if len(line) > 0 && line[0] == '[' { // a batch
 			var ms []wireMsg
 			if json.Unmarshal(line, &ms) == nil {
-				r.inputs <- input{conn: id, ms: ms}
+				in.ms = ms
 			}
 		} else if len(line) > 0 {
 			var m wireMsg
 			if json.Unmarshal(line, &m) == nil {
-				r.inputs <- input{conn: id, ms: []wireMsg{m}}
+				in.ms = []wireMsg{m}
 			}
 		}
+		if len(line) > 0 {
+			r.inputs <- in
+		}
 		if err != nil {
-			r.inputs <- input{conn: id, eof: true}
+			r.inputs <- input{conn: id, sock: sk, eof: true}
 			return
 		}
 	}
@@ -557,29 +593,44 @@ func (r *Run) publish() {
 	}
 }
 
-// Snapshot is sim.Source's: the timeline from index from on, whether the
-// run is over, and a channel closed at the next change. (Live mode: nothing
-// waits at a gate.)
+// Snapshot is sim.Source's: the timeline from index from on, the
+// operations waiting at the gate (step and seeded modes), whether the run
+// is over, and a channel closed at the next change.
 func (r *Run) Snapshot(from int) (events []trace.Record, pending []sim.Intent, done bool, changed <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if from < len(r.timeline) {
 		events = append([]trace.Record(nil), r.timeline[from:]...)
 	}
-	return events, nil, r.over, r.bcast
+	if len(r.gatePub) > 0 {
+		pending = append([]sim.Intent(nil), r.gatePub...)
+	}
+	return events, pending, r.over, r.bcast
 }
 
-// Release is sim.Source's; a Python run is live.
-func (r *Run) Release(pid int) error { return sim.ErrNotStepping }
+// Release is sim.Source's: in step mode, lets the process with pid carry
+// out its pending operation (*sim.WouldBlockError if it would block,
+// sim.ErrBusy while a released one is under way).
+func (r *Run) Release(pid int) error {
+	return r.ask(func() error { return r.sched.Release(pid, r.state) })
+}
 
-// ReleaseNext is sim.Source's; a Python run is live.
-func (r *Run) ReleaseNext() error { return sim.ErrNotStepping }
+// ReleaseNext is sim.Source's: in step mode, releases the oldest pending
+// operation that can proceed.
+func (r *Run) ReleaseNext() error {
+	return r.ask(func() error { return r.sched.ReleaseNext(r.state) })
+}
 
-// Busy is sim.Source's: never, in live mode.
-func (r *Run) Busy() bool { return false }
+// Busy is sim.Source's: in step and seeded modes, whether a released
+// operation (or a process starting) is still under way.
+func (r *Run) Busy() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.busyPub
+}
 
 // Mode is sim.Source's.
-func (r *Run) Mode() sim.Mode { return sim.Live }
+func (r *Run) Mode() sim.Mode { return r.opts.Mode }
 
 var _ sim.Source = (*Run)(nil)
 
@@ -653,6 +704,7 @@ func (r *Run) loop() {
 			continue
 		default:
 		}
+		r.step()
 		select {
 		case in := <-r.inputs:
 			r.take(in)
@@ -662,9 +714,16 @@ func (r *Run) loop() {
 		case why := <-r.stopReq:
 			_ = why
 			r.stopped = true
+			if r.sched != nil {
+				r.sched.Halt()
+			}
 			r.kill()
+		case q := <-r.reqs:
+			q.reply <- r.answer(q.fn)
 		case <-tick.C:
-			r.release(false)
+			if r.sched == nil {
+				r.release(false)
+			}
 			if mainState == nil && !r.barked {
 				r.watch(begin)
 			}
@@ -725,9 +784,13 @@ func (r *Run) proc(pid int) *proc {
 // take handles messages as they arrive.
 func (r *Run) take(in input) {
 	for _, m := range in.ms {
-		r.take1(in.conn, m)
+		r.take1(in.conn, in.sock, m)
 	}
+	in.sock.took(in.n, in.eof)
 	if in.eof {
+		r.socksMu.Lock()
+		delete(r.socks, in.conn)
+		r.socksMu.Unlock()
 		r.open--
 		pid, ok := r.conns[in.conn]
 		if !ok {
@@ -735,6 +798,9 @@ func (r *Run) take(in input) {
 		}
 		p := r.proc(pid)
 		p.closed = true
+		if r.sched != nil && !p.started {
+			r.sched.Forget(pid) // it never started as one of the program's
+		}
 		if p.started && !p.exitSeen && !p.exited && p.reapCode != nil && pid != r.mainPid {
 			r.synthExit(p, *p.reapCode, monotonic())
 		}
@@ -742,11 +808,12 @@ func (r *Run) take(in input) {
 }
 
 // take1 handles one message of connection conn.
-func (r *Run) take1(conn int, m wireMsg) {
+func (r *Run) take1(conn int, sk *sock, m wireMsg) {
 	switch m.K {
 	case "hello":
 		r.open++
 		r.conns[conn] = m.Pid
+		r.pidSock[m.Pid] = sk
 		p := r.proc(m.Pid)
 		p.closed = false
 		p.child = p.child || m.Role == "child"
@@ -762,11 +829,26 @@ func (r *Run) take1(conn int, m wireMsg) {
 		p := r.proc(m.Pid)
 		code := m.Code
 		p.reapCode = &code
+		if r.sched != nil && !p.started {
+			r.sched.Forget(m.Pid)
+		}
 		if p.started && !p.exitSeen && !p.exited && p.closed {
 			r.synthExit(p, code, monotonic())
 		}
 	case "child":
-		r.proc(m.Pid).child = true
+		p := r.proc(m.Pid)
+		p.child = true
+		if r.sched != nil && !p.started && p.reapCode == nil {
+			r.sched.Starting(m.Pid) // the others wait for its first step
+		}
+	case "gate", "notice":
+		pid := r.conns[conn]
+		if r.sched == nil || !r.proc(pid).started {
+			r.letGo(pid, m.N) // not one of the program's processes (yet): never held
+			return
+		}
+		r.order++
+		r.heap = append(r.heap, pending{m: m, pid: pid, order: r.order})
 	case "diag":
 		if m.Text != "" {
 			r.diags = append(r.diags, m.Text)
@@ -813,6 +895,10 @@ func (r *Run) release(final bool) {
 	out := r.heap[:n]
 	r.heap = append([]pending(nil), r.heap[n:]...)
 	for _, pe := range out {
+		if pe.m.K == "gate" || pe.m.K == "notice" {
+			r.arrive(pe)
+			continue
+		}
 		if pe.m.Kind == "pipe.inherit" && r.pipeName[pe.m.Oid] == "" {
 			continue // a connection multiprocessing made for itself (a manager's)
 		}
@@ -838,6 +924,9 @@ func less(a, b pending) bool {
 
 // emit numbers a record and hands it on.
 func (r *Run) emit(rec trace.Record) {
+	if r.sched != nil && r.sched.Formality(rec, r.mainPid) {
+		return
+	}
 	r.seq++
 	rec.Seq = r.seq
 	if rec.TNs < r.lastT {
@@ -845,6 +934,9 @@ func (r *Run) emit(rec trace.Record) {
 	}
 	r.lastT = rec.TNs
 	r.state.Apply(rec)
+	if r.sched != nil {
+		r.sched.Observe(rec)
+	}
 	r.lastAt = time.Now()
 	r.mu.Lock()
 	r.timeline = append(r.timeline, rec)
@@ -968,7 +1060,10 @@ func (r *Run) watch(begin time.Time) {
 	switch {
 	case r.state.Stuck() && idle && !r.starting():
 		r.bark("deadlock", i18n.Tf("every process waits forever: %s", r.state.WhoWaitsText()))
-	case r.opts.Timeout > 0 && time.Since(begin) > r.opts.Timeout:
+	case r.sched != nil && idle && r.sched.Stuck(r.state) && !r.starting():
+		r.bark("deadlock", i18n.Tf("every process waits forever: %s", r.sched.WhoWaits()))
+	case r.opts.Timeout > 0 && time.Since(begin) > r.opts.Timeout && !(r.opts.Mode == sim.Step && !r.opts.Auto):
+		// (A person stepping through a program takes the time they need.)
 		budget := r.opts.Timeout.Round(time.Millisecond).String()
 		msg := i18n.Tf("still running after its budget of %s", budget)
 		if who := r.state.WhoWaitsText(); !who.IsZero() {
@@ -992,6 +1087,9 @@ func (r *Run) starting() bool {
 
 func (r *Run) bark(obj string, msg i18n.T) {
 	r.barked = true
+	if r.sched != nil {
+		r.sched.Halt()
+	}
 	r.release(true)
 	text, _ := json.Marshal(msg)
 	val, _ := json.Marshal(msg.String())

@@ -2,6 +2,7 @@ package pytrace
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"sync/atomic"
 	"syscall"
@@ -59,3 +60,14 @@ func (r *Run) place() (pythonpath, sock string, err error) {
 }
 
 var runCounter atomic.Int64
+
+// unread is how many bytes wait in a socket's receive buffer.
+func unread(c *net.UnixConn) int {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	rc.Control(func(fd uintptr) { n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ) })
+	return n
+}

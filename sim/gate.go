@@ -54,8 +54,9 @@ type Intent struct {
 	CanProceed bool
 	Blocked    i18n.T
 
-	slot      int
+	slot      int // primitives' gate: the process's slot and ticket
 	ticket    uint32
+	token     int64  // another source's: which announcement (Arrival.Token)
 	timeout   bool   // it has a timeout, so it cannot block forever
 	initial   int    // a semaphore's initial value, for one not yet seen
 	reentrant bool   // an RLock: its holder may take it again
@@ -123,14 +124,18 @@ var ErrNotStepping = errors.New("not in step mode")
 // an operation can proceed is known for certain, and a seeded choice sees
 // the same candidates in every run.
 type gateCtl struct {
-	mode     Mode
-	auto     bool // release without being asked (seeded, or headless step)
-	rng      *rand.Rand
-	gate     *primitives.Gate
+	mode Mode
+	auto bool // release without being asked (seeded, or headless step)
+	rng  *rand.Rand
+	// let carries out a release: it wakes the process whose operation in
+	// is (primitives' gate for a Go demo, a line on a socket for Python).
+	let      func(in *Intent)
 	pending  map[int]*Intent
 	inflight map[int]flight
 	arrivals int64
-	speed    float64 // the session's, to know how long a sleep lasts
+	// second is how long one second of a program's sleep lasts (a Go
+	// demo's Unit at its speed; a real second for Python).
+	second time.Duration
 	// halted is set when the session stops: from then on nothing is
 	// released, so that no process takes a step after the watchdog's
 	// report or the user's stop.
@@ -159,9 +164,23 @@ type gateCtl struct {
 	servers map[int]bool
 }
 
+// newGateCtl is the scheduler of a Go demo: a release wakes the process on
+// primitives' gate g.
 func newGateCtl(mode Mode, seed uint64, auto bool, g *primitives.Gate) *gateCtl {
+	return newScheduler(mode, seed, auto, func(in *Intent) {
+		switch {
+		case g == nil:
+		case in.sure:
+			g.ReleaseSure(in.slot, in.ticket)
+		default:
+			g.Release(in.slot, in.ticket)
+		}
+	})
+}
+
+func newScheduler(mode Mode, seed uint64, auto bool, let func(*Intent)) *gateCtl {
 	return &gateCtl{
-		mode: mode, auto: auto || mode == Seeded, gate: g,
+		mode: mode, auto: auto || mode == Seeded, let: let, second: primitives.Unit,
 		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		pending:  map[int]*Intent{},
 		inflight: map[int]flight{},
@@ -200,15 +219,21 @@ func (c *gateCtl) arrive(w primitives.Wire) {
 		c.owed[w.Obj]--
 		return
 	}
-	if c.dying[w.Pid] {
+	c.add(&Intent{
+		Pid: w.Pid, Proc: w.Proc, Op: v.Op, Obj: w.Obj, Line: w.Line,
+		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant, method: v.Method, job: v.Job,
+	})
+}
+
+// add takes an operation announced at the gate.
+func (c *gateCtl) add(in *Intent) {
+	if c.dying[in.Pid] {
 		return // it is being terminated: its exit is next
 	}
 	c.arrivals++
-	c.pending[w.Pid] = &Intent{
-		Pid: w.Pid, Proc: w.Proc, Op: v.Op, Obj: w.Obj, Line: w.Line, Arrived: c.arrivals,
-		slot: v.Slot, ticket: v.Ticket, timeout: v.Timeout, initial: v.Initial, reentrant: v.Reentrant, method: v.Method, job: v.Job,
-	}
-	delete(c.inflight, w.Pid)
+	in.Arrived = c.arrivals
+	c.pending[in.Pid] = in
+	delete(c.inflight, in.Pid)
 }
 
 // observe follows the timeline: a new process runs until its first
@@ -222,6 +247,7 @@ func (c *gateCtl) observe(r trace.Record) {
 			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
 		} else {
 			c.servers[r.Pid] = true
+			delete(c.inflight, r.Pid) // announced as starting (Scheduler.Starting)
 		}
 		c.pids[r.Proc] = r.Pid
 	case trace.KindProcTerminate:
@@ -247,11 +273,7 @@ func (c *gateCtl) observe(r trace.Record) {
 		if f, ok := c.inflight[r.Pid]; ok && f.sure {
 			var sec float64
 			json.Unmarshal(r.Val, &sec)
-			speed := c.speed
-			if speed <= 0 {
-				speed = 1
-			}
-			c.inflight[r.Pid] = flight{since: time.Now().Add(time.Duration(sec * float64(primitives.Unit) / speed))}
+			c.inflight[r.Pid] = flight{since: time.Now().Add(time.Duration(sec * float64(c.second)))}
 		}
 	case trace.KindEventWait, trace.KindLockWait, trace.KindQueueBlock:
 		// A wait released because its timeout keeps it from blocking
@@ -421,11 +443,7 @@ func (c *gateCtl) release(in *Intent) {
 	}
 	delete(c.pending, in.Pid)
 	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == trace.KindSleep}
-	if in.sure {
-		c.gate.ReleaseSure(in.slot, in.ticket)
-	} else {
-		c.gate.Release(in.slot, in.ticket)
-	}
+	c.let(in)
 }
 
 // ErrBusy is returned while a released operation is still running.

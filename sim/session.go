@@ -68,8 +68,9 @@ type Session struct {
 	lastAt   time.Time // real time of the latest event
 	changed  chan struct{}
 	closed   bool
-	gate     *gateCtl      // nil in live mode
-	bcast    chan struct{} // closed and replaced at every change, for Snapshot
+	gate     *gateCtl         // nil in live mode
+	wakeup   *primitives.Gate // what gate releases through
+	bcast    chan struct{}    // closed and replaced at every change, for Snapshot
 	// tail holds, in step and seeded modes, what follows the watchdog's
 	// report: the teardown, whose order the OS decides (which SIGTERM is
 	// reaped first). It joins the timeline at the end in a fixed order
@@ -110,8 +111,8 @@ func Start(script Script, o Options) (*Session, error) {
 			tr.Close()
 			return nil, fmt.Errorf("start session: %w", err)
 		}
-		s.gate = newGateCtl(o.Mode, o.Seed, o.Auto, gate)
-		s.gate.speed = o.Speed
+		s.gate, s.wakeup = newGateCtl(o.Mode, o.Seed, o.Auto, gate), gate
+		s.gate.second = time.Duration(float64(primitives.Unit) / o.Speed)
 		// (Called with s.mu held; closed is set before the trace closes.)
 		s.gate.drained = func() bool { return s.closed || s.caught.Load() >= tr.Stamped() }
 	}
@@ -220,8 +221,8 @@ func (s *Session) run(script Script, scriptDone, watched, collected chan struct{
 	s.finalEvent(code, stopped)
 	s.rt.Close()
 	s.trace.Close()
-	if s.gate != nil {
-		s.gate.gate.Close()
+	if s.wakeup != nil {
+		s.wakeup.Close()
 	}
 	close(s.done)
 }

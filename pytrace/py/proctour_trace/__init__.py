@@ -11,7 +11,8 @@ it takes effect, an acquire, get or recv after it completed.
 Messages ("k"): hello {pid}; ev {kind, oid, val, mono, line, err, ...};
 name {oid, type, name} (a hint for an object's display name); reap {pid,
 code} (a parent saw a child's exit code); diag {text} (output of a process
-that never started as a multiprocessing process).
+that never started as a multiprocessing process); in step and seeded
+modes, gate and notice (gate.py), and proctour writes "go N" lines back.
 
 The connection is also the lifeline: when proctour goes away the socket
 reaches EOF and the process exits at once.
@@ -64,14 +65,23 @@ def _connect():
     return True
 
 
+_on_line = None  # step and seeded modes: the gate's reader of proctour's lines (gate.on_line)
+
+
 def _lifeline(s):
-    # proctour never writes to a live process except to gate it; EOF (or
-    # an error) means proctour is gone: die with it.
+    # proctour writes to a process only to gate it ("go N" lines, for
+    # _on_line); EOF (or an error) means proctour is gone: die with it.
+    rest = b""
     try:
         while True:
             b = s.recv(4096)
             if not b:
                 break
+            if _on_line is not None:
+                rest += b
+                while b"\n" in rest:
+                    line, rest = rest.split(b"\n", 1)
+                    _on_line(line)
     except OSError:
         pass
     if s is _sock:
@@ -2013,6 +2023,13 @@ def boot():
             fn(*args)
         except Exception as e:  # trace the rest
             sys.__stderr__.write("proctour: tracer: %s: %r\n" % (fn.__name__, e))
+
+    if os.environ.get("PROCTOUR_TRACE_GATE"):  # step and seeded modes (gate.py)
+        try:
+            from proctour_trace import gate
+            gate.install()
+        except Exception as e:
+            sys.__stderr__.write("proctour: gate: %r\n" % (e,))
 
     o_exitf = U._exit_function
 
