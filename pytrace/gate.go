@@ -5,10 +5,12 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // Step and seeded modes. The tracer (py/proctour_trace/gate.py) sends, before
@@ -122,6 +124,11 @@ func (r *Run) arrive(pe pending) {
 	}
 	if m.K == "notice" {
 		switch m.Op {
+		case "proc.dying":
+			if d := r.procs[m.Pid]; d != nil && d.started && !d.exited {
+				r.sched.Terminating(m.Pid)
+				d.signaled = int(syscall.SIGTERM)
+			}
 		case "pool.handoff":
 			r.sched.Handoff(obj)
 		case "pool.delivered":
@@ -143,6 +150,7 @@ func (r *Run) step() {
 	if r.sched == nil {
 		return
 	}
+	r.reapZombies()
 	if r.drained() {
 		r.release(true)
 		r.sched.Schedule(r.state)
@@ -196,4 +204,38 @@ func (r *Run) answer(fn func() error) error {
 	err := fn()
 	r.publishGate()
 	return err
+}
+
+// reapZombies, in step and seeded modes, tells the exit of a process that
+// has ended (its connection closed) and that its parent has not reaped: a
+// parent held at the gate may be waiting for exactly that exit (the end of
+// the main code joining a daemon it terminated).
+func (r *Run) reapZombies() {
+	for pid, p := range r.procs {
+		if pid == r.mainPid || !p.closed || !p.started || p.exitSeen || p.exited || p.reapCode != nil {
+			continue
+		}
+		if code, ok := zombieCode(pid); ok {
+			r.synthExit(p, code, monotonic())
+		} else if p.signaled != 0 && gone(pid) {
+			// Reaped by another than its parent (forkserver's children
+			// are the fork server's): it was sent the signal and is gone,
+			// so it died of it (the tracer's handler dies of SIGTERM).
+			r.synthExit(p, -p.signaled, monotonic())
+		}
+	}
+}
+
+// signaled notes, from a proc.terminate of the timeline, the signal its
+// target was sent.
+func (r *Run) signaled(rec trace.Record) {
+	sig := int(syscall.SIGTERM)
+	if strings.Contains(string(rec.Val), "SIGKILL") {
+		sig = int(syscall.SIGKILL)
+	}
+	for _, p := range r.procs {
+		if p.name == rec.Obj && p.started && !p.exited && p.pid != rec.Pid {
+			p.signaled = sig
+		}
+	}
 }

@@ -268,6 +268,7 @@ type proc struct {
 	reapCode   *int
 	closed     bool // its connection ended
 	child      bool // a process that will start as one of the program's
+	signaled   int  // the signal it was sent (step and seeded modes; see reapZombies)
 	stderrTail []string
 }
 
@@ -936,6 +937,9 @@ func (r *Run) emit(rec trace.Record) {
 	r.state.Apply(rec)
 	if r.sched != nil {
 		r.sched.Observe(rec)
+		if rec.Kind == trace.KindProcTerminate {
+			r.signaled(rec)
+		}
 	}
 	r.lastAt = time.Now()
 	r.mu.Lock()

@@ -1,9 +1,13 @@
 package pytrace
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 
@@ -70,4 +74,36 @@ func unread(c *net.UnixConn) int {
 	n := 0
 	rc.Control(func(fd uintptr) { n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ) })
 	return n
+}
+
+// zombieCode is the exit code of pid when it is a zombie (ended, not yet
+// reaped by its parent), read from /proc/PID/stat (exit_code, field 52) as
+// Python reports it: the negative signal number when a signal ended it.
+func zombieCode(pid int) (int, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 50 || f[0] != "Z" {
+		return 0, false
+	}
+	st, err := strconv.Atoi(f[49])
+	if err != nil {
+		return 0, false
+	}
+	if sig := st & 0x7f; sig != 0 {
+		return -sig, true
+	}
+	return (st >> 8) & 0xff, true
+}
+
+// gone reports whether pid no longer exists, not even as a zombie.
+func gone(pid int) bool {
+	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
+	return errors.Is(err, os.ErrNotExist)
 }

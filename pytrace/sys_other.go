@@ -21,3 +21,7 @@ func (r *Run) place() (pythonpath, sock string, err error) { return r.placeInDir
 
 // unread: no way to ask here; a gated run takes what has arrived.
 func unread(c *net.UnixConn) int { return 0 }
+
+func zombieCode(pid int) (int, bool) { return 0, false }
+
+func gone(pid int) bool { return syscall.Kill(pid, 0) == syscall.ESRCH }

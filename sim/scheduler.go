@@ -84,6 +84,15 @@ func (s *Scheduler) Delivered(pool string) { s.c.owed[pool]-- }
 // for its first operation (or its exit).
 func (s *Scheduler) Starting(pid int) { s.c.inflight[pid] = flight{since: time.Now(), sure: true} }
 
+// Terminating notes a process sent a signal that the timeline does not
+// tell (the end of a Python program's main code terminating its daemons):
+// nothing it announced is released, and the others wait for its exit.
+func (s *Scheduler) Terminating(pid int) {
+	delete(s.c.pending, pid)
+	s.c.dying[pid] = true
+	s.c.inflight[pid] = flight{since: time.Now(), sure: true}
+}
+
 // Forget drops a process that is gone without a proc.exit in the timeline
 // (one that never started).
 func (s *Scheduler) Forget(pid int) {

@@ -83,9 +83,11 @@ def wait(op, obj=None, oid="", f=None, **info):
     _go.wait()
 
 
-def notice(op, oid):
+def notice(op, oid, **extra):
     if _on and T._sock is not None:
-        T._raw({"k": "notice", "op": op, "oid": oid, "mono": T._mono()})
+        msg = {"k": "notice", "op": op, "oid": oid, "mono": T._mono()}
+        msg.update(extra)
+        T._raw(msg)
 
 
 def _prog(depth=3, transparent=None):
@@ -329,6 +331,18 @@ def _processes(P):
         return o_kill(self)
     BP.start, BP.join, BP.terminate, BP.kill = start, join, terminate, kill
 
+    # The end of the main code terminates the daemons through their Popen
+    # (no proc.terminate in the trace): proctour is told, so that nothing
+    # of theirs is released any more and their exit is waited for.
+    import multiprocessing.popen_fork as PF
+    o_pterm = PF.Popen.terminate
+
+    def pterminate(self):
+        if getattr(T._tls, "exiting", False) and _gated() and self.returncode is None:
+            notice("proc.dying", "", pid=self.pid)
+        return o_pterm(self)
+    PF.Popen.terminate = pterminate
+
 
 def _managers(M):
     BP = M.BaseProxy
@@ -414,10 +428,10 @@ def _pools(MP, CP, FB):
         o = cls.__dict__["_set"]
 
         def _set(self, *a):
+            pool = getattr(self, "_pool", None)  # (_set forgets it once the result is complete)
             try:
                 return o(self, *a)
             finally:
-                pool = getattr(self, "_pool", None)
                 if pool is not None:
                     notice("pool.delivered", T._pool_oid(pool))
         cls._set = _set
