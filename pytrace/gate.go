@@ -82,7 +82,8 @@ func (s *sock) took(n int64, eof bool) {
 }
 
 // drained reports whether everything the Python processes have written so
-// far has been taken in (the loop's own goroutine).
+// far has been taken in, their connections' ends included (the loop's own
+// goroutine).
 func (r *Run) drained() bool {
 	if len(r.inputs) > 0 {
 		return false
@@ -91,7 +92,7 @@ func (r *Run) drained() bool {
 	defer r.socksMu.Unlock()
 	for _, s := range r.socks {
 		s.mu.Lock()
-		ok := s.eof || (s.got == s.done && unread(s.c) == 0)
+		ok := s.eof || (s.got == s.done && !readable(s.c))
 		s.mu.Unlock()
 		if !ok {
 			return false
@@ -144,16 +145,24 @@ func (r *Run) arrive(pe pending) {
 		Timeout: m.Timeout, Initial: m.Initial, Reentrant: m.Reentrant, Method: m.Method, Job: m.Job, Token: m.N})
 }
 
-// step, once everything written so far is taken in, puts it in the
-// timeline and lets the scheduler release the next operation.
+// step, once everything written so far is taken in and all is quiet, puts
+// it in the timeline and lets the scheduler release the next operation.
 func (r *Run) step() {
 	if r.sched == nil {
 		return
 	}
 	r.reapZombies()
-	if r.drained() {
+	switch {
+	case !r.drained():
+	case r.sched.Quiet():
+		// Every process is at the gate, gone or waiting outside it: all
+		// it wrote is in, so stamp order is the order things happened.
 		r.release(true)
 		r.sched.Schedule(r.state)
+	default:
+		// Something runs: what is older than the window goes out (an
+		// exit the scheduler waits for), as in live mode.
+		r.release(false)
 	}
 	r.publishGate()
 }
@@ -210,11 +219,22 @@ func (r *Run) answer(fn func() error) error {
 // has ended (its connection closed) and that its parent has not reaped: a
 // parent held at the gate may be waiting for exactly that exit (the end of
 // the main code joining a daemon it terminated).
+//
+// Only when nothing else runs — every process that still runs has ended its
+// connection — so that a parent's own report comes first whenever it can,
+// and the exits found here go in the same order in every run (by name).
 func (r *Run) reapZombies() {
-	for pid, p := range r.procs {
-		if pid == r.mainPid || !p.closed || !p.started || p.exitSeen || p.exited || p.reapCode != nil {
-			continue
+	var ended []*proc
+	for _, pid := range r.sched.Running() {
+		p := r.procs[pid]
+		if p == nil || pid == r.mainPid || !p.closed || !p.started || p.exitSeen || p.exited || p.reapCode != nil {
+			return
 		}
+		ended = append(ended, p)
+	}
+	slices.SortFunc(ended, func(a, b *proc) int { return strings.Compare(a.name, b.name) })
+	for _, p := range ended {
+		pid := p.pid
 		if code, ok := zombieCode(pid); ok {
 			r.synthExit(p, code, monotonic())
 		} else if p.signaled != 0 && gone(pid) {

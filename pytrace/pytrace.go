@@ -266,9 +266,10 @@ type proc struct {
 	exitSeen   bool // the process reported its own exit
 	exited     bool // an exit (own or synthesized) is queued
 	reapCode   *int
-	closed     bool // its connection ended
-	child      bool // a process that will start as one of the program's
-	signaled   int  // the signal it was sent (step and seeded modes; see reapZombies)
+	reapMono   int64 // when the parent's report of its exit came in
+	closed     bool  // its connection ended
+	child      bool  // a process that will start as one of the program's
+	signaled   int   // the signal it was sent (step and seeded modes; see reapZombies)
 	stderrTail []string
 }
 
@@ -803,7 +804,13 @@ func (r *Run) take(in input) {
 			r.sched.Forget(pid) // it never started as one of the program's
 		}
 		if p.started && !p.exitSeen && !p.exited && p.reapCode != nil && pid != r.mainPid {
-			r.synthExit(p, *p.reapCode, monotonic())
+			mono := monotonic()
+			if r.sched != nil {
+				// At the parent's report, not at whichever of the two
+				// came last: the same order in every run.
+				mono = p.reapMono
+			}
+			r.synthExit(p, *p.reapCode, mono)
 		}
 	}
 }
@@ -830,11 +837,12 @@ func (r *Run) take1(conn int, sk *sock, m wireMsg) {
 		p := r.proc(m.Pid)
 		code := m.Code
 		p.reapCode = &code
+		p.reapMono = monotonic()
 		if r.sched != nil && !p.started {
 			r.sched.Forget(m.Pid)
 		}
 		if p.started && !p.exitSeen && !p.exited && p.closed {
-			r.synthExit(p, code, monotonic())
+			r.synthExit(p, code, p.reapMono)
 		}
 	case "child":
 		p := r.proc(m.Pid)

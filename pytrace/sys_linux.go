@@ -65,15 +65,20 @@ func (r *Run) place() (pythonpath, sock string, err error) {
 
 var runCounter atomic.Int64
 
-// unread is how many bytes wait in a socket's receive buffer.
-func unread(c *net.UnixConn) int {
+// readable reports whether a socket has bytes, or its end, not yet read
+// (a closed one: its end is on its way to the loop).
+func readable(c *net.UnixConn) bool {
 	rc, err := c.SyscallConn()
 	if err != nil {
-		return 0
+		return true
 	}
 	n := 0
-	rc.Control(func(fd uintptr) { n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ) })
-	return n
+	if rc.Control(func(fd uintptr) {
+		n, _ = unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN | unix.POLLRDHUP}}, 0)
+	}) != nil {
+		return true
+	}
+	return n > 0
 }
 
 // zombieCode is the exit code of pid when it is a zombie (ended, not yet

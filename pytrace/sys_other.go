@@ -19,8 +19,8 @@ func killPid(pid int) { syscall.Kill(pid, syscall.SIGKILL) }
 
 func (r *Run) place() (pythonpath, sock string, err error) { return r.placeInDir() }
 
-// unread: no way to ask here; a gated run takes what has arrived.
-func unread(c *net.UnixConn) int { return 0 }
+// readable: not asked here; a gated run takes what has arrived.
+func readable(c *net.UnixConn) bool { return false }
 
 func zombieCode(pid int) (int, bool) { return 0, false }
 

@@ -93,6 +93,16 @@ func (s *Scheduler) Terminating(pid int) {
 	s.c.inflight[pid] = flight{since: time.Now(), sure: true}
 }
 
+// Running is the processes neither at the gate nor gone: released,
+// starting, or on their way out.
+func (s *Scheduler) Running() []int {
+	out := make([]int, 0, len(s.c.inflight))
+	for pid := range s.c.inflight {
+		out = append(out, pid)
+	}
+	return out
+}
+
 // Forget drops a process that is gone without a proc.exit in the timeline
 // (one that never started).
 func (s *Scheduler) Forget(pid int) {

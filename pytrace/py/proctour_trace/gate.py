@@ -306,8 +306,12 @@ def _processes(P):
     o_start, o_join, o_term, o_kill = BP.start, BP.join, BP.terminate, BP.kill
 
     def start(self):
+        # Every start of a gated thread, the program's own or
+        # multiprocessing's (a pool's workers, a manager's server): one
+        # at a time, each child reaching the gate before the next starts,
+        # so that the same seed starts them in the same order.
         f = _prog()
-        if f is not None:
+        if f is not None or _gated():
             wait("proc.start", obj=self.name, f=f)
         return o_start(self)
 
@@ -338,10 +342,18 @@ def _processes(P):
     o_pterm = PF.Popen.terminate
 
     def pterminate(self):
-        if getattr(T._tls, "exiting", False) and _gated() and self.returncode is None:
-            notice("proc.dying", "", pid=self.pid)
-        return o_pterm(self)
+        if not (getattr(T._tls, "exiting", False) and _gated() and self.returncode is None):
+            return o_pterm(self)
+        notice("proc.dying", "", pid=self.pid)
+        r = o_pterm(self)
+        try:
+            self.wait(5)  # reaped here, one after the other, not by whichever poll comes first
+        except Exception:
+            pass
+        return r
     PF.Popen.terminate = pterminate
+    # ...in the order they started (a set's order is its objects' addresses').
+    P._children = _Children(P._children)
 
 
 def _managers(M):
@@ -559,6 +571,39 @@ def _sleep_print_open():
         reading(name)
 
 
+class _Children:
+    """multiprocessing.process._children in the order the children started."""
+
+    def __init__(self, it=()):
+        self._d = dict.fromkeys(it)
+
+    def add(self, p):
+        self._d[p] = None
+
+    def discard(self, p):
+        self._d.pop(p, None)
+
+    def remove(self, p):
+        del self._d[p]
+
+    def __iter__(self):
+        return iter(list(self._d))
+
+    def __len__(self):
+        return len(self._d)
+
+    def __contains__(self, p):
+        return p in self._d
+
+    def copy(self):
+        return _Children(self._d)
+
+
+class _Everything:
+    def __contains__(self, kind):
+        return True
+
+
 def install():
     """Patches the program's operations to wait at the gate; the tracer's
     patches must already be in place."""
@@ -578,5 +623,9 @@ def install():
         except Exception as e:  # gate the rest
             sys.__stderr__.write("proctour: gate: %s: %r\n" % (fn.__name__, e))
     os.register_at_fork(after_in_child=_after_fork_child)
+    # Every event goes out at once: proctour orders what it has received
+    # whenever all is quiet, and an event held in a buffer meanwhile would
+    # come after others that followed it.
+    T._urgent = _Everything()
     T._on_line = on_line
     _on = True
