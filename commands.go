@@ -229,7 +229,8 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
   proctour run tickets --repeat 20              # how many tickets are sold, over 20 runs
   proctour run manager --repeat 20 --set lock=on
   proctour run terminate --format json > terminate.jsonl
-  proctour run my_prog.py --format json -- arg1 arg2   # your own program, under real CPython`,
+  proctour run my_prog.py --format json -- arg1 arg2   # your own program, under real CPython
+  proctour run my_prog.py --mode seeded --seed 3       # ...its operations in a seeded order: the same seed, the same run`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			args, _, _ = pythonPath(cmd, args, f.python)
 			if len(args) >= 1 && pytrace.IsProgram(args[0]) {

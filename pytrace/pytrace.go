@@ -11,16 +11,20 @@
 // process cannot say itself (its exit by a signal, the main process's exit
 // code, the watchdog).
 //
-// Not yet: step and seeded modes. The socket is already two-way (proctour
-// writes nothing today; EOF is the lifeline), so a gate needs (1) the
-// tracer, before each instrumented operation of a program thread (never a
-// machinery thread: _mach), to send its intent urgently and wait on a
-// threading.Event that the lifeline thread sets when a "go" line arrives;
-// (2) here, a scheduler that releases one intent at a time. sim's gateCtl
-// (judge, schedule, stuck, whoWaits) is what should decide, but it is
-// unexported and driven by primitives.Gate: sim needs an entry point that
-// takes intents and releases from another source before this package can
-// use it.
+// Step and seeded modes (Options.Mode): the tracer's gate.py holds every
+// operation of a process's main thread until proctour writes "go N" on its
+// connection (the lifeline thread reads it); machinery threads (_mach: a
+// queue's feeder, a pool's handler threads, a manager's server threads)
+// and a program's other threads never wait, so nothing deadlocks on
+// itself. The intents go to sim.Scheduler — the Go demos' scheduler — in
+// stamp order, once every connection is drained (nothing unread, its end
+// included) and all is quiet, so the fold it judges by holds everything
+// that happened; it releases one operation at a time (gate.go). What the
+// gate cannot see is told to it: a child on its way to starting, a pool
+// result handed to the result handler and delivered (callbacks run), the
+// daemons the end of the main code terminates, an exit only /proc can
+// tell while the parent waits at the gate. The same seed gives the same
+// sequence of kinds, processes, objects and values.
 package pytrace
 
 import (
