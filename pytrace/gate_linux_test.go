@@ -249,8 +249,9 @@ func TestStopAtTheGateLeavesNoProcess(t *testing.T) {
 			if len(starts) < 2 {
 				t.Errorf("%d processes started, want at least 2\n%s", len(starts), dump(tl))
 			}
-			if last := tl[len(tl)-1]; last.Kind != trace.KindProcExit || last.Proc != "MainProcess" || string(last.Val) != "-9" {
-				t.Errorf("last event %s %s %s, want MainProcess's exit -9 (killed)", last.Proc, last.Kind, last.Val)
+			if n := len(tl); n < 2 || tl[n-2].Kind != trace.KindProcExit || tl[n-2].Proc != "MainProcess" || string(tl[n-2].Val) != "-9" ||
+				tl[n-1].Kind != trace.KindRunEnd || !strings.Contains(string(tl[n-1].Val), `"stopped_by":"user"`) {
+				t.Errorf("the run does not end with MainProcess's exit -9 (killed) and run.end stopped by the user\n%s", dump(tl))
 			}
 			for _, s := range starts {
 				if alive(s.Pid) {
