@@ -145,24 +145,19 @@ func (r *Run) arrive(pe pending) {
 		Timeout: m.Timeout, Initial: m.Initial, Reentrant: m.Reentrant, Method: m.Method, Job: m.Job, Token: m.N})
 }
 
-// step, once everything written so far is taken in and all is quiet, puts
-// it in the timeline and lets the scheduler release the next operation.
+// step, once everything written so far is taken in, puts it in the
+// timeline and lets the scheduler release the next operation.
 func (r *Run) step() {
 	if r.sched == nil {
 		return
 	}
 	r.reapZombies()
-	switch {
-	case !r.drained():
-	case r.sched.Quiet():
-		// Every process is at the gate, gone or waiting outside it: all
-		// it wrote is in, so stamp order is the order things happened.
+	if r.drained() {
+		// Everything written so far is in (each event is sent the moment
+		// it happens, and a process's intent after its events), so stamp
+		// order is the order things happened.
 		r.release(true)
 		r.sched.Schedule(r.state)
-	default:
-		// Something runs: what is older than the window goes out (an
-		// exit the scheduler waits for), as in live mode.
-		r.release(false)
 	}
 	r.publishGate()
 }

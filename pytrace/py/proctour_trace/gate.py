@@ -465,8 +465,22 @@ def _pools(MP, CP, FB):
     def submit(self, fn, /, *args, **kwargs):
         f = _prog()
         if f is not None:
+            _launch(self)
             wait("pool.submit", oid=xoid(self), f=f)
         return o_submit(self, fn, *args, **kwargs)
+
+    def _launch(ex):
+        # Under fork the first submit starts every worker, after the tracer
+        # has stamped the submit and before it sends it: started here
+        # first, each at the gate before the submit is released, the
+        # workers' starts come before the submit in every run.
+        start = getattr(ex, "_start_executor_manager_thread", None)
+        if (start is None or getattr(ex, "_safe_to_dynamically_spawn_children", True)
+                or getattr(ex, "_executor_manager_thread", 0) is not None):
+            return
+        with ex._shutdown_lock:
+            if not ex._broken and not ex._shutdown_thread:
+                start()
 
     def map_(self, fn, *it, **k):
         f = _prog()
