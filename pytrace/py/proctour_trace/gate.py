@@ -19,9 +19,9 @@ handler delivered one (callbacks run), so that nothing moves meanwhile.
 
 Never gated: machinery threads (a queue's feeder, a pool's handler
 threads, a manager's server threads: the tracer's _mach()), a program's
-threads other than a process's main thread (they run freely, traced), an
-operation made inside another traced one (_tls.busy), a process not yet
-started as one of the program's. A process terminated or killed while it
+threads other than a process's main thread (they run freely, traced), the
+fork server, an operation made inside another traced one (_tls.busy), a
+process not yet started as one of the program's. A process terminated or killed while it
 waits dies: the wait is an Event's, which a signal interrupts.
 """
 
@@ -55,7 +55,7 @@ def _after_fork_child():
 
 def _gated():
     """Whether this thread's operations wait at the gate."""
-    return (_on and T._started and T._sock is not None
+    return (_on and T._started and T._sock is not None and T._role != "machinery"  # (the fork server)
             and threading.current_thread() is threading.main_thread()
             and not getattr(T._tls, "busy", False) and not T._mach())
 
