@@ -13,11 +13,15 @@ ORDER = {order}
 
 from multiprocessing import Process, Lock, Event
 
+# opposite: wait as long as it takes for the other to hold its first lock
+# (the worst moment, every time); same: it may never, so not for long
+PATIENCE = None if ORDER == 'opposite' else 3
+
 def transfer(name, first, second, mine, theirs):
     with first:                                            #@first
         print(f'{name}: holds its first lock')             #@holds
         mine.set()        # I hold my first lock           #@mine
-        theirs.wait(3)    # let the other take its first too   #@theirs
+        theirs.wait(PATIENCE)   # let the other take its first   #@theirs
         print(f'{name}: wants its second lock')            #@wants
         with second:                                       #@second
             print(f'{name}: holds both, moves the money')  #@both
@@ -43,7 +47,7 @@ if __name__ == '__main__':
 // Deadlock is lesson 15's first demo: two transfers, each locking the two
 // accounts it touches. Taken in opposite orders, each holds one lock and
 // waits for the other's, forever: a cycle in the wait-for graph, which the
-// watchdog reports. Each waits (at most 3 s) for the other to hold its
+// watchdog reports. Each waits for the other to hold its
 // first lock before it asks for its second, so that the unlucky moment
 // comes in every run, in every mode; with order=same both take lock_a
 // first, and whoever gets it finishes.
@@ -54,11 +58,13 @@ var Deadlock = register(&Scenario{
 	SummaryZh: "两笔转账以相反的顺序给两个账户加锁：各自拿着一把锁，等对方的那一把",
 	Listing:   deadlockListing,
 	ListingZh: map[string]string{
-		"I hold my first lock":             "我拿到第一把锁了",
-		"let the other take its first too": "让对方也拿到它的第一把锁",
-		"one per account":                  "每个账户一把",
-		"the cure: lock_a first, always":   "解药：永远先拿 lock_a",
-		"the opposite order":               "相反的顺序",
+		"I hold my first lock":         "我拿到第一把锁了",
+		"let the other take its first": "让对方也拿到它的第一把锁",
+		"opposite: wait as long as it takes for the other to hold its first lock": "opposite：一直等到对方拿到它的第一把锁",
+		"(the worst moment, every time); same: it may never, so not for long":     "（每次都是最糟的时刻）；same：对方可能永远拿不到，所以别等太久",
+		"one per account":                "每个账户一把",
+		"the cure: lock_a first, always": "解药：永远先拿 lock_a",
+		"the opposite order":             "相反的顺序",
 	},
 	Variants: []Variant{
 		{Key: "order", Default: "opposite", Values: []string{"opposite", "same"}, Help: "opposite: b_to_a takes lock_b first; same: both take lock_a first", HelpZh: "opposite：b_to_a 先拿 lock_b；same：两者都先拿 lock_a"},
@@ -88,6 +94,7 @@ type transferArgs struct {
 	Name          string
 	First, Second *primitives.Lock
 	Mine, Theirs  *primitives.Event
+	Opposite      bool
 }
 
 var deadlockTransfer = primitives.Register("deadlock.transfer", func(rt *primitives.Runtime, a transferArgs) error {
@@ -99,7 +106,11 @@ var deadlockTransfer = primitives.Register("deadlock.transfer", func(rt *primiti
 	rt.Line(at("mine"))
 	a.Mine.Set()
 	rt.Line(at("theirs"))
-	a.Theirs.WaitTimeout(3)
+	if a.Opposite {
+		a.Theirs.Wait()
+	} else {
+		a.Theirs.WaitTimeout(3)
+	}
 	rt.Line(at("wants"))
 	rt.Printf("%s: wants its second lock", a.Name)
 	rt.Line(at("second"))
@@ -137,9 +148,9 @@ func deadlockMain(rt *primitives.Runtime, v Vars) error {
 	if v["order"] == "same" {
 		first, second = lockA, lockB
 	}
-	p1 := primitives.NewProcess(rt, deadlockTransfer, transferArgs{Name: "a_to_b", First: lockA, Second: lockB, Mine: ready1, Theirs: ready2})
+	p1 := primitives.NewProcess(rt, deadlockTransfer, transferArgs{Name: "a_to_b", First: lockA, Second: lockB, Mine: ready1, Theirs: ready2, Opposite: v["order"] == "opposite"})
 	p1.Name = "a_to_b"
-	p2 := primitives.NewProcess(rt, deadlockTransfer, transferArgs{Name: "b_to_a", First: first, Second: second, Mine: ready2, Theirs: ready1})
+	p2 := primitives.NewProcess(rt, deadlockTransfer, transferArgs{Name: "b_to_a", First: first, Second: second, Mine: ready2, Theirs: ready1, Opposite: v["order"] == "opposite"})
 	p2.Name = "b_to_a"
 	rt.Line(at("start1"))
 	if err := p1.Start(); err != nil {

@@ -15,6 +15,10 @@ FIX = {fix}
 
 from multiprocessing import Process, Lock, Semaphore, Event
 
+# no fix: wait as long as it takes for the neighbour to hold its left fork;
+# with a fix the neighbour may be kept from it, so not for long
+PATIENCE = None if FIX == 'none' else 3
+
 def dine(i, left, right, has_left, next_has_left, waiter, served):
     served.wait()   # until every philosopher has come           #@served
     if FIX == 'ordered' and i == PHILOSOPHERS - 1:
@@ -24,7 +28,7 @@ def dine(i, left, right, has_left, next_has_left, waiter, served):
     with left:                                               #@left
         print(f'philosopher {i} has one fork')               #@one
         has_left.set()                                       #@set
-        next_has_left.wait(3)    # the worst moment, on purpose  #@next
+        next_has_left.wait(PATIENCE)   # the worst moment, on purpose  #@next
         with right:                                          #@right
             print(f'philosopher {i} eats')                   #@eats
     if FIX == 'waiter':
@@ -64,12 +68,14 @@ var Philosophers = register(&Scenario{
 	SummaryZh: "哲学家就餐：每人拿着左手的叉子等右手的；fix=ordered 或 fix=waiter 打破这个环",
 	Listing:   philosophersListing,
 	ListingZh: map[string]string{
-		"the last one reaches right first":      "最后一位先拿右手的叉子",
-		"at most PHILOSOPHERS - 1 at the table": "桌边最多坐 PHILOSOPHERS - 1 位",
-		"the worst moment, on purpose":          "故意挑最糟的时刻",
-		"the neighbour on the right":            "右手边的邻座",
-		"until every philosopher has come":      "等到所有哲学家都到齐",
-		"dinner is served":                      "开饭了",
+		"the last one reaches right first":                                          "最后一位先拿右手的叉子",
+		"at most PHILOSOPHERS - 1 at the table":                                     "桌边最多坐 PHILOSOPHERS - 1 位",
+		"the worst moment, on purpose":                                              "故意挑最糟的时刻",
+		"no fix: wait as long as it takes for the neighbour to hold its left fork;": "不修复：一直等到邻座拿起他左手的叉子；",
+		"with a fix the neighbour may be kept from it, so not for long":             "有修复时邻座可能拿不到，所以别等太久",
+		"the neighbour on the right":                                                "右手边的邻座",
+		"until every philosopher has come":                                          "等到所有哲学家都到齐",
+		"dinner is served":                                                          "开饭了",
 	},
 	Variants: []Variant{
 		{Key: "philosophers", Default: "5", Min: 2, Max: 9, Help: "philosophers, and forks, around the table", HelpZh: "桌边的哲学家人数，也是叉子数"},
@@ -124,7 +130,11 @@ var philosophersDine = primitives.Register("philosophers.dine", func(rt *primiti
 	rt.Line(at("set"))
 	a.HasLeft.Set()
 	rt.Line(at("next"))
-	a.NextHasLeft.WaitTimeout(3)
+	if a.Fix == "none" {
+		a.NextHasLeft.Wait()
+	} else {
+		a.NextHasLeft.WaitTimeout(3)
+	}
 	rt.Line(at("right"))
 	right.Acquire()
 	rt.Line(at("eats"))
