@@ -29,6 +29,7 @@ type uiFlags struct {
 	lang, mode string
 	seed       uint64
 	accessible bool
+	projector  bool
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -61,7 +62,7 @@ event by event.`,
 				return runAccessible(cmd, lang, mode, ui.seed, nil)
 			}
 			progress, warn := loadProgress()
-			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress}
+			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress, Projector: ui.projector}
 			if warn != nil { // shown in the UI: a line printed before it takes the screen is never seen
 				opts.Notice = warn.Error()
 			}
@@ -72,6 +73,7 @@ event by event.`,
 	root.Flags().StringVar(&ui.mode, "mode", "live", "how demos start: live, step or seeded")
 	root.Flags().Uint64Var(&ui.seed, "seed", 1, "the seeded scheduler's seed")
 	root.Flags().BoolVar(&ui.accessible, "accessible", false, "plain text for a screen reader or a braille display (also ACCESSIBLE=1): lessons as wrapped text, demos narrated one sentence per event, choices as numbered prompts on standard input")
+	root.Flags().BoolVar(&ui.projector, "projector", false, "start in the projector layout (P switches it): large, high-contrast demos for about 100×30 read from the back of a room")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

@@ -50,6 +50,8 @@ type app struct {
 	err      error // why the program quit, if it failed
 	progress *lessons.Progress
 	saver    *progressSaver
+	class     classState // the classroom (class.go), when served
+	projector bool       // the projector layout (projector.go)
 }
 
 // newApp builds the root model for the options.
@@ -66,6 +68,7 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 		return a, fmt.Errorf("language %q: want en or zh", a.lang)
 	}
 	a.progress = o.Progress
+	a.class, a.projector = newClassState(o.Class), o.Projector
 	if a.progress == nil {
 		a.progress = lessons.NewProgress()
 	}
@@ -92,12 +95,15 @@ func (a app) restyle(dark bool) app {
 	a.styles = newStyles(dark, a.noColor)
 	a.styles.lang = a.lang
 	a.help.Styles = a.styles.Help
+	if a.projector {
+		a.styles = a.styles.forProjector()
+	}
 	return a
 }
 
 func (a app) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
-func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -277,6 +283,9 @@ func (a app) screenKeys() help.KeyMap {
 // (Bubbles' help adds an item that does not fit when its ellipsis would
 // not fit either: what overflows is cut.)
 func (a app) helpView() string {
+	if a.projector && !a.showHelp {
+		return "" // minimal chrome: ? still shows the keys
+	}
 	a.help.SetWidth(a.width)
 	a.help.ShowAll = a.showHelp
 	lines := strings.Split(a.help.View(a.keyMap()), "\n")

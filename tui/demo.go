@@ -67,6 +67,8 @@ type demo struct {
 	// ended, a prediction checked), for the app to take in this update
 	notes []tea.Msg
 
+	class classView // what it draws of the classroom (class.go)
+
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
 	keys    demoKeys
@@ -232,7 +234,7 @@ func (d demo) layout(s styles) demoLayout {
 // resources are the widgets' lines, then the watchdog's report and any
 // broken invariant.
 func (d demo) resources(s styles, w int) []string {
-	var lines []string
+	lines := d.classResultLines(s, w)
 	for i, r := range d.revealed {
 		style := s.Text
 		if i < 3 {
@@ -272,6 +274,9 @@ func (d demo) view(s styles) string {
 		body := []string{"", "  " + s.Dim.Render(missing)}
 		out = append(out, block(body, w, h-1)...)
 		return strings.Join(out, "\n")
+	}
+	if d.class.projector {
+		return d.projectorView(s)
 	}
 	lo := d.layout(s)
 	listTitle := s.tr("listing")
@@ -351,7 +356,7 @@ func (d demo) intro(s styles, w int) []string {
 func (d demo) statusInfo() statusInfo {
 	in := statusInfo{
 		Scenario: d.id(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
-		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad,
+		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad, Class: d.class.badge,
 	}
 	if d.vars != nil {
 		in.Vars = d.vars.String()

@@ -69,7 +69,8 @@ func (d demo) predictView(s styles, w int) []string {
 			lines = append(lines, "  "+plainChoice(c.Text))
 		}
 	}
-	return append(lines, "", s.Dim.Render(hint))
+	lines = append(lines, "", s.Dim.Render(hint))
+	return append(lines, d.pollLines(s, p, w)...)
 }
 
 // reveal checks the guess against what this run showed, and explains.

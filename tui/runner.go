@@ -20,6 +20,9 @@ type runner struct {
 	live   map[*sim.Session]bool
 	closed bool
 	wg     sync.WaitGroup
+	// admit, when set, may refuse a run (the classroom's caps); release
+	// is called once the admitted run is over.
+	admit func(scenario string, vars lessons.Vars) (release func(), err error)
 }
 
 func newRunner() *runner { return &runner{live: map[*sim.Session]bool{}} }
@@ -34,14 +37,24 @@ func (r *runner) start(sc *lessons.Scenario, vars lessons.Vars, o sim.Options) (
 	if r.closed {
 		return nil, errClosed
 	}
+	release := func() {}
+	if r.admit != nil {
+		rel, err := r.admit(sc.ID, vars)
+		if err != nil {
+			return nil, err
+		}
+		release = rel
+	}
 	s, err := sim.Start(sc.Script(vars), o)
 	if err != nil {
+		release()
 		return nil, err
 	}
 	r.live[s] = true
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
+		defer release()
 		<-s.Done()
 		r.mu.Lock()
 		delete(r.live, s)

@@ -22,6 +22,7 @@ type statusInfo struct {
 	Phase    string // "not started", "running", "paused", "ended"…
 	Note     string // the latest message (in the UI's language): a saved trace, an error
 	NoteBad  bool
+	Class    string // the classroom: how many follow, or whether this student does
 }
 
 // drawStatus draws the status bar, one line w columns wide. A note takes
@@ -40,6 +41,9 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		fmt.Sprintf(s.tr("event %d of %d"), in.Cursor, in.Len),
 	}
 	key := s.StatusKey.Render(" " + in.Scenario + " ")
+	if in.Class != "" {
+		key = s.StatusKey.Render(" "+in.Class+" ") + s.StatusBar.Render(" ") + key
+	}
 	note := ""
 	if in.Note != "" {
 		style := s.StatusBar.Inherit(s.OK)
