@@ -64,7 +64,7 @@ func (s *Server) admit(b *budget, m *member) func(string, lessons.Vars) (func(),
 			follows := m.following && s.hub.driver != nil && s.hub.driver != m
 			s.hub.mu.Unlock()
 			if follows {
-				return nil, tui.RefusedError{Why: i18n.Tf("you follow the instructor: B breaks away, then r runs your own")}
+				return nil, tui.RefusedError{Why: i18n.Tf("you follow the instructor: B breaks away first")}
 			}
 		}
 		n := estimate(scenario, vars)
@@ -81,11 +81,11 @@ func (s *Server) admit(b *budget, m *member) func(string, lessons.Vars) (func(),
 		b.starts = recent
 		switch {
 		case len(b.starts) >= c.RunsPerMinute:
-			return nil, tui.RefusedError{Why: i18n.Tf("over this session's cap of %d runs a minute; wait a little", c.RunsPerMinute)}
+			return nil, tui.RefusedError{Why: i18n.Tf("over this session's cap of %d runs a minute", c.RunsPerMinute)}
 		case b.procs+n > c.ProcessesPerSession:
-			return nil, tui.RefusedError{Why: i18n.Tf("this run starts about %d processes; a session may have %d alive at once (yours: %d)", n, c.ProcessesPerSession, b.procs)}
+			return nil, tui.RefusedError{Why: i18n.Tf("about %d processes: over the cap of %d per session", n, c.ProcessesPerSession)}
 		case s.caps.procs+n > c.Processes:
-			return nil, tui.RefusedError{Why: i18n.Tf("the server is at its cap of %d processes; try again when a run ends", c.Processes)}
+			return nil, tui.RefusedError{Why: i18n.Tf("over the server's cap of %d processes; try when a run ends", c.Processes)}
 		}
 		b.procs += n
 		s.caps.procs += n

@@ -50,6 +50,7 @@ type app struct {
 	err      error // why the program quit, if it failed
 	progress *lessons.Progress
 	saver    *progressSaver
+
 	class     classState // the classroom (class.go), when served
 	projector bool       // the projector layout (projector.go)
 }
@@ -265,7 +266,7 @@ func (a app) activeDemo() (demo, bool) {
 // keyMap is the help line's keys for the screen on show, described in the
 // UI's language.
 func (a app) keyMap() help.KeyMap {
-	return localKeys{a.screenKeys(), a.lang}
+	return localKeys{a.withClassKeys(a.screenKeys()), a.lang}
 }
 
 // screenKeys is the keys of the screen on show.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -226,7 +227,7 @@ func (a app) classUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		if a.class.gated() && !a.followerMay(msg) {
-			return a.noteDemo(true, "you follow the instructor: B breaks away"), nil
+			return a.noteDemo(true, "B breaks away from the instructor first"), nil
 		}
 		if a.class.gated() {
 			return a.followerKey(msg)
@@ -469,7 +470,7 @@ func (d demo) follow(f ClassFrame, answered map[int]answer) (demo, tea.Cmd) {
 	}
 	if d.run != f.Run || len(f.Timeline) < len(d.timeline) {
 		d.run, d.timeline, d.st, d.stAt, d.revealed = f.Run, nil, nil, 0, nil
-		d.guessed = nil
+		d.guessed, d.note = nil, ""
 		if a, ok := answered[f.Polled]; ok && a.choice >= 0 && f.Polled > 0 {
 			for i := range d.preds {
 				if d.preds[i].ID == a.id {
@@ -644,6 +645,9 @@ func (d demo) classResultLines(s styles, w int) []string {
 	for _, n := range r.Counts {
 		total += n
 	}
+	if total == 0 {
+		return nil // nobody answered
+	}
 	right := 0
 	if r.Got >= 0 && r.Got < len(r.Counts) {
 		right = r.Counts[r.Got]
@@ -653,4 +657,47 @@ func (d demo) classResultLines(s styles, w int) []string {
 		head = fmt.Sprintf(s.tr("The class: %d answer(s); this run cannot tell"), total)
 	}
 	return []string{s.Title.Render(cut(head, w)), s.Text.Render(cut("  "+summaryCounts(s.lang, p, r.Counts), w))}
+}
+
+// classHelp is the screen's keys with the classroom's: a follower's help
+// line says how to break away (the demo's keys are the driver's), and
+// the full help lists the classroom's keys in a column of their own.
+type classHelp struct {
+	keys   help.KeyMap
+	class  []key.Binding
+	gated  bool
+	global []key.Binding
+}
+
+func (k classHelp) ShortHelp() []key.Binding {
+	if k.gated {
+		return append(slices.Clone(k.class), k.global...)
+	}
+	return k.keys.ShortHelp()
+}
+
+func (k classHelp) FullHelp() [][]key.Binding {
+	return append(slices.Clip(k.keys.FullHelp()), k.class)
+}
+
+// withClassKeys adds the classroom's keys that work now to the screen's.
+func (a app) withClassKeys(km help.KeyMap) help.KeyMap {
+	k, c := a.class.keys, a.class
+	in := []key.Binding{k.Projector}
+	if c.link != nil {
+		switch {
+		case c.link.Instructor:
+			in = append([]key.Binding{k.Hand}, in...)
+		case c.driving:
+		case c.following:
+			in = append([]key.Binding{k.BreakAway}, in...)
+		default:
+			in = append([]key.Binding{k.Rejoin}, in...)
+		}
+	}
+	gated := c.gated()
+	if d, ok := a.activeDemo(); gated && ok && d.predicting != nil {
+		return km // the poll's own keys, answered on the follower's screen
+	}
+	return classHelp{keys: km, class: in, gated: gated, global: []key.Binding{a.keys.Help, a.keys.Quit}}
 }
