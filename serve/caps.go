@@ -89,6 +89,9 @@ func (s *Server) admit(b *budget, m *member) func(string, lessons.Vars) (func(),
 		}
 		b.procs += n
 		s.caps.procs += n
+		if s.onRun != nil {
+			s.onRun()
+		}
 		b.starts = append(b.starts, now)
 		var once sync.Once
 		return func() {

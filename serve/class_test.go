@@ -33,6 +33,10 @@ type screen struct {
 }
 
 func (s *screen) Write(b []byte) (int, error) {
+	if s.vt == nil { // not drawn (benchmarks): counted only
+		s.writes.Add(1)
+		return len(b), nil
+	}
 	n, err := s.vt.Write(b)
 	s.writes.Add(1)
 	s.mu.Lock()
@@ -87,13 +91,21 @@ func (s *screen) typeKeys(t testing.TB, keys ...string) {
 }
 
 func openScreen(t testing.TB, c *gossh.Client, w, h int) *screen {
+	return openScreenDrawn(t, c, w, h, true)
+}
+
+// openScreenDrawn opens a session, drawn by an emulator or not.
+func openScreenDrawn(t testing.TB, c *gossh.Client, w, h int, drawn bool) *screen {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &screen{sess: sess, vt: vt.NewSafeEmulator(w, h)}
-	go io.Copy(io.Discard, s.vt) // the emulator's answers to queries
+	s := &screen{sess: sess}
+	if drawn {
+		s.vt = vt.NewSafeEmulator(w, h)
+		go io.Copy(io.Discard, s.vt) // the emulator's answers to queries
+	}
 	sess.Stdout, sess.Stderr = s, io.Discard
 	if s.in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
@@ -162,7 +174,11 @@ func newKey(t testing.TB) gossh.Signer {
 	return s
 }
 
-func openClass(t testing.TB, cfg Config, n int) *class {
+func openClass(t testing.TB, cfg Config, n int) *class { return openClassDrawn(t, cfg, n, n) }
+
+// openClassDrawn is openClass with the first drawn students' screens
+// drawn by an emulator, the others' output only counted (benchmarks).
+func openClassDrawn(t testing.TB, cfg Config, n, drawn int) *class {
 	t.Helper()
 	ik, file := instructorKey(t)
 	cfg.InstructorKey = file
@@ -175,21 +191,30 @@ func openClass(t testing.TB, cfg Config, n int) *class {
 			c.Close()
 		}
 	})
-	open := func(user string, k gossh.Signer, w, h int) *screen {
+	open := func(user string, k gossh.Signer, w, h int, drawn bool) *screen {
 		c, err := dial(srv, user, k)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cl.clients = append(cl.clients, c)
-		return openScreen(t, c, w, h)
+		return openScreenDrawn(t, c, w, h, drawn)
 	}
-	cl.instructor = open("teacher", ik, 120, 40)
+	cl.instructor = open("teacher", ik, 120, 40, true)
 	cl.instructor.waitFor(t, "Programs and processes")
 	for i := range n {
-		cl.students = append(cl.students, open(fmt.Sprintf("student%d", i), newKey(t), 100, 30))
+		cl.students = append(cl.students, open(fmt.Sprintf("student%d", i), newKey(t), 100, 30, i < drawn))
 	}
 	for _, s := range cl.students {
-		s.waitFor(t, "Programs and processes")
+		if s.vt != nil {
+			s.waitFor(t, "Programs and processes")
+		}
+	}
+	deadline := time.Now().Add(120 * time.Second)
+	for !srv.hub.allAttached(n + 1) {
+		if time.Now().After(deadline) {
+			t.Fatal("the students' sessions never joined the class")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return cl
 }

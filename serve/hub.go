@@ -19,6 +19,8 @@ import (
 // queues them, and never slows the driver.
 type hub struct {
 	mu         sync.Mutex
+	ids        int // the last member's id
+	views      *tui.ViewCache
 	members    []*member // in the order they came
 	instructor *member
 	driver     *member
@@ -33,6 +35,7 @@ type hub struct {
 
 // member is one session in the hub.
 type member struct {
+	id         int
 	name       string
 	instructor bool
 	following  bool
@@ -45,13 +48,14 @@ type member struct {
 	frames      atomic.Int64 // frames handed to the session's program
 }
 
-func newHub() *hub { return &hub{answers: map[*member]int{}} }
+func newHub() *hub { return &hub{answers: map[*member]int{}, views: tui.NewViewCache()} }
 
 // join adds a session; an instructor's session drives if nobody does.
 func (h *hub) join(ctx context.Context, name string, instructor bool) *member {
-	m := &member{name: name, instructor: instructor, following: !instructor, ctx: ctx, wake: make(chan struct{}, 1)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.ids++
+	m := &member{id: h.ids, name: name, instructor: instructor, following: !instructor, ctx: ctx, wake: make(chan struct{}, 1)}
 	h.members = append(h.members, m)
 	if instructor && h.instructor == nil {
 		h.instructor = m
@@ -116,7 +120,7 @@ func (h *hub) publish(from *member, f tui.ClassFrame) {
 		return
 	}
 	h.lastSeq = f.Seq
-	f.Driver = from.name
+	f.Driver, f.DriverID = from.name, from.id
 	if f.AskSeq != h.askSeq && f.Ask != "" { // a new poll
 		h.askSeq, h.answers = f.AskSeq, map[*member]int{}
 		h.statusChanged()
@@ -257,4 +261,27 @@ func (h *hub) counts() (following, away int) {
 	defer h.mu.Unlock()
 	st := h.status(&member{})
 	return st.Following, st.Away
+}
+
+// latest is the driver's latest frame (benchmarks).
+func (h *hub) latest() tui.ClassFrame {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.frame
+}
+
+// allAttached reports whether n sessions are in the hub, each with its
+// program running (tests).
+func (h *hub) allAttached(n int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.members) != n {
+		return false
+	}
+	for _, m := range h.members {
+		if m.send == nil {
+			return false
+		}
+	}
+	return true
 }

@@ -113,6 +113,9 @@ type Server struct {
 
 	hub  *hub // the classroom's shared screen, when there is an instructor
 	caps caps
+	// onRun, when set (benchmarks), is called as a run is admitted, just
+	// before its session starts
+	onRun func()
 
 	mu       sync.Mutex
 	sessions map[*session]bool
@@ -325,6 +328,7 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 				Answer:     func(ask, choice int) { h.answer(m, ask, choice) },
 				Follow:     func(following bool) { h.follow(m, following) },
 				Hand:       h.hand,
+				Views:      h.views,
 			}
 		}
 		if err := tui.Run(opts); err != nil && ctx.Err() == nil {

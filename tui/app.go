@@ -314,7 +314,7 @@ func (a app) resize() (app, tea.Cmd) {
 }
 
 func (a app) View() tea.View {
-	v := tea.NewView(a.content())
+	v := tea.NewView(a.shownContent())
 	v.AltScreen = true
 	v.WindowTitle = "proctour"
 	return v

@@ -35,6 +35,9 @@ type Class struct {
 	// Hand passes the driver role to the next follower, or back to the
 	// instructor after the last.
 	Hand func()
+	// Views, when set, is shared by every session of the classroom: a
+	// follower draws a frame once for all (classview.go).
+	Views *ViewCache
 }
 
 // ClassFrame is the driver's screen as followers draw it: a value they
@@ -42,8 +45,10 @@ type Class struct {
 type ClassFrame struct {
 	Seq  uint64 // increasing with each publish of one driver
 	Live bool   // false: no driver publishes (the instructor left)
-	// Driver is who drives, as the classroom names them.
-	Driver string
+	// Driver is who drives, as the classroom names them; DriverID tells
+	// two sessions of one name apart.
+	Driver   string
+	DriverID int
 	// Lesson is the lesson on the driver's screen (0: the lesson list,
 	// where Lesson-1 is not the selection: Selected is).
 	Lesson   int
@@ -52,6 +57,8 @@ type ClassFrame struct {
 	Scenario string
 	Vars     lessons.Vars
 	Mode     sim.Mode
+	Seed     uint64
+	Speed    float64
 	Run      int64
 	Timeline []trace.Record
 	Cursor   int
@@ -115,6 +122,7 @@ type classState struct {
 	live      bool // a driver publishes
 	driving   bool
 	latest    *ClassFrame // the latest frame, drawn or not
+	applied   uint64      // the Seq of the frame on screen
 	status    ClassStatus
 	answered  map[int]answer // asking → the answer sent
 	// the driver's side: what was published last, the asking under way,
@@ -143,6 +151,8 @@ type frameKey struct {
 	demoTab                      bool
 	scenario, vars               string
 	mode                         sim.Mode
+	seed                         uint64
+	speed                        float64
 	run                          int64
 	n, cursor, npending, pending int
 	running                      bool
@@ -382,6 +392,7 @@ func (a app) frame() ClassFrame {
 		return f
 	}
 	f.Scenario, f.Vars, f.Mode, f.Run = d.sc.ID, d.vars, d.mode, d.run
+	f.Seed, f.Speed = d.seed, d.speed
 	f.Timeline = slices.Clip(d.timeline)
 	f.Cursor, f.Pending, f.Running = d.pb.Cursor, d.pending, d.running
 	return f
@@ -389,7 +400,7 @@ func (a app) frame() ClassFrame {
 
 func keyOf(f ClassFrame) frameKey {
 	k := frameKey{lesson: f.Lesson, selected: f.Selected, demoTab: f.DemoTab, scenario: f.Scenario, vars: f.Vars.String(),
-		mode: f.Mode, run: f.Run, n: len(f.Timeline), cursor: f.Cursor, npending: len(f.Pending), running: f.Running,
+		mode: f.Mode, seed: f.Seed, speed: f.Speed, run: f.Run, n: len(f.Timeline), cursor: f.Cursor, npending: len(f.Pending), running: f.Running,
 		ask: f.Ask, askSeq: f.AskSeq, polled: f.Polled, result: f.Result != nil}
 	for _, in := range f.Pending { // which operations wait, and whether they may go
 		k.pending = k.pending*31 + in.Pid*2
@@ -403,7 +414,7 @@ func keyOf(f ClassFrame) frameKey {
 // applyFrame puts the driver's screen on a follower's: the same lesson,
 // the same demo, its timeline at the driver's cursor.
 func (a app) applyFrame(f ClassFrame) (tea.Model, tea.Cmd) {
-	a.class.live = true
+	a.class.live, a.class.applied = true, f.Seq
 	var cmds []tea.Cmd
 	switch {
 	case f.Lesson == 0:
@@ -480,7 +491,7 @@ func (d demo) follow(f ClassFrame, answered map[int]answer) (demo, tea.Cmd) {
 		}
 	}
 	d.editing, d.playing = nil, false
-	d.vars, d.mode = maps.Clone(f.Vars), f.Mode
+	d.vars, d.mode, d.ranMode, d.seed, d.speed = maps.Clone(f.Vars), f.Mode, f.Mode, f.Seed, f.Speed
 	d.timeline = f.Timeline
 	d.pb = Playback{Cursor: f.Cursor, Len: len(f.Timeline), Following: f.Cursor == len(f.Timeline)}
 	d.pending, d.running = f.Pending, f.Running
