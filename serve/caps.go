@@ -10,16 +10,21 @@ import (
 	"github.com/proctour/proctour/tui"
 )
 
-// processKeys are the variants that count a scenario's processes: a run
-// starts about one process per unit of each (buyers=100: a hundred
-// buyers), plus one for a helper (a manager's server, a pool's worker).
-var processKeys = map[string]bool{
-	"buyers": true, "clients": true, "consumers": true, "producers": true, "people": true,
-	"procs": true, "processes": true, "workers": true, "tasks": true,
+// countsProcesses reports whether a variant counts a scenario's
+// processes: a run starts about one process per unit of each
+// (buyers=100: a hundred buyers). (A switch, not a map: package init
+// runs in every demo child.)
+func countsProcesses(key string) bool {
+	switch key {
+	case "buyers", "clients", "consumers", "producers", "people", "procs", "processes", "workers", "tasks":
+		return true
+	}
+	return false
 }
 
 // estimate is how many processes a run with these values starts, at
-// most: the process-counting variants summed, plus one, and at least two.
+// most: the process-counting variants summed, plus one for a helper (a
+// manager's server, a pool's worker), and at least two.
 // The main script runs in the server itself.
 func estimate(scenario string, vars lessons.Vars) int {
 	n := 1
@@ -28,7 +33,7 @@ func estimate(scenario string, vars lessons.Vars) int {
 		return 2
 	}
 	for _, v := range sc.Variants {
-		if !processKeys[v.Key] {
+		if !countsProcesses(v.Key) {
 			continue
 		}
 		val, ok := vars[v.Key]

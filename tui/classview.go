@@ -71,7 +71,7 @@ func (a app) shownContent() string {
 // tab), no note, no question, no reveal, no chart, no help.
 func (a app) pureFollower() (viewKey, bool) {
 	c := a.class
-	if !c.gated() || c.link.Views == nil || c.latest == nil || c.applied != c.latest.Seq || a.showHelp || a.screen != screenLesson || !a.lesson.showsDemoOnly() {
+	if c.link == nil || !c.gated() || c.link.Views == nil || c.latest == nil || c.applied != c.latest.Seq || a.showHelp || a.screen != screenLesson || !a.lesson.showsDemoOnly() {
 		return viewKey{}, false
 	}
 	d := a.lesson.demo
