@@ -25,7 +25,12 @@ machine — with their progress kept here, by their key or their user name.
 With no flags it listens on localhost only and keeps its host key (0600) in
 the state directory. Another address needs --authorized-keys FILE, or --open
 to let anyone in. There is no shell, no port forwarding and no file access:
-a session is the tutorial, and its processes end with it.`,
+a session is the tutorial, and its processes end with it.
+
+With --instructor-key, that key's session drives the class: students follow
+its screen and its one live run (B breaks away, F follows again), answer its
+demo's prediction as a class poll, and H hands the driver role on. Runs are
+capped per session (processes alive, runs a minute) and for the server.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang, err := resolveLang(langFlag)
