@@ -26,10 +26,10 @@ var version = "dev"
 
 // uiFlags are the tutorial's options.
 type uiFlags struct {
-	lang, mode string
-	seed       uint64
-	accessible bool
-	projector  bool
+	lang, mode, python string
+	seed               uint64
+	accessible         bool
+	projector          bool
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -41,15 +41,18 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 events, queues, pipes, managers and pools — the way Python's multiprocessing
 presents them. Every demo starts real child processes and shows what they do,
 event by event.`,
+		Example: `  proctour                 # the lessons
+  proctour my_prog.py      # your own program, under real CPython, in the demo view
+  proctour my_prog.py -- -n 3 --verbose   # with its arguments`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
+			if len(args) > 0 && !pytrace.IsProgram(args[0]) {
 				return unknownCommand(cmd.Root(), args[0])
 			}
 			return nil
 		},
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			lang, err := resolveLang(ui.lang)
 			if err != nil {
 				return usageError{err}
@@ -59,12 +62,21 @@ event by event.`,
 				return usagef("--%v", err)
 			}
 			if accessibleWanted(ui.accessible) {
+				if len(args) > 0 {
+					return usagef("the accessible mode does not open a Python program yet: 'proctour run %s' prints its trace as text", args[0])
+				}
 				return runAccessible(cmd, lang, mode, ui.seed, nil)
 			}
 			progress, warn := loadProgress()
-			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress, Projector: ui.projector}
+			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress, Python: ui.python, Projector: ui.projector}
 			if warn != nil { // shown in the UI: a line printed before it takes the screen is never seen
 				opts.Notice = warn.Error()
+			}
+			if len(args) > 0 {
+				if err := checkProgram(ui.python, args[0]); err != nil {
+					return err
+				}
+				opts.Program, opts.ProgramArgs = args[0], args[1:]
 			}
 			return openUI(cmd, opts)
 		},
@@ -73,13 +85,14 @@ event by event.`,
 	root.Flags().StringVar(&ui.mode, "mode", "live", "how demos start: live, step or seeded")
 	root.Flags().Uint64Var(&ui.seed, "seed", 1, "the seeded scheduler's seed")
 	root.Flags().BoolVar(&ui.accessible, "accessible", false, "plain text for a screen reader or a braille display (also ACCESSIBLE=1): lessons as wrapped text, demos narrated one sentence per event, choices as numbered prompts on standard input")
-	root.Flags().BoolVar(&ui.projector, "projector", false, "start in the projector layout (P switches it): large, high-contrast demos for about 100×30 read from the back of a room")
+	root.Flags().StringVar(&ui.python, "python", "", "the Python interpreter for a program and for P in the demos (default: $PROCTOUR_PYTHON, else python3 on PATH)")
+	root.Flags().BoolVar(&ui.projector, "projector", false, "start in the projector layout (X switches it): large, high-contrast demos for about 100×30 read from the back of a room")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newServeCmd(), newProgressCmd(stdout, stderr),
+	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newExportCmd(stdout, stderr), newServeCmd(), newProgressCmd(stdout, stderr),
 		newVersionCmd(stdout), newCompletionCmd(stdout))
 	// proctour's own help command, which names a command it does not know
 	// (cobra's prints the root's help and exits 0); cobra's default
@@ -309,7 +322,7 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 		log.Close(t)
 		return nil
 	}
-	s, err := sim.Start(sc.Script(vars), opts)
+	s, err := lessons.StartSession(sc, vars, opts)
 	if err != nil {
 		return err
 	}

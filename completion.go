@@ -174,6 +174,9 @@ func registerCompletions(root *cobra.Command) {
 			c.ValidArgsFunction = traceFiles(1)
 		case "compare":
 			c.ValidArgsFunction = traceFiles(2)
+		case "export":
+			c.ValidArgsFunction = traceFiles(1)
+			c.RegisterFlagCompletionFunc("perfetto", cobra.FixedCompletions([]string{"json"}, cobra.ShellCompDirectiveFilterFileExt))
 		}
 	}
 }

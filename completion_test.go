@@ -82,6 +82,8 @@ func TestCompletions(t *testing.T) {
 		{args: []string{"replay", ""}, want: []string{"jsonl"}, exact: true, directive: ":8"}, // FilterFileExt
 		{args: []string{"compare", "a.jsonl", ""}, want: []string{"jsonl"}, exact: true, directive: ":8"},
 		{args: []string{"compare", "a.jsonl", "b.jsonl", ""}, want: nil, exact: true, directive: noFiles},
+		{args: []string{"export", ""}, want: []string{"jsonl"}, exact: true, directive: ":8"},
+		{args: []string{"export", "a.jsonl", "--perfetto", ""}, want: []string{"json"}, exact: true, directive: ":8"},
 		{args: []string{"version", ""}, want: nil, exact: true, directive: noFiles},
 	} {
 		comps, directive := complete(t, tc.args...)

@@ -156,7 +156,7 @@ func traceListing(t *testing.T, c tracedListing) {
 	}
 	// The run is bounded by the listing's timeout: past it, the watchdog
 	// stops it, and a run that should have ended fails below.
-	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, Timeout: listingTimeout(sc)})
+	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, Timeout: sc.ListingTimeout()})
 	if err != nil {
 		t.Fatalf("the tracer could not run %s: %v", sc.ScriptName(), err)
 	}

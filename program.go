@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -100,15 +99,12 @@ func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) err
 	if err := os.WriteFile(prog, []byte(sc.Program(lang, vars)), 0o600); err != nil {
 		return err
 	}
-	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, listingTimeout(sc))}
+	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, sc.ListingTimeout()),
+		Scenario: sc.ID, Vars: vars}
+	if sc.Outcome != nil {
+		o.Outcome, o.OutcomeLabel = sc.Outcome.Measure, sc.Outcome.Label
+	}
 	return traceProgram(cmd, o, sc, vars, f.format, lang, stdout)
-}
-
-// listingTimeout is how long a scenario's listing may run under the tracer
-// before the watchdog stops it: the Go demo's budget, with room for
-// CPython starting every process and importing the tracer.
-func listingTimeout(sc *lessons.Scenario) time.Duration {
-	return 2*sc.Budget + 10*time.Second
 }
 
 // traceProgram runs o's program under the tracer and prints its events to
@@ -152,7 +148,8 @@ func traceProgram(cmd *cobra.Command, o pytrace.Options, sc *lessons.Scenario, v
 		}
 	}
 	for rec := range r.Events() {
-		if holding && (rec.Proc == "MainProcess" && (rec.Kind == trace.KindProcStart || rec.Kind == trace.KindProcExit) || rec.Kind == trace.KindStdout && rec.Obj == "stderr") {
+		if holding && (rec.Proc == "MainProcess" && (rec.Kind == trace.KindProcStart || rec.Kind == trace.KindProcExit) ||
+			rec.Kind == trace.KindStdout && rec.Obj == "stderr" || rec.Kind == trace.KindRunBegin || rec.Kind == trace.KindRunEnd) {
 			held = append(held, rec)
 			continue
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,8 +84,19 @@ func TestRunScenarioPythonRunsItsListing(t *testing.T) {
 	if v := sim.Check(tl); len(v) > 0 {
 		t.Errorf("broken invariants %v", v)
 	}
-	if len(tl) == 0 || tl[0].Kind != trace.KindProcStart || tl[0].Obj != "tickets.py" {
+	if len(tl) < 2 || tl[1].Kind != trace.KindProcStart || tl[1].Obj != "tickets.py" {
 		t.Fatalf("the trace does not start with tickets.py's start:\n%s", out)
+	}
+	// It says what ran: the scenario's listing at its values, under which
+	// Python; and how it ended, with the scenario's outcome.
+	var b trace.RunBegin
+	json.Unmarshal(tl[0].Val, &b)
+	if tl[0].Kind != trace.KindRunBegin || b.Scenario != "tickets" || b.Program != "tickets.py" || b.Vars["lock"] != "on" || b.Vars["buyers"] != "3" ||
+		b.Mode != "live" || !strings.HasPrefix(b.Python, "3.") || b.Proctour == "" {
+		t.Errorf("run.begin %s %s", tl[0].Kind, tl[0].Val)
+	}
+	if end := tl[len(tl)-1]; end.Kind != trace.KindRunEnd || string(end.Val) != `{"exit":0,"outcome":1,"outcome_label":"tickets sold"}` {
+		t.Errorf("run.end %s %s, want exit 0 and 1 ticket sold", end.Kind, end.Val)
 	}
 	if n, _ := lessons.Tickets.Outcome.Measure(tl); n != 1 {
 		t.Errorf("%d tickets sold with the lock, want 1:\n%s", n, out)

@@ -3,10 +3,14 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/trace"
 )
 
 // A progress file that cannot be read is reported inside the tutorial,
@@ -67,5 +71,84 @@ func TestQuitWithProgressThatCannotBeSaved(t *testing.T) {
 	}
 	if !strings.Contains(screen, "proctour: warning: progress not saved") {
 		t.Errorf("no warning that the progress was not saved; the terminal got %q", screen)
+	}
+}
+
+// esc from `proctour replay FILE` leads to the student's course, not an
+// empty one: the progress is read, and opening a lesson there is saved.
+// Before, that course said "0 of 14 lessons done" whatever progress.json
+// held, and nothing done there was written.
+func TestReplayKeepsTheProgress(t *testing.T) {
+	dir := t.TempDir()
+	p, err := lessons.LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.MarkRead(5)
+	p.MarkDemo(5, "tickets")
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := proctour("run", "hello", "--format", "json")
+	if code != 0 {
+		t.Fatalf("run hello: exit %d, %s", code, errs)
+	}
+	file := filepath.Join(t.TempDir(), "hello.jsonl")
+	if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd, master, screen := startTUI(t, "replay "+file+" --lang en", "PROCTOUR_STATE_DIR="+dir)
+	defer master.Close()
+	if !screen.waitFor("replay hello.jsonl") {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the replay never appeared: %q", screen.String())
+	}
+	master.Write([]byte("\x1b")) // esc: the course
+	if !screen.waitFor("open lesson") {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("esc did not lead to the lesson list: %q", ansi.Strip(screen.String()))
+	}
+	master.Write([]byte("\r")) // open lesson 1
+	screen.waitFor("1. Programs and processes")
+	master.Write([]byte("q"))
+	cmd.Wait()
+	if c := cmd.ProcessState.ExitCode(); c != 0 {
+		t.Errorf("exit %d after q", c)
+	}
+	back, err := lessons.LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := back.Lessons[1]; r == nil || !r.Read {
+		t.Errorf("lesson 1, opened after esc from the replay, is not saved as read: %+v", back.Lessons)
+	}
+	if r := back.Lessons[5]; r == nil || !r.Read || !slices.Contains(r.Demos, "tickets") {
+		t.Errorf("lesson 5's progress was lost: %+v", back.Lessons)
+	}
+}
+
+// A trace the demo view saved is found by its name alone, in the traces
+// directory, as well as by its path.
+func TestReplayFindsASavedTraceByName(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PROCTOUR_STATE_DIR", dir)
+	t.Chdir(t.TempDir())
+	_, out, _ := proctour("run", "hello", "--format", "json")
+	traces := filepath.Join(dir, "traces")
+	os.MkdirAll(traces, 0o700)
+	path := filepath.Join(traces, "hello-20261205-004534.jsonl")
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, arg := range []string{path, "hello-20261205-004534.jsonl"} {
+		events, err := readTraceFile(arg)
+		if err != nil || len(events) < 3 || events[0].Kind != trace.KindRunBegin {
+			t.Errorf("replay %s: %d events, %v", arg, len(events), err)
+		}
+	}
+	if _, err := readTraceFile("nothing.jsonl"); err == nil || !strings.Contains(err.Error(), "nothing.jsonl: no such file") {
+		t.Errorf("a name that is nowhere: %v", err)
 	}
 }

@@ -67,7 +67,7 @@ capped per session (processes alive, runs a minute) and for the server.`,
 	f.Uint64Var(&cfg.Seed, "seed", 1, "the seeded scheduler's seed")
 	f.DurationVar(&cfg.Caps.Idle, "idle", 30*time.Minute, "end a session idle this long")
 	f.IntVar(&cfg.Caps.Sessions, "max-sessions", 200, "sessions open at once")
-	f.BoolVar(&cfg.Projector, "projector", false, "start the instructor's sessions in the projector layout (P switches it)")
+	f.BoolVar(&cfg.Projector, "projector", false, "start the instructor's sessions in the projector layout (X switches it)")
 	f.IntVar(&cfg.Caps.ProcessesPerSession, "max-session-processes", 310, "processes one session's runs may have alive at once (estimated from the run's variants)")
 	f.IntVar(&cfg.Caps.RunsPerMinute, "runs-per-minute", 60, "runs one session may start a minute (k starts 20)")
 	f.IntVar(&cfg.Caps.Processes, "max-processes", 2000, "processes every session's runs may have alive at once, together")

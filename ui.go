@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/charmbracelet/x/ansi"
@@ -27,7 +30,7 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 		return fmt.Errorf("the tutorial needs an interactive terminal; for a headless run use 'proctour run SCENARIO' ('proctour list' shows them)")
 	}
 	if w, h, err := term.GetSize(out.Fd()); err == nil && (w < minWidth || h < minHeight) {
-		return fmt.Errorf("the terminal is %d×%d; proctour needs at least %d×%d", w, h, minWidth, minHeight)
+		return errors.New(tooSmall(w, h))
 	}
 	if st, err := term.GetState(in.Fd()); err == nil {
 		terminalState.Store(&savedTerminal{fd: in.Fd(), out: out, state: st})
@@ -42,6 +45,23 @@ func openUI(cmd *cobra.Command, opts tui.Options) error {
 		return nil
 	}
 	return err
+}
+
+// tooSmall says the terminal is too small in one line that fits its
+// width after main's "proctour: ": the longest of the ways to say it that
+// does.
+func tooSmall(w, h int) string {
+	says := []string{
+		fmt.Sprintf("the terminal is %d×%d; proctour needs at least %d×%d", w, h, minWidth, minHeight),
+		fmt.Sprintf("terminal %d×%d, needs %d×%d", w, h, minWidth, minHeight),
+		fmt.Sprintf("needs %d×%d", minWidth, minHeight),
+	}
+	for _, s := range says[:len(says)-1] {
+		if len("proctour: ")+ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	return says[len(says)-1]
 }
 
 // savedTerminal is the terminal as it was before the UI took it over.
@@ -77,7 +97,9 @@ func newReplayCmd() *cobra.Command {
 		Short: "Open a recorded trace in the demo view, to step through and scrub",
 		Long: `Open a trace — saved with 's' in the demo view, or written by
 'proctour run SCENARIO --format json' — in the demo view, with the same
-controls as a live demo.`,
+controls as a live demo. FILE is a path, '-' for standard input, or the
+name of a trace the demo view saved (in the traces directory beside the
+progress: $XDG_STATE_HOME/proctour/traces).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("replay needs exactly one trace file")
@@ -93,7 +115,14 @@ controls as a live demo.`,
 			if err != nil {
 				return usageError{err}
 			}
-			return openUI(cmd, tui.Options{Lang: lang, Replay: events, ReplayName: filepath.Base(args[0])})
+			// esc leads to the course: the student's, read and saved as
+			// the tutorial itself does.
+			progress, warn := loadProgress()
+			opts := tui.Options{Lang: lang, Replay: events, ReplayName: filepath.Base(args[0]), Seed: 1, Progress: progress}
+			if warn != nil {
+				opts.Notice = warn.Error()
+			}
+			return openUI(cmd, opts)
 		},
 	}
 	cmd.Flags().StringVar(&langFlag, "lang", "", "language of the screen: en or zh (default: from LC_ALL or LANG)")
@@ -104,6 +133,14 @@ func readTraceFile(path string) ([]trace.Record, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
 		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) && !strings.ContainsRune(path, filepath.Separator) {
+			// a name the demo view saved: in the traces directory
+			if dir, derr := tui.TracesDir(); derr == nil {
+				if g, gerr := os.Open(filepath.Join(dir, path)); gerr == nil {
+					f, err = g, nil
+				}
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("replay: %w", err)
 		}

@@ -35,10 +35,20 @@ func Sentence(st *sim.State, r trace.Record) i18n.T {
 		default:
 			return i18n.Tf("%s starts (pid %d), started by %s.", who, r.Pid, procName(st, r.PPid))
 		}
+	case trace.KindRunBegin:
+		var b trace.RunBegin
+		json.Unmarshal(r.Val, &b)
+		return i18n.Tf("The run begins: %s.", sim.SettingsText(b))
+	case trace.KindRunEnd:
+		var e trace.RunEnd
+		json.Unmarshal(r.Val, &e)
+		return i18n.Tf("The run ends: %s.", sim.EndText(e))
 	case trace.KindProcExit:
 		var code int
 		json.Unmarshal(r.Val, &code)
 		switch {
+		case r.Obj == "stopped": // a Go demo's main script, in proctour, which goes on
+			return i18n.Tf("%s, the main script, is stopped before its end.", who)
 		case code == 0:
 			return i18n.Tf("%s exits normally.", who)
 		case code < 0:

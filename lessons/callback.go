@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,10 +118,11 @@ var Callback = register(&Scenario{
 	Measures: map[string]func([]trace.Record) (int, bool){
 		// callbacks run anywhere but in the main process (0: all in main)
 		"callbacks_outside_main": func(events []trace.Record) (int, bool) {
-			if len(events) == 0 {
+			i := slices.IndexFunc(events, func(e trace.Record) bool { return e.Kind == trace.KindProcStart })
+			if i < 0 {
 				return 0, false
 			}
-			main, n, seen := events[0].Pid, 0, false
+			main, n, seen := events[i].Pid, 0, false // the main script's (run.begin is proctour's)
 			for _, e := range events {
 				if e.Kind == trace.KindPoolCallback {
 					seen = true

@@ -161,6 +161,31 @@ var pyCases = []pyCase{
 		wantCount(t, r.stdout, " got the lock", v.Int("workers"))
 		wantOrder(t, r.stdout, "holder exitcode: 0", "all workers done")
 	}},
+	{id: "deadlock", hangAfter: "a_to_b: wants its second lock", check: func(t *testing.T, r pyRun, v Vars) {
+		wantHung(t, r)
+		wantIn(t, r.stdout, "a_to_b: holds its first lock", "b_to_a: holds its first lock", "b_to_a: wants its second lock")
+		wantNot(t, r.stdout, "holds both", "both transfers done")
+	}},
+	{id: "deadlock", sets: []string{"order=same"}, methods: startMethods, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantCount(t, r.stdout, ": holds both, moves the money", 2)
+		wantIn(t, r.stdout, "both transfers done")
+	}},
+	{id: "philosophers", hangAfter: "philosopher 4 has one fork", check: func(t *testing.T, r pyRun, v Vars) {
+		wantHung(t, r)
+		wantCount(t, r.stdout, " has one fork", v.Int("philosophers"))
+		wantNot(t, r.stdout, " eats", "everyone ate")
+	}},
+	{id: "philosophers", sets: []string{"fix=ordered"}, methods: startMethods, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantCount(t, r.stdout, " eats", v.Int("philosophers"))
+		wantIn(t, r.stdout, "everyone ate")
+	}},
+	{id: "philosophers", sets: []string{"fix=waiter"}, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantCount(t, r.stdout, " eats", v.Int("philosophers"))
+		wantIn(t, r.stdout, "everyone ate")
+	}},
 	{id: "semaphore", methods: startMethods, check: func(t *testing.T, r pyRun, v Vars) {
 		wantClean(t, r)
 		n, slots := v.Int("people"), v.Int("slots")

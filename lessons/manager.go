@@ -79,7 +79,7 @@ var Manager = register(&Scenario{
 		}
 		n, ok := v["count"]
 		return n, ok
-	}},
+	}, Correct: func(Vars) int { return 0 }},
 	Main: managerMain,
 })
 

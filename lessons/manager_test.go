@@ -105,6 +105,9 @@ func TestManagerWithLockEndsAtZero(t *testing.T) {
 		if r.final != 0 {
 			t.Errorf("%v: count ends at %d with the lock, want 0", mode.Mode, r.final)
 		}
+		if v, _ := Manager.Resolve([]string{"lock=on", "procs=30"}); Manager.Outcome.Correct(v) != r.final {
+			t.Errorf("the outcome's correct value is %d, a locked run ends at %d", Manager.Outcome.Correct(v), r.final)
+		}
 		want := make([]int, 30)
 		for i := range want {
 			want[i] = 30 - i

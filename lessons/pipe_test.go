@@ -171,7 +171,7 @@ func TestPipeOneWayRaisesOSError(t *testing.T) {
 		if child := pipeProc(t, st, "child"); child.ExitCode != 1 {
 			t.Errorf("the child exited with %d, want 1 (the OSError)", child.ExitCode)
 		}
-		if last := events[len(events)-1]; string(last.Val) != "1" {
+		if last := events[len(events)-2]; string(last.Val) != "1" { // (before run.end)
 			t.Errorf("main ended with %s, want exit code 1 (the OSError)", last.Val)
 		}
 	}

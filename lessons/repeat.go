@@ -39,8 +39,10 @@ func (t Tally) Mean() float64 {
 // track of its sessions.
 type Starter func(sc *Scenario, vars Vars, o sim.Options) (*sim.Session, error)
 
-// StartSession starts a run with sim.Start.
+// StartSession starts a run with sim.Start, its values in o.Vars (for
+// the trace's run.begin).
 func StartSession(sc *Scenario, vars Vars, o sim.Options) (*sim.Session, error) {
+	o.Vars = vars
 	return sim.Start(sc.Script(vars), o)
 }
 

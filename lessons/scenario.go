@@ -88,6 +88,10 @@ type Outcome struct {
 	Label   string // "tickets sold"
 	LabelZh string // Label in Chinese: "售出的票数"
 	Measure func(events []trace.Record) (int, bool)
+	// Correct, if set, is the outcome of a run with these values that
+	// nothing went wrong in (every ticket sold once, the count at 0): a
+	// chart gives it a bar of its own.
+	Correct func(v Vars) int
 }
 
 // Variant is one knob: either one of Values, or an integer in Min..Max.
@@ -247,7 +251,18 @@ func (s *Scenario) Options(speed float64, timeout time.Duration) sim.Options {
 		// a fast run keeps a floor of min(budget, 3 s).
 		timeout = max(time.Duration(float64(s.Budget)/speed), min(s.Budget, 3*time.Second))
 	}
-	return sim.Options{Name: s.ID, Script: s.ScriptName(), Speed: speed, Timeout: timeout}
+	o := sim.Options{Name: s.ID, Script: s.ScriptName(), Speed: speed, Timeout: timeout}
+	if s.Outcome != nil {
+		o.Outcome, o.OutcomeLabel = s.Outcome.Measure, s.Outcome.Label
+	}
+	return o
+}
+
+// ListingTimeout is how long the scenario's listing may run under the
+// Python tracer before the watchdog stops it: the Go demo's budget, with
+// room for CPython starting every process and importing the tracer.
+func (s *Scenario) ListingTimeout() time.Duration {
+	return 2*s.Budget + 10*time.Second
 }
 
 var catalogue []*Scenario

@@ -20,6 +20,11 @@ func scratchDir(id string) (string, error) {
 	return os.MkdirTemp("", fmt.Sprintf("%s%d-%s-", scratchPrefix, os.Getpid(), id))
 }
 
+// ScratchDir makes a private (0700) directory named as a scenario's
+// scratch directory, which SweepScratch removes once this process is gone:
+// for a run of id's listing under CPython, its program and its files.
+func ScratchDir(id string) (string, error) { return scratchDir(id) }
+
 // SweepScratch removes scratch directories left by proctour processes that
 // no longer exist (a kill -9 runs no clean-up). It returns how many it
 // removed.

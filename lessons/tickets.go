@@ -86,7 +86,7 @@ var Tickets = register(&Scenario{
 			}
 		}
 		return n, true
-	}},
+	}, Correct: func(v Vars) int { return min(v.Int("tickets"), v.Int("buyers")) }},
 	Main: ticketsMain,
 })
 

@@ -76,6 +76,20 @@ type Options struct {
 	// Window is how long an event is held back so that events of other
 	// processes stamped earlier can overtake it (default 100ms).
 	Window time.Duration
+	// Scenario and Vars, for a lesson's listing, are its id and variant
+	// values; Outcome and OutcomeLabel its outcome (sim.Options): the
+	// trace's run.begin and run.end record them.
+	Scenario     string
+	Vars         map[string]string
+	Outcome      func(events []trace.Record) (int, bool)
+	OutcomeLabel string
+	// Mode is live, step or seeded, as for a Go demo (sim.Options); Seed
+	// drives the seeded scheduler; Auto, in step mode, releases the oldest
+	// operation that can proceed whenever all is quiet. Only live runs
+	// today: Start refuses the others with an *InputError.
+	Mode sim.Mode
+	Seed uint64
+	Auto bool
 }
 
 // InputError is a problem with what the user asked to run: no python3, a
@@ -108,6 +122,12 @@ func compileREs() {
 // FindPython resolves the interpreter: flag, then $PROCTOUR_PYTHON, then
 // python3 on PATH; and checks its version.
 func FindPython(flag string) (string, error) {
+	path, _, err := findPython(flag)
+	return path, err
+}
+
+// findPython is FindPython, with the interpreter's version ("3.11.2").
+func findPython(flag string) (path, version string, err error) {
 	name, from := flag, "--python"
 	if name == "" {
 		name, from = os.Getenv("PROCTOUR_PYTHON"), "PROCTOUR_PYTHON"
@@ -115,25 +135,25 @@ func FindPython(flag string) (string, error) {
 	if name == "" {
 		name, from = "python3", "PATH"
 	}
-	path, err := exec.LookPath(name)
+	path, err = exec.LookPath(name)
 	if err != nil {
 		if from == "PATH" {
-			return "", inputf("no python3 on PATH: install CPython %d.%d or later, or say which with --python PATH or PROCTOUR_PYTHON", MinVersion[0], MinVersion[1])
+			return "", "", inputf("no python3 on PATH: install CPython %d.%d or later, or say which with --python PATH or PROCTOUR_PYTHON", MinVersion[0], MinVersion[1])
 		}
-		return "", inputf("%s %s: no such interpreter", from, name)
+		return "", "", inputf("%s %s: no such interpreter", from, name)
 	}
 	compileREs()
 	out, err := exec.Command(path, "--version").CombinedOutput()
 	m := versionRE.FindSubmatch(out)
 	if err != nil || m == nil {
-		return "", inputf("%s does not run as Python (python --version: %s)", path, firstLine(string(out), err))
+		return "", "", inputf("%s does not run as Python (python --version: %s)", path, firstLine(string(out), err))
 	}
 	major, _ := strconv.Atoi(string(m[1]))
 	minor, _ := strconv.Atoi(string(m[2]))
 	if major < MinVersion[0] || (major == MinVersion[0] && minor < MinVersion[1]) {
-		return "", inputf("%s is Python %d.%d; proctour needs %d.%d or later", path, major, minor, MinVersion[0], MinVersion[1])
+		return "", "", inputf("%s is Python %d.%d; proctour needs %d.%d or later", path, major, minor, MinVersion[0], MinVersion[1])
 	}
-	return path, nil
+	return path, strings.TrimSpace(strings.TrimPrefix(string(out), "Python ")), nil
 }
 
 func firstLine(s string, err error) string {
@@ -282,6 +302,7 @@ type Run struct {
 	diags    []string
 	barked   bool
 	killed   bool
+	stopped  bool // Stop was called
 }
 
 type hint struct{ typ, name string }
@@ -289,7 +310,7 @@ type hint struct{ typ, name string }
 // Start checks the input, writes the tracer to a private directory and
 // starts the program. Errors are *InputError for bad input.
 func Start(o Options) (*Run, error) {
-	python, err := FindPython(o.Python)
+	python, version, err := findPython(o.Python)
 	if err != nil {
 		return nil, err
 	}
@@ -301,6 +322,9 @@ func Start(o Options) (*Run, error) {
 	case "", "fork", "spawn", "forkserver":
 	default:
 		return nil, inputf("start method %q: want fork, spawn or forkserver", o.StartMethod)
+	}
+	if o.Mode != sim.Live {
+		return nil, inputf("step and seeded modes for Python programs are not available yet")
 	}
 	if o.Idle <= 0 {
 		o.Idle = time.Second
@@ -318,8 +342,18 @@ func Start(o Options) (*Run, error) {
 		r.cleanup()
 		return nil, err
 	}
+	r.header(version)
 	go r.loop()
 	return r, nil
+}
+
+// header puts run.begin first: what runs, and how.
+func (r *Run) header(python string) {
+	b := trace.RunBegin{Scenario: r.opts.Scenario, Program: filepath.Base(r.prog), Args: r.opts.Args, Vars: r.opts.Vars,
+		Mode: sim.Live.String(), Speed: 1, Timeout: r.opts.Timeout.Seconds(), StartMethod: r.opts.StartMethod,
+		Python: python, Proctour: trace.Version()}
+	val, _ := json.Marshal(b)
+	r.emit(trace.Record{Pid: os.Getpid(), Proc: trace.RunProc, Kind: trace.KindRunBegin, Val: val})
 }
 
 // tracerFiles are the tracer's files, by their path on sys.path.
@@ -627,6 +661,7 @@ func (r *Run) loop() {
 			waited = nil
 		case why := <-r.stopReq:
 			_ = why
+			r.stopped = true
 			r.kill()
 		case <-tick.C:
 			r.release(false)
@@ -990,6 +1025,7 @@ func (r *Run) finish(st *os.ProcessState) {
 		rec := trace.Record{Pid: r.mainPid, Proc: "MainProcess", Kind: trace.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)),
 			TNs: monotonic() - r.start}
 		r.emit(rec)
+		r.emit(trace.Record{Pid: os.Getpid(), Proc: trace.RunProc, Kind: trace.KindRunEnd, Val: r.end(code), TNs: rec.TNs})
 	}
 	r.ln.Close()
 	r.reapAll()
@@ -1094,4 +1130,26 @@ func lastLine(s string) string {
 		return "no output"
 	}
 	return s
+}
+
+// end is run.end's payload: the main script's exit code, who stopped the
+// run, and the outcome.
+func (r *Run) end(code int) json.RawMessage {
+	e := trace.RunEnd{Exit: code}
+	switch {
+	case r.barked:
+		e.StoppedBy = trace.StoppedByWatchdog
+	case r.stopped:
+		e.StoppedBy = trace.StoppedByUser
+	}
+	if r.opts.Outcome != nil {
+		r.mu.Lock()
+		tl := r.timeline
+		r.mu.Unlock()
+		if n, ok := r.opts.Outcome(tl); ok {
+			e.Outcome, e.OutcomeLabel = &n, r.opts.OutcomeLabel
+		}
+	}
+	b, _ := json.Marshal(e)
+	return b
 }

@@ -61,6 +61,10 @@ func traced(t *testing.T, src, method string, files map[string]string) []trace.R
 	if v := sim.Check(tl); len(v) > 0 {
 		t.Errorf("%s: broken invariants: %v\n%s", method, v, dump(tl))
 	}
+	var b trace.RunBegin
+	if json.Unmarshal(tl[0].Val, &b); b.Program != "prog.py" || b.StartMethod != method || !strings.HasPrefix(b.Python, "3.") {
+		t.Errorf("%s: run.begin %s", method, tl[0].Val)
+	}
 	for _, r := range tl {
 		if r.Kind == trace.KindProcStart && alive(r.Pid) {
 			t.Errorf("%s: %s (pid %d) is still running after the run", method, r.Proc, r.Pid)
@@ -380,7 +384,7 @@ func TestPoolCallbacksRunInTheMainProcess(t *testing.T) {
 	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, poolSrc, m, nil)
-			main := tl[0].Pid
+			main := tl[1].Pid // (after run.begin)
 			cbs := kinds(tl, "pool.callback")
 			if len(cbs) != 4 {
 				t.Fatalf("%d callbacks, want 4\n%s", len(cbs), dump(tl))
@@ -494,7 +498,7 @@ func TestExecutorDoneCallbacks(t *testing.T) {
 	for _, m := range methodsFor(t) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, executorSrc, m, nil)
-			main := tl[0].Pid
+			main := tl[1].Pid // (after run.begin)
 			if n := len(kinds(tl, "pool.submit")); n != 3 {
 				t.Errorf("%d submits, want 3", n)
 			}
@@ -712,8 +716,11 @@ func TestStopLeavesNoProcess(t *testing.T) {
 					t.Errorf("pid %d still running after Stop", pid)
 				}
 			}
-			if last := tl[len(tl)-1]; last.Kind != trace.KindProcExit || str(last.Val) != "" || string(last.Val) != "-9" {
-				t.Errorf("last event %s %s, want MainProcess's exit -9 (killed)", last.Kind, last.Val)
+			if last := tl[len(tl)-2]; last.Kind != trace.KindProcExit || str(last.Val) != "" || string(last.Val) != "-9" {
+				t.Errorf("event before run.end %s %s, want MainProcess's exit -9 (killed)", last.Kind, last.Val)
+			}
+			if end := tl[len(tl)-1]; end.Kind != trace.KindRunEnd || string(end.Val) != `{"exit":-9,"stopped_by":"user"}` {
+				t.Errorf("last event %s %s, want run.end: exit -9, stopped by the user", end.Kind, end.Val)
 			}
 		})
 	}

@@ -147,12 +147,17 @@ func runTitle(r Run, lang string) string {
 	if id != "" {
 		parts = append(parts, id)
 	}
+	st := sim.Fold(r.Events)
+	if st.Run != nil { // its values, mode and seed, as run.begin says them
+		if t := sim.SettingsText(*st.Run); !t.IsZero() {
+			parts = append(parts, t.In(lang))
+		}
+	}
 	if sc, err := lessons.Lookup(id); err == nil && sc.Outcome != nil {
 		if v, ok := sc.Outcome.Measure(r.Events); ok {
 			parts = append(parts, fmt.Sprintf("%s = %d", sc.OutcomeLabelIn(lang), v))
 		}
 	}
-	st := sim.Fold(r.Events)
 	if st.Watchdog != "" {
 		parts = append(parts, i18n.Say(lang, "stopped by the watchdog"))
 	}

@@ -96,3 +96,32 @@ func TestWriteCompareMarksWherePartingIs(t *testing.T) {
 		}
 	}
 }
+
+// Each run's title says the values, mode and seed its run.begin records,
+// so that lock=off is told from lock=on at a glance; a trace from before
+// run.begin is titled as it was.
+func TestCompareTitlesSayTheSettings(t *testing.T) {
+	run := func(lock string) []trace.Record {
+		return []trace.Record{
+			rec(10, trace.RunProc, trace.KindRunBegin, "", `{"scenario":"tickets","vars":{"lock":"`+lock+`","buyers":"3"},"mode":"seeded","seed":3,"speed":1}`),
+			rec(10, "MainProcess", trace.KindProcStart, "tickets.py", `"tickets"`),
+			rec(10, "MainProcess", trace.KindProcExit, "", `0`),
+			rec(10, trace.RunProc, trace.KindRunEnd, "", `{"exit":0}`),
+		}
+	}
+	var out strings.Builder
+	if err := WriteCompare(&out, Run{"off.jsonl", run("off")}, Run{"on.jsonl", run("on")}, 100, "en"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"A: off.jsonl · tickets · buyers=3 lock=off · seeded, seed 3 · ×1", "B: on.jsonl · tickets · buyers=3 lock=on · seeded, seed 3 · ×1"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	old := run("off")[1:3]
+	WriteCompare(&out, Run{"a.jsonl", old}, Run{"b.jsonl", old}, 100, "en")
+	if first, _, _ := strings.Cut(out.String(), "\n"); !strings.HasPrefix(first, "A: a.jsonl · tickets · ") || strings.Contains(first, "seed") {
+		t.Errorf("a trace from before run.begin: %q", first)
+	}
+}

@@ -60,7 +60,12 @@ func (t *textLog) Write(r trace.Record) error {
 	if r.Line > 0 {
 		line = fmt.Sprintf("L%d", r.Line)
 	}
-	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, sim.DescribeIn(r, t.lang))
+	desc := sim.DescribeIn(r, t.lang)
+	if t.sc.Listing == nil { // a Python program's: its names are its own
+	} else if src := t.sc.Listing.Lines(); r.Line > 0 && r.Line <= len(src) {
+		desc = sim.InListing(desc, r.Obj, src[r.Line-1]) // the call as the listing's line names it
+	}
+	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, desc)
 	if r.Kind == trace.KindStdout || r.Kind == trace.KindWatchdog {
 		t.w.Flush() // a print shows up as it happens
 	}
@@ -87,7 +92,7 @@ func (t *textLog) Close(timeline []trace.Record) error {
 		exits[p.ExitCode]++
 	}
 	fmt.Fprintf(t.w, i18n.Tr(lang, "%d events from %d processes in %.3fs; child exit codes:"),
-		len(timeline), len(st.Procs), float64(st.TNs)/1e9)
+		processEvents(timeline), len(st.Procs), float64(st.TNs)/1e9)
 	for _, code := range slices.Sorted(maps.Keys(exits)) {
 		fmt.Fprintf(t.w, " %d×%d", exits[code], code)
 	}
@@ -96,4 +101,16 @@ func (t *textLog) Close(timeline []trace.Record) error {
 		fmt.Fprintf(t.w, i18n.Tr(lang, "invariant broken: %s\n"), v)
 	}
 	return t.w.Flush()
+}
+
+// processEvents counts the events of the processes: not run.begin and
+// run.end, which are the run's.
+func processEvents(timeline []trace.Record) int {
+	n := 0
+	for _, r := range timeline {
+		if r.Kind != trace.KindRunBegin && r.Kind != trace.KindRunEnd {
+			n++
+		}
+	}
+	return n
 }

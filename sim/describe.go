@@ -44,10 +44,16 @@ func describe(r trace.Record) i18n.T {
 	switch r.Kind {
 	case trace.KindProcStart:
 		return procStartText(r)
+	case trace.KindRunBegin:
+		return runBeginText(payload[trace.RunBegin](r))
+	case trace.KindRunEnd:
+		return i18n.Tf("the run ends  # %s", EndText(payload[trace.RunEnd](r)))
 	case trace.KindProcExit:
 		exit := code("exit, exitcode=" + v)
 		if r.Obj == "stopped" {
-			return i18n.Tf("%s  # the demo was stopped", exit)
+			// A Go demo's main script runs in proctour itself: it was
+			// stopped, and -15 is what the stop made of it.
+			return i18n.Tf("%s  # the main script was stopped, not ended", exit)
 		} else if n, _ := strconv.Atoi(v); n < 0 {
 			return i18n.Tf("%s  # killed by %s", exit, signalName(-n))
 		}
@@ -60,7 +66,10 @@ func describe(r trace.Record) i18n.T {
 		}
 		return code(r.Obj + ".terminate()")
 	case trace.KindProcJoin:
-		return code(r.Obj + ".join(" + timeoutText(v) + ")")
+		if t := timeoutText(v); t != "" {
+			return i18n.Tf("%s  # returns once %s has exited, or after %s s", r.Obj+".join("+t+")", r.Obj, v)
+		}
+		return i18n.Tf("%s  # returns once %s has exited", r.Obj+".join()", r.Obj)
 	case trace.KindStdout:
 		if r.Obj == "stderr" {
 			return code(strText(r.Val))
@@ -92,6 +101,9 @@ func describe(r trace.Record) i18n.T {
 		return code(r.Obj + ".set()")
 	case trace.KindEventClear:
 		return code(r.Obj + ".clear()")
+	case trace.KindCondWait, trace.KindCondNotify, trace.KindCondWake,
+		trace.KindBarrierWait, trace.KindBarrierPass, trace.KindBarrierBroken, trace.KindBarrierAbort, trace.KindBarrierReset:
+		return describeCond(r)
 	case trace.KindFileRead:
 		return code("open('" + r.Obj + "').read() → " + v)
 	case trace.KindFileWrite:
@@ -345,4 +357,175 @@ func scriptName(r trace.Record) string {
 		return r.Obj
 	}
 	return targetText(r) + ".py"
+}
+
+// runBeginText is run.begin: what was run, and how.
+func runBeginText(b trace.RunBegin) i18n.T {
+	what := b.Scenario
+	switch {
+	case b.Program != "" && b.Scenario != "":
+		what = b.Scenario + " (" + b.Program + ")"
+	case b.Program != "":
+		what = strings.Join(append([]string{b.Program}, b.Args...), " ")
+	}
+	t := i18n.Tf("run %s  # %s", printable(what), SettingsText(b))
+	if b.Python != "" {
+		t = i18n.Join(t, i18n.Tf(", Python %s", printable(b.Python)))
+	}
+	if b.Proctour != "" {
+		t = i18n.Join(t, i18n.Tf(", proctour %s", printable(b.Proctour)))
+	}
+	return t
+}
+
+// SettingsText is how a run was run, as a status bar says it: its
+// variant values, its mode (and seed, when seeded) and its speed:
+// "lock=off buyers=100 · seeded, seed 7 · ×0.5".
+func SettingsText(b trace.RunBegin) i18n.T {
+	var parts []i18n.T
+	if len(b.Vars) > 0 {
+		keys := slices.Sorted(maps.Keys(b.Vars))
+		kv := make([]string, len(keys))
+		for i, k := range keys {
+			kv[i] = k + "=" + b.Vars[k]
+		}
+		parts = append(parts, i18n.Code(printable(strings.Join(kv, " "))))
+	}
+	switch b.Mode {
+	case "seeded":
+		parts = append(parts, i18n.Tf("seeded, seed %d", b.Seed))
+	case "live", "step":
+		parts = append(parts, i18n.Tf(b.Mode))
+	case "":
+	default: // a trace from elsewhere: its words, not a format
+		parts = append(parts, i18n.Code(printable(b.Mode)))
+	}
+	if b.Speed > 0 {
+		parts = append(parts, i18n.Code("×"+strconv.FormatFloat(b.Speed, 'g', -1, 64)))
+	}
+	if len(parts) == 0 {
+		return i18n.T{}
+	}
+	t := parts[0]
+	for _, p := range parts[1:] {
+		t = i18n.Join(t, i18n.Code(" · "), p)
+	}
+	return t
+}
+
+// EndText is how a run ended (run.end): stopped by the watchdog, stopped,
+// or the main script's exit code; and the scenario's outcome.
+func EndText(e trace.RunEnd) i18n.T {
+	var t i18n.T
+	switch e.StoppedBy {
+	case trace.StoppedByWatchdog:
+		t = i18n.Tf("the main script was stopped by the watchdog")
+	case trace.StoppedByUser:
+		t = i18n.Tf("the main script was stopped before its end")
+	default:
+		t = i18n.Tf("the main script ended with exit code %d", e.Exit)
+	}
+	if e.Outcome != nil {
+		t = i18n.Join(t, i18n.Tf("; %s: %d", OutcomeLabel(e.OutcomeLabel), *e.Outcome))
+	}
+	return t
+}
+
+// OutcomeLabel is a scenario's outcome label as run.end records it
+// ("tickets sold"), put into the screen's language where the catalogue
+// has it.
+func OutcomeLabel(label string) i18n.T {
+	if i18n.Has("zh", label) {
+		return i18n.Tf(label)
+	}
+	return i18n.Code(printable(label))
+}
+
+// Returned is what a process whose last step was a call that waits
+// (p.join(), q.join(), pool.join()) did once that call returned, given
+// the call as the description of that step names it:
+// "reader.join() returned". ok is false for any other step.
+func Returned(r trace.Record, call string) (t i18n.T, ok bool) {
+	switch r.Kind {
+	case trace.KindProcJoin, trace.KindPoolJoin:
+		return i18n.Tf("%s returned", call), true
+	case trace.KindQueueJoin:
+		return i18n.Tf("%s returned: every item is done", call), true
+	}
+	return i18n.T{}, false
+}
+
+// InListing is a description of a call on obj named as the listing's line
+// src names it: a child's end of a pipe is its parameter there (conn, not
+// child_conn), a process the variable that holds it (w, not writer). When
+// desc starts with obj's call (obj.method(…) and src has no such call but
+// calls method on exactly one other name, that name takes obj's place.
+// Otherwise desc is returned as it is.
+func InListing(desc, obj, src string) string {
+	if obj == "" || src == "" || !strings.HasPrefix(desc, obj+".") {
+		return desc
+	}
+	rest := desc[len(obj)+1:]
+	n := 0
+	for n < len(rest) && isIdent(rest[n]) {
+		n++
+	}
+	if n == 0 || n == len(rest) || rest[n] != '(' {
+		return desc
+	}
+	call := "." + rest[:n+1] // ".recv("
+	src = codeOf(src)
+	if strings.Contains(src, obj+call) {
+		return desc
+	}
+	name := ""
+	for i := 0; ; {
+		j := strings.Index(src[i:], call)
+		if j < 0 {
+			break
+		}
+		j += i
+		k := j
+		for k > 0 && isIdent(src[k-1]) {
+			k--
+		}
+		if k < j && !(k > 0 && src[k-1] == '.') && (src[k] < '0' || src[k] > '9') {
+			if name != "" && name != src[k:j] {
+				return desc // two names: which is it?
+			}
+			name = src[k:j]
+		}
+		i = j + len(call)
+	}
+	if name == "" {
+		return desc
+	}
+	return name + desc[len(obj):]
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// codeOf is a line of Python without its comment, the text of its
+// strings blanked out.
+func codeOf(line string) string {
+	b := []byte(line)
+	var quote byte
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0 && c == '\\' && i+1 < len(b):
+			b[i], b[i+1] = ' ', ' '
+			i++
+		case quote != 0:
+			b[i] = ' '
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '#':
+			return string(b[:i])
+		}
+	}
+	return string(b)
 }

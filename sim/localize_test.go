@@ -96,11 +96,3 @@ func TestWaitingProseInChinese(t *testing.T) {
 		}
 	}
 }
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}

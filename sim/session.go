@@ -42,6 +42,13 @@ type Options struct {
 	// whenever all is quiet, as if someone kept pressing space: step mode
 	// without a person, for `proctour run --mode step` and tests.
 	Auto bool
+	// Vars are the variant values the script runs with, for run.begin.
+	Vars map[string]string
+	// Outcome, if set, reads the run's one number from its timeline (the
+	// tickets sold), and OutcomeLabel says what it is in English: run.end
+	// records both.
+	Outcome      func(events []trace.Record) (int, bool)
+	OutcomeLabel string
 }
 
 // Session is one run of a script with its processes.
@@ -109,6 +116,7 @@ func Start(script Script, o Options) (*Session, error) {
 		s.gate.drained = func() bool { return s.closed || s.caught.Load() >= tr.Stamped() }
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
+	s.header()
 	s.rt.Emit(trace.KindProcStart, o.Script, o.Name)
 
 	collected := make(chan struct{})
@@ -209,7 +217,7 @@ func (s *Session) run(script Script, scriptDone, watched, collected chan struct{
 		code = 1
 	}
 	s.err = err
-	s.finalEvent(code)
+	s.finalEvent(code, stopped)
 	s.rt.Close()
 	s.trace.Close()
 	if s.gate != nil {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"syscall"
@@ -93,9 +94,83 @@ func TestSessionTimelineIsOrderedAndComplete(t *testing.T) {
 	if prints != 100 {
 		t.Errorf("%d prints, want 100", prints)
 	}
-	last := events[len(events)-1]
+	last := mainExit(t, events)
 	if last.Kind != trace.KindProcExit || last.Proc != "MainProcess" || string(last.Val) != "0" {
-		t.Errorf("final event %+v, want MainProcess's exit 0", last)
+		t.Errorf("final event of the processes %+v, want MainProcess's exit 0", last)
+	}
+	if e := runEnd(t, events); e.Exit != 0 || e.StoppedBy != "" || e.Outcome != nil {
+		t.Errorf("run.end %+v, want exit 0, not stopped, no outcome", e)
+	}
+}
+
+// mainExit is MainProcess's exit: the event before run.end, the last.
+func mainExit(t *testing.T, events []trace.Record) trace.Record {
+	t.Helper()
+	if n := len(events); n < 2 || events[n-1].Kind != trace.KindRunEnd {
+		t.Fatalf("the timeline does not end with run.end: %+v", events[n-1])
+	}
+	return events[len(events)-2]
+}
+
+// runEnd is the timeline's run.end, read.
+func runEnd(t *testing.T, events []trace.Record) trace.RunEnd {
+	t.Helper()
+	mainExit(t, events)
+	var e trace.RunEnd
+	if err := json.Unmarshal(events[len(events)-1].Val, &e); err != nil {
+		t.Fatalf("run.end %s: %v", events[len(events)-1].Val, err)
+	}
+	return e
+}
+
+// A session's timeline says what ran and how, first, and how it ended,
+// last: the values, mode, seed and speed it was given, and the outcome the
+// scenario reads from its run.
+func TestSessionRecordsItsSettingsAndOutcome(t *testing.T) {
+	events, s := run(t, func(rt *primitives.Runtime) error {
+		rt.Print("one")
+		rt.Print("two")
+		return nil
+	}, Options{Name: "prints", Vars: map[string]string{"n": "2", "lock": "on"}, Mode: Seeded, Seed: 7, Speed: 4,
+		Outcome: func(events []trace.Record) (int, bool) {
+			n := 0
+			for _, e := range events {
+				if e.Kind == trace.KindStdout {
+					n++
+				}
+			}
+			return n, true
+		}, OutcomeLabel: "lines printed"})
+	if err := s.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	noViolations(t, events)
+	first := events[0]
+	if first.Kind != trace.KindRunBegin || first.Seq != 1 || first.Proc != trace.RunProc {
+		t.Fatalf("first event %+v, want run.begin", first)
+	}
+	var b trace.RunBegin
+	if err := json.Unmarshal(first.Val, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Scenario != "prints" || b.Vars["n"] != "2" || b.Vars["lock"] != "on" || b.Mode != "seeded" || b.Seed != 7 || b.Speed != 4 || b.Proctour == "" {
+		t.Errorf("run.begin %s", first.Val)
+	}
+	if events[1].Kind != trace.KindProcStart || events[1].Proc != "MainProcess" {
+		t.Errorf("second event %+v, want MainProcess's start", events[1])
+	}
+	if e := runEnd(t, events); e.Exit != 0 || e.Outcome == nil || *e.Outcome != 2 || e.OutcomeLabel != "lines printed" {
+		t.Errorf("run.end %s, want exit 0 and 2 lines printed", events[len(events)-1].Val)
+	}
+	st := Fold(events)
+	if st.Run == nil || st.End == nil || st.Run.Seed != 7 || *st.End.Outcome != 2 {
+		t.Errorf("the fold's run %+v and end %+v", st.Run, st.End)
+	}
+	if got := DescribeIn(events[len(events)-1], "en"); got != "the run ends  # the main script ended with exit code 0; lines printed: 2" {
+		t.Errorf("run.end is described as %q", got)
+	}
+	if got := DescribeIn(first, "zh"); !strings.Contains(got, "运行 prints  # lock=on n=2 · 种子模式，种子 7 · ×4，proctour ") {
+		t.Errorf("run.begin in Chinese is %q", got)
 	}
 }
 
@@ -179,8 +254,15 @@ func TestStopLeavesNoProcess(t *testing.T) {
 			t.Errorf("pid %d is still there after Stop", pid)
 		}
 	}
-	if last := s.Timeline()[len(s.Timeline())-1]; string(last.Val) != "-15" {
+	tl := s.Timeline()
+	if last := mainExit(t, tl); string(last.Val) != "-15" {
 		t.Errorf("a stopped session's MainProcess exit is %s, want -15", last.Val)
+	}
+	if e := runEnd(t, tl); e.StoppedBy != trace.StoppedByUser || e.Exit != -15 {
+		t.Errorf("a stopped session's run.end %s, want stopped by the user", tl[len(tl)-1].Val)
+	}
+	if m := Fold(tl).Procs[0]; m.StoppedBy != trace.StoppedByUser {
+		t.Errorf("a stopped session's main script: stopped by %q", m.StoppedBy)
 	}
 }
 
@@ -193,7 +275,7 @@ func TestScriptErrorIsReported(t *testing.T) {
 		t.Errorf("Wait = %v, want the ValueError", err)
 	}
 	noViolations(t, events)
-	if last := events[len(events)-1]; string(last.Val) != "1" {
+	if last := mainExit(t, events); string(last.Val) != "1" {
 		t.Errorf("MainProcess exit %s after an exception, want 1", last.Val)
 	}
 }
@@ -242,8 +324,8 @@ func TestSessionEndsWithoutAnEventsReader(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Done never closed with nobody reading Events")
 	}
-	if events, _, done, _ := s.Snapshot(0); !done || len(events) != 602 {
-		t.Errorf("snapshot after the end: %d events, done %v; want 602 (start, 600 prints, exit), true", len(events), done)
+	if events, _, done, _ := s.Snapshot(0); !done || len(events) != 604 {
+		t.Errorf("snapshot after the end: %d events, done %v; want 604 (run.begin, start, 600 prints, exit, run.end), true", len(events), done)
 	}
 }
 

@@ -41,6 +41,11 @@ type Proc struct {
 	From      int          // when Last received a message: its sender's pid
 	Started   int64        // t_ns of proc.start
 	Ended     int64        // t_ns of proc.exit
+	// StoppedBy, on the main script, says that it did not end by itself:
+	// the run was stopped, by the watchdog (trace.StoppedByWatchdog) or
+	// from outside (trace.StoppedByUser). Its ExitCode is then what the
+	// stop made of it, not an end of its own.
+	StoppedBy string
 }
 
 // LockState is a lock: who holds it and who waits, in order.
@@ -77,7 +82,11 @@ type State struct {
 	Locks []*LockState
 	Sems  []*SemState
 	Flags []*FlagState
-	Files []*FileState
+	// Conds are multiprocessing Conditions: who waits on each.
+	Conds []*CondState
+	// Barriers are multiprocessing Barriers: parties, who waits, broken.
+	Barriers []*BarrierState
+	Files    []*FileState
 	// Queues are multiprocessing queues: their items in order, and who
 	// waits to put or get.
 	Queues []*QueueState
@@ -98,8 +107,14 @@ type State struct {
 	WatchdogText i18n.T
 	// Violations are broken invariants of DESIGN.md, found while folding.
 	Violations []string
-	// Ended is set by the final event (MainProcess's proc.exit).
+	// Ended is set by MainProcess's proc.exit, the final event of the
+	// processes; only run.end may follow it.
 	Ended bool
+	// Run is what was run and how (run.begin), nil in a trace without it;
+	// End how the run ended (run.end), nil until it is folded in: a
+	// trace that has Run and no End at its last event ended early.
+	Run *trace.RunBegin
+	End *trace.RunEnd
 
 	mainPid int
 	procs   map[int]*Proc
@@ -222,7 +237,10 @@ func (s *State) Apply(e trace.Record) {
 	if s.procs == nil {
 		s.procs = map[int]*Proc{}
 	}
-	if s.Ended {
+	switch {
+	case s.End != nil:
+		s.violate(e, "%s after the run's end (run.end)", e.Kind)
+	case s.Ended && e.Kind != trace.KindRunEnd:
 		s.violate(e, "%s after the session's final event", e.Kind)
 	}
 	if e.Seq <= s.Seq && s.Seq != 0 {
@@ -231,8 +249,28 @@ func (s *State) Apply(e trace.Record) {
 	if e.TNs < s.TNs {
 		s.violate(e, "t_ns goes back in time")
 	}
+	first := s.Seq == 0
 	s.Seq, s.TNs = e.Seq, e.TNs
 
+	switch e.Kind {
+	case trace.KindRunBegin:
+		if !first {
+			s.violate(e, "run.begin is not the first event")
+		}
+		r := payload[trace.RunBegin](e)
+		s.Run = &r
+		return
+	case trace.KindRunEnd:
+		if !s.Ended {
+			s.violate(e, "run.end before MainProcess's exit")
+		}
+		r := payload[trace.RunEnd](e)
+		s.End = &r
+		if m := s.procs[s.mainPid]; m != nil && r.StoppedBy != "" && m.Status == Exited {
+			m.StoppedBy = r.StoppedBy
+		}
+		return
+	}
 	if e.Kind == trace.KindProcStart {
 		s.start(e)
 		return
@@ -302,6 +340,10 @@ func (s *State) Apply(e trace.Record) {
 		s.flag(e.Obj).Set = true
 	case trace.KindEventClear:
 		s.flag(e.Obj).Set = false
+	case trace.KindCondWait, trace.KindCondNotify, trace.KindCondWake:
+		s.applyCond(p, e)
+	case trace.KindBarrierWait, trace.KindBarrierPass, trace.KindBarrierBroken, trace.KindBarrierAbort, trace.KindBarrierReset:
+		s.applyBarrier(p, e)
 	case trace.KindFileRead, trace.KindFileWrite, trace.KindFileAppend:
 		var content string
 		if json.Unmarshal(e.Val, &content) == nil {
@@ -366,6 +408,7 @@ func (s *State) exit(p *Proc, e trace.Record) {
 	}
 	s.pipeExit(p.Pid)
 	s.poolExit(p.Pid)
+	s.condBarrierExit(p.Pid)
 	for _, q := range s.Procs {
 		if q.Status == Blocked && q.On == "join "+p.Name {
 			q.Status, q.On, q.Forever = Running, "", false
@@ -373,6 +416,14 @@ func (s *State) exit(p *Proc, e trace.Record) {
 	}
 	if p.Pid == s.mainPid {
 		s.Ended = true
+		switch {
+		case e.Obj == "stopped" && s.Watchdog != "", e.Obj == "" && s.Watchdog != "" && p.ExitCode < 0:
+			// (A Go demo's main script is stopped and given -15; a
+			// Python one is killed.)
+			p.StoppedBy = trace.StoppedByWatchdog
+		case e.Obj == "stopped":
+			p.StoppedBy = trace.StoppedByUser
+		}
 		for _, q := range s.Procs {
 			if q.Status != Exited {
 				s.violate(e, "the session ended with %s still running", q.Name)
@@ -532,10 +583,17 @@ func Check(events []trace.Record) []string {
 	if len(events) > 0 && events[0].Seq != 1 {
 		v = append(v, "the first seq is not 1")
 	}
-	if !s.Ended {
+	if len(events) > 0 && events[0].Kind != trace.KindRunBegin {
+		v = append(v, "the first event is not run.begin")
+	}
+	n := len(events)
+	switch {
+	case !s.Ended:
 		v = append(v, "the timeline has no final event (MainProcess's proc.exit)")
-	} else if last := events[len(events)-1]; last.Kind != trace.KindProcExit || last.Pid != s.mainPid {
-		v = append(v, "the last event is not MainProcess's exit")
+	case events[n-1].Kind != trace.KindRunEnd:
+		v = append(v, "the last event is not run.end")
+	case n < 2 || events[n-2].Kind != trace.KindProcExit || events[n-2].Pid != s.mainPid:
+		v = append(v, "the event before run.end is not MainProcess's exit")
 	}
 	return v
 }

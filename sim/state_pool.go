@@ -46,6 +46,7 @@ type PoolJob struct {
 	Callback  string // the last callback's name
 	Got       bool
 	Value     json.RawMessage // the value get() returned
+	Delivered int             // imap's items the iterator has handed out
 }
 
 // Ready reports whether the job is complete: every item done, or one failed.
@@ -128,7 +129,9 @@ func (s *State) applyPool(pr *Proc, e trace.Record) {
 		}
 	case trace.KindPoolGet:
 		v := payload[trace.PoolGet](e)
-		if j := p.job(v.Job); j != nil && e.Err != "multiprocessing.TimeoutError" {
+		if j := p.job(v.Job); j != nil && v.Item != nil {
+			s.poolDeliver(e, j, v)
+		} else if j != nil && e.Err != "multiprocessing.TimeoutError" {
 			j.Got, j.Value = true, v.Value
 			if !j.Ready() {
 				s.violate(e, "get() of job %d returned before its tasks were done", j.ID)
@@ -139,6 +142,19 @@ func (s *State) applyPool(pr *Proc, e trace.Record) {
 	case trace.KindPoolTerminate:
 		p.Closed, p.Terminated = true, true
 	}
+}
+
+// poolDeliver folds one item of an imap handed out by its iterator: no
+// more items are handed out than were done (or failed).
+func (s *State) poolDeliver(e trace.Record, j *PoolJob, v trace.PoolGet) {
+	j.Delivered++
+	if j.Delivered > j.Done && j.Failed == "" && e.Err == "" {
+		s.violate(e, "%s of job %d handed out %d items, %d of which were done", v.How, j.ID, j.Delivered, j.Done)
+	}
+	if j.Delivered >= j.Items {
+		j.Got = true
+	}
+	j.Value = v.Value
 }
 
 // poolExit forgets what an exited worker was running.
@@ -253,6 +269,15 @@ func poolGetText(r trace.Record, v trace.PoolGet) i18n.T {
 	switch v.How {
 	case "result":
 		call = "future.result()"
+	case "imap", "imap_unordered":
+		item := 0
+		if v.Item != nil {
+			item = *v.Item
+		}
+		if r.Err != "" {
+			return i18n.Tf("%s  # job %d, item %d", "next("+r.Obj+"."+v.How+"(...)) → "+r.Err, v.Job, item)
+		}
+		return i18n.Tf("%s  # job %d, item %d", "next("+r.Obj+"."+v.How+"(...)) → "+valText(v.Value), v.Job, item)
 	case "apply":
 		if r.Err != "" {
 			return i18n.Tf("%s returns  # job %d → %s", r.Obj+".apply(...)", v.Job, r.Err)

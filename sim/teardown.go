@@ -84,7 +84,9 @@ func (s *Session) endTail() {
 	}
 }
 
-func (s *Session) finalEvent(code int) {
+// finalEvent ends the timeline: MainProcess's exit, then run.end (how
+// the run ended, and the scenario's outcome).
+func (s *Session) finalEvent(code int, stopped bool) {
 	_, mono := s.trace.Stamp()
 	val, _ := json.Marshal(code)
 	s.mu.Lock()
@@ -100,6 +102,21 @@ func (s *Session) finalEvent(code int) {
 	}
 	s.timeline = append(s.timeline, r)
 	s.state.Apply(r)
+	end := trace.RunEnd{Exit: code}
+	switch {
+	case stopped && s.state.Watchdog != "":
+		end.StoppedBy = trace.StoppedByWatchdog
+	case stopped:
+		end.StoppedBy = trace.StoppedByUser
+	}
+	if s.opts.Outcome != nil {
+		if n, ok := s.opts.Outcome(s.timeline); ok {
+			end.Outcome, end.OutcomeLabel = &n, s.opts.OutcomeLabel
+		}
+	}
+	e := trace.Record{Seq: r.Seq + 1, TNs: r.TNs, Pid: s.rt.Pid(), Proc: trace.RunProc, Kind: trace.KindRunEnd, Val: mustJSON(end)}
+	s.timeline = append(s.timeline, e)
+	s.state.Apply(e)
 	s.closed = true
 	s.broadcast()
 	s.mu.Unlock()

@@ -25,6 +25,7 @@ func (s *Session) collect(collected chan<- struct{}) {
 		}
 	}()
 	c := newCollector(s.begin, s.append, s.arrive)
+	c.seq = 1 // run.begin's (see header)
 	if s.gate != nil {
 		c.skip = s.formality
 		c.caught = &s.caught
@@ -120,4 +121,23 @@ func (s *Session) publish() {
 			<-s.changed
 		}
 	}
+}
+
+// header puts run.begin, what is run and how, first in the timeline,
+// before anything is collected.
+func (s *Session) header() {
+	o := s.opts
+	b := trace.RunBegin{Scenario: o.Name, Vars: o.Vars, Mode: o.Mode.String(), Seed: o.Seed, Speed: o.Speed,
+		Timeout: o.Timeout.Seconds(), Proctour: trace.Version()}
+	s.append(trace.Record{Seq: 1, Pid: s.rt.Pid(), Proc: trace.RunProc, Kind: trace.KindRunBegin, Val: mustJSON(b)})
+}
+
+// mustJSON is v as JSON: a payload of package trace, which always
+// encodes.
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

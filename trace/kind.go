@@ -21,6 +21,16 @@ const (
 	KindTiming        = "timing"   // a measured wall time the lesson compares: obj what was timed ("Pool(5).map"), val the seconds
 )
 
+// The run itself: what was run and how, first, and how it ended, last.
+// Both are proctour's, not a process's: pid is proctour's own (in a Go
+// demo, MainProcess's), proc "proctour"; the fold takes no lane from them.
+// A trace written before they were added has neither (its first event is
+// MainProcess's proc.start, its last MainProcess's proc.exit).
+const (
+	KindRunBegin = "run.begin" // the first event: val RunBegin (scenario or program, variants, mode, seed, speed, version)
+	KindRunEnd   = "run.end"   // the last event, after MainProcess's proc.exit: val RunEnd (exit, who stopped it, the outcome)
+)
+
 // Locks, semaphores and events.
 const (
 	KindLockWait    = "lock.wait"    // val: the timeout or null
@@ -33,6 +43,22 @@ const (
 	KindEventWake   = "event.wake"   // val: what wait() returned
 	KindEventSet    = "event.set"
 	KindEventClear  = "event.clear"
+)
+
+// Conditions and barriers (Python's multiprocessing.Condition and
+// Barrier). A condition's lock is told by the lock kinds under the lock's
+// own name: the variable the program gave it (Condition(lock)), or the
+// condition's name when the condition made its own RLock. A barrier's
+// and a condition's inner locks and semaphores are never told.
+const (
+	KindCondWait      = "cond.wait"      // wait() released the lock and waits: val CondWait; err if the lock was not held (nothing changed)
+	KindCondNotify    = "cond.notify"    // notify(n) or notify_all(): val CondNotify; err if the lock was not held
+	KindCondWake      = "cond.wake"      // wait() returned, holding the lock again: val CondWake
+	KindBarrierWait   = "barrier.wait"   // a party arrives at wait(): val BarrierWait
+	KindBarrierPass   = "barrier.pass"   // wait() returned, every party having arrived: val the index it returned
+	KindBarrierBroken = "barrier.broken" // wait() raised (err BrokenBarrierError): the barrier is broken
+	KindBarrierAbort  = "barrier.abort"  // abort(): the barrier is broken, its waiters raise
+	KindBarrierReset  = "barrier.reset"  // reset(): the barrier is whole again and empty, its waiters raise
 )
 
 // Queues. queue.put is reported before the item can reach a getter and
@@ -102,9 +128,12 @@ func Kinds() []string {
 		KindProcStart, KindProcExit, KindProcTerminate, KindProcJoin, KindProcZombie,
 		KindStdout, KindSleep, KindFileRead, KindFileWrite, KindFileAppend,
 		KindError, KindWatchdog, KindTiming,
+		KindRunBegin, KindRunEnd,
 		KindLockWait, KindLockAcquire, KindLockRelease,
 		KindSemWait, KindSemAcquire, KindSemRelease,
 		KindEventWait, KindEventWake, KindEventSet, KindEventClear,
+		KindCondWait, KindCondNotify, KindCondWake,
+		KindBarrierWait, KindBarrierPass, KindBarrierBroken, KindBarrierAbort, KindBarrierReset,
 		KindQueueNew, KindQueuePut, KindQueueGet, KindQueueBlock, KindQueueTaskDone, KindQueueJoin, KindQueueClose,
 		KindPipeNew, KindPipeInherit, KindPipeSend, KindPipeRecv, KindPipePoll, KindPipeClose, KindPipeEOF, KindPipeBlock,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,

@@ -1,6 +1,9 @@
 package trace
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"runtime/debug"
+)
 
 // The structured payloads: the val of the kinds that carry an object,
 // one type a payload, written by the primitives and read by the fold
@@ -15,6 +18,42 @@ import "encoding/json"
 type SemValue struct {
 	Value   int `json:"value"`
 	Initial int `json:"initial"`
+}
+
+// CondWait is the payload of cond.wait: the lock wait() released (its
+// name in the trace; an RLock held Depth times is released that many
+// times and taken again as often), the timeout (null: none), and "wait_for"
+// when the wait is one of wait_for(predicate)'s.
+type CondWait struct {
+	Lock    string          `json:"lock"`
+	Depth   int             `json:"depth,omitempty"`
+	Timeout json.RawMessage `json:"timeout"`
+	How     string          `json:"how,omitempty"`
+}
+
+// CondNotify is the payload of cond.notify: notify(n), or notify_all()
+// (All), and how many waiting processes it woke.
+type CondNotify struct {
+	N     int  `json:"n"`
+	All   bool `json:"all,omitempty"`
+	Woken int  `json:"woken"`
+}
+
+// CondWake is the payload of cond.wake: the lock held again (Depth times,
+// as before the wait), and what wait() returned: false when it timed out
+// rather than being notified.
+type CondWake struct {
+	Lock     string `json:"lock"`
+	Depth    int    `json:"depth,omitempty"`
+	Notified bool   `json:"notified"`
+	How      string `json:"how,omitempty"`
+}
+
+// BarrierWait is the payload of barrier.wait: Barrier(parties)'s parties,
+// and wait(timeout)'s timeout (null: the barrier's own, or none).
+type BarrierWait struct {
+	Parties int             `json:"parties"`
+	Timeout json.RawMessage `json:"timeout"`
 }
 
 // QueueNew is the payload of queue.new: Queue(maxsize) or
@@ -122,7 +161,8 @@ type PoolCallback struct {
 type PoolGet struct {
 	Job   int             `json:"job"`
 	Value json.RawMessage `json:"value,omitempty"`
-	How   string          `json:"how,omitempty"` // "result": a future's result(); "apply"
+	How   string          `json:"how,omitempty"`  // "result": a future's result(); "apply"; "imap", "imap_unordered": one item, as the iterator delivers it
+	Item  *int            `json:"item,omitempty"` // imap's and imap_unordered's: the index of the item delivered
 }
 
 // PoolClose is the payload of pool.close when an executor's shutdown says
@@ -130,4 +170,76 @@ type PoolGet struct {
 type PoolClose struct {
 	How  string `json:"how,omitempty"` // "shutdown"
 	Wait bool   `json:"wait,omitempty"`
+}
+
+// RunProc is the proc of run.begin and run.end: the run is proctour's,
+// not one of its processes'.
+const RunProc = "proctour"
+
+// RunBegin is the payload of run.begin: what was run, with which values,
+// and how. A Go demo names its Scenario; a Python program its Program
+// (and Args); the lesson's listing under CPython both. Vars are the
+// variant values (key to value). Mode is live, step or seeded; Seed
+// matters in seeded mode; Speed divides the listing's sleeps. Proctour is
+// proctour's version; Python the interpreter's, for a Python run.
+type RunBegin struct {
+	Scenario    string            `json:"scenario,omitempty"`
+	Program     string            `json:"program,omitempty"`
+	Args        []string          `json:"args,omitempty"`
+	Vars        map[string]string `json:"vars,omitempty"`
+	Mode        string            `json:"mode"`
+	Seed        uint64            `json:"seed"`
+	Speed       float64           `json:"speed"`
+	Timeout     float64           `json:"timeout,omitempty"` // the watchdog's budget, seconds
+	StartMethod string            `json:"start_method,omitempty"`
+	Python      string            `json:"python,omitempty"`
+	Proctour    string            `json:"proctour"`
+}
+
+// RunEnd is the payload of run.end: the main script's exit code; who
+// stopped the run, if anyone ("watchdog", "user": stopped from outside,
+// as by q or Ctrl-C); and the scenario's outcome where it has one (the
+// number and its label in English: "tickets sold").
+type RunEnd struct {
+	Exit         int    `json:"exit"`
+	StoppedBy    string `json:"stopped_by,omitempty"`
+	Outcome      *int   `json:"outcome,omitempty"`
+	OutcomeLabel string `json:"outcome_label,omitempty"`
+}
+
+// Who stopped a run (RunEnd.StoppedBy).
+const (
+	StoppedByWatchdog = "watchdog"
+	StoppedByUser     = "user"
+)
+
+// release is proctour's version, set at release time with
+// -ldflags "-X github.com/proctour/proctour/trace.release=v1.2.0".
+var release string
+
+// Version is proctour's version, as run.begin records it and `proctour
+// version` prints it: the release's, else the module's from the build
+// information (a `go install …@v1.2.0`), else "dev", with the commit it
+// was built from where the build recorded one ("dev+1a2b3c4d5e6f-dirty").
+func Version() string {
+	if release != "" {
+		return release
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	v := "dev"
+	for _, kv := range bi.Settings {
+		switch {
+		case kv.Key == "vcs.revision" && len(kv.Value) >= 12:
+			v += "+" + kv.Value[:12]
+		case kv.Key == "vcs.modified" && kv.Value == "true":
+			defer func() { v += "-dirty" }()
+		}
+	}
+	return v
 }

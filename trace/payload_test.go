@@ -47,9 +47,23 @@ var payloads = []struct {
 	{[]string{KindPoolCallback}, func() any { return new(PoolCallback) }, []string{
 		`{"job":1,"callback":"report","value":25,"how":"future"}`, `{"job":2,"callback":"on_error","value":"ValueError: bad input"}`}},
 	{[]string{KindPoolGet}, func() any { return new(PoolGet) }, []string{
-		`{"job":1,"value":25,"how":"result"}`, `{"job":6,"value":[25,4,16,1,9]}`, `{"job":2,"how":"apply"}`}},
+		`{"job":1,"value":25,"how":"result"}`, `{"job":6,"value":[25,4,16,1,9]}`, `{"job":2,"how":"apply"}`,
+		`{"job":4,"value":9,"how":"imap_unordered","item":3}`, `{"job":4,"value":0,"how":"imap","item":0}`}},
+	{[]string{KindCondWait}, func() any { return new(CondWait) }, []string{
+		`{"lock":"cond","timeout":null}`, `{"lock":"lock","depth":2,"timeout":0.5,"how":"wait_for"}`}},
+	{[]string{KindCondNotify}, func() any { return new(CondNotify) }, []string{
+		`{"n":1,"woken":1}`, `{"n":0,"all":true,"woken":3}`}},
+	{[]string{KindCondWake}, func() any { return new(CondWake) }, []string{
+		`{"lock":"cond","notified":true}`, `{"lock":"lock","depth":2,"notified":false,"how":"wait_for"}`}},
+	{[]string{KindBarrierWait}, func() any { return new(BarrierWait) }, []string{
+		`{"parties":3,"timeout":null}`, `{"parties":2,"timeout":1.5}`}},
 	{[]string{KindPoolClose}, func() any { return new(PoolClose) }, []string{
 		`{"how":"shutdown","wait":true}`, `{"how":"shutdown"}`}},
+	{[]string{KindRunBegin}, func() any { return new(RunBegin) }, []string{
+		`{"scenario":"tickets","vars":{"buyers":"100","lock":"off","tickets":"1"},"mode":"seeded","seed":7,"speed":0.5,"timeout":12,"proctour":"v0.3.0"}`,
+		`{"program":"prog.py","args":["a","b"],"mode":"live","seed":0,"speed":1,"start_method":"spawn","python":"3.11.2","proctour":"dev"}`}},
+	{[]string{KindRunEnd}, func() any { return new(RunEnd) }, []string{
+		`{"exit":0,"outcome":3,"outcome_label":"tickets sold"}`, `{"exit":-15,"stopped_by":"watchdog"}`, `{"exit":1}`}},
 }
 
 // Each payload read into its type and written again is the same bytes,
@@ -90,8 +104,10 @@ func structured(kind string) bool {
 	switch kind {
 	case KindSemWait, KindSemAcquire, KindSemRelease, KindQueueNew, KindQueueBlock,
 		KindPipeNew, KindPipeInherit, KindPipePoll,
+		KindCondWait, KindCondNotify, KindCondWake, KindBarrierWait,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,
-		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose:
+		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose,
+		KindRunBegin, KindRunEnd:
 		return true
 	}
 	return false

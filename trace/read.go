@@ -55,7 +55,16 @@ func Read(r io.Reader) ([]Record, error) {
 			b = bytes.TrimPrefix(b, []byte(utf8BOM))
 		}
 		if b = bytes.TrimSpace(b); len(b) > 0 {
-			rec, why := parseLine(b, !ended)
+			rec, why := parseLine(b)
+			if why == cutShort {
+				// The file's last line cut short is a truncated trace (a
+				// copy or a download that stopped, head -c); one cut
+				// short with lines after it is broken.
+				why = "the line is cut short: the trace looks truncated"
+				if ended && !restIsBlank(br) {
+					why = "not a JSON object: the line ends in the middle of one"
+				}
+			}
 			if why != "" {
 				return nil, fmt.Errorf("trace line %d: %s", line, why)
 			}
@@ -101,10 +110,26 @@ func readLine(br *bufio.Reader) (b []byte, ended, tooLong bool, err error) {
 	}
 }
 
-// parseLine reads one trace line, or says what is wrong with it. last
-// says the line is the file's last and has no newline, so that a line cut
-// short is told from one that is wrong.
-func parseLine(b []byte, last bool) (Record, string) {
+// cutShort is parseLine's word for a line that ends in the middle of a
+// JSON object: Read says what that means from where the line is.
+const cutShort = "cut short"
+
+// restIsBlank reads what is left of a trace and reports whether it is
+// only blank lines.
+func restIsBlank(br *bufio.Reader) bool {
+	for {
+		b, err := br.ReadSlice('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			return false
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return true
+		}
+	}
+}
+
+// parseLine reads one trace line, or says what is wrong with it.
+func parseLine(b []byte) (Record, string) {
 	var rec Record
 	if d := Depth(b); d > MaxValueDepth+1 { // +1: the line's own {}
 		return rec, fmt.Sprintf("the value is nested deeper than %d levels", MaxValueDepth)
@@ -112,10 +137,7 @@ func parseLine(b []byte, last bool) (Record, string) {
 	if !json.Valid(b) {
 		var se *json.SyntaxError
 		if err := json.Unmarshal(b, new(any)); errors.As(err, &se) && se.Offset >= int64(len(b)) {
-			if last {
-				return rec, "the line is cut short: the trace looks truncated"
-			}
-			return rec, "not a JSON object: the line ends in the middle of one"
+			return rec, cutShort
 		} else if se != nil {
 			return rec, fmt.Sprintf("not a JSON object (bad JSON at column %d)", se.Offset)
 		}
@@ -231,4 +253,25 @@ func sizeText(n int) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// EndsEarly reports whether a trace stops before its run ended: it has
+// run.begin and does not end with run.end, or, written before run.begin
+// and run.end were, it does not end with the main script's exit (the
+// first process's proc.exit). A trace cut short by line (head -400) reads
+// well line by line and ends early.
+func EndsEarly(events []Record) bool {
+	if len(events) == 0 {
+		return true
+	}
+	last := events[len(events)-1]
+	if events[0].Kind == KindRunBegin {
+		return last.Kind != KindRunEnd
+	}
+	for _, e := range events {
+		if e.Kind == KindProcStart {
+			return last.Kind != KindProcExit || last.Pid != e.Pid
+		}
+	}
+	return true
 }

@@ -83,3 +83,51 @@ func TestReadTraceTakesEditedTraces(t *testing.T) {
 		}
 	}
 }
+
+// A trace cut anywhere in its last line (a copy or download that
+// stopped, head -c) is truncated, whether or not a newline follows:
+// never "not a JSON object". A line cut short with lines after it is.
+func TestReadCutAnywhereIsTruncated(t *testing.T) {
+	ok := traceLine(1, `"hi"`) + "\n"
+	last := `{"seq":2,"t_ns":2000,"pid":7,"proc":"MainProcess","kind":"stdout","obj":"stdout","val":"caf\u00e9 \"x\" [1, {\"a\": 2.5e3}]","line":12}`
+	for n := 1; n < len(last); n++ {
+		cut := last[:n]
+		if strings.TrimSpace(cut) == "" {
+			continue
+		}
+		for _, end := range []string{"", "\n", "\n\n"} {
+			_, err := Read(strings.NewReader(ok + cut + end))
+			if want := "trace line 2: the line is cut short: the trace looks truncated"; err == nil || err.Error() != want {
+				t.Errorf("cut after %d bytes (%q), then %q: %v, want %q", n, cut, end, err, want)
+			}
+		}
+	}
+	_, err := Read(strings.NewReader(ok + last[:30] + "\n" + traceLine(3, "1") + "\n"))
+	if want := "trace line 2: not a JSON object: the line ends in the middle of one"; err == nil || err.Error() != want {
+		t.Errorf("a line cut short in the middle: %v, want %q", err, want)
+	}
+}
+
+// A trace that stops before its run ended ends early: one with run.begin
+// and no run.end, or one from before run.begin whose last event is not
+// the main script's exit.
+func TestEndsEarly(t *testing.T) {
+	rec := func(kind string, pid int) Record { return Record{Kind: kind, Pid: pid, Proc: "p"} }
+	begin, start, child, childExit, exit, end := rec(KindRunBegin, 1), rec(KindProcStart, 1), rec(KindProcStart, 2), rec(KindProcExit, 2), rec(KindProcExit, 1), rec(KindRunEnd, 1)
+	for _, c := range []struct {
+		name  string
+		trace []Record
+		early bool
+	}{
+		{"whole", []Record{begin, start, child, childExit, exit, end}, false},
+		{"no run.end", []Record{begin, start, child, childExit, exit}, true},
+		{"cut in the middle", []Record{begin, start, child}, true},
+		{"old, whole", []Record{start, child, childExit, exit}, false},
+		{"old, cut after a child's exit", []Record{start, child, childExit}, true},
+		{"empty", nil, true},
+	} {
+		if got := EndsEarly(c.trace); got != c.early {
+			t.Errorf("%s: ends early %v, want %v", c.name, got, c.early)
+		}
+	}
+}

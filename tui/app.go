@@ -50,6 +50,7 @@ type app struct {
 	err      error // why the program quit, if it failed
 	progress *lessons.Progress
 	saver    *progressSaver
+	shelf    *shelf // the demos left, kept while the program is open
 
 	class     classState // the classroom (class.go), when served
 	projector bool       // the projector layout (projector.go)
@@ -59,8 +60,8 @@ type app struct {
 func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	a := app{
 		runs: runs, cache: newRenderCache(), lang: o.Lang, noColor: noColor, dark: true,
-		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed},
-		home: newHome(), keys: newGlobalKeys(), help: help.New(), saver: &progressSaver{},
+		set:  demoSettings{mode: o.Mode, seed: o.Seed, speed: o.Speed, python: o.Python},
+		home: newHome(), keys: newGlobalKeys(), help: help.New(), saver: &progressSaver{}, shelf: newShelf(),
 	}
 	if a.lang == "" {
 		a.lang = "en"
@@ -79,6 +80,12 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	switch {
 	case o.Replay != nil:
 		a.screen, a.demo = screenDemo, newReplay(o.ReplayName, o.Replay, o.Speed)
+	case o.Program != "":
+		d, err := newProgramDemo(o.Program, o.ProgramArgs, a.set, runs)
+		if err != nil {
+			return a, err
+		}
+		a.screen, a.demo = screenDemo, d
 	case o.Scenario != "":
 		sc, err := lessons.Lookup(o.Scenario)
 		if err != nil {
@@ -102,9 +109,22 @@ func (a app) restyle(dark bool) app {
 	return a
 }
 
-func (a app) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (a app) Init() tea.Cmd {
+	if a.screen == screenDemo && a.demo.python != nil {
+		return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return runProgramMsg{} })
+	}
+	return tea.RequestBackgroundColor
+}
 
 func (a app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, notes, ok := a.shelf.update(msg); ok { // a run of a demo left, going on
+		for _, n := range notes {
+			var save tea.Cmd
+			a, save = a.record(n)
+			cmd = tea.Batch(cmd, save)
+		}
+		return a, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -129,6 +149,12 @@ func (a app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	case tea.KeyPressMsg:
 		return a.handleKey(msg)
+	case runProgramMsg: // a Python program opened: it runs at once
+		var cmd tea.Cmd
+		if a.screen == screenDemo {
+			a.demo, cmd = a.demo.restart()
+		}
+		return a, cmd
 	case progressSavedMsg:
 		a.home.note = ""
 		if msg.err != nil {
@@ -140,6 +166,9 @@ func (a app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if d, ok := a.activeDemo(); ok && d.reading.typing && msg.String() != "ctrl+c" {
+		return a.route(msg) // a search typed in the demo: q, ? and esc are letters of it
+	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
 		return a, tea.Quit
@@ -160,7 +189,7 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Open):
-		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs)
+		a.lesson = newLesson(a.home.selected(), a.lang, a.cache, a.set, a.runs, a.shelf)
 		a.screen = screenLesson
 		n := a.home.selected().N
 		a, save := a.noteProgress(func(p *lessons.Progress) { p.MarkRead(n) })
@@ -183,7 +212,9 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // back closes what is open over the screen (the full help, a demo's
 // editor or question, a lesson's quiz or model); with nothing open, it
-// leaves a lesson or a demo for the lesson list, stopping its run.
+// leaves a lesson or a demo for the lesson list. The demo is kept, its run
+// going on in the background, and the lesson list says so; a replay's
+// playing stops.
 func (a app) back() (tea.Model, tea.Cmd) {
 	var closed bool
 	switch {
@@ -198,14 +229,22 @@ func (a app) back() (tea.Model, tea.Cmd) {
 	if closed {
 		return a, nil
 	}
-	var stop tea.Cmd
-	switch a.screen {
-	case screenLesson:
-		stop = a.lesson.close()
-	case screenDemo:
-		stop = a.demo.close()
-	default:
+	left, ok := a.activeDemo()
+	if !ok {
 		return a, nil
+	}
+	var stop tea.Cmd
+	switch {
+	case a.screen == screenLesson:
+		a.lesson.leave()
+	case a.demo.isProgram(): // not kept: nothing would lead back to it
+		stop = stopRun(a.demo.sess)
+	default:
+		a.shelf.put(a.demo)
+	}
+	a.home.note = ""
+	if left.running && left.sc != nil && !left.replay {
+		a.home.note = fmt.Sprintf(tr(a.lang, "%s is still running: it will be there when you come back"), left.sc.ID)
 	}
 	a.screen = screenHome
 	a.lesson, a.demo = lesson{}, demo{}
@@ -325,7 +364,11 @@ func (a app) content() string {
 		return ""
 	}
 	if a.width < minWidth || a.height < minHeight {
+		// one line, the longest way of saying it that fits
 		msg := fmt.Sprintf(tr(a.lang, "proctour needs at least %d×%d; this terminal is %d×%d"), minWidth, minHeight, a.width, a.height)
+		if lipgloss.Width(msg) > a.width {
+			msg = fmt.Sprintf(tr(a.lang, "needs %d×%d; this is %d×%d"), minWidth, minHeight, a.width, a.height)
+		}
 		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, cut(msg, a.width))
 	}
 	var body string

@@ -110,7 +110,7 @@ func newClassKeys() classKeys {
 		BreakAway: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "break away")),
 		Rejoin:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the instructor")),
 		Hand:      key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hand the driver role on")),
-		Projector: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "projector layout")),
+		Projector: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "projector layout")),
 	}
 }
 
@@ -178,7 +178,7 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		if m, cmd, ok := a.classKey(k); ok {
-			return m, cmd
+			return m.withClassView(), cmd
 		}
 	}
 	m, cmd := a.update(msg)
@@ -234,7 +234,7 @@ func (a app) classUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.publish(m.(app), cmd)
 	case tea.KeyPressMsg:
 		if m, cmd, ok := a.classKey(msg); ok {
-			return m, cmd
+			return m.withClassView(), cmd
 		}
 		if a.class.gated() && !a.followerMay(msg) {
 			return a.noteDemo(true, "B breaks away from the instructor first"), nil
@@ -432,7 +432,7 @@ func (a app) applyFrame(f ClassFrame) (tea.Model, tea.Cmd) {
 		}
 		cmds = append(cmds, a.closeScreen())
 		a.home.sel = i
-		a.lesson = newLesson(a.home.lessons[i], a.lang, a.cache, a.set, a.runs)
+		a.lesson = newLesson(a.home.lessons[i], a.lang, a.cache, a.set, a.runs, a.shelf)
 		a.screen = screenLesson
 		if f.DemoTab {
 			a.lesson.tab = tabDemo
@@ -446,7 +446,7 @@ func (a app) applyFrame(f ClassFrame) (tea.Model, tea.Cmd) {
 	}
 	if f.Scenario != "" {
 		if i := slices.IndexFunc(a.lesson.scenarios, func(sc *lessons.Scenario) bool { return sc.ID == f.Scenario }); i >= 0 && i != a.lesson.cur {
-			cmds = append(cmds, a.lesson.demo.close())
+			a.lesson.shelf.put(a.lesson.demo) // kept, as a student's demo left is
 			a.lesson.cur = i
 			a.lesson.demo = a.lesson.newDemo()
 			var cmd tea.Cmd
@@ -460,13 +460,14 @@ func (a app) applyFrame(f ClassFrame) (tea.Model, tea.Cmd) {
 	return a.withClassView(), tea.Batch(cmds...)
 }
 
-// closeScreen stops the run of the screen a follower leaves.
+// closeScreen keeps the demo of the screen a follower leaves, as the
+// app keeps a demo left (its own run, from when it broke away, goes on).
 func (a app) closeScreen() tea.Cmd {
 	switch a.screen {
 	case screenLesson:
-		return a.lesson.close()
+		a.lesson.leave()
 	case screenDemo:
-		return a.demo.close()
+		a.shelf.put(a.demo)
 	}
 	return nil
 }
@@ -524,7 +525,7 @@ func (a app) breakAway() app {
 	d.run, d.running, d.pending, d.predicting = nextRun(), false, nil, nil
 	d.pb.Following = d.pb.AtEnd()
 	d.refold()
-	d = d.say(false, "you broke away: this timeline is yours to scrub or run again; F follows again")
+	d = d.say(false, "you broke away: the run is yours; F follows again")
 	return a.setDemo(d)
 }
 
@@ -711,4 +712,21 @@ func (a app) withClassKeys(km help.KeyMap) help.KeyMap {
 		return km // the poll's own keys, answered on the follower's screen
 	}
 	return classHelp{keys: km, class: in, gated: gated, global: []key.Binding{a.keys.Help, a.keys.Quit}}
+}
+
+// admitRun asks the classroom (Options.Admit) whether a run may start;
+// release is to be called once it is over. Outside a classroom every run
+// may.
+func (r *runner) admitRun(scenario string, vars lessons.Vars) (release func(), err error) {
+	if r.admit == nil {
+		return func() {}, nil
+	}
+	release, err = r.admit(scenario, vars)
+	if err != nil {
+		return nil, err
+	}
+	if release == nil {
+		release = func() {}
+	}
+	return release, nil
 }

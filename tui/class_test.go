@@ -187,10 +187,10 @@ func TestProjectorLayout(t *testing.T) {
 	timeline := record(t, "tickets", sim.Live, 1, "buyers=20", "lock=on")
 	st := newClassApp(t, false, 100, 30)
 	st.send(ticketsFrame(1, timeline, len(timeline)-5, false))
-	st.keys("P")
+	st.keys("X")
 	got := st.screen()
 	checkSize(t, got, 100, 30)
-	for _, want := range []string{"TICKETS", "buyer-", "lock.acquire()", "db.json", "event "} {
+	for _, want := range []string{"TICKETS", "buyer-", "p.start()", "db.json", "free", "event "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the projector layout does not show %q:\n%s", want, got)
 		}
@@ -202,7 +202,7 @@ func TestProjectorLayout(t *testing.T) {
 	if s.Dim.GetForeground() != s.Text.GetForeground() || s.Rule.GetForeground() != s.Text.GetForeground() {
 		t.Error("the projector's dim text and rules are not drawn in the text's colour")
 	}
-	st.keys("P")
+	st.keys("X")
 	if got := st.screen(); !strings.Contains(got, "── events") {
 		t.Errorf("P does not switch back:\n%s", got)
 	}
@@ -213,7 +213,7 @@ func TestClassroomInChinese(t *testing.T) {
 	k := newClassKeys()
 	for _, b := range []string{k.BreakAway.Help().Desc, k.Rejoin.Help().Desc, k.Hand.Help().Desc, k.Projector.Help().Desc,
 		"%d following · %d away", "following", "on your own (F follows)", "you drive", "The class: %d of %d predicted it",
-		"B breaks away from the instructor first", "you broke away: this timeline is yours to scrub or run again; F follows again"} {
+		"B breaks away from the instructor first", "you broke away: the run is yours; F follows again"} {
 		if !i18n.Has("zh", b) || !hasHan(i18n.Tr("zh", b)) {
 			t.Errorf("no Chinese for %q", b)
 		}

@@ -1,11 +1,14 @@
 package tui
 
 import (
-	tea "charm.land/bubbletea/v2"
-	"encoding/json"
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
+	"slices"
+	"strconv"
 	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
@@ -15,7 +18,8 @@ import (
 
 // demo is the demo view: a scenario's timeline drawn as lanes, resources,
 // the Python listing and an event log, at the playback cursor. It runs the
-// scenario through a sim.Session, or replays a recorded trace.
+// scenario's Go demo, or a Python program under the tracer (python), through
+// a sim.Source, or replays a recorded trace.
 type demo struct {
 	sc      *lessons.Scenario // nil: a replay of a scenario not in this build
 	vars    lessons.Vars
@@ -24,9 +28,13 @@ type demo struct {
 	nothing bool     // no demo to run: the lesson's demos are not built yet
 	missing []string // those demos
 
-	mode  sim.Mode
-	seed  uint64
-	speed float64
+	begin *trace.RunBegin // a replay's run.begin: what was run, and how (nil: a trace from before it)
+	early bool            // a replay of a trace that ends early (cut short)
+
+	mode     sim.Mode
+	seed     uint64
+	seedText *string // the seed being typed (S), until enter or esc
+	speed    float64
 
 	timeline []trace.Record
 	pending  []sim.Intent // the operations waiting at the gate, now
@@ -36,11 +44,13 @@ type demo struct {
 	draw     *drawCache // the text made from timeline and st, kept across frames
 	elided   int        // a replay's values drawn only in part (too deep or long)
 
-	run     int64        // the current run's id; 0 before the first
-	sess    *sim.Session // the current run's session, once started
-	running bool         // the current run has not ended
-	playing bool         // a replay playing in time
-	playNs  int64        // a replay's clock
+	run     int64      // the current run's id; 0 before the first
+	sess    sim.Source // the current run, once started
+	running bool       // the current run has not ended
+	playing bool       // a replay playing in time
+	playNs  int64      // a replay's clock
+	python  *pyTarget  // not nil: runs are real CPython's (python.go)
+	interp  string     // --python: the interpreter for them
 
 	// preds are the lesson's predictions about this demo; predicting is
 	// the one being asked before a run, guess the choice made for the
@@ -56,7 +66,11 @@ type demo struct {
 	// will have, and the variant under the cursor.
 	editing lessons.Vars
 	editSel int
+	typed   string   // digits typed for the variant under the cursor, not yet taken
 	ranMode sim.Mode // the mode of the current (or last) run
+	// ranSpeed is the speed of the current (or last) run: played back
+	// (p, once it has ended), ×1 is the pace it ran at
+	ranSpeed float64
 	// repeating is a k repeat under way; outcomes the results of the
 	// repeats, the latest last, one per set of values.
 	repeating bool
@@ -66,6 +80,13 @@ type demo struct {
 	// notes are what the student did that their progress records (a run
 	// ended, a prediction checked), for the app to take in this update
 	notes []tea.Msg
+
+	// zoom gives the listing the lanes' room (z); reading is the event
+	// log's filter and search, verdictPage the page of a long verdict
+	// shown beside its evidence (w)
+	zoom        bool
+	reading     logReading
+	verdictPage int
 
 	class classView // what it draws of the classroom (class.go)
 
@@ -79,18 +100,19 @@ type demo struct {
 
 // demoSettings are the run settings a demo starts with.
 type demoSettings struct {
-	mode  sim.Mode
-	seed  uint64
-	speed float64
+	mode   sim.Mode
+	seed   uint64
+	speed  float64
+	python string // --python
 }
 
 func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 	vars, _ := sc.Resolve(nil)
-	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed,
-		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{}}
+	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed, interp: set.python,
+		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{listing: listingLines(sc)}}
 	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
 	if d.speed <= 0 {
-		d.speed = 1
+		d.speed = watchSpeed
 	}
 	d.refold()
 	return d
@@ -116,12 +138,17 @@ func newReplay(title string, timeline []trace.Record, speed float64) demo {
 			d.elided++
 		}
 	}
-	if len(timeline) > 0 && timeline[0].Kind == trace.KindProcStart {
-		var id string
-		json.Unmarshal(timeline[0].Val, &id)
-		if sc, err := lessons.Lookup(id); err == nil {
-			d.sc = sc
+	d.begin, d.early = replayHeader(timeline), trace.EndsEarly(timeline)
+	if sc, err := lessons.Lookup(replayScenario(timeline, d.begin)); err == nil {
+		d.sc = sc
+		d.draw.listing = listingLines(sc)
+	}
+	if b := d.begin; b != nil {
+		d.vars = replayVars(d.sc, b.Vars)
+		if m, err := sim.ParseMode(b.Mode); err == nil {
+			d.mode = m
 		}
+		d.seed = b.Seed
 	}
 	d.refold()
 	return d
@@ -178,6 +205,8 @@ type demoLayout struct {
 	top, res, log  int // rows: lanes and listing, resources, event log
 	lanesW, listW  int
 	resLines       []string
+	verdictPages   int // a verdict too long to show whole beside its evidence: its pages (w)
+	verdictPage    int
 	lanes          []lane
 	hidden         []*sim.Proc
 	marks          map[int][]string
@@ -187,30 +216,28 @@ type demoLayout struct {
 func (d demo) layout(s styles) demoLayout {
 	w, body := d.width, d.height-2
 	var lo demoLayout
-	// the listing takes what its lines need, up to two fifths of a narrow
-	// screen and half a wide one; the lanes have the rest
-	most := w * 2 / 5
-	if w >= 110 {
-		most = w / 2
-	}
-	need := most
-	if d.sc != nil {
-		need = listingWidth(d.sc.ProgramLines(s.lang, d.listingVars()))
-	}
-	lo.listW = max(min(need, most), min(30, most))
-	lo.lanesW = w - lo.listW - 1
-	lo.resLines = d.resources(s, w)
-	if n := len(lo.resLines); n > 0 {
+	lo.listW, lo.lanesW = d.listingSplit(s, w)
+	verdict, evidence := d.resources(s, w)
+	if n := len(verdict) + len(evidence); n > 0 {
 		// a reveal or a chart of many runs is what the student reads when
 		// a run ends: it may take the log's room
 		most := body / 4
-		if len(d.revealed) > 0 || len(d.outcomes) > 0 {
-			most = body * 2 / 5
+		if (len(d.revealed) > 0 || len(d.outcomes) > 0) && !d.zoomed() {
+			most = body / 2
 		}
-		lo.res = min(n, max(2, most)) + 1
+		room := min(n, max(2, most))
+		lo.res = room + 1
+		lo.resLines, lo.verdictPage, lo.verdictPages = verdictBeside(verdict, evidence, room, d.verdictPage)
 	}
 	rest := body - lo.res
 	lo.log = max(3, rest*2/5)
+	switch {
+	case len(d.timeline) == 0: // nothing to log yet
+		lo.log = 3
+	case d.zoomed() || d.predicting != nil || d.editing != nil:
+		// the listing or the question is what is read: the log shrinks
+		lo.log = min(lo.log, max(3, rest/5))
+	}
 	lo.top = rest - lo.log
 	pending := d.visiblePending()
 	n := lo.top - 1
@@ -218,6 +245,15 @@ func (d demo) layout(s styles) demoLayout {
 		n--
 	}
 	lo.lanes, lo.hidden = pickLanes(d.st, pending, n)
+	var src []string
+	if d.draw != nil {
+		src = d.draw.listing
+	}
+	for i, l := range lo.lanes { // a step at the gate named as the listing names it
+		if in := l.Intent; in != nil && in.Line > 0 && in.Line <= len(src) {
+			lo.lanes[i].Call = sim.InListing(in.DescribeIn(s.lang), in.Obj, src[in.Line-1])
+		}
+	}
 	lo.marks = listingMarks(d.st, lo.lanes, pending)
 	if c := d.pb.Cursor; c > 0 && c <= len(d.timeline) {
 		lo.currentLineNum = d.timeline[c-1].Line
@@ -231,20 +267,84 @@ func (d demo) layout(s styles) demoLayout {
 	return lo
 }
 
-// resources are the widgets' lines, then the watchdog's report and any
+// lanesRoom is the columns the panel beside the listing asks for: the
+// lanes' names, pids and states with room for what each did last, or the
+// width of the text drawn there before a run.
+func (d demo) lanesRoom(s styles) int {
+	switch {
+	case d.predicting != nil || d.editing != nil:
+		return 46
+	case d.st == nil || len(d.st.Procs) == 0: // the intro
+		return 42
+	}
+	head, step := 0, 0
+	for _, p := range d.st.Procs {
+		_, state, _ := laneState(lane{Proc: p}, s)
+		head = max(head, min(lipgloss.Width(p.Name), laneNameMax)+len(strconv.Itoa(p.Pid))+min(lipgloss.Width(state), laneStateMax))
+		if p.Status != sim.Exited {
+			step = 30 // room for what it did last; an exited lane says only "exited 0"
+		}
+	}
+	return head + 8 + step // key, symbol, spaces, arrows
+}
+
+// listingSplit shares w columns between the lanes and the listing: the
+// listing has the room its longest line needs when the lanes leave it,
+// else what the lanes do not need, and at least two fifths (its long
+// lines wrap); zoomed (z), it has the whole width.
+func (d demo) listingSplit(s styles, w int) (listW, lanesW int) {
+	if d.zoomed() {
+		return w, 0
+	}
+	need := w / 2
+	if code := d.listingLines(s.lang); code != nil {
+		need = listingWidth(code)
+	}
+	lanes := d.lanesRoom(s)
+	switch {
+	case need+1+lanes <= w:
+		listW = need
+	default:
+		listW = max(w-1-lanes, min(need, max(w*2/5, 36)))
+	}
+	return listW, w - listW - 1
+}
+
+// zoomed reports whether the listing has the lanes' room too: z, unless a
+// question or the editor is drawn there.
+func (d demo) zoomed() bool { return d.zoom && d.predicting == nil && d.editing == nil }
+
+// verdictBeside fits a verdict and its evidence in room rows: both whole
+// when they fit, else the evidence whole (if it leaves the verdict two
+// rows) and the verdict in pages of the rows left; page is taken round
+// the pages. It returns the rows, the page shown and the pages.
+func verdictBeside(verdict, evidence []string, room, page int) (rows []string, shown, pages int) {
+	if len(verdict)+len(evidence) <= room || len(verdict) == 0 {
+		return slices.Concat(verdict, evidence), 0, 1
+	}
+	per := max(room-len(evidence), min(2, len(verdict), room))
+	pages = (len(verdict) + per - 1) / per
+	shown = (page%pages + pages) % pages
+	v := verdict[shown*per : min((shown+1)*per, len(verdict))]
+	return slices.Concat(v, evidence), shown, pages
+}
+
+// resources are the verdict on a prediction, then the evidence: the charts
+// of repeated runs, the widgets' lines, the watchdog's report and any
 // broken invariant.
-func (d demo) resources(s styles, w int) []string {
-	lines := d.classResultLines(s, w)
+func (d demo) resources(s styles, w int) (verdict, lines []string) {
+	verdict = d.classResultLines(s, w)
 	for i, r := range d.revealed {
 		style := s.Text
 		if i < 3 {
 			style = s.Warn
 		}
 		for _, l := range strings.Split(markdown.Render(r, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
-			lines = append(lines, style.Render(cut(l, w)))
+			verdict = append(verdict, style.Render(cut(l, w)))
 		}
 	}
 	lines = append(lines, d.outcomeCharts(s, w)...)
+	lines = append(lines, d.pythonProblem(s, w)...)
 	lines = append(lines, d.draw.resources(d.st, d.stAt, s, w)...)
 	if len(d.st.Timings) > 0 && d.ranMode != sim.Live && !d.replay {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
@@ -254,10 +354,11 @@ func (d demo) resources(s styles, w int) []string {
 			lines = append(lines, s.Warn.Render(l))
 		}
 	}
+	lines = append(lines, d.endLines(s, w)...)
 	if n := len(d.st.Violations); n > 0 {
 		lines = append(lines, s.Error.Render(cut(fmt.Sprintf(s.tr("⚠ %d broken invariant(s): %s"), n, d.st.Violations[0]), w)))
 	}
-	return lines
+	return verdict, lines
 }
 
 // view draws the demo in its width×height: header, lanes beside the
@@ -279,36 +380,44 @@ func (d demo) view(s styles) string {
 		return d.projectorView(s)
 	}
 	lo := d.layout(s)
-	listTitle := s.tr("listing")
-	if d.sc != nil {
-		listTitle = d.sc.ScriptName()
+	listTitle := d.listingTitle(s)
+	right := drawListing(d.listingLines(s.lang), lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
+	if lo.lanesW <= 0 { // zoomed: the listing alone
+		out = append(out, rule(s, listTitle+" · "+s.tr("z: the processes again"), w))
+		out = append(out, right...)
+	} else {
+		out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
+		out = append(out, beside(d.leftPanel(s, lo), right, s.Rule.Render("│"))...)
 	}
-	out = append(out, rule(s, s.tr("processes"), lo.lanesW)+s.Rule.Render("┬")+rule(s, listTitle, lo.listW))
+	if lo.res > 0 {
+		title := s.tr("resources")
+		if lo.verdictPages > 1 {
+			title += " · " + fmt.Sprintf(s.tr("verdict %d/%d (w: more)"), lo.verdictPage+1, lo.verdictPages)
+		}
+		out = append(out, rule(s, title, w))
+		out = append(out, block(lo.resLines, w, lo.res-1)...)
+	}
+	out = append(out, rule(s, d.reading.title(s), w))
+	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1, d.draw, d.reading)...)
+	out = append(out, drawStatus(d.statusInfo(), s, w))
+	return strings.Join(out, "\n")
+}
+
+// leftPanel is what is drawn beside the listing: the variant editor, the
+// lesson's question, the intro before a first run, or the lanes.
+func (d demo) leftPanel(s styles, lo demoLayout) []string {
 	var left []string
 	if d.editing != nil {
 		left = block(d.editorView(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else if d.predicting != nil {
-		left = block(d.predictView(s, lo.lanesW), lo.lanesW, lo.top-1)
+		left = block(d.predictView(s, lo.lanesW, lo.top-1), lo.lanesW, lo.top-1)
 	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
 		describe := func(e trace.Record) string { return d.draw.describeEvent(d.timeline, e, s.lang) }
 		left = drawLanesWith(d.st, lo.lanes, lo.hidden, s, lo.lanesW, lo.top-1, describe)
 	}
-	var code []string
-	if d.sc != nil {
-		code = d.sc.ProgramLines(s.lang, d.listingVars())
-	}
-	right := drawListing(code, lo.marks, d.listingFocus(lo.currentLineNum), s, lo.listW, lo.top-1)
-	out = append(out, beside(left, right, s.Rule.Render("│"))...)
-	if lo.res > 0 {
-		out = append(out, rule(s, s.tr("resources"), w))
-		out = append(out, block(lo.resLines, w, lo.res-1)...)
-	}
-	out = append(out, rule(s, s.tr("events"), w))
-	out = append(out, drawLog(d.timeline, d.pb.Cursor, s, w, lo.log-1, d.draw)...)
-	out = append(out, drawStatus(d.statusInfo(), s, w))
-	return strings.Join(out, "\n")
+	return left
 }
 
 // header is the demo's title line.
@@ -322,14 +431,25 @@ func (d demo) header(s styles, w int) string {
 		if d.elided > 0 {
 			title += s.Warn.Render(" · " + fmt.Sprintf(s.tr("%d value(s) too deep or too long to show whole: drawn cut short"), d.elided))
 		}
+		if d.early {
+			title += s.Warn.Render(" · " + s.tr("the trace ends early: it was cut short"))
+		}
+		if d.begin != nil { // what the run was: lock=off told from lock=on at once
+			title += s.Subtitle.Render(" — " + d.statusIn(s.lang).Vars)
+		}
 	case d.sc != nil:
 		title += s.Subtitle.Render(" — " + d.sc.SummaryIn(s.lang))
+	case d.python != nil:
+		title += s.Subtitle.Render(" — " + s.tr("your program under real CPython, traced"))
 	}
 	return fit(title, w)
 }
 
 // intro is what the lanes say before the first run.
 func (d demo) intro(s styles, w int) []string {
+	if d.python != nil {
+		return d.pythonIntro(s)
+	}
 	lines := []string{
 		"",
 		s.Title.Render(s.tr("Press r to run this demo.")),
@@ -345,6 +465,9 @@ func (d demo) intro(s styles, w int) []string {
 	if d.sc != nil && d.sc.Outcome != nil {
 		lines = append(lines, s.Dim.Render(s.tr("k runs it 20 times and charts the outcome")))
 	}
+	if d.sc != nil {
+		lines = append(lines, s.Dim.Render(s.tr("P runs the listing itself under real CPython")))
+	}
 	if d.mode == sim.Step {
 		lines = append(lines, "", s.Dim.Render(s.tr("step mode: space releases the next operation,")), s.Dim.Render(s.tr("1–9 release the process of that lane")))
 	}
@@ -355,11 +478,14 @@ func (d demo) intro(s styles, w int) []string {
 // translates the mode and the phase).
 func (d demo) statusInfo() statusInfo {
 	in := statusInfo{
-		Scenario: d.id(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
+		Scenario: d.id(), Runtime: d.runtime(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
 		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad, Class: d.class.badge,
 	}
 	if d.vars != nil {
 		in.Vars = d.vars.String()
+	}
+	if d.python != nil {
+		in.Speed = 0 // CPython's own
 	}
 	if c := d.pb.Cursor; c > 0 && c <= len(d.timeline) {
 		in.Elapsed = d.timeline[c-1].TNs
@@ -368,14 +494,19 @@ func (d demo) statusInfo() statusInfo {
 	case d.replay:
 		in.Mode = "replay"
 		in.Phase = "r to play"
-		if d.playing {
+		switch {
+		case d.playing:
 			in.Phase = "playing"
+		case d.early && d.pb.AtEnd():
+			in.Phase = "the trace ends early"
 		}
 	case d.nothing:
 		in.Phase = "nothing to run"
 	case d.run == 0:
 		in.Phase = "r to run"
-	case d.pb.Paused:
+	case d.playing:
+		in.Phase = "playing"
+	case d.pb.Paused && d.running:
 		in.Phase = "paused, still collecting"
 	case !d.running:
 		in.Phase = "ended"

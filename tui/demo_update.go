@@ -13,9 +13,6 @@ import (
 	"github.com/proctour/proctour/sim"
 )
 
-// speeds are the speed factors +/- step through.
-var speeds = []float64{0.1, 0.25, 0.5, 1, 2, 4, 10}
-
 // update handles the demo's keys and the messages of its run.
 func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -34,11 +31,11 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		if msg.err != nil {
 			return d.say(true, "%v", msg.err), nil
 		}
-		return d.say(false, "saved %s", msg.path), nil
+		return d.say(false, "saved %s", msg.shown), nil
 	case playTickMsg:
 		return d.playStep(msg)
 	case repeatedMsg:
-		return d.repeated(msg), nil
+		return d.repeated(msg)
 	}
 	return d, nil
 }
@@ -49,6 +46,7 @@ func (d demo) started(msg runStartedMsg) (demo, tea.Cmd) {
 	if !d.owns(msg.run) {
 		return d, nil
 	}
+	d = d.ranPython(msg.python, msg.source, msg.err)
 	if msg.err != nil {
 		d.running = false
 		return d.say(true, "could not start: %v", msg.err), nil
@@ -70,6 +68,9 @@ func (d demo) arrived(msg batchMsg) (demo, tea.Cmd) {
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
 	}
 	d.running, d.pending = false, nil
+	if msg.err != nil { // a Python program that could not run: its lane shows its stderr
+		d = d.ranPython("", nil, msg.err).say(true, "%v", msg.err)
+	}
 	if d.sc != nil && !d.replay {
 		d.notes = append(slices.Clip(d.notes), demoEndedMsg{id: d.sc.ID})
 		if g := d.guessed; g != nil {
@@ -88,11 +89,20 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d, nil
 	}
 	d.note = ""
+	if d, ok := d.readKey(msg); ok {
+		return d, nil
+	}
 	if d.predicting != nil {
 		return d.predictKey(msg)
 	}
 	if d.editing != nil {
 		return d.editKey(msg)
+	}
+	if d.seedText != nil {
+		return d.seedKey(msg)
+	}
+	if d, cmd, ok := d.pythonKey(msg); ok {
+		return d, cmd
 	}
 	k := d.keys
 	if key.Matches(msg, k.Run, k.Pause, k.Step, k.Forward, k.Back1, k.Start, k.End, k.Faster, k.Slower) {
@@ -105,12 +115,20 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 // the question's or the editor's while one is open.
 func (d demo) helpKeys() help.KeyMap {
 	switch {
+	case d.reading.typing:
+		return d.readingHelp()
 	case d.predicting != nil:
 		return d.keys.modal(d.keys.Question, true)
 	case d.editing != nil:
 		return d.keys.modal(d.keys.Editor, false) // esc is the editor's cancel
+	case d.seedText != nil:
+		return d.keys.modal(d.keys.SeedText, false)
 	}
-	return d.keys
+	k := d.keys
+	if !d.replay && !d.running && len(d.timeline) > 0 && !d.playing { // p plays a run that has ended
+		k.Pause.SetHelp("p", "play")
+	}
+	return k
 }
 
 // playbackKey runs, pauses, steps and scrubs the timeline, or changes the
@@ -149,21 +167,35 @@ func (d demo) playbackKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	return d, nil
 }
 
-// pause plays or pauses a replay; a run's events are still collected
-// while its drawing is paused.
+// pause plays or pauses a replay, or a run that has ended, from the
+// cursor (from the start when it is at the end); while a run goes on, its
+// drawing is frozen and its events are still collected.
 func (d demo) pause() (demo, tea.Cmd) {
-	if d.replay {
-		if d.playing {
-			d.playing = false
-			return d, nil
-		}
-		return d.play(d.pb.Cursor)
+	switch {
+	case d.playing:
+		d.playing = false
+		return d.say(false, "stopped at event %d of %d: p plays on", d.pb.Cursor, d.pb.Len), nil
+	case d.replay || (!d.running && len(d.timeline) > 0):
+		d.pb.Paused = false
+		d, cmd := d.play(d.pb.Cursor)
+		return d.say(false, "playing from event %d: p stops, +/- change the pace", d.pb.Cursor), cmd
+	case !d.running:
+		return d.say(true, "nothing to play yet: r runs the demo"), nil
 	}
 	d = d.navigate(TogglePause, 0)
 	if d.pb.Paused {
 		return d.say(false, "paused; events are still collected"), nil
 	}
 	return d, nil
+}
+
+// playRate is how fast playing goes through the recorded time: a replay
+// at its speed; a run as fast as it ran, times what +/- changed since.
+func (d demo) playRate() float64 {
+	if d.replay || d.ranSpeed <= 0 {
+		return d.speed
+	}
+	return d.speed / d.ranSpeed
 }
 
 // runKey changes how the next run runs, releases a process in step mode,
@@ -179,6 +211,8 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.say(false, "mode %s from the next run (r)", tr(d.lang, d.mode.String())), nil
 	case key.Matches(msg, k.Variant):
 		return d.openEditor()
+	case key.Matches(msg, k.Seed):
+		return d.openSeed()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
 	case key.Matches(msg, k.Repeat):
@@ -188,6 +222,11 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 			return d.say(true, "nothing to save yet: r runs the demo"), nil
 		}
 		return d.say(false, "saving…"), saveTrace(d.id(), d.timeline, time.Now())
+	case key.Matches(msg, k.Export):
+		if len(d.timeline) == 0 {
+			return d.say(true, "nothing to save yet: r runs the demo"), nil
+		}
+		return d.say(false, "saving…"), exportPerfetto(d.id(), d.timeline, time.Now())
 	}
 	return d, nil
 }
@@ -216,21 +255,27 @@ func (d demo) refused(err error) demo {
 
 // restart starts a new run with the current settings, stopping the last.
 func (d demo) restart() (demo, tea.Cmd) {
-	if d.sc == nil || d.runs == nil {
+	if d.sc == nil && d.python == nil || d.runs == nil {
 		return d, nil
 	}
 	stop := stopRun(d.sess)
-	d.run, d.sess, d.running = nextRun(), nil, true
+	d.run, d.sess, d.running, d.playing = nextRun(), nil, true, false
 	d.timeline, d.pending = nil, nil
 	d = d.navigate(Restart, 0)
-	o := d.sc.Options(d.speed, 0)
-	o.Mode, o.Seed = d.mode, d.seed
-	d.ranMode = d.mode
-	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, o))
+	d.ranMode, d.ranSpeed = d.mode, d.speed
+	if d.python != nil {
+		return d, tea.Batch(stop, d.startPython())
+	}
+	return d, tea.Batch(stop, startRun(d.runs, d.run, d.sc, d.vars, d.runOptions()))
 }
 
-// close stops the demo's run, if any: the demo is leaving the screen.
-func (d demo) close() tea.Cmd { return stopRun(d.sess) }
+// runOptions are the session options of the next run: its mode, seed and
+// speed.
+func (d demo) runOptions() sim.Options {
+	o := d.sc.Options(d.speed, 0)
+	o.Mode, o.Seed = d.mode, d.seed
+	return o
+}
 
 func (d demo) changeSpeed(faster bool) demo {
 	i := slices.Index(speeds, d.speed)
@@ -246,10 +291,10 @@ func (d demo) changeSpeed(faster bool) demo {
 		i = max(i-1, 0)
 	}
 	d.speed = speeds[i]
-	if d.replay {
+	if d.replay || d.playing {
 		return d.say(false, "speed %s", speedText(d.speed))
 	}
-	return d.say(false, "speed %s from the next run (r)", speedText(d.speed))
+	return d.say(false, "speed %s from the next run (r): time.sleep(1) = %.2g s", speedText(d.speed), sim.Unit.Seconds()/d.speed)
 }
 
 // start is the student's "run it": the lesson's prediction about a run
@@ -264,13 +309,19 @@ func (d demo) start() (demo, tea.Cmd) {
 	return d.restart()
 }
 
-// dismiss closes what the demo shows over its lanes, the editor or a
-// prediction's question, and reports whether there was one: esc closes
+// modal reports whether the editor, a prediction's question or the seed
+// being typed has the keys.
+func (d demo) modal() bool { return d.editing != nil || d.predicting != nil || d.seedText != nil }
+
+// dismiss closes what the demo shows over its lanes, the editor, a
+// prediction's question or the seed being typed, and reports whether there was one: esc closes
 // that before it leaves the screen.
 func (d demo) dismiss() (demo, bool) {
 	switch {
 	case d.editing != nil:
-		d.editing = nil
+		d.editing, d.typed = nil, ""
+	case d.seedText != nil:
+		d.seedText, d.note = nil, ""
 	case d.predicting != nil:
 		d.predicting = nil
 	default:

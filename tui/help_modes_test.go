@@ -38,9 +38,9 @@ func TestHelpShowsTheModesKeys(t *testing.T) {
 		full      []string // in the full help only
 	}{
 		{"variant editor", 5, []tea.Msg{tab, press("v")},
-			[]string{"↑/↓ choose", "←/→ change", "enter run", "esc cancel", "? help"},
-			[]string{"↑/↓ 选择", "←/→ 修改", "enter 运行", "esc 取消", "? 帮助"},
-			[]string{"pgup", "pgdn", "by 10", "tab"}},
+			[]string{"↑/↓ choose", "←/→ change", "enter apply", "r apply and run", "esc cancel", "? help"},
+			[]string{"↑/↓ 选择", "←/→ 修改", "enter 应用", "r 应用并运行", "esc 取消", "? 帮助"},
+			[]string{"pgup", "pgdn", "by 10", "0-9", "type a number", "tab"}},
 		{"demo question", 5, []tea.Msg{tab, press("r")},
 			[]string{"↑/↓ choose", "enter run", "s run without guessing", "? help", "q quit"},
 			[]string{"↑/↓ 选择", "enter 运行", "s 不猜直接运行", "? 帮助", "q 退出"},

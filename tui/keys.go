@@ -47,18 +47,34 @@ func (k homeKeys) FullHelp() [][]key.Binding {
 }
 
 // readerKeys scroll the lesson text. They are the viewport's only keys:
-// its defaults (space, f, b, d, u…) are playback keys here.
+// its defaults (space, f, b, d, u…) are playback keys here. Top, Bottom
+// and space (a page down) work where the text has the keys alone (its
+// tab); beside a demo, g, G and space are the demo's.
 type readerKeys struct {
 	Up, Down, PageUp, PageDown key.Binding
+	Top, Bottom, Space         key.Binding
 }
 
 func newReaderKeys() readerKeys {
 	return readerKeys{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
+		Space:    key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "page down")),
 	}
+}
+
+// besideDemo are the reader's keys while a demo beside it has its own
+// b, g, G and space.
+func (k readerKeys) besideDemo() readerKeys {
+	k.PageUp = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
+	for _, b := range []*key.Binding{&k.Top, &k.Bottom, &k.Space} {
+		b.SetEnabled(false)
+	}
+	return k
 }
 
 // viewportKeys is the viewport's keymap made of the reader's keys.
@@ -95,16 +111,20 @@ func (k lessonKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Tab, k.Check, k.Model, k.Back, k.Help, k.Quit}
 }
 func (k lessonKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Lang, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Space, k.Top, k.Bottom}, {k.Tab, k.Check, k.Model, k.NextDemo, k.Lang, k.Back, k.Help, k.Quit}}
 }
 
 // demoKeys are the demo view's playback keys.
 type demoKeys struct {
 	Run, Pause, Step, Back1, Forward, Start, End key.Binding
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
-	NextDemo, Repeat                             key.Binding
+	NextDemo, Repeat, Python                     key.Binding
+	Export                                       key.Binding // e: the run as a Perfetto file
+	Seed                                         key.Binding // S: type the seeded mode's seed
+	Read                                         readKeys    // the listing's zoom, the verdict's pages, the log's filter and search
 	globalKeys
 	Editor   editorKeys   // while the variant editor is open
+	SeedText seedKeys     // while a seed is typed
 	Question questionKeys // while the lesson's question is asked
 	lesson   bool         // inside a lesson: d switches demos, tab the text
 	tab      key.Binding
@@ -116,7 +136,7 @@ func newDemoKeys() demoKeys {
 	return demoKeys{
 		Run:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run")),
 		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
-		Step:       key.NewBinding(key.WithKeys("space", "n"), key.WithHelp("space", "step")),
+		Step:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "step")), // n is the next match
 		Back1:      key.NewBinding(key.WithKeys("b", "left"), key.WithHelp("b/←", "back")),
 		Forward:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "forward")),
 		Start:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "start")),
@@ -127,12 +147,17 @@ func newDemoKeys() demoKeys {
 		Variant:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "variants")),
 		Release:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "release lane")),
 		Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save trace")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export for Perfetto")),
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
+		Seed:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "seed")),
+		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real Python")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 		Editor:     newEditorKeys(),
+		SeedText:   newSeedKeys(),
 		Question:   newQuestionKeys(),
+		Read:       newReadKeys(),
 	}
 }
 
@@ -141,7 +166,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -150,7 +175,8 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save} {
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python,
+		&k.Read.Zoom, &k.Read.Verdict, &k.Read.Filter, &k.Read.Search, &k.Read.Next, &k.Read.Prev} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -166,15 +192,16 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Variant, k.Release, k.Save, k.Repeat}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
 	}
+	read := k.Read.FullHelp()[0]
 	if len(k.scroll) > 0 {
-		return [][]key.Binding{nav, run, k.scroll, screen}
+		return [][]key.Binding{nav, run, read, k.scroll, screen}
 	}
-	return [][]key.Binding{nav, run, screen}
+	return [][]key.Binding{nav, run, read, screen}
 }
 
 // modal is the help of the editor or the question over the demo: its
@@ -215,9 +242,11 @@ func both(a, b key.Binding, keys string) key.Binding {
 }
 
 // editorKeys are the variant editor's keys (v): up and down choose a
-// variant, left and right change its value.
+// variant, left and right change its value, digits type a number; enter
+// applies the values to the next run, r applies them and runs.
 type editorKeys struct {
-	Up, Down, Less, More, More10, Less10, Run, Cancel key.Binding
+	Up, Down, Less, More, More10, Less10 key.Binding
+	Digit, Erase, Apply, Run, Cancel     key.Binding
 }
 
 func newEditorKeys() editorKeys {
@@ -228,20 +257,43 @@ func newEditorKeys() editorKeys {
 		More:   key.NewBinding(key.WithKeys("right", "l", "+", "space"), key.WithHelp("→/l/+", "change")),
 		More10: key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "by 10")),
 		Less10: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "by 10")),
-		Run:    key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "run")),
+		Digit:  key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "type a number")),
+		Erase:  key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase a digit")),
+		Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Run:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "apply and run")),
 		Cancel: key.NewBinding(key.WithKeys("esc", "v"), key.WithHelp("esc", "cancel")),
 	}
 }
 
-// ShortHelp is the line the editor draws itself: ↑↓ choose · ←→ change ·
-// enter run · esc cancel.
+// ShortHelp is the line the editor draws itself: ↑/↓ choose · ←/→
+// change · enter apply · r apply and run · esc cancel.
 func (k editorKeys) ShortHelp() []key.Binding {
-	return []key.Binding{both(k.Up, k.Down, "↑/↓"), both(k.Less, k.More, "←/→"), k.Run, k.Cancel}
+	return []key.Binding{both(k.Up, k.Down, "↑/↓"), both(k.Less, k.More, "←/→"), k.Apply, k.Run, k.Cancel}
 }
 
 func (k editorKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Less, k.More, k.More10, k.Less10}, {k.Run, k.Cancel}}
+	return [][]key.Binding{{k.Up, k.Down, k.Less, k.More, k.More10, k.Less10, k.Digit, k.Erase}, {k.Apply, k.Run, k.Cancel}}
 }
+
+// seedKeys type a seed for seeded mode (S), shown in the status bar.
+type seedKeys struct {
+	Digit, Erase, Set, Cancel key.Binding
+}
+
+func newSeedKeys() seedKeys {
+	return seedKeys{
+		Digit:  key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "type a seed")),
+		Erase:  key.NewBinding(key.WithKeys("backspace"), key.WithHelp("⌫", "erase a digit")),
+		Set:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set the seed")),
+		Cancel: key.NewBinding(key.WithKeys("esc", "S"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k seedKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Digit, k.Erase, k.Set, k.Cancel}
+}
+
+func (k seedKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // questionKeys answer a lesson's prediction: the demo's, asked before a
 // run, or the CPU model's, asked before it steps.
@@ -304,3 +356,41 @@ func (k modelKeys) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{{k.Next, k.Back, k.CPUs}}
 }
+
+// readKeys read what the demo view would cut off: the listing zoomed to
+// the whole width, a long verdict page by page beside its evidence, and
+// the event log filtered to one process and searched.
+type readKeys struct {
+	Zoom, Verdict, Filter, Search, Next, Prev key.Binding
+	Find, Cancel                              key.Binding // while the search is typed
+}
+
+func newReadKeys() readKeys {
+	return readKeys{
+		Zoom:    key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom code")),
+		Verdict: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "why: more")),
+		Filter:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "one proc")),
+		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Next:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		Prev:    key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Find:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k readKeys) ShortHelp() []key.Binding { return []key.Binding{k.Find, k.Cancel} }
+
+// FullHelp is the demo's reading keys, or while the search is typed the
+// typing's.
+// n and N are one item, and the words are short, so that four columns
+// fit in 80.
+func (k readKeys) FullHelp() [][]key.Binding {
+	match := key.NewBinding(key.WithKeys(slices.Concat(k.Next.Keys(), k.Prev.Keys())...), key.WithHelp("n/N", "next/prev"))
+	match.SetEnabled(k.Next.Enabled())
+	return [][]key.Binding{{k.Zoom, k.Verdict, k.Filter, k.Search, match}}
+}
+
+// typing is the help while the search is typed: enter and esc.
+type typingKeys struct{ readKeys }
+
+func (k typingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Find, k.Cancel}} }

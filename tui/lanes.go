@@ -12,12 +12,19 @@ import (
 	"github.com/proctour/proctour/trace"
 )
 
+// The widest a lane's name and state are drawn: "SpawnPoolWorker-10",
+// "blocked: join worker-1"; a longer state is cut at a word.
+const laneNameMax, laneStateMax = 18, 24
+
 // lane is one process drawn as a row of the demo view; Key is the digit
 // that releases it in step mode ("" beyond 9).
 type lane struct {
 	Proc   *sim.Proc
 	Key    string
 	Intent *sim.Intent // its operation waiting at the gate, if any
+	// Call is Intent's call named as the listing's line names it (conn,
+	// not child_conn); "" draws Intent as sim says it.
+	Call string
 }
 
 // pickLanes chooses which processes get a lane when there are more than n:
@@ -80,6 +87,10 @@ func pickLanes(st *sim.State, pending []sim.Intent, n int) (lanes []lane, hidden
 func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 	p := l.Proc
 	switch {
+	case p.Status == sim.Exited && p.StoppedBy != "":
+		// (In a Go demo the main script runs in proctour itself, which
+		// goes on: it was stopped, not a process that exited -15.)
+		return "✗", s.tr("stopped"), s.Failed
 	case p.Status == sim.Exited && p.ExitCode == 0:
 		return "✓", fmt.Sprintf(s.tr("exited %d"), 0), s.Exited
 	case p.Status == sim.Exited:
@@ -104,15 +115,33 @@ func laneState(l lane, s styles) (sym, text string, style lipgloss.Style) {
 // what it is about to do. A message received says from whom.
 func laneStep(st *sim.State, l lane, s styles, describe func(trace.Record) string) string {
 	if in := l.Intent; in != nil {
-		if !in.CanProceed {
-			return s.PendingBlocked.Render("→ " + in.DescribeIn(s.lang) + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked.In(s.lang)))
+		call := l.Call
+		if call == "" {
+			call = in.DescribeIn(s.lang)
 		}
-		return s.Pending.Render("→ " + in.DescribeIn(s.lang))
+		if !in.CanProceed {
+			return s.PendingBlocked.Render("→ " + call + " · " + fmt.Sprintf(s.tr("blocked: %s"), in.Blocked.In(s.lang)))
+		}
+		return s.Pending.Render("→ " + call)
 	}
 	if l.Proc.Status == sim.Exited && l.Proc.Last.Kind == trace.KindProcExit {
+		switch l.Proc.StoppedBy {
+		case trace.StoppedByWatchdog: // "stopped  by the watchdog"
+			return s.Text.Render(s.tr("by the watchdog"))
+		case trace.StoppedByUser:
+			return s.Text.Render(s.tr("before its end"))
+		}
 		return "" // the state says it: "exited 0"
 	}
-	out := s.Text.Render(describe(l.Proc.Last))
+	desc := describe(l.Proc.Last)
+	if l.Proc.Status != sim.Blocked {
+		// a join that waited has returned: not the same line as the call
+		call, _, _ := strings.Cut(desc, "  #")
+		if t, ok := sim.Returned(l.Proc.Last, call); ok {
+			desc = t.In(s.lang)
+		}
+	}
+	out := s.Text.Render(desc)
 	if from := l.Proc.From; from != 0 && from != l.Proc.Pid {
 		out += s.Marker.Render(fmt.Sprintf(s.tr("  ← from %s"), st.Name(from)))
 	}
@@ -178,16 +207,25 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 		pidW = max(pidW, len(strconv.Itoa(l.Proc.Pid)))
 		stateW = max(stateW, lipgloss.Width(state))
 	}
-	nameW, stateW = min(nameW, 17), min(stateW, 18)
+	nameW, stateW = min(nameW, laneNameMax), min(stateW, laneStateMax)
+	fixed := 2 + 2 + nameW + 1 + pidW + 1 // key, symbol, name, pid
+	if gutter != nil {
+		fixed += 2
+	}
+	stateW = max(min(stateW, w-fixed-1), min(stateW, 8)) // a state cut at a word, not by the row's edge
 	lines := make([]string, 0, h)
 	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
 		head := fmt.Sprintf("%1s %s %s %*d %s ",
-			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(state, stateW)))
+			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(cutWords(state, stateW), stateW)))
 		if gutter != nil {
 			head = s.Marker.Render(gutter[i]) + " " + head
 		}
-		lines = append(lines, cut(head+laneStep(st, l, s, describe), w))
+		step := ""
+		if w-lipgloss.Width(head) >= 6 { // else a lone "…" would say nothing
+			step = laneStep(st, l, s, describe)
+		}
+		lines = append(lines, cut(head+step, w))
 	}
 	if len(hidden) > 0 {
 		lines = append(lines, s.Dim.Render(cut(hiddenSummary(hidden, s), w)))

@@ -42,14 +42,15 @@ type lesson struct {
 	keys      lessonKeys
 	set       demoSettings
 	runs      *runner
+	shelf     *shelf // the demos left, this lesson's and others'
 	style     string
 	width     int
 	height    int
 }
 
-func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner) lesson {
+func newLesson(l lessons.Lesson, lang string, cache *renderCache, set demoSettings, runs *runner, kept *shelf) lesson {
 	m := lesson{l: l, reader: newReader(l, lang, cache), scenarios: l.Available(),
-		keys: newLessonKeys(), set: set, runs: runs, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N)),
+		keys: newLessonKeys(), set: set, runs: runs, shelf: kept, lang: lang, quiz: newQuiz(l.N, lessonQuestions(lang, l.N)),
 		problems: lessonProblems(lang, l.N)}
 	m.keys.Model.SetEnabled(l.N == 1) // the CPU model belongs to lesson 1
 	m.demo = m.newDemo()
@@ -64,7 +65,7 @@ func (m lesson) withLang(lang string, cache *renderCache) (lesson, tea.Cmd) {
 	m.lang = lang
 	m.reader = newReader(m.l, lang, cache)
 	q := newQuiz(m.l.N, lessonQuestions(lang, m.l.N))
-	q.cur, q.sel, q.chosen, q.hinted = m.quiz.cur, m.quiz.sel, m.quiz.chosen, m.quiz.hinted
+	q.cur, q.sel, q.chosen, q.hinted, q.again = m.quiz.cur, m.quiz.sel, m.quiz.chosen, m.quiz.hinted, m.quiz.again
 	m.quiz, m.problems = q, lessonProblems(lang, m.l.N)
 	preds := lessonPredictions(lang, m.l.N)
 	same := func(p *lessons.Prediction) *lessons.Prediction {
@@ -88,10 +89,15 @@ func (m lesson) withLang(lang string, cache *renderCache) (lesson, tea.Cmd) {
 	return m.setSize(m.width, m.height, m.style)
 }
 
+// newDemo is the demo panel of the scenario m.cur: as the student left
+// it, if they did, else new.
 func (m lesson) newDemo() demo {
 	d := newMissingDemo(m.l)
 	if len(m.scenarios) > 0 {
-		d = newDemo(m.scenarios[m.cur], m.set, m.runs)
+		var ok bool
+		if d, ok = m.shelf.take(m.scenarios[m.cur].ID); !ok {
+			d = newDemo(m.scenarios[m.cur], m.set, m.runs)
+		}
 	}
 	d.keys.lesson = true
 	d.keys.extra = []key.Binding{m.keys.Check, m.keys.Model, m.keys.Lang}
@@ -112,14 +118,16 @@ func (m lesson) setSize(w, h int, style string) (lesson, tea.Cmd) {
 	m.demo.keys.tab.SetEnabled(!m.wide())
 	m.demo.keys.scroll = nil
 	if m.wide() {
-		r := m.keys.readerKeys
+		r := m.keys.readerKeys.besideDemo()
 		m.demo.keys.scroll = []key.Binding{r.Up, r.Down, r.PageUp, r.PageDown}
 	}
 	var cmd tea.Cmd
 	if m.wide() {
+		// the text is drawn a column short of its share: a line as wide
+		// as it would run into the divider ("steps│")
 		rw := m.readerWidth()
-		m.reader, cmd = m.reader.setSize(rw, h-1, style)
-		m.quiz = m.quiz.setSize(rw, h-1)
+		m.reader, cmd = m.reader.setSize(rw-1, h-1, style)
+		m.quiz = m.quiz.setSize(rw-1, h-1)
 		m.demo = m.demo.setSize(w-rw-1, h)
 	} else {
 		m.reader, cmd = m.reader.setSize(w, h-1, style)
@@ -156,6 +164,10 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		return m.try(msg.try)
 	case tea.KeyPressMsg:
 		switch {
+		case m.showsDemo() && m.demo.reading.typing:
+			// a search typed in the demo's log: tab and d are letters of it
+			m.demo, cmd = m.demo.update(msg)
+			return m, cmd
 		case key.Matches(msg, m.keys.Tab):
 			if !m.wide() {
 				m.tab = 1 - m.tab
@@ -163,7 +175,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 			return m, nil
 		case key.Matches(msg, m.keys.NextDemo) && len(m.scenarios) > 1:
 			return m.nextDemo()
-		case m.showsDemo() && (m.demo.predicting != nil || m.demo.editing != nil):
+		case m.showsDemo() && m.demo.modal():
 			// the demo's question or editor has the keys while it is open
 			m.demo, cmd = m.demo.update(msg)
 			return m, cmd
@@ -195,7 +207,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 		case m.checking && !m.showsDemoOnly() && isQuizKey(msg, m.quiz.keys):
 			m.quiz, cmd = m.quiz.update(msg)
 			return m, cmd
-		case !m.showsDemo() || isReaderKey(msg, m.keys.readerKeys):
+		case !m.showsDemo() || isReaderKey(msg, m.keys.readerKeys.besideDemo()):
 			m.reader, cmd = m.reader.update(msg)
 			return m, cmd
 		}
@@ -214,7 +226,7 @@ func (m lesson) update(msg tea.Msg) (lesson, tea.Cmd) {
 // text.
 func (m lesson) helpKeys() help.KeyMap {
 	switch {
-	case m.showsDemo() && (m.demo.predicting != nil || m.demo.editing != nil):
+	case m.showsDemo() && (m.demo.modal() || m.demo.reading.typing):
 		return m.demo.helpKeys()
 	case m.model != nil && !m.showsDemoOnly():
 		k := m.keys
@@ -252,19 +264,19 @@ func lessonProblems(lang string, n int) []lessons.Problem {
 }
 
 func isReaderKey(msg tea.KeyPressMsg, k readerKeys) bool {
-	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown)
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Space)
 }
 
-// nextDemo switches the demo panel to the lesson's next scenario, stopping
-// the run of the one it leaves.
+// nextDemo switches the demo panel to the lesson's next scenario; the one
+// it leaves is kept, its run going on.
 func (m lesson) nextDemo() (lesson, tea.Cmd) {
-	stop := m.demo.close()
+	m.shelf.put(m.demo)
 	m.cur = (m.cur + 1) % len(m.scenarios)
 	m.demo = m.newDemo()
 	var cmd tea.Cmd
 	m, cmd = m.setSize(m.width, m.height, m.style)
 	m.demo = m.demo.say(false, "demo %d of %d: %s", m.cur+1, len(m.scenarios), m.scenarios[m.cur].ID)
-	return m, tea.Batch(stop, cmd)
+	return m, cmd
 }
 
 // try sets up the run a checkpoint question names: its demo, with its
@@ -285,9 +297,9 @@ func (m lesson) try(t lessons.Try) (lesson, tea.Cmd) {
 	if i < 0 {
 		return m, nil // not this lesson's: the file check keeps tries to a lesson's own demos
 	}
-	var stop, cmd tea.Cmd
-	if i != m.cur || m.demo.running {
-		stop = m.demo.close()
+	var cmd tea.Cmd
+	if i != m.cur {
+		m.shelf.put(m.demo)
 		m.cur = i
 		m.demo = m.newDemo()
 		m, cmd = m.setSize(m.width, m.height, m.style)
@@ -301,7 +313,7 @@ func (m lesson) try(t lessons.Try) (lesson, tea.Cmd) {
 		m.tab = tabDemo
 	}
 	m.demo = m.demo.say(false, "%s, live: r runs it", strings.TrimSpace(t.Demo+" "+vars.String()))
-	return m, tea.Batch(stop, cmd)
+	return m, cmd
 }
 
 // takeNotes hands over what the student did that progress records, from
@@ -318,8 +330,8 @@ func (m lesson) takeNotes() (lesson, []tea.Msg) {
 	return m, notes
 }
 
-// close stops the demo's run: the lesson is leaving the screen.
-func (m lesson) close() tea.Cmd { return m.demo.close() }
+// leave keeps the lesson's demo: the lesson is leaving the screen.
+func (m lesson) leave() { m.shelf.put(m.demo) }
 
 func (m lesson) title() string {
 	return fmt.Sprintf("%d. %s", m.l.N, content.Title(m.lang, m.l.N, m.l.Title))

@@ -48,7 +48,7 @@ func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string
 	// a generous budget, for slow machines and the race detector.
 	o := sc.Options(10, 2*time.Minute)
 	o.Mode, o.Seed = mode, seed
-	s, err := sim.Start(sc.Script(vars), o)
+	s, err := lessons.StartSession(sc, vars, o)
 	if err != nil {
 		tb.Fatal(err)
 	}

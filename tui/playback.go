@@ -66,3 +66,20 @@ func Navigate(p Playback, a Action) Playback {
 
 // AtEnd reports whether every collected event is drawn.
 func (p Playback) AtEnd() bool { return p.Cursor == p.Len }
+
+// PlayTo is where one tick of playing in time takes the cursor: to the
+// last of n events (at(i) is event i's time) recorded by clock, but at
+// most most events past from, so that a burst of events is seen one at a
+// time rather than all in one frame. When the burst is cut, the clock is
+// set back to the last event shown, so that the pause after the burst
+// still shows.
+func PlayTo(n int, at func(i int) int64, from int, clock int64, most int) (int, int64) {
+	to := from
+	for to < n && at(to) <= clock && to-from < max(most, 1) {
+		to++
+	}
+	if to < n && at(to) <= clock && to > 0 {
+		clock = at(to - 1)
+	}
+	return to, clock
+}

@@ -64,3 +64,31 @@ func TestNavigate(t *testing.T) {
 		})
 	}
 }
+
+// PlayTo moves the cursor to the events the clock has reached, a burst an
+// event at a time (the clock held back at the last one shown), and stops
+// at the end.
+func TestPlayTo(t *testing.T) {
+	times := []int64{0, 10, 10, 10, 10, 50, 90}
+	at := func(i int) int64 { return times[i] }
+	for _, tc := range []struct {
+		name      string
+		from      int
+		clock     int64
+		most      int
+		wantTo    int
+		wantClock int64
+	}{
+		{"nothing due yet", 1, 5, 1, 1, 5},
+		{"a burst, one at a time", 1, 30, 1, 2, 10},
+		{"a burst, two at a time", 1, 30, 2, 3, 10},
+		{"all due, within most", 1, 60, 10, 6, 60},
+		{"the end", 6, 1000, 1, 7, 1000},
+		{"at the end already", 7, 2000, 1, 7, 2000},
+	} {
+		to, clock := PlayTo(len(times), at, tc.from, tc.clock, tc.most)
+		if to != tc.wantTo || clock != tc.wantClock {
+			t.Errorf("%s: to %d clock %d, want %d and %d", tc.name, to, clock, tc.wantTo, tc.wantClock)
+		}
+	}
+}

@@ -2,11 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
@@ -53,24 +55,61 @@ func (d demo) predictKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	return d, nil
 }
 
-// predictView asks the lesson's question before the run.
-func (d demo) predictView(s styles, w int) []string {
+// predictView asks the lesson's question before the run, in w×h: the
+// choices wrapped whole and the keys' hint last, always on screen; when
+// rows are short the blank lines go first, then the question's last lines.
+func (d demo) predictView(s styles, w, h int) []string {
 	p := d.predicting
 	title, hint := tr(d.lang, "Predict before you run"), tr(d.lang, "↑/↓ choose · enter run · s run without guessing")
-	lines := []string{"", s.Title.Render(title), ""}
+	var ask []string
 	for _, l := range strings.Split(markdown.Render(p.Ask, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
-		lines = append(lines, s.Text.Render(l))
+		ask = append(ask, s.Text.Render(l))
 	}
-	lines = append(lines, "")
+	var choices []string
 	for i, c := range p.Choices {
+		style, lead := s.Text, "  "
 		if i == d.predSel {
-			lines = append(lines, s.Selected.Render("› "+plainChoice(c.Text)))
-		} else {
-			lines = append(lines, "  "+plainChoice(c.Text))
+			style, lead = s.Selected, "› "
+		}
+		for j, row := range wrapHanging(lead+plainChoice(c.Text), w, 2) {
+			if j > 0 && i == d.predSel {
+				row = s.Selected.Render(row[:2]) + style.Render(row[2:]) // the mark's column stays plain
+			} else {
+				row = style.Render(row)
+			}
+			choices = append(choices, row)
 		}
 	}
-	lines = append(lines, "", s.Dim.Render(hint))
-	return append(lines, d.pollLines(s, p, w)...)
+	var hints []string
+	for _, l := range wrapHanging(hint, w, 0) {
+		hints = append(hints, s.Dim.Render(l))
+	}
+	lines := slices.Concat([]string{"", s.Title.Render(title), ""}, ask, []string{""}, choices, []string{""}, hints)
+	// the class's answers (the instructor's screen): the histogram, or
+	// when rows are short its one-line summary
+	if poll := d.pollLines(s, d.predicting, w); len(poll) > 0 {
+		if len(lines)+len(poll) <= h {
+			return append(lines, poll...)
+		}
+		hints = append(hints, poll[len(poll)-1])
+		lines = append(lines, poll[len(poll)-1])
+	}
+	if len(lines) <= h {
+		return lines
+	}
+	// short of rows: no blank lines, no title, then as much of the
+	// question as fits, its last row ending in "…"
+	room := max(h-len(choices)-len(hints), 0)
+	if len(ask)+1 <= room {
+		return slices.Concat([]string{s.Title.Render(title)}, ask, choices, hints)
+	}
+	if len(ask) > room {
+		ask = ask[:room]
+		if room > 0 {
+			ask[room-1] = s.Text.Render(cut(ansi.Strip(ask[room-1])+" …", w))
+		}
+	}
+	return slices.Concat(ask, choices, hints)
 }
 
 // reveal checks the guess against what this run showed, and explains.
@@ -105,7 +144,7 @@ func (d demo) reveal() (demo, bool) {
 	if got >= 0 && got != p.Expect && p.Otherwise != "" {
 		lines = append(lines, p.Otherwise)
 	}
-	d.revealed, d.guessed = lines, nil
+	d.revealed, d.guessed, d.verdictPage = lines, nil, 0
 	return d, right
 }
 

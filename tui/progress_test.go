@@ -75,7 +75,7 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 
 	// Reopened, the home screen shows the lesson done.
 	home := reopenedHome(t, saved)
-	if !strings.Contains(home, "✓  3. Isolation") || !strings.Contains(home, "1 of 14 lessons done") {
+	if !strings.Contains(home, "✓  3. Isolation") || !strings.Contains(home, "1 of 15 lessons done") {
 		t.Errorf("the home screen after lesson 3:\n%s", home)
 	}
 }
@@ -142,32 +142,51 @@ func TestLessonSaysWhatIsWrongInItsFile(t *testing.T) {
 	}
 }
 
-// k runs the demo many times and draws how its outcome is distributed:
-// with the lock, every run sells exactly one ticket.
+// k runs the demo many times and draws how its outcome is distributed as
+// the runs end ("7/20 runs…"): with the lock, every run sells exactly one
+// ticket, the correct outcome, marked.
 func TestRepeatCountsOutcomes(t *testing.T) {
-	sc := lessons.Tickets
-	vars, _ := sc.Resolve([]string{"lock=on", "buyers=5"})
-	runs := newRunner()
-	msg := repeatScenario(runs, 7, sc, vars, sc.Options(4, 0))().(repeatedMsg)
-	if err := runs.shutdown(5 * time.Second); err != nil {
-		t.Fatal(err)
+	d := newDemo(lessons.Tickets, demoSettings{speed: 4}, newRunner()).setSize(120, 39)
+	defer d.runs.shutdown(5 * time.Second)
+	d.vars, _ = d.sc.Resolve([]string{"lock=on", "buyers=5"})
+	d, cmd := d.update(press("k"))
+	var progress []string
+	for d.repeating {
+		msg := cmd().(repeatedMsg)
+		if msg.err != nil {
+			t.Fatal(msg.err)
+		}
+		d, cmd = d.update(msg)
+		progress = append(progress, d.note)
+		if msg.tally.Runs == 7 {
+			if chart := ansi.Strip(strings.Join(d.outcomeCharts(newStyles(true, true), 120), "\n")); !strings.Contains(chart, "tickets sold: 7/20 runs…") {
+				t.Errorf("after 7 runs, the chart:\n%s", chart)
+			}
+		}
 	}
-	if msg.err != nil || msg.tally.Measured != repeatRuns || msg.tally.Counts[1] != repeatRuns || msg.label != "tickets sold" {
-		t.Fatalf("repeat: %+v", msg)
+	if len(progress) != repeatRuns || !strings.Contains(progress[6], "7/20") {
+		t.Errorf("progress notes %q", progress)
 	}
-	lines := outcomeLines(&msg, newStyles(true, true), 60)
-	if got := ansi.Strip(strings.Join(lines, "\n")); !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "        1   20  ████") {
+	m := d.outcomes[len(d.outcomes)-1]
+	if m.tally.Measured != repeatRuns || m.tally.Counts[1] != repeatRuns || m.label != "tickets sold" {
+		t.Fatalf("repeat: %+v", m)
+	}
+	got := ansi.Strip(strings.Join(d.outcomeCharts(newStyles(true, true), 60), "\n"))
+	if !strings.Contains(got, "tickets sold over 20 runs") || !strings.Contains(got, "        1   20  ████") || !strings.Contains(got, "← correct") {
 		t.Errorf("outcome chart:\n%s", got)
 	}
 }
 
-// Many different outcomes share bars by range, so that the chart fits.
+// Many different outcomes share bars by range, so that the chart fits;
+// the correct outcome (one ticket) keeps a bar of its own, empty or not.
 func TestOutcomeChartBinsWideRanges(t *testing.T) {
-	m := &repeatedMsg{label: "final count", tally: lessons.Tally{Measured: 20, Runs: 20, Counts: map[int]int{}}}
+	d := newDemo(lessons.Tickets, demoSettings{speed: 1}, nil)
+	m := repeatedMsg{id: "tickets", label: "tickets sold", values: d.vars, tally: lessons.Tally{Measured: 20, Runs: 20, Counts: map[int]int{}}}
 	for i := range 20 {
-		m.tally.Counts[60+i*2]++
+		m.tally.Counts[2+i*2]++
 	}
-	lines := outcomeLines(m, newStyles(true, true), 60)
+	d.outcomes = []repeatedMsg{m}
+	lines := d.outcomeCharts(newStyles(true, true), 60)
 	if len(lines) > 7 {
 		t.Errorf("%d lines for 20 different values:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
@@ -180,6 +199,46 @@ func TestOutcomeChartBinsWideRanges(t *testing.T) {
 	}
 	if total != 20 {
 		t.Errorf("the bars count %d runs, want 20:\n%s", total, ansi.Strip(strings.Join(lines, "\n")))
+	}
+	if first := strings.TrimSpace(ansi.Strip(lines[1])); first != "1    0  ← correct" {
+		t.Errorf("the first bar %q, want the correct outcome alone", first)
+	}
+}
+
+// Two repeats side by side (lock off, lock on) share their bars and their
+// scale: the same outcome on the same row, the same number of runs as
+// long a bar in both.
+func TestOutcomeChartsShareAScale(t *testing.T) {
+	d := newDemo(lessons.Tickets, demoSettings{speed: 1}, nil).setSize(120, 39)
+	on, _ := d.sc.Resolve([]string{"lock=on"})
+	off := d.vars
+	mk := func(v lessons.Vars, outcomes ...int) repeatedMsg {
+		m := repeatedMsg{id: "tickets", label: "tickets sold", vars: v.String(), values: v, tally: lessons.Tally{Counts: map[int]int{}}}
+		for _, o := range outcomes {
+			m.tally.Counts[o]++
+			m.tally.Runs++
+			m.tally.Measured++
+		}
+		return m
+	}
+	d.outcomes = []repeatedMsg{mk(off, 1, 1, 1, 1, 1, 1, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4), mk(on, 1, 1, 1, 1, 1, 1)}
+	lines := d.outcomeCharts(newStyles(true, true), 120)
+	for _, l := range lines[1:] {
+		l = ansi.Strip(l)
+		half := (120 - 3) / 2
+		left, right := strings.TrimSpace(string([]rune(l)[:half])), strings.TrimSpace(string([]rune(l)[half+3:]))
+		var lv, ln, rv, rn int
+		fmt.Sscanf(left, "%d %d", &lv, &ln)
+		fmt.Sscanf(right, "%d %d", &rv, &rn)
+		if lv != rv {
+			t.Errorf("row %q beside %q: not the same outcome", left, right)
+		}
+		if ln == rn && strings.Count(left, "█") != strings.Count(right, "█") {
+			t.Errorf("%d runs drawn %d long on the left, %d on the right", ln, strings.Count(left, "█"), strings.Count(right, "█"))
+		}
+	}
+	if len(lines) != 5 { // a title, then 1 to 4, the gap at 2 included
+		t.Errorf("want a bar each for 1 to 4:\n%s", ansi.Strip(strings.Join(lines, "\n")))
 	}
 }
 
@@ -327,7 +386,7 @@ func TestWholeLessonWalk(t *testing.T) {
 	if r == nil || !r.Read || len(r.Demos) != 2 || len(r.Predictions) != 2 || len(r.Checkpoints) != len(qs) {
 		t.Fatalf("saved lesson 5: %+v", r)
 	}
-	if home := reopenedHome(t, saved); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 14 lessons done") {
+	if home := reopenedHome(t, saved); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 15 lessons done") {
 		t.Errorf("the home screen after lesson 5:\n%s", home)
 	}
 }
@@ -435,31 +494,59 @@ func TestCheckpointTryIt(t *testing.T) {
 	}
 }
 
-// After the last question the quiz sums up; enter there asks the ones
-// answered wrong again.
+// After the last question the quiz sums up and says what enter does;
+// enter there asks the ones answered wrong again, under a header that
+// says so and keeps the score just shown. A question skipped with n is
+// what enter goes to before the end.
 func TestQuizEndsWithAScore(t *testing.T) {
 	qs := lessonQuestions("en", 4)
 	q := newQuiz(4, qs).setSize(100, 40)
-	for i, qq := range qs {
-		if i > 0 {
-			q, _ = q.update(tea.KeyPressMsg{Code: 'n', Text: "n"})
-		}
-		pick := qq.Answer
-		if i == 1 {
-			pick = (qq.Answer + 1) % len(qq.Choices) // one wrong
-		}
+	view := func() string { return ansi.Strip(q.view(newStyles(true, true), "en")) }
+	n := tea.KeyPressMsg{Code: 'n', Text: "n"}
+	enter := tea.KeyPressMsg{Code: tea.KeyEnter}
+	answer := func(pick int) {
 		for range pick {
 			q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyDown})
 		}
-		q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		q, _ = q.update(enter)
 	}
-	view := ansi.Strip(q.view(newStyles(true, true), "en"))
-	if !strings.Contains(view, fmt.Sprintf("%d of %d right.", len(qs)-1, len(qs))) || !strings.Contains(view, "try the ones you missed again") {
-		t.Errorf("the end of the quiz:\n%s", view)
+	q, _ = q.update(n) // question 1 skipped
+	for i := 1; i < len(qs); i++ {
+		pick := qs[i].Answer
+		if i == 1 {
+			pick = (pick + 1) % len(qs[i].Choices) // one wrong
+		}
+		answer(pick)
+		if i < len(qs)-1 {
+			if !strings.Contains(view(), "enter or n: next question") {
+				t.Errorf("question %d answered: no word on what enter does:\n%s", i+1, view())
+			}
+			q, _ = q.update(enter)
+		}
 	}
-	q, _ = q.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if v := view(); !strings.Contains(v, "enter: question 1, not answered yet") {
+		t.Errorf("the last question answered, the first skipped:\n%s", v)
+	}
+	q, _ = q.update(enter)
+	if q.cur != 0 {
+		t.Fatalf("enter after the last question: at question %d, want the skipped first", q.cur+1)
+	}
+	answer(qs[0].Answer)
+	want := fmt.Sprintf("%d of %d right.", len(qs)-1, len(qs))
+	if v := view(); !strings.Contains(v, want) || !strings.Contains(v, "enter: the 1 you missed, asked again") {
+		t.Errorf("the end of the quiz:\n%s", v)
+	}
+	q, _ = q.update(enter)
 	if _, answered := q.chosen[1]; q.cur != 1 || answered || len(q.chosen) != len(qs)-1 {
 		t.Errorf("enter at the end: at question %d, answers %v", q.cur+1, q.chosen)
+	}
+	header := strings.SplitN(strings.TrimSpace(view()), "\n", 2)[0]
+	if wantH := fmt.Sprintf("2 / %d · asked again · %d of %d right so far", len(qs), len(qs)-1, len(qs)); !strings.Contains(header, wantH) {
+		t.Errorf("the missed question asked again under %q, want %q", header, wantH)
+	}
+	answer(qs[1].Answer)
+	if v := view(); !strings.Contains(v, fmt.Sprintf("All %d answered right.", len(qs))) {
+		t.Errorf("every answer right at last:\n%s", v)
 	}
 }
 

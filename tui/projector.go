@@ -7,7 +7,7 @@ import (
 	"github.com/proctour/proctour/trace"
 )
 
-// The projector layout (P, or proctour --projector): a demo read from the
+// The projector layout (X, or proctour --projector): a demo read from the
 // back of a room at about 100×30. The lanes beside the listing and the
 // resource widgets take the screen; the event log shrinks to the event
 // under the cursor, the status bar to where the run is, the help line
@@ -47,7 +47,7 @@ func (d demo) projectorView(s styles) string {
 	case d.editing != nil:
 		left = block(d.editorView(s, lanesW), lanesW, top)
 	case d.predicting != nil:
-		left = block(d.predictView(s, lanesW), lanesW, top)
+		left = block(d.predictView(s, lanesW, top), lanesW, top)
 	case d.pb.Len == 0 && !d.running:
 		left = block(d.intro(s, lanesW), lanesW, top)
 	default:

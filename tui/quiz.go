@@ -22,6 +22,7 @@ type quiz struct {
 	sel    int
 	chosen map[int]int  // question → the choice answered
 	hinted map[int]bool // questions whose hint is shown
+	again  bool         // the questions missed are being asked again
 	notes  []tea.Msg    // answers, for the progress, as the demo's
 	keys   quizKeys
 	width  int
@@ -84,25 +85,44 @@ func (q quiz) update(msg tea.KeyPressMsg) (quiz, tea.Cmd) {
 	case key.Matches(msg, q.keys.Try) && q.qs[q.cur].Try != nil:
 		try := tryMsg{*q.qs[q.cur].Try}
 		return q, func() tea.Msg { return try }
-	case key.Matches(msg, q.keys.Answer) && q.cur == len(q.qs)-1:
-		// the end: the questions missed are asked again
-		missed := -1
-		for i := len(q.qs) - 1; i >= 0; i-- {
-			if c, ok := q.chosen[i]; ok && c != q.qs[i].Answer {
-				missed = i
-			}
-		}
-		if missed >= 0 {
+	case key.Matches(msg, q.keys.Answer):
+		// answered: on to the next question not answered yet, else the
+		// ones missed are asked again
+		switch next, missed := q.afterAnswer(); {
+		case next >= 0:
+			q.cur, q.sel = next, 0
+		case missed > 0:
 			q.chosen = maps.Clone(q.chosen)
 			maps.DeleteFunc(q.chosen, func(i, c int) bool { return c != q.qs[i].Answer })
-			q.cur, q.sel = missed, 0
+			q.cur, q.sel, q.again = q.nextOpen(-1), 0, true
 		}
-	case key.Matches(msg, q.keys.Next, q.keys.Answer):
+		return q, nil
+	case key.Matches(msg, q.keys.Next):
 		q.cur, q.sel = min(q.cur+1, len(q.qs)-1), 0
 	case key.Matches(msg, q.keys.Prev):
 		q.cur, q.sel = max(q.cur-1, 0), 0
 	}
 	return q, nil
+}
+
+// nextOpen is the first question after from, going round, that is not
+// answered, or -1.
+func (q quiz) nextOpen(from int) int {
+	for k := 1; k <= len(q.qs); k++ {
+		i := (from + k + len(q.qs)) % len(q.qs)
+		if _, ok := q.chosen[i]; !ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// afterAnswer is what enter does once the question on screen is
+// answered: the next question not answered (next ≥ 0), else, with missed
+// questions, asks those again.
+func (q quiz) afterAnswer() (next, missed int) {
+	right, answered := q.score()
+	return q.nextOpen(q.cur), answered - right
 }
 
 // score is how many questions were answered right, of how many.
@@ -118,13 +138,16 @@ func (q quiz) score() (right, answered int) {
 
 func (q quiz) view(s styles, lang string) string {
 	w := q.width
-	heading, next, none := tr(lang, "Check yourself"), tr(lang, "enter or n: next question"), tr(lang, "This lesson has no checkpoint questions.")
+	heading, none := tr(lang, "Check yourself"), tr(lang, "This lesson has no checkpoint questions.")
 	if len(q.qs) == 0 {
 		return "  " + s.Dim.Render(none)
 	}
 	qq := q.qs[q.cur]
 	right, answered := q.score()
 	tally := fmt.Sprintf(tr(lang, "  %d / %d · %d right of %d answered"), q.cur+1, len(q.qs), right, answered)
+	if q.again {
+		tally = fmt.Sprintf(tr(lang, "  %d / %d · asked again · %d of %d right so far"), q.cur+1, len(q.qs), right, len(q.qs))
+	}
 	lines := []string{"", "  " + s.Title.Render(heading) + s.Dim.Render(tally), ""}
 	wrap := func(text string, indent string, style func(...string) string) {
 		for _, l := range strings.Split(markdown.Render(text, max(w-len(indent)-2, 20), markdown.NewTheme(!s.noColor && s.dark, s.noColor)), "\n") {
@@ -185,18 +208,28 @@ func (q quiz) view(s styles, lang string) string {
 		}
 		lines = append(lines, "  "+verdict)
 		wrap(qq.Why, "  ", s.Text.Render)
-		if right, _ := q.score(); q.cur < len(q.qs)-1 && right < len(q.qs) { // all right: nothing next
-			lines = append(lines, "", "  "+s.Dim.Render(next))
-		}
-	}
-	if right, answered := q.score(); answered == len(q.qs) {
 		lines = append(lines, "")
-		if right == answered {
-			lines = append(lines, "  "+s.OK.Render(fmt.Sprintf(s.tr("All %d answered right."), answered))+s.Dim.Render(s.tr("  c closes the questions")))
-		} else {
-			lines = append(lines, "  "+s.Title.Render(fmt.Sprintf(s.tr("%d of %d right."), right, answered)),
-				"  "+s.Dim.Render(s.tr("enter on the last question: try the ones you missed again")))
-		}
+		lines = append(lines, q.footer(s, lang)...)
 	}
 	return joinLines(block(lines, w, q.height))
+}
+
+// footer says, under an answered question, what enter does next: the
+// next question, one skipped, or the end: the score, and the missed
+// questions asked again.
+func (q quiz) footer(s styles, lang string) []string {
+	next, missed := q.afterAnswer()
+	right, answered := q.score()
+	switch {
+	case next == q.cur+1:
+		return []string{"  " + s.Dim.Render(tr(lang, "enter or n: next question"))}
+	case next >= 0:
+		return []string{"  " + s.Dim.Render(fmt.Sprintf(tr(lang, "enter: question %d, not answered yet"), next+1))}
+	case missed == 0:
+		return []string{"  " + s.OK.Render(fmt.Sprintf(s.tr("All %d answered right."), answered)) + s.Dim.Render(s.tr("  c closes the questions"))}
+	}
+	return []string{
+		"  " + s.Title.Render(fmt.Sprintf(s.tr("%d of %d right."), right, answered)),
+		"  " + s.Dim.Render(fmt.Sprintf(s.tr("enter: the %d you missed, asked again · c closes the questions"), missed)),
+	}
 }

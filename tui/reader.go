@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
@@ -67,20 +68,22 @@ type reader struct {
 	err    error
 	vp     viewport.Model
 	cache  *renderCache
+	keys   readerKeys
 }
 
 func newReader(l lessons.Lesson, lang string, cache *renderCache) reader {
 	vp := viewport.New()
-	vp.KeyMap = newReaderKeys().viewportKeys()
+	keys := newReaderKeys()
+	vp.KeyMap = keys.viewportKeys()
 	vp.MouseWheelEnabled = true
-	return reader{lesson: l, lang: lang, vp: vp, cache: cache}
+	return reader{lesson: l, lang: lang, vp: vp, cache: cache, keys: keys}
 }
 
 // setSize sizes the reader and, if the text at that width and style is not
-// cached, renders it.
+// cached, renders it. The last of its h lines says where the student is.
 func (r reader) setSize(w, h int, style string) (reader, tea.Cmd) {
 	r.vp.SetWidth(w)
-	r.vp.SetHeight(h)
+	r.vp.SetHeight(max(h-1, 1))
 	key := renderKey{lesson: r.lesson.N, lang: r.lang, width: max(w, 20), style: style}
 	if key == r.key && r.ready {
 		return r, nil
@@ -105,7 +108,22 @@ func (r reader) update(msg tea.Msg) (reader, tea.Cmd) {
 		r.vp.SetContent(msg.text)
 		r.ready = true
 		return r, nil
-	case tea.KeyPressMsg, tea.MouseWheelMsg:
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, r.keys.Top):
+			r.vp.GotoTop()
+			return r, nil
+		case key.Matches(msg, r.keys.Bottom):
+			r.vp.GotoBottom()
+			return r, nil
+		case key.Matches(msg, r.keys.Space):
+			r.vp.PageDown()
+			return r, nil
+		}
+		var cmd tea.Cmd
+		r.vp, cmd = r.vp.Update(msg)
+		return r, cmd
+	case tea.MouseWheelMsg:
 		var cmd tea.Cmd
 		r.vp, cmd = r.vp.Update(msg)
 		return r, cmd
@@ -120,5 +138,16 @@ func (r reader) view(s styles) string {
 	case !r.ready:
 		return s.Dim.Render(s.tr("  rendering…"))
 	}
-	return r.vp.View()
+	return r.vp.View() + "\n" + s.Dim.Render(r.position(s.lang))
+}
+
+// position says where the text is scrolled to: "  lines 31–52 of 120 ·
+// 25%", "all 40 lines" when it fits.
+func (r reader) position(lang string) string {
+	total, shown := r.vp.TotalLineCount(), r.vp.VisibleLineCount()
+	if total <= shown {
+		return fmt.Sprintf(tr(lang, "  all %d lines"), total)
+	}
+	first := r.vp.YOffset() + 1
+	return fmt.Sprintf(tr(lang, "  lines %d–%d of %d · %d%%"), first, first+shown-1, total, int(r.vp.ScrollPercent()*100+0.5))
 }

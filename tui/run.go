@@ -25,12 +25,21 @@ type Options struct {
 	// recorded timeline; ReplayName (the file's name) titles it.
 	Replay     []trace.Record
 	ReplayName string
-	// Mode, Seed and Speed are the demos' run settings to start with.
+	// Mode, Seed and Speed are the demos' run settings to start with;
+	// Speed 0 is the pace of the lessons' listings (time.sleep(1) lasts
+	// a second), a replay's 1 the pace it was recorded at.
 	Mode  sim.Mode
 	Seed  uint64
 	Speed float64
 	// Scenario, when set, opens this scenario's demo directly.
 	Scenario string
+	// Program, when set, opens straight into the demo view of this Python
+	// program, run under real CPython with the tracer, with ProgramArgs as
+	// its arguments. Python is the interpreter (--python; "" for
+	// $PROCTOUR_PYTHON, else python3 on PATH), for it and for P.
+	Program     string
+	ProgramArgs []string
+	Python      string
 	// Progress is the student's progress, updated and saved as they read,
 	// run demos and answer checkpoints; nil keeps it in memory only.
 	Progress *lessons.Progress
@@ -57,7 +66,7 @@ type Options struct {
 	// Admit, when set, is asked before every run starts: it may refuse
 	// (a cap), or admit it and be told when it is over (release).
 	Admit func(scenario string, vars lessons.Vars) (release func(), err error)
-	// Projector starts in the projector layout (P switches it).
+	// Projector starts in the projector layout (X switches it).
 	Projector bool
 }
 

@@ -11,21 +11,23 @@ import (
 	"github.com/proctour/proctour/sim"
 )
 
-// runner starts the UI's sessions and keeps track of them until they are
-// over, so that quitting can stop every one and wait until no child is
-// left. It is the only shared, mutable thing the models hold: a handle on
-// processes, never drawn.
+// runner starts the UI's runs — Go demos' sessions and Python programs
+// under the tracer — and keeps track of them until they are over, so that
+// quitting can stop every one and wait until no child is left. It is the
+// only shared, mutable thing the models hold: a handle on processes, never
+// drawn.
 type runner struct {
-	mu     sync.Mutex
-	live   map[*sim.Session]bool
-	closed bool
-	wg     sync.WaitGroup
-	// admit, when set, may refuse a run (the classroom's caps); release
-	// is called once the admitted run is over.
+	mu      sync.Mutex
+	live    map[sim.Source]bool
+	closed  bool
+	wg      sync.WaitGroup
+	pythons map[string]pythonFound // FindPython's answers, by --python
+	// admit, when set, may refuse a run (the classroom's caps): see
+	// admitRun
 	admit func(scenario string, vars lessons.Vars) (release func(), err error)
 }
 
-func newRunner() *runner { return &runner{live: map[*sim.Session]bool{}} }
+func newRunner() *runner { return &runner{live: map[sim.Source]bool{}} }
 
 // errClosed is returned by start once the UI is quitting.
 var errClosed = errors.New("proctour is quitting")
@@ -37,33 +39,37 @@ func (r *runner) start(sc *lessons.Scenario, vars lessons.Vars, o sim.Options) (
 	if r.closed {
 		return nil, errClosed
 	}
-	release := func() {}
-	if r.admit != nil {
-		rel, err := r.admit(sc.ID, vars)
-		if err != nil {
-			return nil, err
-		}
-		release = rel
+	release, err := r.admitRun(sc.ID, vars)
+	if err != nil {
+		return nil, err
 	}
-	s, err := sim.Start(sc.Script(vars), o)
+	s, err := lessons.StartSession(sc, vars, o)
 	if err != nil {
 		release()
 		return nil, err
 	}
+	r.track(s, release)
+	return s, nil
+}
+
+// track keeps s among the live runs until it is done, then calls after
+// (nil: nothing) before shutdown may return. Call it with r.mu held.
+func (r *runner) track(s sim.Source, after func()) {
 	r.live[s] = true
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer release()
 		<-s.Done()
+		if after != nil {
+			after()
+		}
 		r.mu.Lock()
 		delete(r.live, s)
 		r.mu.Unlock()
 	}()
-	return s, nil
 }
 
-// shutdown stops every session and waits until each is over and its
+// shutdown stops every run and waits until each is over and its
 // processes reaped, or until timeout.
 func (r *runner) shutdown(timeout time.Duration) error {
 	r.mu.Lock()

@@ -12,11 +12,12 @@ import (
 // statusInfo is what the status bar tells.
 type statusInfo struct {
 	Scenario string
-	Vars     string // variant values, "lock=off buyers=100"
-	Mode     string // live, step, seeded or replay
-	Seed     uint64 // shown in seeded mode
-	Speed    float64
-	Elapsed  int64 // t_ns of the event under the cursor
+	Runtime  string  // what runs it: "Go demo", "CPython 3.11.7"; "" for a replay
+	Vars     string  // variant values, "lock=off buyers=100"
+	Mode     string  // live, step, seeded or replay
+	Seed     uint64  // shown in seeded mode
+	Speed    float64 // 0: not shown (a Python run goes at its own speed)
+	Elapsed  int64   // t_ns of the event under the cursor
 	Cursor   int
 	Len      int
 	Phase    string // "not started", "running", "paused", "ended"…
@@ -35,14 +36,23 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		mode = fmt.Sprintf(s.tr("seeded seed %d"), in.Seed)
 	}
 	in.Phase = s.tr(in.Phase)
+	if in.Speed > 0 {
+		mode += " " + speedText(in.Speed)
+	}
 	parts := []string{
-		mode + " " + speedText(in.Speed),
+		mode,
 		seconds(in.Elapsed),
 		fmt.Sprintf(s.tr("event %d of %d"), in.Cursor, in.Len),
 	}
-	key := s.StatusKey.Render(" " + in.Scenario + " ")
+	name := in.Scenario
+	if in.Runtime != "" {
+		name += " · " + s.tr(in.Runtime)
+	}
+	key := s.StatusKey.Render(" " + name + " ")
+	class := "" // the classroom's word stays when the rest goes
 	if in.Class != "" {
-		key = s.StatusKey.Render(" "+in.Class+" ") + s.StatusBar.Render(" ") + key
+		class = s.StatusKey.Render(" "+in.Class+" ") + s.StatusBar.Render(" ")
+		key = class + key
 	}
 	note := ""
 	if in.Note != "" {
@@ -52,6 +62,9 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		}
 		note = s.StatusBar.Render("│ ") + style.Render(in.Note+" ")
 		in.Phase = ""
+		if in.Vars != "" && strings.Contains(in.Note, in.Vars) {
+			in.Vars = "" // said once: "tickets lock=on, live: r runs it"
+		}
 	}
 	bar := func(extra ...string) string {
 		all := append(append([]string{}, parts...), extra...)
@@ -63,6 +76,15 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		if line = bar(extra...); lipgloss.Width(line) <= w {
 			break
 		}
+	}
+	// a note (where a trace was saved) is worth more than the count, the
+	// time and the mode
+	for len(parts) > 0 && in.Note != "" && lipgloss.Width(line) > w {
+		parts = parts[:len(parts)-1]
+		line = bar()
+	}
+	if in.Note != "" && lipgloss.Width(line) > w {
+		line = class + note
 	}
 	if pad := w - lipgloss.Width(line); pad > 0 {
 		line += s.StatusBar.Render(strings.Repeat(" ", pad))

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -19,29 +21,36 @@ import (
 // Messages from the commands that drive a session. Each carries the id of
 // the run it belongs to, so that a demo drops those of a run it replaced.
 type (
-	// runStartedMsg says a session started (or could not).
+	// runStartedMsg says a run started (or could not): a Go demo's
+	// session, or a Python program under the tracer, whose interpreter
+	// python names ("CPython 3.11.7"), and whose lines are source (the
+	// student's program, read as the run started).
 	runStartedMsg struct {
-		run  int64
-		sess *sim.Session
-		err  error
+		run    int64
+		sess   sim.Source
+		python string
+		source []string
+		err    error
 	}
 	// batchMsg is everything new since the last batch: events, the
-	// operations waiting at the gate, and whether the session is over.
+	// operations waiting at the gate, and whether the run is over; at the
+	// end, err is why a Python program could not run (a syntax error).
 	batchMsg struct {
 		run     int64
 		events  []trace.Record
 		pending []sim.Intent
 		done    bool
+		err     error
 	}
 	// releasedMsg is the answer to a release in step mode.
 	releasedMsg struct {
 		run int64
 		err error
 	}
-	// savedMsg says where a trace was saved.
+	// savedMsg says where a trace was saved: path, shown as shown.
 	savedMsg struct {
-		path string
-		err  error
+		path, shown string
+		err         error
 	}
 	// playTickMsg advances a replay played in time.
 	playTickMsg struct{ run int64 }
@@ -61,7 +70,10 @@ func safe(cmd func() tea.Msg) tea.Cmd {
 func startRun(r *runner, run int64, sc *lessons.Scenario, vars lessons.Vars, o sim.Options) tea.Cmd {
 	return safe(func() tea.Msg {
 		s, err := r.start(sc, vars, o)
-		return runStartedMsg{run: run, sess: s, err: err}
+		if err != nil {
+			return runStartedMsg{run: run, err: err} // no nil *Session in sess
+		}
+		return runStartedMsg{run: run, sess: s}
 	})
 }
 
@@ -69,15 +81,19 @@ func startRun(r *runner, run int64, sc *lessons.Scenario, vars lessons.Vars, o s
 // a burst of events is one message and one frame.
 const frame = 15 * time.Millisecond
 
-// waitBatch waits until the session has something new after from events
+// waitBatch waits until the run has something new after from events
 // (or pending differs from prev) and returns all of it as one batchMsg.
 // The demo re-arms it after each batch (bubbletea's realtime pattern).
-func waitBatch(s *sim.Session, run int64, from int, prev []sim.Intent) tea.Cmd {
+func waitBatch(s sim.Source, run int64, from int, prev []sim.Intent) tea.Cmd {
 	return safe(func() tea.Msg {
 		for {
 			events, pending, done, changed := s.Snapshot(from)
 			if len(events) > 0 || done || !sameIntents(pending, prev) {
-				return batchMsg{run: run, events: events, pending: pending, done: done}
+				var err error
+				if done {
+					err = runErr(s)
+				}
+				return batchMsg{run: run, events: events, pending: pending, done: done, err: err}
 			}
 			select {
 			case <-changed:
@@ -97,7 +113,7 @@ func sameIntents(a, b []sim.Intent) bool {
 
 // release lets a process move in step mode: the oldest operation that can
 // proceed when pid is 0.
-func release(s *sim.Session, run int64, pid int) tea.Cmd {
+func release(s sim.Source, run int64, pid int) tea.Cmd {
 	return safe(func() tea.Msg {
 		var err error
 		if pid == 0 {
@@ -109,8 +125,8 @@ func release(s *sim.Session, run int64, pid int) tea.Cmd {
 	})
 }
 
-// stopRun stops a session; the runner sees it end.
-func stopRun(s *sim.Session) tea.Cmd {
+// stopRun stops a run; the runner sees it end.
+func stopRun(s sim.Source) tea.Cmd {
 	if s == nil {
 		return nil
 	}
@@ -120,19 +136,54 @@ func stopRun(s *sim.Session) tea.Cmd {
 	})
 }
 
-// saveTrace writes a timeline to proctour-<scenario>-<time>.jsonl in the
-// current directory.
+// saveTrace writes a timeline to <scenario>-<time>.jsonl in the traces
+// directory (TracesDir: beside the progress, not wherever proctour was
+// started), and says where.
 func saveTrace(id string, timeline []trace.Record, now time.Time) tea.Cmd {
 	return safe(func() tea.Msg {
-		base := fmt.Sprintf("proctour-%s-%s", id, now.Format("20060102-150405"))
-		name := base + ".jsonl"
-		err := writeTrace(name, timeline)
-		for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ { // two saves in a second
-			name = fmt.Sprintf("%s-%d.jsonl", base, i)
-			err = writeTrace(name, timeline)
-		}
-		return savedMsg{path: "./" + name, err: err}
+		return saveInTraces(id, now, ".jsonl", func(path string) error { return writeTrace(path, timeline) })
 	})
+}
+
+// saveInTraces writes a file named for the scenario and the time, with
+// ext, into the traces directory by write, which never overwrites a file
+// (two saves in a second get -2, -3, …), and says where, home as ~.
+func saveInTraces(id string, now time.Time, ext string, write func(path string) error) savedMsg {
+	dir, err := TracesDir()
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		return savedMsg{err: fmt.Errorf("save: %w", err)}
+	}
+	base := filepath.Join(dir, fmt.Sprintf("%s-%s", id, now.Format("20060102-150405")))
+	name := base + ext
+	err = write(name)
+	for i := 2; errors.Is(err, fs.ErrExist) && i < 100; i++ {
+		name = fmt.Sprintf("%s-%d%s", base, i, ext)
+		err = write(name)
+	}
+	return savedMsg{path: name, shown: homeShort(name), err: err}
+}
+
+// TracesDir is where the demo view saves traces: traces/ in the state
+// directory (lessons.StateDir), where `proctour replay NAME` finds them.
+func TracesDir() (string, error) {
+	dir, err := lessons.StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "traces"), nil
+}
+
+// homeShort is path with the home directory as ~, as a shell takes it.
+func homeShort(path string) string {
+	if home, err := os.UserHomeDir(); err == nil && home != "/" {
+		if rest, ok := strings.CutPrefix(path, home+string(filepath.Separator)); ok {
+			return "~" + string(filepath.Separator) + rest
+		}
+	}
+	return path
 }
 
 // writeTrace writes a timeline as a trace file; it never overwrites one.

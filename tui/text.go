@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -34,6 +35,59 @@ func cut(s string, w int) string {
 		return ansi.Truncate(s, w, "…")
 	}
 	return s
+}
+
+// cutWords shortens plain text to at most w columns at a word boundary,
+// with an ellipsis: "blocked: join…", not "blocked: join wor…". Text
+// without a space early enough (Chinese) is cut where it must.
+func cutWords(s string, w int) string {
+	if w <= 0 || lipgloss.Width(s) <= w {
+		return cut(s, w)
+	}
+	short := ansi.Truncate(s, w-1, "")
+	if i := strings.LastIndex(short, " "); i > 0 && lipgloss.Width(short[:i]) >= w/2 {
+		short = strings.TrimRight(short[:i], " ")
+	}
+	return short + "…"
+}
+
+// wrapHanging wraps plain text to w columns, at spaces where it can, the
+// rows after the first indented by hang: a choice's "› " stays alone in
+// its column.
+func wrapHanging(s string, w, hang int) []string {
+	if w <= hang+1 {
+		return []string{cut(s, w)}
+	}
+	rows := wrapRows(s, w, w-hang)
+	for i := 1; i < len(rows); i++ {
+		rows[i] = strings.Repeat(" ", hang) + rows[i]
+	}
+	return rows
+}
+
+// wrapRows wraps plain text at spaces where it can, and inside a word
+// (or Chinese, which has no spaces) where it must: its first row first
+// columns wide, the others rest wide.
+func wrapRows(s string, first, rest int) []string {
+	var out []string
+	for width := max(first, 1); ; width = max(rest, 1) {
+		if lipgloss.Width(s) <= width {
+			return append(out, s)
+		}
+		row, _, _ := strings.Cut(ansi.Wrap(s, width, ""), "\n")
+		row = strings.TrimRight(row, " ")
+		if row == "" || !strings.HasPrefix(s, row) || lipgloss.Width(row) > width {
+			row = ansi.Truncate(s, width, "")
+		}
+		if row == "" { // a character wider than the room
+			_, n := utf8.DecodeRuneInString(s)
+			row = s[:n]
+		}
+		out = append(out, row)
+		if s = strings.TrimLeft(s[len(row):], " "); s == "" {
+			return out
+		}
+	}
 }
 
 // block makes lines a w×h rectangle: each line fitted, missing lines blank,

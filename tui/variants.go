@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -27,14 +28,19 @@ func (d demo) openEditor() (demo, tea.Cmd) {
 	return d, nil
 }
 
-// editKey changes the values in the editor; enter runs with them.
+// editKey changes the values in the editor: digits type a number, enter
+// applies the values to the next run, r applies them and runs.
 func (d demo) editKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	v := d.sc.Variants[d.editSel]
+	k := d.keys.Editor
+	if key.Matches(msg, k.Digit, k.Erase) && len(v.Values) == 0 {
+		return d.typeDigit(v, msg), nil
+	}
+	d = d.takeTyped()
 	change := func(by int) {
 		d.editing = maps.Clone(d.editing)
 		d.editing[v.Key] = v.Step(d.editing[v.Key], by)
 	}
-	k := d.keys.Editor
 	switch {
 	case key.Matches(msg, k.Up):
 		d.editSel = max(d.editSel-1, 0)
@@ -48,6 +54,12 @@ func (d demo) editKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		change(10)
 	case key.Matches(msg, k.Less10):
 		change(-10)
+	case key.Matches(msg, k.Apply):
+		d.vars, d.editing = d.editing, nil
+		if d.run == 0 {
+			return d.say(false, "%s: r runs them, k runs them 20 times", d.vars.String()), nil
+		}
+		return d.say(false, "%s from the next run: r runs them, k runs them 20 times", d.vars.String()), nil
 	case key.Matches(msg, k.Run):
 		d.vars, d.editing = d.editing, nil
 		d, cmd := d.start()
@@ -56,6 +68,48 @@ func (d demo) editKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		d.editing = nil
 	}
 	return d, nil
+}
+
+// typeDigit types a digit of a number (the first replaces the value), or
+// erases the last one typed.
+func (d demo) typeDigit(v lessons.Variant, msg tea.KeyPressMsg) demo {
+	if key.Matches(msg, d.keys.Editor.Erase) {
+		if d.typed == "" {
+			d.typed = d.editing[v.Key]
+		}
+		d.typed = d.typed[:max(len(d.typed)-1, 0)]
+		if d.typed == "" {
+			d.typed = "0" // erased to nothing: a number still shows
+		}
+		return d
+	}
+	if d.typed == "0" {
+		d.typed = ""
+	}
+	if len(d.typed) < 6 {
+		d.typed += msg.String()
+	}
+	return d
+}
+
+// takeTyped makes the number typed the variant's value, kept in its
+// range; with nothing typed, the value stays.
+func (d demo) takeTyped() demo {
+	if d.typed == "" {
+		return d
+	}
+	v := d.sc.Variants[d.editSel]
+	n, err := strconv.Atoi(d.typed)
+	d.typed = ""
+	if err != nil {
+		return d
+	}
+	d.editing = maps.Clone(d.editing)
+	d.editing[v.Key] = strconv.Itoa(min(max(n, v.Min), v.Max))
+	if n < v.Min || n > v.Max {
+		return d.say(true, "%s takes %d to %d", v.Key, v.Min, v.Max)
+	}
+	return d
 }
 
 // editorView lists the demo's variants, the one under the cursor marked,
@@ -68,7 +122,9 @@ func (d demo) editorView(s styles, w int) []string {
 	}
 	for i, v := range d.sc.Variants {
 		val := d.editing[v.Key]
-		if val != v.Default {
+		if i == d.editSel && d.typed != "" {
+			val = d.typed + "▏"
+		} else if val != v.Default {
 			val = fmt.Sprintf(s.tr("%s (default %s)"), val, v.Default)
 		}
 		row := fmt.Sprintf("%-*s  ‹ %s ›", keyW, v.Key, val)
@@ -80,10 +136,10 @@ func (d demo) editorView(s styles, w int) []string {
 	}
 	// the keys before the help text, which may be cut on a small screen
 	v := d.sc.Variants[d.editSel]
-	lines = append(lines, s.Dim.Render(cut(s.tr("↑↓ choose · ←→ change · enter run · esc cancel"), w)))
+	lines = append(lines, s.Dim.Render(cut(s.tr("↑↓ choose · ←→ change · enter apply · r run · esc cancel"), w)))
 	about := d.sc.VariantHelpIn(s.lang, v.Key)
 	if len(v.Values) == 0 {
-		about = fmt.Sprintf(s.tr("%d to %d (pgup/pgdn: by 10): "), v.Min, v.Max) + about
+		about = fmt.Sprintf(s.tr("%d to %d (type digits, or pgup/pgdn: by 10): "), v.Min, v.Max) + about
 	}
 	for _, l := range strings.Split(markdown.Render(about, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
 		lines = append(lines, s.Text.Render(l))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -62,13 +63,14 @@ func poolWidget(st *sim.State, s styles, width int) []string {
 			continue
 		}
 		var js []string
+		shared := sharedPrefix(p.Jobs)
 		for _, j := range p.Jobs {
 			id := "#" + strconv.Itoa(j.ID) + " "
 			switch {
 			case j.Failed != "":
 				js = append(js, s.Failed.Render(id+"✗ "+j.Failed))
 			case j.Ready() && j.Items == 1:
-				js = append(js, s.OK.Render(id+"✓ ")+cut(sim.PyValue(j.Value), 16))
+				js = append(js, s.OK.Render(id+"✓ ")+cut(elidePrefix(sim.PyValue(j.Value), shared), 16))
 			case j.Ready():
 				js = append(js, s.OK.Render(id+fmt.Sprintf(s.tr("✓ %d items"), j.Items)))
 			default:
@@ -173,4 +175,50 @@ func shortName(name string) string {
 		name = name[i+1:]
 	}
 	return sim.Printable(name) // the trace's text, drawn as it is
+}
+
+// sharedPrefix is how many bytes the results of the jobs done in one item
+// have in common at their start, when they are too long to show whole:
+// callback's all start "['http://127.0.0.1:38107/".
+func sharedPrefix(jobs []*sim.PoolJob) int {
+	var vals []string
+	for _, j := range jobs {
+		if j.Failed == "" && j.Ready() && j.Items == 1 {
+			vals = append(vals, sim.PyValue(j.Value))
+		}
+	}
+	if len(vals) < 2 {
+		return 0
+	}
+	n := len(vals[0])
+	for _, v := range vals[1:] {
+		i := 0
+		for i < min(n, len(v)) && v[i] == vals[0][i] {
+			i++
+		}
+		n = i
+	}
+	if n < 8 || len(vals[0]) <= 16 {
+		return 0 // nothing worth eliding
+	}
+	// back to the end of a word: "…processes'", not "…rocesses'"
+	if i := strings.LastIndexAny(vals[0][:n], "/'\" ,[(:="); i >= 0 {
+		n = i + 1
+	}
+	for n > 0 && !utf8.RuneStart(vals[0][n]) {
+		n--
+	}
+	if n < 8 {
+		return 0
+	}
+	return n
+}
+
+// elidePrefix is v without its first n bytes, marked "…": the part that
+// tells one job's result from the others'.
+func elidePrefix(v string, n int) string {
+	if n <= 0 || n > len(v) {
+		return v
+	}
+	return "…" + v[n:]
 }

@@ -63,3 +63,28 @@ func TestExecutorFuturesTable(t *testing.T) {
 		t.Errorf("futures table:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// Jobs whose results start alike (callback's pages all start with the
+// server's address) are told apart: the shared start is elided.
+func TestPoolJobsWithLongSharedResults(t *testing.T) {
+	ev := [][5]string{
+		{"1", "MainProcess", "proc.start", "", `"callback"`},
+		{"1", "MainProcess", "pool.new", "pool", `{"processes": 1, "maxtasksperchild": 0}`},
+		{"2", "SpawnPoolWorker-1", "proc.start", "", `"pool.worker"`},
+		{"2", "SpawnPoolWorker-1", "pool.worker", "pool", `null`},
+	}
+	for i, page := range []string{"processes", "pools"} {
+		job := string(rune('1' + i))
+		ev = append(ev,
+			[5]string{"1", "MainProcess", "pool.submit", "pool", `{"job": ` + job + `, "func": "callback.download", "items": 1, "chunks": 1, "how": "apply_async"}`},
+			[5]string{"2", "SpawnPoolWorker-1", "pool.task_start", "pool", `{"job": ` + job + `, "i": 0, "func": "callback.download", "take": true}`},
+			[5]string{"2", "SpawnPoolWorker-1", "pool.task_done", "pool", `{"job": ` + job + `, "i": 0, "func": "callback.download", "result": ["http://127.0.0.1:38107/` + page + `", 11961]}`})
+	}
+	st := sim.Fold(timeline(ev...))
+	got := ansi.Strip(strings.Join(poolWidget(st, newStyles(true, true), 120), "\n"))
+	for _, want := range []string{"#1 ✓ …processes'", "#2 ✓ …pools', 1196"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in the pool widget:\n%s", want, got)
+		}
+	}
+}
