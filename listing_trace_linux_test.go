@@ -47,6 +47,8 @@ var tracedExtra = []tracedListing{
 			t.Errorf("final count (the scenario's outcome) = %d (told: %v), want 0 with the lock", n, ok)
 		}
 	}},
+	{id: "startmethods", sets: []string{"method=fork"}, check: tracedStartMethods},
+	{id: "startmethods", sets: []string{"method=forkserver"}, short: true, check: tracedStartMethods},
 	{id: "pipe-eof", sets: []string{"forget_close=on"}, short: true, check: func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
 		for _, r := range tl {
 			if r.Kind == trace.KindStdout && strings.Contains(tracedStr(r.Val), "EOF") {
@@ -56,8 +58,49 @@ var tracedExtra = []tracedListing{
 	}},
 }
 
+// tracedStartMethods checks lesson 16's lanes: under forkserver a
+// ForkServer lane, started by main, is the children's parent; under fork
+// and spawn main is, and there is no fork server. The lambda runs as a
+// child of its own under fork only.
+func tracedStartMethods(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
+	method := ""
+	for _, r := range tl {
+		if _, m, ok := strings.Cut(tracedStr(r.Val), ", start method "); ok && r.Kind == trace.KindStdout && r.Proc == "MainProcess" {
+			method = m
+		}
+	}
+	st := sim.Fold(tl)
+	main := st.Procs[0].Pid
+	parent, servers, children := main, 0, 0
+	for _, p := range st.Procs[1:] {
+		if p.Target == trace.TargetForkServer {
+			servers++
+			parent = p.Pid
+			if p.Name != "ForkServer" || p.PPid != main || p.ExitCode != 0 {
+				t.Errorf("fork server %s: parent %d, exit %d; want ForkServer, started by main (%d), exit 0", p.Name, p.PPid, p.ExitCode, main)
+			}
+		}
+	}
+	for _, p := range st.Procs[1:] {
+		if p.Target != trace.TargetForkServer {
+			children++
+			if p.PPid != parent {
+				t.Errorf("%s's parent is %d, want %d (method=%s)", p.Name, p.PPid, parent, method)
+			}
+		}
+	}
+	want := map[string][2]int{"fork": {0, 3}, "spawn": {0, 2}, "forkserver": {1, 2}}[method] // fork servers, children
+	if servers != want[0] || children != want[1] {
+		t.Errorf("method=%s: %d fork servers and %d children, want %d and %d", method, servers, children, want[0], want[1])
+	}
+	if n, ok := sc.Measure("saw_change")(tl); !ok || (n == 2) != (method == "fork") {
+		t.Errorf("method=%s: %d children saw main's change (told: %v)", method, n, ok)
+	}
+}
+
 // tracedChecks are the expectations of scenarios at their defaults.
 var tracedChecks = map[string]func(t *testing.T, sc *lessons.Scenario, tl []trace.Record){
+	"startmethods": tracedStartMethods,
 	"joinable": func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {
 		// queue.join is the call; its return is the producer's next event
 		var lastDone, joined, after int64

@@ -28,6 +28,8 @@ func Sentence(st *sim.State, r trace.Record) i18n.T {
 			return i18n.Tf("The manager's server process %s starts (pid %d).", who, r.Pid)
 		case target == trace.TargetPoolWorker:
 			return i18n.Tf("Pool worker %s starts (pid %d).", who, r.Pid)
+		case target == trace.TargetForkServer:
+			return i18n.Tf("The fork server %s starts (pid %d), started by %s: from now on it forks the children.", who, r.Pid, procName(st, r.PPid))
 		case r.PPid == 0:
 			return i18n.Tf("The main script %s starts as %s (pid %d).", r.Obj, who, r.Pid)
 		case r.Daemon != nil && *r.Daemon:

@@ -330,6 +330,53 @@ var pyCases = []pyCase{
 	}},
 	{id: "echo-server", methods: startMethods, check: echoChecks},
 	{id: "echo-server", sets: []string{"server=pool"}, methods: startMethods, check: echoChecks},
+	// The listing chooses its own method (get_context): no methods here.
+	{id: "startmethods", check: startMethodsChecks},
+	{id: "startmethods", sets: []string{"method=fork"}, check: startMethodsChecks},
+	{id: "startmethods", sets: []string{"method=forkserver"}, check: startMethodsChecks},
+}
+
+// startMethodsChecks is what lesson 16 says of each method: fork's
+// children are main's, import nothing, see main's change, and a lambda
+// runs; spawn's each import the program, are main's, see the setting of
+// the import, and the lambda cannot be pickled; forkserver's have the fork
+// server as their parent, and see and refuse the same as spawn's.
+func startMethodsChecks(t *testing.T, r pyRun, v Vars) {
+	wantClean(t, r)
+	main := submatch(t, r.stdout, `main: pid (\d+), start method `+v["method"]+`\n`)
+	wantCount(t, r.stdout, "__main__ imported in pid "+main+"\n", 1)
+	wantCount(t, r.stdout, " s after start()\n", 2)
+	wantIn(t, r.stdout, "main: done\n")
+	imports := regexp.MustCompile(`__mp_main__ imported in pid (\d+)`).FindAllStringSubmatch(r.stdout, -1)
+	parents := regexp.MustCompile(`child-\d: my parent is pid (\d+) \((main|not main)\)`).FindAllStringSubmatch(r.stdout, -1)
+	if len(parents) != 2 || parents[0][1] != parents[1][1] {
+		t.Fatalf("the children's parents: %q, want two lines naming one parent", parents)
+	}
+	switch v["method"] {
+	case "fork":
+		if len(imports) != 0 || parents[0][1] != main {
+			t.Errorf("fork: %d children imported the program, their parent is %s (main %s): want none, and main", len(imports), parents[0][1], main)
+		}
+		wantCount(t, r.stdout, ": SETTING = 'changed in main'\n", 2)
+		wantIn(t, r.stdout, "lambda: I ran\n")
+	case "spawn", "forkserver":
+		wantCount(t, r.stdout, ": SETTING = 'set at import'\n", 2)
+		wantNot(t, r.stdout, "lambda: I ran")
+		wantIn(t, r.stdout, "main: PicklingError: Can't pickle <function <lambda>")
+		if v["method"] == "spawn" {
+			if len(imports) != 2 || parents[0][1] != main {
+				t.Errorf("spawn: %d children imported the program, their parent is %s (main %s): want both, and main", len(imports), parents[0][1], main)
+			}
+			break
+		}
+		// The fork server imports the program itself, once, and its
+		// children inherit it (Python 3.14); before, each child imports
+		// it again, as under spawn.
+		server := parents[0][1]
+		if server == main || !(len(imports) == 2 || len(imports) == 1 && imports[0][1] == server) {
+			t.Errorf("forkserver: the children's parent is %s (main %s), the program imported in %q: want the fork server, importing it once, or each child", server, main, imports)
+		}
+	}
 }
 
 var startMethods = []string{"fork", "spawn", "forkserver"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,15 @@ func methodsFor(t *testing.T) []string {
 		h += int(c)
 	}
 	return methods[h%3 : h%3+1]
+}
+
+// forkServers is how many fork servers a run under method has: under
+// forkserver, one, with a lane of its own.
+func forkServers(method string) int {
+	if method == "forkserver" {
+		return 1
+	}
+	return 0
 }
 
 // needPython skips a test where there is no CPython to trace.
@@ -186,8 +196,8 @@ func TestTicketsWithLockSellsExactlyOne(t *testing.T) {
 			if len(st.Files) != 1 || st.Files[0].Name != "db.json" || st.Files[0].Content != `{"count": 0}` {
 				t.Errorf("files = %+v, want db.json holding {\"count\": 0}", st.Files)
 			}
-			if len(st.Procs) != 5 {
-				t.Errorf("%d processes, want MainProcess and 4 buyers", len(st.Procs))
+			if len(st.Procs) != 5+forkServers(m) {
+				t.Errorf("%d processes, want MainProcess and 4 buyers (and the fork server under forkserver)", len(st.Procs))
 			}
 		})
 	}
@@ -345,7 +355,7 @@ func TestManagerDictWithLockEndsAtZero(t *testing.T) {
 			}
 			server := 0
 			for _, p := range st.Procs {
-				if p.Server {
+				if p.Server && p.Target == trace.TargetManagerServer {
 					server++
 				}
 			}
@@ -576,10 +586,11 @@ func TestChildTracebackInItsLane(t *testing.T) {
 		t.Run(m, func(t *testing.T) {
 			tl := traced(t, src, m, nil)
 			st := sim.Fold(tl)
-			if len(st.Procs) != 2 || st.Procs[1].ExitCode != 1 {
+			last := st.Procs[len(st.Procs)-1]
+			if len(st.Procs) != 2+forkServers(m) || last.ExitCode != 1 {
 				t.Fatalf("want a child that exits with 1\n%s", dump(tl))
 			}
-			child := st.Procs[1].Pid
+			child := last.Pid
 			var errLines []string
 			for _, r := range tl {
 				if r.Kind == trace.KindStdout && r.Obj == "stderr" && r.Pid == child {
@@ -708,8 +719,8 @@ func TestStopLeavesNoProcess(t *testing.T) {
 			if v := sim.Check(tl); len(v) > 0 {
 				t.Errorf("broken invariants: %v", v)
 			}
-			if len(pids) != 4 {
-				t.Fatalf("%d processes started, want 4\n%s", len(pids), dump(tl))
+			if len(pids) != 4+forkServers(m) {
+				t.Fatalf("%d processes started, want 4 (and the fork server under forkserver)\n%s", len(pids), dump(tl))
 			}
 			for _, pid := range pids {
 				if alive(pid) {
@@ -721,6 +732,49 @@ func TestStopLeavesNoProcess(t *testing.T) {
 			}
 			if end := tl[len(tl)-1]; end.Kind != trace.KindRunEnd || string(end.Val) != `{"exit":-9,"stopped_by":"user"}` {
 				t.Errorf("last event %s %s, want run.end: exit -9, stopped by the user", end.Kind, end.Val)
+			}
+		})
+	}
+}
+
+// Under forkserver the fork server has a lane: main starts it, it is the
+// parent of the children it forks, it serves (so it never counts as
+// waiting), and it ends by itself once main has gone, with exit code 0.
+// Under fork and spawn there is none, and main is the children's parent.
+func TestForkServerHasALane(t *testing.T) {
+	needPython(t)
+	src := "import os\nfrom multiprocessing import Process\n\ndef f():\n    print('parent', os.getppid())\n\nif __name__ == '__main__':\n    for _ in range(2):\n        p = Process(target=f)\n        p.start()\n        p.join()\n"
+	for _, m := range methodsFor(t) {
+		t.Run(m, func(t *testing.T) {
+			tl := traced(t, src, m, nil)
+			if v := sim.Check(tl); len(v) > 0 {
+				t.Errorf("broken invariants: %v", v)
+			}
+			st := sim.Fold(tl)
+			main := st.Procs[0].Pid
+			var servers, children []*sim.Proc
+			for _, p := range st.Procs[1:] {
+				if p.Target == trace.TargetForkServer {
+					servers = append(servers, p)
+				} else {
+					children = append(children, p)
+				}
+			}
+			if len(servers) != forkServers(m) || len(children) != 2 {
+				t.Fatalf("%d fork servers and %d children, want %d and 2\n%s", len(servers), len(children), forkServers(m), dump(tl))
+			}
+			parent := main
+			if len(servers) == 1 {
+				fs := servers[0]
+				if fs.Name != "ForkServer" || fs.PPid != main || !fs.Server || fs.Status != sim.Exited || fs.ExitCode != 0 {
+					t.Errorf("fork server %+v: want ForkServer, started by main (%d), serving, exited 0", fs, main)
+				}
+				parent = fs.Pid
+			}
+			for _, c := range children {
+				if c.PPid != parent || len(prints(tl, fmt.Sprintf("parent %d", parent))) != 2 {
+					t.Errorf("%s's parent is %d, want %d (and both children to print it)\n%s", c.Name, c.PPid, parent, dump(tl))
+				}
 			}
 		})
 	}

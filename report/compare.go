@@ -99,7 +99,7 @@ func WriteCompare(w io.Writer, a, b Run, width int, lang string) error {
 		label string
 		run   Run
 	}{{"A", a}, {"B", b}} {
-		say("%s: %s", side.label, runTitle(side.run, lang))
+		say("%s: %s", side.label, RunTitle(side.run, lang))
 	}
 	out.WriteString("\n")
 	switch {
@@ -133,9 +133,9 @@ func WriteCompare(w io.Writer, a, b Run, width int, lang string) error {
 	return err
 }
 
-// runTitle says what a run is: its scenario and values where the trace
+// RunTitle says what a run is: its scenario and values where the trace
 // says them, its outcome, and its file.
-func runTitle(r Run, lang string) string {
+func RunTitle(r Run, lang string) string {
 	id := ""
 	for _, e := range r.Events {
 		if e.Kind == trace.KindProcStart && e.PPid == 0 {

@@ -173,6 +173,8 @@ func procStartText(r trace.Record) i18n.T {
 		t = i18n.Tf("Manager()  # its server process starts, pid %d", r.Pid)
 	case strText(r.Val) == trace.TargetPoolWorker:
 		t = i18n.Tf("a pool's worker process starts  # pid %d", r.Pid)
+	case strText(r.Val) == trace.TargetForkServer:
+		t = i18n.Tf("the fork server starts  # pid %d: it forks the children from now on", r.Pid)
 	case r.PPid == 0:
 		t = i18n.Tf("python %s  # the main script, pid %d", scriptName(r), r.Pid)
 	default:

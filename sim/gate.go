@@ -217,8 +217,8 @@ func (c *gateCtl) observe(r trace.Record) {
 	switch r.Kind {
 	case trace.KindProcStart:
 		// A manager's server is never at the gate: it serves the calls the
-		// gate releases.
-		if strText(r.Val) != trace.TargetManagerServer {
+		// gate releases. Nor is the fork server.
+		if v := strText(r.Val); v != trace.TargetManagerServer && v != trace.TargetForkServer {
 			c.inflight[r.Pid] = flight{since: time.Now(), sure: true}
 		} else {
 			c.servers[r.Pid] = true

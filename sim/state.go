@@ -31,7 +31,7 @@ type Proc struct {
 	Name      string
 	Target    string
 	Daemon    bool
-	Server    bool // a manager's server process: it serves others' calls
+	Server    bool // a manager's server process, or the fork server: it serves others' calls
 	Zombie    bool // exited, not yet waited for by its parent
 	Status    Status
 	On        string // the resource it is blocked on ("lock", "join Process-2")
@@ -379,7 +379,7 @@ func (s *State) start(e trace.Record) {
 	}
 	p := &Proc{Pid: e.Pid, PPid: e.PPid, Name: e.Proc, Last: e, Started: e.TNs}
 	json.Unmarshal(e.Val, &p.Target)
-	p.Server = p.Target == trace.TargetManagerServer
+	p.Server = p.Target == trace.TargetManagerServer || p.Target == trace.TargetForkServer
 	if e.Daemon != nil {
 		p.Daemon = *e.Daemon
 	}

@@ -120,6 +120,10 @@ const KindIntent = "gate"
 const (
 	TargetPoolWorker    = "pool.worker"    // a pool's worker
 	TargetManagerServer = "manager.server" // a manager's server: it serves others' calls, and the gate never holds it
+	// TargetForkServer is Python's fork server (start method forkserver):
+	// it forks the children the main process asks for, and serves as long
+	// as the main process lives. Only a Python run has one.
+	TargetForkServer = "forkserver"
 )
 
 // Kinds lists every kind, in the order of this file.

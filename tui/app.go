@@ -23,9 +23,10 @@ const (
 type screen int
 
 const (
-	screenHome   screen = iota
-	screenLesson        // a lesson: its text and its demo
-	screenDemo          // a demo opened directly: a replay or --scenario
+	screenHome    screen = iota
+	screenLesson         // a lesson: its text and its demo
+	screenDemo           // a demo opened directly: a replay or --scenario
+	screenCompare        // two recorded runs side by side
 )
 
 // app is the root model, the only tea.Model: it routes messages to the
@@ -42,6 +43,7 @@ type app struct {
 	home     home
 	lesson   lesson
 	demo     demo
+	cmp      compareView
 	keys     globalKeys
 	help     help.Model
 	showHelp bool
@@ -78,6 +80,8 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 	a.home.notice = o.Notice
 	a = a.restyle(true)
 	switch {
+	case o.Compare != nil:
+		a.screen, a.cmp = screenCompare, newCompareView(o.Compare[0], o.Compare[1])
 	case o.Replay != nil:
 		a.screen, a.demo = screenDemo, newReplay(o.ReplayName, o.Replay, o.Speed)
 	case o.Program != "":
@@ -265,6 +269,8 @@ func (a app) route(msg tea.Msg) (app, tea.Cmd) {
 	case screenDemo:
 		a.demo, cmd = a.demo.update(msg)
 		a.demo, notes = a.demo.takeNotes()
+	case screenCompare:
+		a.cmp, cmd = a.cmp.update(msg)
 	}
 	// recorded now, not by a command: one still under way when the
 	// student quits would be lost
@@ -315,6 +321,8 @@ func (a app) screenKeys() help.KeyMap {
 		return a.lesson.helpKeys()
 	case screenDemo:
 		return a.demo.helpKeys()
+	case screenCompare:
+		return a.cmp.keys
 	}
 	return a.home.keys
 }
@@ -348,6 +356,8 @@ func (a app) resize() (app, tea.Cmd) {
 		a.lesson, cmd = a.lesson.setSize(a.width, h, a.styles.readerStyle())
 	case screenDemo:
 		a.demo = a.demo.setSize(a.width, h)
+	case screenCompare:
+		a.cmp = a.cmp.setSize(a.width, h)
 	}
 	return a, cmd
 }
@@ -379,6 +389,8 @@ func (a app) content() string {
 		body = a.lesson.view(a.styles)
 	case screenDemo:
 		body = a.demo.view(a.styles)
+	case screenCompare:
+		body = a.cmp.view(a.styles)
 	}
 	return body + "\n" + a.helpView()
 }

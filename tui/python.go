@@ -78,6 +78,7 @@ func (d demo) pythonKey(msg tea.KeyPressMsg) (_ demo, _ tea.Cmd, ok bool) {
 		} else {
 			d.python = &pyTarget{}
 		}
+		d.revealed, d.guessed = nil, nil // the verdict was on the run P leaves
 		d, cmd := d.restart()
 		return d, cmd, true
 	case d.python != nil && key.Matches(msg, k.Faster, k.Slower):

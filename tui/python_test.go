@@ -267,6 +267,23 @@ func TestPythonKeyRunsTheListing(t *testing.T) {
 	}
 }
 
+// P starts another run, of another program: the verdict on the last
+// run's prediction goes, as it does when r runs again.
+func TestPythonKeyForgetsTheLastVerdict(t *testing.T) {
+	runs := newRunner()
+	defer runs.shutdown(10 * time.Second)
+	a, err := newApp(Options{Lang: "en", Scenario: "startmethods"}, runs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := a.demo
+	d.revealed = []string{"Your prediction: 'changed in main', both of them", "This run: 'set at import', both of them."}
+	d, _ = d.update(press("P"))
+	if d.python == nil || d.revealed != nil {
+		t.Errorf("after P: python %v, verdict %q; want CPython, and no verdict", d.python, d.revealed)
+	}
+}
+
 // Quitting while a Python program runs stops it: no Python process, and
 // no zombie, is left once the UI has returned.
 func TestQuitMidPythonRunLeavesNothing(t *testing.T) {

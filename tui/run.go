@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/report"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/trace"
 )
@@ -25,6 +26,8 @@ type Options struct {
 	// recorded timeline; ReplayName (the file's name) titles it.
 	Replay     []trace.Record
 	ReplayName string
+	// Compare, when set, opens two recorded runs side by side.
+	Compare *[2]report.Run
 	// Mode, Seed and Speed are the demos' run settings to start with;
 	// Speed 0 is the pace of the lessons' listings (time.sleep(1) lasts
 	// a second), a replay's 1 the pace it was recorded at.

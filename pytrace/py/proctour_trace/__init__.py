@@ -180,6 +180,18 @@ def _pdeathsig():
         pass
 
 
+def _no_pdeathsig():
+    """Undoes _pdeathsig: for a process that ends by itself when its parent
+    goes (the fork server); the lifeline still ends it with proctour."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG, none
+    except Exception:
+        pass
+
+
 # ---------------------------------------------------------------- frames
 
 _cat = {}
@@ -1207,6 +1219,37 @@ def _wrap_process(P):
         _wrap_poll(cls)
 
 
+def _wrap_forkserver():
+    """The fork server (forkserver's machinery process, started by the
+    program's main process) is told as a process of its own: its start,
+    what it prints (a preloaded __main__'s top-level code), and its end
+    once the main process has gone. Its children say it is their parent."""
+    import multiprocessing.forkserver as FS
+    o_main = FS.main
+
+    def main(*a, **k):
+        global _started
+        if _role != "machinery" or _started:
+            return o_main(*a, **k)
+        _started = True
+        me = os.getpid()
+        _no_pdeathsig()  # it ends by itself once the main process has gone, as without proctour
+        _raw({"k": "ev", "kind": "proc.start", "oid": "", "val": "forkserver", "mono": _mono(),
+              "name": "ForkServer", "ppid": os.getppid(), "daemon": False})
+        code = 1
+        try:
+            o_main(*a, **k)
+            code = 0
+        except SystemExit as e:  # how it ends: the main process has gone
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            raise
+        finally:
+            if os.getpid() == me:  # its forked children end by os._exit
+                _flush_streams()
+                _raw({"k": "ev", "kind": "proc.exit", "oid": "", "val": code, "mono": _mono()})
+    FS.main = main
+
+
 def _die_of_sigterm():
     import signal
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -1965,7 +2008,7 @@ def boot():
     import atexit
     for fn, args in ((_wrap_semlock, (S,)), (_wrap_event, (S,)), (_wrap_condition, (S,)), (_wrap_queues, (Q,)),
                      (_wrap_pipes, (C,)), (_wrap_process, (P,)), (_wrap_managers, (M,)), (_wrap_pool, (MP,)),
-                     (_wrap_executor, (CP, FB)), (_wrap_time, ()), (_wrap_open, ())):
+                     (_wrap_executor, (CP, FB)), (_wrap_forkserver, ()), (_wrap_time, ()), (_wrap_open, ())):
         try:
             fn(*args)
         except Exception as e:  # trace the rest
