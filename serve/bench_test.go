@@ -44,9 +44,9 @@ func benchFollowers(b *testing.B, n int) {
 	runtime.ReadMemStats(&before)
 	// the emulators drawing the sampled screens are the clients', not
 	// the server's: their heap is measured alone and taken off
-	emus := make([]*vt.SafeEmulator, drawn)
+	emus := make([]*vt.Emulator, drawn)
 	for i := range emus {
-		emus[i] = vt.NewSafeEmulator(100, 30)
+		emus[i] = vt.NewEmulator(100, 30)
 	}
 	var withEmus runtime.MemStats
 	runtime.GC()
