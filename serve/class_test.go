@@ -280,10 +280,10 @@ func TestFollowersReceiveTheInstructorsRun(t *testing.T) {
 		}
 	}()
 	cl.instructor.typeKeys(t, "s") // run without guessing
-	pid := cl.instructor.waitFor(t, `MainProcess +(\d+) exited 0`)[1]
+	pid := cl.instructor.waitFor(t, `MainProcess +(\d+) exited`)[1]
 	close(done)
 	for i, s := range cl.students {
-		s.waitFor(t, `MainProcess +`+pid+` +exited 0`)
+		s.waitFor(t, `MainProcess +`+pid+` +exited`)
 		s.waitFor(t, `event (\d+) of (\d+)`)
 		if !regexp.MustCompile(`following`).MatchString(s.text()) {
 			t.Errorf("student %d does not say it follows:\n%s", i, s.text())
@@ -313,7 +313,7 @@ func TestBreakAwayAndRejoin(t *testing.T) {
 	cl := openClass(t, Config{}, 2)
 	cl.openTickets(t)
 	cl.instructor.typeKeys(t, "s")
-	cl.instructor.waitFor(t, `MainProcess +\d+ exited 0`)
+	cl.instructor.waitFor(t, `MainProcess +\d+ exited`)
 	end := cl.instructor.waitFor(t, `event (\d+) of (\d+)`)
 	if end[1] != end[2] {
 		t.Fatalf("the instructor's cursor is at %s of %s, want the end", end[1], end[2])
@@ -374,7 +374,7 @@ func TestClassPoll(t *testing.T) {
 	cl.instructor.waitFor(t, `1 exactly one · 2 more than one`)
 	cl.students[1].waitFor(t, `your answer is in: more than one`)
 	cl.instructor.typeKeys(t, "j", "\r") // the instructor guesses too, and runs it
-	cl.instructor.waitFor(t, `MainProcess +\d+ exited 0`)
+	cl.instructor.waitFor(t, `MainProcess +\d+ exited`)
 	// tickets sold with a hundred buyers and no lock: nearly always more
 	// than one, but a run may sell one; the reveal counts either way
 	m := cl.instructor.waitFor(t, `The class: (\d) of 3 predicted it`)
