@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/tui"
 )
 
 // BenchmarkFollowers: an instructor runs the 100-buyer tickets demo with
@@ -63,6 +64,10 @@ func benchFollowers(b *testing.B, n int) {
 	runtime.ReadMemStats(&after)
 	var start atomic.Int64 // the run's session starts (monotonic ns)
 	cl.srv.onRun = func() { start.Store(primitives.Monotonic()) }
+	var published atomic.Int64 // frames the driver published
+	cl.srv.hub.mu.Lock()
+	cl.srv.hub.onPublish = func(tui.ClassFrame) { published.Add(1) }
+	cl.srv.hub.mu.Unlock()
 	cl.openTickets(b)
 	cl.instructor.typeKeys(b, "s")
 	cl.instructor.waitFor(b, `MainProcess +\d+ +exited`)
@@ -73,6 +78,7 @@ func benchFollowers(b *testing.B, n int) {
 	var cpu time.Duration
 	var handed int64
 	b.ResetTimer()
+	published.Store(0)
 	for range b.N {
 		for _, w := range cl.watched {
 			w.reset()
@@ -120,6 +126,7 @@ func benchFollowers(b *testing.B, n int) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/run")
+	b.ReportMetric(float64(published.Load())/float64(b.N), "driver-frames/run")
 	if n == 0 {
 		return
 	}
