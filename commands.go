@@ -29,6 +29,7 @@ type uiFlags struct {
 	lang, mode, python string
 	seed               uint64
 	accessible         bool
+	projector          bool
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -67,7 +68,7 @@ event by event.`,
 				return runAccessible(cmd, lang, mode, ui.seed, nil)
 			}
 			progress, warn := loadProgress()
-			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress, Python: ui.python}
+			opts := tui.Options{Lang: lang, Mode: mode, Seed: ui.seed, Progress: progress, Python: ui.python, Projector: ui.projector}
 			if warn != nil { // shown in the UI: a line printed before it takes the screen is never seen
 				opts.Notice = warn.Error()
 			}
@@ -85,6 +86,7 @@ event by event.`,
 	root.Flags().Uint64Var(&ui.seed, "seed", 1, "the seeded scheduler's seed")
 	root.Flags().BoolVar(&ui.accessible, "accessible", false, "plain text for a screen reader or a braille display (also ACCESSIBLE=1): lessons as wrapped text, demos narrated one sentence per event, choices as numbered prompts on standard input")
 	root.Flags().StringVar(&ui.python, "python", "", "the Python interpreter for a program and for P in the demos (default: $PROCTOUR_PYTHON, else python3 on PATH)")
+	root.Flags().BoolVar(&ui.projector, "projector", false, "start in the projector layout (X switches it): large, high-contrast demos for about 100×30 read from the back of a room")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

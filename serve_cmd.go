@@ -25,7 +25,12 @@ machine — with their progress kept here, by their key or their user name.
 With no flags it listens on localhost only and keeps its host key (0600) in
 the state directory. Another address needs --authorized-keys FILE, or --open
 to let anyone in. There is no shell, no port forwarding and no file access:
-a session is the tutorial, and its processes end with it.`,
+a session is the tutorial, and its processes end with it.
+
+With --instructor-key, that key's session drives the class: students follow
+its screen and its one live run (B breaks away, F follows again), answer its
+demo's prediction as a class poll, and H hands the driver role on. Runs are
+capped per session (processes alive, runs a minute) and for the server.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang, err := resolveLang(langFlag)
@@ -62,6 +67,10 @@ a session is the tutorial, and its processes end with it.`,
 	f.Uint64Var(&cfg.Seed, "seed", 1, "the seeded scheduler's seed")
 	f.DurationVar(&cfg.Caps.Idle, "idle", 30*time.Minute, "end a session idle this long")
 	f.IntVar(&cfg.Caps.Sessions, "max-sessions", 200, "sessions open at once")
+	f.BoolVar(&cfg.Projector, "projector", false, "start the instructor's sessions in the projector layout (X switches it)")
+	f.IntVar(&cfg.Caps.ProcessesPerSession, "max-session-processes", 310, "processes one session's runs may have alive at once (estimated from the run's variants)")
+	f.IntVar(&cfg.Caps.RunsPerMinute, "runs-per-minute", 60, "runs one session may start a minute (k starts 20)")
+	f.IntVar(&cfg.Caps.Processes, "max-processes", 2000, "processes every session's runs may have alive at once, together")
 	f.IntVar(&cfg.Caps.ConnectionsPerMinute, "connections-per-minute", 30, "connections one address may open a minute")
 	return cmd
 }

@@ -60,6 +60,8 @@ type Config struct {
 	Seed uint64
 	// Caps bound what sessions may do.
 	Caps Caps
+	// Projector starts the instructor's sessions in the projector layout.
+	Projector bool
 }
 
 // Caps are the server's limits.
@@ -71,6 +73,14 @@ type Caps struct {
 	ConnectionsPerMinute int
 	// Sessions is how many sessions may be open at once (0: 200).
 	Sessions int
+	// ProcessesPerSession is how many processes one session's runs may
+	// have alive at once, as estimated from their variants (0: 310, a
+	// 300-buyer run); RunsPerMinute how many runs it may start in a
+	// minute (0: 60: a k repeat is 20); Processes the server's total
+	// (0: 2000).
+	ProcessesPerSession int
+	RunsPerMinute       int
+	Processes           int
 }
 
 func (c *Caps) defaults() {
@@ -83,6 +93,15 @@ func (c *Caps) defaults() {
 	if c.Sessions <= 0 {
 		c.Sessions = 200
 	}
+	if c.ProcessesPerSession <= 0 {
+		c.ProcessesPerSession = 310
+	}
+	if c.RunsPerMinute <= 0 {
+		c.RunsPerMinute = 60
+	}
+	if c.Processes <= 0 {
+		c.Processes = 2000
+	}
 }
 
 // Server is a running classroom.
@@ -91,6 +110,12 @@ type Server struct {
 	ssh        *ssh.Server
 	ln         net.Listener
 	instructor ssh.PublicKey
+
+	hub  *hub // the classroom's shared screen, when there is an instructor
+	caps caps
+	// onRun, when set (benchmarks), is called as a run is admitted, just
+	// before its session starts
+	onRun func()
 
 	mu       sync.Mutex
 	sessions map[*session]bool
@@ -140,6 +165,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("--instructor-key %s: not a public key: %v", cfg.InstructorKey, err)
 		}
 		s.instructor = k
+		s.hub = newHub()
 	}
 	var allowed []ssh.PublicKey
 	if cfg.AuthorizedKeys != "" {
@@ -256,16 +282,26 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 		ctx, cancel := context.WithCancel(sess.Context())
 		se.cancel = cancel
 		defer cancel()
-		if !s.admit(se) {
+		if !s.enter(se) {
 			wish.Fatalln(sess, "proctour: the classroom is full; try again later")
 			return
 		}
 		defer s.leave(se)
 		progress, warn := s.progress(se.who)
+		var m *member
+		if s.hub != nil {
+			m = s.hub.join(ctx, sess.User(), se.instructor)
+			defer s.hub.leave(m)
+		}
 		opts := tui.Options{
 			Lang: s.cfg.Lang, Mode: s.cfg.Mode, Seed: s.cfg.Seed, Progress: progress, Context: ctx,
-			Extra: bm.MakeOptions(sess),
+			Extra:     bm.MakeOptions(sess),
+			Admit:     s.admit(&budget{}, m),
+			Projector: se.instructor && s.cfg.Projector,
 			Attach: func(send func(tea.Msg)) {
+				if m != nil {
+					s.hub.attach(m, send)
+				}
 				go func() {
 					for {
 						select {
@@ -284,6 +320,17 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 		if warn != nil {
 			opts.Notice = warn.Error()
 		}
+		if m != nil {
+			h := s.hub
+			opts.Class = &tui.Class{
+				Instructor: se.instructor,
+				Publish:    func(f tui.ClassFrame) { h.publish(m, f) },
+				Answer:     func(ask, choice int) { h.answer(m, ask, choice) },
+				Follow:     func(following bool) { h.follow(m, following) },
+				Hand:       h.hand,
+				Views:      h.views,
+			}
+		}
 		if err := tui.Run(opts); err != nil && ctx.Err() == nil {
 			wish.Errorln(sess, "proctour: "+err.Error())
 		}
@@ -291,7 +338,7 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 	}
 }
 
-func (s *Server) admit(se *session) bool {
+func (s *Server) enter(se *session) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || len(s.sessions) >= s.cfg.Caps.Sessions {

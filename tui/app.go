@@ -53,6 +53,9 @@ type app struct {
 	progress *lessons.Progress
 	saver    *progressSaver
 	shelf    *shelf // the demos left, kept while the program is open
+
+	class     classState // the classroom (class.go), when served
+	projector bool       // the projector layout (projector.go)
 }
 
 // newApp builds the root model for the options.
@@ -69,6 +72,7 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 		return a, fmt.Errorf("language %q: want en or zh", a.lang)
 	}
 	a.progress = o.Progress
+	a.class, a.projector = newClassState(o.Class), o.Projector
 	if a.progress == nil {
 		a.progress = lessons.NewProgress()
 	}
@@ -103,6 +107,9 @@ func (a app) restyle(dark bool) app {
 	a.styles = newStyles(dark, a.noColor)
 	a.styles.lang = a.lang
 	a.help.Styles = a.styles.Help
+	if a.projector {
+		a.styles = a.styles.forProjector()
+	}
 	return a
 }
 
@@ -113,7 +120,7 @@ func (a app) Init() tea.Cmd {
 	return tea.RequestBackgroundColor
 }
 
-func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, notes, ok := a.shelf.update(msg); ok { // a run of a demo left, going on
 		for _, n := range notes {
 			var save tea.Cmd
@@ -304,7 +311,7 @@ func (a app) activeDemo() (demo, bool) {
 // keyMap is the help line's keys for the screen on show, described in the
 // UI's language.
 func (a app) keyMap() help.KeyMap {
-	return localKeys{a.screenKeys(), a.lang}
+	return localKeys{a.withClassKeys(a.screenKeys()), a.lang}
 }
 
 // screenKeys is the keys of the screen on show.
@@ -324,6 +331,9 @@ func (a app) screenKeys() help.KeyMap {
 // (Bubbles' help adds an item that does not fit when its ellipsis would
 // not fit either: what overflows is cut.)
 func (a app) helpView() string {
+	if a.projector && !a.showHelp {
+		return "" // minimal chrome: ? still shows the keys
+	}
 	a.help.SetWidth(a.width)
 	a.help.ShowAll = a.showHelp
 	lines := strings.Split(a.help.View(a.keyMap()), "\n")
@@ -353,7 +363,7 @@ func (a app) resize() (app, tea.Cmd) {
 }
 
 func (a app) View() tea.View {
-	v := tea.NewView(a.content())
+	v := tea.NewView(a.shownContent())
 	v.AltScreen = true
 	v.WindowTitle = "proctour"
 	return v

@@ -88,6 +88,8 @@ type demo struct {
 	reading     logReading
 	verdictPage int
 
+	class classView // what it draws of the classroom (class.go)
+
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
 	keys    demoKeys
@@ -331,6 +333,7 @@ func verdictBeside(verdict, evidence []string, room, page int) (rows []string, s
 // of repeated runs, the widgets' lines, the watchdog's report and any
 // broken invariant.
 func (d demo) resources(s styles, w int) (verdict, lines []string) {
+	verdict = d.classResultLines(s, w)
 	for i, r := range d.revealed {
 		style := s.Text
 		if i < 3 {
@@ -372,6 +375,9 @@ func (d demo) view(s styles) string {
 		body := []string{"", "  " + s.Dim.Render(missing)}
 		out = append(out, block(body, w, h-1)...)
 		return strings.Join(out, "\n")
+	}
+	if d.class.projector {
+		return d.projectorView(s)
 	}
 	lo := d.layout(s)
 	listTitle := d.listingTitle(s)
@@ -473,7 +479,7 @@ func (d demo) intro(s styles, w int) []string {
 func (d demo) statusInfo() statusInfo {
 	in := statusInfo{
 		Scenario: d.id(), Runtime: d.runtime(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
-		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad,
+		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad, Class: d.class.badge,
 	}
 	if d.vars != nil {
 		in.Vars = d.vars.String()

@@ -85,6 +85,15 @@ func (d demo) predictView(s styles, w, h int) []string {
 		hints = append(hints, s.Dim.Render(l))
 	}
 	lines := slices.Concat([]string{"", s.Title.Render(title), ""}, ask, []string{""}, choices, []string{""}, hints)
+	// the class's answers (the instructor's screen): the histogram, or
+	// when rows are short its one-line summary
+	if poll := d.pollLines(s, d.predicting, w); len(poll) > 0 {
+		if len(lines)+len(poll) <= h {
+			return append(lines, poll...)
+		}
+		hints = append(hints, poll[len(poll)-1])
+		lines = append(lines, poll[len(poll)-1])
+	}
 	if len(lines) <= h {
 		return lines
 	}

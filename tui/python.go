@@ -133,6 +133,7 @@ func (d demo) startPython() tea.Cmd {
 	if spec.program == "" {
 		spec.id, spec.name = d.sc.ID, d.sc.ScriptName()
 		spec.listing = d.sc.Program(d.lang, d.vars)
+		spec.vars = d.vars
 		spec.timeout = d.sc.ListingTimeout()
 	}
 	r, run := d.runs, d.run
@@ -158,6 +159,7 @@ type pySpec struct {
 	// name, so that events' lines are the listing pane's) in a private
 	// directory of its own, its working directory, removed after the run.
 	id, name, listing string
+	vars              lessons.Vars // the listing's values, for the classroom's caps
 	timeout           time.Duration
 	mode              sim.Mode
 	seed              uint64
@@ -210,6 +212,15 @@ func (r *runner) startPython(spec pySpec) (s sim.Source, version string, err err
 	if r.closed {
 		return nil, found.version, errClosed
 	}
+	release, err := r.admitRun(spec.id, spec.vars)
+	if err != nil {
+		return nil, found.version, err
+	}
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
 	o := pytrace.Options{Python: found.path, Program: spec.program, Args: spec.args, Timeout: spec.timeout,
 		Mode: spec.mode, Seed: spec.seed}
 	dir := ""
@@ -231,6 +242,7 @@ func (r *runner) startPython(spec pySpec) (s sim.Source, version string, err err
 		return nil, found.version, err
 	}
 	r.track(run, func() {
+		release()
 		if dir != "" {
 			os.RemoveAll(dir)
 		}

@@ -63,6 +63,14 @@ type Options struct {
 	// Attach, when set, is given a way to send the program messages (an
 	// SSH session's window changes) once it exists.
 	Attach func(send func(tea.Msg))
+	// Class links the session to the classroom (package serve): following
+	// the instructor, the class poll. Nil outside it.
+	Class *Class
+	// Admit, when set, is asked before every run starts: it may refuse
+	// (a cap), or admit it and be told when it is over (release).
+	Admit func(scenario string, vars lessons.Vars) (release func(), err error)
+	// Projector starts in the projector layout (X switches it).
+	Projector bool
 }
 
 // ProgressNotSavedError is the progress that could not be written when
@@ -83,6 +91,7 @@ const shutdownWait = 10 * time.Second
 func Run(o Options) (err error) {
 	ctx := o.Context
 	runs := newRunner()
+	runs.admit = o.Admit
 	defer func() {
 		if v := recover(); v != nil {
 			err = errors.Join(err, panicError{value: v})

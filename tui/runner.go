@@ -22,6 +22,9 @@ type runner struct {
 	closed  bool
 	wg      sync.WaitGroup
 	pythons map[string]pythonFound // FindPython's answers, by --python
+	// admit, when set, may refuse a run (the classroom's caps): see
+	// admitRun
+	admit func(scenario string, vars lessons.Vars) (release func(), err error)
 }
 
 func newRunner() *runner { return &runner{live: map[sim.Source]bool{}} }
@@ -36,11 +39,16 @@ func (r *runner) start(sc *lessons.Scenario, vars lessons.Vars, o sim.Options) (
 	if r.closed {
 		return nil, errClosed
 	}
-	s, err := lessons.StartSession(sc, vars, o)
+	release, err := r.admitRun(sc.ID, vars)
 	if err != nil {
 		return nil, err
 	}
-	r.track(s, nil)
+	s, err := lessons.StartSession(sc, vars, o)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	r.track(s, release)
 	return s, nil
 }
 

@@ -23,6 +23,7 @@ type statusInfo struct {
 	Phase    string // "not started", "running", "paused", "ended"…
 	Note     string // the latest message (in the UI's language): a saved trace, an error
 	NoteBad  bool
+	Class    string // the classroom: how many follow, or whether this student does
 }
 
 // drawStatus draws the status bar, one line w columns wide. A note takes
@@ -48,6 +49,11 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		name += " · " + s.tr(in.Runtime)
 	}
 	key := s.StatusKey.Render(" " + name + " ")
+	class := "" // the classroom's word stays when the rest goes
+	if in.Class != "" {
+		class = s.StatusKey.Render(" "+in.Class+" ") + s.StatusBar.Render(" ")
+		key = class + key
+	}
 	note := ""
 	if in.Note != "" {
 		style := s.StatusBar.Inherit(s.OK)
@@ -78,7 +84,7 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		line = bar()
 	}
 	if in.Note != "" && lipgloss.Width(line) > w {
-		line = note
+		line = class + note
 	}
 	if pad := w - lipgloss.Width(line); pad > 0 {
 		line += s.StatusBar.Render(strings.Repeat(" ", pad))

@@ -1,0 +1,241 @@
+package serve
+
+import (
+	"fmt"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/tui"
+)
+
+// BenchmarkFollowers: an instructor runs the 100-buyer tickets demo with
+// n students following over SSH on loopback; each iteration is one run.
+//
+//	go test ./serve -run '^$' -bench Followers -benchtime 3x
+//
+// It reports, per follower: the frames that reach its screen per second
+// of the run (a frame: the screen's "event N of M" shows a new M), and
+// the delay from an event (its operation's moment in the child, the
+// trace's clock) to the first frame of a follower's screen that counts
+// it, at the median and the 95th percentile, over ten sampled followers;
+// the frames the hub handed each follower's program; and the server's
+// CPU per run and heap per follower. The SSH clients and their terminal
+// emulators run in the same process: the CPU figure includes them.
+func BenchmarkFollowers(b *testing.B) {
+	for _, n := range []int{0, 60} {
+		b.Run(fmt.Sprintf("followers=%d", n), func(b *testing.B) { benchFollowers(b, n) })
+	}
+}
+
+func benchFollowers(b *testing.B, n int) {
+	const sample = 10
+	drawn := min(sample, n) + 1 // the instructor's screen too
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	// the emulators drawing the sampled screens are the clients', not
+	// the server's: their heap is measured alone and taken off
+	emus := make([]*vt.Emulator, drawn)
+	for i := range emus {
+		emus[i] = vt.NewEmulator(100, 30)
+	}
+	var withEmus runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&withEmus)
+	emuHeap := withEmus.HeapInuse - before.HeapInuse
+	runtime.KeepAlive(emus)
+	emus = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cl := openClassFor(b, n, sample)
+	var after runtime.MemStats
+	time.Sleep(time.Second) // every session drawn its first screen
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	var start atomic.Int64 // the run's session starts (monotonic ns)
+	cl.srv.onRun = func() { start.Store(primitives.Monotonic()) }
+	var published atomic.Int64 // frames the driver published
+	cl.srv.hub.mu.Lock()
+	cl.srv.hub.onPublish = func(tui.ClassFrame) { published.Add(1) }
+	cl.srv.hub.mu.Unlock()
+	cl.openTickets(b)
+	cl.instructor.typeKeys(b, "s")
+	cl.instructor.waitFor(b, `MainProcess +\d+ +exited`)
+	cl.instructor.waitFor(b, `│ ended`)
+
+	var delays []float64
+	var fps []float64
+	var cpu time.Duration
+	var handed int64
+	b.ResetTimer()
+	published.Store(0)
+	for range b.N {
+		for _, w := range cl.watched {
+			w.reset()
+		}
+		for _, s := range cl.students {
+			s.frames.Store(0)
+		}
+		c0 := cpuTime()
+		cl.instructor.typeKeys(b, "r")
+		cl.instructor.waitFor(b, `Predict before you run`)
+		cl.instructor.typeKeys(b, "s")
+		cl.instructor.waitFor(b, `│ running`)
+		cl.instructor.waitFor(b, `│ ended`)
+		end := cl.instructor.waitFor(b, `event (\d+) of (\d+)`)
+		total, _ := strconv.Atoi(end[2])
+		for _, w := range cl.watched {
+			w.waitSeen(b, total)
+		}
+		cpu += cpuTime() - c0
+		timeline := cl.srv.hub.latest().Timeline
+		if len(timeline) != total {
+			b.Fatalf("the hub's timeline has %d events, the instructor's screen %d", len(timeline), total)
+		}
+		t0 := start.Load()
+		for _, w := range cl.watched {
+			seen := w.snapshot()
+			var first, last int64
+			for m, at := range seen {
+				if m < 1 || m > len(timeline) {
+					continue
+				}
+				delays = append(delays, float64(at-(t0+timeline[m-1].TNs))/1e6)
+				if first == 0 || at < first {
+					first = at
+				}
+				last = max(last, at)
+			}
+			if last > first {
+				fps = append(fps, float64(len(seen)-1)/(float64(last-first)/1e9))
+			}
+		}
+		for _, s := range cl.students {
+			handed += s.frames.Load()
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/run")
+	b.ReportMetric(float64(published.Load())/float64(b.N), "driver-frames/run")
+	if n == 0 {
+		return
+	}
+	slices.Sort(delays)
+	slices.Sort(fps)
+	b.ReportMetric(pct(fps, 50), "frames/s/follower-p50")
+	b.ReportMetric(pct(fps, 5), "frames/s/follower-p5")
+	b.ReportMetric(pct(delays, 50), "delay-ms-p50")
+	b.ReportMetric(pct(delays, 95), "delay-ms-p95")
+	b.ReportMetric(float64(handed)/float64(b.N*n), "hub-frames/follower/run")
+	b.ReportMetric((float64(after.HeapInuse)-float64(before.HeapInuse)-float64(emuHeap))/float64(n+1)/1024, "server-heap-KB/session")
+}
+
+func pct(sorted []float64, p int) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)*p/100, len(sorted)-1)]
+}
+
+// cpuTime is the process's CPU time, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// watcher notes when a follower's screen first shows each timeline
+// length M ("event N of M").
+type watcher struct {
+	mu   sync.Mutex
+	seen map[int]int64 // M → monotonic ns
+	rx   *regexp.Regexp
+}
+
+func (w *watcher) see(screen string) {
+	m := w.rx.FindStringSubmatch(screen)
+	if m == nil {
+		return
+	}
+	now := primitives.Monotonic()
+	n, _ := strconv.Atoi(m[1])
+	w.mu.Lock()
+	if _, ok := w.seen[n]; !ok {
+		w.seen[n] = now
+	}
+	w.mu.Unlock()
+}
+
+func (w *watcher) reset() {
+	w.mu.Lock()
+	w.seen = map[int]int64{}
+	w.mu.Unlock()
+}
+
+func (w *watcher) snapshot() map[int]int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make(map[int]int64, len(w.seen))
+	for k, v := range w.seen {
+		out[k] = v
+	}
+	return out
+}
+
+func (w *watcher) waitSeen(b *testing.B, m int) {
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		w.mu.Lock()
+		_, ok := w.seen[m]
+		w.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("a follower never showed the run's %d events", m)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// benchClass is a class whose sampled students' screens are watched.
+type benchClass struct {
+	*class
+	students []*member
+	watched  []*watcher
+}
+
+// openClassFor opens a class of n students, watches the screens of up to
+// sample of them, and finds their hub members.
+func openClassFor(b *testing.B, n, sample int) *benchClass {
+	cl := openClassDrawn(b, Config{}, n, sample)
+	bc := &benchClass{class: cl}
+	for i, s := range cl.students {
+		if i >= sample {
+			continue
+		}
+		w := &watcher{seen: map[int]int64{}, rx: regexp.MustCompile(`event \d+ of (\d+)`)}
+		s.mu.Lock()
+		s.watch = w.see
+		s.mu.Unlock()
+		bc.watched = append(bc.watched, w)
+	}
+	cl.srv.hub.mu.Lock()
+	for _, m := range cl.srv.hub.members {
+		if !m.instructor {
+			bc.students = append(bc.students, m)
+		}
+	}
+	cl.srv.hub.mu.Unlock()
+	return bc
+}

@@ -1,0 +1,422 @@
+package serve
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// screen is a client session drawn by a terminal emulator: what it shows
+// now, not every byte it was sent (the renderer redraws only what changed).
+type screen struct {
+	sess   *gossh.Session
+	w, h   int
+	in     io.WriteCloser
+	vmu    sync.Mutex // the emulator's: its String is not safe beside Write
+	vt     *vt.Emulator
+	writes atomic.Int64
+	// watch, when set, is called with the screen after every write
+	// (benchmarks)
+	mu    sync.Mutex
+	watch func(string)
+}
+
+func (s *screen) Write(b []byte) (int, error) {
+	if s.vt == nil { // not drawn (benchmarks): counted only
+		s.writes.Add(1)
+		return len(b), nil
+	}
+	s.vmu.Lock()
+	n, err := s.vt.Write(b)
+	var now string
+	s.mu.Lock()
+	w := s.watch
+	s.mu.Unlock()
+	if w != nil {
+		now = s.vt.String()
+	}
+	s.vmu.Unlock()
+	s.writes.Add(1)
+	if w != nil {
+		w(now)
+	}
+	return n, err
+}
+
+// text is the screen now.
+func (s *screen) text() string {
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	return s.vt.String()
+}
+
+// waitFor waits until the screen shows a match of re (a hang fails after
+// a long time; a slow machine does not).
+func (s *screen) waitFor(t testing.TB, re string) []string {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(120 * time.Second)
+	repaint := time.Now().Add(3 * time.Second)
+	for {
+		if m := rx.FindStringSubmatch(s.text()); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %s; it shows:\n%s", re, s.text())
+		}
+		if time.Now().After(repaint) {
+			// the emulator may have drawn an update otherwise than a
+			// terminal does (scrolled regions): the same size again makes
+			// the program draw the whole screen anew
+			s.sess.WindowChange(s.h, s.w)
+			repaint = time.Now().Add(3 * time.Second)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitGone waits until the screen no longer shows a match of re.
+func (s *screen) waitGone(t testing.TB, re string) {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(120 * time.Second)
+	for rx.MatchString(s.text()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen still shows %s:\n%s", re, s.text())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *screen) typeKeys(t testing.TB, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, err := io.WriteString(s.in, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func openScreen(t testing.TB, c *gossh.Client, w, h int) *screen {
+	return openScreenDrawn(t, c, w, h, true)
+}
+
+// openScreenDrawn opens a session, drawn by an emulator or not.
+func openScreenDrawn(t testing.TB, c *gossh.Client, w, h int, drawn bool) *screen {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &screen{sess: sess, w: w, h: h}
+	if drawn {
+		s.vt = vt.NewEmulator(w, h)
+		go io.Copy(io.Discard, s.vt) // the emulator's answers to queries
+	}
+	sess.Stdout, sess.Stderr = s, io.Discard
+	if s.in, err = sess.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// instructorKey is a key and the public key file that makes it the
+// instructor's.
+func instructorKey(t testing.TB) (gossh.Signer, string) {
+	t.Helper()
+	k := newKey(t)
+	file := filepath.Join(t.TempDir(), "instructor.pub")
+	if err := os.WriteFile(file, gossh.MarshalAuthorizedKey(k.PublicKey()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return k, file
+}
+
+// class is an instructor's session and n students', each at the lesson
+// list.
+type class struct {
+	srv        *Server
+	instructor *screen
+	students   []*screen
+	clients    []*gossh.Client
+}
+
+// serveTB is start for tests and benchmarks.
+func serveTB(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	cfg.StateDir, cfg.Addr = t.TempDir(), "127.0.0.1:0"
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return s
+}
+
+// newKey is a new client key.
+func newKey(t testing.TB) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func openClass(t testing.TB, cfg Config, n int) *class { return openClassDrawn(t, cfg, n, n) }
+
+// openClassDrawn is openClass with the first drawn students' screens
+// drawn by an emulator, the others' output only counted (benchmarks).
+func openClassDrawn(t testing.TB, cfg Config, n, drawn int) *class {
+	t.Helper()
+	ik, file := instructorKey(t)
+	cfg.InstructorKey = file
+	cfg.Caps.Sessions = n + 10
+	cfg.Caps.ConnectionsPerMinute = 4 * n
+	srv := serveTB(t, cfg)
+	cl := &class{srv: srv}
+	t.Cleanup(func() {
+		for _, c := range cl.clients {
+			c.Close()
+		}
+	})
+	open := func(user string, k gossh.Signer, w, h int, drawn bool) *screen {
+		c, err := dial(srv, user, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl.clients = append(cl.clients, c)
+		return openScreenDrawn(t, c, w, h, drawn)
+	}
+	cl.instructor = open("teacher", ik, 120, 40, true)
+	cl.instructor.waitFor(t, "Programs and processes")
+	for i := range n {
+		cl.students = append(cl.students, open(fmt.Sprintf("student%d", i), newKey(t), 100, 30, i < drawn))
+	}
+	for _, s := range cl.students {
+		if s.vt != nil {
+			s.waitFor(t, "Programs and processes")
+		}
+	}
+	deadline := time.Now().Add(120 * time.Second)
+	for !srv.hub.allAttached(n + 1) {
+		if time.Now().After(deadline) {
+			t.Fatal("the students' sessions never joined the class")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return cl
+}
+
+// openTickets takes the instructor to lesson 5's tickets demo and asks
+// its prediction (r): the class's poll.
+func (cl *class) openTickets(t testing.TB) {
+	t.Helper()
+	cl.instructor.typeKeys(t, "j", "j", "j", "j", "\r")
+	cl.instructor.waitFor(t, "Locks: grabbing tickets")
+	cl.instructor.typeKeys(t, "\t")
+	cl.instructor.waitFor(t, `Press r to run this demo`)
+	cl.instructor.typeKeys(t, "r")
+	cl.instructor.waitFor(t, `Predict before you run`)
+}
+
+// TestFollowersReceiveTheInstructorsRun: sixty students follow the
+// instructor into lesson 5 and see the instructor's tickets run, the same
+// processes (the instructor's pids), drawn to its end; the server runs
+// that one run only, and when every session closes no process is left.
+func TestFollowersReceiveTheInstructorsRun(t *testing.T) {
+	n := 60
+	if testing.Short() {
+		n = 6
+	}
+	cl := openClass(t, Config{}, n)
+	cl.openTickets(t)
+	for _, s := range cl.students { // the question reaches every student
+		s.waitFor(t, `Predict before you run`)
+	}
+	var most atomic.Int64 // processes at once, while the run runs
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+				if n := int64(len(children(t))); n > most.Load() {
+					most.Store(n)
+				}
+			}
+		}
+	}()
+	cl.instructor.typeKeys(t, "s") // run without guessing
+	pid := cl.instructor.waitFor(t, `MainProcess +(\d+) exited`)[1]
+	close(done)
+	for i, s := range cl.students {
+		s.waitFor(t, `MainProcess +`+pid+` +exited`)
+		s.waitFor(t, `event (\d+) of (\d+)`)
+		if !regexp.MustCompile(`following`).MatchString(s.text()) {
+			t.Errorf("student %d does not say it follows:\n%s", i, s.text())
+		}
+	}
+	if m := most.Load(); m == 0 || m > 100 {
+		t.Errorf("%d processes at once; want the instructor's run alone (100 buyers, none from the students' sessions)", m)
+	}
+	if f, a := cl.srv.hub.counts(); f != n || a != 0 {
+		t.Errorf("the hub counts %d following, %d away; want %d, 0", f, a, n)
+	}
+	cl.instructor.waitFor(t, fmt.Sprintf(`%d following · 0 away`, n))
+	for _, c := range cl.clients {
+		c.Close()
+	}
+	waitNoSessions(t, cl.srv)
+	if left := children(t); len(left) > 0 {
+		t.Errorf("processes left after every session closed: %v", left)
+	}
+}
+
+// TestBreakAwayAndRejoin: a student breaks away (B) with their own copy
+// of the timeline, scrubs it to its start while the instructor stays at
+// the end, and the instructor sees one away; F rejoins, and the student's
+// screen is the instructor's again, cursor and all.
+func TestBreakAwayAndRejoin(t *testing.T) {
+	cl := openClass(t, Config{}, 2)
+	cl.openTickets(t)
+	cl.instructor.typeKeys(t, "s")
+	cl.instructor.waitFor(t, `MainProcess +\d+ exited`)
+	end := cl.instructor.waitFor(t, `event (\d+) of (\d+)`)
+	if end[1] != end[2] {
+		t.Fatalf("the instructor's cursor is at %s of %s, want the end", end[1], end[2])
+	}
+	ada, bob := cl.students[0], cl.students[1]
+	ada.waitFor(t, `following .*event `+end[2]+` of `+end[2])
+	ada.typeKeys(t, "B")
+	ada.waitFor(t, `on your own \(F follows\)`)
+	ada.waitFor(t, `you broke away`)
+	cl.instructor.waitFor(t, `1 following · 1 away`)
+	ada.typeKeys(t, "g") // her copy, to its start
+	ada.waitFor(t, `event 0 of `+end[2])
+	cl.instructor.typeKeys(t, "b", "b", "b") // the instructor scrubs back three
+	back := fmt.Sprintf("event %d of %s", atoi(t, end[2])-3, end[2])
+	bob.waitFor(t, back)
+	if strings.Contains(ada.text(), back) {
+		t.Errorf("a student who broke away moved with the instructor:\n%s", ada.text())
+	}
+	ada.typeKeys(t, "r") // her own run is hers to start: the prediction first
+	ada.waitFor(t, `Predict before you run`)
+	ada.typeKeys(t, "\x1b") // never mind
+	ada.waitGone(t, `Predict before you run`)
+	ada.typeKeys(t, "F")
+	ada.waitFor(t, `following .*`+back)
+	cl.instructor.waitFor(t, `2 following · 0 away`)
+	ada.typeKeys(t, "g")
+	ada.waitFor(t, `B breaks away from the instructor first`)
+	// the note takes the event count's place: the log's cursor says where
+	if !regexp.MustCompile(fmt.Sprintf(`▸ +%d `, atoi(t, end[2])-3)).MatchString(ada.text()) {
+		t.Errorf("a follower's g moved their screen off the instructor's:\n%s", ada.text())
+	}
+}
+
+func atoi(t testing.TB, s string) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestClassPoll: while the instructor's demo asks its prediction, each
+// student answers on their own screen; the answers reach the instructor's
+// histogram as they come, and after the run both the instructor and the
+// students read how the class did.
+func TestClassPoll(t *testing.T) {
+	cl := openClass(t, Config{}, 3)
+	cl.openTickets(t)
+	for _, s := range cl.students {
+		s.waitFor(t, `Predict before you run`)
+	}
+	cl.instructor.waitFor(t, `The class: 0 answer`)
+	cl.students[0].typeKeys(t, "\r") // exactly one
+	cl.instructor.waitFor(t, `1 exactly one · 0 more than one`)
+	cl.students[1].typeKeys(t, "j", "\r") // more than one
+	cl.students[2].typeKeys(t, "j", "\r")
+	cl.instructor.waitFor(t, `1 exactly one · 2 more than one`)
+	cl.students[1].waitFor(t, `your answer is in: more than one`)
+	cl.instructor.typeKeys(t, "j", "\r") // the instructor guesses too, and runs it
+	cl.instructor.waitFor(t, `MainProcess +\d+ exited`)
+	// tickets sold with a hundred buyers and no lock: nearly always more
+	// than one, but a run may sell one; the reveal counts either way
+	m := cl.instructor.waitFor(t, `The class: (\d) of 3 predicted it`)
+	want := map[string]bool{"2": true, "1": true}
+	if !want[m[1]] {
+		t.Errorf("the class's reveal says %s of 3 right, want 2 (more than one) or 1 (exactly one)", m[1])
+	}
+	for _, s := range cl.students {
+		s.waitFor(t, `The class: `+m[1]+` of 3 predicted it`)
+		s.waitFor(t, `Your prediction: `)
+	}
+}
+
+// TestCapsRefuseARun: a run over the session's process cap is refused in
+// its status bar and starts nothing (nor counts); one under it runs; the
+// next, past the runs a minute, is refused.
+func TestCapsRefuseARun(t *testing.T) {
+	s := start(t, Config{Caps: Caps{ProcessesPerSession: 20, RunsPerMinute: 1}})
+	c, err := dial(s, "ada", key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tm := openScreen(t, c, 120, 40)
+	tm.waitFor(t, "Programs and processes")
+	tm.typeKeys(t, "j", "j", "j", "j", "\r")
+	tm.waitFor(t, "Locks: grabbing tickets")
+	tm.typeKeys(t, "\t", "r")
+	tm.waitFor(t, `Predict before you run`)
+	tm.typeKeys(t, "s")
+	tm.waitFor(t, `could not start: about 101 processes: over the cap of 20 per session`)
+	if n := len(children(t)); n > 0 {
+		t.Errorf("a refused run started %d processes", n)
+	}
+	// ten buyers fit
+	tm.typeKeys(t, "v", "j") // the variants, at buyers
+	for range 9 {
+		tm.typeKeys(t, "\x1b[6~") // pgdown: 100 → 90 … → 10
+	}
+	tm.typeKeys(t, "\r", "r") // apply, run
+	tm.waitFor(t, `buyers=10 `)
+	tm.waitFor(t, `buyer-9 +\d+ +exited`)
+	tm.typeKeys(t, "r") // the second run in a minute
+	tm.waitFor(t, `over this session's cap of 1 runs a minute`)
+}

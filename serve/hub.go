@@ -1,0 +1,287 @@
+package serve
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/tui"
+)
+
+// hub is the classroom's one authoritative screen: the driver's session
+// (the instructor, or a student they hand the role to) publishes its demo
+// as a tui.ClassFrame after each change; every other session receives the
+// latest frame and draws it, with no process of its own. Delivery is
+// latest-wins: a session slower than the driver skips frames, never
+// queues them, and never slows the driver.
+type hub struct {
+	mu         sync.Mutex
+	ids        int // the last member's id
+	views      *tui.ViewCache
+	members    []*member // in the order they came
+	instructor *member
+	driver     *member
+	frame      tui.ClassFrame // the latest from the driver
+	lastSeq    uint64
+	// the poll: the asking the answers are for, and who answered what
+	askSeq  int
+	answers map[*member]int
+	// onPublish, when set (benchmarks), is told each frame as it is taken
+	onPublish func(f tui.ClassFrame)
+}
+
+// member is one session in the hub.
+type member struct {
+	id         int
+	name       string
+	instructor bool
+	following  bool
+	ctx        context.Context
+
+	send        func(tea.Msg) // once the session's program exists
+	wake        chan struct{} // one pending wake-up: there is something new
+	frameDirty  bool          // under hub.mu
+	statusDirty bool
+	frames      atomic.Int64 // frames handed to the session's program
+}
+
+func newHub() *hub { return &hub{answers: map[*member]int{}, views: tui.NewViewCache()} }
+
+// join adds a session; an instructor's session drives if nobody does.
+func (h *hub) join(ctx context.Context, name string, instructor bool) *member {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ids++
+	m := &member{id: h.ids, name: name, instructor: instructor, following: !instructor, ctx: ctx, wake: make(chan struct{}, 1)}
+	h.members = append(h.members, m)
+	if instructor && h.instructor == nil {
+		h.instructor = m
+		if h.driver == nil {
+			h.driver, h.lastSeq = m, 0
+		}
+	}
+	m.frameDirty = h.frame.Live
+	h.statusChanged()
+	return m
+}
+
+// attach starts delivering to a session's program.
+func (h *hub) attach(m *member, send func(tea.Msg)) {
+	h.mu.Lock()
+	m.send = send
+	h.mu.Unlock()
+	go m.deliver(h)
+	m.poke()
+}
+
+// leave removes a session. A student who drove gives the role back to the
+// instructor; when the instructor leaves, nobody drives, and followers
+// are told their screen is their own.
+func (h *hub) leave(m *member) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.members = slices.DeleteFunc(h.members, func(x *member) bool { return x == m })
+	delete(h.answers, m)
+	if h.instructor == m {
+		h.instructor = nil
+		for _, x := range h.members { // another session of the instructor's key
+			if x.instructor {
+				h.instructor = x
+				break
+			}
+		}
+	}
+	if h.driver == m {
+		h.setDriver(h.instructor)
+	}
+	h.statusChanged()
+}
+
+// setDriver gives the driver role to m (nil: nobody drives). Under h.mu.
+func (h *hub) setDriver(m *member) {
+	h.driver, h.lastSeq = m, 0
+	if m == nil {
+		h.frame = tui.ClassFrame{}
+		for _, x := range h.members {
+			x.frameDirty = true
+		}
+	}
+}
+
+// publish takes a frame from a session: the driver's latest, unless it is
+// older than one already taken.
+func (h *hub) publish(from *member, f tui.ClassFrame) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if from != h.driver || f.Seq <= h.lastSeq {
+		return
+	}
+	h.lastSeq = f.Seq
+	f.Driver, f.DriverID = from.name, from.id
+	if f.AskSeq != h.askSeq && f.Ask != "" { // a new poll
+		h.askSeq, h.answers = f.AskSeq, map[*member]int{}
+		h.statusChanged()
+	}
+	h.frame = f
+	if h.onPublish != nil {
+		h.onPublish(f)
+	}
+	for _, m := range h.members {
+		if m != from {
+			m.frameDirty = true
+			m.poke()
+		}
+	}
+}
+
+// answer takes a follower's answer to the poll.
+func (h *hub) answer(from *member, ask, choice int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if ask != h.askSeq || choice < 0 {
+		return
+	}
+	h.answers[from] = choice
+	h.statusChanged()
+}
+
+// follow notes that a session follows again, or broke away.
+func (h *hub) follow(m *member, following bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m.following = following
+	if following {
+		m.frameDirty = true
+	}
+	h.statusChanged()
+}
+
+// hand passes the driver role to the next following student after the
+// current driver, and back to the instructor after the last.
+func (h *hub) hand() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.instructor == nil {
+		return
+	}
+	next := h.instructor
+	i := slices.Index(h.members, h.driver)
+	for _, m := range h.members[i+1:] {
+		if !m.instructor && m.following {
+			next = m
+			break
+		}
+	}
+	if next != h.driver {
+		h.setDriver(next)
+		h.statusChanged()
+	}
+}
+
+// statusChanged tells every session the class's status anew. Under h.mu.
+func (h *hub) statusChanged() {
+	for _, m := range h.members {
+		m.statusDirty = true
+		m.poke()
+	}
+}
+
+// status is the class's status as m sees it. Under h.mu.
+func (h *hub) status(m *member) tui.ClassStatus {
+	st := tui.ClassStatus{Driving: m == h.driver, AskSeq: h.askSeq}
+	if h.driver != nil {
+		st.Driver = h.driver.name
+	}
+	for _, x := range h.members {
+		switch {
+		case x.instructor || x == h.driver:
+		case x.following:
+			st.Following++
+		default:
+			st.Away++
+		}
+	}
+	if h.askSeq > 0 {
+		st.Counts = make([]int, 0, 4)
+		for _, c := range h.answers {
+			for len(st.Counts) <= c {
+				st.Counts = append(st.Counts, 0)
+			}
+			st.Counts[c]++
+		}
+	}
+	return st
+}
+
+// poke wakes the session's delivery, if it is not awake already.
+func (m *member) poke() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// deliver hands the session's program the latest frame and status, until
+// the session ends. Send blocks while the program is busy: what arrives
+// meanwhile replaces what was waiting.
+func (m *member) deliver(h *hub) {
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-m.wake:
+		}
+		h.mu.Lock()
+		var msgs []tea.Msg
+		if m.statusDirty {
+			msgs = append(msgs, h.status(m))
+			m.statusDirty = false
+		}
+		if m.frameDirty && m != h.driver {
+			msgs = append(msgs, h.frame)
+			m.frameDirty = false
+		}
+		send := m.send
+		h.mu.Unlock()
+		for _, msg := range msgs {
+			send(msg)
+			if _, ok := msg.(tui.ClassFrame); ok {
+				m.frames.Add(1)
+			}
+		}
+	}
+}
+
+// counts is how many sessions follow and how many broke away (tests).
+func (h *hub) counts() (following, away int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	st := h.status(&member{})
+	return st.Following, st.Away
+}
+
+// latest is the driver's latest frame (benchmarks).
+func (h *hub) latest() tui.ClassFrame {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.frame
+}
+
+// allAttached reports whether n sessions are in the hub, each with its
+// program running (tests).
+func (h *hub) allAttached(n int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.members) != n {
+		return false
+	}
+	for _, m := range h.members {
+		if m.send == nil {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,221 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/proctour/proctour/i18n"
+	"github.com/proctour/proctour/lessons"
+	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
+)
+
+// classApp is a session in a classroom whose link records what it sends.
+type classApp struct {
+	a         app
+	published []ClassFrame
+	answers   [][2]int
+	follows   []bool
+}
+
+func newClassApp(t *testing.T, instructor bool, w, h int) *classApp {
+	t.Helper()
+	ca := &classApp{}
+	link := &Class{
+		Instructor: instructor,
+		Publish:    func(f ClassFrame) { ca.published = append(ca.published, f) },
+		Answer:     func(ask, choice int) { ca.answers = append(ca.answers, [2]int{ask, choice}) },
+		Follow:     func(f bool) { ca.follows = append(ca.follows, f) },
+		Hand:       func() {},
+		Views:      NewViewCache(),
+	}
+	a, err := newApp(Options{Lang: "en", Class: link}, newRunner(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca.a = a
+	ca.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return ca
+}
+
+// send updates the app with msg and runs the commands it returns that
+// talk to the classroom (the others, runs and saves, are dropped).
+func (ca *classApp) send(msgs ...tea.Msg) {
+	for _, msg := range msgs {
+		m, cmd := ca.a.Update(msg)
+		ca.a = m.(app)
+		ca.run(cmd)
+	}
+}
+
+func (ca *classApp) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			ca.run(c)
+		}
+	}
+}
+
+func (ca *classApp) keys(keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		default:
+			r := []rune(k)[0]
+			msg = tea.KeyPressMsg{Code: r, Text: k}
+		}
+		ca.send(msg)
+	}
+}
+
+func (ca *classApp) screen() string { return screenText(ca.a) }
+
+// ticketsFrame is the driver's tickets demo in lesson 5 at cursor of the
+// timeline.
+func ticketsFrame(seq uint64, timeline []trace.Record, cursor int, running bool) ClassFrame {
+	vars := lessons.Vars{"buyers": "20", "lock": "on", "tickets": "1"}
+	return ClassFrame{Seq: seq, Live: true, Driver: "teacher", DriverID: 1, Lesson: 5, DemoTab: true, Scenario: "tickets",
+		Vars: vars, Mode: sim.Live, Speed: 1, Run: 7, Timeline: timeline[:cursor:cursor], Cursor: cursor, Running: running}
+}
+
+// A follower draws the driver's frames: the lesson, the demo, the
+// timeline at the driver's cursor; its own keys do not move it; B breaks
+// away with a copy it scrubs alone; F rejoins at the driver's cursor.
+func TestFollowerFollowsBreaksAwayAndRejoins(t *testing.T) {
+	timeline := record(t, "tickets", sim.Live, 1, "buyers=20", "lock=on")
+	n := len(timeline)
+	st := newClassApp(t, false, 100, 30)
+	st.send(ticketsFrame(1, timeline, n/2, true))
+	if got := st.screen(); !strings.Contains(got, fmt.Sprintf("event %d of %d", n/2, n/2)) || !strings.Contains(got, "following") {
+		t.Fatalf("the follower does not draw the driver's run at its cursor:\n%s", got)
+	}
+	st.send(ticketsFrame(2, timeline, n, false))
+	st.keys("g") // a follower's scrub is the driver's
+	if got := st.screen(); !strings.Contains(got, fmt.Sprintf("event %d of %d", n, n)) || !strings.Contains(got, "B breaks away from the instructor first") {
+		t.Fatalf("a follower's g moved their screen, or was not refused:\n%s", got)
+	}
+	st.keys("B", "g")
+	if got := st.screen(); !strings.Contains(got, fmt.Sprintf("event 0 of %d", n)) || !strings.Contains(got, "on your own (F follows)") {
+		t.Fatalf("after B, g does not scrub the follower's own copy:\n%s", got)
+	}
+	if len(st.follows) != 1 || st.follows[0] {
+		t.Errorf("the classroom was told %v, want [false]", st.follows)
+	}
+	f := ticketsFrame(3, timeline, n-3, false)
+	f.Timeline = timeline[:n:n]
+	st.send(f) // the driver scrubs back: not on the screen of one who broke away
+	if got := st.screen(); strings.Contains(got, fmt.Sprintf("event %d of %d", n-3, n)) {
+		t.Fatalf("a student who broke away moved with the driver:\n%s", got)
+	}
+	st.keys("F")
+	if got := st.screen(); !strings.Contains(got, fmt.Sprintf("event %d of %d", n-3, n)) || !strings.Contains(got, "following") {
+		t.Fatalf("F does not rejoin at the driver's cursor:\n%s", got)
+	}
+}
+
+// The driver publishes what changed, once: its lesson, demo and cursor.
+func TestDriverPublishesChanges(t *testing.T) {
+	in := newClassApp(t, true, 120, 40)
+	in.published = nil
+	in.keys("j", "j", "j", "j", "enter")
+	if len(in.published) == 0 || in.published[len(in.published)-1].Lesson != 5 {
+		t.Fatalf("opening lesson 5 published %+v", in.published)
+	}
+	k := len(in.published)
+	in.send(tea.WindowSizeMsg{Width: 120, Height: 40}) // nothing the class sees
+	if len(in.published) != k {
+		t.Errorf("an update that changed nothing published %d frames", len(in.published)-k)
+	}
+	in.keys("tab", "r") // the demo, and its question: the class's poll
+	last := in.published[len(in.published)-1]
+	if last.Scenario != "tickets" || last.Ask == "" || last.AskSeq != 1 || !last.DemoTab {
+		t.Errorf("the poll was published as %+v", last)
+	}
+}
+
+// A follower answers the poll on their own screen; the answer goes to the
+// classroom, and the instructor's question shows the class's histogram.
+func TestPollAnswerAndHistogram(t *testing.T) {
+	timeline := record(t, "tickets", sim.Live, 1, "buyers=20", "lock=on")
+	st := newClassApp(t, false, 100, 30)
+	f := ticketsFrame(1, timeline, 0, false)
+	f.Vars = lessons.Vars{"buyers": "100", "lock": "off", "tickets": "1"}
+	f.Run, f.Ask, f.AskSeq = 0, "tickets-oversell", 1
+	preds := lessonPredictions("en", 5)
+	for _, p := range preds {
+		if p.Applies("tickets", f.Vars) {
+			f.Ask = p.ID
+		}
+	}
+	st.send(f)
+	if got := st.screen(); !strings.Contains(got, "Predict before you run") {
+		t.Fatalf("the follower is not asked:\n%s", got)
+	}
+	st.keys("j", "enter")
+	if len(st.answers) != 1 || st.answers[0] != [2]int{1, 1} {
+		t.Fatalf("answers sent: %v, want [[1 1]] (asking 1, the second choice)", st.answers)
+	}
+	if got := st.screen(); !strings.Contains(got, "your answer is in: more than one") {
+		t.Errorf("the follower is not told their answer is in:\n%s", got)
+	}
+
+	in := newClassApp(t, true, 120, 40)
+	in.keys("j", "j", "j", "j", "enter", "tab", "r")
+	in.send(ClassStatus{Following: 3, Driving: true, Driver: "teacher", AskSeq: 1, Counts: []int{1, 2}})
+	got := in.screen()
+	for _, want := range []string{"The class: 3 answer(s)", "1 exactly one · 2 more than one", "3 following · 0 away"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the instructor's screen does not say %q:\n%s", want, got)
+		}
+	}
+}
+
+// The projector layout at 100×30: lanes, listing and resources, every
+// line within the width, no help line, no grey.
+func TestProjectorLayout(t *testing.T) {
+	timeline := record(t, "tickets", sim.Live, 1, "buyers=20", "lock=on")
+	st := newClassApp(t, false, 100, 30)
+	st.send(ticketsFrame(1, timeline, len(timeline)-5, false))
+	st.keys("X")
+	got := st.screen()
+	checkSize(t, got, 100, 30)
+	for _, want := range []string{"TICKETS", "buyer-", "p.start()", "db.json", "free", "event "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the projector layout does not show %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "? help") || strings.Contains(got, "── events") {
+		t.Errorf("the projector layout shows the help line or the event log:\n%s", got)
+	}
+	s := newStyles(true, false).forProjector()
+	if s.Dim.GetForeground() != s.Text.GetForeground() || s.Rule.GetForeground() != s.Text.GetForeground() {
+		t.Error("the projector's dim text and rules are not drawn in the text's colour")
+	}
+	st.keys("X")
+	if got := st.screen(); !strings.Contains(got, "── events") {
+		t.Errorf("P does not switch back:\n%s", got)
+	}
+}
+
+// The classroom's keys and words have their Chinese.
+func TestClassroomInChinese(t *testing.T) {
+	k := newClassKeys()
+	for _, b := range []string{k.BreakAway.Help().Desc, k.Rejoin.Help().Desc, k.Hand.Help().Desc, k.Projector.Help().Desc,
+		"%d following · %d away", "following", "on your own (F follows)", "you drive", "The class: %d of %d predicted it",
+		"B breaks away from the instructor first", "you broke away: the run is yours; F follows again"} {
+		if !i18n.Has("zh", b) || !hasHan(i18n.Tr("zh", b)) {
+			t.Errorf("no Chinese for %q", b)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package tui
+
+import "sync"
+
+// ViewCache shares the drawing of the driver's screen among followers:
+// followers at the same size, in the same language and styles, with
+// nothing of their own on screen (no note, question, reveal or help)
+// draw the same text for the same frame, so the first draws it and the
+// others take it. It is safe for every session's program at once.
+type ViewCache struct {
+	mu      sync.Mutex
+	entries [8]viewEntry
+	next    int
+}
+
+type viewEntry struct {
+	key  viewKey
+	text string
+}
+
+// viewKey is everything a pure follower's screen depends on.
+type viewKey struct {
+	driver                        int
+	seq                           uint64
+	w, h                          int
+	lang                          string
+	dark, noColor, projector, ins bool
+	screen                        screen
+	badge                         string
+}
+
+// NewViewCache is an empty cache, for one classroom.
+func NewViewCache() *ViewCache { return &ViewCache{} }
+
+func (c *ViewCache) get(k viewKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.key == k && e.text != "" {
+			return e.text, true
+		}
+	}
+	return "", false
+}
+
+func (c *ViewCache) put(k viewKey, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[c.next] = viewEntry{k, text}
+	c.next = (c.next + 1) % len(c.entries)
+}
+
+// shownContent is the screen: a pure follower's from the classroom's
+// cache when another follower drew it already.
+func (a app) shownContent() string {
+	k, ok := a.pureFollower()
+	if !ok {
+		return a.content()
+	}
+	views := a.class.link.Views
+	if text, ok := views.get(k); ok {
+		return text
+	}
+	text := a.content()
+	views.put(k, text)
+	return text
+}
+
+// pureFollower is the key of a follower's screen that shows the driver's
+// frame and nothing of its own: the demo alone (a narrow lesson's demo
+// tab), no note, no question, no reveal, no chart, no help.
+func (a app) pureFollower() (viewKey, bool) {
+	c := a.class
+	if c.link == nil || !c.gated() || c.link.Views == nil || c.latest == nil || c.applied != c.latest.Seq || a.showHelp || a.screen != screenLesson || !a.lesson.showsDemoOnly() {
+		return viewKey{}, false
+	}
+	d := a.lesson.demo
+	if d.note != "" || d.predicting != nil || d.guessed != nil || len(d.revealed) > 0 || len(d.outcomes) > 0 || d.editing != nil || d.repeating || len(a.lesson.problems) > 0 {
+		return viewKey{}, false
+	}
+	return viewKey{driver: c.latest.DriverID, seq: c.latest.Seq, w: a.width, h: a.height, lang: a.lang, dark: a.dark, noColor: a.noColor,
+		projector: a.projector, ins: c.link.Instructor, screen: a.screen, badge: d.class.badge}, true
+}
