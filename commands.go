@@ -212,6 +212,10 @@ type runFlags struct {
 	repeat  int
 	lang    string
 	python  string
+	// schedule re-executes an interleaving; scheduleFrom takes it from a
+	// recorded trace (the run.end of a step or seeded run, or a live
+	// run's order of operations).
+	schedule, scheduleFrom string
 }
 
 func newRunCmd(stdout io.Writer) *cobra.Command {
@@ -261,6 +265,8 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 0, "stop the demo after this long (default: the scenario's budget)")
 	cmd.Flags().StringVar(&f.mode, "mode", "live", "live (the OS schedules), step (one operation at a time, oldest first) or seeded")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "the seeded scheduler's seed: the same seed gives the same interleaving")
+	cmd.Flags().StringVar(&f.schedule, "schedule", "", "re-execute an interleaving: a schedule string from a step or seeded run (its text log's last line, its trace's run.end)")
+	cmd.Flags().StringVar(&f.scheduleFrom, "schedule-from", "", "re-execute the interleaving of a recorded trace (a step or seeded run's schedule, or the order a live run's operations took)")
 	cmd.Flags().IntVar(&f.repeat, "repeat", 1, "run it this many times and chart the outcomes (tickets, manager)")
 	cmd.Flags().StringVar(&f.python, "python", "", "the Python interpreter for a .py program (default: $PROCTOUR_PYTHON, else python3 on PATH); with a scenario, run its Python listing under it instead of the Go demo (--python alone: the default interpreter)")
 	cmd.Flags().Lookup("python").NoOptDefVal = pythonBare
@@ -306,6 +312,9 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	}
 	opts := sc.Options(f.speed, f.timeout)
 	opts.Mode, opts.Seed, opts.Auto = mode, f.seed, true
+	if opts.Schedule, err = scheduleFlags(cmd, f); err != nil {
+		return err
+	}
 	if f.repeat != 1 {
 		switch {
 		case f.repeat < 1 || f.repeat > 500:

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"github.com/proctour/proctour/i18n"
 	"io"
@@ -99,6 +100,12 @@ func (t *textLog) Close(timeline []trace.Record) error {
 	fmt.Fprintln(t.w)
 	for _, v := range st.Violations {
 		fmt.Fprintf(t.w, i18n.Tr(lang, "invariant broken: %s\n"), v)
+	}
+	if n := len(timeline); n > 0 && timeline[n-1].Kind == trace.KindRunEnd {
+		var end trace.RunEnd
+		if json.Unmarshal(timeline[n-1].Val, &end) == nil && end.Schedule != "" {
+			fmt.Fprintf(t.w, i18n.Tr(lang, "schedule: %s (--schedule with it re-executes this interleaving)\n"), end.Schedule)
+		}
 	}
 	return t.w.Flush()
 }

@@ -162,6 +162,15 @@ type gateCtl struct {
 	// servers are the managers' server processes: never at the gate, they
 	// serve the calls it releases.
 	servers map[int]bool
+	// order is the processes by name in the order they started, played
+	// the releases so far as places in it (schedule.go); plan, when set, is
+	// a schedule to follow, planAt its next step, and offPlan why it could
+	// not be followed, once it could not.
+	order   []string
+	played  []int
+	plan    []int
+	planAt  int
+	offPlan i18n.T
 }
 
 // newGateCtl is the scheduler of a Go demo: a release wakes the process on
@@ -250,6 +259,7 @@ func (c *gateCtl) observe(r trace.Record) {
 			delete(c.inflight, r.Pid) // announced as starting (Scheduler.Starting)
 		}
 		c.pids[r.Proc] = r.Pid
+		c.order = append(c.order, r.Proc)
 	case trace.KindProcTerminate:
 		// The signal is sent after this event: the target never comes
 		// back to the gate, and its exit is sure to be reported.
@@ -443,6 +453,7 @@ func (c *gateCtl) release(in *Intent) {
 	}
 	delete(c.pending, in.Pid)
 	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == trace.KindSleep}
+	c.played = append(c.played, c.place(in.Proc))
 	c.let(in)
 }
 
@@ -525,6 +536,18 @@ func (c *gateCtl) schedule(st *State) bool {
 	c.judge(st)
 	if !c.auto {
 		return false
+	}
+	if c.plan != nil {
+		if !c.offPlan.IsZero() {
+			return false
+		}
+		in := c.follow()
+		if in == nil {
+			return false
+		}
+		c.planAt++
+		c.release(in)
+		return true
 	}
 	if c.mode == Step {
 		if in := c.oldest(); in != nil {

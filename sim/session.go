@@ -49,6 +49,10 @@ type Options struct {
 	// records both.
 	Outcome      func(events []trace.Record) (int, bool)
 	OutcomeLabel string
+	// Schedule, when set, is an interleaving to re-execute (schedule.go):
+	// the run is in step mode, the gate letting each operation go in the
+	// schedule's order, and it stops at the first step it cannot take.
+	Schedule []int
 }
 
 // Session is one run of a script with its processes.
@@ -95,6 +99,9 @@ func Start(script Script, o Options) (*Session, error) {
 	if o.Idle <= 0 {
 		o.Idle = 500 * time.Millisecond
 	}
+	if o.Schedule != nil {
+		o.Mode, o.Auto = Step, true
+	}
 	tr, err := primitives.NewTrace()
 	if err != nil {
 		return nil, fmt.Errorf("start session: %w", err)
@@ -115,6 +122,7 @@ func Start(script Script, o Options) (*Session, error) {
 		s.gate.second = time.Duration(float64(primitives.Unit) / o.Speed)
 		// (Called with s.mu held; closed is set before the trace closes.)
 		s.gate.drained = func() bool { return s.closed || s.caught.Load() >= tr.Stamped() }
+		s.gate.plan = o.Schedule
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
 	s.header()
@@ -298,6 +306,18 @@ func (s *Session) Busy() bool {
 func (s *Session) broadcast() {
 	close(s.bcast)
 	s.bcast = make(chan struct{})
+}
+
+// Schedule is, in step and seeded modes, the order in which the gate has
+// let operations go so far, as a schedule string (EncodeSchedule); "" in
+// live mode.
+func (s *Session) Schedule() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gate == nil {
+		return ""
+	}
+	return EncodeSchedule(s.gate.played)
 }
 
 // Mode is the session's scheduling mode.

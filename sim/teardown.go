@@ -114,6 +114,9 @@ func (s *Session) finalEvent(code int, stopped bool) {
 			end.Outcome, end.OutcomeLabel = &n, s.opts.OutcomeLabel
 		}
 	}
+	if s.gate != nil {
+		end.Schedule = EncodeSchedule(s.gate.played)
+	}
 	e := trace.Record{Seq: r.Seq + 1, TNs: r.TNs, Pid: s.rt.Pid(), Proc: trace.RunProc, Kind: trace.KindRunEnd, Val: mustJSON(end)}
 	s.timeline = append(s.timeline, e)
 	s.state.Apply(e)

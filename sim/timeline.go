@@ -129,6 +129,9 @@ func (s *Session) header() {
 	o := s.opts
 	b := trace.RunBegin{Scenario: o.Name, Vars: o.Vars, Mode: o.Mode.String(), Seed: o.Seed, Speed: o.Speed,
 		Timeout: o.Timeout.Seconds(), Proctour: trace.Version()}
+	if o.Schedule != nil {
+		b.Schedule = EncodeSchedule(o.Schedule)
+	}
 	s.append(trace.Record{Seq: 1, Pid: s.rt.Pid(), Proc: trace.RunProc, Kind: trace.KindRunBegin, Val: mustJSON(b)})
 }
 

@@ -33,8 +33,15 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 		if s.gate != nil && s.gate.stuck(&s.state) && idle {
 			stuck, who = true, s.gate.whoWaits()
 		}
+		var offPlan i18n.T
+		if s.gate != nil {
+			offPlan = s.gate.offPlan
+		}
 		s.mu.Unlock()
 		switch {
+		case !offPlan.IsZero():
+			s.bark("schedule", i18n.Join(i18n.Tf("the schedule no longer fits: "), offPlan))
+			return
 		case stuck:
 			s.bark("deadlock", i18n.Tf("every process waits forever: %s", who))
 			return

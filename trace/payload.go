@@ -194,6 +194,9 @@ type RunBegin struct {
 	StartMethod string            `json:"start_method,omitempty"`
 	Python      string            `json:"python,omitempty"`
 	Proctour    string            `json:"proctour"`
+	// Schedule is the schedule the run was told to follow (step mode
+	// re-executing an interleaving; see RunEnd.Schedule), if any.
+	Schedule string `json:"schedule,omitempty"`
 }
 
 // RunEnd is the payload of run.end: the main script's exit code; who
@@ -205,6 +208,12 @@ type RunEnd struct {
 	StoppedBy    string `json:"stopped_by,omitempty"`
 	Outcome      *int   `json:"outcome,omitempty"`
 	OutcomeLabel string `json:"outcome_label,omitempty"`
+	// Schedule, in step and seeded modes, is the order in which the gate
+	// let operations go: each process by its place in the order the
+	// processes started (1: MainProcess), runs of one written i*n, joined
+	// by dots ("1*3.2.3.2*2"). Given back to --schedule it re-executes
+	// the same interleaving.
+	Schedule string `json:"schedule,omitempty"`
 }
 
 // Who stopped a run (RunEnd.StoppedBy).

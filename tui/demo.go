@@ -51,6 +51,9 @@ type demo struct {
 	playNs  int64      // a replay's clock
 	python  *pyTarget  // not nil: runs are real CPython's (python.go)
 	interp  string     // --python: the interpreter for them
+	// schedule is an interleaving the next run re-executes (x), nil for
+	// a run of its own
+	schedule []int
 
 	// preds are the lesson's predictions about this demo; predicting is
 	// the one being asked before a run, guess the choice made for the

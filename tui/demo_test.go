@@ -182,21 +182,30 @@ func findMsg[M any](t *testing.T, cmd tea.Cmd) M {
 	if cmd == nil {
 		t.Fatalf("no command, want a %T", zero)
 	}
-	switch msg := cmd().(type) {
+	if m, ok := searchMsg[M](cmd()); ok {
+		return m
+	}
+	t.Fatalf("no %T from the command", zero)
+	return zero
+}
+
+// searchMsg looks for an M in msg, and in batches within batches.
+func searchMsg[M any](msg tea.Msg) (M, bool) {
+	switch msg := msg.(type) {
 	case M:
-		return msg
+		return msg, true
 	case tea.BatchMsg:
 		for _, c := range msg {
 			if c == nil {
 				continue
 			}
-			if m, ok := c().(M); ok {
-				return m
+			if m, ok := searchMsg[M](c()); ok {
+				return m, true
 			}
 		}
 	}
-	t.Fatalf("no %T from the command", zero)
-	return zero
+	var zero M
+	return zero, false
 }
 
 func TestBatchesWhilePaused(t *testing.T) {

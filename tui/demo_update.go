@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/proctour/proctour/sim"
+	"github.com/proctour/proctour/trace"
 )
 
 // update handles the demo's keys and the messages of its run.
@@ -68,6 +70,14 @@ func (d demo) arrived(msg batchMsg) (demo, tea.Cmd) {
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
 	}
 	d.running, d.pending = false, nil
+	if d.python == nil && d.ranMode != sim.Live {
+		if n := len(d.timeline); n > 0 && d.timeline[n-1].Kind == trace.KindRunEnd {
+			var end trace.RunEnd
+			if json.Unmarshal(d.timeline[n-1].Val, &end) == nil && end.Schedule != "" {
+				d = d.say(false, "schedule %s · x runs this interleaving again", end.Schedule)
+			}
+		}
+	}
 	if msg.err != nil { // a Python program that could not run: its lane shows its stderr
 		d = d.ranPython("", nil, msg.err).say(true, "%v", msg.err)
 	}
@@ -213,6 +223,8 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.openEditor()
 	case key.Matches(msg, k.Seed):
 		return d.openSeed()
+	case key.Matches(msg, k.Again):
+		return d.again()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
 	case key.Matches(msg, k.Repeat):
@@ -274,7 +286,42 @@ func (d demo) restart() (demo, tea.Cmd) {
 func (d demo) runOptions() sim.Options {
 	o := d.sc.Options(d.speed, 0)
 	o.Mode, o.Seed = d.mode, d.seed
+	o.Schedule = d.schedule
 	return o
+}
+
+// again re-executes the last run's interleaving in step mode: its
+// schedule (a step or seeded run's), or the order its operations took (a
+// live run's, where the OS chose it), so that a race seen once can be seen
+// again, step by step. The schedule string goes to the clipboard too
+// (OSC 52), to share; proctour run SCENARIO --schedule takes it.
+func (d demo) again() (demo, tea.Cmd) {
+	switch {
+	case d.python != nil:
+		return d.say(true, "x re-executes a Go demo's interleaving; a Python run's is not recorded yet"), nil
+	case d.running || len(d.timeline) == 0 || d.replay:
+		return d.say(true, "run it first (r); then x runs it again with the same interleaving"), nil
+	}
+	steps, err := lastSchedule(d.timeline)
+	if err != nil {
+		return d.say(true, "%v", err), nil
+	}
+	d.schedule = steps
+	d, cmd := d.restart()
+	d.schedule = nil // the next r is a run of its own again
+	str := sim.EncodeSchedule(steps)
+	return d.say(false, "the same interleaving again, in step mode: schedule %s (copied)", str), tea.Batch(cmd, tea.SetClipboard(str))
+}
+
+// lastSchedule is a finished run's interleaving as a schedule.
+func lastSchedule(timeline []trace.Record) ([]int, error) {
+	if n := len(timeline); n > 0 && timeline[n-1].Kind == trace.KindRunEnd {
+		var end trace.RunEnd
+		if json.Unmarshal(timeline[n-1].Val, &end) == nil && end.Schedule != "" {
+			return sim.ParseSchedule(end.Schedule)
+		}
+	}
+	return sim.ScheduleFromTrace(timeline)
 }
 
 func (d demo) changeSpeed(faster bool) demo {

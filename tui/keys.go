@@ -119,6 +119,7 @@ type demoKeys struct {
 	Run, Pause, Step, Back1, Forward, Start, End key.Binding
 	Faster, Slower, Mode, Variant, Release, Save key.Binding
 	NextDemo, Repeat, Python                     key.Binding
+	Again                                        key.Binding // x: the last run's interleaving again
 	Export                                       key.Binding // e: the run as a Perfetto file
 	Seed                                         key.Binding // S: type the seeded mode's seed
 	Read                                         readKeys    // the listing's zoom, the verdict's pages, the log's filter and search
@@ -151,6 +152,7 @@ func newDemoKeys() demoKeys {
 		NextDemo:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "next demo")),
 		Repeat:     key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "run 20 times")),
 		Seed:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "seed")),
+		Again:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "same interleaving")),
 		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real Python")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
@@ -166,7 +168,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python, &k.Again} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -175,7 +177,7 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python,
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python, &k.Again,
 		&k.Read.Zoom, &k.Read.Verdict, &k.Read.Filter, &k.Read.Search, &k.Read.Next, &k.Read.Prev} {
 		b.SetEnabled(false)
 	}
@@ -192,7 +194,7 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Again, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
