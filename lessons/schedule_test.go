@@ -72,7 +72,7 @@ func TestScheduleReexecutesASeededRun(t *testing.T) {
 		seed uint64
 	}{
 		{"tickets", []string{"buyers=8"}, 1}, {"tickets", []string{"buyers=8"}, 2},
-		{"queue", nil, 3}, {"joinable", nil, 4}, {"pipe-eof", []string{"forget_close=on"}, 5}, {"semaphore", nil, 6},
+		{"queue", nil, 3}, {"joinable", nil, 4}, {"pipe-eof", []string{"forget_close=on"}, 5}, {"semaphore", nil, 6}, {"deadlock", nil, 7},
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s,%v,seed=%d", c.id, c.sets, c.seed)
