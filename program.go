@@ -67,6 +67,9 @@ func runProgram(cmd *cobra.Command, args []string, dash int, f runFlags, stdout 
 		return usageError{err}
 	}
 	o := pytrace.Options{Python: f.python, Program: prog, Args: rest, Timeout: f.timeout, Mode: mode, Seed: f.seed, Auto: true}
+	if o.Schedule, err = scheduleFlags(cmd, f); err != nil {
+		return err
+	}
 	return traceProgram(cmd, o, &lessons.Scenario{ID: filepath.Base(prog)}, nil, f.format, lang, stdout)
 }
 
@@ -103,6 +106,9 @@ func runListing(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) err
 	}
 	o := pytrace.Options{Python: f.python, Program: prog, Dir: dir, Timeout: cmp.Or(f.timeout, sc.ListingTimeout()),
 		Scenario: sc.ID, Vars: vars, Mode: mode, Seed: f.seed, Auto: true}
+	if o.Schedule, err = scheduleFlags(cmd, f); err != nil {
+		return err
+	}
 	if sc.Outcome != nil {
 		o.Outcome, o.OutcomeLabel = sc.Outcome.Measure, sc.Outcome.Label
 	}

@@ -149,7 +149,11 @@ func TestRunScenarioPythonSeeded(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	run := func(args ...string) []trace.Record {
 		t.Helper()
-		code, out, errs := proctour(append([]string{"run", "tickets", "--python", "--mode", "seeded", "--set", "buyers=4", "--format", "json"}, args...)...)
+		base := []string{"run", "tickets", "--python", "--set", "buyers=4", "--format", "json"}
+		if args[0] != "--schedule" {
+			base = append(base, "--mode", "seeded")
+		}
+		code, out, errs := proctour(append(base, args...)...)
 		if code != 0 || errs != "" {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errs)
 		}
@@ -173,6 +177,17 @@ func TestRunScenarioPythonSeeded(t *testing.T) {
 	a, b := run("--seed", "11"), run("--seed", "11")
 	if sa, sb := steps(a), steps(b); sa != sb {
 		t.Errorf("seed 11 twice, two runs:\n%s\n---\n%s", sa, sb)
+	}
+	// The seeded run's schedule, given back, re-executes it under CPython.
+	var end trace.RunEnd
+	json.Unmarshal(a[len(a)-1].Val, &end)
+	if end.Schedule == "" {
+		t.Fatal("a seeded Python run's run.end has no schedule")
+	}
+	c := run("--schedule", end.Schedule)
+	c[0] = a[0] // run.begin says the mode and the schedule it followed
+	if sa, sc := steps(a), steps(c); sa != sc {
+		t.Errorf("seed 11 and its schedule re-executed, two runs:\n%s\n---\n%s", sa, sc)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("left in TMPDIR: %v", left)

@@ -95,6 +95,9 @@ type Options struct {
 	Mode sim.Mode
 	Seed uint64
 	Auto bool
+	// Schedule, when set, is an interleaving to re-execute (sim's
+	// schedule.go): the run is in step mode, the gate following it.
+	Schedule []int
 }
 
 // InputError is a problem with what the user asked to run: no python3, a
@@ -365,9 +368,16 @@ func Start(o Options) (*Run, error) {
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
 		state: &sim.State{}, bcast: make(chan struct{}),
 		socks: map[int]*sock{}, pidSock: map[int]*sock{}, reqs: make(chan request)}
+	if o.Schedule != nil {
+		o.Mode, o.Auto = sim.Step, true
+		r.opts = o
+	}
 	if o.Mode != sim.Live {
 		r.sched = sim.NewScheduler(o.Mode, o.Seed, o.Auto, r.let)
 		r.sched.SetDrained(r.drained)
+		if o.Schedule != nil {
+			r.sched.Follow(o.Schedule)
+		}
 	}
 	if err := r.setup(python); err != nil {
 		r.cleanup()
@@ -383,6 +393,9 @@ func (r *Run) header(python string) {
 	b := trace.RunBegin{Scenario: r.opts.Scenario, Program: filepath.Base(r.prog), Args: r.opts.Args, Vars: r.opts.Vars,
 		Mode: r.opts.Mode.String(), Seed: r.opts.Seed, Speed: 1, Timeout: r.opts.Timeout.Seconds(), StartMethod: r.opts.StartMethod,
 		Python: python, Proctour: trace.Version()}
+	if r.opts.Schedule != nil {
+		b.Schedule = sim.EncodeSchedule(r.opts.Schedule)
+	}
 	val, _ := json.Marshal(b)
 	r.emit(trace.Record{Pid: os.Getpid(), Proc: trace.RunProc, Kind: trace.KindRunBegin, Val: val})
 }
@@ -1074,6 +1087,8 @@ func (r *Run) record(pe pending) trace.Record {
 func (r *Run) watch(begin time.Time) {
 	idle := time.Since(r.lastAt) >= r.opts.Idle && len(r.heap) == 0
 	switch {
+	case r.sched != nil && !r.sched.OffPlan().IsZero():
+		r.bark("schedule", i18n.Join(i18n.Tf("the schedule no longer fits: "), r.sched.OffPlan()))
 	case r.state.Stuck() && idle && !r.starting():
 		r.bark("deadlock", i18n.Tf("every process waits forever: %s", r.state.WhoWaitsText()))
 	case r.sched != nil && idle && r.sched.Stuck(r.state) && !r.starting():
@@ -1250,6 +1265,9 @@ func lastLine(s string) string {
 // run, and the outcome.
 func (r *Run) end(code int) json.RawMessage {
 	e := trace.RunEnd{Exit: code}
+	if r.sched != nil {
+		e.Schedule = r.sched.Played()
+	}
 	switch {
 	case r.barked:
 		e.StoppedBy = trace.StoppedByWatchdog

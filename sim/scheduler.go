@@ -150,3 +150,17 @@ func (s *Scheduler) WhoWaits() i18n.T     { return s.c.whoWaits() }
 
 // Halt stops every release from now on: the run is stopping.
 func (s *Scheduler) Halt() { s.c.halted = true }
+
+// Follow makes the scheduler re-execute a schedule (schedule.go): step mode,
+// each release the next step's process; OffPlan then says why it stopped
+// following, once it could not.
+func (s *Scheduler) Follow(steps []int) {
+	s.c.plan, s.c.mode, s.c.auto = steps, Step, true
+}
+
+// OffPlan is why the schedule could not be followed, or the zero T.
+func (s *Scheduler) OffPlan() i18n.T { return s.c.offPlan }
+
+// Played is the order the scheduler let operations go so far, as a
+// schedule string.
+func (s *Scheduler) Played() string { return EncodeSchedule(s.c.played) }

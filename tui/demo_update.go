@@ -70,7 +70,7 @@ func (d demo) arrived(msg batchMsg) (demo, tea.Cmd) {
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
 	}
 	d.running, d.pending = false, nil
-	if d.python == nil && d.ranMode != sim.Live {
+	if d.ranMode != sim.Live {
 		if n := len(d.timeline); n > 0 && d.timeline[n-1].Kind == trace.KindRunEnd {
 			var end trace.RunEnd
 			if json.Unmarshal(d.timeline[n-1].Val, &end) == nil && end.Schedule != "" {
@@ -297,8 +297,6 @@ func (d demo) runOptions() sim.Options {
 // (OSC 52), to share; proctour run SCENARIO --schedule takes it.
 func (d demo) again() (demo, tea.Cmd) {
 	switch {
-	case d.python != nil:
-		return d.say(true, "x re-executes a Go demo's interleaving; a Python run's is not recorded yet"), nil
 	case d.running || len(d.timeline) == 0 || d.replay:
 		return d.say(true, "run it first (r); then x runs it again with the same interleaving"), nil
 	}

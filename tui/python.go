@@ -129,7 +129,7 @@ func (d demo) pythonProblem(s styles, w int) []string {
 // startPython starts the demo's Python run: the student's program, or
 // the scenario's listing at the demo's values, written for the run.
 func (d demo) startPython() tea.Cmd {
-	spec := pySpec{python: d.interp, program: d.python.program, args: d.python.args, mode: d.mode, seed: d.seed}
+	spec := pySpec{python: d.interp, program: d.python.program, args: d.python.args, mode: d.mode, seed: d.seed, schedule: d.schedule}
 	if spec.program == "" {
 		spec.id, spec.name = d.sc.ID, d.sc.ScriptName()
 		spec.listing = d.sc.Program(d.lang, d.vars)
@@ -163,6 +163,7 @@ type pySpec struct {
 	timeout           time.Duration
 	mode              sim.Mode
 	seed              uint64
+	schedule          []int // an interleaving to re-execute (x)
 }
 
 // pythonFound is the interpreter a --python flag names, and its version,
@@ -222,7 +223,7 @@ func (r *runner) startPython(spec pySpec) (s sim.Source, version string, err err
 		}
 	}()
 	o := pytrace.Options{Python: found.path, Program: spec.program, Args: spec.args, Timeout: spec.timeout,
-		Mode: spec.mode, Seed: spec.seed}
+		Mode: spec.mode, Seed: spec.seed, Schedule: spec.schedule}
 	dir := ""
 	if spec.listing != "" {
 		if dir, err = lessons.ScratchDir(spec.id + "-py"); err != nil {
