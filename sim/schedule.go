@@ -113,7 +113,7 @@ func ScheduleFromTrace(events []trace.Record) ([]int, error) {
 				steps = append(steps, p)
 			}
 			delete(timed, r.Pid)
-		case gatedKinds[r.Kind]:
+		case gatedKind(r.Kind):
 			steps = append(steps, p)
 		}
 	}
@@ -130,15 +130,18 @@ func gatedStart(r trace.Record) bool {
 	return t != trace.TargetPoolWorker && t != trace.TargetManagerServer
 }
 
-// gatedKinds are the events that complete an operation the gate lets go:
-// one per operation (a blocking acquire's lock.wait is not one; its
-// lock.acquire is).
-var gatedKinds = map[string]bool{
-	trace.KindLockAcquire: true, trace.KindSemAcquire: true,
-	trace.KindStdout: true, trace.KindSleep: true, trace.KindFileRead: true, trace.KindFileWrite: true,
-	trace.KindFileAppend: true, trace.KindQueuePut: true, trace.KindQueueGet: true, trace.KindPipeSend: true,
-	trace.KindPipeRecv: true, trace.KindManagerCall: true, trace.KindPoolSubmit: true, trace.KindPoolTaskStart: true,
-	trace.KindPoolGet: true, trace.KindProcJoin: true, trace.KindQueueJoin: true,
+// gatedKind reports whether an event completes an operation the gate lets
+// go: one per operation (a blocking acquire's lock.wait is not one; its
+// lock.acquire is). A switch, not a map: package init runs in every child.
+func gatedKind(kind string) bool {
+	switch kind {
+	case trace.KindLockAcquire, trace.KindSemAcquire, trace.KindStdout, trace.KindSleep, trace.KindFileRead,
+		trace.KindFileWrite, trace.KindFileAppend, trace.KindQueuePut, trace.KindQueueGet, trace.KindPipeSend,
+		trace.KindPipeRecv, trace.KindManagerCall, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolGet,
+		trace.KindProcJoin, trace.KindQueueJoin:
+		return true
+	}
+	return false
 }
 
 // follow picks the pending operation the plan names for its next step,
