@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,8 +79,14 @@ func (in Intent) describeText() i18n.T {
 	switch in.Op {
 	case trace.KindLockAcquire, trace.KindSemAcquire:
 		return code(in.Obj + ".acquire()")
-	case trace.KindEventWait:
+	case trace.KindEventWait, trace.KindCondWait, trace.KindBarrierWait:
 		return code(in.Obj + ".wait()")
+	case trace.KindCondWake:
+		return i18n.Tf("%s  # until notified", in.Obj+".wait()")
+	case trace.KindBarrierPass:
+		return i18n.Tf("%s  # until every party has arrived", in.Obj+".wait()")
+	case trace.KindCondNotify:
+		return code(in.Obj + "." + cmp.Or(in.method, "notify") + "()")
 	case trace.KindStdout:
 		return code("print(...)")
 	case trace.KindSleep:
@@ -428,6 +435,14 @@ func (c *gateCtl) judgeOne(st *State, in *Intent) {
 		}
 	case trace.KindPipeRecv:
 		if why := st.recvBlocked(in.Obj); !why.IsZero() {
+			in.CanProceed, in.Blocked = false, why
+		}
+	case trace.KindCondWake:
+		if why := st.condBlocked(in.Obj, in.Pid); !why.IsZero() {
+			in.CanProceed, in.Blocked = false, why
+		}
+	case trace.KindBarrierWait, trace.KindBarrierPass:
+		if why := st.barrierBlocked(in.Op == trace.KindBarrierWait, in.Obj, in.Pid); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
 	case trace.KindProcJoin:
