@@ -186,6 +186,34 @@ var pyCases = []pyCase{
 		wantCount(t, r.stdout, " eats", v.Int("philosophers"))
 		wantIn(t, r.stdout, "everyone ate")
 	}},
+	{id: "condition", methods: startMethods, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantIn(t, r.stdout, " eats bun-1", " eats bun-2", "buns left: 0")
+	}},
+	{id: "condition", sets: []string{"loop=if"}, hangAfter: " eats bun-1", check: func(t *testing.T, r pyRun, v Vars) {
+		wantHung(t, r)
+		wantIn(t, r.stderr, "IndexError: pop from empty list")
+		wantNot(t, r.stdout, "eats bun-2", "buns left")
+	}},
+	{id: "barrier", methods: startMethods, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		n := v.Int("runners")
+		wantCount(t, r.stdout, " starts at ", n)
+		// nobody starts before the last is ready
+		last := strings.LastIndex(r.stdout, " is ready at ")
+		if first := strings.Index(r.stdout, " starts at "); first < last {
+			t.Errorf("a runner started before the last was ready:\n%s", r.stdout)
+		}
+	}},
+	{id: "barrier", sets: []string{"barrier=off"}, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantCount(t, r.stdout, " starts at ", v.Int("runners"))
+	}},
+	{id: "barrier", sets: []string{"trip=on"}, check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantCount(t, r.stdout, ": the barrier is broken, no race", v.Int("runners")-1)
+		wantNot(t, r.stdout, " starts at ")
+	}},
 	{id: "semaphore", methods: startMethods, check: func(t *testing.T, r pyRun, v Vars) {
 		wantClean(t, r)
 		n, slots := v.Int("people"), v.Int("slots")

@@ -102,7 +102,9 @@ func (s *Semaphore) acquire(seconds float64) bool {
 		s.rt.Emit(trace.KindSemAcquire, s.name, false)
 		return false
 	}
-	s.emit(trace.KindSemWait, 0)
+	if s.rt.trace != nil {
+		s.rt.Emit(trace.KindSemWait, s.name, trace.SemValue{Initial: s.initial(), Timeout: timeoutVal(seconds)})
+	}
 	d := s.rt.realTimeout(seconds)
 	deadline := time.Now().Add(d)
 	atomic.AddUint32(s.waiters(), 1)

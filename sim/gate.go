@@ -403,7 +403,7 @@ func (c *gateCtl) judgeOne(st *State, in *Intent) {
 		}
 	case trace.KindSemAcquire:
 		value := in.initial
-		if x := st.findSem(in.Obj); x != nil && x.Initial > 0 {
+		if x := st.findSem(in.Obj); x != nil && x.Known {
 			value = x.Value
 		}
 		if value <= 0 {

@@ -63,6 +63,9 @@ type SemState struct {
 	Holders        []int
 	Waiters        []int
 	MaxInside      int
+	// Known: Value and Initial have been told (a Semaphore(0) has both
+	// at 0 and is still known).
+	Known bool
 }
 
 // FlagState is an Event: its flag and who waits for it.
@@ -311,7 +314,7 @@ func (s *State) Apply(e trace.Record) {
 		x := s.sem(e.Obj)
 		x.Waiters = append(x.Waiters, p.Pid)
 		s.semValue(x, e.Val)
-		s.block(p, e.Obj, nil)
+		s.block(p, e.Obj, payload[trace.SemValue](e).Timeout)
 	case trace.KindSemAcquire:
 		x := s.sem(e.Obj)
 		x.Waiters = remove(x.Waiters, p.Pid)
@@ -469,9 +472,12 @@ func (s *State) lockRelease(e trace.Record) {
 }
 
 func (s *State) semValue(x *SemState, val json.RawMessage) {
-	var v trace.SemValue
-	if json.Unmarshal(val, &v) == nil && v.Initial > 0 {
-		x.Value, x.Initial = v.Value, v.Initial
+	var v struct {
+		Value   int  `json:"value"`
+		Initial *int `json:"initial"`
+	}
+	if json.Unmarshal(val, &v) == nil && v.Initial != nil && *v.Initial >= 0 {
+		x.Value, x.Initial, x.Known = v.Value, *v.Initial, true
 	}
 }
 

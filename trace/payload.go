@@ -14,10 +14,13 @@ import (
 // (json.RawMessage), so that it is read back without loss.
 
 // SemValue is the payload of sem.wait, sem.acquire and sem.release: the
-// value after the operation and the value the semaphore was created with.
+// value after the operation and the value the semaphore was created with;
+// on sem.wait, the acquire's timeout when it has one (the listing's
+// seconds; absent: none).
 type SemValue struct {
-	Value   int `json:"value"`
-	Initial int `json:"initial"`
+	Value   int             `json:"value"`
+	Initial int             `json:"initial"`
+	Timeout json.RawMessage `json:"timeout,omitempty"`
 }
 
 // CondWait is the payload of cond.wait: the lock wait() released (its
