@@ -61,6 +61,7 @@ var Barrier = register(&Scenario{
 	ListingZh: map[string]string{
 		"it trips: the race is off for everyone":     "它摔倒了：比赛对所有人都取消",
 		"until all RUNNERS have arrived":             "等到 RUNNERS 个选手全部到齐",
+		"multiprocessing raises threading's":         "抛出的是 threading 的异常",
 		"runs":                                       "跑",
 		"wait() returns once RUNNERS have called it": "RUNNERS 个进程都调用了 wait() 之后，它才返回",
 		"one after another: each takes a while":      "一个接一个启动：每个都要花点时间",

@@ -82,7 +82,7 @@ var Condition = register(&Scenario{
 		"a consumer is about to wait":              "有个消费者马上要等了",
 		"until both consumers wait":                "等到两个消费者都在等",
 		"one bun for two: both wake up":            "一个包子，两个人：两个都醒",
-		"one of them waits again":                  "其中一个又在等了",
+		"until one of them waits again":            "等到其中一个又在等",
 	},
 	Variants: []Variant{
 		{Key: "loop", Default: "while", Values: []string{"while", "if"}, Help: "while: check the buffer again after every wake-up; if: check it once", HelpZh: "while：每次醒来都再检查缓冲区；if：只检查一次"},

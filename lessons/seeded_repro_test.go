@@ -22,7 +22,7 @@ import (
 // the zombie scenario's first look at its child's state in /proc, taken
 // while the child starts (R or S: the OS's, at that instant; Z and "gone"
 // are compared). Nothing else is left out.
-var measuresWallTime = []string{"cpu", "pool-vs-process", "echo-server", "join", "startmethods"}
+var measuresWallTime = []string{"cpu", "pool-vs-process", "echo-server", "join", "startmethods", "barrier"}
 
 var (
 	measuredSeconds = regexp.MustCompile(`\d+\.\d+ ?s\b`)

@@ -8,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
@@ -222,10 +221,11 @@ func (d demo) layout(s styles) demoLayout {
 	lo.listW, lo.lanesW = d.listingSplit(s, w)
 	verdict, evidence := d.resources(s, w)
 	if n := len(verdict) + len(evidence); n > 0 {
-		// a reveal or a chart of many runs is what the student reads when
-		// a run ends: it may take the log's room
+		// a reveal, a chart of many runs or the watchdog's report (and its
+		// wait-for graph) is what the student reads when a run ends: it
+		// may take the log's room
 		most := body / 4
-		if (len(d.revealed) > 0 || len(d.outcomes) > 0) && !d.zoomed() {
+		if (len(d.revealed) > 0 || len(d.outcomes) > 0 || d.st.Watchdog != "") && !d.zoomed() {
 			most = body / 2
 		}
 		room := min(n, max(2, most))
@@ -352,10 +352,8 @@ func (d demo) resources(s styles, w int) (verdict, lines []string) {
 	if len(d.st.Timings) > 0 && d.ranMode != sim.Live && !d.replay {
 		lines = append(lines, s.Dim.Render(cut(s.tr("  (not live: these times measure the stepping, not the program; m for a live run)"), w)))
 	}
-	if d.st.Watchdog != "" { // wrapped: it says why the run hung, the point of the lesson
-		for _, l := range strings.Split(ansi.Wordwrap(fmt.Sprintf(s.tr("⚠ watchdog: %s"), d.st.WatchdogIn(s.lang)), w, ""), "\n") {
-			lines = append(lines, s.Warn.Render(l))
-		}
+	if d.st.Watchdog != "" { // wrapped: it says why the run hung, the point of the lesson; the wait-for graph beside it
+		lines = append(lines, d.watchdogLines(s, w)...)
 	}
 	lines = append(lines, d.endLines(s, w)...)
 	if n := len(d.st.Violations); n > 0 {

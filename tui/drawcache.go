@@ -27,6 +27,11 @@ type drawCache struct {
 
 	res    []string // the widgets' lines for resKey
 	resKey resKey
+
+	// wdog is the State at the watchdog's report wdogAt, for the
+	// wait-for graph beside it (waitgraph.go)
+	wdogAt *trace.Record
+	wdog   *sim.State
 }
 
 // resKey is what the widgets' lines depend on: the state, how far it is
