@@ -152,3 +152,9 @@ func shorten(raw json.RawMessage, cut int) json.RawMessage {
 	b, _ := json.Marshal(s[:n] + "…")
 	return b
 }
+
+// WriteFor reports an event of another process of the session, as it
+// would: the session's gate tells, when every process waits at it for
+// ever, what each one waits for (a lock.wait for an acquire it holds
+// back), so that the trace says what a live run's would.
+func (t *Trace) WriteFor(e trace.Record, val any) { t.write(e, val) }

@@ -2,8 +2,10 @@ package sim
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/proctour/proctour/i18n"
+	"github.com/proctour/proctour/trace"
 )
 
 // condBlocked says why pid's wake-up from condition name would block now
@@ -44,4 +46,47 @@ func (s *State) barrierBlocked(arriving bool, name string, pid int) i18n.T {
 		return i18n.Tf("%s, %d of %d parties arrived", name, b.arrived, b.Parties)
 	}
 	return i18n.T{}
+}
+
+// stuckWaits are the events a live run would have shown for the
+// operations held at the gate that would block for ever: the waits that
+// the watchdog reports (lock.wait for an acquire of a held lock, proc.join
+// of a running process, …), by process name so that a seed gives the same
+// trace. Operations whose wait the trace already tells (a condition's
+// wake-up after cond.wait, a barrier's pass after barrier.wait) and those
+// with no wait event of their own give none.
+func (c *gateCtl) stuckWaits(st *State) []trace.Record {
+	var out []trace.Record
+	list := c.list()
+	slices.SortFunc(list, func(a, b Intent) int { return strings.Compare(a.Proc, b.Proc) })
+	for _, in := range list {
+		if in.CanProceed {
+			continue
+		}
+		r := trace.Record{Pid: in.Pid, Proc: in.Proc, Obj: in.Obj, Line: in.Line}
+		var val any
+		switch in.Op {
+		case trace.KindLockAcquire:
+			r.Kind = trace.KindLockWait
+		case trace.KindSemAcquire:
+			r.Kind = trace.KindSemWait
+			v := trace.SemValue{Initial: in.initial}
+			if x := st.findSem(in.Obj); x != nil && x.Known {
+				v = trace.SemValue{Value: x.Value, Initial: x.Initial}
+			}
+			val = v
+		case trace.KindEventWait:
+			r.Kind = trace.KindEventWait
+		case trace.KindProcJoin:
+			r.Kind = trace.KindProcJoin
+		case trace.KindQueueGet, trace.KindQueuePut:
+			r.Kind = trace.KindQueueBlock
+			val = trace.QueueBlock{Op: strings.TrimPrefix(in.Op, "queue.")}
+		default:
+			continue
+		}
+		r.Val = mustJSON(val)
+		out = append(out, r)
+	}
+	return out
 }

@@ -30,8 +30,10 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 		idle := time.Since(s.lastAt) >= s.opts.Idle
 		stuck := s.state.Stuck() && idle
 		who := s.state.WhoWaitsText()
+		var waits []trace.Record
 		if s.gate != nil && s.gate.stuck(&s.state) && idle {
 			stuck, who = true, s.gate.whoWaits()
+			waits = s.gate.stuckWaits(&s.state)
 		}
 		var offPlan i18n.T
 		if s.gate != nil {
@@ -43,6 +45,12 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 			s.bark("schedule", i18n.Join(i18n.Tf("the schedule no longer fits: "), offPlan))
 			return
 		case stuck:
+			// Held at the gate, a process never told that it waits: the
+			// trace says so now, as a live run's would have, so that the
+			// wait-for graph and a replay see it.
+			for _, r := range waits {
+				s.trace.WriteFor(r, r.Val)
+			}
 			s.bark("deadlock", i18n.Tf("every process waits forever: %s", who))
 			return
 		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout && !(s.opts.Mode == Step && !s.opts.Auto):

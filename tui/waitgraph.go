@@ -166,7 +166,7 @@ func flow(items []string, width int) []string {
 	row := ""
 	for _, it := range items {
 		if row != "" && lipgloss.Width(row+it) > width {
-			rows = append(rows, row)
+			rows = append(rows, strings.TrimRight(row, " "))
 			row = ""
 		}
 		row += it
