@@ -121,8 +121,8 @@ func initBudget() (perPackage map[string]int, totalAllocs, totalBytes int) {
 	}
 	// 652 allocations and 122.6 KB measured, plus lipgloss's range by
 	// TERM (11 to 52), plus 5 %; then the SSH server's 298 and 22.7 KB;
-	// then lesson 15's condition and barrier scenarios, 34 and 9.4 KB
-	// (1,010 allocations and 153.9 KB measured with them, `proctour
+	// then lesson 15's condition and barrier scenarios, 34 and 5.1 KB
+	// (995 and 151.3 KB before them, 1,029 and 156.3 KB with them, `proctour
 	// version`, 2026-12-05).
 	return perPackage, 1075, 174_000
 }
