@@ -1,6 +1,7 @@
 // Package primitives provides cross-process synchronisation and communication
 // with an API shaped like Python's multiprocessing: Process, Lock, RLock,
-// Semaphore, BoundedSemaphore and Event, each backed by a real operating-system
+// Semaphore, BoundedSemaphore, Event, Condition and Barrier (and queues,
+// pipes, managers and pools), each backed by a real operating-system
 // mechanism (child processes re-executed from the proctour binary, shared
 // memory, futexes, pipes).
 //
