@@ -1046,6 +1046,16 @@ func (r *Run) record(pe pending) trace.Record {
 		}
 	case "pipe.inherit":
 		rec.Val, _ = json.Marshal(map[string]string{"pipe": r.pipeName[m.Oid]})
+	case trace.KindCondWait:
+		if v := (trace.CondWait{}); json.Unmarshal(m.Val, &v) == nil {
+			v.Lock = r.displayName(v.Lock)
+			rec.Val, _ = json.Marshal(v)
+		}
+	case trace.KindCondWake:
+		if v := (trace.CondWake{}); json.Unmarshal(m.Val, &v) == nil {
+			v.Lock = r.displayName(v.Lock)
+			rec.Val, _ = json.Marshal(v)
+		}
 	case "manager.new", "manager.serve":
 		var v map[string]any
 		if json.Unmarshal(m.Val, &v) == nil {

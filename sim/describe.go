@@ -150,6 +150,9 @@ func describe(r trace.Record) i18n.T {
 	case trace.KindPipeInherit:
 		return i18n.Tf("%s  # a copy of this end, passed in the arguments", r.Obj)
 	case trace.KindPipeBlock:
+		if v == "'poll'" { // poll(timeout) waits for a message
+			return i18n.Tf("%s  # nothing has arrived: waiting", r.Obj+".poll()")
+		}
 		return i18n.Tf("%s  # nothing has arrived: waiting", r.Obj+".recv()")
 	case trace.KindPipePoll:
 		return code(pollText(r))

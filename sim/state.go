@@ -366,7 +366,8 @@ func (s *State) Apply(e trace.Record) {
 		s.Watchdog, s.WatchdogText = msg, watchdogText(e)
 	case trace.KindQueueNew, trace.KindQueuePut, trace.KindQueueGet, trace.KindQueueBlock, trace.KindQueueTaskDone, trace.KindQueueJoin:
 		s.applyQueue(p, e)
-	case trace.KindPipeNew, trace.KindPipeInherit, trace.KindPipeSend, trace.KindPipeRecv, trace.KindPipeBlock, trace.KindPipeClose, trace.KindPipeEOF:
+	case trace.KindPipeNew, trace.KindPipeInherit, trace.KindPipeSend, trace.KindPipeRecv, trace.KindPipeBlock, trace.KindPipeClose, trace.KindPipeEOF,
+		trace.KindPipePoll:
 		s.applyPipe(p, e)
 	case trace.KindManagerNew, trace.KindManagerServe, trace.KindManagerBlock:
 		s.applyManager(p, e)

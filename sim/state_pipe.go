@@ -99,6 +99,8 @@ func (s *State) applyPipe(p *Proc, e trace.Record) {
 	case trace.KindPipeBlock:
 		end.Readers = append(end.Readers, p.Pid)
 		s.block(p, "recv "+end.Name, nil)
+	case trace.KindPipePoll: // poll() returned, with or without a message
+		end.Readers = remove(end.Readers, p.Pid)
 	case trace.KindPipeRecv:
 		end.Readers = remove(end.Readers, p.Pid)
 		if e.Err != "" {

@@ -83,7 +83,7 @@ const (
 	KindPipePoll    = "pipe.poll"    // val PipePoll
 	KindPipeClose   = "pipe.close"   // this process's copy of the end is closed
 	KindPipeEOF     = "pipe.eof"     // recv found every copy of the other end closed; err EOFError
-	KindPipeBlock   = "pipe.block"   // val "recv": nothing has arrived, the call waits
+	KindPipeBlock   = "pipe.block"   // val "recv" (or "poll": poll(timeout)): nothing has arrived, the call waits
 )
 
 // Managers. manager.call is the caller's; the others are the server

@@ -93,6 +93,7 @@ _buf = []
 # Kinds after which the process may wait: they go out at once, so that
 # proctour sees who waits (the watchdog) without the flusher's delay.
 _urgent = frozenset(("lock.wait", "sem.wait", "queue.block", "pipe.block", "proc.join", "event.wait",
+                     "cond.wait", "barrier.wait",
                      "queue.join", "sleep", "proc.start", "proc.exit", "watchdog",
                      "pool.task_done"))  # a pool may terminate its worker right after the result
 _FLUSH_EVERY = 0.02
@@ -437,6 +438,8 @@ def _compute_oid(obj):
         return _sem_oid(obj._semlock)
     if isinstance(obj, S.Event):
         return _sem_oid(obj._flag._semlock)
+    if isinstance(obj, S.Barrier):
+        return "b:" + _sem_oid(obj._cond._sleeping_count._semlock)
     if isinstance(obj, S.Condition):
         return _sem_oid(obj._sleeping_count._semlock)
     if isinstance(obj, (Q.Queue, Q.SimpleQueue)):
@@ -726,13 +729,30 @@ def _wrap_event(S):
 
 
 def _wrap_condition(S):
+    # A condition's lock is told under the lock's own name (Condition(lock)),
+    # or under the condition's when it made its own RLock (_pt_own, which
+    # travels with the condition to a spawned child). Its inner semaphores
+    # are multiprocessing's: their calls come from synchronize.py and are
+    # never told.
     C = S.Condition
-    o_init, o_wait, o_notify, o_all = C.__init__, C.wait, C.notify, C.notify_all
+    o_init, o_wait, o_notify, o_wait_for = C.__init__, C.wait, C.notify, C.wait_for
     o_enter, o_exit = C.__enter__, C.__exit__
+    o_getstate, o_setstate = C.__getstate__, C.__setstate__
 
     def __init__(self, lock=None, *, ctx):
+        self._pt_own = lock is None
         o_init(self, lock, ctx=ctx)
         _creation_hint(self, "Condition", _oid(self))
+
+    def __getstate__(self):
+        return o_getstate(self) + (bool(self.__dict__.get("_pt_own")),)
+
+    def __setstate__(self, state):
+        if len(state) == 5:
+            self._pt_own, state = state[4], state[:4]
+        o_setstate(self, state)
+
+    def _make_methods(self):
         la, lr = self._lock.acquire, self._lock.release
         me = self
 
@@ -763,51 +783,109 @@ def _wrap_condition(S):
 
     def wait(self, timeout=None):
         f = _user(2)
+        how = None
         if f is None:
-            return o_wait(self, timeout)
-        # In the trace's kinds: wait() releases the condition's lock and
-        # waits as for an Event; it wakes up holding the lock again.
+            f, how = getattr(_tls, "condf", None), "wait_for"  # one of wait_for's waits
+            if f is None:
+                return o_wait(self, timeout)
+            _tls.condf = None
         oid = _use(self, "Condition", f)
-        _emit("lock.release", oid, None, f=f)
-        _emit("event.wait", oid, timeout, f=f)
+        lk = _cond_lock(self, f)
+        try:
+            mine, n = self._lock._semlock._is_mine(), self._lock._semlock._count()
+        except Exception:
+            mine, n = True, 1
+        w = {"lock": lk, "timeout": timeout}
+        if n > 1:
+            w["depth"] = n
+        if how:
+            w["how"] = how
+        if not mine:
+            try:
+                return o_wait(self, timeout)
+            except Exception as e:
+                _emit("cond.wait", oid, w, f=f, err=_ename(e))
+                raise
+        _emit("cond.wait", oid, w, f=f)
         _tls.busy = True
         try:
             r = o_wait(self, timeout)
         finally:
             _tls.busy = False
-        _emit("event.wake", oid, bool(r), f=f)
-        _emit("lock.acquire", oid, True, f=f)
+            if how:
+                _tls.condf = f
+        wk = {"lock": lk, "notified": bool(r)}
+        if n > 1:
+            wk["depth"] = n
+        if how:
+            wk["how"] = how
+        _emit("cond.wake", oid, wk, f=f)
         return r
+
+    def wait_for(self, predicate, timeout=None):
+        f = _user(2)
+        if f is None:
+            return o_wait_for(self, predicate, timeout)
+        prev = getattr(_tls, "condf", None)
+        _tls.condf = f  # its waits are told at the program's line
+        try:
+            return o_wait_for(self, predicate, timeout)
+        finally:
+            _tls.condf = prev
 
     def notify(self, n=1):
         f = _user(2)
         if f is None:
             return o_notify(self, n)
-        _use(self, "Condition", f)  # (notify has no kind of its own in the trace yet)
-        _tls.busy = True
-        try:
-            return o_notify(self, n)
-        finally:
-            _tls.busy = False
+        return _cond_notify(self, n, f)
 
     def notify_all(self):
         f = _user(2)
         if f is None:
-            return o_all(self)
-        _use(self, "Condition", f)
-        _tls.busy = True
-        try:
-            return o_all(self)
-        finally:
-            _tls.busy = False
+            return o_notify(self, sys.maxsize)
+        return _cond_notify(self, sys.maxsize, f)
 
-    C.__init__, C.wait, C.notify, C.notify_all = __init__, wait, notify, notify_all
+    C._pt_notify = o_notify
+    C.__init__, C.wait, C.wait_for, C.notify, C.notify_all = __init__, wait, wait_for, notify, notify_all
     C.notifyAll = notify_all
-    C.__enter__, C.__exit__ = __enter__, __exit__
+    C.__enter__, C.__exit__, C._make_methods = __enter__, __exit__, _make_methods
+    C.__getstate__, C.__setstate__ = __getstate__, __setstate__
+
+
+def _cond_lock(c, f):
+    """The oid a condition's lock is told by."""
+    if c.__dict__.get("_pt_own"):
+        return _use(c, "Condition", f)
+    return _use(c._lock, _semkind(c._lock), f)
+
+
+def _cond_notify(c, n, f):
+    oid = _use(c, "Condition", f)
+    woken = 0
+    try:
+        if c._lock._semlock._is_mine():
+            # as notify() counts them: the sleepers not yet woken
+            waiting = c._sleeping_count._semlock._get_value() - c._woken_count._semlock._get_value()
+            woken = max(0, min(n, waiting))
+    except Exception:
+        pass
+    val = {"n": 0, "all": True, "woken": woken} if n == sys.maxsize else {"n": n, "woken": woken}
+    mono = _mono()
+    _tls.busy = True
+    try:
+        C = type(c)
+        r = C._pt_notify(c, n)
+    except Exception as e:
+        _emit("cond.notify", oid, val, mono=mono, f=f, err=_ename(e))
+        raise
+    finally:
+        _tls.busy = False
+    _emit("cond.notify", oid, val, mono=mono, f=f)
+    return r
 
 
 def _cond_acquire(c, la, block, timeout, f):
-    oid = _use(c, "Condition", f)
+    oid = _cond_lock(c, f)
     _tls.busy = True
     try:
         if la(False):
@@ -831,17 +909,63 @@ def _cond_acquire(c, la, block, timeout, f):
 
 
 def _cond_release(c, lr, f):
-    oid = _use(c, "Condition", f)
+    oid = _cond_lock(c, f)
     try:
         n = c._lock._semlock._count()
     except Exception:
         n = 1
-    _emit("lock.release", oid, n - 1 if n > 1 else None, f=f)
+    mono = _mono()
     _tls.busy = True
     try:
-        return lr()
+        r = lr()
+    except (ValueError, AssertionError) as e:
+        _emit("lock.release", oid, None, mono=mono, f=f, err=_ename(e))
+        raise
     finally:
         _tls.busy = False
+    _emit("lock.release", oid, n - 1 if n > 1 else None, mono=mono, f=f)
+    return r
+
+
+def _wrap_barrier(S):
+    # multiprocessing's Barrier is threading's over a multiprocessing
+    # Condition and shared memory: its inner calls come from threading.py
+    # and are never told. An action runs in the last party, traced.
+    import threading as _th
+    B = S.Barrier
+    o_init, o_wait, o_abort, o_reset = B.__init__, B.wait, B.abort, B.reset
+
+    def __init__(self, parties, action=None, timeout=None, *, ctx):
+        o_init(self, parties, action, timeout, ctx=ctx)
+        _creation_hint(self, "Barrier", _oid(self))
+
+    def wait(self, timeout=None):
+        f = _user(2)
+        if f is None:
+            return o_wait(self, timeout)
+        oid = _use(self, "Barrier", f)
+        _emit("barrier.wait", oid, {"parties": self._parties, "timeout": timeout}, f=f)
+        try:
+            i = o_wait(self, timeout)
+        except _th.BrokenBarrierError:
+            _emit("barrier.broken", oid, None, f=f, err="BrokenBarrierError")
+            raise
+        except Exception as e:  # the action raised: the barrier is broken
+            _emit("barrier.broken", oid, None, f=f, err=_ename(e))
+            raise
+        _emit("barrier.pass", oid, i, f=f)
+        return i
+
+    def mk(o, kind):
+        def m(self):
+            f = _user(2)
+            if f is not None:
+                _emit(kind, _use(self, "Barrier", f), None, f=f)
+            return o(self)
+        return m
+
+    B.__init__, B.wait = __init__, wait
+    B.abort, B.reset = mk(o_abort, "barrier.abort"), mk(o_reset, "barrier.reset")
 
 
 # ---- queues
@@ -1080,7 +1204,26 @@ def _wrap_pipes(C):
         C.arbitrary_address = arbitrary_address
 
     B = C._ConnectionBase
-    o_send, o_recv, o_close = B.send, B.recv, B.close
+    o_send, o_recv, o_close, o_poll = B.send, B.recv, B.close, B.poll
+
+    def poll(self, timeout=0.0):
+        f = _user(2)
+        if f is None:
+            return o_poll(self, timeout)
+        oid = _use(self, "Connection", f)
+        _tls.busy = True
+        try:
+            if timeout is None or timeout > 0:
+                if not o_poll(self, 0):
+                    _emit("pipe.block", oid, "poll", f=f)
+            r = o_poll(self, timeout)
+        except Exception as e:
+            _emit("pipe.poll", oid, {"timeout": timeout, "ready": False}, f=f, err=_ename(e))
+            raise
+        finally:
+            _tls.busy = False
+        _emit("pipe.poll", oid, {"timeout": timeout, "ready": bool(r)}, f=f)
+        return r
 
     def send(self, obj):
         f = _user(2)
@@ -1104,7 +1247,7 @@ def _wrap_pipes(C):
             return o_recv(self)
         oid = _use(self, "Connection", f)
         try:
-            ready = self.poll(0)
+            ready = o_poll(self, 0)
         except Exception:
             ready = True
         if not ready:
@@ -1132,7 +1275,7 @@ def _wrap_pipes(C):
         finally:
             _tls.busy = False
 
-    B.send, B.recv, B.close = send, recv, close
+    B.send, B.recv, B.close, B.poll = send, recv, close, poll
 
 
 # ---- processes
@@ -1649,14 +1792,37 @@ def _wrap_pool(MP):
                 items = list(iterable)
                 mono = _mono()
                 it = o(self, func, items, chunksize)
-                job = getattr(it, "_job", None)
-                if job is None:  # chunked imap: a generator over an IMapIterator
-                    job = -1
+                inner = it
+                if not isinstance(it, MP.IMapIterator):  # chunked: a generator over an IMapIterator
+                    try:
+                        inner = it.gi_frame.f_locals[".0"]
+                    except Exception:
+                        inner = None
+                job = getattr(inner, "_job", -1)
+                if inner is not None and name == "imap_unordered":
+                    inner._pt_chunk = chunksize
                 _emit("pool.submit", _pool_oid(self), {"job": job, "func": _fname(func), "args": _jv(items), "items": len(items),
                                                       "chunks": (len(items) + chunksize - 1) // max(chunksize, 1), "how": name}, mono=mono, f=f)
-                return it
+                return _IMap(it, inner, job, name, _pool_oid(self))
             return m
         setattr(P, name, mk(o, name))
+
+    UI = MP.IMapUnorderedIterator
+    o_uset = UI._set
+
+    def _uset(self, i, obj):
+        # which items arrive, in the order the iterator hands them out
+        order = self.__dict__.get("_pt_order")
+        if order is None:
+            order = self._pt_order = __import__("collections").deque()
+        ok, value = obj
+        size = self.__dict__.get("_pt_chunk", 1)
+        if size > 1 and ok and isinstance(value, list):
+            order.extend(range(i * size, i * size + len(value)))
+        else:
+            order.append(i * size)
+        return o_uset(self, i, obj)
+    UI._set = _uset
 
     for name, kind in (("close", "pool.close"), ("terminate", "pool.terminate"), ("join", "pool.join")):
         o = getattr(P, name)
@@ -1741,6 +1907,56 @@ def _wrap_pool(MP):
         finally:
             _tls.cb = False
     MR._set = _mset
+
+
+class _IMap:
+    """The iterator imap and imap_unordered return: each item handed out
+    is a pool.get of that item."""
+
+    def __init__(self, it, inner, job, how, oid):
+        self._it, self._inner, self._job, self._how, self._oid = it, inner, job, how, oid
+        self._k = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._next(None, _user(2))
+
+    def next(self, timeout=None):
+        return self._next(timeout, _user(2))
+
+    def _next(self, timeout, f):
+        import multiprocessing as mp
+        k = self._k
+        if self._how == "imap_unordered":
+            order = getattr(self._inner, "_pt_order", None)
+        _tls.busy = True
+        try:
+            v = next(self._it) if timeout is None else self._it.next(timeout)
+        except (StopIteration, mp.TimeoutError):
+            raise
+        except Exception as e:
+            self._k += 1
+            _emit("pool.get", self._oid, {"job": self._job, "value": None, "how": self._how, "item": self._item(k)}, f=f, err=_ename(e))
+            raise
+        finally:
+            _tls.busy = False
+        self._k += 1
+        if f is not None:
+            _emit("pool.get", self._oid, {"job": self._job, "value": _jv(v), "how": self._how, "item": self._item(k)}, f=f)
+        return v
+
+    def _item(self, k):
+        if self._how != "imap_unordered":
+            return k
+        try:
+            return self._inner._pt_order.popleft()
+        except Exception:
+            return k
+
+    def __getattr__(self, n):
+        return getattr(self._it, n)
 
 
 def _result_get(r, timeout, f):
@@ -2016,7 +2232,8 @@ def boot():
     import concurrent.futures.process as CP
     import concurrent.futures._base as FB
     import atexit
-    for fn, args in ((_wrap_semlock, (S,)), (_wrap_event, (S,)), (_wrap_condition, (S,)), (_wrap_queues, (Q,)),
+    for fn, args in ((_wrap_semlock, (S,)), (_wrap_event, (S,)), (_wrap_condition, (S,)), (_wrap_barrier, (S,)),
+                     (_wrap_queues, (Q,)),
                      (_wrap_pipes, (C,)), (_wrap_process, (P,)), (_wrap_managers, (M,)), (_wrap_pool, (MP,)),
                      (_wrap_executor, (CP, FB)), (_wrap_forkserver, ()), (_wrap_time, ()), (_wrap_open, ())):
         try:
