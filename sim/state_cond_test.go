@@ -184,3 +184,52 @@ func TestCondAndBarrierDescribedInChinese(t *testing.T) {
 		}
 	}
 }
+
+// An imap's iterator hands out an item only once it is done: a pool.get
+// of one item (how imap) counts against the job's done items.
+func TestImapHandsOutOnlyDoneItems(t *testing.T) {
+	item := func(i int) *int { return &i }
+	world := []trace.Record{
+		ev(1, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(1, "MainProcess", trace.KindPoolNew, "pool", trace.PoolNew{Ctor: "Pool", Processes: 1}),
+		ev(2, "w", trace.KindProcStart, "", trace.TargetPoolWorker),
+		ev(2, "w", trace.KindPoolWorker, "pool", nil),
+		ev(1, "MainProcess", trace.KindPoolSubmit, "pool", trace.PoolSubmit{Job: 3, Func: "square", Items: 2, Chunks: 2, How: "imap"}),
+		ev(2, "w", trace.KindPoolTaskStart, "pool", trace.PoolTask{Job: 3, I: 0, Take: true}),
+		ev(2, "w", trace.KindPoolTaskDone, "pool", trace.PoolTask{Job: 3, I: 0, Result: []byte("0")}),
+		ev(1, "MainProcess", trace.KindPoolGet, "pool", trace.PoolGet{Job: 3, Value: []byte("0"), How: "imap", Item: item(0)}),
+	}
+	st := foldOf(t, world...)
+	if j := st.Pools[0].Jobs[0]; len(st.Violations) > 0 || j.Delivered != 1 || j.Got {
+		t.Errorf("after item 0: %+v, violations %q; want 1 handed out, the job not got", j, st.Violations)
+	}
+	early := ev(1, "MainProcess", trace.KindPoolGet, "pool", trace.PoolGet{Job: 3, Value: []byte("1"), How: "imap", Item: item(1)})
+	st = foldOf(t, append(world, early)...)
+	if len(st.Violations) != 1 || !strings.Contains(st.Violations[0], "imap of job 3 handed out 2 items, 1 of which were done") {
+		t.Errorf("violations %q, want item 1 handed out before it was done", st.Violations)
+	}
+	st = foldOf(t, append(world,
+		ev(2, "w", trace.KindPoolTaskStart, "pool", trace.PoolTask{Job: 3, I: 1, Take: true}),
+		ev(2, "w", trace.KindPoolTaskDone, "pool", trace.PoolTask{Job: 3, I: 1, Result: []byte("1")}),
+		early)...)
+	if j := st.Pools[0].Jobs[0]; len(st.Violations) > 0 || !j.Got {
+		t.Errorf("after both items: %+v, violations %q; want the job got", j, st.Violations)
+	}
+	if got, want := DescribeIn(early, "zh"), "next(pool.imap(...)) → 1  # 任务 3，第 1 项"; got != want {
+		t.Errorf("described %q, want %q", got, want)
+	}
+}
+
+// A poll that waited for a message and returned is no longer reading.
+func TestPollWaitEndsWithItsPoll(t *testing.T) {
+	st := pipeWorld(t,
+		ev(2, "reader", trace.KindPipeBlock, "reader_conn", "poll"),
+		ev(2, "reader", trace.KindPipePoll, "reader_conn", trace.PipePoll{Timeout: []byte("2"), Ready: true}),
+	)
+	if pp, i := st.FindEnd("reader_conn"); len(pp.Ends[i].Readers) != 0 || st.Proc(2).Status == Blocked {
+		t.Errorf("reader still reads (%v) or blocked (%s) after poll returned", pp.Ends[i].Readers, st.Proc(2).Status)
+	}
+	if got := Describe(ev(2, "reader", trace.KindPipeBlock, "reader_conn", "poll")); got != "reader_conn.poll()  # nothing has arrived: waiting" {
+		t.Errorf("described %q", got)
+	}
+}
