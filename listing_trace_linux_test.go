@@ -152,8 +152,25 @@ var tracedShort = map[string]bool{"hello": true, "joinable": true, "queue": true
 // but each starts CPython processes, many for some.
 const tracedParallel = 4
 
+// tracedMethods are the start methods every listing is traced under:
+// fork (Linux's default before Python 3.14), spawn (macOS's and Windows')
+// and forkserver (Linux's from 3.14).
+var tracedMethods = []string{"fork", "spawn", "forkserver"}
+
+// methodsOf is the start methods listing c is traced under: all three; with
+// -short, the -short listings under fork and under one other method, spawn
+// or forkserver by turns, so that each is run.
+func methodsOf(c tracedListing, i int) []string {
+	if !testing.Short() {
+		return tracedMethods
+	}
+	return []string{"fork", tracedMethods[1+i%2]}
+}
+
 // TestListingsTraceUnderPython runs every scenario's listing at its
-// defaults (and the variants in tracedExtra) through the tracer, as
+// defaults (and the variants in tracedExtra), under each start method
+// (methodsOf: with -short, a few listings, each under fork and one other),
+// through the tracer, as
 // `proctour run SCENARIO --python` does, and checks that the trace keeps
 // the invariants, that the run ends as the lesson says (by itself, or
 // stopped by the watchdog where the scenario is a hang), that no process of
@@ -169,21 +186,25 @@ func TestListingsTraceUnderPython(t *testing.T) {
 	}
 	cases = append(cases, tracedExtra...)
 	slots := make(chan struct{}, tracedParallel)
+	short := 0
 	for _, c := range cases {
 		if testing.Short() && !c.short {
 			continue
 		}
+		short++
 		name := strings.Join(append([]string{c.id}, c.sets...), ",")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			traceListing(t, c)
-		})
+		for _, method := range methodsOf(c, short) {
+			t.Run(name+"/"+method, func(t *testing.T) {
+				t.Parallel()
+				slots <- struct{}{}
+				defer func() { <-slots }()
+				traceListing(t, c, method)
+			})
+		}
 	}
 }
 
-func traceListing(t *testing.T, c tracedListing) {
+func traceListing(t *testing.T, c tracedListing, method string) {
 	sc, err := lessons.Lookup(c.id)
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +220,7 @@ func traceListing(t *testing.T, c tracedListing) {
 	}
 	// The run is bounded by the listing's timeout: past it, the watchdog
 	// stops it, and a run that should have ended fails below.
-	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, Timeout: sc.ListingTimeout()})
+	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, StartMethod: method, Timeout: sc.ListingTimeout()})
 	if err != nil {
 		t.Fatalf("the tracer could not run %s: %v", sc.ScriptName(), err)
 	}
@@ -227,7 +248,7 @@ func traceListing(t *testing.T, c tracedListing) {
 		c.check(t, sc, tl)
 	}
 	if t.Failed() {
-		t.Logf("the trace of %s (%s):\n%s", sc.ScriptName(), vars, tracedDump(tl))
+		t.Logf("the trace of %s (%s, %s):\n%s", sc.ScriptName(), vars, method, tracedDump(tl))
 	}
 }
 
