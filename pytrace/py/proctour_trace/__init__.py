@@ -92,8 +92,15 @@ _enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr)
 _buf = []
 # Kinds after which the process may wait: they go out at once, so that
 # proctour sees who waits (the watchdog) without the flusher's delay.
+# Kinds that let another process go on (a release, a put, a send, a set, a
+# notify, a task_done) are sent before they take effect: then the event is
+# in proctour's socket before anything it causes can be, however late this
+# process runs again; a buffered one could reach proctour after its effect's
+# event, past the window that orders them.
 _urgent = frozenset(("lock.wait", "sem.wait", "queue.block", "pipe.block", "proc.join", "event.wait",
                      "cond.wait", "barrier.wait",
+                     "lock.release", "sem.release", "queue.put", "pipe.send", "event.set", "cond.notify",
+                     "queue.task_done",
                      "queue.join", "sleep", "proc.start", "proc.exit", "watchdog",
                      "pool.task_done"))  # a pool may terminate its worker right after the result
 _FLUSH_EVERY = 0.02
@@ -653,28 +660,33 @@ def _lock_acquire(obj, acq, block, timeout, f):
 def _lock_release(obj, rel, f):
     kind = _semkind(obj)
     oid = _use(obj, kind, f)
-    mono = _mono()
+    sl = obj._semlock
     _tls.busy = True
     try:
         if kind == "Semaphore":
+            v = _semval(obj)
+            if sl.maxvalue >= (1 << 30) or v["value"] < sl.maxvalue:  # it will not raise: told first
+                v["value"] += 1
+                _emit("sem.release", oid, v, f=f)
+                return rel()
             try:
                 rel()
             except ValueError as e:
-                _emit("sem.release", oid, _semval(obj), mono=mono, f=f, err="ValueError")
+                _emit("sem.release", oid, _semval(obj), f=f, err="ValueError")
                 raise
-            _emit("sem.release", oid, _semval(obj), mono=mono, f=f)
+            _emit("sem.release", oid, _semval(obj), f=f)
             return
-        val = None
-        if kind == "RLock":
-            n = obj._semlock._count()
-            if n > 1:
-                val = n - 1
+        n = sl._count()
+        if sl._is_mine():  # it will not raise: told first
+            _emit("lock.release", oid, n - 1 if kind == "RLock" and n > 1 else None, f=f)
+            return rel()
+        mono = _mono()
         try:
-            rel()
+            rel()  # another process's Lock, or one not held
         except (ValueError, AssertionError) as e:
             _emit("lock.release", oid, None, mono=mono, f=f, err=_ename(e))
             raise
-        _emit("lock.release", oid, val, mono=mono, f=f)
+        _emit("lock.release", oid, None, mono=mono, f=f)
     finally:
         _tls.busy = False
 
@@ -870,17 +882,25 @@ def _cond_notify(c, n, f):
     except Exception:
         pass
     val = {"n": 0, "all": True, "woken": woken} if n == sys.maxsize else {"n": n, "woken": woken}
+    told = False
+    try:
+        if c._lock._semlock._is_mine():  # it will not raise: told first
+            _emit("cond.notify", oid, val, f=f)
+            told = True
+    except Exception:
+        pass
     mono = _mono()
     _tls.busy = True
     try:
-        C = type(c)
-        r = C._pt_notify(c, n)
+        r = type(c)._pt_notify(c, n)
     except Exception as e:
-        _emit("cond.notify", oid, val, mono=mono, f=f, err=_ename(e))
+        if not told:
+            _emit("cond.notify", oid, val, mono=mono, f=f, err=_ename(e))
         raise
     finally:
         _tls.busy = False
-    _emit("cond.notify", oid, val, mono=mono, f=f)
+    if not told:
+        _emit("cond.notify", oid, val, mono=mono, f=f)
     return r
 
 
@@ -911,9 +931,16 @@ def _cond_acquire(c, la, block, timeout, f):
 def _cond_release(c, lr, f):
     oid = _cond_lock(c, f)
     try:
-        n = c._lock._semlock._count()
+        n, mine = c._lock._semlock._count(), c._lock._semlock._is_mine()
     except Exception:
-        n = 1
+        n, mine = 1, False
+    if mine:  # it will not raise: told first
+        _emit("lock.release", oid, n - 1 if n > 1 else None, f=f)
+        _tls.busy = True
+        try:
+            return lr()
+        finally:
+            _tls.busy = False
     mono = _mono()
     _tls.busy = True
     try:
@@ -1027,16 +1054,19 @@ def _wrap_queues(Q):
         if f is None:
             return o_td(self)
         oid = _use(self, "JoinableQueue", f)
-        mono = _mono()
+        left = self._unfinished_tasks._semlock._get_value()
+        if left > 0:  # it will not raise: told first, before join() can return
+            _emit("queue.task_done", oid, left - 1, f=f)
         _tls.busy = True
         try:
             o_td(self)
         except ValueError as e:
-            _emit("queue.task_done", oid, None, mono=mono, f=f, err="ValueError")
+            _emit("queue.task_done", oid, None, f=f, err="ValueError")
             raise
         finally:
             _tls.busy = False
-        _emit("queue.task_done", oid, self._unfinished_tasks._semlock._get_value(), mono=mono, f=f)
+        if left <= 0:
+            _emit("queue.task_done", oid, self._unfinished_tasks._semlock._get_value(), f=f)
 
     def join(self):
         f = _user(2)
@@ -1060,13 +1090,12 @@ def _wrap_queues(Q):
         if f is None:
             return o_sput(self, obj)
         oid = _use(self, "SimpleQueue", f)
-        mono = _mono()
+        _emit("queue.put", oid, _jv(obj), f=f)  # told first: the getter may have it at once
         _tls.busy = True
         try:
             o_sput(self, obj)
         finally:
             _tls.busy = False
-        _emit("queue.put", oid, _jv(obj), mono=mono, f=f)
 
     def sget(self):
         f = _user(2)
@@ -1106,13 +1135,17 @@ def _wrap_queue_ctor(cls, qtype):
 def _qput(q, o_put, obj, block, timeout, f, typ):
     import queue as _q
     oid = _use(q, typ, f)
-    if block and getattr(q, "_sem", None) is not None and q._sem._semlock._get_value() == 0:
+    if block and q._sem._semlock._get_value() == 0:
         _emit("queue.block", oid, {"op": "put", "timeout": timeout}, f=f)
-    stamp = [None]
+    told = []
 
     def post():
-        if stamp[0] is None:
-            stamp[0] = _mono()
+        # the slot is taken: the put will happen; told before the item
+        # can reach the feeder thread, and so a getter
+        if not told:
+            told.append(True)
+            _tls.post_acquire = None
+            _emit("queue.put", oid, _jv(obj), f=f)
     _tls.post_acquire = post
     _tls.busy = True
     try:
@@ -1126,7 +1159,8 @@ def _qput(q, o_put, obj, block, timeout, f, typ):
     finally:
         _tls.busy = False
         _tls.post_acquire = None
-    _emit("queue.put", oid, _jv(obj), mono=stamp[0], f=f)
+    if not told:
+        _emit("queue.put", oid, _jv(obj), f=f)
 
 
 def _readable(conn, timeout):
@@ -1233,13 +1267,26 @@ def _wrap_pipes(C):
         mono = _mono()
         _tls.busy = True
         try:
-            o_send(self, obj)
+            # Connection.send, in two: the value pickled (which may raise),
+            # told, then written, so that the event is out before the
+            # receiver can have the value
+            self._check_closed()
+            self._check_writable()
+            data = C._ForkingPickler.dumps(obj)
         except Exception as e:
+            _tls.busy = False
             _emit("pipe.send", oid, _jv(obj), mono=mono, f=f, err=_ename(e))
+            raise
+        _tls.busy = False
+        _emit("pipe.send", oid, _jv(obj), f=f)
+        _tls.busy = True
+        try:
+            self._send_bytes(data)
+        except Exception as e:
+            _emit("pipe.send", oid, _jv(obj), f=f, err=_ename(e))  # told as sent just before: rare (a broken pipe)
             raise
         finally:
             _tls.busy = False
-        _emit("pipe.send", oid, _jv(obj), mono=mono, f=f)
 
     def recv(self):
         f = _user(2)
