@@ -248,14 +248,25 @@ type wireMsg struct {
 	Reentrant bool   `json:"reentrant"`
 	Method    string `json:"method"`
 	Job       int    `json:"job"`
+	// PutID and After order a queue's get after its put without the put
+	// being sent at once: a put (PutID n) travels in the queue tagged with
+	// its process's pid and n, and the get that took it names them (After);
+	// the get is held back until that put has arrived.
+	PutID int     `json:"pn"`
+	After *[2]int `json:"after"`
 }
 
 // pending is an event waiting in the reorder window.
 type pending struct {
 	m     wireMsg
 	pid   int
-	order int64 // arrival, to break ties
+	order int64     // arrival, to break ties
+	at    time.Time // arrival, for how long a get may wait for its put
 }
+
+// putWait is how long a get is held back for the put it names, past
+// which it goes on without it (the putter died before sending it).
+const putWait = 3 * time.Second
 
 // input is messages of a connection, in its order, or its end.
 type input struct {
@@ -307,6 +318,7 @@ type Run struct {
 	conns    map[int]int // connection → pid
 	open     int         // connections open
 	heap     []pending
+	puts     map[[2]int]bool // the puts arrived (pid, PutID) that no get has named yet
 	order    int64
 	seq      int64
 	lastT    int64
@@ -366,6 +378,7 @@ func Start(o Options) (*Run, error) {
 		inputs: make(chan input, 1024),
 		procs:  map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
+		puts:  map[[2]int]bool{},
 		state: &sim.State{}, bcast: make(chan struct{}),
 		socks: map[int]*sock{}, pidSock: map[int]*sock{}, reqs: make(chan request)}
 	if o.Schedule != nil {
@@ -895,15 +908,18 @@ func (r *Run) take1(conn int, sk *sock, m wireMsg) {
 		if !p.started {
 			return // a process that never started as one of the program's (the resource tracker)
 		}
+		if m.PutID > 0 {
+			r.puts[[2]int{pid, m.PutID}] = true
+		}
 		r.order++
-		r.heap = append(r.heap, pending{m: m, pid: pid, order: r.order})
+		r.heap = append(r.heap, pending{m: m, pid: pid, order: r.order, at: time.Now()})
 	}
 }
 
 func (r *Run) synthExit(p *proc, code int, mono int64) {
 	p.exited = true
 	r.order++
-	r.heap = append(r.heap, pending{m: wireMsg{K: "ev", Kind: trace.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)), Mono: mono}, pid: p.pid, order: r.order})
+	r.heap = append(r.heap, pending{m: wireMsg{K: "ev", Kind: trace.KindProcExit, Val: json.RawMessage(strconv.Itoa(code)), Mono: mono}, pid: p.pid, order: r.order, at: time.Now()})
 }
 
 // release hands on, in stamp order, the events old enough that nothing
@@ -913,9 +929,18 @@ func (r *Run) release(final bool) {
 		return
 	}
 	sortPending(r.heap)
-	limit := monotonic() - int64(r.opts.Window)
+	// An event goes once both its stamp and its arrival are a window old:
+	// when proctour itself ran late, what it read first may be younger on
+	// the wire than what still waits, unread, on another connection.
+	limit, arrived := monotonic()-int64(r.opts.Window), time.Now().Add(-r.opts.Window)
 	n := 0
-	for n < len(r.heap) && (final || r.heap[n].m.Mono <= limit) {
+	for n < len(r.heap) && (final || (r.heap[n].m.Mono <= limit && !r.heap[n].at.After(arrived))) {
+		if a := r.heap[n].m.After; a != nil && !final {
+			if !r.puts[*a] && time.Since(r.heap[n].at) < putWait {
+				break // its put has not arrived: it and what follows wait
+			}
+			delete(r.puts, *a)
+		}
 		n++
 	}
 	out := r.heap[:n]

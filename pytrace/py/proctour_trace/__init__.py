@@ -6,7 +6,10 @@ operation the *program* makes as one JSON object per line over a Unix
 stream socket (path in PROCTOUR_TRACE_SOCK). One connection per process;
 a forked child opens its own (os.register_at_fork). proctour orders the
 events by their monotonic stamp: a release, put or send is stamped before
-it takes effect, an acquire, get or recv after it completed.
+it takes effect, an acquire, get or recv after it completed. What lets
+another process go on is also sent before it takes effect (_urgent); a
+Queue's item is put tagged with its put's id (pn), and its get names it
+(after), so that proctour holds the get back until the put arrived.
 
 Messages ("k"): hello {pid}; ev {kind, oid, val, mono, line, err, ...};
 name {oid, type, name} (a hint for an object's display name); reap {pid,
@@ -88,18 +91,37 @@ def _lifeline(s):
         os._exit(137)
 
 
-_enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
+def _make_enc():
+    """The JSON encoder of a batch: the C encoder made once (JSONEncoder's
+    encode makes one per call, a third of a small batch's cost), checked,
+    else JSONEncoder's."""
+    slow = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
+    try:
+        from json import encoder as E
+        c = E.c_make_encoder(None, repr, E.encode_basestring, None, ":", ",", False, False, True)
+        join = "".join
+        sample = [{"k": "ev", "val": [1, "é\n", None, 1.5, {"a": True}], "x": object}]
+        if c is not None and join(c(sample, 0)) == slow(sample):
+            return lambda batch: join(c(batch, 0))
+    except Exception:
+        pass
+    return slow
+
+
+_enc = _make_enc()
 _buf = []
 # Kinds after which the process may wait: they go out at once, so that
 # proctour sees who waits (the watchdog) without the flusher's delay.
-# Kinds that let another process go on (a release, a put, a send, a set, a
-# notify, a task_done) are sent before they take effect: then the event is
-# in proctour's socket before anything it causes can be, however late this
+# Kinds that let another process go on (a release, a send, a set, a notify,
+# a task_done) are sent before they take effect: then the event is in
+# proctour's socket before anything it causes can be, however late this
 # process runs again; a buffered one could reach proctour after its effect's
-# event, past the window that orders them.
+# event, past the window that orders them. A Queue's put is not: the item
+# travels tagged with the put's id, and proctour holds its get back until
+# the put has arrived (_qput, _untag).
 _urgent = frozenset(("lock.wait", "sem.wait", "queue.block", "pipe.block", "proc.join", "event.wait",
                      "cond.wait", "barrier.wait",
-                     "lock.release", "sem.release", "queue.put", "pipe.send", "event.set", "cond.notify",
+                     "lock.release", "sem.release", "pipe.send", "event.set", "cond.notify",
                      "queue.task_done",
                      "queue.join", "sleep", "proc.start", "proc.exit", "watchdog",
                      "pool.task_done"))  # a pool may terminate its worker right after the result
@@ -1018,7 +1040,7 @@ def _wrap_queues(Q):
         def get(self, block=True, timeout=None):
             f = _user(2)
             if f is None:
-                return o_get(self, block, timeout)
+                return _untag(o_get(self, block, timeout))[0]
             return _qget(self, o_get, block, timeout, f, qtype(self))
         return get
 
@@ -1041,7 +1063,7 @@ def _wrap_queues(Q):
     def get_nowait(self):
         f = _user(2)
         if f is None:
-            return type(self)._pt_get(self, False)
+            return _untag(type(self)._pt_get(self, False))[0]
         return _qget(self, type(self)._pt_get, False, None, f, qtype(self))
 
     Q.Queue.put_nowait = put_nowait
@@ -1132,24 +1154,37 @@ def _wrap_queue_ctor(cls, qtype):
     cls.__init__ = __init__
 
 
+_TAG = "\0proctour-put"
+_put_ids = __import__("itertools").count(1)  # next() is atomic: threads never share an id
+
+
+def _untag(r):
+    """A queue's item as the program put it, and the put it came from
+    (its process and id), or None for an item put without a tag."""
+    if type(r) is tuple and len(r) == 4 and r[0] == _TAG:
+        return r[3], [r[1], r[2]]
+    return r, None
+
+
 def _qput(q, o_put, obj, block, timeout, f, typ):
     import queue as _q
     oid = _use(q, typ, f)
     if block and q._sem._semlock._get_value() == 0:
         _emit("queue.block", oid, {"op": "put", "timeout": timeout}, f=f)
+    pn = next(_put_ids)
     told = []
 
     def post():
-        # the slot is taken: the put will happen; told before the item
+        # the slot is taken: the put will happen; stamped before the item
         # can reach the feeder thread, and so a getter
         if not told:
             told.append(True)
             _tls.post_acquire = None
-            _emit("queue.put", oid, _jv(obj), f=f)
+            _emit("queue.put", oid, _jv(obj), f=f, pn=pn)
     _tls.post_acquire = post
     _tls.busy = True
     try:
-        o_put(q, obj, block, timeout)
+        o_put(q, (_TAG, os.getpid(), pn, obj), block, timeout)
     except _q.Full:
         _emit("queue.put", oid, _jv(obj), f=f, err="queue.Full")
         raise
@@ -1160,7 +1195,7 @@ def _qput(q, o_put, obj, block, timeout, f, typ):
         _tls.busy = False
         _tls.post_acquire = None
     if not told:
-        _emit("queue.put", oid, _jv(obj), f=f)
+        _emit("queue.put", oid, _jv(obj), f=f, pn=pn)
 
 
 def _readable(conn, timeout):
@@ -1182,7 +1217,9 @@ def _qget(q, o_get, block, timeout, f, typ):
         # The feeder thread writes a put's item a moment later: a get that
         # has its item within 2ms is not reported as waiting.
         try:
-            empty = not _readable(q._reader, 0.002 if timeout is None else min(timeout, 0.002))
+            # an item in this process's own buffer is the feeder's to write
+            # at once: no poll (one syscall and a switch to the feeder)
+            empty = not q._buffer and not _readable(q._reader, 0.002 if timeout is None else min(timeout, 0.002))
         except Exception:
             empty = False
         if empty:
@@ -1202,7 +1239,11 @@ def _qget(q, o_get, block, timeout, f, typ):
     finally:
         _tls.busy = False
         _tls.pre_release = None
-    _emit("queue.get", oid, _jv(r), mono=stamp[0], f=f)
+    r, after = _untag(r)
+    if after is None:
+        _emit("queue.get", oid, _jv(r), mono=stamp[0], f=f)
+    else:
+        _emit("queue.get", oid, _jv(r), mono=stamp[0], f=f, after=after)
     return r
 
 
