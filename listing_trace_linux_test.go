@@ -220,7 +220,13 @@ func traceListing(t *testing.T, c tracedListing, method string) {
 	}
 	// The run is bounded by the listing's timeout: past it, the watchdog
 	// stops it, and a run that should have ended fails below.
-	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, StartMethod: method, Timeout: sc.ListingTimeout()})
+	timeout := sc.ListingTimeout()
+	if method != "fork" {
+		// every child is a new interpreter importing the program: 100 of
+		// them on a loaded machine take a while
+		timeout *= 2
+	}
+	tl, err := pytrace.Trace(context.Background(), pytrace.Options{Program: prog, Dir: dir, StartMethod: method, Timeout: timeout})
 	if err != nil {
 		t.Fatalf("the tracer could not run %s: %v", sc.ScriptName(), err)
 	}

@@ -503,7 +503,9 @@ func (s *State) Live() []*Proc {
 }
 
 // Stuck reports whether every live process waits with no timeout, which
-// nothing inside the demo can ever end.
+// nothing inside the demo can ever end. A process waiting for a lock that
+// is free does not wait forever: the OS hands the lock to a waiter, whose
+// acquire has not been told yet.
 func (s *State) Stuck() bool {
 	n := 0
 	for _, p := range s.Live() {
@@ -511,6 +513,9 @@ func (s *State) Stuck() bool {
 			continue
 		}
 		if p.Status != Blocked || !p.Forever {
+			return false
+		}
+		if l := s.findLock(p.On); l != nil && l.Holder == 0 {
 			return false
 		}
 		n++

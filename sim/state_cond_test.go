@@ -233,3 +233,30 @@ func TestPollWaitEndsWithItsPoll(t *testing.T) {
 		t.Errorf("described %q", got)
 	}
 }
+
+// Processes waiting for a lock that is free do not wait forever: the lock
+// goes to one of them, whose acquire is still on its way. Two processes
+// each waiting for the lock the other holds do.
+func TestWaitersOfAFreeLockAreNotStuck(t *testing.T) {
+	deadlock := []trace.Record{
+		ev(1, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(2, "a", trace.KindProcStart, "", "t"),
+		ev(3, "b", trace.KindProcStart, "", "t"),
+		ev(2, "a", trace.KindLockAcquire, "one", true),
+		ev(3, "b", trace.KindLockAcquire, "two", true),
+		ev(1, "MainProcess", trace.KindProcJoin, "a", nil),
+		ev(2, "a", trace.KindLockWait, "two", nil),
+		ev(3, "b", trace.KindLockWait, "one", nil),
+	}
+	if st := foldOf(t, deadlock...); !st.Stuck() {
+		t.Errorf("a and b each wait for the other's lock: want stuck")
+	}
+	handover := append(deadlock[:6:6],
+		ev(3, "b", trace.KindLockRelease, "two", nil),
+		ev(2, "a", trace.KindLockWait, "two", nil),
+		ev(3, "b", trace.KindLockWait, "one", nil))
+	st := foldOf(t, handover...)
+	if st.Stuck() {
+		t.Errorf("two is free and a waits for it: not stuck (%s)", st.WhoWaits())
+	}
+}
