@@ -567,7 +567,8 @@ def _wrap_semlock(S):
         me = self
 
         def acquire(block=True, timeout=None):
-            f = _user(2)
+            # busy: inside a traced call (a queue's own locks): no frame walk
+            f = None if getattr(_tls, "busy", False) else _user(2)
             if f is None:
                 ok = acq(block, timeout)
                 if ok:
@@ -578,7 +579,7 @@ def _wrap_semlock(S):
             return _lock_acquire(me, acq, block, timeout, f)
 
         def release():
-            f = _user(2)
+            f = None if getattr(_tls, "busy", False) else _user(2)
             if f is None:
                 h = getattr(_tls, "pre_release", None)
                 if h is not None:
