@@ -293,3 +293,43 @@ func TestImapItemsAndPoll(t *testing.T) {
 		})
 	}
 }
+
+const condHangSrc = `from multiprocessing import Process, Condition, Barrier
+
+def waiter(cond):
+    with cond:
+        cond.wait()
+
+def party(b):
+    b.wait()
+
+if __name__ == '__main__':
+    cond = Condition()
+    b = Barrier(3)
+    ps = [Process(target=waiter, args=(cond,)), Process(target=party, args=(b,))]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+`
+
+// A condition nobody notifies and a barrier short of parties hang; the
+// watchdog stops the run and says who waits on what.
+func TestConditionAndBarrierHangStoppedByTheWatchdog(t *testing.T) {
+	needPython(t)
+	for _, m := range methodsFor(t) {
+		t.Run(m, func(t *testing.T) {
+			tl := traced(t, condHangSrc, m, nil)
+			wd := kinds(tl, trace.KindWatchdog)
+			if len(wd) != 1 {
+				t.Fatalf("%d watchdog events, want 1\n%s", len(wd), dump(tl))
+			}
+			msg := str(wd[0].Val)
+			for _, want := range []string{"Process-1 waits for cond", "Process-2 waits for b"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("watchdog says %q, want it to say %q", msg, want)
+				}
+			}
+		})
+	}
+}

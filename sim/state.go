@@ -515,7 +515,7 @@ func (s *State) Stuck() bool {
 		if p.Status != Blocked || !p.Forever {
 			return false
 		}
-		if l := s.findLock(p.On); l != nil && l.Holder == 0 {
+		if l := s.findLock(p.On); l != nil && l.Holder == 0 && p.Last.Kind == trace.KindLockWait {
 			return false
 		}
 		n++

@@ -260,3 +260,18 @@ func TestWaitersOfAFreeLockAreNotStuck(t *testing.T) {
 		t.Errorf("two is free and a waits for it: not stuck (%s)", st.WhoWaits())
 	}
 }
+
+// A process waiting on a condition waits forever though the condition's
+// own lock, of the same name, is free: it waits for a notify, not the lock.
+func TestConditionWaiterWithoutNotifierIsStuck(t *testing.T) {
+	st := foldOf(t,
+		ev(1, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(2, "a", trace.KindProcStart, "", "t"),
+		ev(2, "a", trace.KindLockAcquire, "cond", true),
+		ev(2, "a", trace.KindCondWait, "cond", trace.CondWait{Lock: "cond", Timeout: json.RawMessage("null")}),
+		ev(1, "MainProcess", trace.KindProcJoin, "a", nil),
+	)
+	if !st.Stuck() || st.WhoWaits() != "MainProcess waits for join a; a waits for cond" {
+		t.Errorf("stuck %v (%s), want a waiting for cond forever", st.Stuck(), st.WhoWaits())
+	}
+}
