@@ -114,7 +114,7 @@ func TestConditionProducerConsumer(t *testing.T) {
 				}
 				customers := 0
 				for _, r := range kinds(tl, trace.KindLockAcquire) {
-					if r.Pid != tl[0].Pid {
+					if r.Proc != "MainProcess" {
 						customers++
 					}
 				}
@@ -182,7 +182,7 @@ func TestBarrierPassesWhenEveryPartyArrived(t *testing.T) {
 			if n := len(kinds(tl, trace.KindBarrierWait)); n != 4 {
 				t.Errorf("%d barrier.wait events, want 4 (3 runners, 1 late)", n)
 			}
-			if a := kinds(tl, trace.KindBarrierAbort); len(a) != 1 || a[0].Obj != "gate" || a[0].Pid != tl[0].Pid {
+			if a := kinds(tl, trace.KindBarrierAbort); len(a) != 1 || a[0].Obj != "gate" || a[0].Proc != "MainProcess" {
 				t.Errorf("abort events %v, want main's gate.abort()", a)
 			}
 			if b := kinds(tl, trace.KindBarrierBroken); len(b) != 1 || b[0].Obj != "gate" || b[0].Err != "BrokenBarrierError" {
