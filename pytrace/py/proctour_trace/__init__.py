@@ -1498,6 +1498,15 @@ def _wrap_forkserver():
 
 def _die_of_sigterm():
     import signal
+    if threading.current_thread() is not threading.main_thread():
+        # Only the main thread may set a handler: signal.signal raised
+        # ValueError here, the flusher thread died of it, and a process
+        # terminated while its flusher sent lived on (a pool's worker at
+        # the end of 'with Pool()', a daemon at the main code's end: the
+        # parent then waited for it forever). The main thread runs the
+        # handler again, which finds the send done, sends the rest and dies.
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
+        return
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)
 
