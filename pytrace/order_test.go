@@ -15,7 +15,8 @@ func newOrderRun() *Run {
 	return &Run{opts: Options{Window: 100 * time.Millisecond},
 		procs: map[int]*proc{}, conns: map[int]int{}, hints: map[string]hint{}, names: map[string]string{},
 		taken: map[string]string{}, counters: map[string]int{}, initial: map[string]int{}, pipeName: map[string]string{},
-		puts: map[[2]int]bool{}, state: &sim.State{}, bcast: make(chan struct{}), mainPid: 10}
+		puts: map[[2]int]bool{}, state: &sim.State{}, bcast: make(chan struct{}), mainPid: 10,
+		socks: map[int]*sock{}, pidSock: map[int]*sock{}}
 }
 
 // age makes every pending event's arrival a second old.
