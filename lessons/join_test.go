@@ -60,7 +60,7 @@ func joinMainJoins(events []trace.Record) []string {
 }
 
 func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
-	t.Parallel()
+	// Not parallel: a timed scenario (see timed).
 	events, st := run(t, "join")
 	ws := joinWorkers(t, st)
 	first, last := ws[0].Started, ws[0].Ended
@@ -69,9 +69,10 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 	}
 	span := joinUnits(last - first)
 	// Each worker runs for at least its own sleep, so the span is at least
-	// the longest (5); with all three at once it is far from the sum (10).
-	if span < 5 || span >= 7.5 {
-		t.Errorf("first start to last exit: %.2f listing seconds, want ≈ 5 (≥ 5, well below the sum 10)", span)
+	// the longest (5); with all three at once it stays below the sum (10),
+	// even on a loaded machine where starting them takes a while.
+	if span < 5 || span >= 9.5 {
+		t.Errorf("first start to last exit: %.2f listing seconds, want ≈ 5 (≥ 5, below the sum 10)", span)
 	}
 	// All three are running before any has finished.
 	firstExit := min(ws[0].Ended, ws[1].Ended, ws[2].Ended)

@@ -57,7 +57,7 @@ func acrossRuns() bool { return !testing.Short() }
 // small machine, that would be the scheduler's choice. So the tests of
 // these scenarios that check it do not call t.Parallel: go test runs them
 // one at a time, alone, before it lets the parallel tests go.
-var timed = map[string]bool{"terminate": true, "zombie": true, "orphan": true, "pool-vs-process": true}
+var timed = map[string]bool{"terminate": true, "zombie": true, "orphan": true, "pool-vs-process": true, "join": true, "daemon": true}
 
 // run runs a scenario headless with settings and returns its timeline and
 // final state, failing the test on any broken invariant.

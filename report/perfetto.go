@@ -484,7 +484,13 @@ func (x *exporter) snapshot() []asyncSnap {
 		out = append(out, s)
 	}
 	for _, m := range x.st.Sems {
-		out = append(out, asyncSnap{cat: "sem", name: m.Name, holders: slices.Clone(m.Holders), waits: slices.Clone(m.Waiters)})
+		s := asyncSnap{cat: "sem", name: m.Name, waits: slices.Clone(m.Waiters)}
+		// A Semaphore(0) is a signal: one process releases what another
+		// acquires, and nobody "holds" it; its value is a counter track.
+		if m.Initial > 0 {
+			s.holders = slices.Clone(m.Holders)
+		}
+		out = append(out, s)
 	}
 	return out
 }
