@@ -1,9 +1,6 @@
 package serve
 
 import (
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
@@ -143,7 +140,7 @@ func openScreenDrawn(t testing.TB, c *gossh.Client, w, h int, drawn bool) *scree
 // instructor's.
 func instructorKey(t testing.TB) (gossh.Signer, string) {
 	t.Helper()
-	k := newKey(t)
+	k := key(t)
 	file := filepath.Join(t.TempDir(), "instructor.pub")
 	if err := os.WriteFile(file, gossh.MarshalAuthorizedKey(k.PublicKey()), 0o600); err != nil {
 		t.Fatal(err)
@@ -160,40 +157,6 @@ type class struct {
 	clients    []*gossh.Client
 }
 
-// serveTB is start for tests and benchmarks.
-func serveTB(t testing.TB, cfg Config) *Server {
-	t.Helper()
-	cfg.StateDir, cfg.Addr = t.TempDir(), "127.0.0.1:0"
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return s
-}
-
-// newKey is a new client key.
-func newKey(t testing.TB) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func openClass(t testing.TB, cfg Config, n int) *class { return openClassDrawn(t, cfg, n, n) }
 
 // openClassDrawn is openClass with the first drawn students' screens
@@ -204,7 +167,7 @@ func openClassDrawn(t testing.TB, cfg Config, n, drawn int) *class {
 	cfg.InstructorKey = file
 	cfg.Caps.Sessions = n + 10
 	cfg.Caps.ConnectionsPerMinute = 4 * n
-	srv := serveTB(t, cfg)
+	srv := start(t, cfg)
 	cl := &class{srv: srv}
 	t.Cleanup(func() {
 		for _, c := range cl.clients {
@@ -222,7 +185,7 @@ func openClassDrawn(t testing.TB, cfg Config, n, drawn int) *class {
 	cl.instructor = open("teacher", ik, 120, 40, true)
 	cl.instructor.waitFor(t, "Programs and processes")
 	for i := range n {
-		cl.students = append(cl.students, open(fmt.Sprintf("student%d", i), newKey(t), 100, 30, i < drawn))
+		cl.students = append(cl.students, open(fmt.Sprintf("student%d", i), key(t), 100, 30, i < drawn))
 	}
 	for _, s := range cl.students {
 		if s.vt != nil {

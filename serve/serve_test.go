@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 
 // start runs a server on a free loopback port for one test; it is stopped,
 // and every session's processes reaped, when the test ends.
-func start(t *testing.T, cfg Config) *Server {
+func start(t testing.TB, cfg Config) *Server {
 	t.Helper()
 	if cfg.StateDir == "" {
 		cfg.StateDir = t.TempDir()
@@ -53,7 +53,7 @@ func start(t *testing.T, cfg Config) *Server {
 }
 
 // key is a new client key.
-func key(t *testing.T) gossh.Signer {
+func key(t testing.TB) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
