@@ -16,6 +16,7 @@ type LessonFile struct {
 	Body        string
 	Questions   []Question
 	Predictions []Prediction
+	Challenges  []Challenge
 	Problems    []Problem
 }
 
@@ -54,7 +55,8 @@ func ParseLesson(n int, md string) LessonFile {
 	body, qs, p1 := SplitCheckpoints(n, md)
 	p1 = append(p1, ownTries(n, md, qs)...)
 	body, ps, p2 := SplitPredictions(n, body, CheckPrediction)
-	return LessonFile{Body: body, Questions: qs, Predictions: ps, Problems: append(p1, p2...)}
+	body, cs, p3 := SplitChallenges(n, body, CheckChallenge)
+	return LessonFile{Body: body, Questions: qs, Predictions: ps, Challenges: cs, Problems: slices.Concat(p1, p2, p3)}
 }
 
 // ownTries keeps each question's *Try:* to the lesson's own demos (and the

@@ -27,6 +27,7 @@ type LessonRecord struct {
 	Demos       []string        `json:"demos,omitempty"`       // scenario ids run to the end
 	Predictions map[string]bool `json:"predictions,omitempty"` // prediction id → was it right
 	Checkpoints map[string]bool `json:"checkpoints,omitempty"` // question id → answered right
+	Challenges  map[string]int  `json:"challenges,omitempty"`  // challenge id → fewest moves it was won in
 	Updated     time.Time       `json:"updated"`
 }
 
@@ -196,6 +197,17 @@ func (p *Progress) MarkCheckpoint(n int, id string, right bool) {
 		r.Checkpoints = map[string]bool{}
 	}
 	r.Checkpoints[id] = r.Checkpoints[id] || right
+}
+
+// MarkChallenge records a challenge won in moves; the fewest stay.
+func (p *Progress) MarkChallenge(n int, id string, moves int) {
+	r := p.lesson(n)
+	if r.Challenges == nil {
+		r.Challenges = map[string]int{}
+	}
+	if best, ok := r.Challenges[id]; !ok || moves < best {
+		r.Challenges[id] = moves
+	}
 }
 
 // Status is a lesson's progress in one word, for lists.

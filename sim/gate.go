@@ -178,6 +178,9 @@ type gateCtl struct {
 	plan    []int
 	planAt  int
 	offPlan i18n.T
+	// thenStep: at the plan's end, a person takes over (step mode) instead
+	// of the plan's end stopping the run.
+	thenStep bool
 }
 
 // newGateCtl is the scheduler of a Go demo: a release wakes the process on
@@ -550,6 +553,10 @@ func (c *gateCtl) schedule(st *State) bool {
 	}
 	c.judge(st)
 	if !c.auto {
+		return false
+	}
+	if c.plan != nil && c.thenStep && c.planAt >= len(c.plan) {
+		c.plan, c.auto = nil, false // the person's turn
 		return false
 	}
 	if c.plan != nil {

@@ -53,6 +53,11 @@ type Options struct {
 	// the run is in step mode, the gate letting each operation go in the
 	// schedule's order, and it stops at the first step it cannot take.
 	Schedule []int
+	// ScheduleThenStep, with Schedule, hands the run to a person at the
+	// schedule's end instead of stopping it there: the gate plays the
+	// steps, then waits for Release as in step mode (a challenge's undo
+	// re-plays the moves but the last one, and the student goes on).
+	ScheduleThenStep bool
 }
 
 // Session is one run of a script with its processes.
@@ -122,7 +127,7 @@ func Start(script Script, o Options) (*Session, error) {
 		s.gate.second = time.Duration(float64(primitives.Unit) / o.Speed)
 		// (Called with s.mu held; closed is set before the trace closes.)
 		s.gate.drained = func() bool { return s.closed || s.caught.Load() >= tr.Stamped() }
-		s.gate.plan = o.Schedule
+		s.gate.plan, s.gate.thenStep = o.Schedule, o.ScheduleThenStep
 	}
 	s.rt = primitives.NewMain(primitives.MainOptions{Trace: tr, Speed: o.Speed, Stop: s.stop, Gate: gate})
 	s.header()
