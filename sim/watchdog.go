@@ -53,7 +53,7 @@ func (s *Session) watch(scriptDone <-chan struct{}) {
 			}
 			s.bark("deadlock", i18n.Tf("every process waits forever: %s", who))
 			return
-		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout && !(s.opts.Mode == Step && !s.opts.Auto):
+		case s.opts.Timeout > 0 && time.Since(begin) > s.opts.Timeout && !(s.opts.Mode == Step && (!s.opts.Auto || s.opts.ScheduleThenStep)):
 			// (A person stepping through a demo takes the time they need.)
 			budget := s.opts.Timeout.Round(time.Millisecond).String()
 			msg := i18n.Tf("still running after its budget of %s", budget)

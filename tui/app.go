@@ -287,6 +287,8 @@ func (a app) record(msg tea.Msg) (app, tea.Cmd) {
 	switch msg := msg.(type) {
 	case predictedMsg:
 		return a.noteProgress(func(p *lessons.Progress) { p.MarkPrediction(msg.lesson, msg.id, msg.right) })
+	case challengeWonMsg:
+		return a.noteProgress(func(p *lessons.Progress) { p.MarkChallenge(msg.lesson, msg.id, msg.moves) })
 	case answeredMsg:
 		return a.noteProgress(func(p *lessons.Progress) { p.MarkCheckpoint(msg.lesson, msg.id, msg.right) })
 	case demoEndedMsg:

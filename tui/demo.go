@@ -92,6 +92,8 @@ type demo struct {
 
 	class classView // what it draws of the classroom (class.go)
 
+	chall challengeState // a "break it" challenge (challenge.go)
+
 	note    string // one line for the status bar: saved, errors, hints
 	noteBad bool
 	keys    demoKeys
@@ -412,6 +414,8 @@ func (d demo) leftPanel(s styles, lo demoLayout) []string {
 		left = block(d.editorView(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else if d.predicting != nil {
 		left = block(d.predictView(s, lo.lanesW, lo.top-1), lo.lanesW, lo.top-1)
+	} else if d.chall.choosing {
+		left = block(d.challengeView(s, lo.lanesW, lo.top-1), lo.lanesW, lo.top-1)
 	} else if d.pb.Len == 0 && !d.running {
 		left = block(d.intro(s, lo.lanesW), lo.lanesW, lo.top-1)
 	} else {
@@ -481,6 +485,7 @@ func (d demo) statusInfo() statusInfo {
 	in := statusInfo{
 		Scenario: d.id(), Runtime: d.runtime(), Mode: d.mode.String(), Seed: d.seed, Speed: d.speed,
 		Cursor: d.pb.Cursor, Len: d.pb.Len, Note: d.note, NoteBad: d.noteBad, Class: d.class.badge,
+		Challenge: d.challengeStatus(),
 	}
 	if d.vars != nil {
 		in.Vars = d.vars.String()

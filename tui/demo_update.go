@@ -66,6 +66,7 @@ func (d demo) arrived(msg batchMsg) (demo, tea.Cmd) {
 	d.timeline = append(d.timeline, msg.events...)
 	d.pending = msg.pending
 	d = d.navigate(Arrived, len(msg.events))
+	d = d.judgeChallenge(msg.done)
 	if !msg.done {
 		return d, waitBatch(d.sess, d.run, len(d.timeline), d.pending)
 	}
@@ -111,6 +112,9 @@ func (d demo) handleKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 	if d.seedText != nil {
 		return d.seedKey(msg)
 	}
+	if d.chall.choosing {
+		return d.challengeKey(msg)
+	}
 	if d, cmd, ok := d.pythonKey(msg); ok {
 		return d, cmd
 	}
@@ -133,6 +137,8 @@ func (d demo) helpKeys() help.KeyMap {
 		return d.keys.modal(d.keys.Editor, false) // esc is the editor's cancel
 	case d.seedText != nil:
 		return d.keys.modal(d.keys.SeedText, false)
+	case d.chall.choosing:
+		return d.keys.modal(d.keys.Question, true)
 	}
 	k := d.keys
 	if !d.replay && !d.running && len(d.timeline) > 0 && !d.playing { // p plays a run that has ended
@@ -225,6 +231,10 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.openSeed()
 	case key.Matches(msg, k.Again):
 		return d.again()
+	case key.Matches(msg, k.Challenge):
+		return d.openChallenges()
+	case key.Matches(msg, k.Undo):
+		return d.undo()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
 	case key.Matches(msg, k.Repeat):
@@ -287,6 +297,7 @@ func (d demo) runOptions() sim.Options {
 	o := d.sc.Options(d.speed, 0)
 	o.Mode, o.Seed = d.mode, d.seed
 	o.Schedule = d.schedule
+	o.ScheduleThenStep = d.chall.on != nil && d.mode == sim.Step // a challenge's undo: the student goes on
 	return o
 }
 
@@ -356,7 +367,9 @@ func (d demo) start() (demo, tea.Cmd) {
 
 // modal reports whether the editor, a prediction's question or the seed
 // being typed has the keys.
-func (d demo) modal() bool { return d.editing != nil || d.predicting != nil || d.seedText != nil }
+func (d demo) modal() bool {
+	return d.editing != nil || d.predicting != nil || d.seedText != nil || d.chall.choosing
+}
 
 // dismiss closes what the demo shows over its lanes, the editor, a
 // prediction's question or the seed being typed, and reports whether there was one: esc closes
@@ -369,6 +382,8 @@ func (d demo) dismiss() (demo, bool) {
 		d.seedText, d.note = nil, ""
 	case d.predicting != nil:
 		d.predicting = nil
+	case d.chall.choosing:
+		d.chall.choosing = false
 	default:
 		return d, false
 	}

@@ -122,6 +122,7 @@ type demoKeys struct {
 	Again                                        key.Binding // x: the last run's interleaving again
 	Export                                       key.Binding // e: the run as a Perfetto file
 	Seed                                         key.Binding // S: type the seeded mode's seed
+	Challenge, Undo                              key.Binding // C: the demo's challenges; u: undo a move in one
 	Read                                         readKeys    // the listing's zoom, the verdict's pages, the log's filter and search
 	globalKeys
 	Editor   editorKeys   // while the variant editor is open
@@ -154,6 +155,8 @@ func newDemoKeys() demoKeys {
 		Seed:       key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "seed")),
 		Again:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "same interleaving")),
 		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real Python")),
+		Challenge:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "challenges")),
+		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo a move")),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 		Editor:     newEditorKeys(),
@@ -168,7 +171,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python, &k.Again} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python, &k.Again, &k.Challenge, &k.Undo} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -177,7 +180,7 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python, &k.Again,
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python, &k.Again, &k.Challenge, &k.Undo,
 		&k.Read.Zoom, &k.Read.Verdict, &k.Read.Filter, &k.Read.Search, &k.Read.Next, &k.Read.Prev} {
 		b.SetEnabled(false)
 	}
@@ -194,7 +197,7 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Again, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Again, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python, k.Challenge, k.Undo}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)

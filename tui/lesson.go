@@ -80,6 +80,14 @@ func (m lesson) withLang(lang string, cache *renderCache) (lesson, tea.Cmd) {
 		return nil
 	}
 	m.demo.lang, m.demo.preds = lang, preds
+	m.demo.chall.list = lessonChallenges(lang, m.l.N)
+	if c := m.demo.chall.on; c != nil {
+		for i, nc := range m.demo.chall.list {
+			if nc.ID == c.ID {
+				m.demo.chall.on = &m.demo.chall.list[i]
+			}
+		}
+	}
 	m.demo.predicting, m.demo.guessed = same(m.demo.predicting), same(m.demo.guessed)
 	if m.model != nil {
 		cm := *m.model
@@ -103,6 +111,8 @@ func (m lesson) newDemo() demo {
 	d.keys.extra = []key.Binding{m.keys.Check, m.keys.Model, m.keys.Lang}
 	d.keys.NextDemo.SetEnabled(len(m.scenarios) > 1)
 	d.lang, d.preds = m.lang, lessonPredictions(m.lang, m.l.N)
+	d.chall.list = lessonChallenges(m.lang, m.l.N)
+	d.keys.Challenge.SetEnabled(len(d.challenges()) > 0)
 	return d
 }
 

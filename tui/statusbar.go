@@ -11,19 +11,20 @@ import (
 
 // statusInfo is what the status bar tells.
 type statusInfo struct {
-	Scenario string
-	Runtime  string  // what runs it: "Go demo", "CPython 3.11.7"; "" for a replay
-	Vars     string  // variant values, "lock=off buyers=100"
-	Mode     string  // live, step, seeded or replay
-	Seed     uint64  // shown in seeded mode
-	Speed    float64 // 0: not shown (a Python run goes at its own speed)
-	Elapsed  int64   // t_ns of the event under the cursor
-	Cursor   int
-	Len      int
-	Phase    string // "not started", "running", "paused", "ended"…
-	Note     string // the latest message (in the UI's language): a saved trace, an error
-	NoteBad  bool
-	Class    string // the classroom: how many follow, or whether this student does
+	Scenario  string
+	Runtime   string  // what runs it: "Go demo", "CPython 3.11.7"; "" for a replay
+	Vars      string  // variant values, "lock=off buyers=100"
+	Mode      string  // live, step, seeded or replay
+	Seed      uint64  // shown in seeded mode
+	Speed     float64 // 0: not shown (a Python run goes at its own speed)
+	Elapsed   int64   // t_ns of the event under the cursor
+	Cursor    int
+	Len       int
+	Phase     string // "not started", "running", "paused", "ended"…
+	Note      string // the latest message (in the UI's language): a saved trace, an error
+	NoteBad   bool
+	Class     string // the classroom: how many follow, or whether this student does
+	Challenge string // a challenge's move counter, in the UI's language
 }
 
 // drawStatus draws the status bar, one line w columns wide. A note takes
@@ -43,6 +44,9 @@ func drawStatus(in statusInfo, s styles, w int) string {
 		mode,
 		seconds(in.Elapsed),
 		fmt.Sprintf(s.tr("event %d of %d"), in.Cursor, in.Len),
+	}
+	if in.Challenge != "" {
+		parts = append(parts, in.Challenge)
 	}
 	name := in.Scenario
 	if in.Runtime != "" {
