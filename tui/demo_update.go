@@ -358,6 +358,7 @@ func (d demo) changeSpeed(faster bool) demo {
 // revealed, and a guess made for it, go.
 func (d demo) start() (demo, tea.Cmd) {
 	d.revealed, d.guessed = nil, nil
+	d.chall.moves, d.chall.over = 0, false // a challenge played again from its start
 	if p := d.prediction(); p != nil {
 		d.predicting, d.predSel = p, 0
 		return d, nil
