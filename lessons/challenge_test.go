@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/proctour/proctour/sim"
-	"github.com/proctour/proctour/trace"
 )
 
 func TestSplitChallenges(t *testing.T) {
@@ -104,7 +103,7 @@ func TestChallengesPlayed(t *testing.T) {
 		{"manager update lost", 10, "manager", "procs=2", "1*4.3.4.3.4.3.4*2.3.1*6", true},
 		{"manager count right", 10, "manager", "procs=2", "1*4.3*4.1.4*4.1*5", false},
 		{"deadlock opposite", 15, "deadlock", "order=opposite", "1*2.2.3.2.3.2.3.2.3.2.3", true},
-		{"deadlock same order", 15, "deadlock", "order=same", "", false}, // a whole step run, oldest first (its schedule does not re-execute: see below)
+		{"deadlock same order", 15, "deadlock", "order=same", "1*2.2*9.1.3*9.1*2", false},
 		{"pipe reader hangs", 9, "pipe-eof", "forget_close=on", "1*2.2.1.3.2.3.2.3.2.3.2.3.2.3.2*2.1", true},
 		{"pipe stopped before the writer closes", 9, "pipe-eof", "forget_close=on", "1*2.2.1.3.2.3", false},
 		{"four in a Semaphore(3)", 6, "semaphore", "people=4", "1*2.2.1.3.2.1.4.3.2.5.4.3.2.4.3.2.4.3.2.1.5.4.3.1.5.4.1.5*3.1*2", false},
@@ -113,39 +112,21 @@ func TestChallengesPlayed(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			ch := challenge(t, c.n, c.demo, c.set)
-			var events []trace.Record
-			if c.schedule == "" {
-				events = runStepAuto(t, ch.Demo, ch.Sets()...)
-			} else {
-				steps, err := sim.ParseSchedule(c.schedule)
-				if err != nil {
-					t.Fatal(err)
-				}
-				events = runSchedule(t, ch.Demo, steps, ch.Sets()...)
+			steps, err := sim.ParseSchedule(c.schedule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			events := runSchedule(t, ch.Demo, steps, ch.Sets()...)
+			// only the cut-short schedule stops off plan: the others are
+			// whole runs, re-executed
+			if p := offPlan(events); (p != "") != strings.HasPrefix(c.name, "pipe stopped") {
+				t.Errorf("%s: off plan %q", c.schedule, p)
 			}
 			if got := ch.Reached(mustLookup(t, ch.Demo), events); got != c.wins {
 				t.Errorf("%s with schedule %s: reached %v, want %v (off plan: %q)", ch.ID, c.schedule, got, c.wins, offPlan(events))
 			}
 		})
 	}
-}
-
-// runStepAuto runs a scenario in step mode, the oldest operation first.
-func runStepAuto(t *testing.T, id string, sets ...string) []trace.Record {
-	t.Helper()
-	sc := mustLookup(t, id)
-	v, err := sc.Resolve(sets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := sc.Options(1, 4*sc.Budget)
-	o.Mode, o.Auto = sim.Step, true
-	s, err := StartSession(sc, v, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Wait()
-	return s.Timeline()
 }
 
 // A run stopped because a replayed schedule no longer fit shows nothing:
@@ -207,5 +188,66 @@ func TestProgressChallenges(t *testing.T) {
 	q, err := LoadProgress(dir)
 	if err != nil || q.Lessons[5].Challenges["5.c1"] != 14 {
 		t.Errorf("reloaded: %v %+v", err, q.Lessons[5])
+	}
+}
+
+// With ScheduleThenStep a run plays its schedule, then waits for a
+// person: nothing moves until Release, and the moves go on from there
+// (a challenge's undo).
+func TestScheduleThenStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	sc := mustLookup(t, "tickets")
+	v, err := sc.Resolve([]string{"buyers=3", "lock=off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := sc.Options(1, 0)
+	o.Schedule, o.ScheduleThenStep = []int{1, 1, 1}, true
+	s, err := StartSession(sc, v, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Stop(); <-s.Done() }()
+	// wait until the three steps are played and something waits again
+	settled := func() []sim.Intent {
+		for {
+			_, pending, done, changed := s.Snapshot(0)
+			if done {
+				t.Fatalf("the run ended at the schedule's end: %v", offPlan(s.Timeline()))
+			}
+			if s.Schedule() == "1*3" && len(pending) > 0 && !s.Busy() {
+				return pending
+			}
+			<-changed
+		}
+	}
+	pending := settled()
+	// a person's move: the third buyer's start (or whatever can go)
+	var pid int
+	for _, in := range pending {
+		if in.CanProceed {
+			pid = in.Pid
+		}
+	}
+	if err := s.Release(pid); err != nil {
+		t.Fatalf("release after the schedule: %v", err)
+	}
+	for {
+		_, _, done, changed := s.Snapshot(0)
+		if got := s.Schedule(); got != "1*3" {
+			if steps, _ := sim.ParseSchedule(got); len(steps) != 4 {
+				t.Errorf("after one move the schedule is %s, want 4 steps", got)
+			}
+			break
+		}
+		if done {
+			t.Fatal("the run ended instead of taking the move")
+		}
+		<-changed
+	}
+	if p := offPlan(s.Timeline()); p != "" {
+		t.Errorf("off plan: %s", p)
 	}
 }

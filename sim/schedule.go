@@ -172,6 +172,13 @@ func (c *gateCtl) follow() *Intent {
 		}
 		return in
 	}
+	if pid, ok := c.pids[name]; ok {
+		if _, away := c.inflight[pid]; away {
+			// waiting outside the gate (a timed wait, a sleep): the run
+			// that made the schedule had it back by this step; wait for it
+			return nil
+		}
+	}
 	c.offPlan = i18n.Tf("step %d of the schedule moves %s, which is not waiting at the gate (waiting: %s)", c.planAt+1, name, c.waitingNames())
 	return nil
 }

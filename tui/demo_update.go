@@ -137,8 +137,11 @@ func (d demo) helpKeys() help.KeyMap {
 		return d.keys.modal(d.keys.Editor, false) // esc is the editor's cancel
 	case d.seedText != nil:
 		return d.keys.modal(d.keys.SeedText, false)
-	case d.chall.choosing:
-		return d.keys.modal(d.keys.Question, true)
+	case d.chall.choosing: // the question's keys: enter plays, no s
+		q := d.keys.Question
+		q.Answer.SetHelp("enter", "play")
+		q.Skip.SetEnabled(false)
+		return d.keys.modal(q, true)
 	}
 	k := d.keys
 	if !d.replay && !d.running && len(d.timeline) > 0 && !d.playing { // p plays a run that has ended
