@@ -471,7 +471,9 @@ func (c *gateCtl) release(in *Intent) {
 	}
 	delete(c.pending, in.Pid)
 	c.inflight[in.Pid] = flight{since: time.Now(), sure: in.Op == trace.KindSleep}
-	c.played = append(c.played, c.place(in.Proc))
+	if !c.endOfMain(in) {
+		c.played = append(c.played, c.place(in.Proc))
+	}
 	c.let(in)
 }
 
@@ -562,6 +564,12 @@ func (c *gateCtl) schedule(st *State) bool {
 	if c.plan != nil {
 		if !c.offPlan.IsZero() {
 			return false
+		}
+		for _, in := range c.list() { // the main script's end goes as it comes
+			if in.CanProceed && c.endOfMain(c.pending[in.Pid]) {
+				c.release(c.pending[in.Pid])
+				return true
+			}
 		}
 		in := c.follow()
 		if in == nil {

@@ -203,3 +203,12 @@ func (c *gateCtl) place(name string) int {
 	}
 	return 0
 }
+
+// endOfMain reports an operation of the main script's end, not of its code
+// (no line of the listing): terminating the daemons, joining the children
+// still alive. Whether a child just terminated is still there is the OS's
+// to say, so these are left out of a schedule, and a re-execution lets them
+// go as they come.
+func (c *gateCtl) endOfMain(in *Intent) bool {
+	return in.Line == 0 && len(c.order) > 0 && in.Proc == c.order[0]
+}
