@@ -1,6 +1,7 @@
 package pytrace
 
 import (
+	"net"
 	"syscall"
 	"time"
 )
@@ -20,3 +21,11 @@ func (r *Run) place() (pythonpath, sock string, err error) { return r.placeInDir
 var epoch = time.Now()
 
 func monotonic() int64 { return int64(time.Since(epoch)) }
+
+func readFD(fd uintptr, p []byte) (int, error) { return syscall.Read(syscall.Handle(fd), p) }
+
+func readable(c *net.UnixConn) bool { return false }
+
+func zombieCode(pid int) (int, bool) { return 0, false }
+
+func gone(pid int) bool { return false }

@@ -52,7 +52,7 @@ func (s *sock) Read(p []byte) (int, error) {
 	var err error
 	rerr := s.rc.Read(func(fd uintptr) bool {
 		s.mu.Lock()
-		n, err = syscall.Read(int(fd), p)
+		n, err = readFD(fd, p)
 		if n > 0 {
 			s.got += int64(n)
 		}

@@ -2,7 +2,11 @@
 
 package pytrace
 
-import "golang.org/x/sys/unix"
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
 
 // monotonic is CLOCK_MONOTONIC in nanoseconds: the clock Python's
 // time.monotonic_ns() reads, so stamps from both sides compare.
@@ -11,3 +15,6 @@ func monotonic() int64 {
 	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
 	return ts.Nano()
 }
+
+// readFD reads from a socket's descriptor (gate.go's sock.Read).
+func readFD(fd uintptr, p []byte) (int, error) { return syscall.Read(int(fd), p) }
