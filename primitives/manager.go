@@ -132,6 +132,10 @@ func (m *Manager) Process() *Process { return m.proc }
 // second call does nothing.
 func (m *Manager) Shutdown() {
 	m.once.Do(func() {
+		if m.proc == nil { // connect()ed to another's server: only let go of it
+			dropManagerConn(m.addr)
+			return
+		}
 		if c, err := dialManager(nil, m.addr, m.authkey); err == nil {
 			// Not c.call: this runs after a stopped session too.
 			c.c.SetDeadline(time.Now().Add(time.Second))
@@ -302,7 +306,7 @@ type mgrConn struct {
 // handed to a Conn of rt's quiet view (no events, no gate) for calls;
 // without, it stays a net.Conn (shutdown uses it with deadlines).
 func dialManager(rt *Runtime, addr string, key []byte) (*mgrConn, error) {
-	c, err := net.DialTimeout("unix", addr, 5*time.Second)
+	c, err := net.DialTimeout(mgrNetwork(addr), addr, 5*time.Second)
 	if err != nil {
 		return nil, osError(err)
 	}
@@ -328,7 +332,12 @@ func dialManager(rt *Runtime, addr string, key []byte) (*mgrConn, error) {
 
 // connOf turns an authenticated socket into a Conn (and closes c).
 func connOf(rt *Runtime, c net.Conn, name string) (*Conn, error) {
-	f, err := c.(*net.UnixConn).File()
+	fc, ok := c.(interface{ File() (*os.File, error) })
+	if !ok {
+		c.Close()
+		return nil, pyErr("OSError", "%T has no file descriptor", c)
+	}
+	f, err := fc.File()
 	c.Close()
 	if err != nil {
 		return nil, osError(err)

@@ -2,6 +2,7 @@ package primitives
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -21,6 +22,7 @@ type mgrServer struct {
 	changed chan struct{}
 	done    chan struct{}
 	stop    sync.Once
+	remote  remoteLanes // processes of other machines whose events come by relay
 }
 
 // serveManager accepts connections until a shutdown request, serving each
@@ -38,13 +40,21 @@ func serveManager(rt *Runtime, l net.Listener, key []byte) error {
 	}()
 	<-s.done
 	l.Close()
+	s.remote.closeAll(s.rt)
 	return nil
 }
 
 func (s *mgrServer) serveConn(c net.Conn) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if deliverChallenge(c, s.key) != nil || answerChallenge(c, s.key) != nil {
+	if err := deliverChallenge(c, s.key); err != nil {
+		var pe *Error
+		if errors.As(err, &pe) && pe.Type == "AuthenticationError" {
+			s.refused(c.RemoteAddr())
+		}
+		return
+	}
+	if answerChallenge(c, s.key) != nil {
 		return
 	}
 	c.SetDeadline(time.Time{})
@@ -53,6 +63,7 @@ func (s *mgrServer) serveConn(c net.Conn) {
 		return
 	}
 	defer conn.closeQuietly()
+	defer s.remote.lost(s.rt, conn)
 	for {
 		b, err := conn.RecvBytes(0)
 		if err != nil {
@@ -62,6 +73,9 @@ func (s *mgrServer) serveConn(c net.Conn) {
 		var rep mgrReply
 		if err := json.Unmarshal(b, &req); err != nil {
 			rep = mgrReply{Err: "ValueError", Msg: "bad request"}
+		} else if req.Obj == "" && req.Method == "relay" {
+			s.remote.relay(s.rt, conn, req)
+			continue // a relayed event gets no reply
 		} else {
 			rep = s.handle(req)
 		}
@@ -89,6 +103,11 @@ func (s *mgrServer) handle(req mgrRequest) mgrReply {
 		return mgrReply{}
 	case req.Obj == "" && req.Method == "create":
 		return s.create(req)
+	case req.Obj == "" && req.Method == "lookup":
+		return s.lookup(req)
+	case req.Obj == "" && req.Method == "remotes":
+		n, _ := json.Marshal(s.remote.open())
+		return mgrReply{Val: n}
 	}
 	s.mu.Lock()
 	o := s.objs[req.Obj]

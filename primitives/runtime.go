@@ -24,6 +24,7 @@ const Unit = 200 * time.Millisecond
 type Runtime struct {
 	pid      int
 	name     string
+	host     string // another machine's, for a process that joined by relay (NewRemote)
 	identity string // Python's _identity: "" for MainProcess, "1", "1:2", …
 	daemon   bool
 	speed    float64
@@ -63,7 +64,7 @@ func (rt *Runtime) owner() *Runtime {
 // view makes a view of rt: the same process, with or without events, never
 // at the gate.
 func (rt *Runtime) view(events bool) *Runtime {
-	v := &Runtime{pid: rt.pid, name: rt.name, identity: rt.identity, daemon: rt.daemon, speed: rt.speed, stop: rt.stop, base: rt.owner()}
+	v := &Runtime{pid: rt.pid, name: rt.name, host: rt.host, identity: rt.identity, daemon: rt.daemon, speed: rt.speed, stop: rt.stop, base: rt.owner()}
 	if events {
 		v.trace = rt.trace
 	}
@@ -145,14 +146,14 @@ func (rt *Runtime) EmitText(kind, obj string, val any, text json.RawMessage) {
 	if rt.trace == nil {
 		return
 	}
-	rt.trace.write(trace.Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Text: text}, val)
+	rt.trace.write(trace.Record{Pid: rt.pid, Proc: rt.name, Host: rt.host, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Text: text}, val)
 }
 
 func (rt *Runtime) emitErr(kind, obj string, val any, errName string) {
 	if rt.trace == nil {
 		return
 	}
-	rt.trace.write(trace.Record{Pid: rt.pid, Proc: rt.name, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Err: errName}, val)
+	rt.trace.write(trace.Record{Pid: rt.pid, Proc: rt.name, Host: rt.host, Kind: kind, Obj: obj, Line: int(rt.line.Load()), Err: errName}, val)
 }
 
 // emitFor reports an event that belongs to another process's lane (a child's

@@ -89,10 +89,11 @@ const (
 // Managers. manager.call is the caller's; the others are the server
 // process's.
 const (
-	KindManagerCall  = "manager.call"  // a proxy call returned: val ManagerCall; err if it raised
-	KindManagerNew   = "manager.new"   // the server made an object: val ManagerServe (type, value, caller)
-	KindManagerServe = "manager.serve" // the server ran a call: val ManagerServe, value the object's after
-	KindManagerBlock = "manager.block" // a call must wait (held lock, empty or full queue): val ManagerServe
+	KindManagerCall   = "manager.call"   // a proxy call returned: val ManagerCall; err if it raised
+	KindManagerNew    = "manager.new"    // the server made an object: val ManagerServe (type, value, caller)
+	KindManagerServe  = "manager.serve"  // the server ran a call: val ManagerServe, value the object's after
+	KindManagerBlock  = "manager.block"  // a call must wait (held lock, empty or full queue): val ManagerServe
+	KindManagerRefuse = "manager.refuse" // the server refused a connection whose authkey was wrong: val the peer's address
 )
 
 // Pools (and ProcessPoolExecutor's pool).
@@ -140,7 +141,7 @@ func Kinds() []string {
 		KindBarrierWait, KindBarrierPass, KindBarrierBroken, KindBarrierAbort, KindBarrierReset,
 		KindQueueNew, KindQueuePut, KindQueueGet, KindQueueBlock, KindQueueTaskDone, KindQueueJoin, KindQueueClose,
 		KindPipeNew, KindPipeInherit, KindPipeSend, KindPipeRecv, KindPipePoll, KindPipeClose, KindPipeEOF, KindPipeBlock,
-		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,
+		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock, KindManagerRefuse,
 		KindPoolNew, KindPoolWorker, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone,
 		KindPoolCallback, KindPoolGet, KindPoolClose, KindPoolJoin, KindPoolTerminate,
 		KindIntent,

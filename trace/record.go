@@ -26,6 +26,10 @@ type Record struct {
 	// watchdog's report). The reader checks only that it is a JSON
 	// object; whoever draws it decodes it, and falls back to val.
 	Text json.RawMessage `json:"text,omitempty"`
+	// Host, where present, is the machine the process runs on, when that
+	// is not the session's own: a process of another machine that joined
+	// a manager served over TCP (proctour worker). Its pid is a pid there.
+	Host string `json:"host,omitempty"`
 }
 
 // Write writes one event as a trace line (JSON Lines).
