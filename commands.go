@@ -92,7 +92,7 @@ event by event.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newExportCmd(stdout, stderr), newServeCmd(), newProgressCmd(stdout, stderr),
+	root.AddCommand(newListCmd(stdout), newListingCmd(stdout), newRunCmd(stdout), newReplayCmd(), newCompareCmd(), newExportCmd(stdout, stderr), newServeCmd(), newServeQueueCmd(stdout), newWorkerCmd(stdout), newProgressCmd(stdout, stderr),
 		newVersionCmd(stdout), newCompletionCmd(stdout))
 	// proctour's own help command, which names a command it does not know
 	// (cobra's prints the root's help and exits 0); cobra's default

@@ -12,7 +12,7 @@ import (
 var remoteQueueListing = NewListing(`
 JOBS = {jobs}
 MACHINES = {machines}
-AUTHKEY = {authkey}  # b'proctour', or b'guess' for the wrong one
+AUTHKEY = {authkey}
 
 import time
 from multiprocessing import Process
@@ -25,7 +25,8 @@ class QueueManager(BaseManager):
 def machine(address):            # stands for another computer
     QueueManager.register('get_jobs')
     QueueManager.register('get_results')
-    m = QueueManager(address=address, authkey=AUTHKEY)
+    key = b'proctour' if AUTHKEY == 'right' else b'guess'  # the wrong one
+    m = QueueManager(address=address, authkey=key)
     m.connect()                  # TCP, then the HMAC challenge   #@connect
     jobs, results = m.get_jobs(), m.get_results()                #@lookup
     while True:
@@ -72,13 +73,13 @@ var RemoteQueue = register(&Scenario{
 	SummaryZh: "一个通过 TCP 提供服务、带 authkey 的管理器；代表其他机器的进程按地址连上来领任务；authkey=wrong 会被拒绝",
 	Listing:   remoteQueueListing,
 	ListingZh: map[string]string{
-		"b'proctour', or b'guess' for the wrong one": "b'proctour'，或者错的 b'guess'",
-		"stands for another computer":                "代表另一台电脑",
-		"TCP, then the HMAC challenge":               "先建 TCP 连接，再做 HMAC 质询",
-		"one round trip to the server":               "到服务器的一次往返",
-		"the work":                                   "干活",
-		"the server process listens on TCP":          "服务进程在 TCP 上监听",
-		"one sentinel per machine":                   "每台机器一个哨兵",
+		"the wrong one":                     "错的那个",
+		"stands for another computer":       "代表另一台电脑",
+		"TCP, then the HMAC challenge":      "先建 TCP 连接，再做 HMAC 质询",
+		"one round trip to the server":      "到服务器的一次往返",
+		"the work":                          "干活",
+		"the server process listens on TCP": "服务进程在 TCP 上监听",
+		"one sentinel per machine":          "每台机器一个哨兵",
 	},
 	Variants: []Variant{
 		{Key: "jobs", Default: "6", Min: 0, Max: 40, Help: "how many jobs the server holds", HelpZh: "服务器上有多少个任务"},
@@ -219,6 +220,7 @@ func remoteQueueMain(rt *primitives.Runtime, v Vars) error {
 	if machines == 0 {
 		// serve-queue: machines of other computers join by proctour
 		// worker; wait for every job's result, then let them go.
+		rt.Print("listening on " + m.Address())
 		rt.Line(at("count"))
 		got := 0
 		for got < n {
@@ -227,7 +229,9 @@ func remoteQueueMain(rt *primitives.Runtime, v Vars) error {
 				return err
 			}
 			got++
-			rt.Print(fmt.Sprintf("result %d of %d: %v", got, n, r))
+			if len(r) == 2 {
+				rt.Print(fmt.Sprintf("result %d of %d: job %d → %d", got, n, r[0], r[1]))
+			}
 		}
 		rt.Line(at("sentinel"))
 		return remoteRelease(rt, m, jobs, n, cfg.Hold)

@@ -253,7 +253,9 @@ func digest(key, msg []byte) []byte {
 	return h.Sum(nil)
 }
 
-func deliverChallenge(c net.Conn, key []byte) error {
+// deliverChallenge challenges the other side; refused, if set, is told
+// before the failure is sent.
+func deliverChallenge(c net.Conn, key []byte, refused ...func()) error {
 	msg := make([]byte, 40)
 	rand.Read(msg)
 	if err := writeFrame(c, append(append([]byte{}, challengeTag...), msg...)); err != nil {
@@ -264,6 +266,9 @@ func deliverChallenge(c net.Conn, key []byte) error {
 		return err
 	}
 	if !hmac.Equal(got, digest(key, msg)) {
+		for _, f := range refused {
+			f()
+		}
 		writeFrame(c, failureTag)
 		return errDigestWrong()
 	}

@@ -2,7 +2,6 @@ package primitives
 
 import (
 	"encoding/json"
-	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -47,11 +46,7 @@ func serveManager(rt *Runtime, l net.Listener, key []byte) error {
 func (s *mgrServer) serveConn(c net.Conn) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if err := deliverChallenge(c, s.key); err != nil {
-		var pe *Error
-		if errors.As(err, &pe) && pe.Type == "AuthenticationError" {
-			s.refused(c.RemoteAddr())
-		}
+	if deliverChallenge(c, s.key, func() { s.refused(c.RemoteAddr()) }) != nil {
 		return
 	}
 	if answerChallenge(c, s.key) != nil {

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/proctour/proctour/trace"
+)
+
+// Two proctour processes stand for two machines on loopback: a
+// serve-queue's trace, and workers that join it by address.
+
+// server starts `proctour serve-queue` on a free loopback port, printing
+// its trace, and returns the address it listens on and a reader of the
+// rest of its trace.
+type server struct {
+	cmd   *exec.Cmd
+	addr  string
+	mu    sync.Mutex
+	recs  []trace.Record
+	done  chan struct{}
+	errb  bytes.Buffer
+	exitE error
+}
+
+func startServer(t *testing.T, bin string, args ...string) *server {
+	t.Helper()
+	s := &server{done: make(chan struct{})}
+	s.cmd = exec.Command(bin, append([]string{"serve-queue", "--addr", "127.0.0.1:0", "--format", "json"}, args...)...)
+	s.cmd.Stderr = &s.errb
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.cmd.Process.Signal(syscall.SIGINT)
+		<-s.done
+	})
+	addr := make(chan string, 1)
+	go func() {
+		defer close(s.done)
+		sc := bufio.NewScanner(out)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var r trace.Record
+			if json.Unmarshal(sc.Bytes(), &r) != nil {
+				continue
+			}
+			s.mu.Lock()
+			s.recs = append(s.recs, r)
+			s.mu.Unlock()
+			var v string
+			if r.Kind == trace.KindStdout && json.Unmarshal(r.Val, &v) == nil {
+				if a, ok := strings.CutPrefix(v, "listening on "); ok {
+					addr <- a
+				}
+			}
+		}
+		io.Copy(io.Discard, out)
+		s.exitE = s.cmd.Wait()
+		close(addr)
+	}()
+	a, ok := <-addr
+	if !ok {
+		t.Fatalf("serve-queue ended before it listened: %v\n%s", s.exitE, s.errb.String())
+	}
+	s.addr = a
+	return s
+}
+
+// wait waits for the server to end and returns its trace.
+func (s *server) wait() []trace.Record {
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recs
+}
+
+func worker(bin string, args ...string) *exec.Cmd {
+	return exec.Command(bin, append([]string{"worker"}, args...)...)
+}
+
+func TestServeQueueWorkersOnTwoMachines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and runs three processes")
+	}
+	bin := buildProctour(t)
+	s := startServer(t, bin, "--jobs", "6", "--authkey", "class")
+	var outs [2]bytes.Buffer
+	var ws [2]*exec.Cmd
+	for i, name := range []string{"alice", "bob"} {
+		ws[i] = worker(bin, "--connect", s.addr, "--authkey", "class", "--name", name)
+		ws[i].Stdout, ws[i].Stderr = &outs[i], &outs[i]
+		if err := ws[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, w := range ws {
+		if err := w.Wait(); err != nil {
+			t.Errorf("worker %d: %v\n%s", i, err, outs[i].String())
+		}
+	}
+	recs := s.wait()
+	if s.exitE != nil {
+		t.Fatalf("serve-queue: %v\n%s", s.exitE, s.errb.String())
+	}
+	// Every job done once, by one worker or the other, as each says.
+	var done []string
+	for i := range outs {
+		for _, m := range regexp.MustCompile(`job (\d+) done`).FindAllStringSubmatch(outs[i].String(), -1) {
+			done = append(done, m[1])
+		}
+	}
+	sort.Strings(done)
+	if strings.Join(done, ",") != "0,1,2,3,4,5" {
+		t.Errorf("the workers did jobs %v, want 0 to 5 once each:\n%s\n%s", done, outs[0].String(), outs[1].String())
+	}
+	// The server's trace has each worker as a lane of its own, with its
+	// host: started, its calls, and an exit 0.
+	host := map[string]string{}
+	exits := map[string]string{}
+	gets := map[string]int{}
+	for _, r := range recs {
+		if r.Proc != "alice" && r.Proc != "bob" {
+			continue
+		}
+		switch r.Kind {
+		case trace.KindProcStart:
+			host[r.Proc] = r.Host
+		case trace.KindProcExit:
+			exits[r.Proc] = string(r.Val)
+		case trace.KindManagerCall:
+			gets[r.Proc]++
+		}
+	}
+	for _, name := range []string{"alice", "bob"} {
+		if host[name] == "" {
+			t.Errorf("%s has no lane with a host in the server's trace", name)
+		}
+		if exits[name] != "0" {
+			t.Errorf("%s's lane ends with exit %q, want 0", name, exits[name])
+		}
+		if gets[name] == 0 {
+			t.Errorf("%s's lane shows no call to the manager", name)
+		}
+	}
+	if last := recs[len(recs)-1]; last.Kind != trace.KindRunEnd {
+		t.Errorf("the server's trace ends with %s, want run.end", last.Kind)
+	}
+}
+
+func TestWorkerWithWrongAuthkeyIsRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and runs two processes")
+	}
+	bin := buildProctour(t)
+	s := startServer(t, bin, "--jobs", "1", "--authkey", "class")
+	out, err := worker(bin, "--connect", s.addr, "--authkey", "guess").CombinedOutput()
+	if err == nil {
+		t.Fatalf("a worker with a wrong authkey succeeded:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "AuthenticationError") {
+		t.Errorf("want one line naming AuthenticationError, got:\n%s", out)
+	}
+	// Unreachable: nobody listens on a port just closed by the server.
+	s.cmd.Process.Signal(syscall.SIGINT)
+	recs := s.wait()
+	refused := false
+	for _, r := range recs {
+		refused = refused || r.Kind == trace.KindManagerRefuse
+	}
+	if !refused {
+		t.Errorf("the server's trace has no manager.refuse")
+	}
+	out, err = worker(bin, "--connect", s.addr).CombinedOutput()
+	if err == nil || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 || !strings.Contains(string(out), "cannot join") {
+		t.Errorf("a worker with nobody at %s: want one line 'cannot join' and a failure, got %v:\n%s", s.addr, err, out)
+	}
+}
+
+// A worker killed mid-job: the server sees its connection go (its lane
+// ends with exit 1, ConnectionResetError) and the job it held is lost —
+// a manager's queue does not give it back, which is what a broker's
+// acknowledgements are for. Ctrl-C then ends the server cleanly.
+func TestWorkerKilledMidJobEndsItsLane(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and runs two processes")
+	}
+	bin := buildProctour(t)
+	s := startServer(t, bin, "--jobs", "3", "--authkey", "class")
+	w := worker(bin, "--connect", s.addr, "--authkey", "class", "--name", "carol")
+	out, _ := w.StdoutPipe()
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && !strings.Contains(sc.Text(), "job 0 done") {
+	}
+	w.Process.Kill()
+	w.Wait()
+	// Wait for the server to see it go, then stop the server.
+	for {
+		s.mu.Lock()
+		seen := false
+		for _, r := range s.recs {
+			seen = seen || (r.Proc == "carol" && r.Kind == trace.KindProcExit)
+		}
+		s.mu.Unlock()
+		if seen {
+			break
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("the server ended first: %v\n%s", s.exitE, s.errb.String())
+		default:
+		}
+		sleepBriefly()
+	}
+	s.cmd.Process.Signal(syscall.SIGINT)
+	recs := s.wait()
+	for _, r := range recs {
+		if r.Proc == "carol" && r.Kind == trace.KindProcExit && (string(r.Val) != "1" || r.Err != "ConnectionResetError") {
+			t.Errorf("carol's lane ends with %s %s, want 1 ConnectionResetError", r.Val, r.Err)
+		}
+	}
+	if last := recs[len(recs)-1]; last.Kind != trace.KindRunEnd {
+		t.Errorf("the stopped server's trace ends with %s, want run.end", last.Kind)
+	}
+	// Nothing of the server is left: its manager process is gone.
+	for _, r := range recs {
+		if r.Kind == trace.KindProcStart && r.Proc == "SyncManager-1" {
+			if syscall.Kill(r.Pid, 0) == nil {
+				t.Errorf("the manager's server process %d outlived serve-queue", r.Pid)
+			}
+		}
+	}
+}
+
+func sleepBriefly() { time.Sleep(20 * time.Millisecond) }
