@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 )
 
 var remoteQueueListing = NewListing(`
@@ -87,7 +88,20 @@ var RemoteQueue = register(&Scenario{
 		{Key: "authkey", Default: "right", Values: []string{"right", "wrong"}, Help: "the machines' authkey: the server's, or a wrong one", HelpZh: "各机器用的 authkey：与服务器相同，或者错的"},
 	},
 	Budget: 30 * time.Second,
-	Main:   remoteQueueMain,
+	Measures: map[string]func([]trace.Record) (int, bool){
+		// the results the main script counted at the end: "N of JOBS jobs done"
+		"jobs_done": func(events []trace.Record) (int, bool) {
+			for _, e := range events {
+				text, _ := printed(e)
+				var n, of int
+				if _, err := fmt.Sscanf(text, "%d of %d jobs done", &n, &of); err == nil {
+					return n, true
+				}
+			}
+			return 0, false
+		},
+	},
+	Main: remoteQueueMain,
 })
 
 // remoteAuthkey is the demo's authkey (Python's b'proctour').
