@@ -216,6 +216,7 @@ type runFlags struct {
 	// recorded trace (the run.end of a step or seeded run, or a live
 	// run's order of operations).
 	schedule, scheduleFrom string
+	broker                 string
 }
 
 func newRunCmd(stdout io.Writer) *cobra.Command {
@@ -271,6 +272,7 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&f.python, "python", "", "the Python interpreter for a .py program (default: $PROCTOUR_PYTHON, else python3 on PATH); with a scenario, run its Python listing under it instead of the Go demo (--python alone: the default interpreter)")
 	cmd.Flags().Lookup("python").NoOptDefVal = pythonBare
 	cmd.Flags().StringVar(&f.lang, "lang", "", "language of the text log's comments and summary: en or zh (default: from LC_ALL or LANG); the JSON trace is the same in every language")
+	cmd.Flags().StringVar(&f.broker, "broker", "", "the broker demo's NATS server, nats://HOST:PORT (nats-server -js), instead of one inside proctour (built with -tags broker)")
 	return cmd
 }
 
@@ -309,6 +311,13 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	lang, err := resolveLang(f.lang)
 	if err != nil {
 		return usageError{err}
+	}
+	if f.broker != "" {
+		if !strings.HasPrefix(f.broker, "nats://") {
+			return usagef("--broker %q: want nats://HOST:PORT", f.broker)
+		}
+		lessons.SetBroker(f.broker)
+		defer lessons.SetBroker("")
 	}
 	opts := sc.Options(f.speed, f.timeout)
 	opts.Mode, opts.Seed, opts.Auto = mode, f.seed, true

@@ -158,6 +158,8 @@ func describe(r trace.Record) i18n.T {
 		return code(pollText(r))
 	case trace.KindManagerCall, trace.KindManagerNew, trace.KindManagerServe, trace.KindManagerBlock:
 		return describeManager(r)
+	case trace.KindBrokerPublish, trace.KindBrokerDeliver, trace.KindBrokerRedeliver, trace.KindBrokerAck:
+		return describeBroker(r)
 	case trace.KindManagerRefuse:
 		return i18n.Tf("refuses a connection from %s: its authkey is wrong (AuthenticationError)", strText(r.Val))
 	case trace.KindPoolNew, trace.KindPoolWorker, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolTaskDone,

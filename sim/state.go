@@ -98,6 +98,7 @@ type State struct {
 	Pipes []*PipeState
 	// Managers are manager server processes and the objects they hold.
 	Managers []*ManagerState
+	Brokers  []*BrokerState // lesson 17's broker streams
 	// Pools are process pools: workers, queued work and jobs.
 	Pools []*PoolState
 	// Timings are the wall times a lesson measured, in order.
@@ -371,6 +372,8 @@ func (s *State) Apply(e trace.Record) {
 		s.applyPipe(p, e)
 	case trace.KindManagerNew, trace.KindManagerServe, trace.KindManagerBlock:
 		s.applyManager(p, e)
+	case trace.KindBrokerPublish, trace.KindBrokerDeliver, trace.KindBrokerRedeliver, trace.KindBrokerAck:
+		s.applyBroker(p, e)
 	case trace.KindPoolNew, trace.KindPoolWorker, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolTaskDone,
 		trace.KindPoolCallback, trace.KindPoolGet, trace.KindPoolClose, trace.KindPoolJoin, trace.KindPoolTerminate:
 		s.applyPool(p, e)

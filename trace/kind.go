@@ -96,6 +96,15 @@ const (
 	KindManagerRefuse = "manager.refuse" // the server refused a connection whose authkey was wrong: val the peer's address
 )
 
+// A message broker (NATS JetStream, lesson 17): obj is the stream. Each
+// is told by the process that did it, once the broker has answered.
+const (
+	KindBrokerPublish   = "broker.publish"   // a job published and stored by the broker: val BrokerMsg
+	KindBrokerDeliver   = "broker.deliver"   // a consumer fetched a job for the first time: val BrokerMsg
+	KindBrokerRedeliver = "broker.redeliver" // a consumer fetched a job delivered before and never acknowledged: val BrokerMsg
+	KindBrokerAck       = "broker.ack"       // a consumer acknowledged a job: the broker drops it; val BrokerMsg
+)
+
 // Pools (and ProcessPoolExecutor's pool).
 const (
 	KindPoolNew       = "pool.new"        // val PoolNew
@@ -142,6 +151,7 @@ func Kinds() []string {
 		KindQueueNew, KindQueuePut, KindQueueGet, KindQueueBlock, KindQueueTaskDone, KindQueueJoin, KindQueueClose,
 		KindPipeNew, KindPipeInherit, KindPipeSend, KindPipeRecv, KindPipePoll, KindPipeClose, KindPipeEOF, KindPipeBlock,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock, KindManagerRefuse,
+		KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck,
 		KindPoolNew, KindPoolWorker, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone,
 		KindPoolCallback, KindPoolGet, KindPoolClose, KindPoolJoin, KindPoolTerminate,
 		KindIntent,

@@ -94,6 +94,15 @@ type PipePoll struct {
 	Ready   bool            `json:"ready"`
 }
 
+// BrokerMsg is the payload of the broker kinds: the job, its sequence
+// number in the stream, and how many times it has been delivered (on
+// broker.deliver, redeliver and ack).
+type BrokerMsg struct {
+	Job       json.RawMessage `json:"job"`
+	Seq       uint64          `json:"seq"`
+	Delivered int             `json:"delivered,omitempty"`
+}
+
 // ManagerCall is the payload of manager.call, the caller's: the proxied
 // object's type, the method and its arguments, and what it returned.
 type ManagerCall struct {

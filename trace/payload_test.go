@@ -62,6 +62,8 @@ var payloads = []struct {
 	{[]string{KindRunBegin}, func() any { return new(RunBegin) }, []string{
 		`{"scenario":"tickets","vars":{"buyers":"100","lock":"off","tickets":"1"},"mode":"seeded","seed":7,"speed":0.5,"timeout":12,"proctour":"v0.3.0"}`,
 		`{"program":"prog.py","args":["a","b"],"mode":"live","seed":0,"speed":1,"start_method":"spawn","python":"3.11.2","proctour":"dev"}`}},
+	{[]string{KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck}, func() any { return new(BrokerMsg) }, []string{
+		`{"job":3,"seq":4}`, `{"job":3,"seq":4,"delivered":2}`}},
 	{[]string{KindRunEnd}, func() any { return new(RunEnd) }, []string{
 		`{"exit":0,"outcome":3,"outcome_label":"tickets sold"}`, `{"exit":-15,"stopped_by":"watchdog"}`, `{"exit":1}`}},
 }
@@ -106,6 +108,7 @@ func structured(kind string) bool {
 		KindPipeNew, KindPipeInherit, KindPipePoll,
 		KindCondWait, KindCondNotify, KindCondWake, KindBarrierWait,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,
+		KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck,
 		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose,
 		KindRunBegin, KindRunEnd:
 		return true

@@ -1,0 +1,331 @@
+package lessons
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
+)
+
+var brokerListing = NewListing(`
+JOBS = {jobs}
+CONSUMERS = {consumers}
+CRASH = {crash}
+
+BROKER = 'nats://127.0.0.1:4222'  # nats-server -js
+# A message broker instead of a queue: NATS JetStream (pip install nats-py),
+# written here with its synchronous calls for short.
+import os, time
+from multiprocessing import Process
+import nats
+
+def consumer(i):
+    js = nats.connect(BROKER).jetstream()
+    sub = js.pull_subscribe('jobs.*', durable='workers')
+    while True:
+        msg = sub.fetch(1, timeout=1)[0]  # the broker delivers one job  #@fetch
+        if msg.data == b'stop':
+            msg.ack()
+            break
+        time.sleep(0.5)                  # the work                     #@work
+        if CRASH and i == 1:
+            os._exit(1)                  # dies before its ack          #@crash
+        msg.ack()                        # done: the broker drops it    #@ack
+
+if __name__ == '__main__':
+    js = nats.connect(BROKER).jetstream()
+    js.add_stream(name='JOBS', subjects=['jobs.*'], retention='workqueue')  #@stream
+    js.add_consumer('JOBS', durable_name='workers', ack_wait=2)  # redeliver after 2 s  #@consumer
+    for n in range(JOBS):
+        js.publish('jobs.work', str(n).encode())  # stored, waiting     #@publish
+    consumers = [Process(target=consumer, args=(i,)) for i in range(1, CONSUMERS + 1)]
+    for p in consumers:
+        p.start()                                                       #@start
+    while js.stream_info('JOBS').state.messages > 0:
+        time.sleep(0.1)                  # until every job is acked     #@wait
+    for p in consumers:
+        js.publish('jobs.stop', b'stop')                                #@stop
+    for p in consumers:
+        p.join()                                                        #@join
+    print('every job acknowledged')                                     #@done
+`)
+
+// Broker is lesson 17's message broker: a NATS JetStream work queue. The
+// main script publishes JOBS jobs before any consumer runs (they wait in
+// the broker), then starts CONSUMERS processes that fetch, work and
+// acknowledge. With crash=on, consumer-1 dies after its first job's work,
+// before its acknowledgement: the broker redelivers that job to another
+// consumer once the ack wait has passed. The broker is nats-server, run
+// inside proctour when it is built with it (-tags broker; tests link it),
+// or given by --broker nats://HOST:PORT (SetBroker).
+//
+// What goes over the network is not at the gate: in step and seeded modes
+// only the processes' starts, sleeps and exits are; a fetch, a publish and
+// an ack happen when the process gets to them, and the broker's
+// redelivery comes when its ack wait has passed, in real time.
+var Broker = register(&Scenario{
+	ID:        "broker",
+	Lesson:    17,
+	Summary:   "a NATS JetStream work queue: jobs wait in the broker, consumers acknowledge them; crash=on kills a consumer before its ack and the job is redelivered",
+	SummaryZh: "一个 NATS JetStream 工作队列：任务在代理里等着，消费者逐个确认；crash=on 让一个消费者在确认前死掉，任务被重新投递",
+	Listing:   brokerListing,
+	ListingZh: map[string]string{
+		"A message broker instead of a queue: NATS JetStream (pip install nats-py),": "用消息代理代替队列：NATS JetStream（pip install nats-py），",
+		"written here with its synchronous calls for short.":                         "为简短起见，这里写成同步调用。",
+		"the broker delivers one job":                                                "代理投递一个任务",
+		"the work":                                                                   "干活",
+		"dies before its ack":                                                        "在确认之前死掉",
+		"done: the broker drops it":                                                  "完成：代理删掉它",
+		"redeliver after 2 s":                                                        "2 秒后重新投递",
+		"stored, waiting":                                                            "存下来，等着",
+		"until every job is acked":                                                   "直到每个任务都被确认",
+	},
+	Variants: []Variant{
+		{Key: "jobs", Default: "6", Min: 1, Max: 30, Help: "how many jobs are published", HelpZh: "发布多少个任务"},
+		{Key: "consumers", Default: "2", Min: 1, Max: 6, Help: "how many consumer processes", HelpZh: "多少个消费者进程"},
+		{Key: "crash", Default: "on", Values: []string{"off", "on"}, Help: "consumer-1 dies after its first job's work, before acknowledging it", HelpZh: "consumer-1 做完第一个任务的活之后、确认之前死掉"},
+	},
+	Budget: 40 * time.Second,
+	Measures: map[string]func([]trace.Record) (int, bool){
+		// how many deliveries were redeliveries
+		"redelivered": func(events []trace.Record) (int, bool) {
+			n, end := 0, false
+			for _, e := range events {
+				n += b2i(e.Kind == trace.KindBrokerRedeliver)
+				text, _ := printed(e)
+				end = end || text == "every job acknowledged"
+			}
+			return n, end
+		},
+		// how many jobs were acknowledged (each job once: the stop messages are not jobs)
+		"acked": func(events []trace.Record) (int, bool) {
+			seen := map[string]bool{}
+			end := false
+			for _, e := range events {
+				var m trace.BrokerMsg
+				if e.Kind == trace.KindBrokerAck && json.Unmarshal(e.Val, &m) == nil && string(m.Job) != `"stop"` {
+					seen[string(m.Job)] = true
+				}
+				text, _ := printed(e)
+				end = end || text == "every job acknowledged"
+			}
+			return len(seen), end
+		},
+	},
+	Main: brokerMain,
+})
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// The broker: a URL given (SetBroker), or one started inside proctour by
+// EmbeddedBroker when proctour is built with it.
+var (
+	brokerMu  sync.Mutex
+	brokerURL string
+	// EmbeddedBroker starts a NATS server with JetStream inside this
+	// process and returns its URL and how to stop it; nil when proctour
+	// is built without one (the default: see DESIGN.md, "Beyond one
+	// machine", for what linking nats-server costs every child).
+	EmbeddedBroker func() (url string, stop func(), err error)
+)
+
+// SetBroker makes the broker demo use the NATS server at url
+// (nats://HOST:PORT) instead of one of its own; "" undoes it.
+func SetBroker(url string) {
+	brokerMu.Lock()
+	brokerURL = url
+	brokerMu.Unlock()
+}
+
+// errNoBroker is the broker demo without a broker.
+func errNoBroker() error {
+	return errors.New("no broker: give one with --broker nats://HOST:PORT (nats-server -js), or build proctour with -tags broker to have one inside")
+}
+
+func brokerAt() (url string, stop func(), err error) {
+	brokerMu.Lock()
+	url = brokerURL
+	brokerMu.Unlock()
+	if url != "" {
+		return url, func() {}, nil
+	}
+	if EmbeddedBroker == nil {
+		return "", nil, errNoBroker()
+	}
+	return EmbeddedBroker()
+}
+
+// ackWait is how long the broker waits for an acknowledgement before it
+// redelivers: real time, as the broker keeps it.
+const ackWait = 2 * time.Second
+
+type brokerConsumerArgs struct {
+	URL, Stream string
+	ID          int
+	Crash       bool
+}
+
+var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.Runtime, a brokerConsumerArgs) error {
+	at := brokerListing.At
+	nc, err := dialNATS(a.URL)
+	if err != nil {
+		return err
+	}
+	defer nc.close()
+	for {
+		rt.Line(at("fetch"))
+		m, ok, err := nc.fetch(a.Stream, "workers", time.Second)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		v := trace.BrokerMsg{Job: json.RawMessage(m.Data), Seq: m.Seq, Delivered: m.Delivered}
+		kind := trace.KindBrokerDeliver
+		if m.Delivered > 1 {
+			kind = trace.KindBrokerRedeliver
+		}
+		rt.Emit(kind, "jobs", v)
+		if string(m.Data) == `"stop"` {
+			if err := nc.ack(m); err != nil {
+				return err
+			}
+			rt.Emit(trace.KindBrokerAck, "jobs", v)
+			return nil
+		}
+		rt.Line(at("work"))
+		rt.Sleep(0.5)
+		if a.Crash {
+			rt.Line(at("crash"))
+			rt.Print(fmt.Sprintf("consumer-%d dies holding job %s", a.ID, m.Data))
+			rt.ExitNow(1)
+		}
+		rt.Line(at("ack"))
+		if err := nc.ack(m); err != nil {
+			return err
+		}
+		rt.Emit(trace.KindBrokerAck, "jobs", v)
+	}
+})
+
+func brokerMain(rt *primitives.Runtime, v Vars) error {
+	at := brokerListing.At
+	url, stop, err := brokerAt()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	nc, err := dialNATS(url)
+	if err != nil {
+		return err
+	}
+	defer nc.close()
+	// A stream of this run's own, so that runs sharing a broker do not
+	// meet: JOBS_<pid>_<time>.
+	stream := fmt.Sprintf("JOBS_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
+	subj := strings.ToLower(stream)
+	rt.Line(at("stream"))
+	if err := nc.jsAPI("STREAM.CREATE."+stream, map[string]any{
+		"name": stream, "subjects": []string{subj + ".*"}, "retention": "workqueue", "storage": "memory",
+	}, nil); err != nil {
+		return err
+	}
+	defer nc.jsAPI("STREAM.DELETE."+stream, nil, nil)
+	rt.Line(at("consumer"))
+	if err := nc.jsAPI("CONSUMER.CREATE."+stream+".workers", map[string]any{
+		"stream_name": stream,
+		"config":      map[string]any{"durable_name": "workers", "ack_policy": "explicit", "ack_wait": ackWait.Nanoseconds(), "max_deliver": -1},
+	}, nil); err != nil {
+		return err
+	}
+	publish := func(job string) error {
+		var ack struct {
+			Seq uint64 `json:"seq"`
+		}
+		if err := nc.jsAPI2(subj+".work", []byte(job), &ack); err != nil {
+			return err
+		}
+		rt.Emit(trace.KindBrokerPublish, "jobs", trace.BrokerMsg{Job: json.RawMessage(job), Seq: ack.Seq})
+		return nil
+	}
+	rt.Line(at("publish"))
+	for n := range v.Int("jobs") {
+		if err := publish(fmt.Sprint(n)); err != nil {
+			return err
+		}
+	}
+	procs := make([]*primitives.Process, v.Int("consumers"))
+	for i := range procs {
+		procs[i] = primitives.NewProcess(rt, brokerConsumer, brokerConsumerArgs{URL: url, Stream: stream, ID: i + 1, Crash: v.On("crash") && i == 0})
+		procs[i].Name = fmt.Sprintf("consumer-%d", i+1)
+	}
+	rt.Line(at("start"))
+	for _, p := range procs {
+		if err := p.Start(); err != nil {
+			return err
+		}
+	}
+	rt.Line(at("wait"))
+	for {
+		var info struct {
+			State struct {
+				Messages int `json:"messages"`
+			} `json:"state"`
+		}
+		if err := nc.jsAPI("STREAM.INFO."+stream, nil, &info); err != nil {
+			return err
+		}
+		if info.State.Messages == 0 {
+			break
+		}
+		rt.Sleep(0.5)
+	}
+	rt.Line(at("stop"))
+	for _, p := range procs {
+		if _, exited := p.ExitCode(); !exited {
+			if err := publish(`"stop"`); err != nil {
+				return err
+			}
+		}
+	}
+	rt.Line(at("join"))
+	for _, p := range procs {
+		p.Join()
+	}
+	rt.Line(at("done"))
+	rt.Print("every job acknowledged")
+	return nil
+}
+
+// jsAPI2 publishes data to a stream's subject and waits for JetStream's
+// acknowledgement (the stored sequence number).
+func (nc *natsConn) jsAPI2(subject string, data []byte, out any) error {
+	m, err := nc.request(subject, data, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	if m.Status != 0 {
+		return fmt.Errorf("the broker did not store the job (status %d)", m.Status)
+	}
+	var e struct {
+		Error *struct {
+			Description string `json:"description"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(m.Data, &e) == nil && e.Error != nil {
+		return fmt.Errorf("JetStream: %s", e.Error.Description)
+	}
+	return json.Unmarshal(m.Data, out)
+}

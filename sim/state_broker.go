@@ -1,0 +1,70 @@
+package sim
+
+import (
+	"github.com/proctour/proctour/i18n"
+	"github.com/proctour/proctour/trace"
+)
+
+// BrokerState is a message broker's stream (lesson 17) as its clients saw
+// it: jobs stored and waiting for a consumer, jobs delivered and not yet
+// acknowledged (by whom), and the counts of acknowledgements and
+// redeliveries.
+type BrokerState struct {
+	Stream      string
+	Waiting     []string       // jobs stored, never delivered, in order
+	Unacked     map[string]int // job → pid of the consumer it was last delivered to
+	Acked       int
+	Redelivered int
+}
+
+func (s *State) broker(name string) *BrokerState {
+	for _, b := range s.Brokers {
+		if b.Stream == name {
+			return b
+		}
+	}
+	b := &BrokerState{Stream: name, Unacked: map[string]int{}}
+	s.Brokers = append(s.Brokers, b)
+	return b
+}
+
+// applyBroker folds a broker event of process p.
+func (s *State) applyBroker(p *Proc, e trace.Record) {
+	b := s.broker(e.Obj)
+	m := payload[trace.BrokerMsg](e)
+	job := valText(m.Job)
+	switch e.Kind {
+	case trace.KindBrokerPublish:
+		b.Waiting = append(b.Waiting, job)
+	case trace.KindBrokerDeliver, trace.KindBrokerRedeliver:
+		for i, w := range b.Waiting {
+			if w == job {
+				b.Waiting = append(b.Waiting[:i:i], b.Waiting[i+1:]...)
+				break
+			}
+		}
+		if e.Kind == trace.KindBrokerRedeliver {
+			b.Redelivered++
+		}
+		b.Unacked[job] = p.Pid
+	case trace.KindBrokerAck:
+		delete(b.Unacked, job)
+		b.Acked++
+	}
+}
+
+// describeBroker says a broker event as the listing's calls.
+func describeBroker(r trace.Record) i18n.T {
+	m := payload[trace.BrokerMsg](r)
+	job := valText(m.Job)
+	switch r.Kind {
+	case trace.KindBrokerPublish:
+		return i18n.Tf("%s  # stored as message %d: it waits for a consumer", "js.publish("+job+")", m.Seq)
+	case trace.KindBrokerDeliver:
+		return i18n.Tf("%s  # delivered to this consumer; the broker keeps it until the ack", "sub.fetch(1) → "+job)
+	case trace.KindBrokerRedeliver:
+		return i18n.Tf("%s  # delivered again (time %d): no ack came in time", "sub.fetch(1) → "+job, m.Delivered)
+	default:
+		return i18n.Tf("%s  # the broker drops job %s", "msg.ack()", job)
+	}
+}
