@@ -73,6 +73,15 @@ func initBudget() (perPackage map[string]int, totalAllocs, totalBytes int) {
 		"charm.land/ssh":                 8,
 		"charm.land/log/v2":              1,
 		"golang.org/x/crypto/cryptobyte": 2,
+		// Not linked: the NATS server of lesson 17's broker demo (only with
+		// -tags broker). Measured 2026-12-05, nats-server v2.15.3, go1.26,
+		// `proctour version` with GODEBUG=inittrace=1: +2,316 allocations,
+		// +316 KB, 41 more packages with init (nats-server/server alone
+		// 1,867 allocations and ~0.4 ms; encoding/gob 423; nats-io/jwt 90;
+		// nkeys 84; net/http/pprof 73), ~+0.9 ms of init clock, +17 MB of
+		// binary; nats.go and its jetstream package would add ~500
+		// allocations more, so the demo speaks NATS through a client of
+		// its own (lessons/broker_client.go), which allocates nothing.
 		// The standard library.
 		"net":                                    23,
 		"net/netip":                              19,

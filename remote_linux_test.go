@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/proctour/proctour/internal/natsembed"
 	"github.com/proctour/proctour/trace"
 )
 
@@ -251,3 +252,94 @@ func TestWorkerKilledMidJobEndsItsLane(t *testing.T) {
 }
 
 func sleepBriefly() { time.Sleep(20 * time.Millisecond) }
+
+// The broker on its own "machine" (a NATS server in this test process),
+// proctour's producer and consumers in another process: every job is
+// acknowledged, and the one consumer-1 held when it died is redelivered.
+func TestBrokerDemoThroughANetworkBroker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and starts a NATS server")
+	}
+	bin := buildProctour(t)
+	url, stop, err := natsembed.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	out, err := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--format", "json").Output()
+	if err != nil {
+		t.Fatalf("proctour run broker --broker %s: %v\n%s", url, err, out)
+	}
+	acked := map[string]bool{}
+	redelivered := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		var r trace.Record
+		if json.Unmarshal([]byte(l), &r) != nil {
+			continue
+		}
+		var m trace.BrokerMsg
+		json.Unmarshal(r.Val, &m)
+		switch r.Kind {
+		case trace.KindBrokerAck:
+			acked[string(m.Job)] = true
+		case trace.KindBrokerRedeliver:
+			redelivered++
+		}
+	}
+	if len(acked) != 5 || redelivered == 0 { // jobs 0 to 3 and the stop
+		t.Errorf("acknowledged %v and %d redelivered; want jobs 0 to 3 and the stop, and a redelivery", acked, redelivered)
+	}
+}
+
+// A broker that goes away mid-run: the run ends with one line and a
+// failure, and none of its processes is left.
+func TestBrokerGoneMidRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and starts a NATS server")
+	}
+	bin := buildProctour(t)
+	url, stop, err := natsembed.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--format", "json")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	sc := bufio.NewScanner(out)
+	stopped := false
+	for sc.Scan() {
+		var r trace.Record
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		if r.Kind == trace.KindProcStart {
+			pids = append(pids, r.Pid)
+		}
+		// consumer-1 has died holding a job: the broker goes away
+		// while the others wait for its redelivery.
+		if !stopped && r.Kind == trace.KindStdout && strings.Contains(string(r.Val), "dies holding job") {
+			stop()
+			stopped = true
+		}
+	}
+	err = cmd.Wait()
+	if !stopped {
+		t.Fatalf("consumer-1 never died holding a job")
+	}
+	if err == nil {
+		t.Errorf("the run succeeded without its broker")
+	}
+	if lines := strings.Split(strings.TrimSpace(errb.String()), "\n"); len(lines) != 1 {
+		t.Errorf("want one line on stderr, got:\n%s", errb.String())
+	}
+	for _, pid := range pids {
+		if syscall.Kill(pid, 0) == nil {
+			t.Errorf("process %d is still there after the run", pid)
+		}
+	}
+}
