@@ -66,6 +66,15 @@ const (
 var pyTimed = map[string]bool{"zombie": true, "orphan": true}
 
 var pyCases = []pyCase{
+	// lesson 17: a BaseManager served over TCP, machines connecting by address
+	{id: "remote-queue", check: func(t *testing.T, r pyRun, v Vars) {
+		wantClean(t, r)
+		wantIn(t, r.stdout, "6 of 6 jobs done")
+	}},
+	{id: "remote-queue", sets: []string{"authkey=wrong"}, check: func(t *testing.T, r pyRun, v Vars) {
+		wantIn(t, r.stdout, "0 of 6 jobs done")
+		wantIn(t, r.stderr, "AuthenticationError: digest sent was rejected")
+	}},
 	{id: "cpu", check: func(t *testing.T, r pyRun, v Vars) {
 		wantClean(t, r)
 		n := v.Int("procs")
