@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -208,6 +209,9 @@ func traceListing(t *testing.T, c tracedListing, method string) {
 	sc, err := lessons.Lookup(c.id)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if py, _ := pytrace.FindPython(""); len(sc.PythonNeeds) > 0 && exec.Command(py, "-c", "import "+strings.Join(sc.PythonNeeds, ", ")).Run() != nil {
+		t.Skipf("%s's listing needs %v, which this Python lacks", sc.ID, sc.PythonNeeds)
 	}
 	vars, err := sc.Resolve(c.sets)
 	if err != nil {

@@ -75,9 +75,9 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"--addr", "x"}, "unknown flag: --addr (see 'proctour --help')"},
 		{[]string{"completion", "tcsh"}, `completion "tcsh": want one of bash, zsh, fish, powershell`},
 		{[]string{"completion"}, "completion needs one shell"},
-		{[]string{"list", "17"}, `lesson "17": want a lesson number from 1 to 16`},
+		{[]string{"list", "18"}, `lesson "18": want a lesson number from 1 to 17`},
 		{[]string{"list", "1", "2"}, `list takes at most one lesson number, got "2"`},
-		{[]string{"list", "extra"}, `lesson "extra": want a lesson number from 1 to 16`},
+		{[]string{"list", "extra"}, `lesson "extra": want a lesson number from 1 to 17`},
 		{[]string{"version", "extra"}, "version takes no arguments"},
 		{[]string{"replay"}, "replay needs exactly one trace file"},
 		{[]string{"--lang", "fr"}, `--lang "fr": want en or zh`},
@@ -309,10 +309,10 @@ func TestProgressCommand(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	if !regexp.MustCompile(`◐  2\. Starting processes +1/2 +1/2 +0/4\n`).MatchString(out) || !strings.Contains(out, "0 of 16 lessons done") {
+	if !regexp.MustCompile(`◐  2\. Starting processes +1/2 +1/2 +0/4\n`).MatchString(out) || !strings.Contains(out, "0 of 17 lessons done") {
 		t.Errorf("progress output:\n%s", out)
 	}
-	if _, out, _ := proctour("progress", "--lang", "zh"); !regexp.MustCompile(`◐  2\. 启动进程 +1/2 +1/2 +0/4\n`).MatchString(out) || !strings.Contains(out, "已完成 0 / 16 课") {
+	if _, out, _ := proctour("progress", "--lang", "zh"); !regexp.MustCompile(`◐  2\. 启动进程 +1/2 +1/2 +0/4\n`).MatchString(out) || !strings.Contains(out, "已完成 0 / 17 课") {
 		t.Errorf("progress in Chinese:\n%s", out)
 	}
 	if code, out, _ := proctour("progress", "--reset"); code != 0 || !strings.Contains(out, "progress reset") {
@@ -323,7 +323,7 @@ func TestProgressCommand(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "progress.json"), []byte("{not json"), 0o600)
 	code, out, errs = proctour("progress")
-	if code != 0 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "set aside") || !strings.Contains(out, "0 of 16 lessons done") {
+	if code != 0 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "set aside") || !strings.Contains(out, "0 of 17 lessons done") {
 		t.Errorf("corrupt file: exit %d, stderr %q, stdout %q", code, errs, out)
 	}
 }

@@ -70,11 +70,12 @@ if __name__ == '__main__':
 // an ack happen when the process gets to them, and the broker's
 // redelivery comes when its ack wait has passed, in real time.
 var Broker = register(&Scenario{
-	ID:        "broker",
-	Lesson:    17,
-	Summary:   "a NATS JetStream work queue: jobs wait in the broker, consumers acknowledge them; crash=on kills a consumer before its ack and the job is redelivered",
-	SummaryZh: "一个 NATS JetStream 工作队列：任务在代理里等着，消费者逐个确认；crash=on 让一个消费者在确认前死掉，任务被重新投递",
-	Listing:   brokerListing,
+	ID:          "broker",
+	Lesson:      17,
+	Summary:     "a NATS JetStream work queue: jobs wait in the broker, consumers acknowledge them; crash=on kills a consumer before its ack and the job is redelivered",
+	SummaryZh:   "一个 NATS JetStream 工作队列：任务在代理里等着，消费者逐个确认；crash=on 让一个消费者在确认前死掉，任务被重新投递",
+	Listing:     brokerListing,
+	PythonNeeds: []string{"nats"}, // pip install nats-py
 	ListingZh: map[string]string{
 		"A message broker instead of a queue: NATS JetStream (pip install nats-py),": "用消息代理代替队列：NATS JetStream（pip install nats-py），",
 		"written here with its synchronous calls for short.":                         "为简短起见，这里写成同步调用。",

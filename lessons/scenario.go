@@ -55,6 +55,10 @@ type Scenario struct {
 	// and variant values stay as they are.
 	SummaryZh string
 	Listing   *Listing
+	// PythonNeeds names the modules beyond the standard library that the
+	// listing imports, where it has any: without them it cannot run under
+	// CPython, and the listing tests skip it, saying so.
+	PythonNeeds []string
 	// ListingZh are the Chinese of the listing's comments, by the English
 	// comment text (the text after "# "): every comment has one and there
 	// are no others (TestListingCommentsInChinese). The code stays as it

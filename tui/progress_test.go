@@ -75,7 +75,7 @@ func TestLessonWalkSavesProgress(t *testing.T) {
 
 	// Reopened, the home screen shows the lesson done.
 	home := reopenedHome(t, saved)
-	if !strings.Contains(home, "✓  3. Isolation") || !strings.Contains(home, "1 of 16 lessons done") {
+	if !strings.Contains(home, "✓  3. Isolation") || !strings.Contains(home, "1 of 17 lessons done") {
 		t.Errorf("the home screen after lesson 3:\n%s", home)
 	}
 }
@@ -386,7 +386,7 @@ func TestWholeLessonWalk(t *testing.T) {
 	if r == nil || !r.Read || len(r.Demos) != 2 || len(r.Predictions) != 2 || len(r.Checkpoints) != len(qs) {
 		t.Fatalf("saved lesson 5: %+v", r)
 	}
-	if home := reopenedHome(t, saved); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 16 lessons done") {
+	if home := reopenedHome(t, saved); !strings.Contains(home, "✓  5. Locks") || !strings.Contains(home, "1 of 17 lessons done") {
 		t.Errorf("the home screen after lesson 5:\n%s", home)
 	}
 }
