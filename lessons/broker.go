@@ -76,11 +76,13 @@ var Broker = register(&Scenario{
 	SummaryZh:   "一个 NATS JetStream 工作队列：任务在代理里等着，消费者逐个确认；crash=on 让一个消费者在确认前死掉，任务被重新投递",
 	Listing:     brokerListing,
 	PythonNeeds: []string{"nats"}, // pip install nats-py
+	Ungated:     "the broker's publish, fetch and ack go over the network, and its redelivery comes after a real-time ack wait",
 	ListingZh: map[string]string{
 		"A message broker instead of a queue: NATS JetStream (pip install nats-py),": "用消息代理代替队列：NATS JetStream（pip install nats-py），",
 		"written here with its synchronous calls for short.":                         "为简短起见，这里写成同步调用。",
 		"the broker delivers one job":                                                "代理投递一个任务",
 		"the work":                                                                   "干活",
+		"nats-server -js":                                                            "nats-server -js 启动",
 		"dies before its ack":                                                        "在确认之前死掉",
 		"done: the broker drops it":                                                  "完成：代理删掉它",
 		"redeliver after 2 s":                                                        "2 秒后重新投递",

@@ -59,6 +59,11 @@ type Scenario struct {
 	// listing imports, where it has any: without them it cannot run under
 	// CPython, and the listing tests skip it, saying so.
 	PythonNeeds []string
+	// Ungated, where set, says which of the demo's operations happen
+	// outside the gate (a broker's, over the network): in step and seeded
+	// modes they run when their process gets to them, so a seed does not
+	// repeat such a run exactly, and the seeded-repeat test leaves it out.
+	Ungated string
 	// ListingZh are the Chinese of the listing's comments, by the English
 	// comment text (the text after "# "): every comment has one and there
 	// are no others (TestListingCommentsInChinese). The code stays as it
