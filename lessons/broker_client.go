@@ -276,7 +276,10 @@ type jsMsg struct {
 // ok false: none came.
 func (nc *natsConn) fetch(stream, consumer string, wait time.Duration) (jsMsg, bool, error) {
 	req, _ := json.Marshal(map[string]any{"batch": 1, "expires": wait.Nanoseconds()})
-	m, err := nc.requestAs("$JS.API.CONSUMER.MSG.NEXT."+stream+"."+consumer, req, wait+2*time.Second, true)
+	// The broker always answers a pull request by its expiry (408): wait
+	// well past it, so that a reply slowed by a loaded machine is not
+	// dropped here (the job would wait for its ack wait to come again).
+	m, err := nc.requestAs("$JS.API.CONSUMER.MSG.NEXT."+stream+"."+consumer, req, wait+30*time.Second, true)
 	if err != nil {
 		return jsMsg{}, false, err
 	}

@@ -20,12 +20,17 @@ from multiprocessing import Process
 from multiprocessing.managers import BaseManager
 from queue import Queue
 
+jobs, results = Queue(), Queue()  # used in the server process
+def get_jobs(): return jobs
+def get_results(): return results
+
 class QueueManager(BaseManager):
     pass
 
+QueueManager.register('get_jobs', callable=get_jobs)
+QueueManager.register('get_results', callable=get_results)
+
 def machine(address):            # stands for another computer
-    QueueManager.register('get_jobs')
-    QueueManager.register('get_results')
     key = b'proctour' if AUTHKEY == 'right' else b'guess'  # the wrong one
     m = QueueManager(address=address, authkey=key)
     m.connect()                  # TCP, then the HMAC challenge   #@connect
@@ -38,9 +43,6 @@ def machine(address):            # stands for another computer
         results.put((n, n * n))                                   #@result
 
 if __name__ == '__main__':
-    jobs, results = Queue(), Queue()
-    QueueManager.register('get_jobs', callable=lambda: jobs)
-    QueueManager.register('get_results', callable=lambda: results)
     m = QueueManager(address=('127.0.0.1', 0), authkey=b'proctour')
     m.start()                    # the server process listens on TCP  #@serve
     for n in range(JOBS):
