@@ -78,6 +78,7 @@ var RemoteQueue = register(&Scenario{
 	ListingZh: map[string]string{
 		"the wrong one":                     "错的那个",
 		"stands for another computer":       "代表另一台电脑",
+		"used in the server process":        "在服务进程里用",
 		"TCP, then the HMAC challenge":      "先建 TCP 连接，再做 HMAC 质询",
 		"one round trip to the server":      "到服务器的一次往返",
 		"the work":                          "干活",
