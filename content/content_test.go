@@ -9,7 +9,7 @@ import (
 )
 
 func TestLessonsWithText(t *testing.T) {
-	for n := 1; n <= 16; n++ {
+	for n := 1; n <= 17; n++ {
 		for _, lang := range Langs {
 			md, err := Lesson(lang, n)
 			if err != nil {
@@ -30,7 +30,7 @@ func TestLessonWithoutText(t *testing.T) {
 	for _, c := range []struct {
 		lang string
 		n    int
-	}{{"en", 17}, {"zh", 0}, {"fr", 2}} {
+	}{{"en", 18}, {"zh", 0}, {"fr", 2}} {
 		if _, err := Lesson(c.lang, c.n); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("Lesson(%q, %d): %v, want fs.ErrNotExist", c.lang, c.n, err)
 		}
