@@ -34,7 +34,15 @@ func TestMain(m *testing.M) {
 }
 
 // record runs a scenario headless, to the end, and returns its timeline.
+// Sleeps ten times shorter: the timeline is the same.
 func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string) []trace.Record {
+	tb.Helper()
+	return recordAt(tb, id, mode, seed, 10, sets...)
+}
+
+// recordAt is record at a speed. The watchdog gets a generous budget, for
+// slow machines and the race detector.
+func recordAt(tb testing.TB, id string, mode sim.Mode, seed uint64, speed float64, sets ...string) []trace.Record {
 	tb.Helper()
 	sc, err := lessons.Lookup(id)
 	if err != nil {
@@ -44,9 +52,7 @@ func record(tb testing.TB, id string, mode sim.Mode, seed uint64, sets ...string
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// Sleeps ten times shorter: the timeline is the same. The watchdog gets
-	// a generous budget, for slow machines and the race detector.
-	o := sc.Options(10, 2*time.Minute)
+	o := sc.Options(speed, 2*time.Minute)
 	o.Mode, o.Seed = mode, seed
 	s, err := lessons.StartSession(sc, vars, o)
 	if err != nil {

@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/proctour/proctour/lessons"
 	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/trace"
 )
@@ -17,28 +15,7 @@ import (
 // purpose keep their length, so that the seed decides the whole run).
 func recordSeeded(tb testing.TB, id string, sets ...string) []trace.Record {
 	tb.Helper()
-	sc, err := lessons.Lookup(id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	vars, err := sc.Resolve(sets)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	o := sc.Options(1, 2*time.Minute)
-	o.Mode, o.Seed = sim.Seeded, goldenSeed
-	s, err := lessons.StartSession(sc, vars, o)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var timeline []trace.Record
-	for r := range s.Events() {
-		timeline = append(timeline, r)
-	}
-	if err := s.Wait(); err != nil {
-		tb.Fatal(err)
-	}
-	return timeline
+	return recordAt(tb, id, sim.Seeded, goldenSeed, 1, sets...)
 }
 
 // When the watchdog finds everyone waiting, the wait-for graph is drawn
