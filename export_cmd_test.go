@@ -27,13 +27,7 @@ func TestExportBadInputIsOneLine(t *testing.T) {
 		{[]string{"export"}, 2, "export needs exactly one trace file"},
 		{[]string{"export", "sim/testdata/tickets-100.jsonl", "--perfetto", "/nonexistent/dir/out.json"}, 1, "export: cannot write /nonexistent/dir/out.json: no such file or directory"},
 	} {
-		code, out, errs := proctour(tc.args...)
-		if code != tc.code || out != "" {
-			t.Errorf("%v: exit %d, stdout %q; want exit %d and nothing", tc.args, code, out, tc.code)
-		}
-		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
-		}
+		wantRefused(t, tc.code, tc.want, tc.args...)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "a.json")); err == nil {
 		t.Error("a failed export left a file behind")

@@ -36,13 +36,7 @@ func TestListingCommand(t *testing.T) {
 		{[]string{"listing"}, "listing needs exactly one scenario id"},
 		{[]string{"listing", "tickets", "manager"}, "listing needs exactly one scenario id"},
 	} {
-		code, out, errs := proctour(tc.args...)
-		if code != 2 || out != "" {
-			t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tc.args, code, out)
-		}
-		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
-		}
+		wantRefused(t, 2, tc.want, tc.args...)
 	}
 	if _, help, _ := proctour("--help"); !strings.Contains(help, "listing ") {
 		t.Errorf("--help does not name the listing command:\n%s", help)

@@ -88,16 +88,21 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"replay", "/nonexistent.jsonl"}, "replay: open /nonexistent.jsonl: no such file"},
 		{[]string{"replay", "testdata/malformed.jsonl"}, "replay testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
 	} {
-		code, out, errs := proctour(tc.args...)
-		if code != 2 {
-			t.Errorf("%v: exit %d, want 2", tc.args, code)
-		}
-		if out != "" {
-			t.Errorf("%v: printed %q on stdout", tc.args, out)
-		}
-		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
-		}
+		wantRefused(t, 2, tc.want, tc.args...)
+	}
+}
+
+// wantRefused runs proctour with args and checks what a user with bad
+// input sees: exit code code, nothing on stdout, and one line on stderr,
+// "proctour: …", containing want.
+func wantRefused(t *testing.T, code int, want string, args ...string) {
+	t.Helper()
+	got, out, errs := proctour(args...)
+	if got != code || out != "" {
+		t.Errorf("%v: exit %d, stdout %q; want exit %d and nothing", args, got, out, code)
+	}
+	if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, want) {
+		t.Errorf("%v: stderr %q, want one line containing %q", args, errs, want)
 	}
 }
 

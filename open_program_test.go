@@ -44,13 +44,7 @@ func TestOpenProgramBadInputIsOneLine(t *testing.T) {
 				k, v, _ := strings.Cut(kv, "=")
 				t.Setenv(k, v)
 			}
-			code, out, errs := proctour(tc.args...)
-			if code != 2 || out != "" {
-				t.Errorf("%v: exit %d, stdout %q", tc.args, code, out)
-			}
-			if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
-				t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
-			}
+			wantRefused(t, 2, tc.want, tc.args...)
 		})
 	}
 	code, _, errs := proctour(good, "--", "-n", "3")

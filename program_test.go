@@ -62,13 +62,7 @@ func TestRunPythonBadInputIsOneLine(t *testing.T) {
 		{[]string{"run", syn, "--mode", "step", "--seed", "3"}, "this run's mode is step"},
 		{[]string{"run", syn, "--python", filepath.Join(dir, "py9")}, "no such interpreter"},
 	} {
-		code, out, errs := proctour(tc.args...)
-		if code != 2 || out != "" {
-			t.Errorf("%v: exit %d, stdout %q", tc.args, code, out)
-		}
-		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
-		}
+		wantRefused(t, 2, tc.want, tc.args...)
 	}
 }
 
@@ -129,13 +123,7 @@ func TestRunScenarioPythonBadInputIsOneLine(t *testing.T) {
 		{[]string{"run", "tickets", "--python", "--format", "xml"}, `--format "xml": want text or json`},
 		{[]string{"run", "tickets", "--python", filepath.Join(t.TempDir(), "py9")}, "no such interpreter"},
 	} {
-		code, out, errs := proctour(tc.args...)
-		if code != 2 || out != "" {
-			t.Errorf("%v: exit %d, stdout %q", tc.args, code, out)
-		}
-		if !strings.HasPrefix(errs, "proctour: ") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: stderr %q, want one line containing %q", tc.args, errs, tc.want)
-		}
+		wantRefused(t, 2, tc.want, tc.args...)
 	}
 }
 
