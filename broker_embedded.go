@@ -1,5 +1,3 @@
-//go:build broker
-
 package main
 
 import (
@@ -7,7 +5,9 @@ import (
 	"github.com/proctour/proctour/lessons"
 )
 
-// Built with -tags broker, proctour has a NATS server inside for the broker
-// demo. It is not in the default build: nats-server's package init would
-// run in every demo child (DESIGN.md, "Beyond one machine").
+// proctour has a NATS server inside, started for the broker demo when no
+// --broker is given. Linking nats-server is affordable because a demo child
+// leaves during package initialisation (package child), before
+// nats-server's own package has initialised: a child pays only for its
+// small dependencies (DESIGN.md, "Package init is paid by every child").
 func init() { lessons.EmbeddedBroker = natsembed.Start }

@@ -1,8 +1,9 @@
 // Command proctour is a terminal tutorial and simulator for multiprocessing:
 // lessons in Python's terms, backed by demos that start real child processes.
 //
-// The same binary is every child process of a demo: main hands over to the
-// child entry point before anything else runs.
+// The same binary is every child process of a demo: package child hands
+// over to the child entry point during package initialisation, before the
+// packages only proctour itself needs have initialised and before main.
 package main
 
 import (
@@ -15,12 +16,11 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/proctour/proctour/child" // a demo's child process stops here, at init
 	"github.com/proctour/proctour/lessons"
-	"github.com/proctour/proctour/primitives"
 )
 
 func main() {
-	primitives.MaybeRunChild() // a demo's child process: never returns
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -270,6 +270,28 @@ func TestBrokerDemoThroughANetworkBroker(t *testing.T) {
 	if err != nil {
 		t.Fatalf("proctour run broker --broker %s: %v\n%s", url, err, out)
 	}
+	checkBrokerRun(t, out)
+}
+
+// With no --broker, proctour starts the NATS server inside itself: the
+// demo runs as a student starts it, with nothing installed.
+func TestBrokerDemoWithTheBrokerInside(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and starts a NATS server")
+	}
+	bin := buildProctour(t)
+	out, err := exec.Command(bin, "run", "broker", "--set", "jobs=4", "--format", "json").Output()
+	if err != nil {
+		t.Fatalf("proctour run broker: %v\n%s", err, out)
+	}
+	checkBrokerRun(t, out)
+}
+
+// checkBrokerRun checks a trace of the broker demo with jobs=4 and
+// crash=on: every job and the stop acknowledged, and consumer-1's job
+// redelivered.
+func checkBrokerRun(t *testing.T, out []byte) {
+	t.Helper()
 	acked := map[string]bool{}
 	redelivered := 0
 	for _, l := range strings.Split(string(out), "\n") {

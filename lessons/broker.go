@@ -62,8 +62,8 @@ if __name__ == '__main__':
 // acknowledge. With crash=on, consumer-1 dies after its first job's work,
 // before its acknowledgement: the broker redelivers that job to another
 // consumer once the ack wait has passed. The broker is nats-server, run
-// inside proctour when it is built with it (-tags broker; tests link it),
-// or given by --broker nats://HOST:PORT (SetBroker).
+// inside proctour (EmbeddedBroker), or given by --broker nats://HOST:PORT
+// (SetBroker).
 //
 // What goes over the network is not at the gate: in step and seeded modes
 // only the processes' starts, sleeps and exits are; a fetch, a publish and
@@ -132,14 +132,15 @@ func b2i(b bool) int {
 }
 
 // The broker: a URL given (SetBroker), or one started inside proctour by
-// EmbeddedBroker when proctour is built with it.
+// EmbeddedBroker.
 var (
 	brokerMu  sync.Mutex
 	brokerURL string
 	// EmbeddedBroker starts a NATS server with JetStream inside this
-	// process and returns its URL and how to stop it; nil when proctour
-	// is built without one (the default: see DESIGN.md, "Beyond one
-	// machine", for what linking nats-server costs every child).
+	// process and returns its URL and how to stop it. proctour's main
+	// package sets it (broker_embedded.go), as the tests do; lessons does
+	// not import nats-server itself, so that it stays out of the packages
+	// a demo child initialises (package child).
 	EmbeddedBroker func() (url string, stop func(), err error)
 )
 
@@ -153,7 +154,7 @@ func SetBroker(url string) {
 
 // errNoBroker is the broker demo without a broker.
 func errNoBroker() error {
-	return errors.New("no broker: give one with --broker nats://HOST:PORT (nats-server -js), or build proctour with -tags broker to have one inside")
+	return errors.New("no broker: give one with --broker nats://HOST:PORT (nats-server -js)")
 }
 
 func brokerAt() (url string, stop func(), err error) {

@@ -2,6 +2,6 @@ package lessons
 
 import "github.com/proctour/proctour/internal/natsembed"
 
-// The tests have a broker inside: nats-server, linked into the test binary
-// only (proctour itself links it with -tags broker).
+// The tests have a broker inside, as proctour has (broker_embedded.go in
+// package main sets it there).
 func init() { EmbeddedBroker = natsembed.Start }
