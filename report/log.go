@@ -54,7 +54,11 @@ func NewTextLog(w io.Writer, sc *lessons.Scenario, v lessons.Vars, lang string) 
 }
 
 func (t *textLog) Write(r trace.Record) error {
-	if n := utf8.RuneCountInString(r.Proc); n > t.width {
+	proc := r.Proc
+	if r.Host != "" { // a process of another machine: which one
+		proc += "@" + r.Host
+	}
+	if n := utf8.RuneCountInString(proc); n > t.width {
 		t.width = n
 	}
 	line := ""
@@ -66,7 +70,7 @@ func (t *textLog) Write(r trace.Record) error {
 	} else if src := t.sc.Listing.Lines(); r.Line > 0 && r.Line <= len(src) {
 		desc = sim.InListing(desc, r.Obj, src[r.Line-1]) // the call as the listing's line names it
 	}
-	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, r.Proc, r.Pid, line, desc)
+	_, err := fmt.Fprintf(t.w, "%7.3fs  %-*s  %7d  %4s  %s\n", float64(r.TNs)/1e9, t.width, proc, r.Pid, line, desc)
 	if r.Kind == trace.KindStdout || r.Kind == trace.KindWatchdog {
 		t.w.Flush() // a print shows up as it happens
 	}

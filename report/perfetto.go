@@ -102,7 +102,9 @@ func PerfettoEvents(events []trace.Record) []TraceEvent {
 	if len(events) == 0 {
 		return nil
 	}
+	events, osPid := apartRemote(events)
 	x := &exporter{
+		osPid:   osPid,
 		end:     events[len(events)-1].TNs,
 		next:    nextOfProc(events),
 		mainPid: events[0].Pid,
@@ -153,6 +155,7 @@ type exporter struct {
 	next      []int64 // t_ns of the same process's next event, or -1
 	mainPid   int
 
+	osPid   map[int]int  // a process of another machine's track pid → its pid there
 	started map[int]open // pid → its lifetime slice
 	named   map[int]int  // pid → its process_name in meta
 
@@ -194,6 +197,46 @@ type pendingFlow struct {
 type asyncSnap struct {
 	cat, name      string
 	holders, waits []int
+}
+
+// remoteTrackPid is where the track pids of processes of other machines
+// begin: above any pid of this one (Linux's pid_max is at most 2^22).
+const remoteTrackPid = 1 << 30
+
+// apartRemote gives each process of another machine a track pid of its
+// own: its pid may be one a process here, or on a third machine, has too.
+// It returns a copy of events with those pids, and each one's pid on its
+// machine.
+func apartRemote(events []trace.Record) ([]trace.Record, map[int]int) {
+	type hostPid struct {
+		host string
+		pid  int
+	}
+	var out []trace.Record
+	track := map[hostPid]int{}
+	osPid := map[int]int{}
+	for i, r := range events {
+		if r.Host == "" {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(events)
+		}
+		id := hostPid{r.Host, r.Pid}
+		t, ok := track[id]
+		if !ok || r.Kind == trace.KindProcStart {
+			t = remoteTrackPid + len(osPid)
+			track[id], osPid[t] = t, r.Pid
+		}
+		out[i].Pid = t
+		if p, ok := track[hostPid{r.Host, r.PPid}]; ok && r.PPid != 0 {
+			out[i].PPid = p
+		}
+	}
+	if out == nil {
+		return events, osPid
+	}
+	return out, osPid
 }
 
 func nextOfProc(events []trace.Record) []int64 {
@@ -299,6 +342,9 @@ func (x *exporter) name(r trace.Record) {
 		return
 	}
 	label := fmt.Sprintf("%s (pid %d)", r.Proc, r.Pid)
+	if r.Host != "" {
+		label = fmt.Sprintf("%s (pid %d on %s)", r.Proc, x.osPid[r.Pid], r.Host)
+	}
 	if ok { // renamed by its proc.start
 		x.meta[i].Args["name"] = label
 		x.meta[i+2].Args["name"] = r.Proc

@@ -158,7 +158,12 @@ func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []T
 	}
 	for _, r := range events {
 		// A process's track has the name its proc.start gives it, and
-		// a pid without one (the run's own events) has a name too.
+		// a pid without one (the run's own events) has a name too. A
+		// process of another machine has a track pid of its own
+		// (TestPerfettoProcessesOfOtherMachines).
+		if r.Host != "" {
+			continue
+		}
 		if want := fmt.Sprintf("%s (pid %d)", r.Proc, r.Pid); r.Kind == trace.KindProcStart && named[r.Pid] != want {
 			t.Errorf("pid %d's track is named %q, want %q", r.Pid, named[r.Pid], want)
 		}
@@ -371,5 +376,42 @@ func TestPerfettoSmallTrace(t *testing.T) {
 		if !found {
 			t.Errorf("no slice %q", want)
 		}
+	}
+}
+
+// Workers on two other machines with the same pid as each other and as a
+// process here (a remote queue's class): a track each, named with its
+// machine and its pid there.
+func TestPerfettoProcessesOfOtherMachines(t *testing.T) {
+	lines := []string{
+		`{"seq":1,"t_ns":1000,"pid":10,"proc":"MainProcess","kind":"proc.start","obj":"demo.py","val":"demo"}`,
+		`{"seq":2,"t_ns":2000,"pid":20,"ppid":10,"proc":"Process-1","kind":"proc.start","obj":"","val":"demo.child","daemon":false}`,
+		`{"seq":3,"t_ns":3000,"pid":20,"proc":"worker-1","kind":"proc.start","obj":"","val":"w","host":"pc-anna"}`,
+		`{"seq":4,"t_ns":4000,"pid":20,"proc":"worker-1","kind":"proc.start","obj":"","val":"w","host":"pc-ben"}`,
+		`{"seq":5,"t_ns":5000,"pid":20,"proc":"worker-1","kind":"stdout","obj":"","val":"job 1","host":"pc-ben"}`,
+		`{"seq":6,"t_ns":6000,"pid":20,"proc":"worker-1","kind":"proc.exit","obj":"","val":0,"host":"pc-anna"}`,
+		`{"seq":7,"t_ns":7000,"pid":20,"proc":"worker-1","kind":"proc.exit","obj":"","val":0,"host":"pc-ben"}`,
+		`{"seq":8,"t_ns":8000,"pid":20,"proc":"Process-1","kind":"proc.exit","obj":"","val":0}`,
+		`{"seq":9,"t_ns":9000,"pid":10,"proc":"MainProcess","kind":"proc.exit","obj":"","val":0}`,
+	}
+	events, err := trace.Read(strings.NewReader(strings.Join(lines, "\n") + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Perfetto(&buf, events); err != nil {
+		t.Fatal(err)
+	}
+	evs := checkTraceEventFormat(t, buf.Bytes(), events)
+	names := map[int]string{}
+	for _, e := range evs {
+		if e.Name == "process_name" {
+			names[e.Pid] = fmt.Sprint(e.Args["name"])
+		}
+	}
+	got := slices.Sorted(maps.Values(names))
+	want := []string{"MainProcess (pid 10)", "Process-1 (pid 20)", "worker-1 (pid 20 on pc-anna)", "worker-1 (pid 20 on pc-ben)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("process tracks %q, want %q", got, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/proctour/proctour/i18n"
@@ -27,7 +28,14 @@ func (s Status) String() string {
 
 // Proc is one process as the timeline shows it so far.
 type Proc struct {
+	// Pid is the process's key in this State: its pid for a process of
+	// this machine. A process of another machine (a record with a host)
+	// has a key of its own, below zero, since its pid may be one a
+	// process here has too; Host and OSPid say where it runs and its pid
+	// there.
 	Pid, PPid int
+	Host      string // the machine, "" for this one
+	OSPid     int    // the pid on its machine
 	Name      string
 	Target    string
 	Daemon    bool
@@ -46,6 +54,20 @@ type Proc struct {
 	// from outside (trace.StoppedByUser). Its ExitCode is then what the
 	// stop made of it, not an end of its own.
 	StoppedBy string
+}
+
+// PidText is the process's pid as a lane shows it: "4242" for a process of
+// this machine, "4242@pc-anna" for one of another machine, its host cut to
+// 12 characters.
+func (p *Proc) PidText() string {
+	if p.Host == "" {
+		return strconv.Itoa(p.Pid)
+	}
+	host := []rune(p.Host)
+	if len(host) > 12 {
+		host = append(host[:11], '…')
+	}
+	return strconv.Itoa(p.OSPid) + "@" + string(host)
 }
 
 // LockState is a lock: who holds it and who waits, in order.
@@ -122,6 +144,40 @@ type State struct {
 
 	mainPid int
 	procs   map[int]*Proc
+	remote  map[hostPid]int // a remote process's key
+	remotes int             // keys given: the last is -remotes
+}
+
+// hostPid is a process of another machine.
+type hostPid struct {
+	host string
+	pid  int
+}
+
+// local gives a record of a process of another machine its key in this
+// State (Proc.Pid), a new one at its proc.start; records of this machine
+// are returned as they are.
+func (s *State) local(e trace.Record) trace.Record {
+	if e.Host == "" {
+		return e
+	}
+	if s.remote == nil {
+		s.remote = map[hostPid]int{}
+	}
+	id := hostPid{e.Host, e.Pid}
+	key, ok := s.remote[id]
+	if !ok || e.Kind == trace.KindProcStart && s.procs[key] != nil && s.procs[key].Status == Exited {
+		s.remotes++
+		key = -s.remotes
+		s.remote[id] = key
+	}
+	e.Pid = key
+	if e.PPid != 0 {
+		if k, ok := s.remote[hostPid{e.Host, e.PPid}]; ok {
+			e.PPid = k
+		}
+	}
+	return e
 }
 
 // Timing is a measured wall time: what, and how many seconds.
@@ -255,6 +311,8 @@ func (s *State) Apply(e trace.Record) {
 	}
 	first := s.Seq == 0
 	s.Seq, s.TNs = e.Seq, e.TNs
+	osPid := e.Pid
+	e = s.local(e)
 
 	switch e.Kind {
 	case trace.KindRunBegin:
@@ -276,12 +334,12 @@ func (s *State) Apply(e trace.Record) {
 		return
 	}
 	if e.Kind == trace.KindProcStart {
-		s.start(e)
+		s.start(e, osPid)
 		return
 	}
 	p := s.procs[e.Pid]
 	if p == nil {
-		s.violate(e, "%s from pid %d, which was never started", e.Kind, e.Pid)
+		s.violate(e, "%s from pid %d, which was never started", e.Kind, osPid)
 		return
 	}
 	if p.Status == Exited {
@@ -380,11 +438,11 @@ func (s *State) Apply(e trace.Record) {
 	}
 }
 
-func (s *State) start(e trace.Record) {
+func (s *State) start(e trace.Record, osPid int) {
 	if old := s.procs[e.Pid]; old != nil && old.Status != Exited {
-		s.violate(e, "pid %d started twice", e.Pid)
+		s.violate(e, "pid %d started twice", osPid)
 	}
-	p := &Proc{Pid: e.Pid, PPid: e.PPid, Name: e.Proc, Last: e, Started: e.TNs}
+	p := &Proc{Pid: e.Pid, PPid: e.PPid, Host: e.Host, OSPid: osPid, Name: e.Proc, Last: e, Started: e.TNs}
 	json.Unmarshal(e.Val, &p.Target)
 	p.Server = p.Target == trace.TargetManagerServer || p.Target == trace.TargetForkServer
 	if e.Daemon != nil {

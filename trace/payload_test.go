@@ -124,6 +124,7 @@ func TestRecordRoundTrip(t *testing.T) {
 		{Seq: 1, TNs: 0, Pid: 7, Proc: "MainProcess", Kind: KindProcStart, Obj: "tickets.py", Val: json.RawMessage(`"tickets"`)},
 		{TNs: 5, Pid: 8, PPid: 7, Proc: "buyer-0", Kind: KindProcStart, Val: json.RawMessage(`"tickets.task"`), Daemon: &daemon, Line: 36},
 		{TNs: 9, Pid: 8, Proc: "buyer-0", Kind: KindQueueGet, Obj: "q", Val: json.RawMessage(`null`), Err: "queue.Empty"},
+		{TNs: 9, Pid: 8, Proc: "worker-1", Kind: KindStdout, Val: json.RawMessage(`"job 3"`), Host: "pc-anna"}, // a process of another machine
 		{TNs: 9, Pid: 7, Proc: "MainProcess", Kind: KindWatchdog, Obj: "stopped", Val: json.RawMessage(`"every process waits"`), Text: json.RawMessage(`{"f":"every process waits"}`)},
 	} {
 		r.Seq = 1 // a trace starts at 1

@@ -189,6 +189,7 @@ func parseLine(b []byte) (Record, string) {
 	rec.Kind = text("kind", false)
 	rec.Obj = text("obj", false)
 	rec.Err = text("err", true)
+	rec.Host = text("host", true)
 	if raw, ok := fields["daemon"]; ok && why == "" {
 		switch string(raw) {
 		case "true", "false":

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -285,7 +284,7 @@ func (d demo) lanesRoom(s styles) int {
 	head, step := 0, 0
 	for _, p := range d.st.Procs {
 		_, state, _ := laneState(lane{Proc: p}, s)
-		head = max(head, min(lipgloss.Width(p.Name), laneNameMax)+len(strconv.Itoa(p.Pid))+min(lipgloss.Width(state), laneStateMax))
+		head = max(head, min(lipgloss.Width(p.Name), laneNameMax)+lipgloss.Width(p.PidText())+min(lipgloss.Width(state), laneStateMax))
 		if p.Status != sim.Exited {
 			step = 30 // room for what it did last; an exited lane says only "exited 0"
 		}

@@ -148,6 +148,9 @@ func logDetail(timeline []trace.Record, i int, s styles, w int, c *drawCache, rd
 	}
 	e := timeline[i]
 	head := fmt.Sprintf("#%d %s %s pid %d", e.Seq, seconds(e.TNs), e.Proc, e.Pid)
+	if e.Host != "" {
+		head += " @" + e.Host
+	}
 	if e.Line > 0 {
 		head += fmt.Sprintf(" L%d", e.Line)
 	}

@@ -204,7 +204,7 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 	for _, l := range lanes {
 		_, state, _ := laneState(l, s)
 		nameW = max(nameW, lipgloss.Width(l.Proc.Name))
-		pidW = max(pidW, len(strconv.Itoa(l.Proc.Pid)))
+		pidW = max(pidW, lipgloss.Width(l.Proc.PidText()))
 		stateW = max(stateW, lipgloss.Width(state))
 	}
 	nameW, stateW = min(nameW, laneNameMax), min(stateW, laneStateMax)
@@ -216,8 +216,9 @@ func drawLanesWith(st *sim.State, lanes []lane, hidden []*sim.Proc, s styles, w,
 	lines := make([]string, 0, h)
 	for i, l := range lanes {
 		sym, state, style := laneState(l, s)
-		head := fmt.Sprintf("%1s %s %s %*d %s ",
-			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), pidW, l.Proc.Pid, style.Render(fit(cutWords(state, stateW), stateW)))
+		pid := l.Proc.PidText()
+		head := fmt.Sprintf("%1s %s %s %s%s %s ",
+			l.Key, style.Render(sym), fit(l.Proc.Name, nameW), strings.Repeat(" ", pidW-lipgloss.Width(pid)), pid, style.Render(fit(cutWords(state, stateW), stateW)))
 		if gutter != nil {
 			head = s.Marker.Render(gutter[i]) + " " + head
 		}

@@ -119,3 +119,29 @@ func TestChildsEndNamedAsItsCode(t *testing.T) {
 		t.Errorf("the child's send: %q", got)
 	}
 }
+
+// Workers on two student machines, with the same pid as each other and as
+// the teacher's server: a lane each, labelled with its pid and machine.
+func TestLanesOfOtherMachinesNameTheirHost(t *testing.T) {
+	sc, err := lessons.Lookup("remote-queue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := timeline(
+		[5]string{"1", "MainProcess", "proc.start", "remote-queue.py", `"remote-queue"`},
+		[5]string{"200", "server", "proc.start", "", `"remote-queue.server"`},
+		[5]string{"200", "worker-1", "proc.start", "", `"w"`},
+		[5]string{"200", "worker-1", "proc.start", "", `"w"`},
+		[5]string{"200", "worker-1", "stdout", "", `"job 3 done"`},
+	)
+	tl[2].Host, tl[3].Host, tl[4].Host = "pc-anna", "pc-ben", "pc-ben"
+	drawn := drawnLanes(t, sc, tl, "en")
+	for _, want := range []string{"server 200 ", "worker-1 200@pc-anna ", "worker-1 200@pc-ben "} {
+		if !strings.Contains(drawn, want) {
+			t.Errorf("no lane %q:\n%s", want, drawn)
+		}
+	}
+	if strings.Count(drawn, "\n")+1 != 4 {
+		t.Errorf("want 4 lanes (main, the server, a worker on each machine):\n%s", drawn)
+	}
+}
