@@ -191,20 +191,46 @@ func (r *remoteLanes) relay(rt *Runtime, conn *Conn, req mgrRequest) {
 			lanes = map[int]trace.Record{}
 			r.lanes[conn] = lanes
 		}
+		w.Host = r.unique(conn, w.Host, w.Pid)
 		lanes[w.Pid] = w.Record
 	case trace.KindProcExit:
-		if _, ok := lanes[w.Pid]; !ok {
+		start, ok := lanes[w.Pid]
+		if !ok {
 			return
 		}
+		w.Host = start.Host
 		delete(lanes, w.Pid)
 	default:
-		if _, ok := lanes[w.Pid]; !ok {
+		start, ok := lanes[w.Pid]
+		if !ok {
 			return // not started here: dropped
 		}
+		w.Host = start.Host // as its proc.start was written
 	}
 	val := w.Val
 	w.Record.Val = nil
 	rt.emitFor(w.Record, val)
+}
+
+// unique is the host a process relayed by conn is written with: the one
+// its worker gives, unless a process of another connection with that host
+// name and the same pid has a lane open (two machines with one name, as
+// classroom machines made from one image can be): then "NAME#2", "NAME#3",
+// …, so that no two lanes have the same host and pid.
+func (r *remoteLanes) unique(conn *Conn, host string, pid int) string {
+	taken := func(h string) bool {
+		for c, lanes := range r.lanes {
+			if start, ok := lanes[pid]; ok && c != conn && start.Host == h {
+				return true
+			}
+		}
+		return false
+	}
+	name := host
+	for n := 2; taken(name); n++ {
+		name = fmt.Sprintf("%s#%d", host, n)
+	}
+	return name
 }
 
 // lost ends the lanes of a relaying connection that closed without their
