@@ -39,18 +39,22 @@ var tracedExtra = []tracedListing{
 		if n, ok := sc.Outcome.Measure(tl); !ok || n != 1 {
 			t.Errorf("tickets sold (the scenario's outcome) = %d (told: %v), want exactly 1 with the lock", n, ok)
 		}
-		// One acquire per buyer that lived to it: search() reads db.json
-		// outside the lock, and a buyer that reads it while another
-		// rewrites it crashes before it asks for the lock (lesson 5's
-		// first trap), exiting 1 with a traceback.
-		crashed := 0
+		// search() reads db.json outside the lock while the holder
+		// replaces it: it finds a whole file, old or new (os.replace), so
+		// every buyer lives to ask for the lock, and exits 0.
 		for _, r := range tl {
-			if r.Kind == trace.KindProcExit && r.Proc != "MainProcess" && string(r.Val) == "1" {
-				crashed++
+			if r.Kind == trace.KindStdout && r.Obj == "stderr" {
+				t.Errorf("%s wrote to stderr: %s", r.Proc, r.Val)
+			}
+			if r.Kind == trace.KindProcExit && r.Proc != "MainProcess" && string(r.Val) != "0" {
+				t.Errorf("%s exited %s", r.Proc, r.Val)
 			}
 		}
-		if n := len(tracedKind(tl, trace.KindLockAcquire)); n != 100-crashed {
-			t.Errorf("%d lock.acquire events, want one per buyer that did not crash (%d of 100)", n, 100-crashed)
+		if n := len(tracedKind(tl, trace.KindLockAcquire)); n != 100 {
+			t.Errorf("%d lock.acquire events, want one per buyer (100)", n)
+		}
+		if n := len(tracedKind(tl, trace.KindFileReplace)); n != 1 {
+			t.Errorf("%d file.replace events, want one: the buyer who got the ticket swaps its db.json in", n)
 		}
 	}},
 	{id: "manager", sets: []string{"lock=on"}, short: true, check: func(t *testing.T, sc *lessons.Scenario, tl []trace.Record) {

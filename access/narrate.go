@@ -149,6 +149,8 @@ func Sentence(st *sim.State, r trace.Record) i18n.T {
 		return i18n.Tf("%s writes %s to %s.", who, v, r.Obj)
 	case trace.KindFileAppend:
 		return i18n.Tf("%s appends %s to %s.", who, v, r.Obj)
+	case trace.KindFileReplace:
+		return i18n.Tf("%s replaces %s with %s in one step.", who, r.Obj, strText(r.Val))
 	case trace.KindWatchdog:
 		var t i18n.T
 		if len(r.Text) > 0 && json.Unmarshal(r.Text, &t) == nil && !t.IsZero() {

@@ -100,9 +100,8 @@ func TestScheduleReexecutesASeededRun(t *testing.T) {
 
 // A live tickets run that oversold, its order of operations taken as a
 // schedule, sells the same number again in step mode. (Where the live run
-// did what the gate orders otherwise, such as a buyer reading db.json in
-// the middle of another's write, the re-execution stops at that step and
-// says which; some live run among ten re-executes whole.)
+// did what the gate orders otherwise, the re-execution stops at that step
+// and says which; some live run among ten re-executes whole.)
 func TestScheduleFromALiveRaceSellsTheSame(t *testing.T) {
 	t.Parallel()
 	whole := 0

@@ -17,7 +17,7 @@ BUYERS = {buyers}
 USE_LOCK = {lock}
 TICKETS = {tickets}
 
-import json, time
+import json, os, time
 from multiprocessing import Process, Lock
 
 def search(name):
@@ -30,8 +30,10 @@ def buy(name):
         count = json.load(f)['count']                  #@read
     time.sleep(0.1)  # the network is slow             #@delay
     if count > 0:
-        with open('db.json', 'w') as f:
+        tmp = f'db.{name}.tmp'  # write a new file...
+        with open(tmp, 'w') as f:
             json.dump({'count': count - 1}, f)         #@write
+        os.replace(tmp, 'db.json')  # ...and swap it in #@replace
         print(f'{name} got a ticket')                   #@got
     else:
         print(f'{name}: sold out')                      #@soldout
@@ -61,7 +63,10 @@ if __name__ == '__main__':
 
 // Tickets is lesson 5's race: buyers read a ticket count from a real file,
 // wait for the "network", and write it back decremented. Without the lock
-// many buyers read the same count and the ticket is sold many times.
+// many buyers read the same count and the ticket is sold many times. The
+// write goes to a buyer's own temporary file, renamed over db.json
+// (os.replace): a reader, locked or not, finds a whole file, never the
+// empty one a write in place leaves for an instant.
 var Tickets = register(&Scenario{
 	ID:        "tickets",
 	Lesson:    5,
@@ -70,6 +75,8 @@ var Tickets = register(&Scenario{
 	Listing:   ticketsListing,
 	ListingZh: map[string]string{
 		"the network is slow": "网络很慢",
+		"write a new file...": "先写一个新文件……",
+		"...and swap it in":   "……再一步换上去",
 	},
 	Variants: []Variant{
 		{Key: "lock", Default: "off", Values: []string{"off", "on"}, Help: "guard the read-modify-write with a Lock", HelpZh: "用一把 Lock 保护“读出、修改、写回”这几步"},
@@ -120,7 +127,12 @@ var ticketBuyer = primitives.Register("tickets.task", func(rt *primitives.Runtim
 	rt.Sleep(0.1)
 	if db.Count > 0 {
 		rt.Line(at("write"))
-		if err := writeDB(rt, a.DB, db.Count-1); err != nil {
+		tmp := filepath.Join(filepath.Dir(a.DB), "db."+a.Name+".tmp")
+		if err := writeDB(rt, tmp, db.Count-1); err != nil {
+			return err
+		}
+		rt.Line(at("replace"))
+		if err := rt.ReplaceFile(tmp, a.DB); err != nil {
 			return err
 		}
 		rt.Line(at("got"))
@@ -185,8 +197,9 @@ func readDB(rt *primitives.Runtime, path string) (ticketDB, error) {
 		return db, err
 	}
 	if err := json.Unmarshal(b, &db); err != nil {
-		// Without the lock a buyer can read db.json between another's
-		// truncation and its write: Python's json.load fails the same way.
+		// A file read while a write in place has emptied it (open(path,
+		// 'w') truncates first): Python's json.load fails the same way.
+		// The buyers replace db.json whole, so they never see one.
 		msg := "Expecting value: line 1 column 1 (char 0)"
 		if len(b) > 0 {
 			msg = err.Error()

@@ -223,6 +223,19 @@ func (rt *Runtime) WriteFile(path string, data []byte) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
+// ReplaceFile renames src over dst in one step, as os.replace(src, dst)
+// does (an atomic rename on POSIX): a reader of dst sees the old file or
+// the new one, never a half-written one. It reports a file.replace event
+// named by dst, whose value is src's name, once the rename is done.
+func (rt *Runtime) ReplaceFile(src, dst string) error {
+	rt.awaitOp(trace.KindFileReplace, filepath.Base(dst))
+	if err := os.Rename(src, dst); err != nil {
+		return err
+	}
+	rt.Emit(trace.KindFileReplace, filepath.Base(dst), filepath.Base(src))
+	return nil
+}
+
 // AppendFile appends to a file, as open(path, 'a').write(s) does, and
 // reports what it appended as a file.append event.
 func (rt *Runtime) AppendFile(path string, data []byte) error {

@@ -134,7 +134,7 @@ func kinds(tl []trace.Record, kind string) []trace.Record {
 	return out
 }
 
-const ticketsSrc = `import json, time
+const ticketsSrc = `import json, os, time
 from multiprocessing import Process, Lock
 
 def search(name):
@@ -148,8 +148,9 @@ def buy(name):
     time.sleep(0.05)
     if dic['count'] > 0:
         dic['count'] -= 1
-        with open('db.json', 'w') as f:
+        with open(f'db.{name}.tmp', 'w') as f:
             json.dump(dic, f)
+        os.replace(f'db.{name}.tmp', 'db.json')
         print(f'{name} 购票成功')
     else:
         print(f'{name} 没有票了')
@@ -188,13 +189,19 @@ func TestTicketsWithLockSellsExactlyOne(t *testing.T) {
 				t.Errorf("%d lock.acquire events, want one per buyer (4)", n)
 			}
 			for _, r := range kinds(tl, trace.KindLockAcquire) {
-				if r.Obj != "lock" || r.Line != 25 {
-					t.Errorf("lock.acquire named %q at line %d, want the program's name lock at line 25 (with lock:)", r.Obj, r.Line)
+				if r.Obj != "lock" || r.Line != 26 {
+					t.Errorf("lock.acquire named %q at line %d, want the program's name lock at line 26 (with lock:)", r.Obj, r.Line)
 				}
+			}
+			// os.replace(tmp, 'db.json') is told, at its line, by the
+			// buyer who got the ticket
+			if rs := kinds(tl, trace.KindFileReplace); len(rs) != 1 || rs[0].Obj != "db.json" || rs[0].Line != 18 ||
+				!strings.HasPrefix(string(rs[0].Val), `"db.用户`) || !strings.HasSuffix(string(rs[0].Val), `.tmp"`) {
+				t.Errorf("file.replace events %+v, want one at line 18, db.json replaced by db.用户N.tmp", rs)
 			}
 			st := sim.Fold(tl)
 			if len(st.Files) != 1 || st.Files[0].Name != "db.json" || st.Files[0].Content != `{"count": 0}` {
-				t.Errorf("files = %+v, want db.json holding {\"count\": 0}", st.Files)
+				t.Errorf("files = %+v, want db.json alone (the temporary file renamed over it) holding {\"count\": 0}", st.Files)
 			}
 			if len(st.Procs) != 5+forkServers(m) {
 				t.Errorf("%d processes, want MainProcess and 4 buyers (and the fork server under forkserver)", len(st.Procs))

@@ -110,6 +110,8 @@ func describe(r trace.Record) i18n.T {
 		return code("open('" + r.Obj + "', 'w').write(" + v + ")")
 	case trace.KindFileAppend:
 		return code("open('" + r.Obj + "', 'a').write(" + v + ")")
+	case trace.KindFileReplace:
+		return code("os.replace('" + strText(r.Val) + "', '" + r.Obj + "')")
 	case trace.KindWatchdog:
 		return i18n.Tf("watchdog: %s", watchdogText(r))
 	case trace.KindTiming:

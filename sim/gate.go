@@ -99,6 +99,8 @@ func (in Intent) describeText() i18n.T {
 		return code("open('" + in.Obj + "', 'w').write(...)")
 	case trace.KindFileAppend:
 		return code("open('" + in.Obj + "', 'a').write(...)")
+	case trace.KindFileReplace:
+		return code("os.replace(..., '" + in.Obj + "')")
 	case trace.KindQueuePut:
 		return code(in.Obj + ".put(...)")
 	case trace.KindQueueGet:

@@ -136,7 +136,7 @@ func gatedStart(r trace.Record) bool {
 func gatedKind(kind string) bool {
 	switch kind {
 	case trace.KindLockAcquire, trace.KindSemAcquire, trace.KindStdout, trace.KindSleep, trace.KindFileRead,
-		trace.KindFileWrite, trace.KindFileAppend, trace.KindQueuePut, trace.KindQueueGet, trace.KindPipeSend,
+		trace.KindFileWrite, trace.KindFileAppend, trace.KindFileReplace, trace.KindQueuePut, trace.KindQueueGet, trace.KindPipeSend,
 		trace.KindPipeRecv, trace.KindManagerCall, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolGet,
 		trace.KindProcJoin, trace.KindQueueJoin:
 		return true

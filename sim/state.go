@@ -285,6 +285,17 @@ func (s *State) file(name string) *FileState {
 	return f
 }
 
+// replaceFile moves src's content to dst, as a rename over dst does, and
+// forgets src. A src the trace never showed leaves dst's content unknown.
+func (s *State) replaceFile(src, dst string) {
+	content := ""
+	if i := slices.IndexFunc(s.Files, func(f *FileState) bool { return f.Name == src }); i >= 0 {
+		content = s.Files[i].Content
+		s.Files = slices.Delete(s.Files, i, i+1)
+	}
+	s.file(dst).Content = content
+}
+
 func remove(pids []int, pid int) []int {
 	if i := slices.Index(pids, pid); i >= 0 {
 		return slices.Delete(pids, i, i+1)
@@ -414,6 +425,12 @@ func (s *State) Apply(e trace.Record) {
 				content = f.Content + content
 			}
 			f.Content = content
+		}
+	case trace.KindFileReplace:
+		// os.replace(src, obj): obj holds what src held, src is gone
+		var src string
+		if json.Unmarshal(e.Val, &src) == nil {
+			s.replaceFile(src, e.Obj)
 		}
 	case trace.KindTiming:
 		var sec float64

@@ -16,6 +16,7 @@ const (
 	KindFileRead      = "file.read"      // obj: the file's name; val: its content
 	KindFileWrite     = "file.write"     // val: the content written
 	KindFileAppend    = "file.append"    // val: the content appended
+	KindFileReplace   = "file.replace"   // os.replace(src, obj): obj the file replaced, val src's name; src's content is obj's now, src is gone
 	KindError         = "error"
 	KindWatchdog      = "watchdog" // the demo was stopped because it would hang forever: val the report, text its format
 	KindTiming        = "timing"   // a measured wall time the lesson compares: obj what was timed ("Pool(5).map"), val the seconds
@@ -140,7 +141,7 @@ const (
 func Kinds() []string {
 	return []string{
 		KindProcStart, KindProcExit, KindProcTerminate, KindProcJoin, KindProcZombie,
-		KindStdout, KindSleep, KindFileRead, KindFileWrite, KindFileAppend,
+		KindStdout, KindSleep, KindFileRead, KindFileWrite, KindFileAppend, KindFileReplace,
 		KindError, KindWatchdog, KindTiming,
 		KindRunBegin, KindRunEnd,
 		KindLockWait, KindLockAcquire, KindLockRelease,

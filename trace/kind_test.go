@@ -77,7 +77,7 @@ func TestCoreKindsKeepTheirNames(t *testing.T) {
 		KindPipeSend: "pipe.send", KindPipeRecv: "pipe.recv", KindPipeClose: "pipe.close", KindPipeEOF: "pipe.eof",
 		KindManagerCall: "manager.call",
 		KindPoolSubmit:  "pool.submit", KindPoolTaskStart: "pool.task_start", KindPoolTaskDone: "pool.task_done", KindPoolCallback: "pool.callback",
-		KindFileRead: "file.read", KindFileWrite: "file.write", KindWatchdog: "watchdog",
+		KindFileRead: "file.read", KindFileWrite: "file.write", KindFileReplace: "file.replace", KindWatchdog: "watchdog",
 	} {
 		if got != want {
 			t.Errorf("kind %q, want %q", got, want)

@@ -2302,6 +2302,30 @@ def _wrap_open():
         return _File(fobj, os.path.relpath(p, progdir), mode)
     builtins.open = open
 
+    # os.replace(src, dst) between two files of the program's: one
+    # file.replace, named by dst, once the rename is done (os.rename too,
+    # which replaces dst the same way on POSIX).
+    def progfile(x):
+        if progdir is None or not isinstance(x, (str, bytes, os.PathLike)):
+            return None
+        try:
+            p = os.path.abspath(os.fsdecode(x))
+        except Exception:
+            return None
+        return os.path.relpath(p, progdir) if p.startswith(progdir + os.sep) else None
+
+    def renaming(o):
+        def replace(src, dst, *a, **k):
+            r = o(src, dst, *a, **k)
+            s_, d_ = progfile(src), progfile(dst)
+            if s_ is not None and d_ is not None:
+                f = _user(2)
+                if f is not None:
+                    _emit("file.replace", d_, s_, f=f)
+            return r
+        return replace
+    os.replace, os.rename = renaming(os.replace), renaming(os.rename)
+
 
 # ---------------------------------------------------------------- boot
 

@@ -570,6 +570,26 @@ def _sleep_print_open():
                     wait("file.append" if "a" in mode else "file.write", obj=os.path.relpath(p, progdir), f=f)
         return o_open(file, mode, *a, **k)
     builtins.open = open_
+
+    # os.replace (and os.rename) of a file of the program's: one step.
+    def progfile(x):
+        try:
+            p = os.path.abspath(os.fsdecode(x))
+        except Exception:
+            return None
+        return os.path.relpath(p, progdir) if p.startswith(progdir + os.sep) else None
+
+    def renaming(o):
+        def replace(src, dst, *a, **k):
+            if progdir and isinstance(src, (str, bytes, os.PathLike)) and isinstance(dst, (str, bytes, os.PathLike)):
+                f = _prog()
+                if f is not None and progfile(src) is not None:
+                    d = progfile(dst)
+                    if d is not None:
+                        wait("file.replace", obj=d, f=f)
+            return o(src, dst, *a, **k)
+        return replace
+    os.replace, os.rename = renaming(os.replace), renaming(os.rename)
     FI = T._File
 
     def reading(name):
