@@ -201,7 +201,7 @@ var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.
 		if m.Delivered > 1 {
 			kind = trace.KindBrokerRedeliver
 		}
-		rt.Emit(kind, "jobs", v)
+		rt.Emit(kind, "jobs", trace.BrokerMsg{Job: v.Job, Seq: v.Seq, Delivered: v.Delivered, AckWaitNs: ackWait.Nanoseconds()})
 		if string(m.Data) == `"stop"` {
 			if err := nc.ack(m); err != nil {
 				return err

@@ -15,6 +15,19 @@ type BrokerState struct {
 	Unacked     map[string]int // job → pid of the consumer it was last delivered to
 	Acked       int
 	Redelivered int
+	// Held are the un-acknowledged jobs in the order they were (last)
+	// delivered: who holds each, since when, and by when the broker wants
+	// its ack before it delivers the job again.
+	Held []HeldJob
+}
+
+// HeldJob is a job delivered and not yet acknowledged.
+type HeldJob struct {
+	Job       string
+	Pid       int   // the consumer it was last delivered to
+	Since     int64 // t_ns of that delivery
+	Deadline  int64 // t_ns by which its ack is due (0: the ack wait was not told)
+	Delivered int   // how many times it has been delivered
 }
 
 func (s *State) broker(name string) *BrokerState {
@@ -47,9 +60,25 @@ func (s *State) applyBroker(p *Proc, e trace.Record) {
 			b.Redelivered++
 		}
 		b.Unacked[job] = p.Pid
+		b.dropHeld(job)
+		h := HeldJob{Job: job, Pid: p.Pid, Since: e.TNs, Delivered: max(m.Delivered, 1)}
+		if m.AckWaitNs > 0 {
+			h.Deadline = e.TNs + m.AckWaitNs
+		}
+		b.Held = append(b.Held, h)
 	case trace.KindBrokerAck:
 		delete(b.Unacked, job)
+		b.dropHeld(job)
 		b.Acked++
+	}
+}
+
+func (b *BrokerState) dropHeld(job string) {
+	for i, h := range b.Held {
+		if h.Job == job {
+			b.Held = append(b.Held[:i:i], b.Held[i+1:]...)
+			return
+		}
 	}
 }
 

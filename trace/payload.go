@@ -96,11 +96,13 @@ type PipePoll struct {
 
 // BrokerMsg is the payload of the broker kinds: the job, its sequence
 // number in the stream, and how many times it has been delivered (on
-// broker.deliver, redeliver and ack).
+// broker.deliver, redeliver and ack); on a delivery, the consumer's ack
+// wait: the broker delivers the job again if no ack comes within it.
 type BrokerMsg struct {
 	Job       json.RawMessage `json:"job"`
 	Seq       uint64          `json:"seq"`
 	Delivered int             `json:"delivered,omitempty"`
+	AckWaitNs int64           `json:"ack_wait_ns,omitempty"`
 }
 
 // ManagerCall is the payload of manager.call, the caller's: the proxied
