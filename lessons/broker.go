@@ -76,6 +76,7 @@ var Broker = register(&Scenario{
 	SummaryZh:   "一个 NATS JetStream 工作队列：任务在代理里等着，消费者逐个确认；crash=on 让一个消费者在确认前死掉，任务被重新投递",
 	Listing:     brokerListing,
 	PythonNeeds: []string{"nats"}, // pip install nats-py
+	Killable:    "consumer-",
 	Ungated:     "the broker's publish, fetch and ack go over the network, and its redelivery comes after a real-time ack wait",
 	ListingZh: map[string]string{
 		"A message broker instead of a queue: NATS JetStream (pip install nats-py),": "用消息代理代替队列：NATS JetStream（pip install nats-py），",

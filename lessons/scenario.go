@@ -64,6 +64,10 @@ type Scenario struct {
 	// modes they run when their process gets to them, so a seed does not
 	// repeat such a run exactly, and the seeded-repeat test leaves it out.
 	Ungated string
+	// Killable, where set, is the name prefix of the processes the demo
+	// view may kill mid-run (K, SIGKILL): the broker's consumers, whose
+	// jobs the broker then redelivers.
+	Killable string
 	// ListingZh are the Chinese of the listing's comments, by the English
 	// comment text (the text after "# "): every comment has one and there
 	// are no others (TestListingCommentsInChinese). The code stays as it

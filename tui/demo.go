@@ -114,6 +114,7 @@ func newDemo(sc *lessons.Scenario, set demoSettings, runs *runner) demo {
 	d := demo{sc: sc, vars: vars, title: sc.ID, mode: set.mode, seed: set.seed, speed: set.speed, interp: set.python,
 		keys: newDemoKeys(), runs: runs, pb: Playback{Following: true}, draw: &drawCache{listing: listingLines(sc)}}
 	d.keys.Repeat.SetEnabled(sc.Outcome != nil) // only an outcome can be charted
+	d.keys.Kill.SetEnabled(sc.Killable != "")   // K: only where the lesson kills a process (broker)
 	if d.speed <= 0 {
 		d.speed = watchSpeed
 	}

@@ -38,6 +38,8 @@ func (d demo) update(msg tea.Msg) (demo, tea.Cmd) {
 		return d.playStep(msg)
 	case repeatedMsg:
 		return d.repeated(msg)
+	case killedMsg:
+		return d.killed(msg), nil
 	}
 	return d, nil
 }
@@ -240,6 +242,8 @@ func (d demo) runKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 		return d.undo()
 	case key.Matches(msg, k.Release):
 		return d.releaseLane(msg.String())
+	case key.Matches(msg, k.Kill):
+		return d.killOne()
 	case key.Matches(msg, k.Repeat):
 		return d.repeat()
 	case key.Matches(msg, k.Save):

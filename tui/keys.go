@@ -123,6 +123,7 @@ type demoKeys struct {
 	Export                                       key.Binding // e: the run as a Perfetto file
 	Seed                                         key.Binding // S: type the seeded mode's seed
 	Challenge, Undo                              key.Binding // C: the demo's challenges; u: undo a move in one
+	Kill                                         key.Binding // K: SIGKILL a running process of the demo's (Scenario.Killable)
 	Read                                         readKeys    // the listing's zoom, the verdict's pages, the log's filter and search
 	globalKeys
 	Editor   editorKeys   // while the variant editor is open
@@ -157,6 +158,7 @@ func newDemoKeys() demoKeys {
 		Python:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "real Python")),
 		Challenge:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "challenges")),
 		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo a move")),
+		Kill:       key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kill a consumer"), key.WithDisabled()),
 		tab:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "text")),
 		globalKeys: newGlobalKeys(),
 		Editor:     newEditorKeys(),
@@ -171,7 +173,7 @@ func newDemoKeys() demoKeys {
 func (k demoKeys) forReplay() demoKeys {
 	k.Run.SetHelp("r", "play")
 	k.Pause.SetHelp("p", "play/pause")
-	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python, &k.Again, &k.Challenge, &k.Undo} {
+	for _, b := range []*key.Binding{&k.Mode, &k.Variant, &k.Release, &k.Repeat, &k.Seed, &k.Python, &k.Again, &k.Challenge, &k.Undo, &k.Kill} {
 		b.SetEnabled(false)
 	}
 	return k
@@ -180,7 +182,7 @@ func (k demoKeys) forReplay() demoKeys {
 // forNothing leaves only the screen's keys: there is no demo to run.
 func (k demoKeys) forNothing() demoKeys {
 	for _, b := range []*key.Binding{&k.Run, &k.Pause, &k.Step, &k.Back1, &k.Forward, &k.Start, &k.End,
-		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python, &k.Again, &k.Challenge, &k.Undo,
+		&k.Faster, &k.Slower, &k.Mode, &k.Variant, &k.Release, &k.Save, &k.Export, &k.Seed, &k.Python, &k.Again, &k.Challenge, &k.Undo, &k.Kill,
 		&k.Read.Zoom, &k.Read.Verdict, &k.Read.Filter, &k.Read.Search, &k.Read.Next, &k.Read.Prev} {
 		b.SetEnabled(false)
 	}
@@ -197,7 +199,7 @@ func (k demoKeys) ShortHelp() []key.Binding {
 
 func (k demoKeys) FullHelp() [][]key.Binding {
 	nav := []key.Binding{k.Run, k.Pause, k.Step, k.Back1, k.Forward, k.Start, k.End}
-	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Again, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python, k.Challenge, k.Undo}
+	run := []key.Binding{k.Faster, k.Slower, k.Mode, k.Seed, k.Again, k.Variant, k.Release, k.Save, k.Export, k.Repeat, k.Python, k.Challenge, k.Undo, k.Kill}
 	screen := []key.Binding{k.Help, k.Back, k.Quit}
 	if k.lesson {
 		screen = append(append([]key.Binding{k.tab, k.NextDemo}, k.extra...), screen...)
