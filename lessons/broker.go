@@ -65,10 +65,15 @@ if __name__ == '__main__':
 // inside proctour (EmbeddedBroker), or given by --broker nats://HOST:PORT
 // (SetBroker).
 //
-// What goes over the network is not at the gate: in step and seeded modes
-// only the processes' starts, sleeps and exits are; a fetch, a publish and
-// an ack happen when the process gets to them, and the broker's
-// redelivery comes when its ack wait has passed, in real time.
+// In step and seeded modes a publish, a fetch and an ack wait at the gate
+// as the primitives' operations do (a fetch can go when a job waits in the
+// broker, or when a job is held by a consumer that has exited), and an ack
+// returns once the broker has taken it in: with crash=off a seed repeats
+// the run. The broker's redelivery comes when its ack wait has passed, in
+// real time: a consumer asks (fetch, one second's wait) until it does, as
+// often as the clock makes it. K in the demo view kills a consumer
+// (Killable); when none is left, the jobs wait in the broker, and the main
+// script says so once.
 var Broker = register(&Scenario{
 	ID:          "broker",
 	Lesson:      17,
@@ -77,7 +82,7 @@ var Broker = register(&Scenario{
 	Listing:     brokerListing,
 	PythonNeeds: []string{"nats"}, // pip install nats-py
 	Killable:    "consumer-",
-	Ungated:     "the broker's publish, fetch and ack go over the network, and its redelivery comes after a real-time ack wait",
+	Ungated:     "the broker's redelivery comes after a real-time ack wait: with crash=on, how many times a consumer asks for a job before it comes back varies (publish, fetch and ack are at the gate)",
 	ListingZh: map[string]string{
 		"A message broker instead of a queue: NATS JetStream (pip install nats-py),": "用消息代理代替队列：NATS JetStream（pip install nats-py），",
 		"written here with its synchronous calls for short.":                         "为简短起见，这里写成同步调用。",
@@ -190,6 +195,7 @@ var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.
 	defer nc.close()
 	for {
 		rt.Line(at("fetch"))
+		rt.AwaitOp(trace.KindBrokerDeliver, "jobs", false)
 		m, ok, err := nc.fetch(a.Stream, "workers", time.Second)
 		if err != nil {
 			return err
@@ -204,6 +210,7 @@ var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.
 		}
 		rt.Emit(kind, "jobs", trace.BrokerMsg{Job: v.Job, Seq: v.Seq, Delivered: v.Delivered, AckWaitNs: ackWait.Nanoseconds()})
 		if string(m.Data) == `"stop"` {
+			rt.AwaitOp(trace.KindBrokerAck, "jobs", false)
 			if err := nc.ack(m); err != nil {
 				return err
 			}
@@ -218,6 +225,7 @@ var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.
 			rt.ExitNow(1)
 		}
 		rt.Line(at("ack"))
+		rt.AwaitOp(trace.KindBrokerAck, "jobs", false)
 		if err := nc.ack(m); err != nil {
 			return err
 		}
@@ -259,6 +267,7 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 		var ack struct {
 			Seq uint64 `json:"seq"`
 		}
+		rt.AwaitOp(trace.KindBrokerPublish, "jobs", false)
 		if err := nc.jsAPI2(subj+".work", []byte(job), &ack); err != nil {
 			return err
 		}
@@ -283,6 +292,7 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 		}
 	}
 	rt.Line(at("wait"))
+	told := false
 	for {
 		var info struct {
 			State struct {
@@ -294,6 +304,10 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 		}
 		if info.State.Messages == 0 {
 			break
+		}
+		if !told && noneRuns(procs) {
+			told = true
+			rt.Print(fmt.Sprintf("no consumer runs: %d jobs wait in the broker", info.State.Messages))
 		}
 		rt.Sleep(0.5)
 	}
@@ -312,6 +326,16 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 	rt.Line(at("done"))
 	rt.Print("every job acknowledged")
 	return nil
+}
+
+// noneRuns reports whether every consumer has exited.
+func noneRuns(procs []*primitives.Process) bool {
+	for _, p := range procs {
+		if _, exited := p.ExitCode(); !exited {
+			return false
+		}
+	}
+	return true
 }
 
 // jsAPI2 publishes data to a stream's subject and waits for JetStream's

@@ -296,4 +296,17 @@ func (nc *natsConn) fetch(stream, consumer string, wait time.Duration) (jsMsg, b
 	return j, true, nil
 }
 
-func (nc *natsConn) ack(m jsMsg) error { return nc.publish(m.ack, nil) }
+// ack acknowledges m and waits until the broker has taken the ack in
+// (nats.go's AckSync): after it, the job is gone from the stream, so that
+// what the main script reads of the stream next follows from the order of
+// the operations alone.
+func (nc *natsConn) ack(m jsMsg) error {
+	r, err := nc.request(m.ack, []byte("+ACK"), 5*time.Second)
+	if err != nil {
+		return err
+	}
+	if r.Status == 408 {
+		return errors.New("the broker did not confirm an ack")
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -58,4 +59,54 @@ func TestBrokerRedeliversTheJobOfAConsumerThatDied(t *testing.T) {
 			t.Errorf("crash=off: a job was delivered again: %s", e.Val)
 		}
 	}
+}
+
+// A seeded run of the broker (crash=off) is the seed's: its publishes,
+// fetches and acks wait at the gate like the primitives' operations, so
+// two runs with the same seed give the same events in the same order —
+// which consumer gets which job, and when each ack comes. Each broker
+// operation was released by the gate (the schedule counts it).
+func TestBrokerSeededRunsRepeat(t *testing.T) {
+	t.Parallel()
+	sets := []string{"jobs=5", "consumers=3", "crash=off"}
+	runs := make([][]trace.Record, 2)
+	t.Run("runs", func(t *testing.T) {
+		for i := range runs {
+			t.Run(fmt.Sprint(i+1), func(t *testing.T) {
+				t.Parallel()
+				runs[i] = runSeeded(t, 11, "broker", sets...)
+			})
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	if k, a, b := sameRun("broker", runs[0], runs[1]); k >= 0 {
+		t.Errorf("run 2 differs from run 1 at event %d:\n  run 1: %s\n  run 2: %s", k+1, a, b)
+	}
+	var ops, stops int
+	who := map[string]string{}
+	for _, e := range runs[0] {
+		switch e.Kind {
+		case trace.KindBrokerPublish, trace.KindBrokerDeliver, trace.KindBrokerAck:
+			ops++
+		}
+		if e.Kind == trace.KindBrokerDeliver {
+			var m trace.BrokerMsg
+			json.Unmarshal(e.Val, &m)
+			who[string(m.Job)] = e.Proc
+			stops += b2i(string(m.Job) == `"stop"`)
+		}
+	}
+	end := runs[0][len(runs[0])-1]
+	var re trace.RunEnd
+	json.Unmarshal(end.Val, &re)
+	steps, err := sim.ParseSchedule(re.Schedule)
+	if err != nil || len(steps) < ops {
+		t.Errorf("the gate released %d operations (%v), fewer than the %d broker operations", len(steps), err, ops)
+	}
+	if len(who) != 5+1 || stops != 3 { // every job and every stop delivered once
+		t.Errorf("deliveries %v and %d stops, want 5 jobs and 3 stops", who, stops)
+	}
+	t.Logf("seed 11: %v", who)
 }

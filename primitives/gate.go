@@ -115,6 +115,15 @@ func (rt *Runtime) await(op, obj string, v IntentVal) (sure bool) {
 // awaitOp is await for an operation with nothing more to say.
 func (rt *Runtime) awaitOp(op, obj string) { rt.await(op, obj, IntentVal{}) }
 
+// AwaitOp holds an operation a scenario makes itself, outside these
+// primitives (a broker's publish, fetch or ack over the network), at the
+// gate in step and seeded modes, announced as op (a trace kind) on obj;
+// the session's fold judges whether it can proceed (sim's gate). timeout:
+// it cannot block forever. Without a gate it returns at once.
+func (rt *Runtime) AwaitOp(op, obj string, timeout bool) {
+	rt.await(op, obj, IntentVal{Timeout: timeout})
+}
+
 // Notices at the gate: intents that wait for nothing, which tell the
 // scheduler of a hand-off it cannot see in the timeline. A pool worker
 // hands each result to the result handler in the pool's process

@@ -117,6 +117,12 @@ func (in Intent) describeText() i18n.T {
 		return i18n.Tf("%s: submit work", in.Obj)
 	case trace.KindPoolGet:
 		return i18n.Tf("%s  # job %d", "result.get()", in.job)
+	case trace.KindBrokerPublish:
+		return code("js.publish(...)")
+	case trace.KindBrokerDeliver:
+		return code("sub.fetch(1)")
+	case trace.KindBrokerAck:
+		return code("msg.ack()")
 	}
 	if d := Describe(r); strings.HasSuffix(d, " None") { // no value yet
 		return code(strings.TrimSuffix(d, " None"))
@@ -448,6 +454,10 @@ func (c *gateCtl) judgeOne(st *State, in *Intent) {
 		}
 	case trace.KindBarrierWait, trace.KindBarrierPass:
 		if why := st.barrierBlocked(in.Op == trace.KindBarrierWait, in.Obj, in.Pid); !why.IsZero() {
+			in.CanProceed, in.Blocked = false, why
+		}
+	case trace.KindBrokerDeliver:
+		if why := st.fetchBlocked(in.Obj); !why.IsZero() {
 			in.CanProceed, in.Blocked = false, why
 		}
 	case trace.KindProcJoin:

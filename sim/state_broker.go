@@ -97,3 +97,24 @@ func describeBroker(r trace.Record) i18n.T {
 		return i18n.Tf("%s  # the broker drops job %s", "msg.ack()", job)
 	}
 }
+
+// fetchBlocked says why a consumer's fetch from the broker's stream name
+// would wait now, or nothing: it can go when a job waits, or when a job
+// is held by a consumer that has exited (the broker delivers it again
+// once its ack wait has passed: real time, outside the gate).
+func (s *State) fetchBlocked(name string) i18n.T {
+	for _, b := range s.Brokers {
+		if b.Stream != name {
+			continue
+		}
+		if len(b.Waiting) > 0 {
+			return i18n.T{}
+		}
+		for _, h := range b.Held {
+			if p := s.procs[h.Pid]; p != nil && p.Status == Exited {
+				return i18n.T{}
+			}
+		}
+	}
+	return i18n.Tf("%s, no job waiting", name)
+}
