@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ var remoteQueueListing = NewListing(`
 JOBS = {jobs}
 MACHINES = {machines}
 AUTHKEY = {authkey}
+LISTEN = {listen}
 
 import time
 from multiprocessing import Process
@@ -43,7 +45,8 @@ def machine(address):            # stands for another computer
         results.put((n, n * n))                                   #@result
 
 if __name__ == '__main__':
-    m = QueueManager(address=('127.0.0.1', 0), authkey=b'proctour')
+    host = '0.0.0.0' if LISTEN == 'network' else '127.0.0.1'  # every interface, or this computer only
+    m = QueueManager(address=(host, 0), authkey=b'proctour')
     m.start()                    # the server process listens on TCP  #@serve
     for n in range(JOBS):
         m.get_jobs().put(n)                                       #@put
@@ -76,20 +79,25 @@ var RemoteQueue = register(&Scenario{
 	SummaryZh: "一个通过 TCP 提供服务、带 authkey 的管理器；代表其他机器的进程按地址连上来领任务；authkey=wrong 会被拒绝",
 	Listing:   remoteQueueListing,
 	ListingZh: map[string]string{
-		"the wrong one":                     "错的那个",
-		"stands for another computer":       "代表另一台电脑",
-		"used in the server process":        "在服务进程里用",
-		"TCP, then the HMAC challenge":      "先建 TCP 连接，再做 HMAC 质询",
-		"one round trip to the server":      "到服务器的一次往返",
-		"the work":                          "干活",
-		"the server process listens on TCP": "服务进程在 TCP 上监听",
-		"one sentinel per machine":          "每台机器一个哨兵",
+		"the wrong one":                          "错的那个",
+		"stands for another computer":            "代表另一台电脑",
+		"used in the server process":             "在服务进程里用",
+		"TCP, then the HMAC challenge":           "先建 TCP 连接，再做 HMAC 质询",
+		"one round trip to the server":           "到服务器的一次往返",
+		"the work":                               "干活",
+		"the server process listens on TCP":      "服务进程在 TCP 上监听",
+		"one sentinel per machine":               "每台机器一个哨兵",
+		"every interface, or this computer only": "所有接口，或者只有本机",
 	},
 	Variants: []Variant{
 		{Key: "jobs", Default: "6", Min: 0, Max: 40, Help: "how many jobs the server holds", HelpZh: "服务器上有多少个任务"},
 		{Key: "machines", Default: "2", Min: 0, Max: 8, Help: "how many processes connect as other machines (0: only proctour worker's)", HelpZh: "多少个进程作为其他机器连上来（0：只等 proctour worker）"},
 		{Key: "authkey", Default: "right", Values: []string{"right", "wrong"}, Help: "the machines' authkey: the server's, or a wrong one", HelpZh: "各机器用的 authkey：与服务器相同，或者错的"},
+		{Key: "listen", Default: "loopback", Values: []string{"loopback", "network"}, Help: "where the server listens: this computer only, or every network interface (machines=0: proctour worker from other computers)", HelpZh: "服务器在哪里监听：只在本机，或所有网络接口（machines=0：让其他电脑上的 proctour worker 连进来）"},
 	},
+	// machines=0: the server waits for proctour worker for as long as it
+	// takes (q or r ends it), as serve-queue does.
+	Serves: func(v Vars) bool { return v.Int("machines") == 0 },
 	Budget: 30 * time.Second,
 	Measures: map[string]func([]trace.Record) (int, bool){
 		// the results the main script counted at the end: "N of JOBS jobs done"
@@ -135,11 +143,14 @@ func SetServeQueue(cfg *ServeQueueConfig) {
 	serveQueueMu.Unlock()
 }
 
-func serveQueue() ServeQueueConfig {
+func serveQueue(v Vars) ServeQueueConfig {
 	serveQueueMu.Lock()
 	defer serveQueueMu.Unlock()
 	if serveQueueCfg == nil {
-		return ServeQueueConfig{Addr: "127.0.0.1:0", Authkey: remoteAuthkey}
+		if v["listen"] == "network" {
+			return ServeQueueConfig{Addr: "0.0.0.0:0", Authkey: remoteAuthkey, Hold: 10 * time.Second}
+		}
+		return ServeQueueConfig{Addr: "127.0.0.1:0", Authkey: remoteAuthkey, Hold: 10 * time.Second}
 	}
 	return *serveQueueCfg
 }
@@ -197,7 +208,7 @@ func RemoteWork(rt *primitives.Runtime, addr string, authkey []byte, done func(n
 
 func remoteQueueMain(rt *primitives.Runtime, v Vars) error {
 	at := remoteQueueListing.At
-	cfg := serveQueue()
+	cfg := serveQueue(v)
 	n, machines := v.Int("jobs"), v.Int("machines")
 	rt.Line(at("serve"))
 	m, err := rt.NewManagerAt(cfg.Addr, []byte(cfg.Authkey))
@@ -238,6 +249,7 @@ func remoteQueueMain(rt *primitives.Runtime, v Vars) error {
 		// serve-queue: machines of other computers join by proctour
 		// worker; wait for every job's result, then let them go.
 		rt.Print("listening on " + m.Address())
+		rt.Print(fmt.Sprintf("join from another terminal or machine: proctour worker --connect %s --authkey %s", joinAddress(m.Address()), cfg.Authkey))
 		rt.Line(at("count"))
 		got := 0
 		for got < n {
@@ -307,4 +319,23 @@ func Hostname() string {
 		return "unknown"
 	}
 	return h
+}
+
+// joinAddress is the address a worker on another machine connects to: a
+// server listening on every interface (0.0.0.0 or ::) is reached at this
+// machine's first address on a network, not at its wildcard.
+func joinAddress(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil || !net.ParseIP(host).IsUnspecified() {
+		return listen
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err == nil {
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+				return net.JoinHostPort(n.IP.String(), port)
+			}
+		}
+	}
+	return net.JoinHostPort(Hostname(), port)
 }

@@ -3,6 +3,7 @@ package lessons
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/proctour/proctour/sim"
 )
@@ -43,6 +44,9 @@ type Starter func(sc *Scenario, vars Vars, o sim.Options) (*sim.Session, error)
 // the trace's run.begin).
 func StartSession(sc *Scenario, vars Vars, o sim.Options) (*sim.Session, error) {
 	o.Vars = vars
+	if sc.Serves != nil && sc.Serves(vars) {
+		o.Timeout, o.Idle = 0, 24*time.Hour // it waits for other machines: the user ends it
+	}
 	return sim.Start(sc.Script(vars), o)
 }
 

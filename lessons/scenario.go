@@ -81,6 +81,11 @@ type Scenario struct {
 	// Budget is the longest a run may take at speed 1 before the watchdog
 	// stops it.
 	Budget time.Duration
+	// Serves says whether, with these values, the main script serves
+	// machines of other computers and waits for them (remote-queue with
+	// machines=0): its runs have no watchdog, neither budget nor idle
+	// check; the user ends them. Nil: never.
+	Serves func(v Vars) bool
 	// Hangs says whether, with these values, the demo is a hang that the
 	// watchdog is meant to stop (the lesson is the hang). Nil: never.
 	Hangs func(v Vars) bool
