@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -103,16 +104,31 @@ it on a trusted network only.`,
 }
 
 func newWorkerCmd(stdout io.Writer) *cobra.Command {
-	var addr, authkey, name string
+	var addr, authkey, name, broker string
 	cmd := &cobra.Command{
-		Use:   "worker --connect HOST:PORT",
-		Short: "Join a proctour serve-queue on another machine and take its jobs",
-		Long: `Connect to the manager that proctour serve-queue serves, as Python's
-BaseManager(address=…, authkey=…).connect() does, take jobs until the server
-says there are no more, and put each result back. What this process does is
-sent to the server too, and appears there as a lane named with this host.`,
+		Use:   "worker --connect HOST:PORT | --broker nats://HOST:PORT",
+		Short: "Join a demo on another machine: a serve-queue's jobs, or a broker demo's",
+		Long: `Connect to the manager that proctour serve-queue serves (or lesson 17's
+remote-queue with machines=0), as Python's BaseManager(address=…,
+authkey=…).connect() does, take jobs until the server says there are no
+more, and put each result back. Or, with --broker, join the broker demo
+running at that NATS server as one more consumer: fetch, work, ack, until
+the demo sends its stop. What this process does is sent to the demo too,
+and appears there as a lane named with this host.`,
+		Example: `  proctour worker --connect 192.168.1.10:50000 --authkey classroom
+  proctour worker --broker nats://192.168.1.10:4222`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case (addr == "") == (broker == ""):
+				return usagef("give one of --connect HOST:PORT (a serve-queue) or --broker nats://HOST:PORT (a broker demo)")
+			case broker != "":
+				u, err := url.Parse(broker)
+				if err != nil || u.Scheme != "nats" || u.Host == "" || u.Port() == "" {
+					return usagef("--broker %q: want nats://HOST:PORT, such as nats://192.168.1.10:4222", broker)
+				}
+				return runBrokerWorker(broker, name, stdout)
+			}
 			if _, _, err := net.SplitHostPort(addr); err != nil {
 				return usagef("--connect %q: want HOST:PORT, such as 192.168.1.10:50000", addr)
 			}
@@ -120,10 +136,36 @@ sent to the server too, and appears there as a lane named with this host.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "connect", "", "the serve-queue's HOST:PORT")
-	cmd.Flags().StringVar(&authkey, "authkey", defaultAuthkey, "the server's authkey")
+	cmd.Flags().StringVar(&broker, "broker", "", "the broker demo's NATS server, nats://HOST:PORT")
+	cmd.Flags().StringVar(&authkey, "authkey", defaultAuthkey, "the server's authkey (with --connect)")
 	cmd.Flags().StringVar(&name, "name", "", "this worker's lane name (default: worker@HOSTNAME)")
-	cmd.MarkFlagRequired("connect")
 	return cmd
+}
+
+// runBrokerWorker is proctour worker --broker: one more consumer of the
+// broker demo running at url.
+func runBrokerWorker(url, name string, stdout io.Writer) error {
+	host := lessons.Hostname()
+	if name == "" {
+		name = "worker@" + host
+	}
+	j, err := lessons.JoinBroker(url)
+	if err != nil {
+		return fmt.Errorf("cannot join %s: %v", url, oneLine(err))
+	}
+	fmt.Fprintf(stdout, "%s joined the broker demo at %s (stream %s)\n", name, url, j.Stream)
+	err = j.Work(name, host, func(job string) {
+		fmt.Fprintf(stdout, "%s: job %s done\n", name, job)
+	})
+	switch {
+	case errors.Is(err, lessons.ErrBrokerDemoEnded):
+		fmt.Fprintf(stdout, "%s: the broker demo ended\n", name)
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s: %v", url, oneLine(err))
+	}
+	fmt.Fprintf(stdout, "%s: no more jobs\n", name)
+	return nil
 }
 
 func runWorker(cmd *cobra.Command, addr string, key []byte, name string, stdout io.Writer) error {

@@ -365,3 +365,111 @@ func TestBrokerGoneMidRun(t *testing.T) {
 		}
 	}
 }
+
+// A consumer of another machine joins the broker demo (proctour worker
+// --broker): the demo's only consumer of its own dies holding its first
+// job, so the jobs wait in the broker while no consumer runs ("no consumer
+// runs" in the trace); the worker, started only then, takes every one of
+// them, the dead consumer's redelivered job too. Its events reach the
+// demo's trace over the broker, as a lane with its host that ends with
+// exit 0, and the demo ends by itself.
+func TestBrokerWorkerJoinsFromAnotherMachine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and starts a NATS server")
+	}
+	bin := buildProctour(t)
+	url, stop, err := natsembed.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	cmd := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--set", "consumers=1", "--set", "crash=on", "--format", "json")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var recs []trace.Record
+	var wout bytes.Buffer
+	var w *exec.Cmd
+	join := ""
+	sc := bufio.NewScanner(out)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var r trace.Record
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		recs = append(recs, r)
+		var v string
+		if r.Kind != trace.KindStdout || json.Unmarshal(r.Val, &v) != nil {
+			continue
+		}
+		if c, ok := strings.CutPrefix(v, "join from another terminal or machine: "); ok {
+			join = c
+		}
+		if strings.HasPrefix(v, "no consumer runs: ") && w == nil {
+			if join != "proctour worker --broker "+url {
+				t.Errorf("the demo said to join with %q", join)
+			}
+			w = worker(bin, "--broker", url, "--name", "dave")
+			w.Stdout, w.Stderr = &wout, &wout
+			if err := w.Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the demo: %v\n%s", err, errb.String())
+	}
+	if w == nil {
+		t.Fatal("the demo never said that no consumer runs")
+	}
+	if err := w.Wait(); err != nil {
+		t.Errorf("the worker: %v\n%s", err, wout.String())
+	}
+	var done []string
+	for _, m := range regexp.MustCompile(`job (\d+) done`).FindAllStringSubmatch(wout.String(), -1) {
+		done = append(done, m[1])
+	}
+	sort.Strings(done)
+	if strings.Join(done, ",") != "0,1,2,3" {
+		t.Errorf("the worker did jobs %v, want 0 to 3:\n%s", done, wout.String())
+	}
+	host, exit, redelivered, end := "", "", false, false
+	for _, r := range recs {
+		if r.Proc == "dave" {
+			switch r.Kind {
+			case trace.KindProcStart:
+				host = r.Host
+			case trace.KindProcExit:
+				exit = string(r.Val)
+			case trace.KindBrokerRedeliver:
+				redelivered = true
+			}
+		}
+		end = end || (r.Kind == trace.KindStdout && string(r.Val) == `"every job acknowledged"`)
+	}
+	if host == "" || exit != "0" || !redelivered {
+		t.Errorf("dave's lane: host %q, exit %q, took the redelivered job %v", host, exit, redelivered)
+	}
+	if !end || recs[len(recs)-1].Kind != trace.KindRunEnd {
+		t.Errorf("the demo did not end by itself with every job acknowledged")
+	}
+}
+
+// Bad input to proctour worker --broker: one line, and a non-zero exit.
+func TestBrokerWorkerBadInput(t *testing.T) {
+	wantRefused(t, exitUsage, "want nats://HOST:PORT", "worker", "--broker", "http://127.0.0.1:4222")
+	wantRefused(t, exitUsage, "give one of --connect", "worker")
+	wantRefused(t, exitUsage, "give one of --connect", "worker", "--connect", "127.0.0.1:1", "--broker", "nats://127.0.0.1:1")
+	// nobody listens on port 1
+	wantRefused(t, exitFailed, "cannot join nats://127.0.0.1:1: no broker at 127.0.0.1:1: connection refused", "worker", "--broker", "nats://127.0.0.1:1")
+	url, stop, err := natsembed.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	wantRefused(t, exitFailed, "no broker demo runs there", "worker", "--broker", url)
+}

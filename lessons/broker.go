@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/proctour/proctour/primitives"
@@ -187,16 +188,30 @@ type brokerConsumerArgs struct {
 }
 
 var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.Runtime, a brokerConsumerArgs) error {
-	at := brokerListing.At
 	nc, err := dialNATS(a.URL)
 	if err != nil {
 		return err
 	}
 	defer nc.close()
+	crash := func(job []byte) {
+		if a.Crash {
+			rt.Line(brokerListing.At("crash"))
+			rt.Print(fmt.Sprintf("consumer-%d dies holding job %s", a.ID, job))
+			rt.ExitNow(1)
+		}
+	}
+	return brokerConsume(rt, nc, a.Stream, crash, nil)
+})
+
+// brokerConsume is the listing's consumer(): fetch a job, work, ack, until
+// a stop. crash, if set, runs after the work, before the ack; done, if
+// set, is told each job acknowledged.
+func brokerConsume(rt *primitives.Runtime, nc *natsConn, stream string, crash func(job []byte), done func(job string)) error {
+	at := brokerListing.At
 	for {
 		rt.Line(at("fetch"))
 		rt.AwaitOp(trace.KindBrokerDeliver, "jobs", false)
-		m, ok, err := nc.fetch(a.Stream, "workers", time.Second)
+		m, ok, err := nc.fetch(stream, "workers", time.Second)
 		if err != nil {
 			return err
 		}
@@ -219,10 +234,8 @@ var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.
 		}
 		rt.Line(at("work"))
 		rt.Sleep(0.5)
-		if a.Crash {
-			rt.Line(at("crash"))
-			rt.Print(fmt.Sprintf("consumer-%d dies holding job %s", a.ID, m.Data))
-			rt.ExitNow(1)
+		if crash != nil {
+			crash(m.Data)
 		}
 		rt.Line(at("ack"))
 		rt.AwaitOp(trace.KindBrokerAck, "jobs", false)
@@ -230,8 +243,11 @@ var brokerConsumer = primitives.Register("broker.consumer", func(rt *primitives.
 			return err
 		}
 		rt.Emit(trace.KindBrokerAck, "jobs", v)
+		if done != nil {
+			done(string(m.Data))
+		}
 	}
-})
+}
 
 func brokerMain(rt *primitives.Runtime, v Vars) error {
 	at := brokerListing.At
@@ -262,6 +278,22 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 		"config":      map[string]any{"durable_name": "workers", "ack_policy": "explicit", "ack_wait": ackWait.Nanoseconds(), "max_deliver": -1},
 	}, nil); err != nil {
 		return err
+	}
+	// Consumers of other terminals or machines (proctour worker --broker)
+	// send their events here: lanes of their own, with their host.
+	lanes := rt.NewRelayedLanes()
+	defer lanes.Close()
+	var joined atomic.Bool
+	if err := nc.subscribe(brokerTraceSubject(stream), func(m natsMsg) {
+		joined.Store(true)
+		lanes.Relay(m.Data)
+	}); err != nil {
+		return err
+	}
+	if !rt.Gated() {
+		// (a live run's: in step and seeded modes, what a worker of
+		// another machine does would not wait at the gate)
+		rt.Print("join from another terminal or machine: proctour worker --broker " + url)
 	}
 	publish := func(job string) error {
 		var ack struct {
@@ -319,6 +351,15 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 			}
 		}
 	}
+	if joined.Load() {
+		// Workers of other machines joined: one stop each too, and as
+		// any consumer may take any stop, another whenever every stop
+		// is taken and someone still runs, until they have all gone
+		// (those of other machines: for at most 10 s).
+		if err := brokerStopAll(rt, nc, stream, procs, lanes, publish); err != nil {
+			return err
+		}
+	}
 	rt.Line(at("join"))
 	for _, p := range procs {
 		p.Join()
@@ -327,6 +368,38 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 	rt.Print("every job acknowledged")
 	return nil
 }
+
+// brokerStopAll publishes stops until every consumer, of this machine or
+// another, has taken one and gone.
+func brokerStopAll(rt *primitives.Runtime, nc *natsConn, stream string, procs []*primitives.Process, lanes *primitives.RelayedLanes, publish func(string) error) error {
+	for range lanes.Open() {
+		if err := publish(`"stop"`); err != nil {
+			return err
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !noneRuns(procs) || (lanes.Open() > 0 && time.Now().Before(deadline)) {
+		var info struct {
+			State struct {
+				Messages int `json:"messages"`
+			} `json:"state"`
+		}
+		if err := nc.jsAPI("STREAM.INFO."+stream, nil, &info); err != nil {
+			return err
+		}
+		if info.State.Messages == 0 {
+			if err := publish(`"stop"`); err != nil {
+				return err
+			}
+		}
+		rt.Sleep(0.5)
+	}
+	return nil
+}
+
+// brokerTraceSubject is where consumers of other machines send their
+// events (outside the stream's subjects).
+func brokerTraceSubject(stream string) string { return "proctour.trace." + stream }
 
 // noneRuns reports whether every consumer has exited.
 func noneRuns(procs []*primitives.Process) bool {

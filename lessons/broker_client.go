@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,9 @@ type natsConn struct {
 	wait  map[string]chan natsMsg
 	// fetching is the reply subject of the fetch under way, if any
 	fetching string
+	// subs are the subscriptions' handlers by subject (subscribe)
+	subs map[string]func(natsMsg)
+	sids int
 	err      error
 	done     chan struct{}
 }
@@ -81,6 +85,10 @@ func dialNATS(rawURL string) (*natsConn, error) {
 func netMessage(err error) string {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Err != nil {
+		var sys *os.SyscallError
+		if errors.As(op.Err, &sys) {
+			return sys.Err.Error()
+		}
 		return op.Err.Error()
 	}
 	return err.Error()
@@ -150,6 +158,11 @@ func (nc *natsConn) read() {
 			nc.mu.Lock()
 			ch := nc.wait[m.Subject]
 			delete(nc.wait, m.Subject)
+			if fn := nc.subs[m.Subject]; ch == nil && fn != nil {
+				nc.mu.Unlock()
+				fn(m)
+				continue
+			}
 			if ch == nil && nc.fetching != "" {
 				// a pull consumer's message comes on the fetch's inbox
 				// subscription under the stream's own subject
@@ -230,6 +243,21 @@ func (nc *natsConn) publish(subject string, data []byte) error {
 	return nc.write(fmt.Sprintf("PUB %s %d\r\n%s\r\n", subject, len(data), data))
 }
 
+// subscribe calls fn with every message published to subject (one
+// subject, no wildcards), on the connection's reader: fn must not wait
+// for a reply on this connection.
+func (nc *natsConn) subscribe(subject string, fn func(natsMsg)) error {
+	nc.mu.Lock()
+	if nc.subs == nil {
+		nc.subs = map[string]func(natsMsg){}
+	}
+	nc.subs[subject] = fn
+	nc.sids++
+	sid := nc.sids + 1 // 1 is the inbox's
+	nc.mu.Unlock()
+	return nc.write(fmt.Sprintf("SUB %s %d\r\n", subject, sid))
+}
+
 func (nc *natsConn) close() {
 	nc.c.Close()
 	<-nc.done
@@ -280,6 +308,9 @@ func (nc *natsConn) fetch(stream, consumer string, wait time.Duration) (jsMsg, b
 	// well past it, so that a reply slowed by a loaded machine is not
 	// dropped here (the job would wait for its ack wait to come again).
 	m, err := nc.requestAs("$JS.API.CONSUMER.MSG.NEXT."+stream+"."+consumer, req, wait+30*time.Second, true)
+	if err != nil && m.Status == 503 { // nobody answers for the consumer
+		return jsMsg{}, false, errors.New("the broker no longer serves this demo's jobs (its stream is gone)")
+	}
 	if err != nil {
 		return jsMsg{}, false, err
 	}

@@ -38,7 +38,9 @@ func (s *Session) livePids() []int {
 	defer s.mu.Unlock()
 	var pids []int
 	for _, p := range s.state.Live() {
-		if p.Pid != s.rt.Pid() {
+		// (a process of another machine, relayed, is not ours to signal:
+		// its pid is that machine's)
+		if p.Pid != s.rt.Pid() && p.Host == "" {
 			pids = append(pids, p.Pid)
 		}
 	}

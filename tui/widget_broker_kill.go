@@ -51,7 +51,7 @@ func (d demo) killOne() (demo, tea.Cmd) {
 func killVictim(st *sim.State, prefix string, chosen int) *sim.Proc {
 	var running []*sim.Proc
 	for _, p := range st.Procs {
-		if strings.HasPrefix(p.Name, prefix) && p.Status != sim.Exited && p.Last.Host == "" {
+		if strings.HasPrefix(p.Name, prefix) && p.Status != sim.Exited && p.Host == "" {
 			running = append(running, p)
 		}
 	}
