@@ -34,8 +34,8 @@ type natsConn struct {
 	// subs are the subscriptions' handlers by subject (subscribe)
 	subs map[string]func(natsMsg)
 	sids int
-	err      error
-	done     chan struct{}
+	err  error
+	done chan struct{}
 }
 
 // natsMsg is a message received: its subject, the subject to reply to,
