@@ -473,3 +473,35 @@ func TestBrokerWorkerBadInput(t *testing.T) {
 	defer stop()
 	wantRefused(t, exitFailed, "no broker demo runs there", "worker", "--broker", url)
 }
+
+// A server stopped while a worker is joined ends the worker's lane, and
+// leaves the worker's process alone: its pid is another machine's (here
+// the same machine's, which is how it was found that the teardown sent it
+// SIGTERM). The worker ends by itself, saying its server went away.
+func TestStoppedServerDoesNotSignalAJoinedWorker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds proctour and runs two processes")
+	}
+	bin := buildProctour(t)
+	s := startServer(t, bin, "--jobs", "40", "--authkey", "class")
+	w := worker(bin, "--connect", s.addr, "--authkey", "class", "--name", "erin")
+	out, _ := w.StdoutPipe()
+	var errb bytes.Buffer
+	w.Stderr = &errb
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && !strings.Contains(sc.Text(), "job 0 done") {
+	}
+	s.cmd.Process.Signal(syscall.SIGINT)
+	s.wait()
+	io.Copy(io.Discard, out)
+	err := w.Wait()
+	if ws, ok := w.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		t.Fatalf("the joined worker was killed by %v when the server stopped", ws.Signal())
+	}
+	if err == nil || strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 || !strings.HasPrefix(errb.String(), "proctour: ") {
+		t.Errorf("the worker whose server went: %v, stderr %q; want a failure and one line", err, errb.String())
+	}
+}
