@@ -402,12 +402,13 @@ func TestBrokerWorkerJoinsFromAnotherMachine(t *testing.T) {
 			continue
 		}
 		recs = append(recs, r)
+		var l trace.Listen
+		if r.Kind == trace.KindBrokerListen && json.Unmarshal(r.Val, &l) == nil {
+			join = l.Join
+		}
 		var v string
 		if r.Kind != trace.KindStdout || json.Unmarshal(r.Val, &v) != nil {
 			continue
-		}
-		if c, ok := strings.CutPrefix(v, "join from another terminal or machine: "); ok {
-			join = c
 		}
 		if strings.HasPrefix(v, "no consumer runs: ") && w == nil {
 			if join != "proctour worker --broker "+url {

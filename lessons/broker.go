@@ -293,7 +293,7 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 	if !rt.Gated() {
 		// (a live run's: in step and seeded modes, what a worker of
 		// another machine does would not wait at the gate)
-		rt.Print("join from another terminal or machine: proctour worker --broker " + url)
+		rt.Emit(trace.KindBrokerListen, "jobs", trace.Listen{Addr: url, Join: "proctour worker --broker " + url})
 	}
 	publish := func(job string) error {
 		var ack struct {

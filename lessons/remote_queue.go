@@ -249,7 +249,7 @@ func remoteQueueMain(rt *primitives.Runtime, v Vars) error {
 		// serve-queue: machines of other computers join by proctour
 		// worker; wait for every job's result, then let them go.
 		rt.Print("listening on " + m.Address())
-		rt.Print(fmt.Sprintf("join from another terminal or machine: proctour worker --connect %s --authkey %s", joinAddress(m.Address()), cfg.Authkey))
+		rt.Emit(trace.KindManagerListen, "", trace.Listen{Addr: m.Address(), Join: fmt.Sprintf("proctour worker --connect %s --authkey %s", joinAddress(m.Address()), cfg.Authkey)})
 		rt.Line(at("count"))
 		got := 0
 		for got < n {

@@ -36,8 +36,9 @@ func TestRemoteQueueSaysHowToJoinAndWaitsForWorkers(t *testing.T) {
 	addr, key := "", ""
 	for r := range s.Events() {
 		events = append(events, r)
-		if text, ok := printed(r); ok && strings.HasPrefix(text, "join from another terminal or machine: ") {
-			f := strings.Fields(text)
+		var l trace.Listen
+		if r.Kind == trace.KindManagerListen && json.Unmarshal(r.Val, &l) == nil {
+			f := strings.Fields(l.Join)
 			for i := range f[:len(f)-1] {
 				switch f[i] {
 				case "--connect":

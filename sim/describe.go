@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -162,6 +163,9 @@ func describe(r trace.Record) i18n.T {
 		return describeManager(r)
 	case trace.KindBrokerPublish, trace.KindBrokerDeliver, trace.KindBrokerRedeliver, trace.KindBrokerAck:
 		return describeBroker(r)
+	case trace.KindManagerListen, trace.KindBrokerListen:
+		l := payload[trace.Listen](r)
+		return i18n.Tf("listens on %s for other machines: %s", cmp.Or(l.Addr, "?"), cmp.Or(l.Join, "?"))
 	case trace.KindManagerRefuse:
 		return i18n.Tf("refuses a connection from %s: its authkey is wrong (AuthenticationError)", strText(r.Val))
 	case trace.KindPoolNew, trace.KindPoolWorker, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolTaskDone,

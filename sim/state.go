@@ -121,6 +121,9 @@ type State struct {
 	// Managers are manager server processes and the objects they hold.
 	Managers []*ManagerState
 	Brokers  []*BrokerState // lesson 17's broker streams
+	// Listening are the places a demo takes workers of other machines at
+	// (lesson 17), and how to join each.
+	Listening []trace.Listen
 	// Pools are process pools: workers, queued work and jobs.
 	Pools []*PoolState
 	// Timings are the wall times a lesson measured, in order.
@@ -449,6 +452,8 @@ func (s *State) Apply(e trace.Record) {
 		s.applyManager(p, e)
 	case trace.KindBrokerPublish, trace.KindBrokerDeliver, trace.KindBrokerRedeliver, trace.KindBrokerAck:
 		s.applyBroker(p, e)
+	case trace.KindManagerListen, trace.KindBrokerListen:
+		s.Listening = append(s.Listening, payload[trace.Listen](e))
 	case trace.KindPoolNew, trace.KindPoolWorker, trace.KindPoolSubmit, trace.KindPoolTaskStart, trace.KindPoolTaskDone,
 		trace.KindPoolCallback, trace.KindPoolGet, trace.KindPoolClose, trace.KindPoolJoin, trace.KindPoolTerminate:
 		s.applyPool(p, e)

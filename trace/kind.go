@@ -95,6 +95,7 @@ const (
 	KindManagerServe  = "manager.serve"  // the server ran a call: val ManagerServe, value the object's after
 	KindManagerBlock  = "manager.block"  // a call must wait (held lock, empty or full queue): val ManagerServe
 	KindManagerRefuse = "manager.refuse" // the server refused a connection whose authkey was wrong: val the peer's address
+	KindManagerListen = "manager.listen" // the main script serves workers of other machines from its manager on TCP (lesson 17): val Listen
 )
 
 // A message broker (NATS JetStream, lesson 17): obj is the stream. Each
@@ -104,6 +105,7 @@ const (
 	KindBrokerDeliver   = "broker.deliver"   // a consumer fetched a job for the first time: val BrokerMsg
 	KindBrokerRedeliver = "broker.redeliver" // a consumer fetched a job delivered before and never acknowledged: val BrokerMsg
 	KindBrokerAck       = "broker.ack"       // a consumer acknowledged a job: the broker drops it; val BrokerMsg
+	KindBrokerListen    = "broker.listen"    // the main script takes consumers of other machines at its broker: val Listen
 )
 
 // Pools (and ProcessPoolExecutor's pool).
@@ -151,8 +153,8 @@ func Kinds() []string {
 		KindBarrierWait, KindBarrierPass, KindBarrierBroken, KindBarrierAbort, KindBarrierReset,
 		KindQueueNew, KindQueuePut, KindQueueGet, KindQueueBlock, KindQueueTaskDone, KindQueueJoin, KindQueueClose,
 		KindPipeNew, KindPipeInherit, KindPipeSend, KindPipeRecv, KindPipePoll, KindPipeClose, KindPipeEOF, KindPipeBlock,
-		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock, KindManagerRefuse,
-		KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck,
+		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock, KindManagerRefuse, KindManagerListen,
+		KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck, KindBrokerListen,
 		KindPoolNew, KindPoolWorker, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone,
 		KindPoolCallback, KindPoolGet, KindPoolClose, KindPoolJoin, KindPoolTerminate,
 		KindIntent,

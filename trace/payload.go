@@ -105,6 +105,14 @@ type BrokerMsg struct {
 	AckWaitNs int64           `json:"ack_wait_ns,omitempty"`
 }
 
+// Listen is the payload of manager.listen and broker.listen: where a
+// demo takes workers of other terminals or machines, and the command that
+// joins it there (a manager's authkey included: the demo's, to be shown).
+type Listen struct {
+	Addr string `json:"addr"`
+	Join string `json:"join"`
+}
+
 // ManagerCall is the payload of manager.call, the caller's: the proxied
 // object's type, the method and its arguments, and what it returned.
 type ManagerCall struct {

@@ -64,6 +64,8 @@ var payloads = []struct {
 		`{"program":"prog.py","args":["a","b"],"mode":"live","seed":0,"speed":1,"start_method":"spawn","python":"3.11.2","proctour":"dev"}`}},
 	{[]string{KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck}, func() any { return new(BrokerMsg) }, []string{
 		`{"job":3,"seq":4}`, `{"job":3,"seq":4,"delivered":2}`}},
+	{[]string{KindManagerListen, KindBrokerListen}, func() any { return new(Listen) }, []string{
+		`{"addr":"0.0.0.0:50000","join":"proctour worker --connect 192.168.1.10:50000 --authkey proctour"}`}},
 	{[]string{KindRunEnd}, func() any { return new(RunEnd) }, []string{
 		`{"exit":0,"outcome":3,"outcome_label":"tickets sold"}`, `{"exit":-15,"stopped_by":"watchdog"}`, `{"exit":1}`}},
 }
@@ -109,6 +111,7 @@ func structured(kind string) bool {
 		KindCondWait, KindCondNotify, KindCondWake, KindBarrierWait,
 		KindManagerCall, KindManagerNew, KindManagerServe, KindManagerBlock,
 		KindBrokerPublish, KindBrokerDeliver, KindBrokerRedeliver, KindBrokerAck,
+		KindManagerListen, KindBrokerListen,
 		KindPoolNew, KindPoolSubmit, KindPoolTaskStart, KindPoolTaskDone, KindPoolCallback, KindPoolGet, KindPoolClose,
 		KindRunBegin, KindRunEnd:
 		return true

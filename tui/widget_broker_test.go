@@ -100,3 +100,21 @@ func TestBrokerWidgetShowsWhoHoldsWhatAndWhenItComesBack(t *testing.T) {
 		}
 	}
 }
+
+// A demo that takes workers of other machines says how to join it, on a
+// line of its own under the lanes, the authkey included.
+func TestJoinWidget(t *testing.T) {
+	st := sim.Fold(timeline(
+		[5]string{"1", "MainProcess", "proc.start", "", `"remote-queue"`},
+		[5]string{"1", "MainProcess", "manager.listen", "", `{"addr": "0.0.0.0:41025", "join": "proctour worker --connect 192.0.2.2:41025 --authkey proctour"}`},
+	))
+	got := ansi.Strip(strings.Join(joinWidget(st, newStyles(true, true), 80), "\n"))
+	if want := "join       proctour worker --connect 192.0.2.2:41025 --authkey proctour"; got != want {
+		t.Errorf("join line:\n%s\nwant\n%s", got, want)
+	}
+	zh := newStyles(true, true)
+	zh.lang = "zh"
+	if got := ansi.Strip(joinWidget(st, zh, 80)[0]); !strings.HasPrefix(got, "加入") || !strings.HasSuffix(got, "--authkey proctour") {
+		t.Errorf("join line in Chinese: %q", got)
+	}
+}
