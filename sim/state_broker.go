@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"slices"
+
 	"github.com/proctour/proctour/i18n"
 	"github.com/proctour/proctour/trace"
 )
@@ -15,6 +17,10 @@ type BrokerState struct {
 	Unacked     map[string]int // job → pid of the consumer it was last delivered to
 	Acked       int
 	Redelivered int
+	// early counts, by job, deliveries told before their publish: a
+	// publish is told once the broker has stored the job and answered,
+	// and a consumer waiting for one may be told it first.
+	early map[string]int
 	// Held are the un-acknowledged jobs in the order they were (last)
 	// delivered: who holds each, since when, and by when the broker wants
 	// its ack before it delivers the job again.
@@ -48,13 +54,21 @@ func (s *State) applyBroker(p *Proc, e trace.Record) {
 	job := valText(m.Job)
 	switch e.Kind {
 	case trace.KindBrokerPublish:
+		if b.early[job] > 0 {
+			b.early[job]--
+			break
+		}
 		b.Waiting = append(b.Waiting, job)
 	case trace.KindBrokerDeliver, trace.KindBrokerRedeliver:
-		for i, w := range b.Waiting {
-			if w == job {
-				b.Waiting = append(b.Waiting[:i:i], b.Waiting[i+1:]...)
-				break
+		i := slices.Index(b.Waiting, job)
+		switch {
+		case i >= 0:
+			b.Waiting = append(b.Waiting[:i:i], b.Waiting[i+1:]...)
+		case e.Kind == trace.KindBrokerDeliver:
+			if b.early == nil {
+				b.early = map[string]int{}
 			}
+			b.early[job]++
 		}
 		if e.Kind == trace.KindBrokerRedeliver {
 			b.Redelivered++
