@@ -94,5 +94,5 @@ func (d demo) killed(msg killedMsg) demo {
 	if msg.err != nil {
 		return d.say(true, "could not kill %s: %v", msg.name, msg.err)
 	}
-	return d.say(false, "%s killed (SIGKILL): a job it held comes back after the broker's ack wait", msg.name)
+	return d.say(false, "%s killed (SIGKILL): its job comes back after the ack wait", msg.name)
 }

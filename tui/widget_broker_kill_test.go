@@ -50,7 +50,7 @@ func TestKillAConsumerMidJobRedeliversItsJob(t *testing.T) {
 					t.Fatalf("K killed %q (%v), want %s, the consumer holding a job", msg.name, msg.err, p)
 				}
 				d, _ = d.update(msg)
-				if !strings.Contains(d.note, p+" killed (SIGKILL)") {
+				if !strings.Contains(d.note, p+" killed (SIGKILL): its job comes back") {
 					t.Errorf("status after K: %q", d.note)
 				}
 				killed = p
