@@ -387,7 +387,11 @@ func brokerStopAll(rt *primitives.Runtime, nc *natsConn, stream string, procs []
 		if err := nc.jsAPI("STREAM.INFO."+stream, nil, &info); err != nil {
 			return err
 		}
-		if info.State.Messages == 0 {
+		// A consumer of this machine still runs and every stop is
+		// taken: one of another machine took its stop. (One of another
+		// machine that took a local's stop gets none: it ends when the
+		// demo's stream goes.)
+		if info.State.Messages == 0 && !noneRuns(procs) {
 			if err := publish(`"stop"`); err != nil {
 				return err
 			}
