@@ -63,7 +63,7 @@ it on a trusted network only.`,
 			if err != nil {
 				return usageError{err}
 			}
-			lessons.SetServeQueue(&lessons.ServeQueueConfig{Addr: addr, Authkey: authkey, Hold: hold})
+			lessons.SetServeQueue(&lessons.ServeQueueConfig{Addr: addr, Authkey: authkey, Hold: hold, Secret: true})
 			defer lessons.SetServeQueue(nil)
 			// No watchdog: the server waits for workers for as long as
 			// it takes (Ctrl-C stops it).

@@ -99,11 +99,12 @@ func TestServeQueueWorkersOnTwoMachines(t *testing.T) {
 		t.Skip("builds proctour and runs three processes")
 	}
 	bin := buildProctour(t)
-	s := startServer(t, bin, "--jobs", "6", "--authkey", "class")
+	const key = "k3y-of-the-class"
+	s := startServer(t, bin, "--jobs", "6", "--authkey", key)
 	var outs [2]bytes.Buffer
 	var ws [2]*exec.Cmd
 	for i, name := range []string{"alice", "bob"} {
-		ws[i] = worker(bin, "--connect", s.addr, "--authkey", "class", "--name", name)
+		ws[i] = worker(bin, "--connect", s.addr, "--authkey", key, "--name", name)
 		ws[i].Stdout, ws[i].Stderr = &outs[i], &outs[i]
 		if err := ws[i].Start(); err != nil {
 			t.Fatal(err)
@@ -160,6 +161,13 @@ func TestServeQueueWorkersOnTwoMachines(t *testing.T) {
 	}
 	if last := recs[len(recs)-1]; last.Kind != trace.KindRunEnd {
 		t.Errorf("the server's trace ends with %s, want run.end", last.Kind)
+	}
+	// The class's key is the instructor's: a trace they save and share
+	// does not give it away (the join command reads --authkey …).
+	for _, r := range recs {
+		if b, _ := json.Marshal(r); strings.Contains(string(b), key) {
+			t.Errorf("the server's trace holds the authkey: %s", b)
+		}
 	}
 }
 

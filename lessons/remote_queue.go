@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net"
 	"os"
@@ -118,6 +119,19 @@ var RemoteQueue = register(&Scenario{
 // remoteAuthkey is the demo's authkey (Python's b'proctour').
 const remoteAuthkey = "proctour"
 
+// runKey is an authkey for one run served on the network: ten letters
+// and digits from the system's random source (50 bits), short
+// enough to type on a student's machine.
+func runKey() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789" // no l, o, 0, 1
+	b := make([]byte, 10)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
 // ServeQueueConfig is what `proctour serve-queue` changes in the demo: the
 // address to listen on (instead of a free port of the loopback), the
 // authkey, and how long to wait for every remote machine to take its
@@ -125,6 +139,11 @@ const remoteAuthkey = "proctour"
 type ServeQueueConfig struct {
 	Addr    string
 	Authkey string
+	// Secret keeps the authkey out of the trace (a key of the user's own,
+	// given to serve-queue): the join command in manager.listen reads
+	// "--authkey …". A key proctour made for one run is written, so that
+	// the demo view can show how to join.
+	Secret bool
 	// Hold keeps the server up this long after the last result, for
 	// workers that connect late to find the sentinels.
 	Hold time.Duration
@@ -148,7 +167,10 @@ func serveQueue(v Vars) ServeQueueConfig {
 	defer serveQueueMu.Unlock()
 	if serveQueueCfg == nil {
 		if v["listen"] == "network" {
-			return ServeQueueConfig{Addr: "0.0.0.0:0", Authkey: remoteAuthkey, Hold: 10 * time.Second}
+			// Every computer of the network can reach it: not with the
+			// key every reader of the lesson knows, but one made for
+			// this run and shown on the screen.
+			return ServeQueueConfig{Addr: "0.0.0.0:0", Authkey: runKey(), Hold: 10 * time.Second}
 		}
 		return ServeQueueConfig{Addr: "127.0.0.1:0", Authkey: remoteAuthkey, Hold: 10 * time.Second}
 	}
@@ -249,7 +271,11 @@ func remoteQueueMain(rt *primitives.Runtime, v Vars) error {
 		// serve-queue: machines of other computers join by proctour
 		// worker; wait for every job's result, then let them go.
 		rt.Print("listening on " + m.Address())
-		rt.Emit(trace.KindManagerListen, "", trace.Listen{Addr: m.Address(), Join: fmt.Sprintf("proctour worker --connect %s --authkey %s", joinAddress(m.Address()), cfg.Authkey)})
+		shown := cfg.Authkey
+		if cfg.Secret {
+			shown = "…"
+		}
+		rt.Emit(trace.KindManagerListen, "", trace.Listen{Addr: m.Address(), Join: fmt.Sprintf("proctour worker --connect %s --authkey %s", joinAddress(m.Address()), shown)})
 		rt.Line(at("count"))
 		got := 0
 		for got < n {

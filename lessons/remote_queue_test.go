@@ -22,8 +22,17 @@ import (
 // trace; the run ends by itself once the worker has gone.
 func TestRemoteQueueSaysHowToJoinAndWaitsForWorkers(t *testing.T) {
 	t.Parallel()
+	t.Run("loopback", func(t *testing.T) { t.Parallel(); remoteQueueJoined(t, "loopback") })
+	t.Run("network", func(t *testing.T) { t.Parallel(); remoteQueueJoined(t, "network") })
+}
+
+// remoteQueueJoined runs remote-queue with machines=0 listening on listen
+// and a worker process that joins it as the main script says to: on the
+// loopback with the lesson's key, on the network with a key made for the
+// run (every reader of the lesson knows "proctour").
+func remoteQueueJoined(t *testing.T, listen string) {
 	sc := RemoteQueue
-	vars, err := sc.Resolve([]string{"machines=0", "jobs=3"})
+	vars, err := sc.Resolve([]string{"machines=0", "jobs=3", "listen=" + listen})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +64,11 @@ func TestRemoteQueueSaysHowToJoinAndWaitsForWorkers(t *testing.T) {
 	if begin.Timeout != 0 {
 		t.Errorf("run.begin says a budget of %v s: a server waiting for workers has none", begin.Timeout)
 	}
-	if addr == "" || key != "proctour" {
+	if addr == "" || listen == "loopback" && key != "proctour" {
 		t.Fatalf("the main script did not say how to join (address %q, authkey %q)", addr, key)
+	}
+	if listen == "network" && (len(key) != 10 || key == "proctour") {
+		t.Fatalf("listening on the network with authkey %q: want a key of ten characters made for this run", key)
 	}
 
 	// The worker is another process (this test binary, run as
