@@ -12,7 +12,7 @@ func TestListingCommand(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	if want := "BUYERS = 20\nUSE_LOCK = True\nTICKETS = 1\n\nimport json, time\n"; !strings.HasPrefix(out, want) {
+	if want := "BUYERS = 20\nUSE_LOCK = True\nTICKETS = 1\n\nimport json, os, time\n"; !strings.HasPrefix(out, want) {
 		t.Errorf("the listing begins %q, want %q", out[:min(len(out), 80)], want)
 	}
 	if !strings.HasSuffix(out, "print('left:', json.load(f)['count'])\n") || strings.Contains(out, "#@") {
