@@ -601,9 +601,44 @@ func (s *State) Stuck() bool {
 		if l := s.findLock(p.On); l != nil && l.Holder == 0 && p.Last.Kind == trace.KindLockWait {
 			return false
 		}
+		if s.mayProceed(p) {
+			return false
+		}
 		n++
 	}
 	return n > 0
+}
+
+// mayProceed reports whether what p is blocked on already lets it go,
+// though its step has not been told yet: a recv with a message sent its
+// way, a get from a queue with an item, a put into a queue with room, an
+// acquire of a semaphore above zero, a wait for an event that is set.
+// Events reach the session in their causal order, but a process that
+// blocked and was woken is told last: on a loaded machine, long enough
+// for the watchdog to look.
+func (s *State) mayProceed(p *Proc) bool {
+	switch p.Last.Kind {
+	case trace.KindPipeBlock:
+		if pp, i := s.FindEnd(p.Last.Obj); pp != nil {
+			return len(pp.Ends[1-i].Sent) > 0
+		}
+	case trace.KindQueueBlock:
+		q := s.findQueue(p.Last.Obj)
+		if q == nil {
+			return false
+		}
+		if slices.Contains(q.Getters, p.Pid) {
+			return len(q.Items) > 0
+		}
+		return q.Capacity > 0 && len(q.Items) < q.Capacity
+	case trace.KindSemWait:
+		x := s.findSem(p.Last.Obj)
+		return x != nil && x.Known && x.Value > 0
+	case trace.KindEventWait:
+		f := s.findFlag(p.Last.Obj)
+		return f != nil && f.Set
+	}
+	return false
 }
 
 // WhoWaits says, in a sentence, who waits on what and who holds it:

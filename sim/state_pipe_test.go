@@ -101,6 +101,37 @@ func TestPipeReaderBlockedNamesTheOpenEnd(t *testing.T) {
 	}
 }
 
+// A reader whose recv() was told blocked after a message was sent its way
+// is not stuck: the OS hands it the message, and its recv is told last (on
+// a loaded machine, after the watchdog's idle time). Its lesson, adder, was
+// stopped so once as "every process waits forever".
+func TestPipeReaderWithAMessageOnItsWayIsNotStuck(t *testing.T) {
+	st := pipeWorld(t,
+		ev(3, "writer", trace.KindPipeClose, "writer_conn", nil),
+		ev(3, "writer", trace.KindProcExit, "", 0),
+		ev(2, "reader", trace.KindPipeBlock, "reader_conn", "recv"), // 42 is still in the pipe
+		ev(1, "MainProcess", trace.KindProcJoin, "reader", nil),
+	)
+	if st.Stuck() {
+		t.Fatalf("reader waits in recv with 42 sent its way: not stuck (%s)", st.WhoWaits())
+	}
+}
+
+// A get from a queue that holds an item, told blocked: not stuck either.
+func TestQueueGetterWithAnItemIsNotStuck(t *testing.T) {
+	st := foldOf(t,
+		ev(1, "MainProcess", trace.KindProcStart, "", "x"),
+		ev(1, "MainProcess", trace.KindQueueNew, "q", trace.QueueNew{}),
+		ev(2, "consumer", trace.KindProcStart, "", "t"),
+		ev(2, "consumer", trace.KindQueueBlock, "q", trace.QueueBlock{Op: "get"}),
+		ev(1, "MainProcess", trace.KindQueuePut, "q", "bun"),
+		ev(1, "MainProcess", trace.KindProcJoin, "consumer", nil),
+	)
+	if st.Stuck() {
+		t.Fatalf("consumer waits in get() with an item in q: not stuck (%s)", st.WhoWaits())
+	}
+}
+
 func TestPipeEOFClosesEveryCopyOfTheOtherEnd(t *testing.T) {
 	// The writer is killed: its descriptor closes as it dies, and the
 	// reader's EOF may come before its exit is reported.
