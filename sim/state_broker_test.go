@@ -12,7 +12,7 @@ import (
 // "waiting" in the fold for ever after.
 func TestBrokerDeliveryToldBeforeItsPublish(t *testing.T) {
 	rows := []struct {
-		pid       int
+		pid             int
 		proc, kind, val string
 	}{
 		{1, "MainProcess", trace.KindProcStart, `"broker"`},
