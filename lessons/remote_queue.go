@@ -18,7 +18,7 @@ MACHINES = {machines}
 AUTHKEY = {authkey}
 LISTEN = {listen}
 
-import time
+import secrets, time
 from multiprocessing import Process
 from multiprocessing.managers import BaseManager
 from queue import Queue
@@ -33,8 +33,9 @@ class QueueManager(BaseManager):
 QueueManager.register('get_jobs', callable=get_jobs)
 QueueManager.register('get_results', callable=get_results)
 
-def machine(address):            # stands for another computer
-    key = b'proctour' if AUTHKEY == 'right' else b'guess'  # the wrong one
+def machine(address, key):       # stands for another computer
+    if AUTHKEY == 'wrong':
+        key = b'guess'
     m = QueueManager(address=address, authkey=key)
     m.connect()                  # TCP, then the HMAC challenge   #@connect
     jobs, results = m.get_jobs(), m.get_results()                #@lookup
@@ -46,12 +47,14 @@ def machine(address):            # stands for another computer
         results.put((n, n * n))                                   #@result
 
 if __name__ == '__main__':
-    host = '0.0.0.0' if LISTEN == 'network' else '127.0.0.1'  # every interface, or this computer only
-    m = QueueManager(address=(host, 0), authkey=b'proctour')
+    host, key = '127.0.0.1', b'proctour'
+    if LISTEN == 'network':      # every interface: a key made for this run
+        host, key = '0.0.0.0', secrets.token_hex(5).encode()
+    m = QueueManager(address=(host, 0), authkey=key)
     m.start()                    # the server process listens on TCP  #@serve
     for n in range(JOBS):
         m.get_jobs().put(n)                                       #@put
-    machines = [Process(target=machine, args=(m.address,))
+    machines = [Process(target=machine, args=(m.address, key))
                 for _ in range(MACHINES)]
     for p in machines:
         p.start()                                                 #@start
@@ -80,15 +83,14 @@ var RemoteQueue = register(&Scenario{
 	SummaryZh: "一个通过 TCP 提供服务、带 authkey 的管理器；代表其他机器的进程按地址连上来领任务；authkey=wrong 会被拒绝",
 	Listing:   remoteQueueListing,
 	ListingZh: map[string]string{
-		"the wrong one":                          "错的那个",
-		"stands for another computer":            "代表另一台电脑",
-		"used in the server process":             "在服务进程里用",
-		"TCP, then the HMAC challenge":           "先建 TCP 连接，再做 HMAC 质询",
-		"one round trip to the server":           "到服务器的一次往返",
-		"the work":                               "干活",
-		"the server process listens on TCP":      "服务进程在 TCP 上监听",
-		"one sentinel per machine":               "每台机器一个哨兵",
-		"every interface, or this computer only": "所有接口，或者只有本机",
+		"every interface: a key made for this run": "所有接口：用为这次运行生成的密钥",
+		"stands for another computer":              "代表另一台电脑",
+		"used in the server process":               "在服务进程里用",
+		"TCP, then the HMAC challenge":             "先建 TCP 连接，再做 HMAC 质询",
+		"one round trip to the server":             "到服务器的一次往返",
+		"the work":                                 "干活",
+		"the server process listens on TCP":        "服务进程在 TCP 上监听",
+		"one sentinel per machine":                 "每台机器一个哨兵",
 	},
 	Variants: []Variant{
 		{Key: "jobs", Default: "6", Min: 0, Max: 40, Help: "how many jobs the server holds", HelpZh: "服务器上有多少个任务"},
