@@ -272,7 +272,7 @@ func newRunCmd(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&f.python, "python", "", "the Python interpreter for a .py program (default: $PROCTOUR_PYTHON, else python3 on PATH); with a scenario, run its Python listing under it instead of the Go demo (--python alone: the default interpreter)")
 	cmd.Flags().Lookup("python").NoOptDefVal = pythonBare
 	cmd.Flags().StringVar(&f.lang, "lang", "", "language of the text log's comments and summary: en or zh (default: from LC_ALL or LANG); the JSON trace is the same in every language")
-	cmd.Flags().StringVar(&f.broker, "broker", "", "the broker demo's NATS server, nats://HOST:PORT (nats-server -js), instead of the one inside proctour")
+	cmd.Flags().StringVar(&f.broker, "broker", "", "the broker demo's NATS server, nats://HOST:PORT or nats://USER:PASS@HOST:PORT (nats-server -js), instead of the one inside proctour; its password is kept out of the trace")
 	return cmd
 }
 
@@ -314,7 +314,7 @@ func runScenario(cmd *cobra.Command, id string, f runFlags, stdout io.Writer) er
 	}
 	if f.broker != "" {
 		if !strings.HasPrefix(f.broker, "nats://") {
-			return usagef("--broker %q: want nats://HOST:PORT", f.broker)
+			return usagef("--broker %q: want nats://HOST:PORT", lessons.RedactURL(f.broker))
 		}
 		lessons.SetBroker(f.broker)
 		defer lessons.SetBroker("")

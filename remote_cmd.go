@@ -113,10 +113,12 @@ remote-queue with machines=0), as Python's BaseManager(address=…,
 authkey=…).connect() does, take jobs until the server says there are no
 more, and put each result back. Or, with --broker, join the broker demo
 running at that NATS server as one more consumer: fetch, work, ack, until
-the demo sends its stop. What this process does is sent to the demo too,
+the demo sends its stop (nats://TOKEN@HOST:PORT: the token the demo's join
+line shows, for a broker demo with listen=network; nats://USER:PASS@HOST:PORT
+for a broker of your own that wants them). What this process does is sent to the demo too,
 and appears there as a lane named with this host.`,
 		Example: `  proctour worker --connect 192.168.1.10:50000 --authkey classroom
-  proctour worker --broker nats://192.168.1.10:4222`,
+  proctour worker --broker nats://k3x9mq2pta@192.168.1.10:4222`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
@@ -125,7 +127,7 @@ and appears there as a lane named with this host.`,
 			case broker != "":
 				u, err := url.Parse(broker)
 				if err != nil || u.Scheme != "nats" || u.Host == "" || u.Port() == "" {
-					return usagef("--broker %q: want nats://HOST:PORT, such as nats://192.168.1.10:4222", broker)
+					return usagef("--broker %q: want nats://HOST:PORT, such as nats://192.168.1.10:4222", lessons.RedactURL(broker))
 				}
 				return runBrokerWorker(broker, name, stdout)
 			}
@@ -136,24 +138,25 @@ and appears there as a lane named with this host.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "connect", "", "the serve-queue's HOST:PORT")
-	cmd.Flags().StringVar(&broker, "broker", "", "the broker demo's NATS server, nats://HOST:PORT")
+	cmd.Flags().StringVar(&broker, "broker", "", "the broker demo's NATS server, nats://[TOKEN@]HOST:PORT")
 	cmd.Flags().StringVar(&authkey, "authkey", defaultAuthkey, "the server's authkey (with --connect)")
 	cmd.Flags().StringVar(&name, "name", "", "this worker's lane name (default: worker@HOSTNAME)")
 	return cmd
 }
 
 // runBrokerWorker is proctour worker --broker: one more consumer of the
-// broker demo running at url.
+// broker demo running at url. Its token or password is never printed.
 func runBrokerWorker(url, name string, stdout io.Writer) error {
+	shown := lessons.RedactURL(url)
 	host := lessons.Hostname()
 	if name == "" {
 		name = "worker@" + host
 	}
 	j, err := lessons.JoinBroker(url)
 	if err != nil {
-		return fmt.Errorf("cannot join %s: %v", url, oneLine(err))
+		return fmt.Errorf("cannot join %s: %v", shown, oneLine(err))
 	}
-	fmt.Fprintf(stdout, "%s joined the broker demo at %s (stream %s)\n", name, url, j.Stream)
+	fmt.Fprintf(stdout, "%s joined the broker demo at %s (stream %s)\n", name, shown, j.Stream)
 	err = j.Work(name, host, func(job string) {
 		fmt.Fprintf(stdout, "%s: job %s done\n", name, job)
 	})
@@ -162,7 +165,7 @@ func runBrokerWorker(url, name string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%s: the broker demo ended\n", name)
 		return nil
 	case err != nil:
-		return fmt.Errorf("%s: %v", url, oneLine(err))
+		return fmt.Errorf("%s: %v", shown, oneLine(err))
 	}
 	fmt.Fprintf(stdout, "%s: no more jobs\n", name)
 	return nil

@@ -269,7 +269,7 @@ func TestBrokerDemoThroughANetworkBroker(t *testing.T) {
 		t.Skip("builds proctour and starts a NATS server")
 	}
 	bin := buildProctour(t)
-	url, stop, err := natsembed.Start()
+	url, stop, err := natsembed.Start("127.0.0.1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestBrokerGoneMidRun(t *testing.T) {
 		t.Skip("builds proctour and starts a NATS server")
 	}
 	bin := buildProctour(t)
-	url, stop, err := natsembed.Start()
+	url, stop, err := natsembed.Start("127.0.0.1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestBrokerWorkerJoinsFromAnotherMachine(t *testing.T) {
 		t.Skip("builds proctour and starts a NATS server")
 	}
 	bin := buildProctour(t)
-	url, stop, err := natsembed.Start()
+	url, stop, err := natsembed.Start("127.0.0.1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,7 +475,7 @@ func TestBrokerWorkerBadInput(t *testing.T) {
 	wantRefused(t, exitUsage, "give one of --connect", "worker", "--connect", "127.0.0.1:1", "--broker", "nats://127.0.0.1:1")
 	// nobody listens on port 1
 	wantRefused(t, exitFailed, "cannot join nats://127.0.0.1:1: no broker at 127.0.0.1:1: connection refused", "worker", "--broker", "nats://127.0.0.1:1")
-	url, stop, err := natsembed.Start()
+	url, stop, err := natsembed.Start("127.0.0.1", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,9 @@ if __name__ == '__main__':
 // before its acknowledgement: the broker redelivers that job to another
 // consumer once the ack wait has passed. The broker is nats-server, run
 // inside proctour (EmbeddedBroker), or given by --broker nats://HOST:PORT
-// (SetBroker).
+// (SetBroker). The one inside listens on the loopback address, or with
+// listen=network on every interface, refusing a client without the token
+// made for the run (the join line, broker.listen, shows it).
 //
 // In step and seeded modes a publish, a fetch and an ack wait at the gate
 // as the primitives' operations do (a fetch can go when a job waits in the
@@ -100,6 +102,7 @@ var Broker = register(&Scenario{
 		{Key: "jobs", Default: "6", Min: 1, Max: 30, Help: "how many jobs are published", HelpZh: "发布多少个任务"},
 		{Key: "consumers", Default: "2", Min: 1, Max: 6, Help: "how many consumer processes", HelpZh: "多少个消费者进程"},
 		{Key: "crash", Default: "on", Values: []string{"off", "on"}, Help: "consumer-1 dies after its first job's work, before acknowledging it", HelpZh: "consumer-1 做完第一个任务的活之后、确认之前死掉"},
+		{Key: "listen", Default: "loopback", Values: []string{"loopback", "network"}, Help: "where the broker inside proctour listens: this computer only, or every network interface with a token made for the run (proctour worker --broker from other computers)", HelpZh: "proctour 内置的代理在哪里监听：只在本机，或在所有网络接口上并要求本次运行生成的令牌（让其他电脑上的 proctour worker --broker 连进来）"},
 	},
 	Budget: 40 * time.Second,
 	Measures: map[string]func([]trace.Record) (int, bool){
@@ -144,15 +147,18 @@ var (
 	brokerMu  sync.Mutex
 	brokerURL string
 	// EmbeddedBroker starts a NATS server with JetStream inside this
-	// process and returns its URL and how to stop it. proctour's main
-	// package sets it (broker_embedded.go), as the tests do; lessons does
-	// not import nats-server itself, so that it stays out of the packages
-	// a demo child initialises (package child).
-	EmbeddedBroker func() (url string, stop func(), err error)
+	// process, listening on host (127.0.0.1 or 0.0.0.0) and, with a token,
+	// refusing a client that does not give it; it returns the server's
+	// URL (nats://HOST:PORT, no token) and how to stop it. proctour's
+	// main package sets it (broker_embedded.go), as the tests do; lessons
+	// does not import nats-server itself, so that it stays out of the
+	// packages a demo child initialises (package child).
+	EmbeddedBroker func(host, token string) (url string, stop func(), err error)
 )
 
 // SetBroker makes the broker demo use the NATS server at url
-// (nats://HOST:PORT) instead of one of its own; "" undoes it.
+// (nats://HOST:PORT, nats://TOKEN@HOST:PORT or nats://USER:PASS@HOST:PORT)
+// instead of one of its own; "" undoes it.
 func SetBroker(url string) {
 	brokerMu.Lock()
 	brokerURL = url
@@ -164,17 +170,51 @@ func errNoBroker() error {
 	return errors.New("no broker: give one with --broker nats://HOST:PORT (nats-server -js)")
 }
 
-func brokerAt() (url string, stop func(), err error) {
+// brokerPlace is the demo's broker: the URL its own processes connect to
+// (with the token, if any) and where workers of other terminals or
+// machines join it (broker.listen).
+type brokerPlace struct {
+	URL    string
+	Listen trace.Listen
+}
+
+// brokerAt is the broker of a run with v: the one given (SetBroker), or
+// one started inside proctour, on the loopback address without a token,
+// or (listen=network) on every interface with a token made for the run.
+// What goes into the trace (Listen) never holds a password or token of
+// the user's own: only this run's, which dies with it.
+func brokerAt(v Vars) (b brokerPlace, stop func(), err error) {
 	brokerMu.Lock()
-	url = brokerURL
+	url := brokerURL
 	brokerMu.Unlock()
 	if url != "" {
-		return url, func() {}, nil
+		shown := RedactURL(url)
+		return brokerPlace{URL: url, Listen: trace.Listen{Addr: shown, Join: "proctour worker --broker " + shown}}, func() {}, nil
 	}
 	if EmbeddedBroker == nil {
-		return "", nil, errNoBroker()
+		return brokerPlace{}, nil, errNoBroker()
 	}
-	return EmbeddedBroker()
+	if v["listen"] != "network" {
+		url, stop, err := EmbeddedBroker("127.0.0.1", "")
+		if err != nil {
+			return brokerPlace{}, nil, err
+		}
+		return brokerPlace{URL: url, Listen: trace.Listen{Addr: url, Join: "proctour worker --broker " + url}}, stop, nil
+	}
+	// Every computer of the network can reach it: only with a token
+	// made for this run, shown on the join line.
+	token := runKey()
+	served, stop, err := EmbeddedBroker("0.0.0.0", token)
+	if err != nil {
+		return brokerPlace{}, nil, err
+	}
+	_, port, _ := strings.Cut(strings.TrimPrefix(served, "nats://"), ":")
+	// The demo's own processes connect through the loopback address
+	// (the same listener); another computer at this one's address.
+	return brokerPlace{
+		URL:    "nats://" + token + "@127.0.0.1:" + port,
+		Listen: trace.Listen{Addr: served, Join: "proctour worker --broker nats://" + token + "@" + joinAddress("0.0.0.0:"+port)},
+	}, stop, nil
 }
 
 // ackWait is how long the broker waits for an acknowledgement before it
@@ -251,11 +291,12 @@ func brokerConsume(rt *primitives.Runtime, nc *natsConn, stream string, crash fu
 
 func brokerMain(rt *primitives.Runtime, v Vars) error {
 	at := brokerListing.At
-	url, stop, err := brokerAt()
+	place, stop, err := brokerAt(v)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	url := place.URL
 	nc, err := dialNATS(url)
 	if err != nil {
 		return err
@@ -293,7 +334,7 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 	if !rt.Gated() {
 		// (a live run's: in step and seeded modes, what a worker of
 		// another machine does would not wait at the gate)
-		rt.Emit(trace.KindBrokerListen, "jobs", trace.Listen{Addr: url, Join: "proctour worker --broker " + url})
+		rt.Emit(trace.KindBrokerListen, "jobs", place.Listen)
 	}
 	publish := func(job string) error {
 		var ack struct {

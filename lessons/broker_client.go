@@ -50,36 +50,112 @@ type natsMsg struct {
 // errBrokerGone is a broker that went away mid-run.
 var errBrokerGone = func(err error) error { return fmt.Errorf("the broker went away: %v", err) }
 
-// dialNATS connects to nats://HOST:PORT.
+// dialNATS connects to nats://HOST:PORT, giving the URL's user
+// information, if any, in CONNECT: nats://TOKEN@HOST:PORT a token
+// (auth_token), nats://USER:PASS@HOST:PORT a user and password. It
+// returns once the server has taken the connection in (the PONG to its
+// PING), or its refusal as one line (-ERR 'Authorization Violation').
 func dialNATS(rawURL string) (*natsConn, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "nats" || u.Host == "" {
-		return nil, fmt.Errorf("broker %q: want nats://HOST:PORT", rawURL)
+		return nil, fmt.Errorf("broker %q: want nats://HOST:PORT", RedactURL(rawURL))
 	}
 	c, err := net.DialTimeout("tcp", u.Host, 3*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("no broker at %s: %v", u.Host, netMessage(err))
 	}
 	nc := &natsConn{c: c, r: bufio.NewReader(c), wait: map[string]chan natsMsg{}, done: make(chan struct{})}
-	c.SetDeadline(time.Now().Add(3 * time.Second))
+	c.SetDeadline(time.Now().Add(10 * time.Second))
 	line, err := nc.r.ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "INFO ") {
 		c.Close()
 		return nil, fmt.Errorf("%s is not a NATS server", u.Host)
 	}
-	c.SetDeadline(time.Time{})
 	var id [8]byte
 	for i := range id {
 		id[i] = "abcdefghijklmnopqrstuvwxyz"[(time.Now().UnixNano()>>uint(i*3)+int64(i*7))%26]
 	}
 	nc.inbox = fmt.Sprintf("_INBOX.proctour.%d.%s", time.Now().UnixNano(), id[:])
-	hello := `CONNECT {"verbose":false,"pedantic":false,"headers":true,"no_responders":true,"name":"proctour"}` + "\r\nSUB " + nc.inbox + ".* 1\r\nPING\r\n"
+	connect := struct {
+		Verbose      bool   `json:"verbose"`
+		Pedantic     bool   `json:"pedantic"`
+		Headers      bool   `json:"headers"`
+		NoResponders bool   `json:"no_responders"`
+		Name         string `json:"name"`
+		Token        string `json:"auth_token,omitempty"`
+		User         string `json:"user,omitempty"`
+		Pass         string `json:"pass,omitempty"`
+	}{Headers: true, NoResponders: true, Name: "proctour"}
+	refused := "it wants a token: nats://TOKEN@HOST:PORT, as the demo's join line shows"
+	if u.User != nil {
+		if pass, ok := u.User.Password(); ok {
+			connect.User, connect.Pass = u.User.Username(), pass
+			refused = "a wrong user or password"
+		} else {
+			connect.Token = u.User.Username()
+			refused = "a wrong token"
+		}
+	}
+	b, _ := json.Marshal(connect)
+	hello := "CONNECT " + string(b) + "\r\nSUB " + nc.inbox + ".* 1\r\nPING\r\n"
 	if _, err := c.Write([]byte(hello)); err != nil {
 		c.Close()
 		return nil, errBrokerGone(err)
 	}
-	go nc.read()
-	return nc, nil
+	// Until the PONG: the server's answer to CONNECT (an error, as a
+	// refused token, comes before it, and the server then closes).
+	for {
+		line, err := nc.r.ReadString('\n')
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("the broker at %s closed the connection: %v", u.Host, netMessage(err))
+		}
+		op, rest, _ := strings.Cut(strings.TrimRight(line, "\r\n"), " ")
+		switch strings.ToUpper(op) {
+		case "PONG":
+			c.SetDeadline(time.Time{})
+			go nc.read()
+			return nc, nil
+		case "PING":
+			if _, err := c.Write([]byte("PONG\r\n")); err != nil {
+				c.Close()
+				return nil, errBrokerGone(err)
+			}
+		case "-ERR":
+			c.Close()
+			msg := strings.Trim(rest, "' ")
+			if strings.Contains(strings.ToLower(msg), "authorization") {
+				msg += ": " + refused
+			}
+			return nil, fmt.Errorf("the broker at %s refused this connection: %s", u.Host, msg)
+		}
+	}
+}
+
+// RedactURL is a broker's URL as it may be shown or written to a trace:
+// a password or token in it reads …, nats://USER:…@HOST:PORT or
+// nats://…@HOST:PORT.
+func RedactURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	at := strings.LastIndex(host, "@")
+	if at < 0 {
+		return raw
+	}
+	shown := "…"
+	if user, _, hasPass := strings.Cut(host[:at], ":"); hasPass {
+		shown = user + ":…"
+	}
+	if ok {
+		scheme += "://"
+	}
+	return scheme + shown + rest[at:]
 }
 
 func netMessage(err error) string {

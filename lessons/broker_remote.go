@@ -51,7 +51,7 @@ func JoinBroker(url string) (*BrokerJoin, error) {
 	}
 	if j.Stream == "" {
 		nc.close()
-		return nil, errors.New("no broker demo runs there: start one first (in the TUI, or proctour run broker --broker " + url + ")")
+		return nil, errors.New("no broker demo runs there: start one first (in the TUI, or proctour run broker --broker " + RedactURL(url) + ")")
 	}
 	return j, nil
 }

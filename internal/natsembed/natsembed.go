@@ -1,8 +1,8 @@
 // Package natsembed starts a NATS server with JetStream inside this
-// process, on a free port of the loopback address, its store in memory
-// and a temporary directory. Only package main and test binaries import
-// it: nats-server's own package init (~1,900 allocations, ~0.4 ms) then
-// comes after a demo child has left (package child; DESIGN.md).
+// process, on a free port, its store in memory and a temporary directory.
+// Only package main and test binaries import it: nats-server's own
+// package init (~1,900 allocations, ~0.4 ms) then comes after a demo child
+// has left (package child; DESIGN.md).
 package natsembed
 
 import (
@@ -13,13 +13,17 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 )
 
-// Start starts the server and returns its URL and how to stop it.
-func Start() (url string, stop func(), err error) {
+// Start starts the server listening on host (127.0.0.1: this computer
+// only; 0.0.0.0: every interface) and returns its URL, nats://HOST:PORT
+// (without the token), and how to stop it. With a token, a client must
+// give it (CONNECT's auth_token, nats://TOKEN@HOST:PORT) or is refused
+// with -ERR 'Authorization Violation'.
+func Start(host, token string) (url string, stop func(), err error) {
 	dir, err := os.MkdirTemp("", "proctour-broker-")
 	if err != nil {
 		return "", nil, err
 	}
-	opts := &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir, NoLog: true, NoSigs: true}
+	opts := &server.Options{Host: host, Port: -1, JetStream: true, StoreDir: dir, NoLog: true, NoSigs: true, Authorization: token}
 	s, err := server.NewServer(opts)
 	if err != nil {
 		os.RemoveAll(dir)
