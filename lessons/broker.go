@@ -18,8 +18,11 @@ var brokerListing = NewListing(`
 JOBS = {jobs}
 CONSUMERS = {consumers}
 CRASH = {crash}
+LISTEN = {listen}
 
 BROKER = 'nats://127.0.0.1:4222'  # nats-server -js
+if LISTEN == 'network':           # nats-server -js -a 0.0.0.0 --auth TOKEN
+    BROKER = 'nats://TOKEN@127.0.0.1:4222'  # any computer may connect: with the token only
 # A message broker instead of a queue: NATS JetStream (pip install nats-py),
 # written here with its synchronous calls for short.
 import os, time
@@ -92,6 +95,8 @@ var Broker = register(&Scenario{
 		"the broker delivers one job":                                                "代理投递一个任务",
 		"the work":                                                                   "干活",
 		"nats-server -js":                                                            "nats-server -js 启动",
+		"nats-server -js -a 0.0.0.0 --auth TOKEN":                                    "nats-server -js -a 0.0.0.0 --auth TOKEN 启动",
+		"any computer may connect: with the token only":                              "哪台电脑都能连，但必须带上令牌",
 		"dies before its ack":                                                        "在确认之前死掉",
 		"done: the broker drops it":                                                  "完成：代理删掉它",
 		"redeliver after 2 s":                                                        "2 秒后重新投递",
