@@ -2,6 +2,7 @@ package serve
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"runtime"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/trace"
 	"github.com/proctour/proctour/tui"
 )
 
@@ -65,15 +67,16 @@ func benchFollowers(b *testing.B, n int) {
 	var start atomic.Int64 // the run's session starts (monotonic ns)
 	cl.srv.onRun = func() { start.Store(primitives.Monotonic()) }
 	var published atomic.Int64 // frames the driver published
+	pub := &watcher{seen: map[int]int64{}}
 	cl.srv.hub.mu.Lock()
-	cl.srv.hub.onPublish = func(tui.ClassFrame) { published.Add(1) }
+	cl.srv.hub.onPublish = func(f tui.ClassFrame) { published.Add(1); pub.note(len(f.Timeline)) }
 	cl.srv.hub.mu.Unlock()
 	cl.openTickets(b)
 	cl.instructor.typeKeys(b, "s")
 	cl.instructor.waitFor(b, `MainProcess +\d+ +exited`)
 	cl.instructor.waitFor(b, `│ ended`)
 
-	var delays []float64
+	var delays, pubDelays []float64
 	var fps []float64
 	var cpu time.Duration
 	var handed int64
@@ -83,6 +86,7 @@ func benchFollowers(b *testing.B, n int) {
 		for _, w := range cl.watched {
 			w.reset()
 		}
+		pub.reset()
 		for _, s := range cl.students {
 			s.frames.Store(0)
 		}
@@ -103,14 +107,15 @@ func benchFollowers(b *testing.B, n int) {
 			b.Fatalf("the hub's timeline has %d events, the instructor's screen %d", len(timeline), total)
 		}
 		t0 := start.Load()
+		pubDelays = append(pubDelays, eventDelays(pub.snapshot(), timeline, t0)...)
 		for _, w := range cl.watched {
 			seen := w.snapshot()
+			delays = append(delays, eventDelays(seen, timeline, t0)...)
 			var first, last int64
 			for m, at := range seen {
 				if m < 1 || m > len(timeline) {
 					continue
 				}
-				delays = append(delays, float64(at-(t0+timeline[m-1].TNs))/1e6)
 				if first == 0 || at < first {
 					first = at
 				}
@@ -127,6 +132,9 @@ func benchFollowers(b *testing.B, n int) {
 	b.StopTimer()
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/run")
 	b.ReportMetric(float64(published.Load())/float64(b.N), "driver-frames/run")
+	slices.Sort(pubDelays)
+	b.ReportMetric(pct(pubDelays, 50), "hub-delay-ms-p50")
+	b.ReportMetric(pct(pubDelays, 95), "hub-delay-ms-p95")
 	if n == 0 {
 		return
 	}
@@ -136,8 +144,30 @@ func benchFollowers(b *testing.B, n int) {
 	b.ReportMetric(pct(fps, 5), "frames/s/follower-p5")
 	b.ReportMetric(pct(delays, 50), "delay-ms-p50")
 	b.ReportMetric(pct(delays, 95), "delay-ms-p95")
+
 	b.ReportMetric(float64(handed)/float64(b.N*n), "hub-frames/follower/run")
 	b.ReportMetric((float64(after.HeapInuse)-float64(before.HeapInuse)-float64(emuHeap))/float64(n+1)/1024, "server-heap-KB/session")
+}
+
+// eventDelays is, for each event of timeline, the time from the event to
+// the first of seen (timeline length → monotonic ns) that shows it: a
+// frame showing M events shows every event up to M.
+func eventDelays(seen map[int]int64, timeline []trace.Record, t0 int64) []float64 {
+	lens := slices.Sorted(maps.Keys(seen))
+	var out []float64
+	for i := range timeline {
+		j, _ := slices.BinarySearch(lens, i+1)
+		at := int64(0)
+		for _, m := range lens[j:] {
+			if at == 0 || seen[m] < at {
+				at = seen[m]
+			}
+		}
+		if at != 0 {
+			out = append(out, float64(at-(t0+timeline[i].TNs))/1e6)
+		}
+	}
+	return out
 }
 
 func pct(sorted []float64, p int) float64 {
@@ -159,6 +189,7 @@ func cpuTime() time.Duration {
 type watcher struct {
 	mu   sync.Mutex
 	seen map[int]int64 // M → monotonic ns
+	last int           // the last M seen
 	rx   *regexp.Regexp
 }
 
@@ -169,16 +200,29 @@ func (w *watcher) see(screen string) {
 	}
 	now := primitives.Monotonic()
 	n, _ := strconv.Atoi(m[1])
+	w.noteAt(n, now)
+}
+
+func (w *watcher) note(n int) { w.noteAt(n, primitives.Monotonic()) }
+
+// noteAt notes a timeline of n events seen at now; a shorter timeline
+// than the last one seen is a new run's: what was seen before is the
+// last run's and is forgotten.
+func (w *watcher) noteAt(n int, now int64) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n < w.last {
+		clear(w.seen)
+	}
+	w.last = n
 	if _, ok := w.seen[n]; !ok {
 		w.seen[n] = now
 	}
-	w.mu.Unlock()
 }
 
 func (w *watcher) reset() {
 	w.mu.Lock()
-	w.seen = map[int]int64{}
+	w.seen, w.last = map[int]int64{}, 0
 	w.mu.Unlock()
 }
 
