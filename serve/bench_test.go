@@ -3,8 +3,10 @@ package serve
 import (
 	"fmt"
 	"maps"
+	"os"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -68,6 +70,7 @@ func benchFollowers(b *testing.B, n int) {
 	cl.srv.onRun = func() { start.Store(primitives.Monotonic()) }
 	var published atomic.Int64 // frames the driver published
 	pub := &watcher{seen: map[int]int64{}}
+
 	cl.srv.hub.mu.Lock()
 	cl.srv.hub.onPublish = func(f tui.ClassFrame) { published.Add(1); pub.note(len(f.Timeline)) }
 	cl.srv.hub.mu.Unlock()
@@ -81,6 +84,14 @@ func benchFollowers(b *testing.B, n int) {
 	var cpu time.Duration
 	var handed int64
 	b.ResetTimer()
+	if f := os.Getenv("PROCTOUR_BENCH_CPUPROFILE"); f != "" && n > 0 { // the runs alone
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pprof.StartCPUProfile(out)
+		defer func() { pprof.StopCPUProfile(); out.Close() }()
+	}
 	published.Store(0)
 	for range b.N {
 		for _, w := range cl.watched {
@@ -193,14 +204,16 @@ type watcher struct {
 	rx   *regexp.Regexp
 }
 
-func (w *watcher) see(screen string) {
+// see notes what a screen shows after a write that arrived at at: the
+// client received the frame then (what its terminal makes of it, the
+// emulator's work here, is the client's, not the server's).
+func (w *watcher) see(screen string, at int64) {
 	m := w.rx.FindStringSubmatch(screen)
 	if m == nil {
 		return
 	}
-	now := primitives.Monotonic()
 	n, _ := strconv.Atoi(m[1])
-	w.noteAt(n, now)
+	w.noteAt(n, at)
 }
 
 func (w *watcher) note(n int) { w.noteAt(n, primitives.Monotonic()) }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/proctour/proctour/primitives"
 )
 
 // screen is a client session drawn by a terminal emulator: what it shows
@@ -25,13 +27,14 @@ type screen struct {
 	vmu    sync.Mutex // the emulator's: its String is not safe beside Write
 	vt     *vt.Emulator
 	writes atomic.Int64
-	// watch, when set, is called with the screen after every write
-	// (benchmarks)
+	// watch, when set, is called with the screen after every write and
+	// the moment the write arrived (primitives.Monotonic; benchmarks)
 	mu    sync.Mutex
-	watch func(string)
+	watch func(screen string, at int64)
 }
 
 func (s *screen) Write(b []byte) (int, error) {
+	at := primitives.Monotonic()
 	if s.vt == nil { // not drawn (benchmarks): counted only
 		s.writes.Add(1)
 		return len(b), nil
@@ -48,7 +51,7 @@ func (s *screen) Write(b []byte) (int, error) {
 	s.vmu.Unlock()
 	s.writes.Add(1)
 	if w != nil {
-		w(now)
+		w(now, at)
 	}
 	return n, err
 }
@@ -382,4 +385,106 @@ func TestCapsRefuseARun(t *testing.T) {
 	tm.waitFor(t, `buyer-9 +\d+ +exited`)
 	tm.typeKeys(t, "r") // the second run in a minute
 	tm.waitFor(t, `over this session's cap of 1 runs a minute`)
+}
+
+// TestFollowersShareOneDrawing: followers whose screens show the
+// instructor's run and nothing of their own are drawn once for all: one
+// of them draws, the others' terminals get the same bytes, and every
+// screen is the same, colours and all. The one who draws breaks away:
+// its screen is its own, and the others still follow the instructor's
+// moves, drawn by another; one whose screen was drawn for it quits, and
+// its terminal is restored (it leaves the alternate screen).
+func TestFollowersShareOneDrawing(t *testing.T) {
+	cl := openClass(t, Config{}, 3)
+	cl.openTickets(t)
+	cl.instructor.typeKeys(t, "s")
+	cl.instructor.waitFor(t, `│ ended`)
+	end := cl.instructor.waitFor(t, `event (\d+) of (\d+)`)
+	leader := cl.waitShared(t, 2)
+	same := func(who []*screen) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			first, differ := who[0].render(), false
+			for _, s := range who[1:] {
+				differ = differ || s.render() != first
+			}
+			if !differ {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("followers drawn once for all show different screens:\n%s\n----\n%s", first, who[1].text())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for _, s := range cl.students {
+		s.waitFor(t, `following .*event `+end[2]+` of `+end[2])
+	}
+	same(cl.students)
+	// the one who draws for the others breaks away
+	lead := cl.students[leader]
+	lead.typeKeys(t, "B")
+	lead.waitFor(t, `you broke away`)
+	var others []*screen
+	for i, s := range cl.students {
+		if i != leader {
+			others = append(others, s)
+		}
+	}
+	cl.instructor.typeKeys(t, "b", "b")
+	back := fmt.Sprintf("event %d of %s", atoi(t, end[2])-2, end[2])
+	for _, s := range others {
+		s.waitFor(t, `following .*`+back)
+	}
+	same(others)
+	if strings.Contains(lead.text(), back) {
+		t.Errorf("the student who broke away moved with the instructor:\n%s", lead.text())
+	}
+	cl.waitShared(t, 1)
+	// one whose screen another draws quits: its terminal is its own again
+	var left atomic.Bool
+	quitter := others[0]
+	quitter.vmu.Lock()
+	quitter.vt.SetCallbacks(vt.Callbacks{AltScreen: func(on bool) { left.Store(!on) }})
+	quitter.vmu.Unlock()
+	quitter.typeKeys(t, "q")
+	deadline := time.Now().Add(60 * time.Second)
+	for !left.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a follower who quit was left in the alternate screen:\n%s", quitter.text())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// render is the screen with its colours and styles.
+func (s *screen) render() string {
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	return s.vt.Render()
+}
+
+// waitShared waits until n followers' screens are drawn by another's,
+// and says which student (by index) draws for them.
+func (cl *class) waitShared(t testing.TB, n int) int {
+	t.Helper()
+	h := cl.srv.hub
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		h.mu.Lock()
+		for _, g := range h.groups {
+			if len(g.members) == n && len(g.joining) == 0 && g.leader != nil {
+				var i int
+				fmt.Sscanf(g.leader.name, "student%d", &i)
+				h.mu.Unlock()
+				return i
+			}
+		}
+		h.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("never %d followers drawn by another's drawing", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -31,6 +32,8 @@ type hub struct {
 	answers map[*member]int
 	// onPublish, when set (benchmarks), is told each frame as it is taken
 	onPublish func(f tui.ClassFrame)
+	// the followers who share one drawing, by share key (share.go)
+	groups map[string]*group
 }
 
 // member is one session in the hub.
@@ -46,16 +49,29 @@ type member struct {
 	frameDirty  bool          // under hub.mu
 	statusDirty bool
 	frames      atomic.Int64 // frames handed to the session's program
+
+	// sharing a drawing (share.go), under hub.mu: the session's output,
+	// its window, its group, whether its program draws nothing (sharedOn)
+	// and is to be told so (shareDirty), and whether it is to draw the
+	// whole screen anew (repaint)
+	out                           *screenOut
+	width, height                 int
+	group                         *group
+	sharedOn, shareDirty, repaint bool
+	lazy                          bool // a frame is to be handed later
 }
 
-func newHub() *hub { return &hub{answers: map[*member]int{}, views: tui.NewViewCache()} }
+func newHub() *hub {
+	return &hub{answers: map[*member]int{}, views: tui.NewViewCache(), groups: map[string]*group{}}
+}
 
 // join adds a session; an instructor's session drives if nobody does.
-func (h *hub) join(ctx context.Context, name string, instructor bool) *member {
+func (h *hub) join(ctx context.Context, name string, instructor bool, out *screenOut, width, height int) *member {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.ids++
-	m := &member{id: h.ids, name: name, instructor: instructor, following: !instructor, ctx: ctx, wake: make(chan struct{}, 1)}
+	m := &member{id: h.ids, name: name, instructor: instructor, following: !instructor, ctx: ctx, wake: make(chan struct{}, 1),
+		out: out, width: width, height: height}
 	h.members = append(h.members, m)
 	if instructor && h.instructor == nil {
 		h.instructor = m
@@ -85,6 +101,7 @@ func (h *hub) leave(m *member) {
 	defer h.mu.Unlock()
 	h.members = slices.DeleteFunc(h.members, func(x *member) bool { return x == m })
 	delete(h.answers, m)
+	h.unshare(m)
 	if h.instructor == m {
 		h.instructor = nil
 		for _, x := range h.members { // another session of the instructor's key
@@ -130,12 +147,31 @@ func (h *hub) publish(from *member, f tui.ClassFrame) {
 		h.onPublish(f)
 	}
 	for _, m := range h.members {
-		if m != from {
-			m.frameDirty = true
+		if m == from {
+			continue
+		}
+		m.frameDirty = true
+		switch {
+		case !m.sharedOn:
 			m.poke()
+		case !m.lazy:
+			// its screen is its leader's: the frame only keeps its state
+			// for when it draws again, so it waits, leaving the machine
+			// to those who draw (the latest frame by then, one update)
+			m.lazy = true
+			time.AfterFunc(sharedFrameEvery, func() {
+				h.mu.Lock()
+				m.lazy = false
+				h.mu.Unlock()
+				m.poke()
+			})
 		}
 	}
 }
+
+// sharedFrameEvery is how often a follower whose screen another draws
+// (share.go) is handed the driver's latest frame.
+const sharedFrameEvery = 100 * time.Millisecond
 
 // answer takes a follower's answer to the poll.
 func (h *hub) answer(from *member, ask, choice int) {
@@ -240,9 +276,17 @@ func (m *member) deliver(h *hub) {
 			msgs = append(msgs, h.status(m))
 			m.statusDirty = false
 		}
+		if m.shareDirty {
+			msgs = append(msgs, tui.ClassShared{On: m.sharedOn})
+			m.shareDirty = false
+		}
 		if m.frameDirty && m != h.driver {
 			msgs = append(msgs, h.frame)
 			m.frameDirty = false
+		}
+		if m.repaint { // the same size again: the program draws the whole screen
+			msgs = append(msgs, tea.WindowSizeMsg{Width: m.width, Height: m.height})
+			m.repaint = false
 		}
 		send := m.send
 		h.mu.Unlock()
@@ -284,4 +328,11 @@ func (h *hub) allAttached(n int) bool {
 		}
 	}
 	return true
+}
+
+// resized notes a session's new window size (its program is told too).
+func (h *hub) resized(m *member, width, height int) {
+	h.mu.Lock()
+	m.width, m.height = width, height
+	h.mu.Unlock()
 }

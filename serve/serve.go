@@ -289,13 +289,26 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 		defer s.leave(se)
 		progress, warn := s.progress(se.who)
 		var m *member
+		extra := bm.MakeOptions(sess)
 		if s.hub != nil {
-			m = s.hub.join(ctx, sess.User(), se.instructor)
+			out := newScreenOut(sess)
+			go out.pump(ctx)
+			m = s.hub.join(ctx, sess.User(), se.instructor, out, pty.Window.Width, pty.Window.Height)
 			defer s.hub.leave(m)
+			extra = append(extra, tea.WithOutput(out), tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+				switch msg.(type) {
+				case tea.SuspendMsg: // (wish's own filter, which this one replaces)
+					return tea.ResumeMsg{}
+				case tea.QuitMsg, tea.InterruptMsg: // the program restores the terminal: its own writes
+					s.hub.share(m, "")
+					out.setMode(outOwn)
+				}
+				return msg
+			}))
 		}
 		opts := tui.Options{
 			Lang: s.cfg.Lang, Mode: s.cfg.Mode, Seed: s.cfg.Seed, Progress: progress, Context: ctx,
-			Extra:     bm.MakeOptions(sess),
+			Extra:     extra,
 			Admit:     s.admit(&budget{}, m),
 			Projector: se.instructor && s.cfg.Projector,
 			Attach: func(send func(tea.Msg)) {
@@ -310,6 +323,9 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 						case w, ok := <-windows:
 							if !ok {
 								return
+							}
+							if m != nil {
+								s.hub.resized(m, w.Width, w.Height)
 							}
 							send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 						}
@@ -329,6 +345,7 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 				Follow:     func(following bool) { h.follow(m, following) },
 				Hand:       h.hand,
 				Views:      h.views,
+				Share:      func(key string) { h.share(m, key) },
 			}
 		}
 		if err := tui.Run(opts); err != nil && ctx.Err() == nil {

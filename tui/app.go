@@ -365,7 +365,11 @@ func (a app) resize() (app, tea.Cmd) {
 }
 
 func (a app) View() tea.View {
-	v := tea.NewView(a.shownContent())
+	content := ""
+	if !a.class.shared || a.class.shareKey == (viewKey{}) { // (else another follower's drawing is this screen)
+		content = a.shownContent()
+	}
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.WindowTitle = "proctour"
 	return v

@@ -38,7 +38,19 @@ type Class struct {
 	// Views, when set, is shared by every session of the classroom: a
 	// follower draws a frame once for all (classview.go).
 	Views *ViewCache
+	// Share, when set, is told what a follower's screen shows whenever
+	// that changes: the key of a screen that is the driver's frame and
+	// nothing of the follower's own (the same key, the same screen), or ""
+	// when it shows something of its own. The classroom may then draw one
+	// follower's screen for every follower of that key, and tell the
+	// others (ClassShared) that their own drawing is not needed.
+	Share func(key string)
 }
+
+// ClassShared tells a follower's session whether its screen is drawn for
+// it by another follower's (On), so that it draws nothing itself; off, it
+// draws its own again (the classroom makes it draw the whole screen).
+type ClassShared struct{ On bool }
 
 // ClassFrame is the driver's screen as followers draw it: a value they
 // share (the timeline is append-only: a follower never writes to it).
@@ -125,6 +137,9 @@ type classState struct {
 	applied   uint64      // the Seq of the frame on screen
 	status    ClassStatus
 	answered  map[int]answer // asking → the answer sent
+	shareKey  viewKey        // what was told Share last (zero: "")
+	shared    bool           // another session draws this screen (ClassShared)
+	profile   string         // the terminal's colour profile
 	// the driver's side: what was published last, the asking under way,
 	// and the poll of the run drawn
 	seq       uint64
@@ -174,7 +189,11 @@ func (c classState) gated() bool { return c.link != nil && c.following && c.live
 // classroom through classUpdate; the projector key works everywhere.
 func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a.class.link != nil {
-		return a.classUpdate(msg)
+		m, cmd := a.classUpdate(msg)
+		if a, ok := m.(app); ok {
+			return a.tellShare(cmd)
+		}
+		return m, cmd
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		if m, cmd, ok := a.classKey(k); ok {
@@ -208,6 +227,11 @@ func (a app) classUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		return a.applyFrame(f)
+	case ClassShared:
+		a.class.shared = msg.On
+		return a, nil
+	case tea.ColorProfileMsg: // (the app's own update follows)
+		a.class.profile = msg.Profile.String()
 	case ClassStatus:
 		was := a.class.driving
 		a.class.status = msg

@@ -1,6 +1,11 @@
 package tui
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 // ViewCache shares the drawing of the driver's screen among followers:
 // followers at the same size, in the same language and styles, with
@@ -27,6 +32,7 @@ type viewKey struct {
 	dark, noColor, projector, ins bool
 	screen                        screen
 	badge                         string
+	profile                       string // (the share key's only)
 }
 
 // NewViewCache is an empty cache, for one classroom.
@@ -80,4 +86,40 @@ func (a app) pureFollower() (viewKey, bool) {
 	}
 	return viewKey{driver: c.latest.DriverID, seq: c.latest.Seq, w: a.width, h: a.height, lang: a.lang, dark: a.dark, noColor: a.noColor,
 		projector: a.projector, ins: c.link.Instructor, screen: a.screen, badge: d.class.badge}, true
+}
+
+// shareKey is what a pure follower's screen depends on but the frame:
+// followers with the same key show the same screen for the same frame.
+// ok is false when the screen shows something of the follower's own.
+func (a app) shareKey() (k viewKey, ok bool) {
+	k, ok = a.pureFollower()
+	k.driver, k.seq, k.profile = 0, 0, a.class.profile
+	return k, ok
+}
+
+func (k viewKey) String() string {
+	return fmt.Sprintf("%d×%d %s %s dark=%t nocolor=%t projector=%t instructor=%t screen=%d %s", k.w, k.h, k.profile, k.lang, k.dark, k.noColor, k.projector, k.ins, k.screen, k.badge)
+}
+
+// tellShare tells the classroom (Class.Share) when what the screen
+// shows changed between the driver's frame alone, and at what size and
+// so on, and something of the follower's own.
+func (a app) tellShare(cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	share := a.class.link.Share
+	if share == nil {
+		return a, cmd
+	}
+	k, ok := a.shareKey()
+	if !ok {
+		k = viewKey{}
+	}
+	if k == a.class.shareKey {
+		return a, cmd
+	}
+	a.class.shareKey = k
+	s := ""
+	if ok {
+		s = k.String()
+	}
+	return a, tea.Batch(cmd, func() tea.Msg { share(s); return nil })
 }

@@ -1,0 +1,265 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"sync"
+)
+
+// Followers whose screens show the driver's frame and nothing of their
+// own, at the same size, language, colours and layout (the same share key,
+// tui.Class.Share), see the same screen. Drawing it is most of what a
+// follower costs the server: bubbletea's renderer turns the view into
+// cells, compares them with the screen before and writes the difference,
+// for each session. So a group of such followers has one leader, whose
+// program draws as usual; what it writes to its terminal is written to the
+// other members' terminals as well, and their own programs draw nothing
+// (tui.ClassShared) and keep only the frame's state, for when they break
+// away. A member that joins, or one that leaves the group or becomes its
+// leader, is given the whole screen at once: the leader (or the member)
+// is made to draw it anew (a window size message), and a member starts
+// from that full drawing (it begins by erasing the screen). A member's
+// writes go out from its own goroutine, so that a slow terminal delays
+// nobody else; one that falls far behind leaves the group and draws for
+// itself.
+
+// screenOut is a session's output: its program's writes, or in a group,
+// its leader's.
+type screenOut struct {
+	w   io.Writer
+	wmu sync.Mutex // one write at a time on the channel
+
+	mu   sync.Mutex
+	mode outMode
+	// a member's: what the leader wrote that is not yet written here
+	queue  [][]byte
+	queued int
+	kick   chan struct{}
+	// tee, for a leader, takes every write for its group's members
+	tee func(b []byte)
+}
+
+type outMode int
+
+const (
+	outOwn     outMode = iota // the program's writes go out
+	outShared                 // the program's writes are dropped; the leader's go out
+	outRepaint                // the program's writes are dropped until it draws the whole screen
+)
+
+// eraseScreen begins a drawing of the whole screen (the renderer erases
+// it first): from there on, a terminal shows exactly what was drawn,
+// whatever it showed before.
+var eraseScreen = []byte("\x1b[2J")
+
+// maxQueued is how far a member's terminal may fall behind its leader's
+// before it leaves the group and draws for itself.
+const maxQueued = 1 << 20
+
+func newScreenOut(w io.Writer) *screenOut {
+	return &screenOut{w: w, kick: make(chan struct{}, 1)}
+}
+
+// Write is the session's program writing.
+func (o *screenOut) Write(b []byte) (int, error) {
+	o.mu.Lock()
+	switch o.mode {
+	case outShared:
+		o.mu.Unlock()
+		return len(b), nil
+	case outRepaint:
+		if !bytes.Contains(b, eraseScreen) {
+			o.mu.Unlock()
+			return len(b), nil
+		}
+		o.mode = outOwn
+	}
+	tee := o.tee
+	o.mu.Unlock()
+	if tee != nil {
+		tee(b)
+	}
+	o.wmu.Lock()
+	defer o.wmu.Unlock()
+	return o.w.Write(b)
+}
+
+// setMode sets how the program's writes go; leaving a group drops what
+// the leader wrote that is not yet out.
+func (o *screenOut) setMode(m outMode) {
+	o.mu.Lock()
+	o.mode = m
+	if m != outShared {
+		o.queue, o.queued = nil, 0
+	}
+	o.mu.Unlock()
+}
+
+// push queues a leader's write (shared, never written to) for this
+// member's terminal; false when the member is too far behind.
+func (o *screenOut) push(b []byte) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.mode != outShared {
+		return true
+	}
+	if o.queued+len(b) > maxQueued {
+		return false
+	}
+	o.queue = append(o.queue, b)
+	o.queued += len(b)
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// pump writes what the leader wrote for this member, until ctx ends.
+func (o *screenOut) pump(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-o.kick:
+		}
+		for {
+			o.mu.Lock()
+			q := o.queue
+			o.queue, o.queued = nil, 0
+			o.mu.Unlock()
+			if len(q) == 0 {
+				break
+			}
+			o.wmu.Lock()
+			for _, b := range q {
+				if _, err := o.w.Write(b); err != nil {
+					break
+				}
+			}
+			o.wmu.Unlock()
+		}
+	}
+}
+
+// group is the followers of one share key: the leader draws, the members
+// show its drawing; joining members wait for its next whole screen.
+type group struct {
+	key     string
+	leader  *member
+	members map[*member]bool
+	joining map[*member]bool
+}
+
+// share puts m in the group of key ("": in none). Under no lock.
+func (h *hub) share(m *member, key string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.group != nil && m.group.key == key {
+		return
+	}
+	h.unshare(m)
+	if key == "" || m.out == nil {
+		return
+	}
+	g := h.groups[key]
+	if g == nil {
+		g = &group{key: key, members: map[*member]bool{}, joining: map[*member]bool{}}
+		h.groups[key] = g
+	}
+	m.group = g
+	if g.leader == nil {
+		h.lead(g, m)
+		return
+	}
+	g.joining[m] = true
+	g.leader.repaint = true // a whole screen, which the joining start from
+	g.leader.poke()
+}
+
+// lead makes m the leader of g: its program draws again, the whole
+// screen first, which its members are given too. Under h.mu.
+func (h *hub) lead(g *group, m *member) {
+	g.leader = m
+	delete(g.members, m)
+	delete(g.joining, m)
+	if m.sharedOn { // it drew nothing: the whole screen, before anything else
+		m.out.setMode(outRepaint)
+		m.sharedOn, m.shareDirty, m.repaint = false, true, true
+	}
+	out := m.out
+	out.mu.Lock()
+	out.tee = func(b []byte) { h.teed(g, out, b) }
+	out.mu.Unlock()
+	m.poke()
+}
+
+// teed hands a leader's write to its group's members; a whole screen
+// takes the joining in.
+func (h *hub) teed(g *group, from *screenOut, b []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if g.leader == nil || g.leader.out != from {
+		return // (no longer its leader)
+	}
+	if len(g.joining) > 0 && bytes.Contains(b, eraseScreen) {
+		for m := range g.joining {
+			delete(g.joining, m)
+			g.members[m] = true
+			m.out.setMode(outShared)
+			m.sharedOn, m.shareDirty = true, true
+			m.poke()
+		}
+	}
+	if len(g.members) == 0 {
+		return
+	}
+	c := bytes.Clone(b) // one copy for every member
+	for m := range g.members {
+		if !m.out.push(c) {
+			h.unshare(m) // too far behind: it draws for itself
+		}
+	}
+}
+
+// unshare takes m out of its group, if it is in one: a member draws for
+// itself again, the whole screen first; a leader's members get another
+// leader. Under h.mu.
+func (h *hub) unshare(m *member) {
+	g := m.group
+	if g == nil {
+		return
+	}
+	m.group = nil
+	delete(g.members, m)
+	delete(g.joining, m)
+	if m.sharedOn {
+		m.out.setMode(outRepaint)
+		m.sharedOn, m.shareDirty, m.repaint = false, true, true
+		m.poke()
+	}
+	if g.leader != m {
+		return
+	}
+	m.out.mu.Lock()
+	m.out.tee = nil
+	m.out.mu.Unlock()
+	g.leader = nil
+	for x := range g.members {
+		h.lead(g, x)
+		break
+	}
+	if g.leader == nil {
+		for x := range g.joining { // none drew for the others yet: one leads
+			h.lead(g, x)
+			if len(g.joining) > 0 {
+				x.repaint = true
+			}
+			break
+		}
+	}
+	if g.leader == nil {
+		delete(h.groups, g.key)
+	}
+}
