@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/proctour/proctour/sim"
 	"github.com/proctour/proctour/tui"
 )
 
@@ -26,7 +27,9 @@ type hub struct {
 	instructor *member
 	driver     *member
 	frame      tui.ClassFrame // the latest from the driver
-	lastSeq    uint64
+	lastSeq    uint64         // the Seq of the driver's latest
+	seq        uint64         // the Seq of the latest frame taken
+	src        sim.Source     // the driver's run, while live takes its events
 	// the poll: the asking the answers are for, and who answered what
 	askSeq  int
 	answers map[*member]int
@@ -119,7 +122,7 @@ func (h *hub) leave(m *member) {
 
 // setDriver gives the driver role to m (nil: nobody drives). Under h.mu.
 func (h *hub) setDriver(m *member) {
-	h.driver, h.lastSeq = m, 0
+	h.driver, h.lastSeq, h.src = m, 0, nil
 	if m == nil {
 		h.frame = tui.ClassFrame{}
 		for _, x := range h.members {
@@ -129,7 +132,10 @@ func (h *hub) setDriver(m *member) {
 }
 
 // publish takes a frame from a session: the driver's latest, unless it is
-// older than one already taken.
+// older than one already taken. While the driver's run runs and its cursor
+// follows the end, the hub takes the run's newest events itself (live):
+// a frame of the driver's that is behind the hub's gets the hub's events,
+// and one that shows nothing new is not sent again.
 func (h *hub) publish(from *member, f tui.ClassFrame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -142,6 +148,26 @@ func (h *hub) publish(from *member, f tui.ClassFrame) {
 		h.askSeq, h.answers = f.AskSeq, map[*member]int{}
 		h.statusChanged()
 	}
+	was := h.frame
+	if f.Source != nil && f.Run == was.Run && len(f.Timeline) < len(was.Timeline) {
+		f.Timeline, f.Cursor, f.Pending = was.Timeline, len(was.Timeline), was.Pending
+	}
+	if f.Source != h.src {
+		h.src = f.Source
+		if f.Source != nil {
+			go h.live(f.Source)
+		}
+	}
+	if was.Seq > 0 && tui.SameScreen(was, f) {
+		return
+	}
+	h.take(f, from)
+}
+
+// take makes f the frame every session but from is given. Under h.mu.
+func (h *hub) take(f tui.ClassFrame, from *member) {
+	h.seq++
+	f.Seq = h.seq
 	h.frame = f
 	if h.onPublish != nil {
 		h.onPublish(f)
@@ -168,6 +194,49 @@ func (h *hub) publish(from *member, f tui.ClassFrame) {
 		}
 	}
 }
+
+// live takes the newest events of the driver's run (src) as they come,
+// while the driver's frame says it runs with its cursor at the end, and
+// publishes them at most every liveEvery: the followers see an event
+// without waiting for the driver's program to take it in and draw it.
+func (h *hub) live(src sim.Source) {
+	for {
+		h.mu.Lock()
+		if h.src != src {
+			h.mu.Unlock()
+			return
+		}
+		from := len(h.frame.Timeline)
+		h.mu.Unlock()
+		events, pending, done, changed := src.Snapshot(from)
+		h.mu.Lock()
+		if h.src != src {
+			h.mu.Unlock()
+			return
+		}
+		if f := h.frame; len(f.Timeline) == from && (len(events) > 0 || !tui.SameIntents(pending, f.Pending)) {
+			// appended beyond every length handed out: no session's
+			// timeline changes
+			f.Timeline = append(f.Timeline, events...)
+			f.Cursor, f.Pending = len(f.Timeline), pending
+			h.take(f, h.driver)
+		}
+		h.mu.Unlock()
+		if done {
+			return
+		}
+		time.Sleep(liveEvery)
+		select {
+		case <-changed:
+		case <-src.Done():
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// liveEvery is the least time between two frames the hub takes from the
+// driver's run itself: about a frame of a follower's screen.
+const liveEvery = 20 * time.Millisecond
 
 // sharedFrameEvery is how often a follower whose screen another draws
 // (share.go) is handed the driver's latest frame.

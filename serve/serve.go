@@ -295,7 +295,9 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 			go out.pump(ctx)
 			m = s.hub.join(ctx, sess.User(), se.instructor, out, pty.Window.Width, pty.Window.Height)
 			defer s.hub.leave(m)
-			extra = append(extra, tea.WithOutput(out), tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			// a frame drawn within half the usual interval of its arrival:
+			// with followers drawn once for all, the ticks cost little
+			extra = append(extra, tea.WithFPS(120), tea.WithOutput(out), tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 				switch msg.(type) {
 				case tea.SuspendMsg: // (wish's own filter, which this one replaces)
 					return tea.ResumeMsg{}

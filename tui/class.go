@@ -76,6 +76,12 @@ type ClassFrame struct {
 	Cursor   int
 	Pending  []sim.Intent
 	Running  bool
+	// Source is the driver's run while it runs and the driver's cursor
+	// follows its end (nil otherwise): the classroom may take the run's
+	// newest events from it (Snapshot, from len(Timeline) on) and show
+	// them before the driver's own next frame, as the driver's screen
+	// will. Followers never use it.
+	Source sim.Source
 	// Ask is the prediction asked before the driver's next run ("" when
 	// none) and AskSeq numbers the asking, so that a poll asked again is
 	// a new poll. Polled is the asking whose run is drawn.
@@ -419,8 +425,21 @@ func (a app) frame() ClassFrame {
 	f.Seed, f.Speed = d.seed, d.speed
 	f.Timeline = slices.Clip(d.timeline)
 	f.Cursor, f.Pending, f.Running = d.pb.Cursor, d.pending, d.running
+	if d.running && d.sess != nil && d.pb.Cursor == len(d.timeline) && !d.replay {
+		f.Source = d.sess
+	}
 	return f
 }
+
+// SameScreen reports whether two frames show followers the same: a frame
+// the same as the one before need not be sent again.
+func SameScreen(a, b ClassFrame) bool {
+	return a.Live == b.Live && a.Driver == b.Driver && a.DriverID == b.DriverID && keyOf(a) == keyOf(b) && a.Result == b.Result
+}
+
+// SameIntents reports whether two lists of operations waiting at the gate
+// are the same.
+func SameIntents(a, b []sim.Intent) bool { return sameIntents(a, b) }
 
 func keyOf(f ClassFrame) frameKey {
 	k := frameKey{lesson: f.Lesson, selected: f.Selected, demoTab: f.DemoTab, scenario: f.Scenario, vars: f.Vars.String(),
