@@ -76,6 +76,12 @@ type ClassFrame struct {
 	Cursor   int
 	Pending  []sim.Intent
 	Running  bool
+	// Python is what runs the driver's demo when it is CPython ("CPython
+	// 3.11.7", the status bar's word; "" for the Go demo), and PyProblem
+	// why its latest run could not run.
+	Python, PyProblem string
+	// Reading is where the driver reads the lesson's text.
+	Reading Reading
 	// Source is the driver's run while it runs and the driver's cursor
 	// follows its end (nil otherwise): the classroom may take the run's
 	// newest events from it (Snapshot, from len(Timeline) on) and show
@@ -93,6 +99,10 @@ type ClassFrame struct {
 	// answers per choice.
 	Result *PollResult
 }
+
+// Reading is where a lesson's text is scrolled to: its top line of Lines,
+// the text wrapped at Width (zero: not shown yet).
+type Reading struct{ Top, Lines, Width int }
 
 // PollResult is how the class answered a poll.
 type PollResult struct {
@@ -145,7 +155,11 @@ type classState struct {
 	answered  map[int]answer // asking → the answer sent
 	shareKey  viewKey        // what was told Share last (zero: "")
 	shared    bool           // another session draws this screen (ClassShared)
-	profile   string         // the terminal's colour profile
+	// the driver's reading position last followed, and whether the text
+	// is still to scroll there (it was not rendered yet)
+	reading     Reading
+	readPending bool
+	profile     string // the terminal's colour profile
 	// the driver's side: what was published last, the asking under way,
 	// and the poll of the run drawn
 	seq       uint64
@@ -180,6 +194,8 @@ type frameKey struct {
 	ask                          string
 	askSeq, polled               int
 	result                       bool
+	python, pyProblem            string
+	reading                      Reading
 }
 
 func newClassState(c *Class) classState {
@@ -197,6 +213,9 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a.class.link != nil {
 		m, cmd := a.classUpdate(msg)
 		if a, ok := m.(app); ok {
+			if a.class.readPending && a.class.gated() {
+				a = a.followReading()
+			}
 			return a.tellShare(cmd)
 		}
 		return m, cmd
@@ -297,6 +316,7 @@ func (a app) classKey(msg tea.KeyPressMsg) (app, tea.Cmd, bool) {
 		return a, func() tea.Msg { c.Follow(false); return nil }, true
 	case key.Matches(msg, k.Rejoin) && !a.class.driving && !a.class.following:
 		a.class.following = true
+		a.class.reading = Reading{} // back where the driver reads
 		cmd := func() tea.Msg { c.Follow(true); return nil }
 		if f := a.class.latest; f != nil && f.Live {
 			m, apply := a.applyFrame(*f)
@@ -416,10 +436,16 @@ func (a app) frame() ClassFrame {
 	if a.screen == screenLesson {
 		f.Lesson = a.lesson.l.N
 		f.DemoTab = a.lesson.showsDemo()
+		if r := a.lesson.reader; r.ready {
+			f.Reading = Reading{Top: r.vp.YOffset(), Lines: r.vp.TotalLineCount(), Width: r.key.width}
+		}
 	}
 	d, ok := a.activeDemo()
 	if !ok || d.sc == nil {
 		return f
+	}
+	if d.python != nil {
+		f.Python, f.PyProblem = d.runtime(), d.python.problem
 	}
 	f.Scenario, f.Vars, f.Mode, f.Run = d.sc.ID, d.vars, d.mode, d.run
 	f.Seed, f.Speed = d.seed, d.speed
@@ -444,7 +470,8 @@ func SameIntents(a, b []sim.Intent) bool { return sameIntents(a, b) }
 func keyOf(f ClassFrame) frameKey {
 	k := frameKey{lesson: f.Lesson, selected: f.Selected, demoTab: f.DemoTab, scenario: f.Scenario, vars: f.Vars.String(),
 		mode: f.Mode, seed: f.Seed, speed: f.Speed, run: f.Run, n: len(f.Timeline), cursor: f.Cursor, npending: len(f.Pending), running: f.Running,
-		ask: f.Ask, askSeq: f.AskSeq, polled: f.Polled, result: f.Result != nil}
+		ask: f.Ask, askSeq: f.AskSeq, polled: f.Polled, result: f.Result != nil,
+		python: f.Python, pyProblem: f.PyProblem, reading: f.Reading}
 	for _, in := range f.Pending { // which operations wait, and whether they may go
 		k.pending = k.pending*31 + in.Pid*2
 		if in.CanProceed {
@@ -487,6 +514,10 @@ func (a app) applyFrame(f ClassFrame) (tea.Model, tea.Cmd) {
 	if f.DemoTab && !a.lesson.wide() {
 		a.lesson.tab = tabDemo
 	}
+	if f.Reading != a.class.reading { // the driver scrolled: the text follows
+		a.class.reading, a.class.readPending = f.Reading, f.Reading.Width > 0
+		a = a.followReading()
+	}
 	if f.Scenario != "" {
 		if i := slices.IndexFunc(a.lesson.scenarios, func(sc *lessons.Scenario) bool { return sc.ID == f.Scenario }); i >= 0 && i != a.lesson.cur {
 			a.lesson.shelf.put(a.lesson.demo) // kept, as a student's demo left is
@@ -501,6 +532,24 @@ func (a app) applyFrame(f ClassFrame) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	return a.withClassView(), tea.Batch(cmds...)
+}
+
+// followReading scrolls the lesson's text to where the driver reads,
+// once the text is rendered: the same line at the same width, else the
+// same share of the text.
+func (a app) followReading() app {
+	r := &a.lesson.reader
+	at := a.class.reading
+	if !a.class.readPending || a.screen != screenLesson || !r.ready || r.err != nil {
+		return a
+	}
+	top := at.Top
+	if r.key.width != at.Width && at.Lines > 0 {
+		top = (at.Top*r.vp.TotalLineCount() + at.Lines/2) / at.Lines
+	}
+	r.vp.SetYOffset(top)
+	a.class.readPending = false
+	return a
 }
 
 // closeScreen keeps the demo of the screen a follower leaves, as the
@@ -535,6 +584,10 @@ func (d demo) follow(f ClassFrame, answered map[int]answer) (demo, tea.Cmd) {
 		}
 	}
 	d.editing, d.playing = nil, false
+	d.python = nil // the driver's Go demo, or its CPython run as its status bar names it
+	if f.Python != "" {
+		d.python = &pyTarget{version: f.Python, problem: f.PyProblem}
+	}
 	d.vars, d.mode, d.ranMode, d.seed, d.speed = maps.Clone(f.Vars), f.Mode, f.Mode, f.Seed, f.Speed
 	d.timeline = f.Timeline
 	d.pb = Playback{Cursor: f.Cursor, Len: len(f.Timeline), Following: f.Cursor == len(f.Timeline)}

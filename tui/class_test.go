@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,6 +21,7 @@ type classApp struct {
 	published []ClassFrame
 	answers   [][2]int
 	follows   []bool
+	render    bool // the lesson's text is rendered (renderedMsg given back)
 }
 
 func newClassApp(t *testing.T, instructor bool, w, h int) *classApp {
@@ -59,6 +62,10 @@ func (ca *classApp) run(cmd tea.Cmd) {
 	case tea.BatchMsg:
 		for _, c := range msg {
 			ca.run(c)
+		}
+	case renderedMsg:
+		if ca.render { // the lesson's text, rendered
+			ca.send(msg)
 		}
 	}
 }
@@ -230,4 +237,99 @@ func TestClassroomInChinese(t *testing.T) {
 			t.Errorf("no Chinese for %q", b)
 		}
 	}
+}
+
+// A follower of an instructor's CPython run (P) names CPython as the
+// instructor's status bar does; the instructor's frame says so.
+func TestFollowerNamesTheDriversCPython(t *testing.T) {
+	in := newClassApp(t, true, 120, 40)
+	in.keys("j", "j", "j", "j", "enter", "tab", "P")
+	if last := in.published[len(in.published)-1]; last.Python != "CPython" {
+		t.Fatalf("the instructor's P published Python %q, want CPython", last.Python)
+	}
+	timeline := record(t, "tickets", sim.Live, 1, "buyers=20", "lock=on")
+	n := len(timeline)
+	st := newClassApp(t, false, 100, 30)
+	f := ticketsFrame(1, timeline, n, false)
+	f.Python = "CPython 3.11.7"
+	st.send(f)
+	if got := st.screen(); !strings.Contains(got, "CPython 3.11.7") {
+		t.Fatalf("a follower of a CPython run does not name it:\n%s", got)
+	}
+	f = ticketsFrame(2, timeline, n, false) // P again: the Go demo
+	st.send(f)
+	if got := st.screen(); strings.Contains(got, "CPython") {
+		t.Fatalf("a follower still names CPython after the instructor went back to the Go demo:\n%s", got)
+	}
+}
+
+// A follower reads the lesson's text where the instructor reads it: the
+// same lines at the same width, about the same share of it at another;
+// one who broke away keeps their own place, and F brings them back.
+func TestFollowerReadsWhereTheInstructorReads(t *testing.T) {
+	in := newClassApp(t, true, 100, 30)
+	in.render = true
+	in.keys("j", "j", "j", "j", "enter")
+	for range 3 {
+		in.send(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	}
+	last := in.published[len(in.published)-1]
+	if last.Reading.Top == 0 || last.Reading.Lines == 0 {
+		t.Fatalf("the instructor's scrolled text published %+v", last.Reading)
+	}
+	pos := regexp.MustCompile(`lines \d+–\d+ of \d+`)
+	want := pos.FindString(in.screen())
+	if want == "" {
+		t.Fatalf("the instructor's screen does not say where the text is:\n%s", in.screen())
+	}
+	st := newClassApp(t, false, 100, 30)
+	st.render = true
+	st.send(last)
+	if got := pos.FindString(st.screen()); got != want {
+		t.Fatalf("the follower reads %q, the instructor %q:\n%s", got, want, st.screen())
+	}
+	// at another width: about the same share of the text
+	wide := newClassApp(t, false, 90, 30)
+	wide.render = true
+	wide.send(last)
+	m := regexp.MustCompile(`lines (\d+)–\d+ of (\d+)`).FindStringSubmatch(wide.screen())
+	if m == nil {
+		t.Fatalf("the narrower follower's text says no position:\n%s", wide.screen())
+	}
+	share, was := float64(atoi(t, m[1])-1)/float64(atoi(t, m[2])), float64(last.Reading.Top)/float64(last.Reading.Lines)
+	if share < was-0.05 || share > was+0.05 {
+		t.Errorf("at another width the follower reads at %.2f of the text, the instructor at %.2f", share, was)
+	}
+	st.keys("B")
+	in.send(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	further := in.published[len(in.published)-1]
+	st.send(further)
+	if got := pos.FindString(st.screen()); got != want {
+		t.Errorf("a follower who broke away was scrolled with the instructor: %q, was %q", got, want)
+	}
+	st.keys("F")
+	if got, now := pos.FindString(st.screen()), pos.FindString(in.screen()); got != now || got == want {
+		t.Errorf("F does not bring the follower back to where the instructor reads: %q, the instructor %q", got, now)
+	}
+	// away again, the follower reads on alone; F, and the instructor's
+	// place is theirs again though the instructor did not move
+	here := pos.FindString(st.screen())
+	st.keys("B")
+	st.send(tea.KeyPressMsg{Code: tea.KeyPgUp})
+	if got := pos.FindString(st.screen()); got == here {
+		t.Fatalf("a follower who broke away cannot scroll alone: %q", got)
+	}
+	st.keys("F")
+	if got := pos.FindString(st.screen()); got != here {
+		t.Errorf("F does not bring the follower back to where the instructor reads: %q, the instructor %q", got, here)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
