@@ -27,7 +27,8 @@ type screen struct {
 	vmu    sync.Mutex // the emulator's: its String is not safe beside Write
 	vt     *vt.Emulator
 	writes atomic.Int64
-	// watch, when set, is called with the screen after every write and
+	// watch, when set, is called with the screen's status bar after
+	// every write and
 	// the moment the write arrived (primitives.Monotonic; benchmarks)
 	mu    sync.Mutex
 	watch func(screen string, at int64)
@@ -46,7 +47,7 @@ func (s *screen) Write(b []byte) (int, error) {
 	w := s.watch
 	s.mu.Unlock()
 	if w != nil {
-		now = s.vt.String()
+		now = s.bottom(3)
 	}
 	s.vmu.Unlock()
 	s.writes.Add(1)
@@ -54,6 +55,20 @@ func (s *screen) Write(b []byte) (int, error) {
 		w(now, at)
 	}
 	return n, err
+}
+
+// bottom is the screen's last n rows (the status bar), read under vmu.
+func (s *screen) bottom(n int) string {
+	var b strings.Builder
+	for y := max(s.h-n, 0); y < s.h; y++ {
+		for x := 0; x < s.w; x++ {
+			if c := s.vt.CellAt(x, y); c != nil {
+				b.WriteString(c.Content)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // text is the screen now.

@@ -405,3 +405,17 @@ func (h *hub) resized(m *member, width, height int) {
 	m.width, m.height = width, height
 	h.mu.Unlock()
 }
+
+// catchUp is the latest frame for a session that was not given it yet
+// because its screen is drawn by another's (it is given frames seldom),
+// to take before a key: ok is false when it has it.
+func (h *hub) catchUp(m *member) (tui.ClassFrame, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !m.frameDirty || m == h.driver || !m.sharedOn {
+		return tui.ClassFrame{}, false
+	}
+	m.frameDirty = false
+	m.frames.Add(1)
+	return h.frame, true
+}

@@ -304,6 +304,10 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 				case tea.QuitMsg, tea.InterruptMsg: // the program restores the terminal: its own writes
 					s.hub.share(m, "")
 					out.setMode(outOwn)
+				case tea.KeyPressMsg: // on the frame the screen shows
+					if f, ok := s.hub.catchUp(m); ok {
+						return tui.ClassCatchUp{Frame: f, Msg: msg}
+					}
 				}
 				return msg
 			}))

@@ -144,7 +144,8 @@ func (o *screenOut) pump(ctx context.Context) {
 }
 
 // group is the followers of one share key: the leader draws, the members
-// show its drawing; joining members wait for its next whole screen.
+// show its drawing; joining members draw nothing already and wait for its
+// next whole screen.
 type group struct {
 	key     string
 	leader  *member
@@ -173,8 +174,13 @@ func (h *hub) share(m *member, key string) {
 		h.lead(g, m)
 		return
 	}
+	// it draws nothing from now on: its terminal keeps what it shows
+	// until the leader's next whole screen, which it starts from
 	g.joining[m] = true
-	g.leader.repaint = true // a whole screen, which the joining start from
+	m.out.setMode(outShared)
+	m.sharedOn, m.shareDirty = true, true
+	m.poke()
+	g.leader.repaint = true
 	g.leader.poke()
 }
 
@@ -207,9 +213,6 @@ func (h *hub) teed(g *group, from *screenOut, b []byte) {
 		for m := range g.joining {
 			delete(g.joining, m)
 			g.members[m] = true
-			m.out.setMode(outShared)
-			m.sharedOn, m.shareDirty = true, true
-			m.poke()
 		}
 	}
 	if len(g.members) == 0 {

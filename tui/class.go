@@ -47,6 +47,15 @@ type Class struct {
 	Share func(key string)
 }
 
+// ClassCatchUp is a key (Msg) that comes with the driver's latest frame,
+// which the session had not been given yet (a follower whose screen
+// another draws is given frames seldom): the frame is taken first, so
+// that the key acts on what the screen shows (B breaks away there).
+type ClassCatchUp struct {
+	Frame ClassFrame
+	Msg   tea.Msg
+}
+
 // ClassShared tells a follower's session whether its screen is drawn for
 // it by another follower's (On), so that it draws nothing itself; off, it
 // draws its own again (the classroom makes it draw the whole screen).
@@ -237,8 +246,15 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // which the driver publishes what changed.
 func (a app) classUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case ClassCatchUp:
+		m, cmd := a.classUpdate(msg.Frame)
+		m, then := m.(app).classUpdate(msg.Msg)
+		return m, tea.Batch(cmd, then)
 	case ClassFrame:
 		f := msg
+		if was := a.class.latest; was != nil && was.Live && f.Live && f.Seq < was.Seq {
+			return a, nil // (older than one taken already)
+		}
 		a.class.latest = &f
 		if !f.Live {
 			if a.class.live {
@@ -593,7 +609,8 @@ func (d demo) follow(f ClassFrame, answered map[int]answer) (demo, tea.Cmd) {
 	d.pb = Playback{Cursor: f.Cursor, Len: len(f.Timeline), Following: f.Cursor == len(f.Timeline)}
 	d.pending, d.running = f.Pending, f.Running
 	d.refold()
-	// the poll: asked until answered
+	// the poll: asked until answered, from the first choice
+	was := d.predicting
 	d.predicting = nil
 	if _, done := answered[f.AskSeq]; f.Ask != "" && !done {
 		for i := range d.preds {
@@ -601,6 +618,9 @@ func (d demo) follow(f ClassFrame, answered map[int]answer) (demo, tea.Cmd) {
 				d.predicting = &d.preds[i]
 			}
 		}
+	}
+	if d.predicting != nil && was == nil {
+		d.predSel = 0
 	}
 	if !f.Running && f.Run != 0 && len(d.timeline) > 0 && d.guessed != nil && d.sc != nil && f.Cursor == len(f.Timeline) {
 		d, _ = d.reveal()

@@ -33,6 +33,8 @@ type viewKey struct {
 	screen                        screen
 	badge                         string
 	profile                       string // (the share key's only)
+	ask                           string // the poll's question on screen, and the choice marked
+	sel                           int
 }
 
 // NewViewCache is an empty cache, for one classroom.
@@ -74,18 +76,23 @@ func (a app) shownContent() string {
 
 // pureFollower is the key of a follower's screen that shows the driver's
 // frame and nothing of its own: the demo alone (a narrow lesson's demo
-// tab), no note, no question, no reveal, no chart, no help.
+// tab), no note, no reveal, no chart, no help; the class's poll before it
+// is answered (its choice marked is in the key).
 func (a app) pureFollower() (viewKey, bool) {
 	c := a.class
 	if c.link == nil || !c.gated() || c.link.Views == nil || c.latest == nil || c.applied != c.latest.Seq || a.showHelp || a.screen != screenLesson || !a.lesson.showsDemoOnly() {
 		return viewKey{}, false
 	}
 	d := a.lesson.demo
-	if d.note != "" || d.predicting != nil || d.guessed != nil || len(d.revealed) > 0 || len(d.outcomes) > 0 || d.editing != nil || d.repeating || len(a.lesson.problems) > 0 {
+	if d.note != "" || d.guessed != nil || len(d.revealed) > 0 || len(d.outcomes) > 0 || d.editing != nil || d.repeating || len(a.lesson.problems) > 0 {
 		return viewKey{}, false
 	}
-	return viewKey{driver: c.latest.DriverID, seq: c.latest.Seq, w: a.width, h: a.height, lang: a.lang, dark: a.dark, noColor: a.noColor,
-		projector: a.projector, ins: c.link.Instructor, screen: a.screen, badge: d.class.badge}, true
+	k := viewKey{driver: c.latest.DriverID, seq: c.latest.Seq, w: a.width, h: a.height, lang: a.lang, dark: a.dark, noColor: a.noColor,
+		projector: a.projector, ins: c.link.Instructor, screen: a.screen, badge: d.class.badge}
+	if d.predicting != nil { // the class's poll, not answered yet: the choice on screen
+		k.ask, k.sel = d.predicting.ID, d.predSel
+	}
+	return k, true
 }
 
 // shareKey is what a pure follower's screen depends on but the frame:
@@ -98,7 +105,7 @@ func (a app) shareKey() (k viewKey, ok bool) {
 }
 
 func (k viewKey) String() string {
-	return fmt.Sprintf("%d×%d %s %s dark=%t nocolor=%t projector=%t instructor=%t screen=%d %s", k.w, k.h, k.profile, k.lang, k.dark, k.noColor, k.projector, k.ins, k.screen, k.badge)
+	return fmt.Sprintf("%d×%d %s %s dark=%t nocolor=%t projector=%t instructor=%t screen=%d %s ask=%s/%d", k.w, k.h, k.profile, k.lang, k.dark, k.noColor, k.projector, k.ins, k.screen, k.badge, k.ask, k.sel)
 }
 
 // tellShare tells the classroom (Class.Share) when what the screen
