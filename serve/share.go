@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 )
 
 // Followers whose screens show the driver's frame and nothing of their
@@ -20,24 +21,31 @@ import (
 // leader, is given the whole screen at once: the leader (or the member)
 // is made to draw it anew (a window size message), and a member starts
 // from that full drawing (it begins by erasing the screen). A member's
-// writes go out from its own goroutine, so that a slow terminal delays
-// nobody else; one that falls far behind leaves the group and draws for
-// itself.
+// writes, and a leader's own, go out from the session's own goroutine, so
+// that a slow terminal delays nobody else; a member that falls far behind
+// leaves the group and draws for itself, a leader stops leading.
 
 // screenOut is a session's output: its program's writes, or in a group,
-// its leader's.
+// its leader's. A leader's own writes go out from its goroutine too (its
+// terminal being slow delays neither its program nor its group: too far
+// behind, it stops leading); so do a session's writes while an earlier
+// one waits, to keep their order.
 type screenOut struct {
 	w   io.Writer
 	wmu sync.Mutex // one write at a time on the channel
 
 	mu   sync.Mutex
 	mode outMode
-	// a member's: what the leader wrote that is not yet written here
-	queue  [][]byte
-	queued int
-	kick   chan struct{}
-	// tee, for a leader, takes every write for its group's members
-	tee func(b []byte)
+	// what is to be written from pump (a member's: its leader's writes),
+	// its size, and the size of what pump is writing now
+	queue            [][]byte
+	queued, inflight int
+	kick             chan struct{}
+	// tee, for a leader, takes every write for its group's members and
+	// gives back the copy it made; slow is called, once, when the
+	// leader's own terminal is too far behind
+	tee  func(b []byte) []byte
+	slow func()
 }
 
 type outMode int
@@ -53,9 +61,10 @@ const (
 // whatever it showed before.
 var eraseScreen = []byte("\x1b[2J")
 
-// maxQueued is how far a member's terminal may fall behind its leader's
-// before it leaves the group and draws for itself.
-const maxQueued = 1 << 20
+// maxQueued is how far a terminal may fall behind: a member's leaves the
+// group and draws for itself, a leader's stops leading, and another
+// session's program waits.
+var maxQueued = 1 << 20
 
 func newScreenOut(w io.Writer) *screenOut {
 	return &screenOut{w: w, kick: make(chan struct{}, 1)}
@@ -76,23 +85,55 @@ func (o *screenOut) Write(b []byte) (int, error) {
 		o.mode = outOwn
 	}
 	tee := o.tee
-	o.mu.Unlock()
-	if tee != nil {
-		tee(b)
+	if tee == nil && len(o.queue) == 0 && o.inflight == 0 {
+		o.mu.Unlock()
+		o.wmu.Lock()
+		defer o.wmu.Unlock()
+		return o.w.Write(b)
 	}
-	o.wmu.Lock()
-	defer o.wmu.Unlock()
-	return o.w.Write(b)
+	o.mu.Unlock()
+	var c []byte
+	if tee != nil {
+		c = tee(b) // (the members' copy: nobody writes to it)
+	} else {
+		c = bytes.Clone(b)
+	}
+	o.mu.Lock()
+	o.enqueue(c)
+	slow := o.slow
+	for o.queued+o.inflight > maxQueued {
+		if slow != nil {
+			o.slow = nil
+			o.mu.Unlock()
+			slow()
+			return len(b), nil
+		}
+		o.mu.Unlock() // not a leader: the program waits, as it would on the channel
+		time.Sleep(10 * time.Millisecond)
+		o.mu.Lock()
+	}
+	o.mu.Unlock()
+	return len(b), nil
+}
+
+// enqueue queues b for pump. Under o.mu.
+func (o *screenOut) enqueue(b []byte) {
+	o.queue = append(o.queue, b)
+	o.queued += len(b)
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
 }
 
 // setMode sets how the program's writes go; leaving a group drops what
 // the leader wrote that is not yet out.
 func (o *screenOut) setMode(m outMode) {
 	o.mu.Lock()
-	o.mode = m
-	if m != outShared {
+	if o.mode == outShared && m != outShared {
 		o.queue, o.queued = nil, 0
 	}
+	o.mode = m
 	o.mu.Unlock()
 }
 
@@ -104,19 +145,14 @@ func (o *screenOut) push(b []byte) bool {
 	if o.mode != outShared {
 		return true
 	}
-	if o.queued+len(b) > maxQueued {
+	if o.queued+o.inflight+len(b) > maxQueued {
 		return false
 	}
-	o.queue = append(o.queue, b)
-	o.queued += len(b)
-	select {
-	case o.kick <- struct{}{}:
-	default:
-	}
+	o.enqueue(b)
 	return true
 }
 
-// pump writes what the leader wrote for this member, until ctx ends.
+// pump writes what is queued, until ctx ends.
 func (o *screenOut) pump(ctx context.Context) {
 	for {
 		select {
@@ -126,8 +162,8 @@ func (o *screenOut) pump(ctx context.Context) {
 		}
 		for {
 			o.mu.Lock()
-			q := o.queue
-			o.queue, o.queued = nil, 0
+			q, n := o.queue, o.queued
+			o.queue, o.queued, o.inflight = nil, 0, n
 			o.mu.Unlock()
 			if len(q) == 0 {
 				break
@@ -139,6 +175,9 @@ func (o *screenOut) pump(ctx context.Context) {
 				}
 			}
 			o.wmu.Unlock()
+			o.mu.Lock()
+			o.inflight = 0
+			o.mu.Unlock()
 		}
 	}
 }
@@ -196,18 +235,31 @@ func (h *hub) lead(g *group, m *member) {
 	}
 	out := m.out
 	out.mu.Lock()
-	out.tee = func(b []byte) { h.teed(g, out, b) }
+	out.tee = func(b []byte) []byte { return h.teed(g, out, b) }
+	out.slow = func() { go h.tooSlow(g, m) }
 	out.mu.Unlock()
 	m.poke()
 }
 
-// teed hands a leader's write to its group's members; a whole screen
-// takes the joining in.
-func (h *hub) teed(g *group, from *screenOut, b []byte) {
+// tooSlow: a leader whose terminal is too far behind stops leading (its
+// members get another leader); it draws for itself, as slowly as it must.
+func (h *hub) tooSlow(g *group, m *member) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.group == g && g.leader == m {
+		h.unshare(m)
+	}
+}
+
+// teed hands a leader's write to its group's members, and gives back the
+// copy it made of it (shared: never written to); a whole screen takes the
+// joining in.
+func (h *hub) teed(g *group, from *screenOut, b []byte) []byte {
+	c := bytes.Clone(b)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if g.leader == nil || g.leader.out != from {
-		return // (no longer its leader)
+		return c // (no longer its leader)
 	}
 	if len(g.joining) > 0 && bytes.Contains(b, eraseScreen) {
 		for m := range g.joining {
@@ -215,15 +267,12 @@ func (h *hub) teed(g *group, from *screenOut, b []byte) {
 			g.members[m] = true
 		}
 	}
-	if len(g.members) == 0 {
-		return
-	}
-	c := bytes.Clone(b) // one copy for every member
 	for m := range g.members {
 		if !m.out.push(c) {
 			h.unshare(m) // too far behind: it draws for itself
 		}
 	}
+	return c
 }
 
 // unshare takes m out of its group, if it is in one: a member draws for
@@ -246,7 +295,7 @@ func (h *hub) unshare(m *member) {
 		return
 	}
 	m.out.mu.Lock()
-	m.out.tee = nil
+	m.out.tee, m.out.slow = nil, nil
 	m.out.mu.Unlock()
 	g.leader = nil
 	for x := range g.members {

@@ -1,0 +1,89 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// sink is a session's channel: it records what it is sent, or, while
+// stuck, takes nothing (a student whose network stalls).
+type sink struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	stuck chan struct{} // closed: it reads again
+}
+
+func (t *sink) Write(b []byte) (int, error) {
+	if t.stuck != nil {
+		<-t.stuck
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.Write(b)
+}
+
+func (t *sink) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()
+}
+
+// A group's leader whose terminal stalls delays neither its own program
+// (its writes return at once) nor its group: the member gets every frame,
+// and once the leader is too far behind, the member leads.
+func TestSlowLeaderDelaysNobody(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer func(was int) { maxQueued = was }(maxQueued)
+	maxQueued = 4096
+	stalled := &sink{stuck: make(chan struct{})}
+	defer close(stalled.stuck)
+	fine := &sink{}
+	h := newHub()
+	lo, mo := newScreenOut(stalled), newScreenOut(fine)
+	go lo.pump(ctx)
+	go mo.pump(ctx)
+	leader := h.join(ctx, "ada", false, lo, 100, 30)
+	member := h.join(ctx, "bob", false, mo, 100, 30)
+	h.share(leader, "100×30")
+	h.share(member, "100×30")
+	write := func(s string) {
+		t.Helper()
+		done := make(chan struct{})
+		go func() { lo.Write([]byte(s)); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the leader's program waited on its stalled terminal")
+		}
+	}
+	write("\x1b[H\x1b[2Jthe whole screen") // the member starts from it
+	led := func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return member.group != nil && member.group.leader == member
+	}
+	frame := strings.Repeat("x", 500)
+	for i := 0; !led(); i++ {
+		if i > 100 {
+			t.Fatal("a leader far behind still leads")
+		}
+		write(fmt.Sprintf("frame %d %s", i, frame))
+		time.Sleep(time.Millisecond) // (the hub hands the lead on in a goroutine)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(fine.String(), "frame 8 ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the member did not get the leader's frames: %.80q", fine.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.HasPrefix(fine.String(), "\x1b[H\x1b[2Jthe whole screen") {
+		t.Errorf("the member did not start from a whole screen: %.40q", fine.String())
+	}
+}
