@@ -59,7 +59,7 @@ const (
 // eraseScreen begins a drawing of the whole screen (the renderer erases
 // it first): from there on, a terminal shows exactly what was drawn,
 // whatever it showed before.
-var eraseScreen = []byte("\x1b[2J")
+const eraseScreen = "\x1b[2J"
 
 // maxQueued is how far a terminal may fall behind: a member's leaves the
 // group and draws for itself, a leader's stops leading, and another
@@ -78,7 +78,7 @@ func (o *screenOut) Write(b []byte) (int, error) {
 		o.mu.Unlock()
 		return len(b), nil
 	case outRepaint:
-		if !bytes.Contains(b, eraseScreen) {
+		if !bytes.Contains(b, []byte(eraseScreen)) {
 			o.mu.Unlock()
 			return len(b), nil
 		}
@@ -261,7 +261,7 @@ func (h *hub) teed(g *group, from *screenOut, b []byte) []byte {
 	if g.leader == nil || g.leader.out != from {
 		return c // (no longer its leader)
 	}
-	if len(g.joining) > 0 && bytes.Contains(b, eraseScreen) {
+	if len(g.joining) > 0 && bytes.Contains(b, []byte(eraseScreen)) {
 		for m := range g.joining {
 			delete(g.joining, m)
 			g.members[m] = true
