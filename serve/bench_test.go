@@ -25,16 +25,31 @@ import (
 // BenchmarkFollowers: an instructor runs the 100-buyer tickets demo with
 // n students following over SSH on loopback; each iteration is one run.
 //
-//	go test ./serve -run '^$' -bench Followers -benchtime 3x
+//	taskset -c 0,1 go test ./serve -run '^$' -bench Followers -benchtime 5x
 //
-// It reports, per follower: the frames that reach its screen per second
-// of the run (a frame: the screen's "event N of M" shows a new M), and
-// the delay from an event (its operation's moment in the child, the
-// trace's clock) to the first frame of a follower's screen that counts
-// it, at the median and the 95th percentile, over ten sampled followers;
-// the frames the hub handed each follower's program; and the server's
-// CPU per run and heap per follower. The SSH clients and their terminal
-// emulators run in the same process: the CPU figure includes them.
+// Over ten sampled followers' screens (drawn by a terminal emulator; the
+// others' output is only counted) it reports:
+//   - frames/s/follower-p50, -p5: the new frames that reach a screen per
+//     second of the run (a new frame: the status bar's "event N of M"
+//     shows another M), from its first frame of the run to its last;
+//   - delay-ms-p50, -p95: for every event of the run, the time from the
+//     event (its moment in its process: the trace's clock from the run's
+//     admission, a little before the run's own start, so a little more
+//     than the true delay) to the moment the client received the write
+//     whose screen first counts it (taken as the SSH client hands the
+//     bytes over, before the emulator draws them);
+//   - hub-delay-ms-p50, -p95: the same to the moment the hub took a frame
+//     with it (the driver's side: the trace's collector and the driver);
+//   - cpu-ms/follower/run: the process's CPU per run, less a run's with
+//     no follower (followers=0, run first), per follower; cpu-ms/run is
+//     the whole; the SSH clients and emulators run in this process too;
+//   - server-heap-KB/session: the heap the sessions hold at the lesson
+//     list, per session (the emulators' own taken off);
+//   - class-frames/run: the frames the hub took; hub-frames/follower/run:
+//     those handed to each follower's program (one whose screen another
+//     draws is handed one every 100 ms).
+//
+// The machine is shared: its load (uptime) says how far to trust a figure.
 func BenchmarkFollowers(b *testing.B) {
 	for _, n := range []int{0, 60} {
 		b.Run(fmt.Sprintf("followers=%d", n), func(b *testing.B) { benchFollowers(b, n) })
