@@ -61,7 +61,8 @@ type member struct {
 	width, height                 int
 	group                         *group
 	sharedOn, shareDirty, repaint bool
-	lazy                          bool // a frame is to be handed later
+	lazy                          bool   // a frame is to be handed later
+	shareN                        uint64 // the latest share asked
 }
 
 func newHub() *hub {

@@ -192,10 +192,16 @@ type group struct {
 	joining map[*member]bool
 }
 
-// share puts m in the group of key ("": in none). Under no lock.
-func (h *hub) share(m *member, key string) {
+// share puts m in the group of key ("": in none), unless the session
+// asked something later already (n numbers its asks; the last, ^0, is its
+// end). Under no lock.
+func (h *hub) share(m *member, n uint64, key string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if n <= m.shareN { // (an older call, run late)
+		return
+	}
+	m.shareN = n
 	if m.group != nil && m.group.key == key {
 		return
 	}

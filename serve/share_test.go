@@ -50,8 +50,8 @@ func TestSlowLeaderDelaysNobody(t *testing.T) {
 	go mo.pump(ctx)
 	leader := h.join(ctx, "ada", false, lo, 100, 30)
 	member := h.join(ctx, "bob", false, mo, 100, 30)
-	h.share(leader, "100×30")
-	h.share(member, "100×30")
+	h.share(leader, 1, "100×30")
+	h.share(member, 1, "100×30")
 	write := func(s string) {
 		t.Helper()
 		done := make(chan struct{})
@@ -85,5 +85,22 @@ func TestSlowLeaderDelaysNobody(t *testing.T) {
 	}
 	if !strings.HasPrefix(fine.String(), "\x1b[H\x1b[2Jthe whole screen") {
 		t.Errorf("the member did not start from a whole screen: %.40q", fine.String())
+	}
+}
+
+// A session's asks to share its drawing run as commands, in any order: a
+// late older ask ("share", run after "draw for yourself") changes nothing,
+// else the session's own drawing would be dropped while it shows its own.
+func TestLateShareAskIgnored(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h := newHub()
+	a := h.join(ctx, "ada", false, newScreenOut(&sink{}), 100, 30)
+	b := h.join(ctx, "bob", false, newScreenOut(&sink{}), 100, 30)
+	h.share(a, 1, "100×30")
+	h.share(b, 2, "") // bob pressed B: his own screen
+	h.share(b, 1, "100×30")
+	if b.group != nil || b.sharedOn {
+		t.Fatal("an older ask to share, run late, put a session showing its own screen in a group")
 	}
 }

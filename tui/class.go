@@ -43,8 +43,10 @@ type Class struct {
 	// nothing of the follower's own (the same key, the same screen), or ""
 	// when it shows something of its own. The classroom may then draw one
 	// follower's screen for every follower of that key, and tell the
-	// others (ClassShared) that their own drawing is not needed.
-	Share func(key string)
+	// others (ClassShared) that their own drawing is not needed. n
+	// numbers the calls (commands may run in another order): a call older
+	// than one taken is to be ignored.
+	Share func(n uint64, key string)
 }
 
 // ClassCatchUp is a key (Msg) that comes with the driver's latest frame,
@@ -163,6 +165,7 @@ type classState struct {
 	status    ClassStatus
 	answered  map[int]answer // asking → the answer sent
 	shareKey  viewKey        // what was told Share last (zero: "")
+	shareN    uint64         // how many times it was told
 	shared    bool           // another session draws this screen (ClassShared)
 	// the driver's reading position last followed, and whether the text
 	// is still to scroll there (it was not rendered yet)

@@ -124,9 +124,10 @@ func (a app) tellShare(cmd tea.Cmd) (tea.Model, tea.Cmd) {
 		return a, cmd
 	}
 	a.class.shareKey = k
-	s := ""
+	a.class.shareN++
+	s, n := "", a.class.shareN
 	if ok {
 		s = k.String()
 	}
-	return a, tea.Batch(cmd, func() tea.Msg { share(s); return nil })
+	return a, tea.Batch(cmd, func() tea.Msg { share(n, s); return nil })
 }
