@@ -205,11 +205,23 @@ func (h *hub) share(m *member, n uint64, key string) {
 	if m.group != nil && m.group.key == key {
 		return
 	}
+	g := h.groups[key]
+	if old := m.group; key != "" && m.sharedOn && old != nil && old.leader != m && g != nil && g.leader != nil {
+		// from one group's members to another's (the class's poll asked,
+		// or over): it goes on drawing nothing, and starts from the new
+		// leader's next whole screen
+		delete(old.members, m)
+		delete(old.joining, m)
+		m.group = g
+		g.joining[m] = true
+		g.leader.repaint = true
+		g.leader.poke()
+		return
+	}
 	h.unshare(m)
 	if key == "" || m.out == nil {
 		return
 	}
-	g := h.groups[key]
 	if g == nil {
 		g = &group{key: key, members: map[*member]bool{}, joining: map[*member]bool{}}
 		h.groups[key] = g

@@ -224,13 +224,22 @@ func (c classState) gated() bool { return c.link != nil && c.following && c.live
 func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if a.class.link != nil {
 		m, cmd := a.classUpdate(msg)
-		if a, ok := m.(app); ok {
-			if a.class.readPending && a.class.gated() {
-				a = a.followReading()
-			}
-			return a.tellShare(cmd)
+		a, ok := m.(app)
+		if !ok {
+			return m, cmd
 		}
-		return m, cmd
+		read := a.class.readPending && a.class.gated()
+		tell, k, shared := a.shareChanged()
+		if !read && !tell { // (m as it is: an app is large, boxed once)
+			return m, cmd
+		}
+		if read {
+			a = a.followReading()
+		}
+		if tell {
+			a, cmd = a.tellShare(k, shared, cmd)
+		}
+		return a, cmd
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		if m, cmd, ok := a.classKey(k); ok {

@@ -108,25 +108,28 @@ func (k viewKey) String() string {
 	return fmt.Sprintf("%d×%d %s %s dark=%t nocolor=%t projector=%t instructor=%t screen=%d %s ask=%s/%d", k.w, k.h, k.profile, k.lang, k.dark, k.noColor, k.projector, k.ins, k.screen, k.badge, k.ask, k.sel)
 }
 
-// tellShare tells the classroom (Class.Share) when what the screen
-// shows changed between the driver's frame alone, and at what size and
-// so on, and something of the follower's own.
-func (a app) tellShare(cmd tea.Cmd) (tea.Model, tea.Cmd) {
-	share := a.class.link.Share
-	if share == nil {
-		return a, cmd
+// shareChanged reports whether the classroom is to be told (tellShare)
+// that what the screen shows changed between the driver's frame alone,
+// and at what size and so on, and something of the follower's own: k,
+// shared (false: its own).
+func (a app) shareChanged() (tell bool, k viewKey, shared bool) {
+	if a.class.link.Share == nil {
+		return false, k, false
 	}
-	k, ok := a.shareKey()
-	if !ok {
+	k, shared = a.shareKey()
+	if !shared {
 		k = viewKey{}
 	}
-	if k == a.class.shareKey {
-		return a, cmd
-	}
+	return k != a.class.shareKey, k, shared
+}
+
+// tellShare tells the classroom (Class.Share) what shareChanged found.
+func (a app) tellShare(k viewKey, shared bool, cmd tea.Cmd) (app, tea.Cmd) {
+	share := a.class.link.Share
 	a.class.shareKey = k
 	a.class.shareN++
 	s, n := "", a.class.shareN
-	if ok {
+	if shared {
 		s = k.String()
 	}
 	return a, tea.Batch(cmd, func() tea.Msg { share(n, s); return nil })
