@@ -206,16 +206,21 @@ func (h *hub) share(m *member, n uint64, key string) {
 		return
 	}
 	g := h.groups[key]
-	if old := m.group; key != "" && m.sharedOn && old != nil && old.leader != m && g != nil && g.leader != nil {
+	if old := m.group; key != "" && m.sharedOn && old != nil && old.leader != m && g != nil {
 		// from one group's members to another's (the class's poll asked,
 		// or over): it goes on drawing nothing, and starts from the new
 		// leader's next whole screen
 		delete(old.members, m)
 		delete(old.joining, m)
+		if old.leader == nil && len(old.members) == 0 && len(old.joining) == 0 {
+			delete(h.groups, old.key)
+		}
 		m.group = g
 		g.joining[m] = true
-		g.leader.repaint = true
-		g.leader.poke()
+		if g.leader != nil { // (else whoever comes to lead draws it)
+			g.leader.repaint = true
+			g.leader.poke()
+		}
 		return
 	}
 	h.unshare(m)
@@ -250,6 +255,9 @@ func (h *hub) lead(g *group, m *member) {
 	if m.sharedOn { // it drew nothing: the whole screen, before anything else
 		m.out.setMode(outRepaint)
 		m.sharedOn, m.shareDirty, m.repaint = false, true, true
+	}
+	if len(g.joining) > 0 { // a whole screen, which they start from
+		m.repaint = true
 	}
 	out := m.out
 	out.mu.Lock()
@@ -316,20 +324,31 @@ func (h *hub) unshare(m *member) {
 	m.out.tee, m.out.slow = nil, nil
 	m.out.mu.Unlock()
 	g.leader = nil
-	for x := range g.members {
-		h.lead(g, x)
-		break
-	}
-	if g.leader == nil {
-		for x := range g.joining { // none drew for the others yet: one leads
-			h.lead(g, x)
-			if len(g.joining) > 0 {
-				x.repaint = true
-			}
-			break
-		}
-	}
-	if g.leader == nil {
+	if len(g.members) == 0 && len(g.joining) == 0 {
 		delete(h.groups, g.key)
+		return
 	}
+	// Its members keep their screens a moment: when the class's screen
+	// changes (the poll asked, or over) every follower moves to another
+	// group, the leader among them, and a member made to lead now would
+	// redraw its whole screen only to move on. A session that joins
+	// leads at once; else, after leadAfter, a member does.
+	time.AfterFunc(leadAfter, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if g.leader != nil || h.groups[g.key] != g {
+			return
+		}
+		for _, from := range []map[*member]bool{g.members, g.joining} {
+			for x := range from {
+				h.lead(g, x)
+				return
+			}
+		}
+		delete(h.groups, g.key)
+	})
 }
+
+// leadAfter is how long a group whose leader left waits for a session
+// to join and lead it before one of its members does.
+const leadAfter = 50 * time.Millisecond

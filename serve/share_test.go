@@ -68,15 +68,26 @@ func TestSlowLeaderDelaysNobody(t *testing.T) {
 		defer h.mu.Unlock()
 		return member.group != nil && member.group.leader == member
 	}
+	demoted := func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return leader.group == nil
+	}
 	frame := strings.Repeat("x", 500)
-	for i := 0; !led(); i++ {
+	for i := 0; !demoted(); i++ {
 		if i > 100 {
 			t.Fatal("a leader far behind still leads")
 		}
 		write(fmt.Sprintf("frame %d %s", i, frame))
-		time.Sleep(time.Millisecond) // (the hub hands the lead on in a goroutine)
+		time.Sleep(time.Millisecond) // (the hub takes the lead away in a goroutine)
 	}
 	deadline := time.Now().Add(10 * time.Second)
+	for !led() {
+		if time.Now().After(deadline) {
+			t.Fatal("the member never leads its group")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	for !strings.Contains(fine.String(), "frame 8 ") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the member did not get the leader's frames: %.80q", fine.String())
