@@ -6,6 +6,7 @@ package content
 import (
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 )
@@ -45,11 +46,16 @@ func Fallback(lang string, n int, title string) string {
 // Title is lesson n's title in lang, from its heading ("# 5. Locks: …"),
 // or fallback when the lesson has no text in that language.
 func Title(lang string, n int, fallback string) string {
-	md, err := Lesson(lang, n)
+	// Only the first line is read (the home screen asks for every title
+	// at every draw; reading whole files made it allocate ~1 MB a draw).
+	f, err := files.Open(fmt.Sprintf("%s/%02d.md", lang, n))
 	if err != nil {
 		return fallback
 	}
-	first, _, _ := strings.Cut(md, "\n")
+	defer f.Close()
+	var buf [256]byte
+	k, _ := io.ReadFull(f, buf[:])
+	first, _, _ := strings.Cut(string(buf[:k]), "\n")
 	prefix := fmt.Sprintf("# %d. ", n)
 	if !strings.HasPrefix(first, prefix) {
 		return fallback

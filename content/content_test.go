@@ -53,4 +53,23 @@ func TestTitles(t *testing.T) {
 	if got := Title("fr", 5, "fallback"); got != "fallback" {
 		t.Errorf("a language without the lesson: %q", got)
 	}
+	// The home screen asks for every title at every draw: a title is read
+	// from the file's first line, not by copying the whole lesson.
+	if b := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Title("en", 15, "x")
+		}
+	}); b.AllocedBytesPerOp() > 2048 {
+		t.Errorf("Title allocates %d bytes; lesson 15 is %d", b.AllocedBytesPerOp(), len(mustLesson(t, "en", 15)))
+	}
+}
+
+func mustLesson(t *testing.T, lang string, n int) string {
+	t.Helper()
+	md, err := Lesson(lang, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md
 }
