@@ -372,20 +372,16 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 	rt.Line(at("wait"))
 	told := false
 	for {
-		var info struct {
-			State struct {
-				Messages int `json:"messages"`
-			} `json:"state"`
-		}
-		if err := nc.jsAPI("STREAM.INFO."+stream, nil, &info); err != nil {
+		waiting, err := streamMessages(nc, stream)
+		if err != nil {
 			return err
 		}
-		if info.State.Messages == 0 {
+		if waiting == 0 {
 			break
 		}
 		if !told && noneRuns(procs) {
 			told = true
-			rt.Print(fmt.Sprintf("no consumer runs: %d jobs wait in the broker", info.State.Messages))
+			rt.Print(fmt.Sprintf("no consumer runs: %d jobs wait in the broker", waiting))
 		}
 		rt.Sleep(0.5)
 	}
@@ -415,6 +411,17 @@ func brokerMain(rt *primitives.Runtime, v Vars) error {
 	return nil
 }
 
+// streamMessages is how many messages wait in the stream.
+func streamMessages(nc *natsConn, stream string) (int, error) {
+	var info struct {
+		State struct {
+			Messages int `json:"messages"`
+		} `json:"state"`
+	}
+	err := nc.jsAPI("STREAM.INFO."+stream, nil, &info)
+	return info.State.Messages, err
+}
+
 // brokerStopAll publishes stops until every consumer, of this machine or
 // another, has taken one and gone.
 func brokerStopAll(rt *primitives.Runtime, nc *natsConn, stream string, procs []*primitives.Process, lanes *primitives.RelayedLanes, publish func(string) error) error {
@@ -425,19 +432,15 @@ func brokerStopAll(rt *primitives.Runtime, nc *natsConn, stream string, procs []
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for !noneRuns(procs) || (lanes.Open() > 0 && time.Now().Before(deadline)) {
-		var info struct {
-			State struct {
-				Messages int `json:"messages"`
-			} `json:"state"`
-		}
-		if err := nc.jsAPI("STREAM.INFO."+stream, nil, &info); err != nil {
+		waiting, err := streamMessages(nc, stream)
+		if err != nil {
 			return err
 		}
 		// A consumer of this machine still runs and every stop is
 		// taken: one of another machine took its stop. (One of another
 		// machine that took a local's stop gets none: it ends when the
 		// demo's stream goes.)
-		if info.State.Messages == 0 && !noneRuns(procs) {
+		if waiting == 0 && !noneRuns(procs) {
 			if err := publish(`"stop"`); err != nil {
 				return err
 			}
