@@ -15,7 +15,6 @@ import (
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
 
-	"github.com/proctour/proctour/internal/natsembed"
 	"github.com/proctour/proctour/trace"
 )
 
@@ -188,11 +187,7 @@ func TestBrokerPasswordStaysOutOfTheTrace(t *testing.T) {
 // A broker with a token (the one inside proctour, as listen=network runs
 // it) refuses a worker without it, or with another, in one line.
 func TestBrokerWorkerWrongToken(t *testing.T) {
-	url, stop, err := natsembed.Start("127.0.0.1", "right-token")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url, _ := testBroker(t, "right-token")
 	host := strings.TrimPrefix(url, "nats://")
 	wantRefused(t, exitFailed, "cannot join nats://…@"+host+": the broker at "+host+" refused this connection: Authorization Violation: a wrong token", "worker", "--broker", "nats://guess@"+host)
 	wantRefused(t, exitFailed, "Authorization Violation: it wants a token", "worker", "--broker", url)

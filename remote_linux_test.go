@@ -261,6 +261,19 @@ func TestWorkerKilledMidJobEndsItsLane(t *testing.T) {
 
 func sleepBriefly() { time.Sleep(20 * time.Millisecond) }
 
+// testBroker starts a NATS server in this test process on the loopback,
+// with the token ("" for none); it stops when the test ends, or earlier by
+// stop.
+func testBroker(t *testing.T, token string) (url string, stop func()) {
+	t.Helper()
+	url, stop, err := natsembed.Start("127.0.0.1", token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url, stop
+}
+
 // The broker on its own "machine" (a NATS server in this test process),
 // proctour's producer and consumers in another process: every job is
 // acknowledged, and the one consumer-1 held when it died is redelivered.
@@ -269,11 +282,7 @@ func TestBrokerDemoThroughANetworkBroker(t *testing.T) {
 		t.Skip("builds proctour and starts a NATS server")
 	}
 	bin := buildProctour(t)
-	url, stop, err := natsembed.Start("127.0.0.1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url, _ := testBroker(t, "")
 	out, err := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--format", "json").Output()
 	if err != nil {
 		t.Fatalf("proctour run broker --broker %s: %v\n%s", url, err, out)
@@ -328,10 +337,7 @@ func TestBrokerGoneMidRun(t *testing.T) {
 		t.Skip("builds proctour and starts a NATS server")
 	}
 	bin := buildProctour(t)
-	url, stop, err := natsembed.Start("127.0.0.1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, stop := testBroker(t, "")
 	cmd := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--format", "json")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
@@ -357,7 +363,7 @@ func TestBrokerGoneMidRun(t *testing.T) {
 			stopped = true
 		}
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if !stopped {
 		t.Fatalf("consumer-1 never died holding a job")
 	}
@@ -386,11 +392,7 @@ func TestBrokerWorkerJoinsFromAnotherMachine(t *testing.T) {
 		t.Skip("builds proctour and starts a NATS server")
 	}
 	bin := buildProctour(t)
-	url, stop, err := natsembed.Start("127.0.0.1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url, _ := testBroker(t, "")
 	cmd := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--set", "consumers=1", "--set", "crash=on", "--format", "json")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
@@ -475,11 +477,7 @@ func TestBrokerWorkerBadInput(t *testing.T) {
 	wantRefused(t, exitUsage, "give one of --connect", "worker", "--connect", "127.0.0.1:1", "--broker", "nats://127.0.0.1:1")
 	// nobody listens on port 1
 	wantRefused(t, exitFailed, "cannot join nats://127.0.0.1:1: no broker at 127.0.0.1:1: connection refused", "worker", "--broker", "nats://127.0.0.1:1")
-	url, stop, err := natsembed.Start("127.0.0.1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	url, _ := testBroker(t, "")
 	wantRefused(t, exitFailed, "no broker demo runs there", "worker", "--broker", url)
 }
 
