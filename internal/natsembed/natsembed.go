@@ -8,6 +8,9 @@ package natsembed
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -19,7 +22,8 @@ import (
 // give it (CONNECT's auth_token, nats://TOKEN@HOST:PORT) or is refused
 // with -ERR 'Authorization Violation'.
 func Start(host, token string) (url string, stop func(), err error) {
-	dir, err := os.MkdirTemp("", "proctour-broker-")
+	sweep()
+	dir, err := os.MkdirTemp("", fmt.Sprintf("proctour-broker-%d-", os.Getpid()))
 	if err != nil {
 		return "", nil, err
 	}
@@ -41,3 +45,18 @@ func Start(host, token string) (url string, stop func(), err error) {
 		os.RemoveAll(dir)
 	}, nil
 }
+
+// sweep removes the store directories of brokers whose proctour is gone
+// without stopping them (SIGKILL: nothing runs on that exit path), named
+// proctour-broker-PID-*; those of running processes are theirs.
+func sweep() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "proctour-broker-*-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(filepath.Base(d), "proctour-broker-"), "-", 2)[0])
+		if err != nil || pid <= 0 || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		os.RemoveAll(d)
+	}
+}
+
