@@ -167,7 +167,6 @@ func TestEchoServerForkStartsOneHandlerPerClient(t *testing.T) {
 
 func TestEchoServerPoolServesWorkersAtOnceAndTheOthersWait(t *testing.T) {
 	t.Parallel()
-	waitedRuns := 0
 	for range repeats(3) {
 		events, st := run(t, "echo-server", "server=pool")
 		r := watchEcho(t, events, st)
@@ -186,15 +185,13 @@ func TestEchoServerPoolServesWorkersAtOnceAndTheOthersWait(t *testing.T) {
 		if served != 4 {
 			t.Errorf("the workers served %d connections, want 4: %v", served, r.servers)
 		}
-		if w := r.waited(); len(w) > 0 {
-			waitedRuns++
-			t.Logf("waited for a free worker: %v", w)
+		// Two clients wait for a worker in every run, however the OS
+		// schedules it: a worker serves one connection at a time, so the
+		// third and fourth connections are served, and echoed, only after
+		// a connection has closed (the trace keeps that causal order).
+		if w := r.waited(); len(w) < 2 {
+			t.Errorf("clients that waited for a free worker: %v, want the 2 beyond the pool's 2 workers", w)
 		}
-	}
-	// Two clients wait for a worker in every run, unless the machine is
-	// so slow that two clients finish before the last two have connected.
-	if acrossRuns() && waitedRuns < 2 {
-		t.Errorf("a client waited for a free worker in %d of 3 runs", waitedRuns)
 	}
 }
 
