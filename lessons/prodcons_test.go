@@ -143,38 +143,25 @@ func TestProdconsInStepAndSeededModes(t *testing.T) {
 	}
 }
 
-// prodconsSeededWaits reads off a seeded run who waited on the buffer. In
-// step and seeded modes a put or get that would wait waits at the gate, so
-// the trace has no queue.block for it; but one process moves at a time: a
-// process released runs alone up to its next operation at the gate, so the
-// buffer as the fold has it after a process's own last event is the buffer
-// its next put or get found when it came to the gate. fullPuts counts the
-// producers' puts that came on a full buffer (they waited for room),
-// emptyGets the gets that came on an empty one (they waited for an item),
-// emptyAtStart the consumers whose first get did (the buffer was empty when
-// they started).
+// prodconsSeededWaits reads off a seeded run who waited on the buffer
+// (queueArrivals): fullPuts counts the producers' puts that came on a full
+// buffer (they waited for room), emptyGets the gets that came on an empty
+// one (they waited for an item), emptyAtStart the consumers whose first get
+// did.
 func prodconsSeededWaits(events []trace.Record) (fullPuts, emptyGets, emptyAtStart int) {
-	st := &sim.State{}
-	after := map[string]int{} // process → items in the buffer after its last event
 	gets := map[string]int{}
-	for _, e := range events {
+	for _, a := range queueArrivals(events) {
 		switch {
-		case e.Kind == trace.KindQueuePut && strings.HasPrefix(e.Proc, "producer-"):
-			if len(st.Queues) > 0 && after[e.Proc] >= st.Queues[0].Capacity {
-				fullPuts++
-			}
-		case e.Kind == trace.KindQueueGet && e.Err == "":
-			if after[e.Proc] == 0 {
+		case a.Kind == trace.KindQueuePut && strings.HasPrefix(a.Proc, "producer-") && a.Items >= 3:
+			fullPuts++
+		case a.Kind == trace.KindQueueGet:
+			if a.Items == 0 {
 				emptyGets++
-				if gets[e.Proc] == 0 {
+				if gets[a.Proc] == 0 {
 					emptyAtStart++
 				}
 			}
-			gets[e.Proc]++
-		}
-		st.Apply(e)
-		if len(st.Queues) > 0 {
-			after[e.Proc] = len(st.Queues[0].Items)
+			gets[a.Proc]++
 		}
 	}
 	return fullPuts, emptyGets, emptyAtStart
