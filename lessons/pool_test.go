@@ -99,23 +99,32 @@ func TestPoolSyncRunsOneTaskAtATime(t *testing.T) {
 
 func TestPoolAsyncRunsProcessesAtOnceInTheSameWorkers(t *testing.T) {
 	t.Parallel()
-	for _, procs := range []int{3, 2, 5} {
-		events, st := run(t, "pool", fmt.Sprintf("processes=%d", procs))
+	for _, tc := range []struct {
+		mode  sim.Options
+		procs int
+	}{{sim.Options{Mode: sim.Live}, 3}, {sim.Options{Mode: sim.Live}, 2}, {sim.Options{Mode: sim.Live}, 5}, {sim.Options{Mode: sim.Seeded, Seed: 1}, 3}} {
+		name := fmt.Sprintf("%v processes=%d", tc.mode.Mode, tc.procs)
+		events, st := runIn(t, tc.mode, "pool", fmt.Sprintf("processes=%d", tc.procs))
 		r := watchPool(t, events, st)
 		if !slices.Equal(r.results, poolSquares) {
-			t.Errorf("processes=%d: results %v, want %v", procs, r.results, poolSquares)
+			t.Errorf("%s: results %v, want %v", name, r.results, poolSquares)
 		}
-		if len(r.workers) != procs {
-			t.Errorf("processes=%d: the pool started %d workers", procs, len(r.workers))
+		if len(r.workers) != tc.procs {
+			t.Errorf("%s: the pool started %d workers", name, len(r.workers))
 		}
-		// Ten tasks in the same few processes, more than one of them used.
-		if len(r.pids) > procs || len(r.pids) < 2 {
-			t.Errorf("processes=%d: ten tasks ran in %d workers %v", procs, len(r.pids), r.pids)
+		// Ten tasks in the same few processes, never more at once than
+		// there are workers. That more than one worker takes tasks, and
+		// several run at once, is the OS scheduler's call in a live run
+		// (on a loaded machine one worker may be running before the
+		// others have started, and take task after task): it is checked
+		// in the seeded run, the same seed the same run.
+		if len(r.pids) > tc.procs || len(r.pids) < 1 || r.most > tc.procs {
+			t.Errorf("%s: ten tasks ran in %d workers %v, at most %d at once", name, len(r.pids), r.pids, r.most)
 		}
-		if r.most > procs || r.most < 2 {
-			t.Errorf("processes=%d: at most %d tasks ran at once with apply_async(), want 2 to %d", procs, r.most, procs)
+		if tc.mode.Mode == sim.Seeded && (len(r.pids) < 2 || r.most < 2) {
+			t.Errorf("%s: ten tasks ran in %d workers %v, at most %d at once with apply_async(); want 2 to %d of each", name, len(r.pids), r.pids, r.most, tc.procs)
 		}
-		t.Logf("processes=%d: ten tasks in %d workers, %d at once at most", procs, len(r.pids), r.most)
+		t.Logf("%s: ten tasks in %d workers, %d at once at most", name, len(r.pids), r.most)
 	}
 	// A pool of one is the same as apply(): one task at a time, one pid.
 	events, st := run(t, "pool", "processes=1")
