@@ -69,18 +69,18 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 	}
 	span := joinUnits(last - first)
 	// Each worker runs for at least its own sleep, so the span is at least
-	// the longest (5); with all three at once it stays below the sum (10),
-	// even on a loaded machine where starting them takes a while.
-	if span < 5 || span >= 9.5 {
-		t.Errorf("first start to last exit: %.2f listing seconds, want ≈ 5 (≥ 5, below the sum 10)", span)
+	// the longest (5). That with all three at once it stays near 5, below
+	// the sum (10), and that all three are running before any has finished,
+	// is how long starting a process takes, which is the OS's: on a loaded
+	// machine a start can take longer than worker-2's 0.4 s. It is what the
+	// lesson measures (took_seconds), not what a test may assert; a seeded
+	// run, where a sleep holds the others, cannot show it either (there the
+	// span is the sum). The overlap of the workers' lives is an interleaving,
+	// and is checked in a seeded run (TestJoinWorkersOverlapInASeededRun).
+	if span < 5 {
+		t.Errorf("first start to last exit: %.2f listing seconds, want at least the longest worker's 5", span)
 	}
-	// All three are running before any has finished.
-	firstExit := min(ws[0].Ended, ws[1].Ended, ws[2].Ended)
-	for _, w := range ws {
-		if w.Started >= firstExit {
-			t.Errorf("%s started at %.2f, after a worker had already exited at %.2f", w.Name, joinUnits(w.Started), joinUnits(firstExit))
-		}
-	}
+	t.Logf("first start to last exit: %.2f listing seconds (the sum is 10)", span)
 	if got := strings.Join(joinMainJoins(events), " "); got != "worker-2 worker-3 worker-5" {
 		t.Errorf("MainProcess joined %q, want worker-2 worker-3 worker-5", got)
 	}
@@ -97,9 +97,8 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 	if firstJoin < lastStart {
 		t.Errorf("a join (seq %d) came before the last start (seq %d)", firstJoin, lastStart)
 	}
-	// What main measured agrees with the trace, and is not the sum.
-	s := joinTook(t, events)
-	if s+0.05 < span || s >= 7.5 {
+	// What main measured agrees with the trace.
+	if s := joinTook(t, events); s+0.05 < span {
 		t.Errorf("main printed took %.1fs; the trace spans %.2f listing seconds", s, span)
 	}
 	// The workers print their own lines, and sleep once each.
@@ -120,6 +119,29 @@ func TestJoinTakesTheLongestNotTheSum(t *testing.T) {
 	slices.Sort(sleeps)
 	if got := strings.Join(sleeps, ", "); got != "worker-2 2, worker-3 3, worker-5 5" {
 		t.Errorf("sleeps %q, want one per worker, of its own length", got)
+	}
+}
+
+// In a seeded run, the same seed the same run, main starts all three
+// workers before any of them has exited: their lives overlap. With
+// mode=serial they never do (TestJoinSerialTakesTheSum).
+func TestJoinWorkersOverlapInASeededRun(t *testing.T) {
+	t.Parallel()
+	for _, sets := range [][]string{nil, {"mode=serial"}} {
+		events, st := runIn(t, sim.Options{Mode: sim.Seeded, Seed: 1}, "join", sets...)
+		joinWorkers(t, st)
+		lastStart, firstExit := int64(0), int64(0)
+		for _, e := range events {
+			switch {
+			case e.Kind == trace.KindProcStart && strings.HasPrefix(e.Proc, "worker-"):
+				lastStart = e.Seq
+			case e.Kind == trace.KindProcExit && strings.HasPrefix(e.Proc, "worker-") && firstExit == 0:
+				firstExit = e.Seq
+			}
+		}
+		if overlap := lastStart > 0 && firstExit > 0 && lastStart < firstExit; overlap != (sets == nil) {
+			t.Errorf("seed 1 %v: the last worker started at seq %d, the first exited at seq %d; want all three started before any exits only when they run together", sets, lastStart, firstExit)
+		}
 	}
 }
 
@@ -164,7 +186,9 @@ func TestJoinTookSecondsMeasure(t *testing.T) {
 	t.Parallel()
 	m := Join.Measure("took_seconds")
 	events, _ := run(t, "join")
-	if v, ok := m(events); !ok || v != int(joinTook(t, events)+0.5) || v < 5 || v > 7 {
+	// (How far above the longest worker's 5 it is, is how long the OS
+	// takes to start the workers: not asserted.)
+	if v, ok := m(events); !ok || v != int(joinTook(t, events)+0.5) || v < 5 {
 		t.Errorf("together: took_seconds %d, %v; main printed took %.1fs", v, ok, joinTook(t, events))
 	}
 	if v, ok := m(events[:len(events)/2]); ok {
