@@ -130,10 +130,9 @@ func TestPipeSteppedAndSeededRunsTellTheSameConversation(t *testing.T) {
 		if mode.Mode != sim.Seeded {
 			continue
 		}
-		// A poll(0.4) lasts 0.08 s, less than the gate gives a process
-		// before the others may move: while it waits nobody moves, so a
-		// poll the seeded scheduler lets go before the child's answer
-		// times out, the same in every run of the seed.
+		// A poll the seeded scheduler lets go before the child's answer
+		// times out, the same in every run of the seed (seeds 1 to 12 all
+		// have at least one).
 		polls := pipePolls(events)
 		waited := count(prints(events), "MainProcess: main: no answer yet")
 		if countTrue(polls) != len(pipeMessages) || waited == 0 || waited != len(polls)-len(pipeMessages) {
