@@ -59,4 +59,3 @@ func sweep() {
 		os.RemoveAll(d)
 	}
 }
-
