@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"time"
 
@@ -209,14 +208,4 @@ func runWorker(cmd *cobra.Command, addr string, key []byte, name string, stdout 
 }
 
 // oneLine is an error's message without a net.OpError's prefix.
-func oneLine(err error) string {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Err != nil {
-		var sys *os.SyscallError
-		if errors.As(op.Err, &sys) {
-			return sys.Err.Error()
-		}
-		return op.Err.Error()
-	}
-	return err.Error()
-}
+func oneLine(err error) string { return primitives.NetError(err).Error() }

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/proctour/proctour/primitives"
 )
 
 // natsConn is a small client of the NATS protocol and of JetStream's API,
@@ -158,17 +159,7 @@ func RedactURL(raw string) string {
 	return scheme + shown + rest[at:]
 }
 
-func netMessage(err error) string {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Err != nil {
-		var sys *os.SyscallError
-		if errors.As(op.Err, &sys) {
-			return sys.Err.Error()
-		}
-		return op.Err.Error()
-	}
-	return err.Error()
-}
+func netMessage(err error) string { return primitives.NetError(err).Error() }
 
 func (nc *natsConn) write(s string) error {
 	nc.wmu.Lock()

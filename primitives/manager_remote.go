@@ -49,7 +49,7 @@ func (rt *Runtime) NewManagerAt(addr string, authkey []byte) (*Manager, error) {
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("manager: cannot listen on %s: %w", addr, unwrapOp(err))
+		return nil, fmt.Errorf("manager: cannot listen on %s: %w", addr, NetError(err))
 	}
 	f, err := l.(*net.TCPListener).File()
 	bound := l.Addr().String()
@@ -333,8 +333,9 @@ func NewRemote(t *Trace, name, host string, speed float64) *Runtime {
 	return rt
 }
 
-// unwrapOp drops net.OpError's prefix for a one-line message.
-func unwrapOp(err error) error {
+// NetError is err without net.OpError's prefix ("dial tcp 127.0.0.1:1:
+// connect: "), for a message of one line: "connection refused".
+func NetError(err error) error {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Err != nil {
 		var sys *os.SyscallError
