@@ -77,21 +77,9 @@ func TestBrokerNetworkWorkerJoinsWithTheRunsToken(t *testing.T) {
 				t.Errorf("worker --broker %s: want one line naming Authorization Violation and a failure, got %v:\n%s", bad, err, b)
 			}
 		}
-		w = worker(bin, "--broker", "nats://"+token+"@127.0.0.1:"+port, "--name", "fay")
-		w.Stdout, w.Stderr = &wout, &wout
-		if err := w.Start(); err != nil {
-			t.Fatal(err)
-		}
+		w = startWorker(t, bin, &wout, "--broker", "nats://"+token+"@127.0.0.1:"+port, "--name", "fay")
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("the demo: %v\n%s", err, errb.String())
-	}
-	if w == nil {
-		t.Fatal("no worker joined: the demo never said that no consumer runs")
-	}
-	if err := w.Wait(); err != nil {
-		t.Errorf("the worker: %v\n%s", err, wout.String())
-	}
+	waitDemoThenWorker(t, cmd, &errb, w, &wout)
 	if strings.Contains(wout.String(), listen.Join[len("proctour worker --broker nats://"):][:10]) {
 		t.Errorf("the worker printed the token:\n%s", wout.String())
 	}

@@ -94,6 +94,32 @@ func worker(bin string, args ...string) *exec.Cmd {
 	return exec.Command(bin, append([]string{"worker"}, args...)...)
 }
 
+// startWorker starts proctour worker with args, its output into out.
+func startWorker(t *testing.T, bin string, out *bytes.Buffer, args ...string) *exec.Cmd {
+	t.Helper()
+	w := worker(bin, args...)
+	w.Stdout, w.Stderr = out, out
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// waitDemoThenWorker waits for a broker demo (cmd, its stderr in errb) and
+// then for the worker w that joined it (nil: none did, a fatal error).
+func waitDemoThenWorker(t *testing.T, cmd *exec.Cmd, errb *bytes.Buffer, w *exec.Cmd, wout *bytes.Buffer) {
+	t.Helper()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the demo: %v\n%s", err, errb.String())
+	}
+	if w == nil {
+		t.Fatal("no worker joined: the demo never said that no consumer runs")
+	}
+	if err := w.Wait(); err != nil {
+		t.Errorf("the worker: %v\n%s", err, wout.String())
+	}
+}
+
 func TestServeQueueWorkersOnTwoMachines(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds proctour and runs three processes")
@@ -424,22 +450,10 @@ func TestBrokerWorkerJoinsFromAnotherMachine(t *testing.T) {
 			if join != "proctour worker --broker "+url {
 				t.Errorf("the demo said to join with %q", join)
 			}
-			w = worker(bin, "--broker", url, "--name", "dave")
-			w.Stdout, w.Stderr = &wout, &wout
-			if err := w.Start(); err != nil {
-				t.Fatal(err)
-			}
+			w = startWorker(t, bin, &wout, "--broker", url, "--name", "dave")
 		}
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("the demo: %v\n%s", err, errb.String())
-	}
-	if w == nil {
-		t.Fatal("the demo never said that no consumer runs")
-	}
-	if err := w.Wait(); err != nil {
-		t.Errorf("the worker: %v\n%s", err, wout.String())
-	}
+	waitDemoThenWorker(t, cmd, &errb, w, &wout)
 	var done []string
 	for _, m := range regexp.MustCompile(`job (\d+) done`).FindAllStringSubmatch(wout.String(), -1) {
 		done = append(done, m[1])

@@ -290,6 +290,21 @@ func checkTraceEventFormat(t *testing.T, file []byte, events []trace.Record) []T
 
 // TestPerfettoSmallTrace converts a trace written by hand and checks the
 // exact events of a lock hold, a put→get flow and a queue's counter.
+// perfettoOfLines exports a trace given as its JSON lines and checks the
+// file's format.
+func perfettoOfLines(t *testing.T, lines []string) []TraceEvent {
+	t.Helper()
+	events, err := trace.Read(strings.NewReader(strings.Join(lines, "\n") + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Perfetto(&buf, events); err != nil {
+		t.Fatal(err)
+	}
+	return checkTraceEventFormat(t, buf.Bytes(), events)
+}
+
 func TestPerfettoSmallTrace(t *testing.T) {
 	lines := []string{
 		// proctour's own event before MainProcess starts, on its pid.
@@ -307,15 +322,7 @@ func TestPerfettoSmallTrace(t *testing.T) {
 		`{"seq":12,"t_ns":11000,"pid":10,"proc":"MainProcess","kind":"lock.release","obj":"lock","val":null}`,
 		`{"seq":13,"t_ns":12000,"pid":10,"proc":"MainProcess","kind":"proc.exit","obj":"","val":0}`,
 	}
-	events, err := trace.Read(strings.NewReader(strings.Join(lines, "\n") + "\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := Perfetto(&buf, events); err != nil {
-		t.Fatal(err)
-	}
-	evs := checkTraceEventFormat(t, buf.Bytes(), events)
+	evs := perfettoOfLines(t, lines)
 
 	pick := func(phases ...string) []string {
 		var out []string
@@ -394,15 +401,7 @@ func TestPerfettoProcessesOfOtherMachines(t *testing.T) {
 		`{"seq":8,"t_ns":8000,"pid":20,"proc":"Process-1","kind":"proc.exit","obj":"","val":0}`,
 		`{"seq":9,"t_ns":9000,"pid":10,"proc":"MainProcess","kind":"proc.exit","obj":"","val":0}`,
 	}
-	events, err := trace.Read(strings.NewReader(strings.Join(lines, "\n") + "\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := Perfetto(&buf, events); err != nil {
-		t.Fatal(err)
-	}
-	evs := checkTraceEventFormat(t, buf.Bytes(), events)
+	evs := perfettoOfLines(t, lines)
 	names := map[int]string{}
 	for _, e := range evs {
 		if e.Name == "process_name" {
