@@ -302,7 +302,7 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 				case tea.SuspendMsg: // (wish's own filter, which this one replaces)
 					return tea.ResumeMsg{}
 				case tea.QuitMsg, tea.InterruptMsg: // the program restores the terminal: its own writes
-					s.hub.share(m, ^uint64(0), "")
+					s.hub.share(m, ^uint64(0), "", false)
 					out.setMode(outOwn)
 				case tea.KeyPressMsg: // on the frame the screen shows
 					if f, ok := s.hub.catchUp(m); ok {
@@ -351,7 +351,7 @@ func (s *Server) tutorial(next ssh.Handler) ssh.Handler {
 				Follow:     func(following bool) { h.follow(m, following) },
 				Hand:       h.hand,
 				Views:      h.views,
-				Share:      func(n uint64, key string) { h.share(m, n, key) },
+				Share:      func(n uint64, key string, byFrame bool) { h.share(m, n, key, byFrame) },
 			}
 		}
 		if err := tui.Run(opts); err != nil && ctx.Err() == nil {

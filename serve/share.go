@@ -194,8 +194,9 @@ type group struct {
 
 // share puts m in the group of key ("": in none), unless the session
 // asked something later already (n numbers its asks; the last, ^0, is its
-// end). Under no lock.
-func (h *hub) share(m *member, n uint64, key string) {
+// end). byFrame: the driver's frame moved it (tui.Class.Share). Under no
+// lock.
+func (h *hub) share(m *member, n uint64, key string, byFrame bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if n <= m.shareN { // (an older call, run late)
@@ -223,6 +224,34 @@ func (h *hub) share(m *member, n uint64, key string) {
 		}
 		return
 	}
+	// A leader that the driver's frame moves takes its members along:
+	// they showed the same screen, so the same frame moves them too, most
+	// likely to the same place. Waiting for their own, seldom frames
+	// (take) would leave their screens still for up to sharedFrameEvery,
+	// and their group with no leader for leadAfter, each time the class's
+	// screen changes (the poll asked, a run started). Whether the leader
+	// moves along with the frame or of its own doing (it moved the poll's
+	// cursor, broke away), its members are woken to take the latest frame
+	// at once: one whose screen is not the leader's after all goes its own
+	// way then (share again).
+	var along []*member
+	if old := m.group; old != nil && old.leader == m {
+		var woken []*member
+		for _, from := range []map[*member]bool{old.members, old.joining} {
+			for x := range from {
+				woken = append(woken, x)
+				if byFrame && key != "" && m.out != nil {
+					along = append(along, x)
+					delete(from, x)
+				}
+			}
+		}
+		defer func() {
+			for _, x := range woken {
+				x.poke()
+			}
+		}()
+	}
 	h.unshare(m)
 	if key == "" || m.out == nil {
 		return
@@ -232,6 +261,10 @@ func (h *hub) share(m *member, n uint64, key string) {
 		h.groups[key] = g
 	}
 	m.group = g
+	for _, x := range along {
+		x.group = g
+		g.joining[x] = true
+	}
 	if g.leader == nil {
 		h.lead(g, m)
 		return

@@ -50,8 +50,8 @@ func TestSlowLeaderDelaysNobody(t *testing.T) {
 	go mo.pump(ctx)
 	leader := h.join(ctx, "ada", false, lo, 100, 30)
 	member := h.join(ctx, "bob", false, mo, 100, 30)
-	h.share(leader, 1, "100×30")
-	h.share(member, 1, "100×30")
+	h.share(leader, 1, "100×30", false)
+	h.share(member, 1, "100×30", false)
 	write := func(s string) {
 		t.Helper()
 		done := make(chan struct{})
@@ -108,10 +108,61 @@ func TestLateShareAskIgnored(t *testing.T) {
 	h := newHub()
 	a := h.join(ctx, "ada", false, newScreenOut(&sink{}), 100, 30)
 	b := h.join(ctx, "bob", false, newScreenOut(&sink{}), 100, 30)
-	h.share(a, 1, "100×30")
-	h.share(b, 2, "") // bob pressed B: his own screen
-	h.share(b, 1, "100×30")
+	h.share(a, 1, "100×30", false)
+	h.share(b, 2, "", false) // bob pressed B: his own screen
+	h.share(b, 1, "100×30", false)
 	if b.group != nil || b.sharedOn {
 		t.Fatal("an older ask to share, run late, put a session showing its own screen in a group")
+	}
+}
+
+// When the driver's frame moves a group's leader to another screen (the
+// poll asked or over, a run started), its members go with it at once: in
+// the new group, starting from the leader's next whole screen, not left
+// with a still screen and no leader until their own next frame. A leader
+// that moves of its own doing (it moved the poll's cursor) leaves its
+// members where they are.
+func TestGroupFollowsItsLeader(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h := newHub()
+	open := func(name string) (*member, *sink) {
+		out := &sink{}
+		o := newScreenOut(out)
+		go o.pump(ctx)
+		return h.join(ctx, name, false, o, 100, 30), out
+	}
+	leader, _ := open("ada")
+	member, seen := open("bob")
+	h.share(leader, 1, "poll", false)
+	h.share(member, 1, "poll", false)
+	h.share(leader, 2, "run", true) // the run started
+	h.mu.Lock()
+	g := member.group
+	repaint := leader.repaint
+	h.mu.Unlock()
+	if g == nil || g.key != "run" || g.leader != leader {
+		t.Fatalf("the driver's frame moved the leader to %q; its member is in %v", "run", g)
+	}
+	if !repaint {
+		t.Fatal("the leader was not made to draw the whole screen its member starts from")
+	}
+	// the member shows the leader's next whole screen, and what follows
+	leader.out.Write([]byte("\x1b[H\x1b[2Jthe run"))
+	leader.out.Write([]byte(" goes on"))
+	deadline := time.Now().Add(10 * time.Second)
+	for seen.String() != "\x1b[H\x1b[2Jthe run goes on" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the member shows %q", seen.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// its own doing: the member stays
+	h.share(leader, 3, "run, its cursor moved", false)
+	h.mu.Lock()
+	g = member.group
+	h.mu.Unlock()
+	if g == nil || g.key != "run" {
+		t.Fatalf("a leader that moved of its own doing took its member along (%v)", g)
 	}
 }

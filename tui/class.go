@@ -45,8 +45,11 @@ type Class struct {
 	// follower's screen for every follower of that key, and tell the
 	// others (ClassShared) that their own drawing is not needed. n
 	// numbers the calls (commands may run in another order): a call older
-	// than one taken is to be ignored.
-	Share func(n uint64, key string)
+	// than one taken is to be ignored. byFrame says that the driver's
+	// frame changed it (the poll asked or over, a run started), not the
+	// follower's own doing: every follower that showed the same screen
+	// takes the same frame, and most likely moves with it.
+	Share func(n uint64, key string, byFrame bool)
 }
 
 // ClassCatchUp is a key (Msg) that comes with the driver's latest frame,
@@ -237,7 +240,8 @@ func (a app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a = a.followReading()
 		}
 		if tell {
-			a, cmd = a.tellShare(k, shared, cmd)
+			_, byFrame := msg.(ClassFrame)
+			a, cmd = a.tellShare(k, shared, byFrame, cmd)
 		}
 		return a, cmd
 	}

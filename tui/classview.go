@@ -124,7 +124,7 @@ func (a app) shareChanged() (tell bool, k viewKey, shared bool) {
 }
 
 // tellShare tells the classroom (Class.Share) what shareChanged found.
-func (a app) tellShare(k viewKey, shared bool, cmd tea.Cmd) (app, tea.Cmd) {
+func (a app) tellShare(k viewKey, shared, byFrame bool, cmd tea.Cmd) (app, tea.Cmd) {
 	share := a.class.link.Share
 	a.class.shareKey = k
 	a.class.shareN++
@@ -132,5 +132,5 @@ func (a app) tellShare(k viewKey, shared bool, cmd tea.Cmd) (app, tea.Cmd) {
 	if shared {
 		s = k.String()
 	}
-	return a, tea.Batch(cmd, func() tea.Msg { share(n, s); return nil })
+	return a, tea.Batch(cmd, func() tea.Msg { share(n, s, byFrame); return nil })
 }
