@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/vt"
-
 	"github.com/proctour/proctour/primitives"
 	"github.com/proctour/proctour/trace"
 	"github.com/proctour/proctour/tui"
@@ -62,29 +60,26 @@ var aloneCPU float64
 
 func benchFollowers(b *testing.B, n int) {
 	const sample = 10
-	drawn := min(sample, n) + 1 // the instructor's screen too
-	var before runtime.MemStats
+	cl := openInstructor(b, Config{}, n)
+	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	// the emulators drawing the sampled screens are the clients', not
-	// the server's: their heap is measured alone and taken off
-	emus := make([]*vt.Emulator, drawn)
-	for i := range emus {
-		emus[i] = vt.NewEmulator(100, 30)
+	var studs *students
+	if n > 0 {
+		studs = startStudents(b, cl.srv.Addr().String(), n, sample)
 	}
-	var withEmus runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&withEmus)
-	emuHeap := withEmus.HeapInuse - before.HeapInuse
-	runtime.KeepAlive(emus)
-	emus = nil
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	cl := openClassFor(b, n, sample)
-	var after runtime.MemStats
+	cl.waitAttached(b, n)
 	time.Sleep(time.Second) // every session drawn its first screen
 	runtime.GC()
 	runtime.ReadMemStats(&after)
+	var members []*member // the students' sessions in the hub
+	cl.srv.hub.mu.Lock()
+	for _, m := range cl.srv.hub.members {
+		if !m.instructor {
+			members = append(members, m)
+		}
+	}
+	cl.srv.hub.mu.Unlock()
 	var start atomic.Int64 // the run's session starts (monotonic ns)
 	cl.srv.onRun = func() { start.Store(primitives.Monotonic()) }
 	var published atomic.Int64 // frames the driver published
@@ -113,12 +108,12 @@ func benchFollowers(b *testing.B, n int) {
 	}
 	published.Store(0)
 	for range b.N {
-		for _, w := range cl.watched {
-			w.reset()
+		if studs != nil {
+			studs.reset(b)
 		}
 		pub.reset()
-		for _, s := range cl.students {
-			s.frames.Store(0)
+		for _, m := range members {
+			m.frames.Store(0)
 		}
 		c0 := cpuTime()
 		cl.instructor.typeKeys(b, "r")
@@ -128,8 +123,9 @@ func benchFollowers(b *testing.B, n int) {
 		cl.instructor.waitFor(b, `│ ended`)
 		end := cl.instructor.waitFor(b, `event (\d+) of (\d+)`)
 		total, _ := strconv.Atoi(end[2])
-		for _, w := range cl.watched {
-			w.waitSeen(b, total)
+		var seens []map[int]int64
+		if studs != nil {
+			seens = studs.waitSeen(b, total)
 		}
 		cpu += cpuTime() - c0
 		timeline := cl.srv.hub.latest().Timeline
@@ -138,8 +134,7 @@ func benchFollowers(b *testing.B, n int) {
 		}
 		t0 := start.Load()
 		pubDelays = append(pubDelays, eventDelays(pub.snapshot(), timeline, t0)...)
-		for _, w := range cl.watched {
-			seen := w.snapshot()
+		for _, seen := range seens {
 			delays = append(delays, eventDelays(seen, timeline, t0)...)
 			var first, last int64
 			for m, at := range seen {
@@ -155,8 +150,8 @@ func benchFollowers(b *testing.B, n int) {
 				fps = append(fps, float64(len(seen)-1)/(float64(last-first)/1e9))
 			}
 		}
-		for _, s := range cl.students {
-			handed += s.frames.Load()
+		for _, m := range members {
+			handed += m.frames.Load()
 		}
 	}
 	b.StopTimer()
@@ -182,7 +177,7 @@ func benchFollowers(b *testing.B, n int) {
 	b.ReportMetric(pct(delays, 95), "delay-ms-p95")
 
 	b.ReportMetric(float64(handed)/float64(b.N*n), "hub-frames/follower/run")
-	b.ReportMetric((float64(after.HeapInuse)-float64(before.HeapInuse)-float64(emuHeap))/float64(n+1)/1024, "server-heap-KB/session")
+	b.ReportMetric((float64(after.HeapInuse)-float64(before.HeapInuse))/float64(n)/1024, "server-heap-KB/session")
 }
 
 // eventDelays is, for each event of timeline, the time from the event to
@@ -274,50 +269,19 @@ func (w *watcher) snapshot() map[int]int64 {
 	return out
 }
 
-func (w *watcher) waitSeen(b *testing.B, m int) {
+// await waits until the screen showed a timeline of m events.
+func (w *watcher) await(m int) error {
 	deadline := time.Now().Add(120 * time.Second)
 	for {
 		w.mu.Lock()
 		_, ok := w.seen[m]
 		w.mu.Unlock()
 		if ok {
-			return
+			return nil
 		}
 		if time.Now().After(deadline) {
-			b.Fatalf("a follower never showed the run's %d events", m)
+			return fmt.Errorf("a follower never showed the run's %d events", m)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// benchClass is a class whose sampled students' screens are watched.
-type benchClass struct {
-	*class
-	students []*member
-	watched  []*watcher
-}
-
-// openClassFor opens a class of n students, watches the screens of up to
-// sample of them, and finds their hub members.
-func openClassFor(b *testing.B, n, sample int) *benchClass {
-	cl := openClassDrawn(b, Config{}, n, sample)
-	bc := &benchClass{class: cl}
-	for i, s := range cl.students {
-		if i >= sample {
-			continue
-		}
-		w := &watcher{seen: map[int]int64{}, rx: regexp.MustCompile(`event \d+ of (\d+)`)}
-		s.mu.Lock()
-		s.watch = w.see
-		s.mu.Unlock()
-		bc.watched = append(bc.watched, w)
-	}
-	cl.srv.hub.mu.Lock()
-	for _, m := range cl.srv.hub.members {
-		if !m.instructor {
-			bc.students = append(bc.students, m)
-		}
-	}
-	cl.srv.hub.mu.Unlock()
-	return bc
 }

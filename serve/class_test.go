@@ -82,15 +82,25 @@ func (s *screen) text() string {
 // a long time; a slow machine does not).
 func (s *screen) waitFor(t testing.TB, re string) []string {
 	t.Helper()
+	m, err := s.await(re)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// await is waitFor's work: the match, or what the screen shows when none
+// came.
+func (s *screen) await(re string) ([]string, error) {
 	rx := regexp.MustCompile(re)
 	deadline := time.Now().Add(120 * time.Second)
 	repaint := time.Now().Add(3 * time.Second)
 	for {
 		if m := rx.FindStringSubmatch(s.text()); m != nil {
-			return m
+			return m, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the screen never showed %s; it shows:\n%s", re, s.text())
+			return nil, fmt.Errorf("the screen never showed %s; it shows:\n%s", re, s.text())
 		}
 		if time.Now().After(repaint) {
 			// the emulator may have drawn an update otherwise than a
@@ -132,9 +142,18 @@ func openScreen(t testing.TB, c *gossh.Client, w, h int) *screen {
 // openScreenDrawn opens a session, drawn by an emulator or not.
 func openScreenDrawn(t testing.TB, c *gossh.Client, w, h int, drawn bool) *screen {
 	t.Helper()
-	sess, err := c.NewSession()
+	s, err := newScreen(c, w, h, drawn)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return s
+}
+
+// newScreen is openScreenDrawn's work.
+func newScreen(c *gossh.Client, w, h int, drawn bool) (*screen, error) {
+	sess, err := c.NewSession()
+	if err != nil {
+		return nil, err
 	}
 	s := &screen{sess: sess, w: w, h: h}
 	if drawn {
@@ -143,15 +162,15 @@ func openScreenDrawn(t testing.TB, c *gossh.Client, w, h int, drawn bool) *scree
 	}
 	sess.Stdout, sess.Stderr = s, io.Discard
 	if s.in, err = sess.StdinPipe(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return s
+	return s, nil
 }
 
 // instructorKey is a key and the public key file that makes it the
@@ -181,6 +200,28 @@ func openClass(t testing.TB, cfg Config, n int) *class { return openClassDrawn(t
 // drawn by an emulator, the others' output only counted (benchmarks).
 func openClassDrawn(t testing.TB, cfg Config, n, drawn int) *class {
 	t.Helper()
+	cl := openInstructor(t, cfg, n)
+	for i := range n {
+		c, err := dial(cl.srv, fmt.Sprintf("student%d", i), key(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl.clients = append(cl.clients, c)
+		cl.students = append(cl.students, openScreenDrawn(t, c, 100, 30, i < drawn))
+	}
+	for _, s := range cl.students {
+		if s.vt != nil {
+			s.waitFor(t, "Programs and processes")
+		}
+	}
+	cl.waitAttached(t, n)
+	return cl
+}
+
+// openInstructor starts a server for a class of n students and opens the
+// instructor's session, at the lesson list.
+func openInstructor(t testing.TB, cfg Config, n int) *class {
+	t.Helper()
 	ik, file := instructorKey(t)
 	cfg.InstructorKey = file
 	cfg.Caps.Sessions = n + 10
@@ -192,32 +233,27 @@ func openClassDrawn(t testing.TB, cfg Config, n, drawn int) *class {
 			c.Close()
 		}
 	})
-	open := func(user string, k gossh.Signer, w, h int, drawn bool) *screen {
-		c, err := dial(srv, user, k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl.clients = append(cl.clients, c)
-		return openScreenDrawn(t, c, w, h, drawn)
+	c, err := dial(srv, "teacher", ik)
+	if err != nil {
+		t.Fatal(err)
 	}
-	cl.instructor = open("teacher", ik, 120, 40, true)
+	cl.clients = append(cl.clients, c)
+	cl.instructor = openScreen(t, c, 120, 40)
 	cl.instructor.waitFor(t, "Programs and processes")
-	for i := range n {
-		cl.students = append(cl.students, open(fmt.Sprintf("student%d", i), key(t), 100, 30, i < drawn))
-	}
-	for _, s := range cl.students {
-		if s.vt != nil {
-			s.waitFor(t, "Programs and processes")
-		}
-	}
+	return cl
+}
+
+// waitAttached waits until the instructor's session and n students' are
+// in the class, each with its program running.
+func (cl *class) waitAttached(t testing.TB, n int) {
+	t.Helper()
 	deadline := time.Now().Add(120 * time.Second)
-	for !srv.hub.allAttached(n + 1) {
+	for !cl.srv.hub.allAttached(n + 1) {
 		if time.Now().After(deadline) {
 			t.Fatal("the students' sessions never joined the class")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return cl
 }
 
 // openTickets takes the instructor to lesson 5's tickets demo and asks

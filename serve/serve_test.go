@@ -23,6 +23,9 @@ import (
 
 func TestMain(m *testing.M) {
 	primitives.MaybeRunChild()
+	if spec := os.Getenv(envStudents); spec != "" { // the benchmark's students
+		runStudents(spec)
+	}
 	os.Exit(m.Run())
 }
 
@@ -55,23 +58,31 @@ func start(t testing.TB, cfg Config) *Server {
 // key is a new client key.
 func key(t testing.TB) gossh.Signer {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
+	s, err := newKey()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+func newKey() (gossh.Signer, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return gossh.NewSignerFromKey(priv)
+}
+
 func dial(s *Server, user string, k gossh.Signer) (*gossh.Client, error) {
+	return dialAddr(s.Addr().String(), user, k)
+}
+
+func dialAddr(addr, user string, k gossh.Signer) (*gossh.Client, error) {
 	auth := []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}
 	if k != nil {
 		auth = []gossh.AuthMethod{gossh.PublicKeys(k)}
 	}
-	return gossh.Dial("tcp", s.Addr().String(), &gossh.ClientConfig{
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
 		User: user, Auth: auth, HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 30 * time.Second,
 	})
 }
