@@ -22,6 +22,9 @@ import (
 
 // BenchmarkFollowers: an instructor runs the 100-buyer tickets demo with
 // n students following over SSH on loopback; each iteration is one run.
+// The students' SSH clients and terminals are another process
+// (students_test.go), as they are other machines in a classroom; the
+// instructor's client is in this one.
 //
 //	taskset -c 0,1 go test ./serve -run '^$' -bench Followers -benchtime 5x
 //
@@ -40,9 +43,13 @@ import (
 //     with it (the driver's side: the trace's collector and the driver);
 //   - cpu-ms/follower/run: the process's CPU per run, less a run's with
 //     no follower (followers=0, run first), per follower; cpu-ms/run is
-//     the whole; the SSH clients and emulators run in this process too;
-//   - server-heap-KB/session: the heap the sessions hold at the lesson
-//     list, per session (the emulators' own taken off);
+//     the whole (the demo's processes are not in it);
+//   - idle-cpu-ms/s: the process's CPU per second while every session
+//     shows the lesson list and nobody types; idle-cpu-µs/s/follower:
+//     what each follower adds to it (the programs' renderers tick 120
+//     times a second);
+//   - server-heap-KB/session: the heap the students' sessions hold at the
+//     lesson list, per session;
 //   - class-frames/run: the frames the hub took; hub-frames/follower/run:
 //     those handed to each follower's program (one whose screen another
 //     draws is handed one every 100 ms).
@@ -54,9 +61,9 @@ func BenchmarkFollowers(b *testing.B) {
 	}
 }
 
-// aloneCPU is the CPU of a run with no follower (followers=0), once
-// measured.
-var aloneCPU float64
+// aloneCPU and aloneIdle are the CPU of a run, and of a second with
+// nothing to do, with no follower (followers=0), once measured.
+var aloneCPU, aloneIdle float64
 
 func benchFollowers(b *testing.B, n int) {
 	const sample = 10
@@ -72,6 +79,9 @@ func benchFollowers(b *testing.B, n int) {
 	time.Sleep(time.Second) // every session drawn its first screen
 	runtime.GC()
 	runtime.ReadMemStats(&after)
+	i0 := cpuTime() // every session at the lesson list, nobody typing
+	time.Sleep(2 * time.Second)
+	idle := float64((cpuTime() - i0).Microseconds()) / 2e3 // ms/s
 	var members []*member // the students' sessions in the hub
 	cl.srv.hub.mu.Lock()
 	for _, m := range cl.srv.hub.members {
@@ -163,6 +173,12 @@ func benchFollowers(b *testing.B, n int) {
 		b.ReportMetric((perRun-aloneCPU)/float64(n), "cpu-ms/follower/run")
 	}
 	b.ReportMetric(float64(published.Load())/float64(b.N), "class-frames/run")
+	b.ReportMetric(idle, "idle-cpu-ms/s")
+	if n == 0 {
+		aloneIdle = idle
+	} else if aloneIdle > 0 {
+		b.ReportMetric((idle-aloneIdle)/float64(n)*1e3, "idle-cpu-µs/s/follower")
+	}
 	slices.Sort(pubDelays)
 	b.ReportMetric(pct(pubDelays, 50), "hub-delay-ms-p50")
 	b.ReportMetric(pct(pubDelays, 95), "hub-delay-ms-p95")
