@@ -41,6 +41,10 @@ import (
 //     bytes over, before the emulator draws them);
 //   - hub-delay-ms-p50, -p95: the same to the moment the hub took a frame
 //     with it (the driver's side: the trace's collector and the driver);
+//   - driver-delay-ms-p50, -p95: the same to the instructor's own screen
+//     (its client), which its own program draws from its run, as a
+//     student's does on their own: what the followers' figures compare
+//     with;
 //   - cpu-ms/follower/run: the process's CPU per run, less a run's with
 //     no follower (followers=0, run first), per follower; cpu-ms/run is
 //     the whole (the demo's processes are not in it);
@@ -82,6 +86,7 @@ func benchFollowers(b *testing.B, n int) {
 	i0 := cpuTime() // every session at the lesson list, nobody typing
 	time.Sleep(2 * time.Second)
 	idle := float64((cpuTime() - i0).Microseconds()) / 2e3 // ms/s
+
 	var members []*member // the students' sessions in the hub
 	cl.srv.hub.mu.Lock()
 	for _, m := range cl.srv.hub.members {
@@ -94,6 +99,10 @@ func benchFollowers(b *testing.B, n int) {
 	cl.srv.onRun = func() { start.Store(primitives.Monotonic()) }
 	var published atomic.Int64 // frames the driver published
 	pub := &watcher{seen: map[int]int64{}}
+	own := &watcher{seen: map[int]int64{}, rx: regexp.MustCompile(`event \d+ of (\d+)`)} // the instructor's screen
+	cl.instructor.mu.Lock()
+	cl.instructor.watch = own.see
+	cl.instructor.mu.Unlock()
 
 	cl.srv.hub.mu.Lock()
 	cl.srv.hub.onPublish = func(f tui.ClassFrame) { published.Add(1); pub.note(len(f.Timeline)) }
@@ -103,7 +112,7 @@ func benchFollowers(b *testing.B, n int) {
 	cl.instructor.waitFor(b, `MainProcess +\d+ +exited`)
 	cl.instructor.waitFor(b, `│ ended`)
 
-	var delays, pubDelays []float64
+	var delays, pubDelays, ownDelays []float64
 	var fps []float64
 	var cpu time.Duration
 	var handed int64
@@ -122,6 +131,7 @@ func benchFollowers(b *testing.B, n int) {
 			studs.reset(b)
 		}
 		pub.reset()
+		own.reset()
 		for _, m := range members {
 			m.frames.Store(0)
 		}
@@ -144,6 +154,7 @@ func benchFollowers(b *testing.B, n int) {
 		}
 		t0 := start.Load()
 		pubDelays = append(pubDelays, eventDelays(pub.snapshot(), timeline, t0)...)
+		ownDelays = append(ownDelays, eventDelays(own.snapshot(), timeline, t0)...)
 		for _, seen := range seens {
 			delays = append(delays, eventDelays(seen, timeline, t0)...)
 			var first, last int64
@@ -182,6 +193,9 @@ func benchFollowers(b *testing.B, n int) {
 	slices.Sort(pubDelays)
 	b.ReportMetric(pct(pubDelays, 50), "hub-delay-ms-p50")
 	b.ReportMetric(pct(pubDelays, 95), "hub-delay-ms-p95")
+	slices.Sort(ownDelays)
+	b.ReportMetric(pct(ownDelays, 50), "driver-delay-ms-p50")
+	b.ReportMetric(pct(ownDelays, 95), "driver-delay-ms-p95")
 	if n == 0 {
 		return
 	}
