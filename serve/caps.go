@@ -98,6 +98,7 @@ func (s *Server) admit(b *budget, m *member) func(string, lessons.Vars) (func(),
 			s.onRun()
 		}
 		b.starts = append(b.starts, now)
+		fewerProcs := moreProcs()
 		var once sync.Once
 		return func() {
 			once.Do(func() {
@@ -105,6 +106,7 @@ func (s *Server) admit(b *budget, m *member) func(string, lessons.Vars) (func(),
 				b.procs -= n
 				s.caps.procs -= n
 				s.caps.mu.Unlock()
+				fewerProcs()
 			})
 		}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/proctour/proctour/primitives"
+	"github.com/proctour/proctour/sim"
 )
 
 // screen is a client session drawn by a terminal emulator: what it shows
@@ -537,5 +539,50 @@ func (cl *class) waitShared(t testing.TB, n int) int {
 			t.Fatalf("never %d followers drawn by another's drawing", n)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestMorePsWhileARunRuns: while a session's run is alive the server has
+// twice its Ps (procsPerCPU), and once the run is over (here: its session
+// ended) as many as before. (A step-mode run stays alive, at the gate,
+// until it is stepped or ended.)
+func TestMorePsWhileARunRuns(t *testing.T) {
+	was := runtime.GOMAXPROCS(0)
+	s := start(t, Config{Mode: sim.Step})
+	c, err := dial(s, "ada", key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tm := openScreen(t, c, 120, 40)
+	tm.waitFor(t, "Programs and processes")
+	tm.typeKeys(t, "j", "\r")
+	tm.waitFor(t, "Starting processes")
+	tm.typeKeys(t, "\t", "r")
+	tm.waitFor(t, `│ your move`)
+	if got := runtime.GOMAXPROCS(0); got != procsPerCPU*was {
+		t.Fatalf("GOMAXPROCS is %d while a run is alive; want %d (%d before)", got, procsPerCPU*was, was)
+	}
+	tm.typeKeys(t, "q") // the session ends, and its run
+	deadline := time.Now().Add(60 * time.Second)
+	for runtime.GOMAXPROCS(0) != was {
+		if time.Now().After(deadline) {
+			t.Fatalf("GOMAXPROCS is %d after the run; it was %d before", runtime.GOMAXPROCS(0), was)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// moreProcs counts: the Ps come back after the last of two runs.
+func TestMorePsCounted(t *testing.T) {
+	was := runtime.GOMAXPROCS(0)
+	a, b := moreProcs(), moreProcs()
+	a()
+	if got := runtime.GOMAXPROCS(0); got != procsPerCPU*was {
+		t.Fatalf("one run of two ended: GOMAXPROCS %d, want %d", got, procsPerCPU*was)
+	}
+	b()
+	if got := runtime.GOMAXPROCS(0); got != was {
+		t.Fatalf("both runs ended: GOMAXPROCS %d, want %d", got, was)
 	}
 }
