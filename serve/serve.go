@@ -233,9 +233,9 @@ func New(cfg Config) (*Server, error) {
 // takes that work, and the OS shares the CPUs between the server's
 // threads and the demo's processes. BenchmarkFollowers (60 followers of a
 // 100-buyer tickets run, 2 vCPUs): the followers' delay at the 95th
-// percentile went from 85-106 ms to 47-58 ms, and the instructor's own
-// screen's from 97-128 ms to 45-68 ms, for about half as much again of the
-// server's CPU per run (the hub takes twice the frames). With nothing
+// percentile went from 85-106 ms to 54-74 ms, and the instructor's own
+// screen's from 97-128 ms to 50-72 ms, for about 40% more of the server's
+// CPU per run (the hub takes about twice the frames). With nothing
 // running, the extra Ps would only cost idle CPU (their threads look for
 // work as goroutines wake), so they are given back.
 const procsPerCPU = 2
