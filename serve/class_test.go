@@ -407,18 +407,26 @@ func TestClassPoll(t *testing.T) {
 	}
 }
 
-// TestCapsRefuseARun: a run over the session's process cap is refused in
-// its status bar and starts nothing (nor counts); one under it runs; the
-// next, past the runs a minute, is refused.
-func TestCapsRefuseARun(t *testing.T) {
-	s := start(t, Config{Caps: Caps{ProcessesPerSession: 20, RunsPerMinute: 1}})
+// openAlone starts a server and opens one student's session on it, at the
+// lesson list.
+func openAlone(t *testing.T, cfg Config) *screen {
+	t.Helper()
+	s := start(t, cfg)
 	c, err := dial(s, "ada", key(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	tm := openScreen(t, c, 120, 40)
 	tm.waitFor(t, "Programs and processes")
+	return tm
+}
+
+// TestCapsRefuseARun: a run over the session's process cap is refused in
+// its status bar and starts nothing (nor counts); one under it runs; the
+// next, past the runs a minute, is refused.
+func TestCapsRefuseARun(t *testing.T) {
+	tm := openAlone(t, Config{Caps: Caps{ProcessesPerSession: 20, RunsPerMinute: 1}})
 	tm.typeKeys(t, "j", "j", "j", "j", "\r")
 	tm.waitFor(t, "Locks: grabbing tickets")
 	tm.typeKeys(t, "\t", "r")
@@ -548,14 +556,7 @@ func (cl *class) waitShared(t testing.TB, n int) int {
 // until it is stepped or ended.)
 func TestMorePsWhileARunRuns(t *testing.T) {
 	was := runtime.GOMAXPROCS(0)
-	s := start(t, Config{Mode: sim.Step})
-	c, err := dial(s, "ada", key(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	tm := openScreen(t, c, 120, 40)
-	tm.waitFor(t, "Programs and processes")
+	tm := openAlone(t, Config{Mode: sim.Step})
 	tm.typeKeys(t, "j", "\r")
 	tm.waitFor(t, "Starting processes")
 	tm.typeKeys(t, "\t", "r")
