@@ -321,7 +321,11 @@ func (a app) classUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a.noteDemo(true, "B breaks away from the instructor first"), nil
 		}
 		if a.class.gated() {
-			return a.followerKey(msg)
+			m, cmd := a.followerKey(msg)
+			if a, ok := m.(app); ok { // (its badge, in its language)
+				return a.withClassView(), cmd
+			}
+			return m, cmd
 		}
 	}
 	m, cmd := a.update(msg)
@@ -360,10 +364,11 @@ func (a app) classKey(msg tea.KeyPressMsg) (app, tea.Cmd, bool) {
 }
 
 // followerMay reports whether a follower's key is one that changes
-// nothing the driver owns: quitting, help, the poll's keys, and reading
-// the lesson's text.
+// nothing the driver owns: quitting, help, the screen's language (the
+// frame has none: each follower draws it in their own), the poll's keys,
+// and reading the lesson's text.
 func (a app) followerMay(msg tea.KeyPressMsg) bool {
-	if key.Matches(msg, a.keys.Quit, a.keys.Help) {
+	if key.Matches(msg, a.keys.Quit, a.keys.Help) || a.isLangKey(msg) {
 		return true
 	}
 	d, ok := a.activeDemo()
@@ -380,10 +385,27 @@ func (a app) followerMay(msg tea.KeyPressMsg) bool {
 	return false
 }
 
+// langKey is the key that switches the screen's language, on the
+// screens that have one.
+func (a app) langKey() (key.Binding, bool) {
+	switch a.screen {
+	case screenHome:
+		return a.home.keys.Lang, true
+	case screenLesson:
+		return a.lesson.keys.Lang, true
+	}
+	return key.Binding{}, false
+}
+
+func (a app) isLangKey(msg tea.KeyPressMsg) bool {
+	k, ok := a.langKey()
+	return ok && key.Matches(msg, k)
+}
+
 // followerKey is a follower's key: the poll answered, or the text read.
 func (a app) followerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	d, ok := a.activeDemo()
-	if !ok || d.predicting == nil || key.Matches(msg, a.keys.Quit, a.keys.Help) {
+	if !ok || d.predicting == nil || key.Matches(msg, a.keys.Quit, a.keys.Help) || a.isLangKey(msg) {
 		return a.update(msg)
 	}
 	q, p := d.keys.Question, d.predicting
@@ -843,7 +865,11 @@ func (a app) withClassKeys(km help.KeyMap) help.KeyMap {
 	if d, ok := a.activeDemo(); gated && ok && d.predicting != nil {
 		return km // the poll's own keys, answered on the follower's screen
 	}
-	return classHelp{keys: km, class: in, gated: gated, global: []key.Binding{a.keys.Help, a.keys.Quit}}
+	global := []key.Binding{a.keys.Help, a.keys.Quit}
+	if lang, ok := a.langKey(); ok {
+		global = append([]key.Binding{lang}, global...)
+	}
+	return classHelp{keys: km, class: in, gated: gated, global: global}
 }
 
 // admitRun asks the classroom (Options.Admit) whether a run may start;

@@ -131,6 +131,42 @@ func TestFollowerFollowsBreaksAwayAndRejoins(t *testing.T) {
 	}
 }
 
+// A follower reads in their own language: L switches their screen while
+// they follow (a frame has no language: each follower draws it in their
+// own), the driver's next frames are drawn in it, and it works while the
+// class's poll is asked too.
+func TestFollowerSwitchesLanguage(t *testing.T) {
+	timeline := record(t, "tickets", sim.Live, 1, "buyers=20", "lock=on")
+	n := len(timeline)
+	st := newClassApp(t, false, 100, 30)
+	st.send(ticketsFrame(1, timeline, n/2, true))
+	st.keys("L")
+	got := st.screen()
+	if strings.Contains(got, i18n.Tr("zh", "B breaks away from the instructor first")) || !strings.Contains(got, i18n.Tr("zh", "following")) {
+		t.Fatalf("L did not switch a follower's screen to Chinese while it follows:\n%s", got)
+	}
+	st.send(ticketsFrame(2, timeline, n, false))
+	if got := st.screen(); !strings.Contains(got, fmt.Sprintf(i18n.Tr("zh", "event %d of %d"), n, n)) {
+		t.Fatalf("the driver's next frame is not drawn in the follower's language:\n%s", got)
+	}
+	if len(st.follows) != 0 {
+		t.Errorf("switching the language told the classroom %v: the follower broke away", st.follows)
+	}
+	f := ticketsFrame(3, timeline, 0, false)
+	f.Vars = lessons.Vars{"buyers": "100", "lock": "off", "tickets": "1"}
+	f.Run, f.AskSeq = 0, 1
+	for _, p := range lessonPredictions("en", 5) {
+		if p.Applies("tickets", f.Vars) {
+			f.Ask = p.ID
+		}
+	}
+	st.send(f)
+	st.keys("L") // back to English, while asked
+	if got := st.screen(); !strings.Contains(got, "Predict before you run") || !strings.Contains(got, "following") {
+		t.Fatalf("L during the poll does not switch back to English, or the poll is gone:\n%s", got)
+	}
+}
+
 // The driver publishes what changed, once: its lesson, demo and cursor.
 func TestDriverPublishesChanges(t *testing.T) {
 	in := newClassApp(t, true, 120, 40)
