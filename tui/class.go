@@ -710,6 +710,7 @@ func (a app) withClassView() app {
 	}
 	cv := d.class
 	cv.projector = a.projector
+	cv.follower = a.class.gated()
 	cv.badge = a.classBadge()
 	cv.counts = nil
 	if a.class.link != nil && a.class.link.Instructor && d.predicting != nil && a.class.status.AskSeq == a.class.askSeq {
@@ -748,6 +749,7 @@ func (a app) classBadge() string {
 // classView is what the demo draws of the classroom.
 type classView struct {
 	projector bool
+	follower  bool // the driver's screen: a poll's answer is sent, not run
 	badge     string
 	counts    []int       // the class's answers to the question on screen (instructor)
 	result    *PollResult // how the class answered the poll of the run drawn

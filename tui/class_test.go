@@ -205,6 +205,10 @@ func TestPollAnswerAndHistogram(t *testing.T) {
 	if got := st.screen(); !strings.Contains(got, "Predict before you run") {
 		t.Fatalf("the follower is not asked:\n%s", got)
 	}
+	// the run is the instructor's: a follower's enter answers, s skips
+	if got := st.screen(); !strings.Contains(got, "enter answer · s skip") || !strings.Contains(got, "enter answer • s skip • ? help") || strings.Contains(got, "enter run") {
+		t.Errorf("the follower's keys for the poll do not say enter answers:\n%s", got)
+	}
 	st.keys("j", "enter")
 	if len(st.answers) != 1 || st.answers[0] != [2]int{1, 1} {
 		t.Fatalf("answers sent: %v, want [[1 1]] (asking 1, the second choice)", st.answers)
@@ -268,7 +272,8 @@ func TestClassroomInChinese(t *testing.T) {
 	k := newClassKeys()
 	for _, b := range []string{k.BreakAway.Help().Desc, k.Rejoin.Help().Desc, k.Hand.Help().Desc, k.Projector.Help().Desc,
 		"%d following · %d away", "following", "on your own (F follows)", "you drive", "The class: %d of %d predicted it",
-		"B breaks away from the instructor first", "you broke away: the run is yours; F follows again"} {
+		"B breaks away from the instructor first", "you broke away: the run is yours; F follows again",
+		"↑/↓ choose · enter answer · s skip", "answer", "skip"} {
 		if !i18n.Has("zh", b) || !hasHan(i18n.Tr("zh", b)) {
 			t.Errorf("no Chinese for %q", b)
 		}

@@ -134,7 +134,11 @@ func (d demo) helpKeys() help.KeyMap {
 	case d.reading.typing:
 		return d.readingHelp()
 	case d.predicting != nil:
-		return d.keys.modal(d.keys.Question, true)
+		q := d.keys.Question
+		if d.class.follower { // the class's poll: the driver runs it
+			q = q.forFollower()
+		}
+		return d.keys.modal(q, true)
 	case d.editing != nil:
 		return d.keys.modal(d.keys.Editor, false) // esc is the editor's cancel
 	case d.seedText != nil:

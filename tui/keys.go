@@ -319,6 +319,14 @@ func newQuestionKeys() questionKeys {
 	}
 }
 
+// forFollower are the question's keys for a follower asked the class's
+// poll: the run is the driver's, so enter sends the answer and s skips.
+func (k questionKeys) forFollower() questionKeys {
+	k.Answer.SetHelp("enter", "answer")
+	k.Skip.SetHelp("s", "skip")
+	return k
+}
+
 // ShortHelp is the line the question draws itself: ↑/↓ choose · enter
 // run · s run without guessing.
 func (k questionKeys) ShortHelp() []key.Binding {

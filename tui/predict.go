@@ -61,6 +61,9 @@ func (d demo) predictKey(msg tea.KeyPressMsg) (demo, tea.Cmd) {
 func (d demo) predictView(s styles, w, h int) []string {
 	p := d.predicting
 	title, hint := tr(d.lang, "Predict before you run"), tr(d.lang, "↑/↓ choose · enter run · s run without guessing")
+	if d.class.follower { // the class's poll: the driver runs it
+		hint = tr(d.lang, "↑/↓ choose · enter answer · s skip")
+	}
 	var ask []string
 	for _, l := range strings.Split(markdown.Render(p.Ask, max(w-2, 20), markdown.NewTheme(s.dark, true)), "\n") {
 		ask = append(ask, s.Text.Render(l))
