@@ -209,6 +209,11 @@ func TestPollAnswerAndHistogram(t *testing.T) {
 	if got := st.screen(); !strings.Contains(got, "enter answer · s skip") || !strings.Contains(got, "enter answer • s skip • ? help") || strings.Contains(got, "enter run") {
 		t.Errorf("the follower's keys for the poll do not say enter answers:\n%s", got)
 	}
+	narrow := newClassApp(t, false, 80, 24) // (its status bar has room for the phase)
+	narrow.send(f)
+	if got := narrow.screen(); strings.Contains(got, "r to run") || !strings.Contains(got, "the instructor runs it") {
+		t.Errorf("the follower's status bar does not say the instructor runs it:\n%s", got)
+	}
 	st.keys("j", "enter")
 	if len(st.answers) != 1 || st.answers[0] != [2]int{1, 1} {
 		t.Fatalf("answers sent: %v, want [[1 1]] (asking 1, the second choice)", st.answers)
@@ -273,7 +278,7 @@ func TestClassroomInChinese(t *testing.T) {
 	for _, b := range []string{k.BreakAway.Help().Desc, k.Rejoin.Help().Desc, k.Hand.Help().Desc, k.Projector.Help().Desc,
 		"%d following · %d away", "following", "on your own (F follows)", "you drive", "The class: %d of %d predicted it",
 		"B breaks away from the instructor first", "you broke away: the run is yours; F follows again",
-		"↑/↓ choose · enter answer · s skip", "answer", "skip"} {
+		"↑/↓ choose · enter answer · s skip", "answer", "skip", "the instructor runs it"} {
 		if !i18n.Has("zh", b) || !hasHan(i18n.Tr("zh", b)) {
 			t.Errorf("no Chinese for %q", b)
 		}

@@ -508,6 +508,8 @@ func (d demo) statusInfo() statusInfo {
 		}
 	case d.nothing:
 		in.Phase = "nothing to run"
+	case d.run == 0 && d.class.follower:
+		in.Phase = "the instructor runs it"
 	case d.run == 0:
 		in.Phase = "r to run"
 	case d.playing:
