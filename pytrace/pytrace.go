@@ -268,6 +268,11 @@ type pending struct {
 // which it goes on without it (the putter died before sending it).
 const putWait = 3 * time.Second
 
+// startWait is how long what follows a child's start() is held back for
+// its proc.start, past which it goes on without it (the child never
+// booted as one of the program's).
+const startWait = 3 * time.Second
+
 // input is messages of a connection, in its order, or its end.
 type input struct {
 	conn int
@@ -287,6 +292,10 @@ type proc struct {
 	reapMono   int64 // when the parent's report of its exit came in
 	closed     bool  // its connection ended
 	child      bool  // a process that will start as one of the program's
+	// startMono is when its parent called start(), its proc.start's stamp,
+	// and announced when proctour heard of it, while its start is awaited
+	startMono int64
+	announced time.Time
 	signaled   int   // the signal it was sent (step and seeded modes; see reapZombies)
 	stderrTail []string
 }
@@ -877,6 +886,9 @@ func (r *Run) take1(conn int, sk *sock, m wireMsg) {
 	case "child":
 		p := r.proc(m.Pid)
 		p.child = true
+		if !p.started {
+			p.startMono, p.announced = m.Mono, time.Now()
+		}
 		if r.sched != nil && !p.started && p.reapCode == nil {
 			r.sched.Starting(m.Pid) // the others wait for its first step
 		}
@@ -897,7 +909,7 @@ func (r *Run) take1(conn int, sk *sock, m wireMsg) {
 		p := r.proc(pid)
 		switch m.Kind {
 		case trace.KindProcStart:
-			p.started = true
+			p.started, p.startMono = true, 0
 			if m.Name != nil {
 				p.name = *m.Name
 			}
@@ -933,6 +945,14 @@ func (r *Run) release(final bool) {
 	// when proctour itself ran late, what it read first may be younger on
 	// the wire than what still waits, unread, on another connection.
 	limit, arrived := monotonic()-int64(r.opts.Window), time.Now().Add(-r.opts.Window)
+	// A child announced (its parent's start() returned) whose proc.start,
+	// stamped when start() was called, has not arrived (it boots: spawn
+	// takes tens of milliseconds) holds back what was stamped after it.
+	for _, p := range r.procs {
+		if p.startMono > 0 && !p.started && p.reapCode == nil && time.Since(p.announced) < startWait {
+			limit = min(limit, p.startMono)
+		}
+	}
 	n := 0
 	for n < len(r.heap) && (final || (r.heap[n].m.Mono <= limit && !r.heap[n].at.After(arrived))) {
 		if a := r.heap[n].m.After; a != nil && !final {

@@ -786,3 +786,52 @@ func TestForkServerHasALane(t *testing.T) {
 		})
 	}
 }
+
+// A child's start is told when its parent called start(), whenever the
+// child itself booted: what the parent does after start() (the next
+// start(), a join) comes after it in the trace, under every start method
+// (spawn boots a child in tens of milliseconds, after the parent's next
+// lines ran).
+func TestStartComesBeforeWhatFollowsIt(t *testing.T) {
+	needPython(t)
+	src := `from multiprocessing import Process
+
+def task(n):
+    print('child', n)
+
+if __name__ == '__main__':
+    ps = [Process(target=task, args=(i,)) for i in range(3)]
+    for p in ps:
+        p.start()
+    print('all started')
+    for p in ps:
+        p.join()
+`
+	for _, m := range methodsFor(t) {
+		t.Run(m, func(t *testing.T) {
+			tl := traced(t, src, m, nil)
+			var main int
+			for _, r := range tl {
+				if r.Kind == trace.KindProcStart && r.Proc == "MainProcess" {
+					main = r.Pid
+				}
+			}
+			started := map[string]bool{}
+			var order []string
+			for _, r := range tl {
+				switch {
+				case r.Kind == trace.KindProcStart && strings.HasPrefix(r.Proc, "Process-"):
+					started[r.Proc] = true
+					order = append(order, r.Proc)
+				case r.Pid == main && r.Kind == trace.KindStdout && len(started) < 3:
+					t.Errorf("MainProcess printed 'all started' before every start (%v):\n%s", order, dump(tl))
+				case r.Pid == main && r.Kind == trace.KindProcJoin && !started[r.Obj]:
+					t.Errorf("MainProcess joined %s before its start:\n%s", r.Obj, dump(tl))
+				}
+			}
+			if strings.Join(order, " ") != "Process-1 Process-2 Process-3" {
+				t.Errorf("the starts came in the order %v, not the order of the start() calls", order)
+			}
+		})
+	}
+}

@@ -40,6 +40,7 @@ _sock = None
 _send_lock = threading.Lock()
 _started = False      # this process is a traced multiprocessing process
 _pending = []         # events before proc.start (spawn: main module import)
+_forkserver_mono = 0  # the fork server's start, in it and the children it forks
 _tls = threading.local()
 _prog = None          # the program's path
 _prog_stem = "main"
@@ -1397,17 +1398,28 @@ def _wrap_process(P):
         f = _user(2)
         if f is not None:
             self._pt_line = _line(f)
+        # the child's proc.start is stamped with the moment start() was
+        # called (the child has it in its copy of self, forked or
+        # unpickled): what the parent does after start() comes after it,
+        # however late the child boots
+        self._pt_mono = t0 = _mono()
         r = o_start(self)
         if _sock is not None and self.pid:
-            _raw({"k": "child", "pid": self.pid})  # on its way: proctour waits for its start
+            _raw({"k": "child", "pid": self.pid, "mono": t0})  # on its way: proctour waits for its start
         return r
 
     def _bootstrap(self, parent_sentinel=None):
         global _started
         import multiprocessing.connection as C
         _started = True
+        # stamped when its parent called start(); a fork server's child
+        # after the fork server's own start (it boots during the first
+        # start(), and is the child's parent)
+        mono = self.__dict__.get("_pt_mono") or _mono()
+        if _forkserver_mono and mono <= _forkserver_mono:
+            mono = _forkserver_mono + 1
         msg = {"k": "ev", "kind": "proc.start", "oid": "", "val": _target_name(self),
-               "mono": _mono(), "name": self.name, "ppid": os.getppid(), "daemon": bool(self.daemon)}
+               "mono": mono, "name": self.name, "ppid": os.getppid(), "daemon": bool(self.daemon)}
         ln = self.__dict__.get("_pt_line")
         if ln:
             msg["line"] = ln
@@ -1480,7 +1492,9 @@ def _wrap_forkserver():
         _started = True
         me = os.getpid()
         _no_pdeathsig()  # it ends by itself once the main process has gone, as without proctour
-        _raw({"k": "ev", "kind": "proc.start", "oid": "", "val": "forkserver", "mono": _mono(),
+        global _forkserver_mono
+        _forkserver_mono = _mono()  # (its children, forked from it, have it)
+        _raw({"k": "ev", "kind": "proc.start", "oid": "", "val": "forkserver", "mono": _forkserver_mono,
               "name": "ForkServer", "ppid": os.getppid(), "daemon": False})
         code = 1
         try:
