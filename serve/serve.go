@@ -234,7 +234,7 @@ func New(cfg Config) (*Server, error) {
 // threads and the demo's processes. BenchmarkFollowers (60 followers of a
 // 100-buyer tickets run, 2 vCPUs): the followers' delay at the 95th
 // percentile went from 85-106 ms to 54-74 ms, and the instructor's own
-// screen's from 97-128 ms to 50-72 ms, for about 40% more of the server's
+// screen's from 105-140 ms to 50-72 ms, for about 40% more of the server's
 // CPU per run (the hub takes about twice the frames). With nothing
 // running, the extra Ps would only cost idle CPU (their threads look for
 // work as goroutines wake), so they are given back.
