@@ -283,21 +283,22 @@ type input struct {
 }
 
 type proc struct {
-	pid, ppid int
-	name      string
-	started   bool // proc.start released or queued
-	exitSeen  bool // the process reported its own exit
-	exited    bool // an exit (own or synthesized) is queued
-	reapCode  *int
-	reapMono  int64 // when the parent's report of its exit came in
-	closed    bool  // its connection ended
-	child     bool  // a process that will start as one of the program's
+	pid, ppid  int
+	name       string
+	started    bool // proc.start released or queued
+	exitSeen   bool // the process reported its own exit
+	exited     bool // an exit (own or synthesized) is queued
+	reapCode   *int
+	reapMono   int64 // when the parent's report of its exit came in
+	closed     bool  // its connection ended
+	child      bool  // a process that will start as one of the program's
+	signaled   int   // the signal it was sent (step and seeded modes; see reapZombies)
+	stderrTail []string
+
 	// startMono is when its parent called start(), its proc.start's stamp,
 	// and announced when proctour heard of it, while its start is awaited
-	startMono  int64
-	announced  time.Time
-	signaled   int // the signal it was sent (step and seeded modes; see reapZombies)
-	stderrTail []string
+	startMono int64
+	announced time.Time
 }
 
 // Run is one traced run of a Python program.
