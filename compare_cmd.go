@@ -39,7 +39,7 @@ In a terminal it opens the two runs side by side, stepping both together
 			}
 			var runs [2]report.Run
 			for i, path := range args {
-				events, err := readTraceFile(path)
+				events, err := readTraceFile("compare", path)
 				if err != nil {
 					return usageError{err}
 				}

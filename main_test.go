@@ -87,6 +87,9 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{[]string{"--mode", "fast"}, `--mode "fast": want live, step or seeded`},
 		{[]string{"replay", "/nonexistent.jsonl"}, "replay: open /nonexistent.jsonl: no such file"},
 		{[]string{"replay", "testdata/malformed.jsonl"}, "replay testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
+		{[]string{"compare", "testdata/malformed.jsonl", "sim/testdata/tickets-100.jsonl"}, "compare testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
+		{[]string{"run", "hello", "--schedule-from", "testdata/malformed.jsonl"}, "--schedule-from testdata/malformed.jsonl: trace line 2: seq is 5, want 2"},
+		{[]string{"compare", "/nonexistent.jsonl", "sim/testdata/tickets-100.jsonl"}, "compare: open /nonexistent.jsonl: no such file"},
 	} {
 		wantRefused(t, 2, tc.want, tc.args...)
 	}

@@ -143,12 +143,12 @@ func TestReplayFindsASavedTraceByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, arg := range []string{path, "hello-20261205-004534.jsonl"} {
-		events, err := readTraceFile(arg)
+		events, err := readTraceFile("replay", arg)
 		if err != nil || len(events) < 3 || events[0].Kind != trace.KindRunBegin {
 			t.Errorf("replay %s: %d events, %v", arg, len(events), err)
 		}
 	}
-	if _, err := readTraceFile("nothing.jsonl"); err == nil || !strings.Contains(err.Error(), "nothing.jsonl: no such file") {
+	if _, err := readTraceFile("replay", "nothing.jsonl"); err == nil || !strings.Contains(err.Error(), "nothing.jsonl: no such file") {
 		t.Errorf("a name that is nowhere: %v", err)
 	}
 }

@@ -31,7 +31,7 @@ func scheduleFlags(cmd *cobra.Command, f runFlags) ([]int, error) {
 		}
 		return steps, nil
 	}
-	events, err := readTraceFile(f.scheduleFrom)
+	events, err := readTraceFile("--schedule-from", f.scheduleFrom)
 	if err != nil {
 		return nil, usageError{err}
 	}

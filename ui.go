@@ -111,7 +111,7 @@ progress: $XDG_STATE_HOME/proctour/traces).`,
 			if err != nil {
 				return usageError{err}
 			}
-			events, err := readTraceFile(args[0])
+			events, err := readTraceFile("replay", args[0])
 			if err != nil {
 				return usageError{err}
 			}
@@ -129,7 +129,10 @@ progress: $XDG_STATE_HOME/proctour/traces).`,
 	return cmd
 }
 
-func readTraceFile(path string) ([]trace.Record, error) {
+// readTraceFile reads a trace for the command (or flag) what: from the
+// file at path, a name the demo view saved, or "-" (standard input); an
+// error says what, as the user typed it.
+func readTraceFile(what, path string) ([]trace.Record, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -142,14 +145,14 @@ func readTraceFile(path string) ([]trace.Record, error) {
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("replay: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		defer f.Close()
 		r = f
 	}
 	events, err := trace.Read(r)
 	if err != nil {
-		return nil, fmt.Errorf("replay %s: %w", path, err)
+		return nil, fmt.Errorf("%s %s: %w", what, path, err)
 	}
 	return events, nil
 }
