@@ -38,7 +38,7 @@ type app struct {
 	lang     string
 	noColor  bool
 	dark     bool
-	styles   styles
+	styles   *styles // (a pointer: an app is copied by every Update; replaced whole, never written through)
 	screen   screen
 	home     home
 	lesson   lesson
@@ -104,12 +104,13 @@ func newApp(o Options, runs *runner, noColor bool) (app, error) {
 
 func (a app) restyle(dark bool) app {
 	a.dark = dark
-	a.styles = newStyles(dark, a.noColor)
-	a.styles.lang = a.lang
-	a.help.Styles = a.styles.Help
+	st := newStyles(dark, a.noColor)
+	st.lang = a.lang
+	a.help.Styles = st.Help
 	if a.projector {
-		a.styles = a.styles.forProjector()
+		st = st.forProjector()
 	}
+	a.styles = &st
 	return a
 }
 
@@ -184,7 +185,9 @@ func (a app) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case a.screen == screenHome && key.Matches(msg, a.home.keys.Lang),
 		a.screen == screenLesson && key.Matches(msg, a.lesson.keys.Lang):
 		a.lang = map[string]string{"en": "zh", "zh": "en"}[a.lang]
-		a.styles.lang = a.lang
+		st := *a.styles
+		st.lang = a.lang
+		a.styles = &st
 		a.home = a.home.withProgress(a.progress, a.lang)
 		if a.screen == screenLesson {
 			var cmd tea.Cmd
@@ -390,13 +393,13 @@ func (a app) content() string {
 	var body string
 	switch a.screen {
 	case screenHome:
-		body = a.home.view(a.styles)
+		body = a.home.view(*a.styles)
 	case screenLesson:
-		body = a.lesson.view(a.styles)
+		body = a.lesson.view(*a.styles)
 	case screenDemo:
-		body = a.demo.view(a.styles)
+		body = a.demo.view(*a.styles)
 	case screenCompare:
-		body = a.cmp.view(a.styles)
+		body = a.cmp.view(*a.styles)
 	}
 	return body + "\n" + a.helpView()
 }

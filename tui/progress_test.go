@@ -130,7 +130,7 @@ func TestLessonSaysWhatIsWrongInItsFile(t *testing.T) {
 	a := lessonAt(t, "en", 5, 120, 40)
 	m := a.lesson
 	m.problems = []lessons.Problem{{Line: 112, Msg: "a question needs its explanation"}, {Line: 130, Msg: "x"}}
-	got := ansi.Strip(m.textPanel(a.styles))
+	got := ansi.Strip(m.textPanel(*a.styles))
 	if !strings.Contains(got, "⚠ content/en/05.md:line 112: a question needs its explanation (+1 more)") {
 		t.Errorf("the text panel does not say what is wrong:\n%s", got)
 	}
@@ -591,5 +591,5 @@ func reopenedHome(t *testing.T, saved *lessons.Progress) string {
 	}
 	b.width, b.height = 100, 30
 	b, _ = b.resize()
-	return b.home.view(b.styles)
+	return b.home.view(*b.styles)
 }
