@@ -2295,6 +2295,18 @@ class _File:
         return getattr(self._f, n)
 
 
+def _progfile(x, progdir):
+    """x, a path, relative to the program's directory progdir when it is a
+    file in it; else None."""
+    if progdir is None or not isinstance(x, (str, bytes, os.PathLike)):
+        return None
+    try:
+        p = os.path.abspath(os.fsdecode(x))
+    except Exception:
+        return None
+    return os.path.relpath(p, progdir) if p.startswith(progdir + os.sep) else None
+
+
 def _wrap_open():
     import builtins
     o_open = builtins.open
@@ -2319,19 +2331,10 @@ def _wrap_open():
     # os.replace(src, dst) between two files of the program's: one
     # file.replace, named by dst, once the rename is done (os.rename too,
     # which replaces dst the same way on POSIX).
-    def progfile(x):
-        if progdir is None or not isinstance(x, (str, bytes, os.PathLike)):
-            return None
-        try:
-            p = os.path.abspath(os.fsdecode(x))
-        except Exception:
-            return None
-        return os.path.relpath(p, progdir) if p.startswith(progdir + os.sep) else None
-
     def renaming(o):
         def replace(src, dst, *a, **k):
             r = o(src, dst, *a, **k)
-            s_, d_ = progfile(src), progfile(dst)
+            s_, d_ = _progfile(src, progdir), _progfile(dst, progdir)
             if s_ is not None and d_ is not None:
                 f = _user(2)
                 if f is not None:

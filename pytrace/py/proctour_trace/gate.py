@@ -572,19 +572,12 @@ def _sleep_print_open():
     builtins.open = open_
 
     # os.replace (and os.rename) of a file of the program's: one step.
-    def progfile(x):
-        try:
-            p = os.path.abspath(os.fsdecode(x))
-        except Exception:
-            return None
-        return os.path.relpath(p, progdir) if p.startswith(progdir + os.sep) else None
-
     def renaming(o):
         def replace(src, dst, *a, **k):
             if progdir and isinstance(src, (str, bytes, os.PathLike)) and isinstance(dst, (str, bytes, os.PathLike)):
                 f = _prog()
-                if f is not None and progfile(src) is not None:
-                    d = progfile(dst)
+                if f is not None and T._progfile(src, progdir) is not None:
+                    d = T._progfile(dst, progdir)
                     if d is not None:
                         wait("file.replace", obj=d, f=f)
             return o(src, dst, *a, **k)
