@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -30,42 +29,19 @@ func TestBrokerNetworkWorkerJoinsWithTheRunsToken(t *testing.T) {
 		t.Skip("builds proctour and runs a broker demo")
 	}
 	bin := buildProctour(t)
-	cmd := exec.Command(bin, "run", "broker", "--set", "listen=network", "--set", "jobs=4", "--set", "consumers=1", "--set", "crash=on", "--format", "json")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var recs []trace.Record
 	var wout bytes.Buffer
-	var w *exec.Cmd
 	var listen trace.Listen
 	joinRe := regexp.MustCompile(`^proctour worker --broker nats://([a-z0-9]{10})@([^:@/]+):(\d+)$`)
-	sc := bufio.NewScanner(out)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var r trace.Record
-		if json.Unmarshal(sc.Bytes(), &r) != nil {
-			continue
-		}
-		recs = append(recs, r)
-		if r.Kind == trace.KindBrokerListen {
-			json.Unmarshal(r.Val, &listen)
-		}
-		var v string
-		if r.Kind != trace.KindStdout || json.Unmarshal(r.Val, &v) != nil || !strings.HasPrefix(v, "no consumer runs: ") || w != nil {
-			continue
-		}
-		m := joinRe.FindStringSubmatch(listen.Join)
+	recs := brokerDemoJoined(t, bin, &wout, func(l trace.Listen) *exec.Cmd {
+		listen = l
+		m := joinRe.FindStringSubmatch(l.Join)
 		if m == nil {
-			t.Errorf("the demo said to join with %q; want proctour worker --broker nats://TOKEN@HOST:PORT", listen.Join)
-			cmd.Process.Kill()
-			break
+			t.Errorf("the demo said to join with %q; want proctour worker --broker nats://TOKEN@HOST:PORT", l.Join)
+			return nil
 		}
 		token, host, port := m[1], m[2], m[3]
-		if listen.Addr != "nats://0.0.0.0:"+port {
-			t.Errorf("the broker listens on %q; want every interface, nats://0.0.0.0:%s", listen.Addr, port)
+		if l.Addr != "nats://0.0.0.0:"+port {
+			t.Errorf("the broker listens on %q; want every interface, nats://0.0.0.0:%s", l.Addr, port)
 		}
 		if host == "127.0.0.1" || host == "0.0.0.0" {
 			t.Errorf("the join line names %s: not an address another computer reaches", host)
@@ -77,9 +53,8 @@ func TestBrokerNetworkWorkerJoinsWithTheRunsToken(t *testing.T) {
 				t.Errorf("worker --broker %s: want one line naming Authorization Violation and a failure, got %v:\n%s", bad, err, b)
 			}
 		}
-		w = startWorker(t, bin, &wout, "--broker", "nats://"+token+"@127.0.0.1:"+port, "--name", "fay")
-	}
-	waitDemoThenWorker(t, cmd, &errb, w, &wout)
+		return startWorker(t, bin, &wout, "--broker", "nats://"+token+"@127.0.0.1:"+port, "--name", "fay")
+	}, "--set", "listen=network", "--set", "jobs=4", "--set", "consumers=1", "--set", "crash=on")
 	if strings.Contains(wout.String(), listen.Join[len("proctour worker --broker nats://"):][:10]) {
 		t.Errorf("the worker printed the token:\n%s", wout.String())
 	}

@@ -105,19 +105,53 @@ func startWorker(t *testing.T, bin string, out *bytes.Buffer, args ...string) *e
 	return w
 }
 
-// waitDemoThenWorker waits for a broker demo (cmd, its stderr in errb) and
-// then for the worker w that joined it (nil: none did, a fatal error).
-func waitDemoThenWorker(t *testing.T, cmd *exec.Cmd, errb *bytes.Buffer, w *exec.Cmd, wout *bytes.Buffer) {
+// brokerDemoJoined runs proctour run broker with args (and --format json)
+// and, once the demo says that no consumer runs, calls join with what its
+// broker.listen said; join checks it and starts a worker (startWorker,
+// its output into wout), or returns nil, which stops the demo. It waits
+// for the demo, then for the worker, and returns the demo's trace.
+func brokerDemoJoined(t *testing.T, bin string, wout *bytes.Buffer, join func(trace.Listen) *exec.Cmd, args ...string) []trace.Record {
 	t.Helper()
-	if err := cmd.Wait(); err != nil {
+	cmd := exec.Command(bin, append(append([]string{"run", "broker"}, args...), "--format", "json")...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var recs []trace.Record
+	var listen trace.Listen
+	var w *exec.Cmd
+	sc := bufio.NewScanner(out)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var r trace.Record
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		recs = append(recs, r)
+		if r.Kind == trace.KindBrokerListen {
+			json.Unmarshal(r.Val, &listen)
+		}
+		var v string
+		if r.Kind != trace.KindStdout || json.Unmarshal(r.Val, &v) != nil || !strings.HasPrefix(v, "no consumer runs: ") || w != nil {
+			continue
+		}
+		if w = join(listen); w == nil {
+			cmd.Process.Kill()
+			break
+		}
+	}
+	if err := cmd.Wait(); err != nil && w != nil {
 		t.Fatalf("the demo: %v\n%s", err, errb.String())
 	}
 	if w == nil {
-		t.Fatal("no worker joined: the demo never said that no consumer runs")
+		t.Fatal("no worker joined: the demo never said that no consumer runs, or its join line was wrong")
 	}
 	if err := w.Wait(); err != nil {
 		t.Errorf("the worker: %v\n%s", err, wout.String())
 	}
+	return recs
 }
 
 func TestServeQueueWorkersOnTwoMachines(t *testing.T) {
@@ -419,41 +453,13 @@ func TestBrokerWorkerJoinsFromAnotherMachine(t *testing.T) {
 	}
 	bin := buildProctour(t)
 	url, _ := testBroker(t, "")
-	cmd := exec.Command(bin, "run", "broker", "--broker", url, "--set", "jobs=4", "--set", "consumers=1", "--set", "crash=on", "--format", "json")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var recs []trace.Record
 	var wout bytes.Buffer
-	var w *exec.Cmd
-	join := ""
-	sc := bufio.NewScanner(out)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var r trace.Record
-		if json.Unmarshal(sc.Bytes(), &r) != nil {
-			continue
+	recs := brokerDemoJoined(t, bin, &wout, func(l trace.Listen) *exec.Cmd {
+		if l.Join != "proctour worker --broker "+url {
+			t.Errorf("the demo said to join with %q", l.Join)
 		}
-		recs = append(recs, r)
-		var l trace.Listen
-		if r.Kind == trace.KindBrokerListen && json.Unmarshal(r.Val, &l) == nil {
-			join = l.Join
-		}
-		var v string
-		if r.Kind != trace.KindStdout || json.Unmarshal(r.Val, &v) != nil {
-			continue
-		}
-		if strings.HasPrefix(v, "no consumer runs: ") && w == nil {
-			if join != "proctour worker --broker "+url {
-				t.Errorf("the demo said to join with %q", join)
-			}
-			w = startWorker(t, bin, &wout, "--broker", url, "--name", "dave")
-		}
-	}
-	waitDemoThenWorker(t, cmd, &errb, w, &wout)
+		return startWorker(t, bin, &wout, "--broker", url, "--name", "dave")
+	}, "--broker", url, "--set", "jobs=4", "--set", "consumers=1", "--set", "crash=on")
 	var done []string
 	for _, m := range regexp.MustCompile(`job (\d+) done`).FindAllStringSubmatch(wout.String(), -1) {
 		done = append(done, m[1])
